@@ -1,0 +1,52 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "common/result.h"
+
+namespace mileage {
+
+// host:port the HTTP server binds.
+struct ListenAddress {
+  std::string host = "127.0.0.1";
+  int port = 8080;
+};
+
+// "127.0.0.1:8080", "[::1]:8080", "0.0.0.0:0" (port 0 = any free port).
+// InvalidArgument when the host is empty or the port is not in 0..65535.
+Result<ListenAddress> ParseListenAddress(const std::string& text);
+
+// The service configuration. Every field has the default of the embedded mode, so an empty
+// config file (or none) starts a working service with no other server. server/ fills it from
+// the JSON config file; the JSON key of each field is its name.
+struct Config {
+  // "listen": where the HTTP server binds.
+  ListenAddress listen;
+  // "database": "sqlite:PATH" (":memory:" for tests) or "mysql://user:pass@host:port/db".
+  std::string database = "sqlite:var/mileage.db";
+  // "database_pool_size": connections kept open to the database.
+  int database_pool_size = 8;
+  // "database_timeout_ms": SQLite busy timeout; MySQL connect/read/write timeout.
+  int database_timeout_ms = 5000;
+  // "kv": "memory" (in-process) or "redis://host:port/N".
+  std::string kv = "memory";
+  // "kv_pool_size": Redis connections kept open.
+  int kv_pool_size = 8;
+  // "kv_timeout_ms": Redis connect and command timeout.
+  int kv_timeout_ms = 2000;
+  // "http_threads": worker threads; each serves one keep-alive connection at a time, so this
+  // bounds concurrent clients (DESIGN.md section 8).
+  int http_threads = 64;
+  // "keep_alive_max_count": requests served on one connection before it is closed.
+  int keep_alive_max_count = 100000;
+  // "keep_alive_timeout_s": idle seconds before a keep-alive connection is closed.
+  int keep_alive_timeout_s = 5;
+  // "max_body_bytes": larger request bodies are refused with 413.
+  int64_t max_body_bytes = 1 << 20;
+  // "log_level": "debug", "info", "warn" or "error".
+  std::string log_level = "info";
+};
+
+}  // namespace mileage

@@ -1,0 +1,78 @@
+#include "common/log.h"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+
+namespace mileage {
+namespace {
+
+std::atomic<LogLevel> g_level{LogLevel::kInfo};
+thread_local std::string t_request_id;
+
+const char* LevelName(LogLevel level) {
+  switch (level) {
+    case LogLevel::kDebug: return "DEBUG";
+    case LogLevel::kInfo: return "INFO";
+    case LogLevel::kWarn: return "WARN";
+    case LogLevel::kError: return "ERROR";
+  }
+  return "?";
+}
+
+// 2026-11-22T23:42:52.123Z
+std::string Rfc3339Millis(std::chrono::system_clock::time_point now) {
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch());
+  std::time_t seconds = static_cast<std::time_t>(ms.count() / 1000);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
+                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
+                static_cast<int>(ms.count() % 1000));
+  return buf;
+}
+
+}  // namespace
+
+void SetLogLevel(LogLevel level) { g_level.store(level, std::memory_order_relaxed); }
+LogLevel GetLogLevel() { return g_level.load(std::memory_order_relaxed); }
+
+bool ParseLogLevel(std::string_view name, LogLevel* level) {
+  if (name == "debug") *level = LogLevel::kDebug;
+  else if (name == "info") *level = LogLevel::kInfo;
+  else if (name == "warn") *level = LogLevel::kWarn;
+  else if (name == "error") *level = LogLevel::kError;
+  else return false;
+  return true;
+}
+
+ScopedRequestId::ScopedRequestId(std::string_view id) : previous_(std::move(t_request_id)) {
+  t_request_id.assign(id);
+}
+ScopedRequestId::~ScopedRequestId() { t_request_id = std::move(previous_); }
+
+std::string_view CurrentRequestId() {
+  return t_request_id.empty() ? std::string_view("-") : std::string_view(t_request_id);
+}
+
+LogLine::LogLine(LogLevel level, const char* file, int line) : level_(level) {
+  std::string_view path(file);
+  size_t slash = path.rfind('/');
+  if (slash != std::string_view::npos) path.remove_prefix(slash + 1);
+  stream_ << Rfc3339Millis(std::chrono::system_clock::now()) << ' ' << LevelName(level_)
+          << " req=" << CurrentRequestId() << ' ' << path << ':' << line << "] ";
+}
+
+LogLine::~LogLine() {
+  stream_ << '\n';
+  std::string text = stream_.str();
+  // One write per line; a short write on stderr is not worth retrying.
+  ssize_t ignored = ::write(STDERR_FILENO, text.data(), text.size());
+  (void)ignored;
+}
+
+}  // namespace mileage

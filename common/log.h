@@ -1,0 +1,53 @@
+#pragma once
+
+#include <sstream>
+#include <string>
+#include <string_view>
+
+namespace mileage {
+
+enum class LogLevel { kDebug, kInfo, kWarn, kError };
+
+// Process-wide minimum level (atomic). Lines below it are dropped cheaply.
+void SetLogLevel(LogLevel level);
+LogLevel GetLogLevel();
+// "debug" | "info" | "warn" | "error"; false when the name is unknown.
+bool ParseLogLevel(std::string_view name, LogLevel* level);
+
+// Binds a request id to the current thread for its lifetime; every log line written on this
+// thread meanwhile carries it.
+class ScopedRequestId {
+ public:
+  explicit ScopedRequestId(std::string_view id);
+  ~ScopedRequestId();
+  ScopedRequestId(const ScopedRequestId&) = delete;
+  ScopedRequestId& operator=(const ScopedRequestId&) = delete;
+
+ private:
+  std::string previous_;
+};
+// The current thread's request id, or "-".
+std::string_view CurrentRequestId();
+
+// One log line, written to stderr with one write(2) when destroyed, so that lines from
+// concurrent threads never interleave. Use through the MILEAGE_LOG macro.
+class LogLine {
+ public:
+  LogLine(LogLevel level, const char* file, int line);
+  ~LogLine();
+  LogLine(const LogLine&) = delete;
+  LogLine& operator=(const LogLine&) = delete;
+  std::ostream& stream() { return stream_; }
+
+ private:
+  LogLevel level_;
+  std::ostringstream stream_;
+};
+
+}  // namespace mileage
+
+// MILEAGE_LOG(kInfo) << "listening on " << port;  Never log secrets, tokens or full phones.
+#define MILEAGE_LOG(level)                                               \
+  if (::mileage::LogLevel::level < ::mileage::GetLogLevel()) {           \
+  } else                                                                 \
+    ::mileage::LogLine(::mileage::LogLevel::level, __FILE__, __LINE__).stream()

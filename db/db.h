@@ -1,0 +1,140 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "common/result.h"
+
+namespace mileage::db {
+
+enum class Dialect { kSqlite, kMysql };
+
+// A bound parameter or a column value: NULL, a 64-bit integer or text/bytes.
+// No floating point: money is fen and points are integers (DESIGN.md section 2).
+using Value = std::variant<std::nullptr_t, int64_t, std::string>;
+
+// One result row. Column access by 0-based index; a type mismatch is a programming error and
+// yields 0 / "" rather than undefined behaviour.
+class Row {
+ public:
+  explicit Row(std::vector<Value> values) : values_(std::move(values)) {}
+  size_t size() const { return values_.size(); }
+  bool IsNull(size_t i) const;
+  int64_t Int(size_t i) const;
+  std::string Text(size_t i) const;
+  std::optional<int64_t> OptionalInt(size_t i) const;
+  std::optional<std::string> OptionalText(size_t i) const;
+  const Value& value(size_t i) const { return values_.at(i); }
+
+ private:
+  std::vector<Value> values_;
+};
+
+struct ExecResult {
+  // Rows matched by an UPDATE or DELETE, inserted by an INSERT (both drivers count matched
+  // rows, so a conditional update that found its row reports 1 even if nothing changed).
+  int64_t affected_rows = 0;
+  // The AUTO_INCREMENT / ROWID of the last inserted row on this connection.
+  int64_t last_insert_id = 0;
+};
+
+// One database connection, checked out of the pool by one thread at a time; not safe for
+// concurrent use. Statements are prepared with positional `?` parameters and cached per
+// connection, so repeated SQL costs one prepare per connection.
+//
+// Errors (same mapping on every driver): a unique or primary key violation -> AlreadyExists;
+// deadlock, lock timeout or SQLite busy -> Aborted (retry the transaction); lost or refused
+// connection -> Unavailable (the connection is then broken and the pool replaces it);
+// anything else -> Internal. Messages never carry parameter values.
+class Connection {
+ public:
+  virtual ~Connection() = default;
+
+  virtual Dialect dialect() const = 0;
+  virtual Result<ExecResult> Exec(std::string_view sql, std::span<const Value> params = {}) = 0;
+  virtual Result<std::vector<Row>> Query(std::string_view sql,
+                                         std::span<const Value> params = {}) = 0;
+  // Runs a script of several statements separated by ';' (migrations); no parameters.
+  virtual Status ExecScript(std::string_view sql) = 0;
+
+  // Begin takes the write lock up front on SQLite (BEGIN IMMEDIATE) so that two writers never
+  // deadlock on a lock upgrade; on MySQL it is START TRANSACTION.
+  virtual Status Begin() = 0;
+  virtual Status Commit() = 0;
+  virtual Status Rollback() = 0;
+
+  // A cheap round trip: OK when the server answers.
+  virtual Status Ping() = 0;
+  // True once the connection has failed in a way that makes it unusable; the pool drops it.
+  virtual bool broken() const = 0;
+
+  // Convenience overloads for literal parameter lists.
+  Result<ExecResult> Exec(std::string_view sql, std::initializer_list<Value> params) {
+    return Exec(sql, std::span<const Value>(params.begin(), params.size()));
+  }
+  Result<std::vector<Row>> Query(std::string_view sql, std::initializer_list<Value> params) {
+    return Query(sql, std::span<const Value>(params.begin(), params.size()));
+  }
+};
+
+class Db;
+
+// A connection on loan from a Db; returns it (or drops it if broken) when destroyed.
+// Movable, not copyable. Any open transaction is rolled back on return.
+class PooledConnection {
+ public:
+  PooledConnection(Db* owner, std::unique_ptr<Connection> conn)
+      : owner_(owner), conn_(std::move(conn)) {}
+  PooledConnection(PooledConnection&& other) noexcept = default;
+  PooledConnection& operator=(PooledConnection&& other) noexcept;
+  ~PooledConnection();
+
+  Connection* operator->() const { return conn_.get(); }
+  Connection& operator*() const { return *conn_; }
+
+ private:
+  void Release();
+  Db* owner_ = nullptr;
+  std::unique_ptr<Connection> conn_;
+};
+
+struct PoolStats {
+  int size = 0;     // configured maximum
+  int open = 0;     // connections currently open
+  int in_use = 0;   // checked out now
+  int64_t waits = 0;       // acquisitions that had to wait for a free connection
+  int64_t replaced = 0;    // broken connections dropped
+};
+
+// A database: a bounded pool of connections to one SQLite file or MySQL/MariaDB schema.
+// Owned by the composition root; safe for concurrent use from any number of threads.
+class Db {
+ public:
+  virtual ~Db() = default;
+  virtual Dialect dialect() const = 0;
+  // Waits up to the configured timeout for a free connection. Unavailable when the server
+  // cannot be reached or the wait times out.
+  virtual Result<PooledConnection> Acquire() = 0;
+  virtual PoolStats Stats() const = 0;
+  // Closes idle connections and refuses new acquisitions (graceful stop).
+  virtual void Close() = 0;
+
+ protected:
+  friend class PooledConnection;
+  // Takes back a connection from a PooledConnection (dropping it if broken).
+  virtual void Return(std::unique_ptr<Connection> conn) = 0;
+};
+
+// Runs `work` inside a transaction on a pooled connection: BEGIN, work, COMMIT; rolls back
+// when work fails. When the failure is Aborted (deadlock, busy) the whole transaction is
+// retried up to `attempts` times. Returns the last error, or OK after a successful commit.
+Status InTransaction(Db& db, const std::function<Status(Connection&)>& work, int attempts = 3);
+
+}  // namespace mileage::db
