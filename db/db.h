@@ -40,8 +40,10 @@ class Row {
 struct ExecResult {
   // Rows matched by an UPDATE or DELETE, inserted by an INSERT (both drivers count matched
   // rows, so a conditional update that found its row reports 1 even if nothing changed).
+  // Upserts differ by dialect (MySQL counts an updated row twice): compare with 0 only.
   int64_t affected_rows = 0;
-  // The AUTO_INCREMENT / ROWID of the last inserted row on this connection.
+  // The AUTO_INCREMENT / ROWID of the row inserted by this statement when it is an INSERT or
+  // REPLACE that inserted a row; 0 otherwise.
   int64_t last_insert_id = 0;
 };
 
@@ -58,17 +60,27 @@ class Connection {
   virtual ~Connection() = default;
 
   virtual Dialect dialect() const = 0;
+  // Runs a statement that returns no rows (INSERT, UPDATE, DELETE, DDL). Internal when the
+  // number of parameters does not match the `?` placeholders.
   virtual Result<ExecResult> Exec(std::string_view sql, std::span<const Value> params = {}) = 0;
+  // Runs a statement and returns all of its rows. Integer columns come back as int64_t,
+  // text and blob columns as std::string (binary-safe), NULL as nullptr.
   virtual Result<std::vector<Row>> Query(std::string_view sql,
                                          std::span<const Value> params = {}) = 0;
-  // Runs a script of several statements separated by ';' (migrations); no parameters.
+  // Runs a script of several statements separated by ';' (migrations); no parameters. MySQL
+  // scripts are split at ';' outside quotes and comments, so compound statements (BEGIN ...
+  // END bodies) are not supported there.
   virtual Status ExecScript(std::string_view sql) = 0;
 
   // Begin takes the write lock up front on SQLite (BEGIN IMMEDIATE) so that two writers never
-  // deadlock on a lock upgrade; on MySQL it is START TRANSACTION.
+  // deadlock on a lock upgrade; on MySQL it is START TRANSACTION. Control transactions only
+  // through these three, never with Exec("COMMIT"), so that in_transaction() stays accurate.
   virtual Status Begin() = 0;
   virtual Status Commit() = 0;
+  // OK when no transaction is open.
   virtual Status Rollback() = 0;
+  // True between a successful Begin() and the matching Commit()/Rollback().
+  virtual bool in_transaction() const = 0;
 
   // A cheap round trip: OK when the server answers.
   virtual Status Ping() = 0;
@@ -98,6 +110,7 @@ class PooledConnection {
 
   Connection* operator->() const { return conn_.get(); }
   Connection& operator*() const { return *conn_; }
+  Connection* get() const { return conn_.get(); }
 
  private:
   void Release();
@@ -106,11 +119,12 @@ class PooledConnection {
 };
 
 struct PoolStats {
-  int size = 0;     // configured maximum
-  int open = 0;     // connections currently open
-  int in_use = 0;   // checked out now
-  int64_t waits = 0;       // acquisitions that had to wait for a free connection
-  int64_t replaced = 0;    // broken connections dropped
+  int size = 0;          // configured maximum
+  int open = 0;          // connections currently open
+  int in_use = 0;        // checked out now
+  int64_t waits = 0;     // acquisitions that had to wait for a free connection
+  int64_t timeouts = 0;  // acquisitions that gave up waiting (Unavailable)
+  int64_t replaced = 0;  // broken or dead connections dropped
 };
 
 // A database: a bounded pool of connections to one SQLite file or MySQL/MariaDB schema.

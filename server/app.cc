@@ -1,0 +1,49 @@
+#include "server/app.h"
+
+#include "common/log.h"
+#include "db/migrate.h"
+#include "server/routes/system_routes.h"
+#include "server/storage.h"
+
+namespace mileage::server {
+
+Result<std::unique_ptr<App>> App::Create(const Config& config) {
+  std::unique_ptr<App> app(new App(config));
+  MILEAGE_ASSIGN_OR_RETURN(app->db_, OpenDatabase(app->config_));
+  MILEAGE_RETURN_IF_ERROR(db::Migrate(*app->db_, app->clock_).status());
+  MILEAGE_ASSIGN_OR_RETURN(app->kv_, OpenKv(app->config_, app->clock_));
+  app->health_ = std::make_unique<HealthChecker>(*app->db_, *app->kv_);
+  app->http_ = std::make_unique<HttpServer>(app->config_, app->metrics_);
+  app->RegisterRoutes();
+  return app;
+}
+
+App::~App() {
+  if (db_) db_->Close();
+}
+
+void App::RegisterRoutes() {
+  db::Db* db = db_.get();
+  metrics_.AddGauge("mileage_db_pool_size", "Configured maximum database connections.",
+                    [db] { return static_cast<double>(db->Stats().size); });
+  metrics_.AddGauge("mileage_db_pool_open", "Database connections open.",
+                    [db] { return static_cast<double>(db->Stats().open); });
+  metrics_.AddGauge("mileage_db_pool_in_use", "Database connections checked out.",
+                    [db] { return static_cast<double>(db->Stats().in_use); });
+  metrics_.AddGauge("mileage_db_pool_waits", "Acquisitions that waited for a connection.",
+                    [db] { return static_cast<double>(db->Stats().waits); });
+  metrics_.AddGauge("mileage_db_pool_replaced", "Broken database connections replaced.",
+                    [db] { return static_cast<double>(db->Stats().replaced); });
+  RegisterSystemRoutes(*http_, *health_, metrics_);
+}
+
+Result<int> App::Bind() { return http_->Bind(config_.listen); }
+
+void App::Serve() {
+  http_->Serve();
+  db_->Close();
+}
+
+void App::Stop() { http_->Stop(); }
+
+}  // namespace mileage::server

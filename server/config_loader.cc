@@ -1,0 +1,149 @@
+#include "server/config_loader.h"
+
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <sstream>
+
+#include "common/log.h"
+#include "server/storage.h"
+
+namespace mileage::server {
+namespace {
+
+Status KeyError(const std::string& origin, const std::string& key, const std::string& what) {
+  return InvalidArgumentError(origin + ": config key \"" + key + "\" " + what, "INVALID_CONFIG");
+}
+
+Result<std::string> ReadWholeFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return InvalidArgumentError("cannot read " + path);
+  std::ostringstream content;
+  content << in.rdbuf();
+  return content.str();
+}
+
+// A string, or {"env":NAME} / {"file":PATH} for secrets.
+Result<std::string> ReadString(const rapidjson::Value& v, const std::string& origin,
+                               const std::string& key) {
+  if (v.IsString()) return std::string(v.GetString(), v.GetStringLength());
+  if (!v.IsObject() || v.MemberCount() != 1) {
+    return KeyError(origin, key, "must be a string, {\"env\":\"NAME\"} or {\"file\":\"PATH\"}");
+  }
+  const auto& source = *v.MemberBegin();
+  std::string kind = source.name.GetString();
+  if (!source.value.IsString() || (kind != "env" && kind != "file")) {
+    return KeyError(origin, key, "must be a string, {\"env\":\"NAME\"} or {\"file\":\"PATH\"}");
+  }
+  std::string ref = source.value.GetString();
+  if (kind == "env") {
+    const char* value = std::getenv(ref.c_str());
+    if (value == nullptr) return KeyError(origin, key, "names environment variable " + ref +
+                                                           ", which is not set");
+    return std::string(value);
+  }
+  Result<std::string> content = ReadWholeFile(ref);
+  if (!content.ok()) return KeyError(origin, key, "names file " + ref + ", which cannot be read");
+  std::string text = std::move(content).value();
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  return text;
+}
+
+Result<int64_t> ReadInt(const rapidjson::Value& v, const std::string& origin,
+                        const std::string& key, int64_t min, int64_t max) {
+  if (!v.IsInt64()) return KeyError(origin, key, "must be an integer");
+  int64_t n = v.GetInt64();
+  if (n < min || n > max) {
+    return KeyError(origin, key,
+                    "must be in " + std::to_string(min) + ".." + std::to_string(max) + ", got " +
+                        std::to_string(n));
+  }
+  return n;
+}
+
+using Setter = std::function<Status(const rapidjson::Value&, Config&)>;
+
+std::map<std::string, Setter> Setters(const std::string& origin) {
+  auto int_field = [&origin](const char* key, int64_t min, int64_t max, auto member) {
+    return Setter([&origin, key, min, max, member](const rapidjson::Value& v, Config& c) {
+      MILEAGE_ASSIGN_OR_RETURN(int64_t n, ReadInt(v, origin, key, min, max));
+      c.*member = static_cast<std::remove_reference_t<decltype(c.*member)>>(n);
+      return Status::Ok();
+    });
+  };
+  std::map<std::string, Setter> setters;
+  setters["listen"] = [&origin](const rapidjson::Value& v, Config& c) {
+    MILEAGE_ASSIGN_OR_RETURN(std::string text, ReadString(v, origin, "listen"));
+    Result<ListenAddress> address = ParseListenAddress(text);
+    if (!address.ok()) return KeyError(origin, "listen", address.status().message());
+    c.listen = *address;
+    return Status::Ok();
+  };
+  setters["database"] = [&origin](const rapidjson::Value& v, Config& c) {
+    MILEAGE_ASSIGN_OR_RETURN(c.database, ReadString(v, origin, "database"));
+    Status valid = ValidateDatabaseUrl(c.database);
+    if (!valid.ok()) return KeyError(origin, "database", valid.message());
+    return Status::Ok();
+  };
+  setters["kv"] = [&origin](const rapidjson::Value& v, Config& c) {
+    MILEAGE_ASSIGN_OR_RETURN(c.kv, ReadString(v, origin, "kv"));
+    Status valid = ValidateKvUrl(c.kv);
+    if (!valid.ok()) return KeyError(origin, "kv", valid.message());
+    return Status::Ok();
+  };
+  setters["log_level"] = [&origin](const rapidjson::Value& v, Config& c) {
+    MILEAGE_ASSIGN_OR_RETURN(c.log_level, ReadString(v, origin, "log_level"));
+    LogLevel level;
+    if (!ParseLogLevel(c.log_level, &level)) {
+      return KeyError(origin, "log_level", "must be debug, info, warn or error");
+    }
+    return Status::Ok();
+  };
+  setters["database_pool_size"] = int_field("database_pool_size", 1, 1024, &Config::database_pool_size);
+  setters["database_timeout_ms"] = int_field("database_timeout_ms", 1, 600000, &Config::database_timeout_ms);
+  setters["kv_pool_size"] = int_field("kv_pool_size", 1, 1024, &Config::kv_pool_size);
+  setters["kv_timeout_ms"] = int_field("kv_timeout_ms", 1, 600000, &Config::kv_timeout_ms);
+  setters["http_threads"] = int_field("http_threads", 1, 4096, &Config::http_threads);
+  setters["keep_alive_max_count"] =
+      int_field("keep_alive_max_count", 1, 100000000, &Config::keep_alive_max_count);
+  setters["keep_alive_timeout_s"] = int_field("keep_alive_timeout_s", 1, 3600, &Config::keep_alive_timeout_s);
+  setters["max_body_bytes"] = int_field("max_body_bytes", 1024, int64_t{1} << 30, &Config::max_body_bytes);
+  return setters;
+}
+
+}  // namespace
+
+Result<Config> ParseConfig(const std::string& json, const std::string& origin) {
+  rapidjson::Document doc;
+  doc.Parse(json.data(), json.size());
+  if (doc.HasParseError()) {
+    return InvalidArgumentError(origin + ": malformed JSON at byte " +
+                                    std::to_string(doc.GetErrorOffset()) + ": " +
+                                    rapidjson::GetParseError_En(doc.GetParseError()),
+                                "INVALID_CONFIG");
+  }
+  if (!doc.IsObject()) {
+    return InvalidArgumentError(origin + ": the config must be a JSON object", "INVALID_CONFIG");
+  }
+  Config config;
+  std::map<std::string, Setter> setters = Setters(origin);
+  for (const auto& member : doc.GetObject()) {
+    std::string key(member.name.GetString(), member.name.GetStringLength());
+    auto setter = setters.find(key);
+    if (setter == setters.end()) return KeyError(origin, key, "is not a known setting");
+    MILEAGE_RETURN_IF_ERROR(setter->second(member.value, config));
+  }
+  return config;
+}
+
+Result<Config> LoadConfigFile(const std::string& path) {
+  Result<std::string> text = ReadWholeFile(path);
+  if (!text.ok()) return InvalidArgumentError("cannot read config file " + path, "INVALID_CONFIG");
+  return ParseConfig(*text, path);
+}
+
+}  // namespace mileage::server

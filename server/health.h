@@ -1,0 +1,28 @@
+#pragma once
+
+#include <string>
+
+#include "db/db.h"
+#include "kv/kv.h"
+
+namespace mileage::server {
+
+struct HealthReport {
+  bool healthy = false;
+  std::string database;  // "ok" or what is wrong
+  std::string kv;        // "ok" or what is wrong
+};
+
+// Answers "can this process serve?": one round trip to the database and one to the Kv.
+// Holds references; safe for concurrent use (each check uses its own pooled connection).
+class HealthChecker {
+ public:
+  HealthChecker(db::Db& db, kv::Kv& kv) : db_(db), kv_(kv) {}
+  HealthReport Check() const;
+
+ private:
+  db::Db& db_;
+  kv::Kv& kv_;
+};
+
+}  // namespace mileage::server

@@ -1,0 +1,77 @@
+#include "server/http/json.h"
+
+#include <rapidjson/error/en.h>
+
+#include "common/log.h"
+#include "server/http/error_mapping.h"
+
+namespace mileage::server {
+
+Result<rapidjson::Document> ParseJsonObject(std::string_view body) {
+  rapidjson::Document doc;
+  doc.Parse(body.data(), body.size());
+  if (doc.HasParseError()) {
+    return InvalidArgumentError(std::string("malformed JSON at byte ") +
+                                    std::to_string(doc.GetErrorOffset()) + ": " +
+                                    rapidjson::GetParseError_En(doc.GetParseError()),
+                                "MALFORMED_JSON");
+  }
+  if (!doc.IsObject()) return InvalidArgumentError("body must be a JSON object", "BODY_NOT_OBJECT");
+  return doc;
+}
+
+namespace {
+
+Status MissingField(const char* field) {
+  return InvalidArgumentError(std::string("field \"") + field + "\" is required",
+                              "MISSING_FIELD");
+}
+Status InvalidField(const char* field, const char* what) {
+  return InvalidArgumentError(std::string("field \"") + field + "\" must be " + what,
+                              "INVALID_FIELD");
+}
+
+const rapidjson::Value* Find(const rapidjson::Value& object, const char* field) {
+  auto it = object.FindMember(field);
+  if (it == object.MemberEnd() || it->value.IsNull()) return nullptr;
+  return &it->value;
+}
+
+}  // namespace
+
+Result<std::string> RequiredString(const rapidjson::Value& object, const char* field) {
+  MILEAGE_ASSIGN_OR_RETURN(auto value, OptionalString(object, field));
+  if (!value) return MissingField(field);
+  return *value;
+}
+
+Result<std::optional<std::string>> OptionalString(const rapidjson::Value& object,
+                                                  const char* field) {
+  const rapidjson::Value* v = Find(object, field);
+  if (v == nullptr) return std::optional<std::string>();
+  if (!v->IsString()) return InvalidField(field, "a string");
+  return std::optional<std::string>(std::string(v->GetString(), v->GetStringLength()));
+}
+
+Result<int64_t> RequiredInt(const rapidjson::Value& object, const char* field) {
+  MILEAGE_ASSIGN_OR_RETURN(auto value, OptionalInt(object, field));
+  if (!value) return MissingField(field);
+  return *value;
+}
+
+Result<std::optional<int64_t>> OptionalInt(const rapidjson::Value& object, const char* field) {
+  const rapidjson::Value* v = Find(object, field);
+  if (v == nullptr) return std::optional<int64_t>();
+  if (!v->IsInt64()) return InvalidField(field, "an integer");
+  return std::optional<int64_t>(v->GetInt64());
+}
+
+void WriteError(httplib::Response& res, const Status& status) {
+  if (status.code() == StatusCode::kInternal || status.code() == StatusCode::kUnavailable) {
+    MILEAGE_LOG(kError) << "request failed: " << status.ToString();
+  }
+  res.status = HttpStatusFor(status.code());
+  res.set_content(ErrorBody(status), "application/json");
+}
+
+}  // namespace mileage::server

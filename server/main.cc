@@ -1,0 +1,149 @@
+#include <pthread.h>
+#include <signal.h>
+
+#include <atomic>
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/log.h"
+#include "db/migrate.h"
+#include "server/app.h"
+#include "server/config_loader.h"
+#include "server/storage.h"
+
+namespace mileage::server {
+namespace {
+
+constexpr const char* kUsage = R"(Usage: mileage <command> [--config FILE]
+
+Commands:
+  serve     Migrate the database, then serve HTTP until SIGTERM or SIGINT.
+  migrate   Apply pending database migrations and exit.
+  help      Show this text (also --help, -h).
+
+Options:
+  --config FILE   JSON config file (see README.md, "Configuration"). Without it the embedded
+                  defaults apply: SQLite at var/mileage.db, in-process Kv, 127.0.0.1:8080.
+
+Exit status: 0 on success, 1 when start-up fails (the message says why), 2 on usage errors.
+)";
+
+struct Args {
+  std::string command;
+  std::string config_path;
+};
+
+int UsageError(const std::string& message) {
+  std::cerr << "mileage: " << message << "\n\n" << kUsage;
+  return 2;
+}
+
+int Fail(const Status& status) {
+  std::cerr << "mileage: " << status.message() << '\n';
+  return 1;
+}
+
+Result<Config> LoadConfig(const Args& args) {
+  Result<Config> config = args.config_path.empty() ? Config() : LoadConfigFile(args.config_path);
+  if (!config.ok()) return config;
+  LogLevel level = LogLevel::kInfo;
+  if (ParseLogLevel(config->log_level, &level)) SetLogLevel(level);
+  return config;
+}
+
+int RunMigrate(const Args& args) {
+  Result<Config> config = LoadConfig(args);
+  if (!config.ok()) return Fail(config.status());
+  Result<std::unique_ptr<db::Db>> database = OpenDatabase(*config);
+  if (!database.ok()) return Fail(database.status());
+  SystemClock clock;
+  Result<db::MigrateResult> migrated = db::Migrate(**database, clock);
+  (*database)->Close();
+  if (!migrated.ok()) return Fail(migrated.status());
+  for (const std::string& name : migrated->applied) std::cout << "mileage: applied " << name << '\n';
+  std::cout << "mileage: database is up to date (" << migrated->applied.size() << " applied, "
+            << migrated->already_applied << " already applied)\n";
+  return 0;
+}
+
+int RunServe(const Args& args) {
+  // Block the stop signals in every thread; one thread waits for them with sigwait.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  Result<Config> config = LoadConfig(args);
+  if (!config.ok()) return Fail(config.status());
+  Result<std::unique_ptr<App>> app = App::Create(*config);
+  if (!app.ok()) return Fail(app.status());
+  Result<int> port = (*app)->Bind();
+  if (!port.ok()) return Fail(port.status());
+
+  std::atomic<bool> serving_done{false};
+  std::thread signal_watcher([&] {
+    int signal_number = 0;
+    sigwait(&stop_signals, &signal_number);
+    if (serving_done.load()) return;
+    MILEAGE_LOG(kInfo) << "received " << strsignal(signal_number)
+                       << "; finishing in-flight requests";
+    (*app)->Stop();
+  });
+
+  MILEAGE_LOG(kInfo) << "listening on http://" << config->listen.host << ':' << *port;
+  std::cout << "mileage: listening on http://" << config->listen.host << ':' << *port
+            << std::endl;
+  (*app)->Serve();
+  serving_done.store(true);
+  pthread_kill(signal_watcher.native_handle(), SIGTERM);
+  signal_watcher.join();
+  MILEAGE_LOG(kInfo) << "stopped";
+  return 0;
+}
+
+Result<Args> ParseArgs(int argc, char** argv) {
+  Args args;
+  std::vector<std::string> rest(argv + 1, argv + argc);
+  for (size_t i = 0; i < rest.size(); ++i) {
+    const std::string& arg = rest[i];
+    if (arg == "--help" || arg == "-h" || arg == "help") {
+      args.command = "help";
+    } else if (arg == "--config") {
+      if (i + 1 >= rest.size()) return InvalidArgumentError("--config needs a file");
+      args.config_path = rest[++i];
+    } else if (arg.rfind("--config=", 0) == 0) {
+      args.config_path = arg.substr(9);
+    } else if (!arg.empty() && arg[0] == '-') {
+      return InvalidArgumentError("unknown option " + arg);
+    } else if (args.command.empty()) {
+      args.command = arg;
+    } else {
+      return InvalidArgumentError("unexpected argument " + arg);
+    }
+  }
+  return args;
+}
+
+int Main(int argc, char** argv) {
+  Result<Args> args = ParseArgs(argc, argv);
+  if (!args.ok()) return UsageError(args.status().message());
+  if (args->command == "help") {
+    std::cout << kUsage;
+    return 0;
+  }
+  if (args->command.empty()) return UsageError("no command given");
+  if (args->command == "serve") return RunServe(*args);
+  if (args->command == "migrate") return RunMigrate(*args);
+  return UsageError("unknown command " + args->command);
+}
+
+}  // namespace
+}  // namespace mileage::server
+
+int main(int argc, char** argv) { return mileage::server::Main(argc, argv); }

@@ -1,0 +1,179 @@
+// The `mileage` binary as operators use it: subcommands, config errors, start-up failures and
+// a graceful stop on SIGTERM. Every failure must be clear and leave nothing half-started.
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "tests/support/free_port.h"
+#include "tests/support/subprocess.h"
+#include "tests/support/test_server.h"
+
+namespace mileage {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::Subprocess;
+using testing::TempDir;
+
+constexpr const char* kBinary = MILEAGE_BINARY;
+
+std::string WriteConfig(const TempDir& dir, const std::string& json) {
+  std::string path = (dir.path() / "config.json").string();
+  std::ofstream(path) << json;
+  return path;
+}
+
+int FreePort() { return testing::FreeLoopbackPort(); }
+
+bool Listening(int port) {
+  httplib::Client client("127.0.0.1", port);
+  client.set_connection_timeout(0, 300000);
+  return static_cast<bool>(client.Get("/ping"));
+}
+
+TEST(CliTest, HelpListsTheCommands) {
+  Subprocess p({kBinary, "--help"});
+  EXPECT_EQ(testing::Run(p), 0);
+  for (const char* command : {"serve", "migrate", "--config"}) {
+    EXPECT_NE(p.stdout_text().find(command), std::string::npos) << command;
+  }
+}
+
+TEST(CliTest, UnknownCommandOrOptionIsAUsageError) {
+  Subprocess unknown({kBinary, "frobnicate"});
+  EXPECT_EQ(testing::Run(unknown), 2);
+  EXPECT_NE(unknown.stderr_text().find("unknown command frobnicate"), std::string::npos);
+  Subprocess option({kBinary, "serve", "--colour"});
+  EXPECT_EQ(testing::Run(option), 2);
+  EXPECT_NE(option.stderr_text().find("unknown option --colour"), std::string::npos);
+  Subprocess none({kBinary});
+  EXPECT_EQ(testing::Run(none), 2);
+}
+
+struct BadConfig {
+  const char* json;
+  const char* expected_in_message;
+};
+
+class BadConfigTest : public ::testing::TestWithParam<BadConfig> {};
+
+TEST_P(BadConfigTest, RefusedAtStartUpNamingTheProblem) {
+  TempDir dir;
+  std::string db_path = (dir.path() / "never.db").string();
+  std::string json = GetParam().json;
+  size_t at = json.find("DBPATH");
+  if (at != std::string::npos) json.replace(at, 6, db_path);
+  std::string config = WriteConfig(dir, json);
+  Subprocess p({kBinary, "serve", "--config", config});
+  EXPECT_EQ(testing::Run(p), 1);
+  EXPECT_NE(p.stderr_text().find(GetParam().expected_in_message), std::string::npos)
+      << p.stderr_text();
+  EXPECT_EQ(p.stdout_text().find("listening"), std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(db_path)) << "a refused config must not touch storage";
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cli, BadConfigTest,
+    ::testing::Values(
+        BadConfig{R"({"database":"sqlite:DBPATH", "colour":"blue"})", "\"colour\" is not a known"},
+        BadConfig{R"({"database":"sqlite:DBPATH",)", "malformed JSON"},
+        BadConfig{R"(["sqlite:DBPATH"])", "must be a JSON object"},
+        BadConfig{R"({"database":"sqlite:DBPATH", "listen":"127.0.0.1:70000"})", "\"listen\""},
+        BadConfig{R"({"database":"sqlite:DBPATH", "http_threads":0})", "\"http_threads\""},
+        BadConfig{R"({"database":"sqlite:DBPATH", "http_threads":"64"})", "must be an integer"},
+        BadConfig{R"({"database":"postgres://x/y"})", "\"database\""},
+        BadConfig{R"({"database":"sqlite:DBPATH", "kv":"memcached://x"})", "\"kv\""},
+        BadConfig{R"({"database":"sqlite:DBPATH", "log_level":"loud"})", "\"log_level\""},
+        BadConfig{R"({"database":{"env":"MILEAGE_TEST_UNSET_VARIABLE"}})",
+                  "MILEAGE_TEST_UNSET_VARIABLE, which is not set"},
+        BadConfig{R"({"database":{"file":"/nonexistent/secret"}})", "cannot be read"}));
+
+TEST(CliTest, MissingConfigFileIsAClearError) {
+  Subprocess p({kBinary, "serve", "--config", "/nonexistent/mileage.json"});
+  EXPECT_EQ(testing::Run(p), 1);
+  EXPECT_NE(p.stderr_text().find("cannot read config file /nonexistent/mileage.json"),
+            std::string::npos);
+}
+
+TEST(CliTest, UnreachableDatabaseStopsStartUpBeforeListening) {
+  TempDir dir;
+  int port = FreePort();
+  int dead_db_port = FreePort();  // nothing listens there
+  std::string config = WriteConfig(
+      dir, "{\"listen\":\"127.0.0.1:" + std::to_string(port) +
+               "\",\"database\":\"mysql://u:secretpw@127.0.0.1:" + std::to_string(dead_db_port) +
+               "/mileage\",\"database_timeout_ms\":2000}");
+  Subprocess p({kBinary, "serve", "--config", config});
+  EXPECT_EQ(testing::Run(p), 1);
+  EXPECT_NE(p.stderr_text().find(std::to_string(dead_db_port)), std::string::npos)
+      << p.stderr_text();
+  EXPECT_EQ(p.stderr_text().find("secretpw"), std::string::npos) << "password leaked";
+  EXPECT_FALSE(Listening(port));
+}
+
+TEST(CliTest, UnreachableKvStopsStartUp) {
+  TempDir dir;
+  int port = FreePort();
+  int dead_kv_port = FreePort();
+  std::string config = WriteConfig(
+      dir, "{\"listen\":\"127.0.0.1:" + std::to_string(port) + "\",\"database\":\"sqlite:" +
+               (dir.path() / "m.db").string() + "\",\"kv\":\"redis://127.0.0.1:" +
+               std::to_string(dead_kv_port) + "/0\"}");
+  Subprocess p({kBinary, "serve", "--config", config});
+  EXPECT_EQ(testing::Run(p), 1);
+  EXPECT_NE(p.stderr_text().find(std::to_string(dead_kv_port)), std::string::npos)
+      << p.stderr_text();
+  EXPECT_FALSE(Listening(port));
+}
+
+TEST(CliTest, MigrateAppliesAndIsIdempotent) {
+  TempDir dir;
+  std::string config = WriteConfig(
+      dir, "{\"database\":\"sqlite:" + (dir.path() / "m.db").string() + "\"}");
+  Subprocess first({kBinary, "migrate", "--config", config});
+  EXPECT_EQ(testing::Run(first), 0) << first.stderr_text();
+  EXPECT_NE(first.stdout_text().find("up to date"), std::string::npos);
+  Subprocess second({kBinary, "migrate", "--config", config});
+  EXPECT_EQ(testing::Run(second), 0) << second.stderr_text();
+  EXPECT_TRUE(std::filesystem::exists(dir.path() / "m.db"));
+}
+
+TEST(CliTest, ServeAnswersThenStopsGracefullyOnSigterm) {
+  TempDir dir;
+  int port = FreePort();
+  std::string config = WriteConfig(
+      dir, "{\"listen\":\"127.0.0.1:" + std::to_string(port) + "\",\"log_level\":\"debug\",\"database\":\"sqlite:" +
+               (dir.path() / "m.db").string() + "\"}");
+  Subprocess p({kBinary, "serve", "--config", config});
+  ASSERT_TRUE(p.WaitForStdout("listening on http://127.0.0.1:" + std::to_string(port), 30s))
+      << p.stderr_text();
+  httplib::Client client("127.0.0.1", port);
+  auto health = client.Get("/healthz");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+  p.Signal(SIGTERM);
+  EXPECT_EQ(p.Wait(30s), 0) << p.stderr_text();
+  // The request's log line carries the id the client got back.
+  EXPECT_NE(p.stderr_text().find("req=" + health->get_header_value("X-Request-Id")),
+            std::string::npos)
+      << p.stderr_text();
+  EXPECT_NE(p.stderr_text().find("finishing in-flight requests"), std::string::npos);
+  EXPECT_FALSE(Listening(port));
+}
+
+TEST(CliTest, SigintStopsToo) {
+  TempDir dir;
+  int port = FreePort();
+  std::string config = WriteConfig(
+      dir, "{\"listen\":\"127.0.0.1:" + std::to_string(port) + "\",\"database\":\"sqlite:" +
+               (dir.path() / "m.db").string() + "\"}");
+  Subprocess p({kBinary, "serve", "--config", config});
+  ASSERT_TRUE(p.WaitForStdout("listening on", 30s)) << p.stderr_text();
+  p.Signal(SIGINT);
+  EXPECT_EQ(p.Wait(30s), 0) << p.stderr_text();
+}
+
+}  // namespace
+}  // namespace mileage

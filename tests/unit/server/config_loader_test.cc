@@ -1,0 +1,96 @@
+#include "server/config_loader.h"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <fstream>
+
+#include "tests/support/test_server.h"
+
+namespace mileage::server {
+namespace {
+
+TEST(ConfigLoaderTest, EmptyObjectGivesTheEmbeddedDefaults) {
+  auto config = ParseConfig("{}", "test");
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  Config defaults;
+  EXPECT_EQ(config->database, defaults.database);
+  EXPECT_EQ(config->kv, "memory");
+  EXPECT_EQ(config->listen.port, 8080);
+}
+
+TEST(ConfigLoaderTest, ReadsEverySetting) {
+  auto config = ParseConfig(R"({
+    "listen": "0.0.0.0:9000", "database": "mysql://u:p@db:3307/m", "database_pool_size": 4,
+    "database_timeout_ms": 100, "kv": "redis://127.0.0.1:6380/2", "kv_pool_size": 3,
+    "kv_timeout_ms": 50, "http_threads": 8, "keep_alive_max_count": 10,
+    "keep_alive_timeout_s": 2, "max_body_bytes": 2048, "log_level": "debug"})",
+                            "test");
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->listen.host, "0.0.0.0");
+  EXPECT_EQ(config->listen.port, 9000);
+  EXPECT_EQ(config->database, "mysql://u:p@db:3307/m");
+  EXPECT_EQ(config->database_pool_size, 4);
+  EXPECT_EQ(config->database_timeout_ms, 100);
+  EXPECT_EQ(config->kv, "redis://127.0.0.1:6380/2");
+  EXPECT_EQ(config->kv_pool_size, 3);
+  EXPECT_EQ(config->kv_timeout_ms, 50);
+  EXPECT_EQ(config->http_threads, 8);
+  EXPECT_EQ(config->keep_alive_max_count, 10);
+  EXPECT_EQ(config->keep_alive_timeout_s, 2);
+  EXPECT_EQ(config->max_body_bytes, 2048);
+  EXPECT_EQ(config->log_level, "debug");
+}
+
+TEST(ConfigLoaderTest, SecretsFromEnvironmentAndFile) {
+  setenv("MILEAGE_TEST_DB_URL", "mysql://u:s3cret@127.0.0.1:3306/m", 1);
+  auto from_env = ParseConfig(R"({"database":{"env":"MILEAGE_TEST_DB_URL"}})", "test");
+  ASSERT_TRUE(from_env.ok()) << from_env.status().ToString();
+  EXPECT_EQ(from_env->database, "mysql://u:s3cret@127.0.0.1:3306/m");
+
+  testing::TempDir dir;
+  std::string secret = (dir.path() / "kv").string();
+  std::ofstream(secret) << "redis://:pw@127.0.0.1:6379/1\n";
+  auto from_file = ParseConfig(R"({"kv":{"file":")" + secret + R"("}})", "test");
+  ASSERT_TRUE(from_file.ok()) << from_file.status().ToString();
+  EXPECT_EQ(from_file->kv, "redis://:pw@127.0.0.1:6379/1");
+}
+
+TEST(ConfigLoaderTest, EveryBadValueNamesItsKey) {
+  struct Case {
+    const char* json;
+    const char* key;
+  };
+  for (const Case& c : {Case{R"({"unknown":1})", "\"unknown\""},
+                        Case{R"({"listen":8080})", "\"listen\""},
+                        Case{R"({"listen":"nohost"})", "\"listen\""},
+                        Case{R"({"database":"oracle://x"})", "\"database\""},
+                        Case{R"({"database":"mysql://u:p@h:99999/db"})", "\"database\""},
+                        Case{R"({"database":{"vault":"x"}})", "\"database\""},
+                        Case{R"({"database":{"env":"A","file":"B"}})", "\"database\""},
+                        Case{R"({"kv":"redis://h:1/x"})", "\"kv\""},
+                        Case{R"({"database_pool_size":0})", "\"database_pool_size\""},
+                        Case{R"({"database_pool_size":1.5})", "\"database_pool_size\""},
+                        Case{R"({"kv_pool_size":-1})", "\"kv_pool_size\""},
+                        Case{R"({"http_threads":100000})", "\"http_threads\""},
+                        Case{R"({"max_body_bytes":10})", "\"max_body_bytes\""},
+                        Case{R"({"keep_alive_timeout_s":true})", "\"keep_alive_timeout_s\""},
+                        Case{R"({"log_level":"verbose"})", "\"log_level\""}}) {
+    auto config = ParseConfig(c.json, "cfg.json");
+    ASSERT_FALSE(config.ok()) << c.json;
+    EXPECT_EQ(config.status().code(), StatusCode::kInvalidArgument) << c.json;
+    EXPECT_NE(config.status().message().find(c.key), std::string::npos)
+        << c.json << " -> " << config.status().message();
+    EXPECT_EQ(config.status().message().rfind("cfg.json", 0), 0u);
+  }
+}
+
+TEST(ConfigLoaderTest, MalformedJsonSaysWhere) {
+  auto config = ParseConfig("{\"listen\": }", "cfg.json");
+  ASSERT_FALSE(config.ok());
+  EXPECT_NE(config.status().message().find("malformed JSON at byte 11"), std::string::npos)
+      << config.status().message();
+}
+
+}  // namespace
+}  // namespace mileage::server

@@ -1,0 +1,62 @@
+#include <gtest/gtest.h>
+
+#include <regex>
+
+#include "server/http/error_mapping.h"
+#include "server/http/http_server.h"
+#include "server/http/metrics.h"
+
+namespace mileage::server {
+namespace {
+
+TEST(ErrorMappingTest, OneHttpStatusPerCode) {
+  EXPECT_EQ(HttpStatusFor(StatusCode::kInvalidArgument), 400);
+  EXPECT_EQ(HttpStatusFor(StatusCode::kUnauthenticated), 401);
+  EXPECT_EQ(HttpStatusFor(StatusCode::kPermissionDenied), 403);
+  EXPECT_EQ(HttpStatusFor(StatusCode::kNotFound), 404);
+  EXPECT_EQ(HttpStatusFor(StatusCode::kAlreadyExists), 409);
+  EXPECT_EQ(HttpStatusFor(StatusCode::kFailedPrecondition), 409);
+  EXPECT_EQ(HttpStatusFor(StatusCode::kAborted), 409);
+  EXPECT_EQ(HttpStatusFor(StatusCode::kResourceExhausted), 429);
+  EXPECT_EQ(HttpStatusFor(StatusCode::kUnavailable), 503);
+  EXPECT_EQ(HttpStatusFor(StatusCode::kInternal), 500);
+}
+
+TEST(ErrorMappingTest, BodiesCarryTheMachineCodeAndHideInternals) {
+  EXPECT_EQ(ErrorBody(NotFoundError("coupon \"x\" gone", "COUPON_NOT_FOUND")),
+            R"({"code":"COUPON_NOT_FOUND","message":"coupon \"x\" gone"})");
+  std::string internal = ErrorBody(InternalError("SQLSTATE 42000 near SELECT"));
+  EXPECT_EQ(internal.find("SQLSTATE"), std::string::npos);
+  EXPECT_NE(internal.find("\"code\":\"INTERNAL\""), std::string::npos);
+}
+
+TEST(PathTemplateTest, BracesMatchOneSegmentAndRegexCharsAreLiteral) {
+  std::regex re(PathTemplateToRegex("/api/console/stores/{id}/staff.json"));
+  std::smatch m;
+  std::string path = "/api/console/stores/42/staff.json";
+  ASSERT_TRUE(std::regex_match(path, m, re));
+  EXPECT_EQ(m[1], "42");
+  EXPECT_FALSE(std::regex_match(std::string("/api/console/stores/4/2/staff.json"), re));
+  EXPECT_FALSE(std::regex_match(std::string("/api/console/stores/42/staffXjson"), re));
+}
+
+TEST(MetricsTest, RendersCountersHistogramAndGauges) {
+  Metrics metrics;
+  auto ping = metrics.RegisterRoute("GET", "/ping");
+  metrics.Record(ping, 200, std::chrono::microseconds(50));
+  metrics.Record(ping, 200, std::chrono::milliseconds(3));
+  metrics.Record(ping, 503, std::chrono::seconds(10));
+  metrics.AddGauge("mileage_test_gauge", "A test gauge.", [] { return 7.0; });
+  std::string text = metrics.RenderPrometheus();
+  EXPECT_NE(text.find(R"(mileage_http_requests_total{method="GET",route="/ping",status="200"} 2)"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find(R"(status="503"} 1)"), std::string::npos);
+  EXPECT_NE(text.find(R"(route="/ping",le="0.0001"} 1)"), std::string::npos) << text;
+  EXPECT_NE(text.find(R"(route="/ping",le="0.005"} 2)"), std::string::npos) << text;
+  EXPECT_NE(text.find(R"(route="/ping",le="+Inf"} 3)"), std::string::npos) << text;
+  EXPECT_NE(text.find("mileage_test_gauge 7"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace mileage::server
