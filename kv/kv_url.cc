@@ -130,12 +130,15 @@ std::string KvUrl::ToString() const {
   if (kind == Kind::kMemory) return "memory";
   std::string out = "redis://";
   if (!password.empty()) out += username + ":***@";
-  if (host.find(':') != std::string::npos) {
-    out += "[" + host + "]";
-  } else {
-    out += host;
-  }
-  out += ":" + std::to_string(port) + "/" + std::to_string(db);
+  // Appends one piece at a time: GCC 12 warns falsely (-Wrestrict) on chained operator+.
+  bool ipv6 = host.find(':') != std::string::npos;
+  if (ipv6) out += '[';
+  out += host;
+  if (ipv6) out += ']';
+  out += ':';
+  out += std::to_string(port);
+  out += '/';
+  out += std::to_string(db);
   return out;
 }
 

@@ -13,6 +13,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// Pending connections the kernel queues for accept (capped by net.core.somaxconn).
+constexpr int kListenBacklog = 1024;
+
 // What the pre-routing hook learned about the request this thread is serving; httplib runs
 // pre-routing, the handler and the logger of one request on one thread.
 struct RequestState {
@@ -222,6 +225,7 @@ Result<int> HttpServer::Bind(const ListenAddress& address) {
     return UnavailableError("cannot bind " + address.host + ":" + std::to_string(port) +
                             " (in use, or not an address of this machine)");
   }
+  server_.RaiseListenBacklog(kListenBacklog);
   return port;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include <atomic>
 #include <functional>
@@ -20,6 +21,14 @@ namespace mileage::server {
 struct RouteInfo {
   std::string method;
   std::string path_template;
+};
+
+// httplib::Server with one more setting: httplib 0.11 listens with a backlog of 5, so a burst
+// of new connections waits a full SYN retransmit (1 s) for a slot. Linux lets a second
+// listen() on the bound socket raise it.
+class TunedHttplibServer : public httplib::Server {
+ public:
+  void RaiseListenBacklog(int backlog) { ::listen(svr_sock_, backlog); }
 };
 
 // The HTTP server: cpp-httplib configured for throughput (DESIGN.md section 8: TCP_NODELAY, a
@@ -58,7 +67,7 @@ class HttpServer {
 
   const Config& config_;
   Metrics& metrics_;
-  httplib::Server server_;
+  TunedHttplibServer server_;
   std::vector<RouteInfo> routes_;
   std::vector<std::pair<std::string, std::regex>> route_regexes_;  // method, regex
   Metrics::RouteId unmatched_route_ = 0;
