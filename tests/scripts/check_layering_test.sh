@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# scripts/check-layering must pass on the repository and fail on each forbidden include.
+set -uo pipefail
+repo="$1"
+check="$repo/scripts/check-layering"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+failures=0
+passes=0
+
+expect() {  # expect EXIT_CODE DESCRIPTION ROOT
+  "$check" "$3" >"$work/out" 2>&1
+  local got=$?
+  if [ "$got" -ne "$1" ]; then
+    echo "FAIL: $2: exit $got, wanted $1"; cat "$work/out"; failures=$((failures + 1))
+  else
+    echo "ok: $2"; passes=$((passes + 1))
+  fi
+}
+
+expect 0 "the repository itself" "$repo"
+
+violating_tree() {  # violating_tree NAME FILE LINE
+  local root="$work/$1"
+  mkdir -p "$root/$(dirname "$2")"
+  printf '#pragma once\n%s\n' "$3" >"$root/$2"
+  echo "$root"
+}
+expect 1 "common includes httplib" "$(violating_tree a common/x.h '#include <httplib.h>')"
+expect 1 "domain includes RapidJSON" "$(violating_tree b members/m.h '#include <rapidjson/document.h>')"
+expect 1 "domain includes a MySQL driver header" "$(violating_tree c points/p.cc '#include <cppconn/driver.h>')"
+expect 1 "domain includes sqlite3.h" "$(violating_tree d coupons/c.h '#include "sqlite3.h"')"
+expect 1 "domain includes hiredis" "$(violating_tree e payments/p.h '#include <hiredis/hiredis.h>')"
+expect 1 "domain includes server/" "$(violating_tree f org/o.h '#include "server/app.h"')"
+expect 1 "db interface includes sqlite3.h" "$(violating_tree g db/db.h '#include <sqlite3.h>')"
+expect 1 "kv interface includes hiredis" "$(violating_tree h kv/kv.h '#include <hiredis/hiredis.h>')"
+expect 1 "common includes db/" "$(violating_tree i common/c.h '#include "db/db.h"')"
+expect 0 "a driver folder may include its driver" "$(violating_tree j db/sqlite/s.cc '#include <sqlite3.h>')"
+
+echo "$passes passed, $failures failed"
+[ "$failures" -eq 0 ]
