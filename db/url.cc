@@ -1,6 +1,9 @@
 #include "db/url.h"
 
 #include <charconv>
+#include <optional>
+
+#include "common/percent_decode.h"
 
 namespace mileage::db {
 namespace {
@@ -11,32 +14,11 @@ Status Bad(std::string_view what) {
   return InvalidArgumentError("database URL: " + std::string(what));
 }
 
-int HexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// Decodes %XX escapes; `field` names the part in the error.
-Result<std::string> PercentDecode(std::string_view text, std::string_view field) {
-  std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '%') {
-      out.push_back(text[i]);
-      continue;
-    }
-    if (i + 2 >= text.size()) {
-      return Bad("malformed %-escape in the " + std::string(field));
-    }
-    const int hi = HexDigit(text[i + 1]);
-    const int lo = HexDigit(text[i + 2]);
-    if (hi < 0 || lo < 0) return Bad("malformed %-escape in the " + std::string(field));
-    out.push_back(static_cast<char>(hi * 16 + lo));
-    i += 2;
-  }
-  return out;
+// Decodes %XX escapes; `field` names the part in the error (never its value).
+Result<std::string> DecodeField(std::string_view text, std::string_view field) {
+  std::optional<std::string> decoded = PercentDecode(text);
+  if (!decoded) return Bad("malformed %-escape in the " + std::string(field));
+  return *decoded;
 }
 
 bool IsHostChar(char c) {
@@ -81,9 +63,9 @@ Result<DatabaseUrl> ParseMysql(std::string_view rest) {
   const size_t colon = userinfo.find(':');
   const std::string_view raw_user = userinfo.substr(0, colon);
   if (raw_user.empty()) return Bad("missing user" + std::string(kMysqlForm));
-  MILEAGE_ASSIGN_OR_RETURN(url.user, PercentDecode(raw_user, "user"));
+  MILEAGE_ASSIGN_OR_RETURN(url.user, DecodeField(raw_user, "user"));
   if (colon != std::string_view::npos) {
-    MILEAGE_ASSIGN_OR_RETURN(url.password, PercentDecode(userinfo.substr(colon + 1), "password"));
+    MILEAGE_ASSIGN_OR_RETURN(url.password, DecodeField(userinfo.substr(colon + 1), "password"));
   }
 
   if (location.find_first_of("?#") != std::string_view::npos) {
@@ -110,7 +92,7 @@ Result<DatabaseUrl> ParseMysql(std::string_view rest) {
       port_text = after.substr(1);
     }
     for (char c : host) {
-      if (HexDigit(c) < 0 && c != ':' && c != '.') return Bad("invalid IPv6 host");
+      if (HexDigitValue(c) < 0 && c != ':' && c != '.') return Bad("invalid IPv6 host");
     }
   } else {
     const size_t port_colon = hostport.find(':');

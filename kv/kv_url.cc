@@ -5,6 +5,8 @@
 #include <optional>
 #include <system_error>
 
+#include "common/percent_decode.h"
+
 namespace mileage::kv {
 namespace {
 
@@ -15,31 +17,11 @@ Status UrlError(std::string_view what) {
   return InvalidArgumentError("kv URL: " + std::string(what));
 }
 
-std::optional<int> HexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return std::nullopt;
-}
-
 // Decodes %XX escapes. InvalidArgument naming `field` (never its value) when one is malformed.
-Result<std::string> PercentDecode(std::string_view text, std::string_view field) {
-  std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '%') {
-      out.push_back(text[i]);
-      continue;
-    }
-    std::optional<int> high = i + 1 < text.size() ? HexDigit(text[i + 1]) : std::nullopt;
-    std::optional<int> low = i + 2 < text.size() ? HexDigit(text[i + 2]) : std::nullopt;
-    if (!high || !low) {
-      return UrlError("the " + std::string(field) + " has a malformed %-escape");
-    }
-    out.push_back(static_cast<char>(*high * 16 + *low));
-    i += 2;
-  }
-  return out;
+Result<std::string> DecodeField(std::string_view text, std::string_view field) {
+  std::optional<std::string> decoded = PercentDecode(text);
+  if (!decoded) return UrlError("the " + std::string(field) + " has a malformed %-escape");
+  return *decoded;
 }
 
 // A decimal number of at most `max_digits` digits, or nullopt.
@@ -72,7 +54,7 @@ Status ParseHostPort(std::string_view authority, KvUrl* url) {
       port = rest.substr(1);
     }
     for (char c : host) {
-      if (HexDigit(c) == std::nullopt && c != ':' && c != '.') {
+      if (HexDigitValue(c) < 0 && c != ':' && c != '.') {
         return UrlError("the IPv6 host contains an invalid character");
       }
     }
@@ -107,8 +89,8 @@ Status ParseUserInfo(std::string_view userinfo, KvUrl* url) {
   if (colon == std::string_view::npos) {
     return UrlError("credentials must be written as \":password@\" or \"username:password@\"");
   }
-  MILEAGE_ASSIGN_OR_RETURN(url->username, PercentDecode(userinfo.substr(0, colon), "username"));
-  MILEAGE_ASSIGN_OR_RETURN(url->password, PercentDecode(userinfo.substr(colon + 1), "password"));
+  MILEAGE_ASSIGN_OR_RETURN(url->username, DecodeField(userinfo.substr(0, colon), "username"));
+  MILEAGE_ASSIGN_OR_RETURN(url->password, DecodeField(userinfo.substr(colon + 1), "password"));
   if (url->password.empty()) return UrlError("the password is empty");
   return Status::Ok();
 }
