@@ -35,6 +35,9 @@ expect 1 "domain includes server/" "$(violating_tree f org/o.h '#include "server
 expect 1 "db interface includes sqlite3.h" "$(violating_tree g db/db.h '#include <sqlite3.h>')"
 expect 1 "kv interface includes hiredis" "$(violating_tree h kv/kv.h '#include <hiredis/hiredis.h>')"
 expect 1 "common includes db/" "$(violating_tree i common/c.h '#include "db/db.h"')"
+expect 1 "the wechat core includes httplib" "$(violating_tree k wechat/pay/n.h '#include <httplib.h>')"
+expect 1 "the wechat core includes the Kv" "$(violating_tree l wechat/pay/n.cc '#include "kv/kv.h"')"
+expect 0 "the wechat client may use httplib" "$(violating_tree m wechat/client/c.cc '#include <httplib.h>')"
 expect 0 "a driver folder may include its driver" "$(violating_tree j db/sqlite/s.cc '#include <sqlite3.h>')"
 
 echo "$passes passed, $failures failed"
