@@ -47,7 +47,7 @@ class LogLine {
 }  // namespace mileage
 
 // MILEAGE_LOG(kInfo) << "listening on " << port;  Never log secrets, tokens or full phones.
-#define MILEAGE_LOG(level)                                               \
-  if (::mileage::LogLevel::level < ::mileage::GetLogLevel()) {           \
-  } else                                                                 \
+#define MILEAGE_LOG(level)                                     \
+  if (::mileage::LogLevel::level < ::mileage::GetLogLevel()) { \
+  } else                                                       \
     ::mileage::LogLine(::mileage::LogLevel::level, __FILE__, __LINE__).stream()

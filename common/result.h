@@ -12,7 +12,7 @@ namespace mileage {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : value_(std::move(value)) {}         // NOLINT: implicit by design
   Result(Status status) : status_(std::move(status)) {  // NOLINT: implicit by design
     assert(!status_.ok() && "a Result made from a Status must carry an error");
     if (status_.ok()) status_ = InternalError("Result constructed from an OK status");

@@ -85,8 +85,8 @@ inline Status InternalError(std::string m, std::string reason = {}) {
 }  // namespace mileage
 
 // Returns the Status of `expr` from the enclosing function when it is not OK.
-#define MILEAGE_RETURN_IF_ERROR(expr)                 \
-  do {                                                \
-    ::mileage::Status mileage_status_ = (expr);       \
+#define MILEAGE_RETURN_IF_ERROR(expr)                  \
+  do {                                                 \
+    ::mileage::Status mileage_status_ = (expr);        \
     if (!mileage_status_.ok()) return mileage_status_; \
   } while (false)

@@ -53,15 +53,24 @@ std::string NewRequestId() {
 
 std::string_view ErrorCodeForHttpStatus(int status) {
   switch (status) {
-    case 400: return "BAD_REQUEST";
-    case 404: return "NOT_FOUND";
-    case 405: return "METHOD_NOT_ALLOWED";
-    case 413: return "PAYLOAD_TOO_LARGE";
-    case 414: return "URI_TOO_LONG";
-    case 416: return "RANGE_NOT_SATISFIABLE";
-    case 500: return "INTERNAL";
-    case 503: return "UNAVAILABLE";
-    default: return "HTTP_ERROR";
+    case 400:
+      return "BAD_REQUEST";
+    case 404:
+      return "NOT_FOUND";
+    case 405:
+      return "METHOD_NOT_ALLOWED";
+    case 413:
+      return "PAYLOAD_TOO_LARGE";
+    case 414:
+      return "URI_TOO_LONG";
+    case 416:
+      return "RANGE_NOT_SATISFIABLE";
+    case 500:
+      return "INTERNAL";
+    case 503:
+      return "UNAVAILABLE";
+    default:
+      return "HTTP_ERROR";
   }
 }
 
@@ -114,16 +123,15 @@ HttpServer::HttpServer(const Config& config, Metrics& metrics)
     return httplib::Server::HandlerResponse::Unhandled;
   });
 
-  server_.set_error_handler(httplib::Server::HandlerWithResponse(
-      [](const httplib::Request&, httplib::Response& res) {
-    // Routes write their own JSON errors; this fills in httplib's own (413, 414, 400...).
-    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-    std::string message = res.status == 413
-                              ? "request body exceeds the limit of this server"
-                              : "the request could not be served";
-    res.set_content(ErrorBody(ErrorCodeForHttpStatus(res.status), message), "application/json");
-    return httplib::Server::HandlerResponse::Handled;
-  }));
+  server_.set_error_handler(
+      httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
+        // Routes write their own JSON errors; this fills in httplib's own (413, 414, 400...).
+        if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+        std::string message = res.status == 413 ? "request body exceeds the limit of this server"
+                                                : "the request could not be served";
+        res.set_content(ErrorBody(ErrorCodeForHttpStatus(res.status), message), "application/json");
+        return httplib::Server::HandlerResponse::Handled;
+      }));
 
   server_.set_exception_handler(
       [](const httplib::Request& req, httplib::Response& res, std::exception_ptr error) {
@@ -161,17 +169,16 @@ HttpServer::HttpServer(const Config& config, Metrics& metrics)
 
 void HttpServer::LogAccess(const httplib::Request& req, const httplib::Response& res,
                            std::chrono::nanoseconds latency) {
-    if (res.status >= 500) {
-      MILEAGE_LOG(kWarn) << req.method << ' ' << req.path << " -> " << res.status;
-    } else {
-      MILEAGE_LOG(kDebug) << req.method << ' ' << req.path << " -> " << res.status << " in "
-                          << std::chrono::duration_cast<std::chrono::microseconds>(latency).count()
-                          << "us";
-    }
+  if (res.status >= 500) {
+    MILEAGE_LOG(kWarn) << req.method << ' ' << req.path << " -> " << res.status;
+  } else {
+    MILEAGE_LOG(kDebug) << req.method << ' ' << req.path << " -> " << res.status << " in "
+                        << std::chrono::duration_cast<std::chrono::microseconds>(latency).count()
+                        << "us";
+  }
 }
 
-void HttpServer::Route(std::string_view method, std::string_view path_template,
-                       Handler handler) {
+void HttpServer::Route(std::string_view method, std::string_view path_template, Handler handler) {
   std::string regex = PathTemplateToRegex(path_template);
   Metrics::RouteId id = metrics_.RegisterRoute(std::string(method), std::string(path_template));
   routes_.push_back({std::string(method), std::string(path_template)});
@@ -182,20 +189,25 @@ void HttpServer::Route(std::string_view method, std::string_view path_template,
     ScopedRequestId scoped(t_request.request_id);
     handler(req, res);
   };
-  if (method == "GET") server_.Get(regex, wrapped);
-  else if (method == "POST") server_.Post(regex, wrapped);
-  else if (method == "PUT") server_.Put(regex, wrapped);
-  else if (method == "PATCH") server_.Patch(regex, wrapped);
-  else if (method == "DELETE") server_.Delete(regex, wrapped);
+  if (method == "GET")
+    server_.Get(regex, wrapped);
+  else if (method == "POST")
+    server_.Post(regex, wrapped);
+  else if (method == "PUT")
+    server_.Put(regex, wrapped);
+  else if (method == "PATCH")
+    server_.Patch(regex, wrapped);
+  else if (method == "DELETE")
+    server_.Delete(regex, wrapped);
 }
 
 void HttpServer::FallbackHandler(const httplib::Request& req, httplib::Response& res) {
   for (const auto& [method, regex] : route_regexes_) {
     if (method != req.method && std::regex_match(req.path, regex)) {
       res.status = 405;
-      res.set_content(ErrorBody("METHOD_NOT_ALLOWED",
-                                req.method + " is not allowed on " + req.path),
-                      "application/json");
+      res.set_content(
+          ErrorBody("METHOD_NOT_ALLOWED", req.method + " is not allowed on " + req.path),
+          "application/json");
       return;
     }
   }

@@ -23,8 +23,7 @@ Result<rapidjson::Document> ParseJsonObject(std::string_view body) {
 namespace {
 
 Status MissingField(const char* field) {
-  return InvalidArgumentError(std::string("field \"") + field + "\" is required",
-                              "MISSING_FIELD");
+  return InvalidArgumentError(std::string("field \"") + field + "\" is required", "MISSING_FIELD");
 }
 Status InvalidField(const char* field, const char* what) {
   return InvalidArgumentError(std::string("field \"") + field + "\" must be " + what,

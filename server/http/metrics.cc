@@ -39,8 +39,8 @@ void Metrics::Record(RouteId route, int http_status, std::chrono::nanoseconds la
   if (route >= routes_.size()) return;
   RouteMetrics& m = routes_[route];
   if (http_status >= kMinStatus && http_status <= kMaxStatus) {
-    m.by_status[static_cast<size_t>(http_status - kMinStatus)].fetch_add(
-        1, std::memory_order_relaxed);
+    m.by_status[static_cast<size_t>(http_status - kMinStatus)].fetch_add(1,
+                                                                         std::memory_order_relaxed);
   }
   double seconds = std::chrono::duration<double>(latency).count();
   size_t bucket = 0;
@@ -62,8 +62,8 @@ std::string Metrics::RenderPrometheus() const {
       uint64_t n = m.by_status[i].load(std::memory_order_relaxed);
       if (n == 0) continue;
       out << "mileage_http_requests_total{method=\"" << m.method << "\",route=\""
-          << EscapeLabel(m.route) << "\",status=\"" << (kMinStatus + static_cast<int>(i))
-          << "\"} " << n << '\n';
+          << EscapeLabel(m.route) << "\",status=\"" << (kMinStatus + static_cast<int>(i)) << "\"} "
+          << n << '\n';
     }
   }
   out << "# HELP mileage_http_request_duration_seconds Time from routing to response.\n"
@@ -74,20 +74,17 @@ std::string Metrics::RenderPrometheus() const {
     for (size_t b = 0; b < m.buckets.size(); ++b) {
       cumulative += m.buckets[b].load(std::memory_order_relaxed);
       std::string le = b < kBuckets.size() ? FormatDouble(kBuckets[b]) : "+Inf";
-      out << "mileage_http_request_duration_seconds_bucket{" << labels << ",le=\"" << le
-          << "\"} " << cumulative << '\n';
+      out << "mileage_http_request_duration_seconds_bucket{" << labels << ",le=\"" << le << "\"} "
+          << cumulative << '\n';
     }
     out << "mileage_http_request_duration_seconds_sum{" << labels << "} "
-        << FormatDouble(static_cast<double>(m.latency_sum_ns.load(std::memory_order_relaxed)) /
-                        1e9)
+        << FormatDouble(static_cast<double>(m.latency_sum_ns.load(std::memory_order_relaxed)) / 1e9)
         << '\n';
-    out << "mileage_http_request_duration_seconds_count{" << labels << "} " << cumulative
-        << '\n';
+    out << "mileage_http_request_duration_seconds_count{" << labels << "} " << cumulative << '\n';
   }
   out << "# HELP mileage_http_requests_in_flight Requests being served now.\n"
          "# TYPE mileage_http_requests_in_flight gauge\n"
-      << "mileage_http_requests_in_flight " << in_flight_.load(std::memory_order_relaxed)
-      << '\n';
+      << "mileage_http_requests_in_flight " << in_flight_.load(std::memory_order_relaxed) << '\n';
   for (const Gauge& g : gauges_) {
     out << "# HELP " << g.name << ' ' << g.help << "\n# TYPE " << g.name << " gauge\n"
         << g.name << ' ' << FormatDouble(g.read()) << '\n';

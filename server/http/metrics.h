@@ -36,9 +36,8 @@ class Metrics {
   static constexpr int kMinStatus = 100;
   static constexpr int kMaxStatus = 599;
   // Upper bounds in seconds of the latency histogram buckets (+Inf implied).
-  static constexpr std::array<double, 14> kBuckets = {0.0001, 0.00025, 0.0005, 0.001, 0.0025,
-                                                      0.005,  0.01,    0.025,  0.05,  0.1,
-                                                      0.25,   0.5,     1.0,    2.5};
+  static constexpr std::array<double, 14> kBuckets = {
+      0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5};
   struct RouteMetrics {
     std::string method;
     std::string route;

@@ -16,8 +16,8 @@
 #include "kv/kv.h"
 #include "kv/kv_url.h"
 #include "kv_test_util.h"
-#include "tests/support/private_redis.h"
 #include "tests/support/external.h"
+#include "tests/support/private_redis.h"
 
 namespace mileage::kv {
 namespace {

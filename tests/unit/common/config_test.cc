@@ -17,8 +17,8 @@ TEST(ListenAddressTest, ParsesHostAndPort) {
 }
 
 TEST(ListenAddressTest, RejectsMalformed) {
-  for (const char* bad : {"", "8080", ":8080", "localhost:", "localhost:http", "h:65536",
-                          "h:-1", "h:80x"}) {
+  for (const char* bad :
+       {"", "8080", ":8080", "localhost:", "localhost:http", "h:65536", "h:-1", "h:80x"}) {
     auto a = ParseListenAddress(bad);
     EXPECT_FALSE(a.ok()) << bad;
     if (!a.ok()) {

@@ -1,7 +1,8 @@
-#include "common/result.h"
 #include "common/status.h"
 
 #include <gtest/gtest.h>
+
+#include "common/result.h"
 
 namespace mileage {
 namespace {

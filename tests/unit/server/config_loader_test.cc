@@ -61,21 +61,21 @@ TEST(ConfigLoaderTest, EveryBadValueNamesItsKey) {
     const char* json;
     const char* key;
   };
-  for (const Case& c : {Case{R"({"unknown":1})", "\"unknown\""},
-                        Case{R"({"listen":8080})", "\"listen\""},
-                        Case{R"({"listen":"nohost"})", "\"listen\""},
-                        Case{R"({"database":"oracle://x"})", "\"database\""},
-                        Case{R"({"database":"mysql://u:p@h:99999/db"})", "\"database\""},
-                        Case{R"({"database":{"vault":"x"}})", "\"database\""},
-                        Case{R"({"database":{"env":"A","file":"B"}})", "\"database\""},
-                        Case{R"({"kv":"redis://h:1/x"})", "\"kv\""},
-                        Case{R"({"database_pool_size":0})", "\"database_pool_size\""},
-                        Case{R"({"database_pool_size":1.5})", "\"database_pool_size\""},
-                        Case{R"({"kv_pool_size":-1})", "\"kv_pool_size\""},
-                        Case{R"({"http_threads":100000})", "\"http_threads\""},
-                        Case{R"({"max_body_bytes":10})", "\"max_body_bytes\""},
-                        Case{R"({"keep_alive_timeout_s":true})", "\"keep_alive_timeout_s\""},
-                        Case{R"({"log_level":"verbose"})", "\"log_level\""}}) {
+  for (const Case& c :
+       {Case{R"({"unknown":1})", "\"unknown\""}, Case{R"({"listen":8080})", "\"listen\""},
+        Case{R"({"listen":"nohost"})", "\"listen\""},
+        Case{R"({"database":"oracle://x"})", "\"database\""},
+        Case{R"({"database":"mysql://u:p@h:99999/db"})", "\"database\""},
+        Case{R"({"database":{"vault":"x"}})", "\"database\""},
+        Case{R"({"database":{"env":"A","file":"B"}})", "\"database\""},
+        Case{R"({"kv":"redis://h:1/x"})", "\"kv\""},
+        Case{R"({"database_pool_size":0})", "\"database_pool_size\""},
+        Case{R"({"database_pool_size":1.5})", "\"database_pool_size\""},
+        Case{R"({"kv_pool_size":-1})", "\"kv_pool_size\""},
+        Case{R"({"http_threads":100000})", "\"http_threads\""},
+        Case{R"({"max_body_bytes":10})", "\"max_body_bytes\""},
+        Case{R"({"keep_alive_timeout_s":true})", "\"keep_alive_timeout_s\""},
+        Case{R"({"log_level":"verbose"})", "\"log_level\""}}) {
     auto config = ParseConfig(c.json, "cfg.json");
     ASSERT_FALSE(config.ok()) << c.json;
     EXPECT_EQ(config.status().code(), StatusCode::kInvalidArgument) << c.json;
