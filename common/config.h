@@ -47,6 +47,13 @@ struct Config {
   int64_t max_body_bytes = 1 << 20;
   // "log_level": "debug", "info", "warn" or "error".
   std::string log_level = "info";
+  // "data_key": 64 hex digits (32 bytes) that seal secrets at rest (merchant API v3 keys,
+  // partner secrets) and sign console session tokens. Empty = not configured: with a SQLite
+  // database the server keeps a generated key in data.key beside the database file (var/ by
+  // default); with MySQL it is required. Give it as {"env":..} or {"file":..} in production.
+  std::string data_key;
+  // "session_ttl_s": idle lifetime of a console session in seconds (sliding expiry).
+  int session_ttl_s = 8 * 3600;
 };
 
 }  // namespace mileage

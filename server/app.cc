@@ -2,16 +2,25 @@
 
 #include "common/log.h"
 #include "db/migrate.h"
+#include "server/console/console_routes.h"
+#include "server/data_key_source.h"
 #include "server/routes/system_routes.h"
 #include "server/storage.h"
 
 namespace mileage::server {
 
-Result<std::unique_ptr<App>> App::Create(const Config& config) {
-  std::unique_ptr<App> app(new App(config));
+Result<std::unique_ptr<App>> App::Create(const Config& config, AppOptions options) {
+  std::unique_ptr<App> app(new App(config, options));
+  MILEAGE_ASSIGN_OR_RETURN(org::DataKey data_key, ResolveDataKey(app->config_, app->random_));
   MILEAGE_ASSIGN_OR_RETURN(app->db_, OpenDatabase(app->config_));
   MILEAGE_RETURN_IF_ERROR(db::Migrate(*app->db_, app->clock_).status());
   MILEAGE_ASSIGN_OR_RETURN(app->kv_, OpenKv(app->config_, app->clock_));
+  org::OrgOptions org_options;
+  org_options.sessions.ttl = std::chrono::seconds(app->config_.session_ttl_s);
+  if (options.login_limits.has_value()) org_options.sessions.limits = *options.login_limits;
+  if (options.scrypt.has_value()) org_options.scrypt = *options.scrypt;
+  app->org_ = std::make_unique<org::OrgModule>(*app->db_, *app->kv_, app->clock_, app->random_,
+                                               data_key, org_options);
   app->health_ = std::make_unique<HealthChecker>(*app->db_, *app->kv_);
   app->http_ = std::make_unique<HttpServer>(app->config_, app->metrics_);
   app->RegisterRoutes();
@@ -35,6 +44,8 @@ void App::RegisterRoutes() {
   metrics_.AddGauge("mileage_db_pool_replaced", "Broken database connections replaced.",
                     [db] { return static_cast<double>(db->Stats().replaced); });
   RegisterSystemRoutes(*http_, *health_, metrics_);
+  console_ = std::make_unique<ConsoleRouter>(*http_, org_->sessions());
+  RegisterConsoleRoutes(*console_, *org_);
 }
 
 Result<int> App::Bind() { return http_->Bind(config_.listen); }

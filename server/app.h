@@ -1,27 +1,44 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 
 #include "common/clock.h"
 #include "common/config.h"
 #include "common/random.h"
 #include "db/db.h"
 #include "kv/kv.h"
+#include "org/org_module.h"
+#include "server/console/console_router.h"
 #include "server/health.h"
 #include "server/http/http_server.h"
 #include "server/http/metrics.h"
 
 namespace mileage::server {
 
+// What tests may replace in an App; production leaves every field unset. Whatever is given
+// must outlive the App.
+struct AppOptions {
+  // Default: the system clock. A test clock also drives the in-process Kv's expiry.
+  const Clock* clock = nullptr;
+  // Default: the OS CSPRNG.
+  RandomSource* random = nullptr;
+  // Default: org::kDefaultScryptParams. Tests lower it to keep hundreds of logins fast.
+  std::optional<org::ScryptParams> scrypt;
+  // Default: org::LoginLimits{}.
+  std::optional<org::LoginLimits> login_limits;
+};
+
 // The composition root: owns the clock, randomness, database, Kv, metrics and HTTP server of
 // one `mileage serve` process and wires the routes. Create, Bind, Serve on one thread; Stop
 // from any thread. Destruction closes the pools.
 class App {
  public:
-  // Opens the database (reachable, migrations applied) and the Kv, then registers routes.
-  // Nothing listens yet. Errors: Unavailable when the database or Kv cannot be reached;
-  // FailedPrecondition when a recorded migration changed; InvalidArgument for a bad URL.
-  static Result<std::unique_ptr<App>> Create(const Config& config);
+  // Opens the database (reachable, migrations applied), the data key (server/data_key_source.h)
+  // and the Kv, then registers routes. Nothing listens yet. Errors: Unavailable when the
+  // database or Kv cannot be reached or data.key cannot be written; FailedPrecondition when a
+  // recorded migration changed; InvalidArgument for a bad URL or a missing data key.
+  static Result<std::unique_ptr<App>> Create(const Config& config, AppOptions options = {});
   ~App();
 
   // Binds config.listen; returns the bound port. Unavailable when the address is taken.
@@ -33,19 +50,28 @@ class App {
   db::Db& db() { return *db_; }
   kv::Kv& kv() { return *kv_; }
   HttpServer& http() { return *http_; }
+  org::OrgModule& org() { return *org_; }
+  const ConsoleRouter& console() const { return *console_; }
 
  private:
-  explicit App(const Config& config) : config_(config) {}
+  App(const Config& config, const AppOptions& options)
+      : config_(config),
+        clock_(options.clock != nullptr ? *options.clock : system_clock_),
+        random_(options.random != nullptr ? *options.random : os_random_) {}
   void RegisterRoutes();
 
   Config config_;
-  SystemClock clock_;
-  OsRandom random_;
+  SystemClock system_clock_;
+  OsRandom os_random_;
+  const Clock& clock_;
+  RandomSource& random_;
   std::unique_ptr<db::Db> db_;
   std::unique_ptr<kv::Kv> kv_;
+  std::unique_ptr<org::OrgModule> org_;
   Metrics metrics_;
   std::unique_ptr<HealthChecker> health_;
   std::unique_ptr<HttpServer> http_;
+  std::unique_ptr<ConsoleRouter> console_;
 };
 
 }  // namespace mileage::server

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "common/log.h"
+#include "org/crypto/data_key.h"
 #include "server/storage.h"
 
 namespace mileage::server {
@@ -103,6 +104,15 @@ std::map<std::string, Setter> Setters(const std::string& origin) {
     }
     return Status::Ok();
   };
+  setters["data_key"] = [&origin](const rapidjson::Value& v, Config& c) {
+    MILEAGE_ASSIGN_OR_RETURN(c.data_key, ReadString(v, origin, "data_key"));
+    // The message must never repeat the key.
+    if (!org::DataKey::FromHex(c.data_key).ok()) {
+      return KeyError(origin, "data_key", "must be 64 hex digits (32 bytes)");
+    }
+    return Status::Ok();
+  };
+  setters["session_ttl_s"] = int_field("session_ttl_s", 60, 30 * 24 * 3600, &Config::session_ttl_s);
   setters["database_pool_size"] = int_field("database_pool_size", 1, 1024, &Config::database_pool_size);
   setters["database_timeout_ms"] = int_field("database_timeout_ms", 1, 600000, &Config::database_timeout_ms);
   setters["kv_pool_size"] = int_field("kv_pool_size", 1, 1024, &Config::kv_pool_size);

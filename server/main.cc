@@ -11,8 +11,10 @@
 
 #include "common/log.h"
 #include "db/migrate.h"
+#include "server/admin/admin_command.h"
 #include "server/app.h"
 #include "server/config_loader.h"
+#include "server/sandbox_command.h"
 #include "server/storage.h"
 
 namespace mileage::server {
@@ -23,6 +25,21 @@ constexpr const char* kUsage = R"(Usage: mileage <command> [--config FILE]
 Commands:
   serve     Migrate the database, then serve HTTP until SIGTERM or SIGINT.
   migrate   Apply pending database migrations and exit.
+  admin     Operator tools, each printing the new id (mileage admin --help):
+              admin create-brand   --name NAME
+              admin create-region  --brand ID --name NAME
+              admin create-dealer  --region ID --name NAME
+              admin create-store   --dealer ID --name NAME
+              admin create-user    --username U --role ROLE --scope-type T --scope-id ID
+                                   [--password-file FILE]   (else the password is read
+                                   from standard input)
+              admin add-merchant   --store ID --mchid M --appid A --apiv3-key-file FILE
+                                   --platform-key SERIAL=PEM_FILE [--platform-key ...]
+  sandbox   The WeChat simulator for development and tests (mileage sandbox --help):
+              sandbox [--config FILE] [--listen HOST:PORT] [--state-dir DIR]
+              sandbox export --mchid M [--state-dir DIR] [--out DIR]
+              sandbox pay --amount FEN --openid-code CODE [--sandbox URL]
+              sandbox refund --out-trade-no NO [--amount FEN] [--sandbox URL]
   help      Show this text (also --help, -h).
 
 Options:
@@ -131,6 +148,13 @@ Result<Args> ParseArgs(int argc, char** argv) {
 }
 
 int Main(int argc, char** argv) {
+  if (argc >= 2 && std::string(argv[1]) == "admin") {
+    return RunAdmin(std::vector<std::string>(argv + 2, argv + argc), std::cin, std::cout,
+                    std::cerr);
+  }
+  if (argc >= 2 && std::string(argv[1]) == "sandbox") {
+    return RunSandbox(std::vector<std::string>(argv + 2, argv + argc), std::cout, std::cerr);
+  }
   Result<Args> args = ParseArgs(argc, argv);
   if (!args.ok()) return UsageError(args.status().message());
   if (args->command == "help") {

@@ -104,7 +104,8 @@ TEST(CliTest, UnreachableDatabaseStopsStartUpBeforeListening) {
   std::string config = WriteConfig(
       dir, "{\"listen\":\"127.0.0.1:" + std::to_string(port) +
                "\",\"database\":\"mysql://u:secretpw@127.0.0.1:" + std::to_string(dead_db_port) +
-               "/mileage\",\"database_timeout_ms\":2000}");
+               "/mileage\",\"database_timeout_ms\":2000,\"data_key\":\"" + std::string(64, 'a') +
+               "\"}");
   Subprocess p({kBinary, "serve", "--config", config});
   EXPECT_EQ(testing::Run(p), 1);
   EXPECT_NE(p.stderr_text().find(std::to_string(dead_db_port)), std::string::npos)

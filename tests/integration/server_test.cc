@@ -145,8 +145,8 @@ TEST_F(ServerTest, MetricsCountRequestsByRouteAndStatus) {
   // A request is counted by the access logger after its response is written, so a scrape on a
   // new connection can overtake the previous request's bookkeeping: poll briefly.
   httplib::Result res = client_->Get("/metrics");
-  for (int i = 0; i < 100 && res && res->body.find("route=\"unmatched\",status=\"404\"} 1") ==
-                                        std::string::npos;
+  for (int i = 0; i < 100 && res &&
+                  res->body.find("route=\"unmatched\",status=\"404\"} 1") == std::string::npos;
        ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
     res = client_->Get("/metrics");

@@ -21,8 +21,14 @@ class TestServer {
  public:
   static std::unique_ptr<TestServer> Start(
       Config config, const std::function<void(server::App&)>& customize = {}) {
+    return Start(std::move(config), server::AppOptions(), customize);
+  }
+  // The same with test replacements (clock, randomness, cheaper scrypt) for the App.
+  static std::unique_ptr<TestServer> Start(
+      Config config, const server::AppOptions& options,
+      const std::function<void(server::App&)>& customize = {}) {
     config.listen = ListenAddress{"127.0.0.1", 0};
-    auto app = server::App::Create(config);
+    auto app = server::App::Create(config, options);
     if (!app.ok()) return nullptr;
     std::unique_ptr<TestServer> ts(new TestServer());
     ts->app_ = std::move(app).value();

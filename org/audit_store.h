@@ -1,0 +1,45 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "common/result.h"
+#include "db/db.h"
+#include "org/types.h"
+
+namespace mileage::org {
+
+// One audit log row: who did what to which object, from where, when, and whether it happened
+// ("ok") or was refused by the authorizer ("denied").
+struct AuditRecord {
+  int64_t id = 0;
+  int64_t brand_id = 0;
+  std::optional<int64_t> staff_id;  // nullopt: the operator CLI
+  std::string staff_username;       // filled by List ("" for the CLI or a removed account)
+  std::string action;               // "store.create", "staff.deactivate", "session.login"...
+  std::string object_type;          // "store", "merchant", "staff", "session"...
+  std::optional<int64_t> object_id;
+  std::string outcome = "ok";
+  std::string detail;
+  std::string request_id;
+  std::string client_address;
+  int64_t created_at = 0;  // Unix seconds
+};
+
+// The SQL of the audit_log table on one connection (the write's own transaction). Texts longer
+// than their columns are cut at a character boundary. Lives for one use of its connection; not
+// safe for concurrent use. Errors: the db::Connection errors.
+class AuditStore {
+ public:
+  explicit AuditStore(db::Connection& conn) : conn_(conn) {}
+
+  Status Insert(const AuditRecord& record);
+  // A page of one brand's records, newest first, with the staff usernames.
+  Result<PageOf<AuditRecord>> List(int64_t brand_id, const PageRequest& page);
+
+ private:
+  db::Connection& conn_;
+};
+
+}  // namespace mileage::org

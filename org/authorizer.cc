@@ -1,0 +1,187 @@
+#include "org/authorizer.h"
+
+#include <string>
+
+namespace mileage::org {
+namespace {
+
+bool IsRead(Action action) {
+  switch (action) {
+    case Action::kBrandRead:
+    case Action::kRegionRead:
+    case Action::kDealerRead:
+    case Action::kStoreRead:
+    case Action::kMerchantRead:
+    case Action::kPartnerRead:
+    case Action::kStaffRead:
+    case Action::kAuditRead:
+      return true;
+    default:
+      return false;
+  }
+}
+
+Status NotFound(std::string_view what) { return NotFoundError(std::string(what) + " not found"); }
+
+Status Forbidden(Action action) {
+  return PermissionDeniedError("your role may not do " + std::string(ActionName(action)) + " here");
+}
+
+Status FromDecision(Decision decision, Action action, std::string_view what) {
+  switch (decision) {
+    case Decision::kAllow:
+      return Status::Ok();
+    case Decision::kNotFound:
+      return NotFound(what);
+    case Decision::kForbidden:
+      return Forbidden(action);
+  }
+  return InternalError("unknown authorization decision");
+}
+
+}  // namespace
+
+std::string_view ActionName(Action action) {
+  switch (action) {
+    case Action::kSelf:
+      return "self";
+    case Action::kBrandRead:
+      return "brand.read";
+    case Action::kBrandWrite:
+      return "brand.write";
+    case Action::kRegionRead:
+      return "region.read";
+    case Action::kRegionWrite:
+      return "region.write";
+    case Action::kDealerRead:
+      return "dealer.read";
+    case Action::kDealerWrite:
+      return "dealer.write";
+    case Action::kStoreRead:
+      return "store.read";
+    case Action::kStoreWrite:
+      return "store.write";
+    case Action::kMerchantRead:
+      return "merchant.read";
+    case Action::kMerchantWrite:
+      return "merchant.write";
+    case Action::kPartnerRead:
+      return "partner.read";
+    case Action::kPartnerWrite:
+      return "partner.write";
+    case Action::kStaffRead:
+      return "staff.read";
+    case Action::kStaffWrite:
+      return "staff.write";
+    case Action::kAuditRead:
+      return "audit.read";
+  }
+  return "?";
+}
+
+Action ReadActionFor(NodeType type) {
+  switch (type) {
+    case NodeType::kBrand:
+      return Action::kBrandRead;
+    case NodeType::kRegion:
+      return Action::kRegionRead;
+    case NodeType::kDealer:
+      return Action::kDealerRead;
+    case NodeType::kStore:
+      return Action::kStoreRead;
+  }
+  return Action::kBrandRead;
+}
+
+Action WriteActionFor(NodeType type) {
+  switch (type) {
+    case NodeType::kBrand:
+      return Action::kBrandWrite;
+    case NodeType::kRegion:
+      return Action::kRegionWrite;
+    case NodeType::kDealer:
+      return Action::kDealerWrite;
+    case NodeType::kStore:
+      return Action::kStoreWrite;
+  }
+  return Action::kBrandWrite;
+}
+
+bool Authorizer::RoleAllows(Role role, Action action) const {
+  if (action == Action::kSelf || action == Action::kBrandRead) return true;
+  switch (role) {
+    case Role::kBrandAdmin:
+      return true;
+    case Role::kRegionManager:
+      return action == Action::kRegionRead || action == Action::kDealerRead ||
+             action == Action::kDealerWrite || action == Action::kStoreRead ||
+             action == Action::kStoreWrite || action == Action::kMerchantRead ||
+             action == Action::kMerchantWrite || action == Action::kStaffRead ||
+             action == Action::kStaffWrite;
+    case Role::kDealerManager:
+      return action == Action::kDealerRead || action == Action::kStoreRead ||
+             action == Action::kStoreWrite || action == Action::kMerchantRead ||
+             action == Action::kMerchantWrite || action == Action::kStaffRead ||
+             action == Action::kStaffWrite;
+    case Role::kStoreClerk:
+      return action == Action::kStoreRead;
+    case Role::kAnalyst:
+      return IsRead(action) && action != Action::kAuditRead;
+  }
+  return false;
+}
+
+bool Authorizer::InSubtree(const NodePath& scope, const NodePath& object) {
+  if (scope.brand_id == 0 || object.brand_id != scope.brand_id) return false;
+  if (static_cast<int>(object.type) < static_cast<int>(scope.type)) return false;
+  return object.IdAt(scope.type) == scope.id();
+}
+
+bool Authorizer::IsAncestor(const NodePath& object, const NodePath& scope) {
+  if (object.brand_id == 0 || object.brand_id != scope.brand_id) return false;
+  if (static_cast<int>(object.type) >= static_cast<int>(scope.type)) return false;
+  return scope.IdAt(object.type) == object.id();
+}
+
+Decision Authorizer::Decide(const Principal& principal, Action action,
+                            const NodePath& object) const {
+  if (InSubtree(principal.scope, object)) {
+    return RoleAllows(principal.role, action) ? Decision::kAllow : Decision::kForbidden;
+  }
+  if (IsAncestor(object, principal.scope)) {
+    return action == Action::kBrandRead ? Decision::kAllow : Decision::kForbidden;
+  }
+  return Decision::kNotFound;
+}
+
+Status Authorizer::Check(const Actor& actor, Action action, const NodePath& object,
+                         std::string_view what) const {
+  if (actor.is_system()) return Status::Ok();
+  return FromDecision(Decide(*actor.staff, action, object), action, what);
+}
+
+Status Authorizer::CheckList(const Actor& actor, Action action,
+                             const std::optional<NodePath>& parent,
+                             std::string_view parent_what) const {
+  if (actor.is_system()) return Status::Ok();
+  const Principal& principal = *actor.staff;
+  if (parent.has_value() && !InSubtree(principal.scope, *parent) &&
+      !IsAncestor(*parent, principal.scope)) {
+    return NotFound(parent_what);
+  }
+  if (!RoleAllows(principal.role, action)) return Forbidden(action);
+  return Status::Ok();
+}
+
+Status Authorizer::CheckStaffManagement(const Actor& actor, Role target_role,
+                                        const NodePath& target_scope, std::string_view what) const {
+  MILEAGE_RETURN_IF_ERROR(Check(actor, Action::kStaffWrite, target_scope, what));
+  if (actor.is_system()) return Status::Ok();
+  if (RoleRank(target_role) >= RoleRank(actor.staff->role)) {
+    return PermissionDeniedError("you may only manage staff whose role ranks below " +
+                                 std::string(RoleName(actor.staff->role)));
+  }
+  return Status::Ok();
+}
+
+}  // namespace mileage::org

@@ -1,0 +1,85 @@
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+#include "common/status.h"
+#include "org/principal.h"
+#include "org/types.h"
+
+namespace mileage::org {
+
+// What a console route does. Every console route declares one (server/console/console_router.h).
+enum class Action {
+  kSelf,  // the caller's own session: /me, logout
+  kBrandRead,
+  kBrandWrite,
+  kRegionRead,
+  kRegionWrite,
+  kDealerRead,
+  kDealerWrite,
+  kStoreRead,
+  kStoreWrite,
+  kMerchantRead,
+  kMerchantWrite,
+  kPartnerRead,
+  kPartnerWrite,
+  kStaffRead,
+  kStaffWrite,
+  kAuditRead,
+};
+
+// "store.write" etc., for logs and route listings.
+std::string_view ActionName(Action action);
+// The read and write actions on hierarchy nodes of `type`.
+Action ReadActionFor(NodeType type);
+Action WriteActionFor(NodeType type);
+
+// The answer to "may this principal do this action on this object?".
+enum class Decision {
+  kAllow,
+  kNotFound,   // the object is outside the part of the hierarchy the caller can see: 404
+  kForbidden,  // the caller can see the object but the role may not do this: 403
+};
+
+// The one place that decides console permissions from role and scope (DESIGN.md section 7).
+// An object is identified by the path of the node it belongs to (a store's merchants belong
+// to the store, partners and the audit log to the brand, a staff account to its scope node).
+//
+// The rule: a caller sees the subtree of their scope node and the chain of its ancestors (which
+// /me names anyway). An object outside that answers NotFound, exactly as an id that does not
+// exist, so nothing leaks about other dealers or brands. Inside it, the role decides; a denial
+// answers PermissionDenied. On ancestors only kBrandRead is ever allowed.
+//
+// Roles: brand_admin may do everything in the brand; region_manager reads its region and
+// manages dealers, stores, merchants and staff in it; dealer_manager reads its dealer and
+// manages its stores, merchants and staff; store_clerk reads its store; analyst has every
+// read action but the audit log, in its scope. Staff may only create or deactivate staff
+// with a role strictly below their own, inside their scope.
+//
+// Stateless; safe for concurrent use. System actors (the operator CLI) are always allowed.
+class Authorizer {
+ public:
+  Decision Decide(const Principal& principal, Action action, const NodePath& object) const;
+  bool RoleAllows(Role role, Action action) const;
+
+  // Decide as a Status: OK; NotFound "<what> not found"; PermissionDenied.
+  Status Check(const Actor& actor, Action action, const NodePath& object,
+               std::string_view what) const;
+  // For a list: PermissionDenied when the role never has `action`; when the list is filtered
+  // by a parent node, NotFound "<parent_what> not found" when that node is not visible.
+  Status CheckList(const Actor& actor, Action action, const std::optional<NodePath>& parent,
+                   std::string_view parent_what) const;
+  // Creating or deactivating a staff account with `target_role` at `target_scope`: Check of
+  // kStaffWrite on the scope node, then PermissionDenied unless the target role ranks strictly
+  // below the caller's.
+  Status CheckStaffManagement(const Actor& actor, Role target_role, const NodePath& target_scope,
+                              std::string_view what) const;
+
+  // Whether `object` lies in the subtree of `scope` (the scope node itself included).
+  static bool InSubtree(const NodePath& scope, const NodePath& object);
+  // Whether `object` is a strict ancestor of `scope`.
+  static bool IsAncestor(const NodePath& object, const NodePath& scope);
+};
+
+}  // namespace mileage::org

@@ -1,0 +1,186 @@
+#include "org/hierarchy_service.h"
+
+#include <string>
+
+#include "org/node_store.h"
+#include "org/validation.h"
+
+namespace mileage::org {
+namespace {
+
+Status Missing(NodeType type, int64_t id) {
+  return NotFoundError(NodeLabel(type, id) + " not found");
+}
+
+NodeType ParentType(NodeType type) { return static_cast<NodeType>(static_cast<int>(type) - 1); }
+
+NodeType ChildType(NodeType type) {
+  return type == NodeType::kStore ? type : static_cast<NodeType>(static_cast<int>(type) + 1);
+}
+
+std::string ActionLabel(NodeType type, const char* verb) {
+  return std::string(NodeTypeName(type)) + "." + verb;
+}
+
+// Loads a node inside a transaction; NotFound when it does not exist.
+Result<Node> LoadNode(db::Connection& conn, NodeType type, int64_t id, bool lock) {
+  MILEAGE_ASSIGN_OR_RETURN(std::optional<Node> node, NodeStore(conn).Find(type, id, lock));
+  if (!node.has_value()) return Missing(type, id);
+  return std::move(*node);
+}
+
+}  // namespace
+
+std::string NodeLabel(NodeType type, int64_t id) {
+  return std::string(NodeTypeName(type)) + " " + std::to_string(id);
+}
+
+Result<Node> HierarchyService::CreateBrand(const Actor& actor, std::string_view name) {
+  MILEAGE_RETURN_IF_ERROR(ValidateName(name, "name"));
+  if (!actor.is_system()) {
+    return PermissionDeniedError("brands are created with `mileage admin create-brand`");
+  }
+  Node created;
+  AuditRecord base;
+  base.action = "brand.create";
+  base.object_type = "brand";
+  const Status written = writer_.Run(actor, base, [&](db::Connection& conn, AuditRecord& record) {
+    MILEAGE_ASSIGN_OR_RETURN(NodePath path, NodeStore(conn).Insert(NodeType::kBrand, NodePath{},
+                                                                   name, record.created_at));
+    created = Node{path, std::string(name), true, record.created_at, record.created_at};
+    record.brand_id = path.brand_id;
+    record.object_id = path.brand_id;
+    record.detail = "name: " + std::string(name);
+    return Status::Ok();
+  });
+  if (!written.ok()) return written;
+  return created;
+}
+
+Result<Node> HierarchyService::Create(const Actor& actor, NodeType type, int64_t parent_id,
+                                      std::string_view name) {
+  if (type == NodeType::kBrand) return InvalidArgumentError("use CreateBrand for brands");
+  const NodeType parent_type = ParentType(type);
+  MILEAGE_RETURN_IF_ERROR(ValidateId(parent_id, std::string(NodeTypeName(parent_type)) + "_id"));
+  MILEAGE_RETURN_IF_ERROR(ValidateName(name, "name"));
+  Node created;
+  AuditRecord base;
+  base.action = ActionLabel(type, "create");
+  base.object_type = std::string(NodeTypeName(type));
+  const Status written = writer_.Run(actor, base, [&](db::Connection& conn, AuditRecord& record) {
+    MILEAGE_ASSIGN_OR_RETURN(Node parent, LoadNode(conn, parent_type, parent_id, true));
+    MILEAGE_RETURN_IF_ERROR(authorizer_.Check(actor, WriteActionFor(type), parent.path,
+                                              NodeLabel(parent_type, parent_id)));
+    if (!parent.active) {
+      return FailedPreconditionError(NodeLabel(parent_type, parent_id) + " is deactivated",
+                                     "PARENT_INACTIVE");
+    }
+    MILEAGE_ASSIGN_OR_RETURN(NodePath path,
+                             NodeStore(conn).Insert(type, parent.path, name, record.created_at));
+    created = Node{path, std::string(name), true, record.created_at, record.created_at};
+    record.brand_id = path.brand_id;
+    record.object_id = path.id();
+    record.detail = "name: " + std::string(name) + "; under " + NodeLabel(parent_type, parent_id);
+    return Status::Ok();
+  });
+  if (!written.ok()) return written;
+  return created;
+}
+
+Result<Node> HierarchyService::Get(const Actor& actor, NodeType type, int64_t id) {
+  MILEAGE_RETURN_IF_ERROR(ValidateId(id, "id"));
+  MILEAGE_ASSIGN_OR_RETURN(db::PooledConnection conn, db_.Acquire());
+  MILEAGE_ASSIGN_OR_RETURN(Node node, LoadNode(*conn, type, id, false));
+  MILEAGE_RETURN_IF_ERROR(
+      authorizer_.Check(actor, ReadActionFor(type), node.path, NodeLabel(type, id)));
+  return node;
+}
+
+Result<Node> HierarchyService::Rename(const Actor& actor, NodeType type, int64_t id,
+                                      std::string_view name) {
+  MILEAGE_RETURN_IF_ERROR(ValidateId(id, "id"));
+  MILEAGE_RETURN_IF_ERROR(ValidateName(name, "name"));
+  Node renamed;
+  AuditRecord base;
+  base.action = ActionLabel(type, "update");
+  base.object_type = std::string(NodeTypeName(type));
+  base.object_id = id;
+  const Status written = writer_.Run(actor, base, [&](db::Connection& conn, AuditRecord& record) {
+    MILEAGE_ASSIGN_OR_RETURN(renamed, LoadNode(conn, type, id, true));
+    MILEAGE_RETURN_IF_ERROR(
+        authorizer_.Check(actor, WriteActionFor(type), renamed.path, NodeLabel(type, id)));
+    MILEAGE_RETURN_IF_ERROR(NodeStore(conn).UpdateName(renamed.path, name, record.created_at));
+    record.brand_id = renamed.path.brand_id;
+    record.detail = "name: " + renamed.name + " -> " + std::string(name);
+    renamed.name = std::string(name);
+    renamed.updated_at = record.created_at;
+    return Status::Ok();
+  });
+  if (!written.ok()) return written;
+  return renamed;
+}
+
+Result<Node> HierarchyService::Deactivate(const Actor& actor, NodeType type, int64_t id) {
+  if (type == NodeType::kBrand) return InvalidArgumentError("brands cannot be deactivated here");
+  MILEAGE_RETURN_IF_ERROR(ValidateId(id, "id"));
+  Node node;
+  AuditRecord base;
+  base.action = ActionLabel(type, "deactivate");
+  base.object_type = std::string(NodeTypeName(type));
+  base.object_id = id;
+  const Status written = writer_.Run(actor, base, [&](db::Connection& conn, AuditRecord& record) {
+    MILEAGE_ASSIGN_OR_RETURN(node, LoadNode(conn, type, id, true));
+    MILEAGE_RETURN_IF_ERROR(
+        authorizer_.Check(actor, WriteActionFor(type), node.path, NodeLabel(type, id)));
+    record.brand_id = node.path.brand_id;
+    if (!node.active) {
+      record.detail = "already inactive";
+      return Status::Ok();
+    }
+    NodeStore nodes(conn);
+    MILEAGE_ASSIGN_OR_RETURN(int64_t children, nodes.CountActiveChildren(node.path));
+    if (children > 0) {
+      return FailedPreconditionError(NodeLabel(type, id) + " still has " +
+                                         std::to_string(children) + " active " +
+                                         std::string(NodeTypeName(ChildType(type))) + "(s)",
+                                     "HAS_ACTIVE_CHILDREN");
+    }
+    MILEAGE_RETURN_IF_ERROR(nodes.SetInactive(node.path, record.created_at));
+    node.active = false;
+    node.updated_at = record.created_at;
+    record.detail = "deactivated";
+    return Status::Ok();
+  });
+  if (!written.ok()) return written;
+  return node;
+}
+
+Result<PageOf<Node>> HierarchyService::List(const Actor& actor, NodeType type,
+                                            const std::optional<NodeRef>& parent,
+                                            const PageRequest& page) {
+  MILEAGE_RETURN_IF_ERROR(ValidatePage(page));
+  if (parent.has_value()) MILEAGE_RETURN_IF_ERROR(ValidateId(parent->id, "parent id"));
+  MILEAGE_ASSIGN_OR_RETURN(db::PooledConnection conn, db_.Acquire());
+  std::optional<NodePath> parent_path;
+  std::string parent_label;
+  if (parent.has_value()) {
+    parent_label = NodeLabel(parent->type, parent->id);
+    MILEAGE_ASSIGN_OR_RETURN(std::optional<Node> found,
+                             NodeStore(*conn).Find(parent->type, parent->id));
+    if (!found.has_value()) return Missing(parent->type, parent->id);
+    parent_path = found->path;
+  }
+  MILEAGE_RETURN_IF_ERROR(
+      authorizer_.CheckList(actor, ReadActionFor(type), parent_path, parent_label));
+  NodePath scope;
+  if (actor.staff.has_value()) {
+    scope = actor.staff->scope;
+  } else if (parent_path.has_value()) {
+    scope = *parent_path;
+  } else {
+    return InvalidArgumentError("a system list needs a parent");
+  }
+  return NodeStore(*conn).List(type, scope, parent_path, page);
+}
+
+}  // namespace mileage::org

@@ -1,0 +1,122 @@
+#include "org/merchant_store.h"
+
+#include <map>
+#include <vector>
+
+#include "org/scope_sql.h"
+
+namespace mileage::org {
+namespace {
+
+constexpr PathColumns kColumns{"brand_id", "region_id", "dealer_id", "store_id"};
+constexpr const char* kSelect =
+    "SELECT brand_id, region_id, dealer_id, store_id, id, mchid, appid, active, created_at, "
+    "updated_at, apiv3_key_sealed FROM merchants";
+
+SealedMerchant FromRow(const db::Row& row) {
+  SealedMerchant out;
+  Merchant& m = out.merchant;
+  m.store = PathFromRow(row, 0, NodeType::kStore);
+  m.id = row.Int(4);
+  m.mchid = row.Text(5);
+  m.appid = row.Text(6);
+  m.active = row.Int(7) != 0;
+  m.created_at = row.Int(8);
+  m.updated_at = row.Int(9);
+  out.apiv3_key_sealed = row.Text(10);
+  return out;
+}
+
+}  // namespace
+
+Result<int64_t> MerchantStore::Insert(const NodePath& store, std::string_view mchid,
+                                      std::string_view appid, std::string_view apiv3_key_sealed,
+                                      int64_t now) {
+  Result<db::ExecResult> inserted = conn_.Exec(
+      "INSERT INTO merchants (brand_id, region_id, dealer_id, store_id, mchid, appid, "
+      "apiv3_key_sealed, active, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+      {db::Value(store.brand_id), db::Value(store.region_id), db::Value(store.dealer_id),
+       db::Value(store.store_id), db::Value(std::string(mchid)), db::Value(std::string(appid)),
+       db::Value(std::string(apiv3_key_sealed)), db::Value(now), db::Value(now)});
+  if (!inserted.ok() && inserted.status().code() == StatusCode::kAlreadyExists) {
+    return AlreadyExistsError("mchid " + std::string(mchid) + " is already registered",
+                              "MERCHANT_EXISTS");
+  }
+  if (!inserted.ok()) return inserted.status();
+  return inserted->last_insert_id;
+}
+
+Status MerchantStore::InsertPlatformKey(int64_t merchant_id, const PlatformKey& key) {
+  return conn_
+      .Exec(
+          "INSERT INTO merchant_platform_keys (merchant_id, serial, pem, created_at) "
+          "VALUES (?, ?, ?, ?)",
+          {db::Value(merchant_id), db::Value(key.serial), db::Value(key.pem),
+           db::Value(key.created_at)})
+      .status();
+}
+
+Result<std::optional<Merchant>> MerchantStore::Find(int64_t id) {
+  MILEAGE_ASSIGN_OR_RETURN(std::vector<db::Row> rows,
+                           conn_.Query(std::string(kSelect) + " WHERE id = ?", {db::Value(id)}));
+  if (rows.empty()) return std::optional<Merchant>();
+  std::vector<Merchant> found{FromRow(rows.front()).merchant};
+  MILEAGE_RETURN_IF_ERROR(LoadPlatformKeys(found));
+  return std::optional<Merchant>(std::move(found.front()));
+}
+
+Result<std::optional<SealedMerchant>> MerchantStore::FindByMchid(std::string_view mchid) {
+  MILEAGE_ASSIGN_OR_RETURN(
+      std::vector<db::Row> rows,
+      conn_.Query(std::string(kSelect) + " WHERE mchid = ?", {db::Value(std::string(mchid))}));
+  if (rows.empty()) return std::optional<SealedMerchant>();
+  SealedMerchant out = FromRow(rows.front());
+  std::vector<Merchant> found{out.merchant};
+  MILEAGE_RETURN_IF_ERROR(LoadPlatformKeys(found));
+  out.merchant = std::move(found.front());
+  return std::optional<SealedMerchant>(std::move(out));
+}
+
+Result<PageOf<Merchant>> MerchantStore::List(const NodePath& scope,
+                                             const std::optional<NodePath>& parent,
+                                             const PageRequest& page) {
+  PageOf<Merchant> out;
+  out.request = page;
+  std::string where = " WHERE 1 = 1";
+  std::vector<db::Value> params;
+  if (!AppendSubtreeFilter(kColumns, scope, where, params)) return out;
+  if (parent.has_value() && !AppendSubtreeFilter(kColumns, *parent, where, params)) return out;
+  MILEAGE_ASSIGN_OR_RETURN(std::vector<db::Row> counted,
+                           conn_.Query("SELECT COUNT(*) FROM merchants" + where, params));
+  out.total = FirstInt(counted);
+  std::string sql = kSelect + where;
+  AppendPage(page, "id", sql, params);
+  MILEAGE_ASSIGN_OR_RETURN(std::vector<db::Row> rows, conn_.Query(sql, params));
+  for (const db::Row& row : rows) out.items.push_back(FromRow(row).merchant);
+  MILEAGE_RETURN_IF_ERROR(LoadPlatformKeys(out.items));
+  return out;
+}
+
+Status MerchantStore::LoadPlatformKeys(std::vector<Merchant>& merchants) {
+  if (merchants.empty()) return Status::Ok();
+  std::string sql =
+      "SELECT merchant_id, serial, pem, created_at FROM merchant_platform_keys "
+      "WHERE merchant_id IN (";
+  std::vector<db::Value> params;
+  std::map<int64_t, Merchant*> by_id;
+  for (Merchant& m : merchants) {
+    sql += params.empty() ? "?" : ", ?";
+    params.emplace_back(m.id);
+    by_id[m.id] = &m;
+  }
+  sql += ") ORDER BY merchant_id, serial";
+  MILEAGE_ASSIGN_OR_RETURN(std::vector<db::Row> rows, conn_.Query(sql, params));
+  for (const db::Row& row : rows) {
+    auto it = by_id.find(row.Int(0));
+    if (it == by_id.end()) continue;
+    it->second->platform_keys.push_back({row.Text(1), row.Text(2), row.Int(3)});
+  }
+  return Status::Ok();
+}
+
+}  // namespace mileage::org

@@ -1,0 +1,45 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/result.h"
+#include "db/db.h"
+#include "org/types.h"
+
+namespace mileage::org {
+
+// A merchant with its sealed API v3 key, for the one caller that may open it.
+struct SealedMerchant {
+  Merchant merchant;
+  std::string apiv3_key_sealed;
+};
+
+// The SQL of the merchants and merchant_platform_keys tables on one connection. Lives for one
+// use of its connection; not safe for concurrent use. Errors: the db::Connection errors.
+class MerchantStore {
+ public:
+  explicit MerchantStore(db::Connection& conn) : conn_(conn) {}
+
+  // Inserts the merchant row; returns its id. AlreadyExists MERCHANT_EXISTS when the mchid is
+  // registered already.
+  Result<int64_t> Insert(const NodePath& store, std::string_view mchid, std::string_view appid,
+                         std::string_view apiv3_key_sealed, int64_t now);
+  Status InsertPlatformKey(int64_t merchant_id, const PlatformKey& key);
+  // With its platform keys; nullopt when no merchant has the id.
+  Result<std::optional<Merchant>> Find(int64_t id);
+  Result<std::optional<SealedMerchant>> FindByMchid(std::string_view mchid);
+  // A page of the merchants in the subtree of `scope` (and of `parent` when given), id order.
+  Result<PageOf<Merchant>> List(const NodePath& scope, const std::optional<NodePath>& parent,
+                                const PageRequest& page);
+
+ private:
+  // Fills platform_keys of each merchant with one query.
+  Status LoadPlatformKeys(std::vector<Merchant>& merchants);
+
+  db::Connection& conn_;
+};
+
+}  // namespace mileage::org

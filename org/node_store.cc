@@ -1,0 +1,140 @@
+#include "org/node_store.h"
+
+#include <string>
+#include <vector>
+
+#include "db/sql_dialect.h"
+#include "org/scope_sql.h"
+
+namespace mileage::org {
+namespace {
+
+struct NodeTable {
+  const char* table;
+  PathColumns columns;
+  // "brand_id, region_id, id": the path columns in level order, for SELECT.
+  const char* path_select;
+  // The path columns INSERT writes (the id is generated), and their placeholders.
+  const char* insert_columns;
+  const char* insert_placeholders;
+};
+
+const NodeTable& TableOf(NodeType type) {
+  static const NodeTable kBrands{"brands", {"id", nullptr, nullptr, nullptr}, "id", "", ""};
+  static const NodeTable kRegions{
+      "regions", {"brand_id", "id", nullptr, nullptr}, "brand_id, id", "brand_id, ", "?, "};
+  static const NodeTable kDealers{"dealers",
+                                  {"brand_id", "region_id", "id", nullptr},
+                                  "brand_id, region_id, id",
+                                  "brand_id, region_id, ",
+                                  "?, ?, "};
+  static const NodeTable kStores{"stores",
+                                 {"brand_id", "region_id", "dealer_id", "id"},
+                                 "brand_id, region_id, dealer_id, id",
+                                 "brand_id, region_id, dealer_id, ",
+                                 "?, ?, ?, "};
+  switch (type) {
+    case NodeType::kBrand:
+      return kBrands;
+    case NodeType::kRegion:
+      return kRegions;
+    case NodeType::kDealer:
+      return kDealers;
+    case NodeType::kStore:
+      return kStores;
+  }
+  return kBrands;
+}
+
+std::string SelectFrom(NodeType type) {
+  const NodeTable& t = TableOf(type);
+  return std::string("SELECT ") + t.path_select + ", name, active, created_at, updated_at FROM " +
+         t.table;
+}
+
+Node NodeFromRow(const db::Row& row, NodeType type) {
+  Node node;
+  node.path = PathFromRow(row, 0, type);
+  const size_t next = static_cast<size_t>(type) + 1;
+  node.name = row.Text(next);
+  node.active = row.Int(next + 1) != 0;
+  node.created_at = row.Int(next + 2);
+  node.updated_at = row.Int(next + 3);
+  return node;
+}
+
+}  // namespace
+
+Result<NodePath> NodeStore::Insert(NodeType type, const NodePath& parent, std::string_view name,
+                                   int64_t now) {
+  const NodeTable& t = TableOf(type);
+  std::vector<db::Value> params;
+  for (int level = 0; level < static_cast<int>(type); ++level) {
+    params.emplace_back(parent.IdAt(static_cast<NodeType>(level)));
+  }
+  params.emplace_back(std::string(name));
+  params.emplace_back(now);
+  params.emplace_back(now);
+  const std::string sql = std::string("INSERT INTO ") + t.table + " (" + t.insert_columns +
+                          "name, active, created_at, updated_at) VALUES (" + t.insert_placeholders +
+                          "?, 1, ?, ?)";
+  MILEAGE_ASSIGN_OR_RETURN(db::ExecResult inserted, conn_.Exec(sql, params));
+  if (type == NodeType::kBrand) return NodePath::Brand(inserted.last_insert_id);
+  return parent.Child(inserted.last_insert_id);
+}
+
+Result<std::optional<Node>> NodeStore::Find(NodeType type, int64_t id, bool lock) {
+  std::string sql = SelectFrom(type) + " WHERE id = ?";
+  if (lock) sql += db::ForUpdate(conn_.dialect());
+  MILEAGE_ASSIGN_OR_RETURN(std::vector<db::Row> rows, conn_.Query(sql, {db::Value(id)}));
+  if (rows.empty()) return std::optional<Node>();
+  return std::optional<Node>(NodeFromRow(rows.front(), type));
+}
+
+Status NodeStore::UpdateName(const NodePath& path, std::string_view name, int64_t now) {
+  const std::string sql = std::string("UPDATE ") + TableOf(path.type).table +
+                          " SET name = ?, updated_at = ? WHERE id = ?";
+  return conn_.Exec(sql, {db::Value(std::string(name)), db::Value(now), db::Value(path.id())})
+      .status();
+}
+
+Status NodeStore::SetInactive(const NodePath& path, int64_t now) {
+  const std::string sql = std::string("UPDATE ") + TableOf(path.type).table +
+                          " SET active = 0, updated_at = ? WHERE id = ?";
+  return conn_.Exec(sql, {db::Value(now), db::Value(path.id())}).status();
+}
+
+Result<int64_t> NodeStore::CountActiveChildren(const NodePath& path) {
+  if (path.type == NodeType::kStore) return int64_t{0};
+  const NodeType child = static_cast<NodeType>(static_cast<int>(path.type) + 1);
+  const NodeTable& t = TableOf(child);
+  std::string sql = std::string("SELECT COUNT(*) FROM ") + t.table + " WHERE active = 1";
+  std::vector<db::Value> params;
+  AppendSubtreeFilter(t.columns, path, sql, params);
+  MILEAGE_ASSIGN_OR_RETURN(std::vector<db::Row> rows, conn_.Query(sql, params));
+  return FirstInt(rows);
+}
+
+Result<PageOf<Node>> NodeStore::List(NodeType type, const NodePath& scope,
+                                     const std::optional<NodePath>& parent,
+                                     const PageRequest& page) {
+  const NodeTable& t = TableOf(type);
+  PageOf<Node> out;
+  out.request = page;
+  std::string where = " WHERE 1 = 1";
+  std::vector<db::Value> params;
+  if (!AppendSubtreeFilter(t.columns, scope, where, params)) return out;
+  if (parent.has_value() && !AppendSubtreeFilter(t.columns, *parent, where, params)) return out;
+
+  MILEAGE_ASSIGN_OR_RETURN(
+      std::vector<db::Row> counted,
+      conn_.Query(std::string("SELECT COUNT(*) FROM ") + t.table + where, params));
+  out.total = FirstInt(counted);
+  std::string sql = SelectFrom(type) + where;
+  AppendPage(page, "id", sql, params);
+  MILEAGE_ASSIGN_OR_RETURN(std::vector<db::Row> rows, conn_.Query(sql, params));
+  for (const db::Row& row : rows) out.items.push_back(NodeFromRow(row, type));
+  return out;
+}
+
+}  // namespace mileage::org

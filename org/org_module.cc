@@ -1,0 +1,18 @@
+#include "org/org_module.h"
+
+namespace mileage::org {
+
+OrgModule::OrgModule(db::Db& db, kv::Kv& kv, const Clock& clock, RandomSource& random,
+                     const DataKey& data_key, const OrgOptions& options)
+    : cipher_(data_key, options.previous_data_keys, random),
+      hasher_(random, options.scrypt),
+      tokens_(data_key, random),
+      writer_(db, clock),
+      hierarchy_(db, clock, authorizer_, writer_),
+      merchants_(db, authorizer_, writer_, cipher_),
+      partners_(db, authorizer_, writer_, cipher_, random),
+      sessions_(db, kv, clock, hasher_, tokens_, writer_, options.sessions),
+      staff_(db, authorizer_, writer_, hasher_, sessions_),
+      audit_(db, authorizer_) {}
+
+}  // namespace mileage::org

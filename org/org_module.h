@@ -1,0 +1,67 @@
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/random.h"
+#include "db/db.h"
+#include "kv/kv.h"
+#include "org/audit_service.h"
+#include "org/audited_writer.h"
+#include "org/authorizer.h"
+#include "org/crypto/data_key.h"
+#include "org/crypto/field_cipher.h"
+#include "org/crypto/password_hasher.h"
+#include "org/hierarchy_service.h"
+#include "org/merchant_service.h"
+#include "org/partner_service.h"
+#include "org/session_service.h"
+#include "org/session_tokens.h"
+#include "org/staff_service.h"
+
+namespace mileage::org {
+
+// Settings of the org module, from config (session_ttl_s) and code defaults.
+struct OrgOptions {
+  SessionOptions sessions;
+  ScryptParams scrypt = kDefaultScryptParams;
+  // Older data keys that sealed values may still use (key rotation); new values use the
+  // primary key.
+  std::vector<DataKey> previous_data_keys;
+};
+
+// The org module wired together: crypto, the authorizer, the audit writer and every service,
+// on the composition root's database, Kv, clock and randomness (which must outlive it). Built
+// once by the server's App or by `mileage admin`; every part is safe for concurrent use.
+class OrgModule {
+ public:
+  OrgModule(db::Db& db, kv::Kv& kv, const Clock& clock, RandomSource& random,
+            const DataKey& data_key, const OrgOptions& options);
+  OrgModule(const OrgModule&) = delete;
+  OrgModule& operator=(const OrgModule&) = delete;
+
+  const Authorizer& authorizer() const { return authorizer_; }
+  HierarchyService& hierarchy() { return hierarchy_; }
+  MerchantService& merchants() { return merchants_; }
+  PartnerService& partners() { return partners_; }
+  StaffService& staff() { return staff_; }
+  SessionService& sessions() { return sessions_; }
+  AuditService& audit() { return audit_; }
+  const PasswordHasher& hasher() const { return hasher_; }
+
+ private:
+  Authorizer authorizer_;
+  FieldCipher cipher_;
+  PasswordHasher hasher_;
+  SessionTokens tokens_;
+  AuditedWriter writer_;
+  HierarchyService hierarchy_;
+  MerchantService merchants_;
+  PartnerService partners_;
+  SessionService sessions_;
+  StaffService staff_;
+  AuditService audit_;
+};
+
+}  // namespace mileage::org

@@ -1,0 +1,151 @@
+#include "org/validation.h"
+
+#include <charconv>
+
+namespace mileage::org {
+namespace {
+
+Status InvalidField(std::string_view field, std::string_view what) {
+  return InvalidArgumentError(std::string(field) + " " + std::string(what), "INVALID_FIELD");
+}
+
+bool IsAsciiAlnum(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+// Decodes one UTF-8 sequence at text[i]; returns its length (0 when invalid) and the code
+// point. Rejects overlong forms, surrogates and values above U+10FFFF.
+size_t DecodeUtf8(std::string_view text, size_t i, char32_t* code_point) {
+  const auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
+  const unsigned char lead = byte(i);
+  size_t length = 0;
+  char32_t value = 0;
+  char32_t minimum = 0;
+  if (lead < 0x80) {
+    *code_point = lead;
+    return 1;
+  } else if ((lead & 0xE0) == 0xC0) {
+    length = 2, value = lead & 0x1F, minimum = 0x80;
+  } else if ((lead & 0xF0) == 0xE0) {
+    length = 3, value = lead & 0x0F, minimum = 0x800;
+  } else if ((lead & 0xF8) == 0xF0) {
+    length = 4, value = lead & 0x07, minimum = 0x10000;
+  } else {
+    return 0;
+  }
+  if (i + length > text.size()) return 0;
+  for (size_t k = 1; k < length; ++k) {
+    if ((byte(i + k) & 0xC0) != 0x80) return 0;
+    value = (value << 6) | (byte(i + k) & 0x3F);
+  }
+  if (value < minimum || value > 0x10FFFF || (value >= 0xD800 && value <= 0xDFFF)) return 0;
+  *code_point = value;
+  return length;
+}
+
+}  // namespace
+
+Result<int64_t> ParseId(std::string_view text, std::string_view field) {
+  int64_t id = 0;
+  const bool digits_only = !text.empty() && text.find_first_not_of("0123456789") == text.npos;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (!digits_only || error != std::errc() || end != text.data() + text.size() || id <= 0) {
+    return InvalidArgumentError(std::string(field) + " must be a positive integer id",
+                                "INVALID_ID");
+  }
+  return id;
+}
+
+Status ValidateId(int64_t id, std::string_view field) {
+  if (id <= 0) {
+    return InvalidArgumentError(std::string(field) + " must be a positive integer id",
+                                "INVALID_ID");
+  }
+  return Status::Ok();
+}
+
+Status ValidateName(std::string_view name, std::string_view field) {
+  size_t characters = 0;
+  bool only_spaces = true;
+  for (size_t i = 0; i < name.size();) {
+    char32_t c = 0;
+    size_t length = DecodeUtf8(name, i, &c);
+    if (length == 0) return InvalidField(field, "must be valid UTF-8");
+    if (c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0)) {
+      return InvalidField(field, "must not contain control characters");
+    }
+    if (c != ' ' && c != 0x3000) only_spaces = false;
+    ++characters;
+    i += length;
+  }
+  if (characters == 0 || only_spaces) return InvalidField(field, "must not be empty");
+  if (characters > 100) return InvalidField(field, "must be at most 100 characters");
+  return Status::Ok();
+}
+
+Result<std::string> NormalizeUsername(std::string_view username) {
+  std::string out;
+  out.reserve(username.size());
+  for (char c : username) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (!IsAsciiAlnum(c) && c != '.' && c != '_' && c != '@' && c != '-') {
+      return InvalidField("username", "may only contain letters, digits and . _ @ -");
+    }
+    out.push_back(c);
+  }
+  if (out.size() < 3 || out.size() > 64)
+    return InvalidField("username", "must be 3..64 characters");
+  return out;
+}
+
+Status ValidatePassword(std::string_view password) {
+  if (password.size() < 8) {
+    return InvalidArgumentError("password must be at least 8 characters", "WEAK_PASSWORD");
+  }
+  if (password.size() > 1024) return InvalidField("password", "must be at most 1024 bytes");
+  return Status::Ok();
+}
+
+Status ValidateMchid(std::string_view mchid) {
+  if (mchid.empty() || mchid.size() > 32 || mchid.find_first_not_of("0123456789") != mchid.npos) {
+    return InvalidField("mchid", "must be 1..32 digits");
+  }
+  return Status::Ok();
+}
+
+Status ValidateAppid(std::string_view appid) {
+  bool ok = !appid.empty() && appid.size() <= 32;
+  for (char c : appid) ok = ok && (IsAsciiAlnum(c) || c == '_');
+  if (!ok) return InvalidField("appid", "must be 1..32 letters, digits or _");
+  return Status::Ok();
+}
+
+Status ValidateApiV3Key(std::string_view key) {
+  bool ok = key.size() == 32;
+  for (char c : key) ok = ok && c > 0x20 && c < 0x7F;
+  if (!ok) return InvalidField("apiv3_key", "must be exactly 32 printable ASCII characters");
+  return Status::Ok();
+}
+
+Status ValidatePlatformKey(std::string_view serial, std::string_view pem) {
+  bool ok = !serial.empty() && serial.size() <= 64;
+  for (char c : serial) ok = ok && (IsAsciiAlnum(c) || c == '_' || c == '-');
+  if (!ok) return InvalidField("platform key serial", "must be 1..64 letters, digits, _ or -");
+  if (pem.size() > 16384 || pem.find("-----BEGIN ") == pem.npos) {
+    return InvalidField("platform key pem", "must be PEM text (-----BEGIN ...) of at most 16 KiB");
+  }
+  return Status::Ok();
+}
+
+Status ValidatePage(const PageRequest& page) {
+  if (page.page < 1 || page.page > PageRequest::kMaxPage || page.page_size < 1 ||
+      page.page_size > PageRequest::kMaxPageSize) {
+    return InvalidArgumentError("page must be 1.." + std::to_string(PageRequest::kMaxPage) +
+                                    " and page_size 1.." +
+                                    std::to_string(PageRequest::kMaxPageSize),
+                                "INVALID_PAGE");
+  }
+  return Status::Ok();
+}
+
+}  // namespace mileage::org

@@ -1,0 +1,44 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "common/result.h"
+#include "org/types.h"
+
+namespace mileage::org {
+
+// Input rules shared by the console routes and the operator CLI. Each returns InvalidArgument
+// with a stable reason and a message naming `field`.
+
+// A positive decimal id of at most int64: "42". INVALID_ID for anything else ("", "-1", "0",
+// "4x", "+4", "99999999999999999999").
+Result<int64_t> ParseId(std::string_view text, std::string_view field);
+// An id given as a JSON integer: INVALID_ID unless positive.
+Status ValidateId(int64_t id, std::string_view field);
+
+// A display name: valid UTF-8 of 1..100 characters (code points), no control characters, not
+// only spaces. INVALID_FIELD otherwise.
+Status ValidateName(std::string_view name, std::string_view field);
+
+// The canonical (lowercase) form of a username: 3..64 of [a-z0-9._@-] after lowercasing ASCII.
+// INVALID_FIELD otherwise.
+Result<std::string> NormalizeUsername(std::string_view username);
+
+// WEAK_PASSWORD when shorter than 8 bytes; INVALID_FIELD when longer than 1024.
+Status ValidatePassword(std::string_view password);
+
+// WeChat Pay identifiers and keys (INVALID_FIELD): mchid 1..32 digits; appid 1..32 of
+// [A-Za-z0-9_]; the API v3 key exactly 32 printable ASCII characters; a platform key serial
+// 1..64 of [A-Za-z0-9_-] with PEM text holding a "-----BEGIN " line, at most 16 KiB.
+Status ValidateMchid(std::string_view mchid);
+Status ValidateAppid(std::string_view appid);
+Status ValidateApiV3Key(std::string_view key);
+Status ValidatePlatformKey(std::string_view serial, std::string_view pem);
+
+// INVALID_PAGE unless 1 <= page <= PageRequest::kMaxPage and
+// 1 <= page_size <= PageRequest::kMaxPageSize.
+Status ValidatePage(const PageRequest& page);
+
+}  // namespace mileage::org

@@ -1,0 +1,259 @@
+#include "server/admin/admin_command.h"
+
+#include <algorithm>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <map>
+#include <memory>
+#include <sstream>
+
+#include "common/log.h"
+#include "db/migrate.h"
+#include "kv/memory/memory_kv.h"
+#include "org/org_module.h"
+#include "org/validation.h"
+#include "server/config_loader.h"
+#include "server/data_key_source.h"
+#include "server/storage.h"
+
+namespace mileage::server {
+
+const char* const kAdminUsage = R"(Usage: mileage admin <command> [--config FILE] [options]
+
+Operator tools for setting up a deployment. Each prints the new id alone on stdout.
+  create-brand   --name NAME
+  create-region  --brand ID --name NAME
+  create-dealer  --region ID --name NAME
+  create-store   --dealer ID --name NAME
+  create-user    --username USER --role ROLE --scope-type brand|region|dealer|store
+                 --scope-id ID [--password-file FILE]
+                 ROLE: brand_admin, region_manager, dealer_manager, store_clerk, analyst.
+                 The password comes from FILE, or else from standard input; never argv.
+  add-merchant   --store ID --mchid MCHID --appid APPID --apiv3-key-file FILE
+                 --platform-key SERIAL=PEM_FILE [--platform-key SERIAL=PEM_FILE ...]
+)";
+
+namespace {
+
+// The options of one command: each flag once, --platform-key any number of times.
+struct AdminArgs {
+  std::string command;
+  std::string config_path;
+  std::map<std::string, std::string> options;
+  std::vector<std::string> platform_keys;
+};
+
+struct UsageError {
+  std::string message;
+};
+
+const std::map<std::string, std::vector<std::string>>& CommandOptions() {
+  static const auto* kOptions = new std::map<std::string, std::vector<std::string>>{
+      {"create-brand", {"name"}},
+      {"create-region", {"brand", "name"}},
+      {"create-dealer", {"region", "name"}},
+      {"create-store", {"dealer", "name"}},
+      {"create-user", {"username", "role", "scope-type", "scope-id", "password-file"}},
+      {"add-merchant", {"store", "mchid", "appid", "apiv3-key-file", "platform-key"}},
+  };
+  return *kOptions;
+}
+
+bool IsOptional(const std::string& option) {
+  return option == "password-file" || option == "platform-key";
+}
+
+std::optional<UsageError> ParseAdminArgs(const std::vector<std::string>& args, AdminArgs* out) {
+  if (args.empty()) return UsageError{"no admin command given"};
+  out->command = args[0];
+  auto known = CommandOptions().find(out->command);
+  if (known == CommandOptions().end()) return UsageError{"unknown admin command " + args[0]};
+  for (size_t i = 1; i < args.size(); ++i) {
+    std::string arg = args[i];
+    if (arg.rfind("--", 0) != 0) return UsageError{"unexpected argument " + arg};
+    std::string name = arg.substr(2);
+    std::string value;
+    size_t equals = name.find('=');
+    if (equals != std::string::npos) {
+      value = name.substr(equals + 1);
+      name = name.substr(0, equals);
+    } else if (i + 1 < args.size()) {
+      value = args[++i];
+    } else {
+      return UsageError{"--" + name + " needs a value"};
+    }
+    if (name == "config") {
+      out->config_path = value;
+      continue;
+    }
+    const std::vector<std::string>& allowed = known->second;
+    if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
+      return UsageError{"unknown option --" + name + " for " + out->command};
+    }
+    if (name == "platform-key") {
+      out->platform_keys.push_back(value);
+    } else if (!out->options.emplace(name, value).second) {
+      return UsageError{"--" + name + " is given twice"};
+    }
+  }
+  for (const std::string& option : known->second) {
+    if (!IsOptional(option) && out->options.count(option) == 0) {
+      return UsageError{out->command + " needs --" + option};
+    }
+  }
+  if (out->command == "add-merchant" && out->platform_keys.empty()) {
+    return UsageError{"add-merchant needs at least one --platform-key SERIAL=PEM_FILE"};
+  }
+  return std::nullopt;
+}
+
+Result<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return InvalidArgumentError("cannot read " + path);
+  std::ostringstream content;
+  content << in.rdbuf();
+  return content.str();
+}
+
+std::string TrimNewlines(std::string text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  return text;
+}
+
+// Everything a command needs, opened from the config: the database (migrated), a private
+// in-process Kv (the commands open no sessions) and the org module.
+class AdminContext {
+ public:
+  static Result<std::unique_ptr<AdminContext>> Open(const std::string& config_path) {
+    Result<Config> config = config_path.empty() ? Config() : LoadConfigFile(config_path);
+    if (!config.ok()) return config.status();
+    LogLevel level = LogLevel::kWarn;
+    if (ParseLogLevel(config->log_level, &level) && level < LogLevel::kWarn) {
+      level = LogLevel::kWarn;  // stdout carries the id; keep stderr for what matters
+    }
+    SetLogLevel(level);
+    std::unique_ptr<AdminContext> context(new AdminContext());
+    MILEAGE_ASSIGN_OR_RETURN(org::DataKey key, ResolveDataKey(*config, context->random_));
+    MILEAGE_ASSIGN_OR_RETURN(context->db_, OpenDatabase(*config));
+    MILEAGE_RETURN_IF_ERROR(db::Migrate(*context->db_, context->clock_).status());
+    context->kv_ = std::make_unique<kv::MemoryKv>(context->clock_);
+    org::OrgOptions options;
+    options.sessions.ttl = std::chrono::seconds(config->session_ttl_s);
+    context->org_ = std::make_unique<org::OrgModule>(*context->db_, *context->kv_, context->clock_,
+                                                     context->random_, key, options);
+    return context;
+  }
+  ~AdminContext() {
+    org_.reset();
+    if (db_) db_->Close();
+  }
+
+  org::OrgModule& org() { return *org_; }
+
+ private:
+  AdminContext() = default;
+  SystemClock clock_;
+  OsRandom random_;
+  std::unique_ptr<db::Db> db_;
+  std::unique_ptr<kv::Kv> kv_;
+  std::unique_ptr<org::OrgModule> org_;
+};
+
+Result<int64_t> IdOption(const AdminArgs& args, const std::string& name) {
+  return org::ParseId(args.options.at(name), "--" + name);
+}
+
+Result<int64_t> CreateNode(org::OrgModule& org, const AdminArgs& args, org::NodeType type,
+                           const char* parent_option) {
+  const org::Actor actor = org::Actor::System("cli");
+  if (type == org::NodeType::kBrand) {
+    MILEAGE_ASSIGN_OR_RETURN(org::Node brand,
+                             org.hierarchy().CreateBrand(actor, args.options.at("name")));
+    return brand.path.id();
+  }
+  MILEAGE_ASSIGN_OR_RETURN(int64_t parent, IdOption(args, parent_option));
+  MILEAGE_ASSIGN_OR_RETURN(org::Node node,
+                           org.hierarchy().Create(actor, type, parent, args.options.at("name")));
+  return node.path.id();
+}
+
+Result<int64_t> CreateUser(org::OrgModule& org, const AdminArgs& args, std::istream& in) {
+  org::NewStaff staff;
+  staff.username = args.options.at("username");
+  staff.role = args.options.at("role");
+  staff.scope_type = args.options.at("scope-type");
+  MILEAGE_ASSIGN_OR_RETURN(staff.scope_id, IdOption(args, "scope-id"));
+  auto file = args.options.find("password-file");
+  if (file != args.options.end()) {
+    MILEAGE_ASSIGN_OR_RETURN(staff.password, ReadFile(file->second));
+  } else {
+    staff.password.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  staff.password = TrimNewlines(std::move(staff.password));
+  MILEAGE_ASSIGN_OR_RETURN(org::Staff created,
+                           org.staff().Create(org::Actor::System("cli"), staff));
+  return created.id;
+}
+
+Result<int64_t> AddMerchant(org::OrgModule& org, const AdminArgs& args) {
+  MILEAGE_ASSIGN_OR_RETURN(int64_t store, IdOption(args, "store"));
+  org::NewMerchant merchant;
+  merchant.mchid = args.options.at("mchid");
+  merchant.appid = args.options.at("appid");
+  MILEAGE_ASSIGN_OR_RETURN(std::string key, ReadFile(args.options.at("apiv3-key-file")));
+  merchant.apiv3_key = TrimNewlines(std::move(key));
+  for (const std::string& spec : args.platform_keys) {
+    size_t equals = spec.find('=');
+    if (equals == std::string::npos || equals == 0 || equals + 1 == spec.size()) {
+      return InvalidArgumentError("--platform-key must be SERIAL=PEM_FILE, got " + spec);
+    }
+    org::PlatformKey platform_key;
+    platform_key.serial = spec.substr(0, equals);
+    MILEAGE_ASSIGN_OR_RETURN(platform_key.pem, ReadFile(spec.substr(equals + 1)));
+    merchant.platform_keys.push_back(std::move(platform_key));
+  }
+  MILEAGE_ASSIGN_OR_RETURN(org::Merchant created,
+                           org.merchants().Create(org::Actor::System("cli"), store, merchant));
+  return created.id;
+}
+
+Result<int64_t> Execute(AdminContext& context, const AdminArgs& args, std::istream& in) {
+  org::OrgModule& org = context.org();
+  const std::string& command = args.command;
+  if (command == "create-brand") return CreateNode(org, args, org::NodeType::kBrand, nullptr);
+  if (command == "create-region") return CreateNode(org, args, org::NodeType::kRegion, "brand");
+  if (command == "create-dealer") return CreateNode(org, args, org::NodeType::kDealer, "region");
+  if (command == "create-store") return CreateNode(org, args, org::NodeType::kStore, "dealer");
+  if (command == "create-user") return CreateUser(org, args, in);
+  return AddMerchant(org, args);
+}
+
+}  // namespace
+
+int RunAdmin(const std::vector<std::string>& args, std::istream& in, std::ostream& out,
+             std::ostream& err) {
+  if (!args.empty() && (args[0] == "--help" || args[0] == "-h" || args[0] == "help")) {
+    out << kAdminUsage;
+    return 0;
+  }
+  AdminArgs parsed;
+  if (std::optional<UsageError> usage = ParseAdminArgs(args, &parsed)) {
+    err << "mileage admin: " << usage->message << "\n\n" << kAdminUsage;
+    return 2;
+  }
+  Result<std::unique_ptr<AdminContext>> context = AdminContext::Open(parsed.config_path);
+  if (!context.ok()) {
+    err << "mileage admin: " << context.status().message() << '\n';
+    return 1;
+  }
+  Result<int64_t> id = Execute(**context, parsed, in);
+  if (!id.ok()) {
+    err << "mileage admin " << parsed.command << ": " << id.status().ToString() << '\n';
+    return 1;
+  }
+  out << *id << '\n';
+  return 0;
+}
+
+}  // namespace mileage::server

@@ -1,0 +1,69 @@
+#include "server/console/console_router.h"
+
+#include <strings.h>
+
+#include "common/log.h"
+#include "server/http/json.h"
+
+namespace mileage::server {
+namespace {
+
+void MarkPrivate(httplib::Response& res) { res.set_header("Cache-Control", "no-store"); }
+
+}  // namespace
+
+std::string_view BearerToken(const httplib::Request& req) {
+  auto it = req.headers.find("Authorization");
+  if (it == req.headers.end()) return {};
+  std::string_view value = it->second;
+  constexpr std::string_view kScheme = "bearer ";
+  if (value.size() <= kScheme.size() ||
+      strncasecmp(value.data(), kScheme.data(), kScheme.size()) != 0) {
+    return {};
+  }
+  value.remove_prefix(kScheme.size());
+  while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+  while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
+  return value;
+}
+
+void ConsoleRouter::Route(std::string_view method, std::string_view path_template,
+                          org::Action action, ConsoleHandler handler) {
+  routes_.push_back({std::string(method), std::string(path_template), action});
+  http_.Route(
+      method, path_template,
+      [this, handler = std::move(handler)](const httplib::Request& req, httplib::Response& res) {
+        MarkPrivate(res);
+        const std::string_view token = BearerToken(req);
+        if (token.empty()) {
+          res.set_header("WWW-Authenticate", "Bearer");
+          return WriteError(res,
+                            UnauthenticatedError("send the session token as Authorization: Bearer "
+                                                 "<token> (POST /api/console/login)",
+                                                 "MISSING_TOKEN"));
+        }
+        Result<org::Session> session = sessions_.Authenticate(token);
+        if (!session.ok()) {
+          if (session.status().code() == StatusCode::kUnauthenticated) {
+            res.set_header("WWW-Authenticate", "Bearer");
+          }
+          return WriteError(res, session.status());
+        }
+        ConsoleRequest request{
+            req, token, *session,
+            org::Actor::ForStaff(session->principal, std::string(CurrentRequestId()),
+                                 req.remote_addr)};
+        handler(request, res);
+      });
+}
+
+void ConsoleRouter::LoginRoute(std::string_view path_template, HttpServer::Handler handler) {
+  routes_.push_back({"POST", std::string(path_template), std::nullopt});
+  http_.Route("POST", path_template,
+              [handler = std::move(handler)](const httplib::Request& req, httplib::Response& res) {
+                MarkPrivate(res);
+                handler(req, res);
+              });
+}
+
+}  // namespace mileage::server

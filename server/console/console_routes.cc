@@ -1,0 +1,14 @@
+#include "server/console/console_routes.h"
+
+namespace mileage::server {
+
+void RegisterConsoleRoutes(ConsoleRouter& router, org::OrgModule& org) {
+  RegisterSessionRoutes(router, org.sessions());
+  RegisterHierarchyRoutes(router, org.hierarchy());
+  RegisterMerchantRoutes(router, org.merchants());
+  RegisterPartnerRoutes(router, org.partners());
+  RegisterStaffRoutes(router, org.staff());
+  RegisterAuditRoutes(router, org.audit());
+}
+
+}  // namespace mileage::server

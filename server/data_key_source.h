@@ -1,0 +1,19 @@
+#pragma once
+
+#include "common/config.h"
+#include "common/random.h"
+#include "common/result.h"
+#include "org/crypto/data_key.h"
+
+namespace mileage::server {
+
+// The data key of this deployment. config.data_key when set. Otherwise, with a SQLite database
+// file, the key kept in "data.key" beside that file (var/data.key by default), generated from
+// `random` on first start with mode 0600 and announced in the log; with an in-memory SQLite
+// database, a random key for this process only (logged as a warning). Errors: InvalidArgument
+// when no key is configured for a MySQL database (instances sharing a database must share the
+// key) or data.key does not hold 64 hex digits; Unavailable when data.key cannot be read or
+// written.
+Result<org::DataKey> ResolveDataKey(const Config& config, RandomSource& random);
+
+}  // namespace mileage::server

@@ -1,0 +1,195 @@
+// `mileage admin ...` as operators script it: bootstrap a fresh install with the real binary,
+// then log in over HTTP with the account it created.
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <rapidjson/document.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "tests/support/free_port.h"
+#include "tests/support/subprocess.h"
+#include "tests/support/test_server.h"
+
+namespace mileage {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::Subprocess;
+using testing::TempDir;
+
+constexpr const char* kBinary = MILEAGE_BINARY;
+
+class AdminCliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    port_ = testing::FreeLoopbackPort();
+    config_ = Write("config.json", "{\"listen\":\"127.0.0.1:" + std::to_string(port_) +
+                                       "\",\"database\":\"sqlite:" +
+                                       (dir_.path() / "var" / "mileage.db").string() + "\"}");
+  }
+
+  std::string Write(const std::string& name, const std::string& content) {
+    std::string path = (dir_.path() / name).string();
+    std::ofstream(path) << content;
+    return path;
+  }
+
+  // Runs `mileage admin ARGS --config <config>`; returns the exit status.
+  int Admin(std::vector<std::string> args, std::string* out = nullptr, std::string* err = nullptr) {
+    std::vector<std::string> argv = {kBinary, "admin"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    argv.push_back("--config");
+    argv.push_back(config_);
+    Subprocess p(argv);
+    int status = testing::Run(p);
+    if (out != nullptr) *out = p.stdout_text();
+    if (err != nullptr) *err = p.stderr_text();
+    return status;
+  }
+
+  // The id a create command printed: one line, digits only.
+  std::string CreateId(std::vector<std::string> args) {
+    std::string out, err;
+    EXPECT_EQ(Admin(std::move(args), &out, &err), 0) << err;
+    EXPECT_TRUE(!out.empty() && out.back() == '\n') << out;
+    std::string id = out.substr(0, out.size() - 1);
+    EXPECT_EQ(id.find_first_not_of("0123456789"), std::string::npos) << "stdout: " << out;
+    return id;
+  }
+
+  TempDir dir_;
+  int port_ = 0;
+  std::string config_;
+};
+
+TEST_F(AdminCliTest, HelpListsTheAdminCommands) {
+  Subprocess help({kBinary, "--help"});
+  EXPECT_EQ(testing::Run(help), 0);
+  for (const char* command : {"admin create-brand", "create-region", "create-dealer",
+                              "create-store", "create-user", "add-merchant"}) {
+    EXPECT_NE(help.stdout_text().find(command), std::string::npos) << command;
+  }
+  Subprocess admin_help({kBinary, "admin", "--help"});
+  EXPECT_EQ(testing::Run(admin_help), 0);
+  EXPECT_NE(admin_help.stdout_text().find("--platform-key SERIAL=PEM_FILE"), std::string::npos);
+}
+
+TEST_F(AdminCliTest, BootstrapThenLogInOverHttp) {
+  std::string brand, err;
+  ASSERT_EQ(Admin({"create-brand", "--name", "Acme 汽车"}, &brand, &err), 0) << err;
+  EXPECT_EQ(brand, "1\n");
+  brand.pop_back();
+  EXPECT_NE(err.find("generated a new data key"), std::string::npos) << err;
+  const std::string region = CreateId({"create-region", "--brand", brand, "--name", "South"});
+  const std::string dealer = CreateId({"create-dealer", "--region", region, "--name", "A"});
+  const std::string store = CreateId({"create-store", "--dealer", dealer, "--name", "A1"});
+  const std::string password_file = Write("admin.password", "s3cret-pass-word\n");
+  const std::string admin_id =
+      CreateId({"create-user", "--username", "ops", "--role", "brand_admin", "--scope-type",
+                "brand", "--scope-id", brand, "--password-file", password_file});
+
+  // The password can come from standard input instead.
+  Subprocess from_stdin({"/bin/sh", "-c",
+                         "printf 'clerk-pass-word\\n' | \"$0\" admin create-user --username clerk "
+                         "--role store_clerk --scope-type store --scope-id \"$1\" --config \"$2\"",
+                         kBinary, store, config_});
+  EXPECT_EQ(testing::Run(from_stdin), 0) << from_stdin.stderr_text();
+
+  const std::string key_file = Write("apiv3.key", "0123456789abcdefghijklmnopqrstuv\n");
+  const std::string pem1 =
+      Write("cert.pem", "-----BEGIN CERTIFICATE-----\nMII\n-----END CERTIFICATE-----\n");
+  const std::string pem2 =
+      Write("pub.pem", "-----BEGIN PUBLIC KEY-----\nMII\n-----END PUBLIC KEY-----\n");
+  const std::string merchant =
+      CreateId({"add-merchant", "--store", store, "--mchid", "1900000109", "--appid",
+                "wxd678efh567hg6787", "--apiv3-key-file", key_file, "--platform-key",
+                "5157F09EFDC096DE15EBE81A47057A7232F1B8E1=" + pem1, "--platform-key",
+                "PUB_KEY_ID_0114232134912410000=" + pem2});
+
+  // No data_key configured: one was generated beside the database, readable by the owner only.
+  struct stat info {};
+  ASSERT_EQ(stat((dir_.path() / "var" / "data.key").c_str(), &info), 0);
+  EXPECT_EQ(info.st_mode & 0777, 0600u);
+
+  Subprocess serve({kBinary, "serve", "--config", config_});
+  ASSERT_TRUE(serve.WaitForStdout("listening on", 30s)) << serve.stderr_text();
+  httplib::Client client("127.0.0.1", port_);
+  auto login =
+      client.Post("/api/console/login", R"({"username":"ops","password":"s3cret-pass-word"})",
+                  "application/json");
+  ASSERT_TRUE(login);
+  ASSERT_EQ(login->status, 200) << login->body;
+  rapidjson::Document doc;
+  doc.Parse(login->body.c_str());
+  EXPECT_EQ(std::to_string(doc["staff"]["id"].GetInt64()), admin_id);
+  const httplib::Headers auth = {
+      {"Authorization", std::string("Bearer ") + doc["token"].GetString()}};
+  auto merchants = client.Get("/api/console/merchants", auth);
+  ASSERT_TRUE(merchants);
+  EXPECT_EQ(merchants->status, 200) << merchants->body;
+  EXPECT_NE(merchants->body.find("\"id\":" + merchant), std::string::npos) << merchants->body;
+  EXPECT_NE(merchants->body.find("PUB_KEY_ID_0114232134912410000"), std::string::npos);
+  EXPECT_EQ(merchants->body.find("0123456789abcdef"), std::string::npos);
+  auto clerk =
+      client.Post("/api/console/login", R"({"username":"clerk","password":"clerk-pass-word"})",
+                  "application/json");
+  ASSERT_TRUE(clerk);
+  EXPECT_EQ(clerk->status, 200) << clerk->body;
+  serve.Signal(SIGTERM);
+  EXPECT_EQ(serve.Wait(30s), 0) << serve.stderr_text();
+}
+
+TEST_F(AdminCliTest, UsageErrorsExitWithTwo) {
+  std::string err;
+  EXPECT_EQ(Admin({"create-brand"}, nullptr, &err), 2);
+  EXPECT_NE(err.find("create-brand needs --name"), std::string::npos) << err;
+  EXPECT_EQ(Admin({"create-user", "--username", "u", "--password", "pw"}, nullptr, &err), 2);
+  EXPECT_NE(err.find("unknown option --password"), std::string::npos) << err;
+  EXPECT_EQ(Admin({"launch-rockets"}, nullptr, &err), 2);
+  EXPECT_EQ(Admin({"add-merchant", "--store", "1", "--mchid", "1", "--appid", "a",
+                   "--apiv3-key-file", "k"},
+                  nullptr, &err),
+            2);
+  EXPECT_NE(err.find("--platform-key"), std::string::npos) << err;
+}
+
+TEST_F(AdminCliTest, FailuresExitWithOneAndSayWhy) {
+  std::string out, err;
+  EXPECT_EQ(Admin({"create-region", "--brand", "42", "--name", "x"}, &out, &err), 1);
+  EXPECT_TRUE(out.empty()) << out;
+  EXPECT_NE(err.find("brand 42 not found"), std::string::npos) << err;
+  EXPECT_EQ(Admin({"create-region", "--brand", "x1", "--name", "x"}, &out, &err), 1);
+  EXPECT_NE(err.find("INVALID_ID"), std::string::npos) << err;
+  const std::string brand = CreateId({"create-brand", "--name", "B"});
+  EXPECT_EQ(Admin({"create-brand", "--name", std::string(101, 'n')}, &out, &err), 1);
+  EXPECT_NE(err.find("INVALID_FIELD"), std::string::npos) << err;
+  const std::string weak = Write("weak", "short\n");
+  EXPECT_EQ(Admin({"create-user", "--username", "user1", "--role", "brand_admin", "--scope-type",
+                   "brand", "--scope-id", brand, "--password-file", weak},
+                  &out, &err),
+            1);
+  EXPECT_NE(err.find("WEAK_PASSWORD"), std::string::npos) << err;
+  const std::string strong = Write("strong", "strong-pass-word\n");
+  EXPECT_EQ(Admin({"create-user", "--username", "user1", "--role", "brand_admin", "--scope-type",
+                   "region", "--scope-id", brand, "--password-file", strong},
+                  &out, &err),
+            1);
+  EXPECT_NE(err.find("INVALID_SCOPE"), std::string::npos) << err;
+}
+
+TEST_F(AdminCliTest, AMysqlDatabaseNeedsAConfiguredDataKey) {
+  config_ =
+      Write("mysql.json", R"({"database":"mysql://u:p@127.0.0.1:1/m","database_timeout_ms":500})");
+  std::string err;
+  EXPECT_EQ(Admin({"create-brand", "--name", "B"}, nullptr, &err), 1);
+  EXPECT_NE(err.find("\"data_key\" is required with a MySQL database"), std::string::npos) << err;
+  config_ = Write("bad-key.json", R"({"data_key":"abc"})");
+  EXPECT_EQ(Admin({"create-brand", "--name", "B"}, nullptr, &err), 1);
+  EXPECT_NE(err.find("\"data_key\" must be 64 hex digits"), std::string::npos) << err;
+  EXPECT_EQ(err.find("abc"), std::string::npos) << "the key must not be echoed";
+}
+
+}  // namespace
+}  // namespace mileage

@@ -1,0 +1,326 @@
+// Console sign-in and bad input over HTTP: each failure has its own clear error and writes
+// nothing but the audit entry where one is due (docs/API.md "Console").
+#include "org/session_tokens.h"
+#include "tests/integration/console/console_fixture.h"
+
+namespace mileage::testing {
+namespace {
+
+using std::chrono::hours;
+using std::chrono::minutes;
+
+class ConsoleAuthTest : public ConsoleTest {};
+
+TEST_P(ConsoleAuthTest, LoginReturnsATokenThatMeAccepts) {
+  Reply login = LoginReply("Clerk_A1", kPassword);  // usernames are case-insensitive
+  ASSERT_EQ(login.status, 200) << login.body;
+  const std::string token = login.json["token"].GetString();
+  EXPECT_EQ(token.size(), 102u);
+  EXPECT_STREQ(login.json["staff"]["role"].GetString(), "store_clerk");
+  EXPECT_EQ(login.json["staff"]["scope"]["id"].GetInt64(), tree_.store_a1);
+  EXPECT_STREQ(login.json["expires_at"].GetString(), "2027-01-15T16:00:00Z");
+  Reply me = Get("/api/console/me", token);
+  ASSERT_EQ(me.status, 200) << me.body;
+  EXPECT_STREQ(me.json["staff"]["username"].GetString(), "clerk_a1");
+  EXPECT_EQ(me.json["staff"]["dealer_id"].GetInt64(), tree_.dealer_a);
+}
+
+TEST_P(ConsoleAuthTest, WrongPasswordAndUnknownUserLookTheSame) {
+  const auto before = RowCounts();
+  Reply wrong = LoginReply("clerk_a1", "not-the-password");
+  Reply unknown = LoginReply("nobody_here", kPassword);
+  Reply malformed = LoginReply("x", kPassword);
+  EXPECT_EQ(wrong.status, 401);
+  EXPECT_EQ(wrong.code(), "INVALID_CREDENTIALS");
+  EXPECT_EQ(unknown.body, wrong.body);
+  EXPECT_EQ(malformed.body, wrong.body);
+  EXPECT_EQ(RowCounts(), before) << "failed logins write nothing";
+  EXPECT_EQ(LoginReply("clerk_a1", "").code(), "INVALID_CREDENTIALS");
+  EXPECT_EQ(Post("/api/console/login", "", R"({"username":"clerk_a1"})").code(), "MISSING_FIELD");
+  EXPECT_EQ(Post("/api/console/login", "", R"({"username":"a","password":"b","x":1})").code(),
+            "UNKNOWN_FIELD");
+  EXPECT_EQ(Post("/api/console/login", "", "not json").code(), "MALFORMED_JSON");
+}
+
+TEST_P(ConsoleAuthTest, SessionsSlideAndThenExpire) {
+  const std::string token = Token("clerk_a1");
+  clock_.Advance(hours(5));  // less than half of the 8 h left: this request refreshes
+  ASSERT_EQ(Get("/api/console/me", token).status, 200);
+  clock_.Advance(hours(5));  // 10 h after login, 5 h after the refresh
+  Reply refreshed = Get("/api/console/me", token);
+  ASSERT_EQ(refreshed.status, 200) << refreshed.body;
+  clock_.Advance(hours(8) + minutes(1));
+  Reply expired = Get("/api/console/me", token);
+  EXPECT_EQ(expired.status, 401);
+  EXPECT_EQ(expired.code(), "SESSION_EXPIRED");
+}
+
+TEST_P(ConsoleAuthTest, LogoutRevokesTheToken) {
+  const std::string token = Token("dealer_a_manager");
+  const int64_t audit_before = AuditRows();
+  Reply out = Post("/api/console/logout", token);
+  EXPECT_EQ(out.status, 204) << out.body;
+  EXPECT_EQ(AuditRows(), audit_before + 1);
+  Reply after = Get("/api/console/me", token);
+  EXPECT_EQ(after.status, 401);
+  EXPECT_EQ(after.code(), "SESSION_REVOKED");
+  EXPECT_EQ(Post("/api/console/logout", token).code(), "SESSION_REVOKED");
+}
+
+TEST_P(ConsoleAuthTest, TokensOfAnotherDeploymentAreRefused) {
+  FakeRandom random(99);
+  org::SessionTokens elsewhere(
+      *org::DataKey::FromHex("ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100"),
+      random);
+  Reply reply = Get("/api/console/me", elsewhere.Mint()->token);
+  EXPECT_EQ(reply.status, 401);
+  EXPECT_EQ(reply.code(), "INVALID_TOKEN");
+  Reply no_scheme = Send("GET", "/api/console/me", "");
+  EXPECT_EQ(no_scheme.code(), "MISSING_TOKEN");
+}
+
+TEST_P(ConsoleAuthTest, DeactivatedStaffLoseTheirSessionsAndCannotLogIn) {
+  const std::string clerk = Token("clerk_a1");
+  ASSERT_EQ(Get("/api/console/me", clerk).status, 200);
+  Reply deactivated =
+      Post("/api/console/staff/" + std::to_string(tree_.staff["clerk_a1"]) + "/deactivate",
+           Token("dealer_a_manager"));
+  ASSERT_EQ(deactivated.status, 200) << deactivated.body;
+  EXPECT_FALSE(deactivated.json["active"].GetBool());
+  Reply after = Get("/api/console/me", clerk);
+  EXPECT_EQ(after.status, 401);
+  EXPECT_EQ(after.code(), "STAFF_DEACTIVATED");
+  Reply login = LoginReply("clerk_a1", kPassword);
+  EXPECT_EQ(login.status, 401);
+  EXPECT_EQ(login.code(), "INVALID_CREDENTIALS");
+}
+
+TEST_P(ConsoleAuthTest, LoginIsRateLimitedPerAccountAndPerAddress) {
+  StartServer(org::LoginLimits{3, std::chrono::seconds(600), 9, std::chrono::seconds(600)});
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(LoginReply("clerk_a1", "wrong-password").status, 401);
+  Reply limited = LoginReply("clerk_a1", kPassword);
+  EXPECT_EQ(limited.status, 429) << limited.body;
+  EXPECT_EQ(limited.code(), "RATE_LIMITED");
+  EXPECT_EQ(LoginReply("CLERK_A1", kPassword).status, 429) << "the account, not the spelling";
+  // Other accounts still work from this address, until the address has used its attempts.
+  EXPECT_EQ(LoginReply("clerk_b1", kPassword).status, 200);
+  EXPECT_EQ(LoginReply("nobody_here", kPassword).status, 401);
+  EXPECT_EQ(LoginReply("analyst_a", kPassword).status, 200);
+  EXPECT_EQ(LoginReply("admin", kPassword).status, 200);  // attempt 9 from this address
+  EXPECT_EQ(LoginReply("region1_manager", kPassword).code(), "RATE_LIMITED");
+  clock_.Advance(minutes(11));  // a new window
+  EXPECT_EQ(LoginReply("clerk_a1", kPassword).status, 200);
+}
+
+TEST_P(ConsoleAuthTest, MalformedIdsAreInvalid) {
+  const std::string& token = Token("admin");
+  const auto before = RowCounts();
+  for (const char* id : {"abc", "0", "-1", "1.5", "99999999999999999999", "%20"}) {
+    for (const std::string& path :
+         {"/api/console/stores/" + std::string(id), "/api/console/merchants/" + std::string(id),
+          "/api/console/staff/" + std::string(id), "/api/console/dealers/" + std::string(id)}) {
+      Reply reply = Get(path, token);
+      EXPECT_EQ(reply.status, 400) << path;
+      EXPECT_EQ(reply.code(), "INVALID_ID") << path;
+    }
+    Reply patch = Patch("/api/console/stores/" + std::string(id), token, R"({"name":"x"})");
+    EXPECT_EQ(patch.code(), "INVALID_ID") << id;
+    EXPECT_EQ(Get("/api/console/stores?dealer_id=" + std::string(id), token).code(), "INVALID_ID");
+  }
+  for (const char* body : {R"({"region_id":"7","name":"x"})", R"({"region_id":0,"name":"x"})",
+                           R"({"region_id":-3,"name":"x"})", R"({"region_id":1.5,"name":"x"})",
+                           R"({"region_id":99999999999999999999,"name":"x"})"}) {
+    Reply reply = Post("/api/console/dealers", token, body);
+    EXPECT_EQ(reply.status, 400) << body;
+    EXPECT_EQ(reply.code(), "INVALID_ID") << body << " " << reply.body;
+  }
+  EXPECT_EQ(RowCounts(), before);
+}
+
+TEST_P(ConsoleAuthTest, NamesAreOneToOneHundredCharacters) {
+  const std::string& token = Token("admin");
+  const std::string dealer = std::to_string(tree_.dealer_a);
+  std::string hundred;
+  for (int i = 0; i < 100; ++i) hundred += "店";
+  const auto before = RowCounts();
+  for (const std::string& name : {hundred + "店", std::string(101, 'a'), std::string(""),
+                                  std::string("  "), std::string("a\\u0001b")}) {
+    Reply reply = Post("/api/console/stores", token,
+                       R"({"dealer_id":)" + dealer + R"(,"name":")" + name + R"("})");
+    EXPECT_EQ(reply.status, 400) << name;
+    EXPECT_EQ(reply.code(), "INVALID_FIELD") << name << " " << reply.body;
+    Reply patch = Patch("/api/console/stores/" + std::to_string(tree_.store_a1), token,
+                        R"({"name":")" + name + R"("})");
+    EXPECT_EQ(patch.code(), "INVALID_FIELD") << name;
+  }
+  EXPECT_EQ(RowCounts(), before) << "an invalid name writes nothing, not even an audit entry";
+  Reply ok = Post("/api/console/stores", token,
+                  R"({"dealer_id":)" + dealer + R"(,"name":")" + hundred + R"("})");
+  EXPECT_EQ(ok.status, 201) << ok.body;
+  EXPECT_EQ(ok.json["name"].GetString(), hundred);
+  EXPECT_EQ(Post("/api/console/stores", token, R"({"dealer_id":)" + dealer + "}").code(),
+            "MISSING_FIELD");
+  EXPECT_EQ(
+      Post("/api/console/stores", token, R"({"dealer_id":)" + dealer + R"(,"name":5})").code(),
+      "INVALID_FIELD");
+  EXPECT_EQ(Post("/api/console/stores", token,
+                 R"({"dealer_id":)" + dealer + R"(,"name":"x","colour":"red"})")
+                .code(),
+            "UNKNOWN_FIELD");
+}
+
+TEST_P(ConsoleAuthTest, MerchantsRegisterOnceAndNeverShowTheirKey) {
+  const std::string& token = Token("dealer_a_manager");
+  const std::string body =
+      R"({"mchid":"1900000109","appid":"wxd678efh567hg6787","apiv3_key":"0123456789abcdefghijklmnopqrstuv",)"
+      R"("platform_keys":[{"serial":"5157F09EFDC096DE15EBE81A47057A7232F1B8E1","pem":"-----BEGIN CERTIFICATE-----\nMII\n-----END CERTIFICATE-----\n"},)"
+      R"({"serial":"PUB_KEY_ID_0114232134912410000","pem":"-----BEGIN PUBLIC KEY-----\nMII\n-----END PUBLIC KEY-----\n"}]})";
+  const std::string path = "/api/console/stores/" + std::to_string(tree_.store_a2) + "/merchants";
+  Reply created = Post(path, token, body);
+  ASSERT_EQ(created.status, 201) << created.body;
+  EXPECT_EQ(created.body.find("0123456789abcdefghijklmnopqrstuv"), std::string::npos);
+  EXPECT_EQ(created.json["platform_keys"].Size(), 2u);
+  EXPECT_EQ(created.json["store_id"].GetInt64(), tree_.store_a2);
+  Reply read =
+      Get("/api/console/merchants/" + std::to_string(created.json["id"].GetInt64()), token);
+  EXPECT_EQ(read.status, 200);
+  EXPECT_EQ(read.body.find("0123456789abcdefghijklmnopqrstuv"), std::string::npos);
+  EXPECT_EQ(read.body.find("apiv3"), std::string::npos);
+
+  // The key is stored sealed, and opens for the payment path.
+  Result<org::MerchantCredentials> credentials = org().merchants().Credentials("1900000109");
+  ASSERT_TRUE(credentials.ok()) << credentials.status().ToString();
+  EXPECT_EQ(credentials->apiv3_key, "0123456789abcdefghijklmnopqrstuv");
+  {
+    Result<db::PooledConnection> conn = server_->app().db().Acquire();
+    ASSERT_TRUE(conn.ok());
+    auto rows = (*conn)->Query("SELECT apiv3_key_sealed FROM merchants WHERE mchid = '1900000109'");
+    ASSERT_TRUE(rows.ok());
+    EXPECT_EQ((*rows)[0].Text(0).find("0123456789abcdef"), std::string::npos);
+    EXPECT_EQ((*rows)[0].Text(0).rfind("v1.", 0), 0u);
+  }
+
+  const auto before = RowCounts();
+  Reply duplicate =
+      Post("/api/console/stores/" + std::to_string(tree_.store_a1) + "/merchants", token, body);
+  EXPECT_EQ(duplicate.status, 409) << duplicate.body;
+  EXPECT_EQ(duplicate.code(), "MERCHANT_EXISTS");
+  EXPECT_EQ(RowCounts(), before) << "a duplicate mchid writes nothing";
+
+  for (
+      const std::string& bad :
+      {std::string(
+           R"({"mchid":"19x","appid":"wx1","apiv3_key":"0123456789abcdefghijklmnopqrstuv","platform_keys":[{"serial":"S","pem":"-----BEGIN X"}]})"),
+       std::string(
+           R"({"mchid":"1900000110","appid":"wx1","apiv3_key":"short","platform_keys":[{"serial":"S","pem":"-----BEGIN X"}]})"),
+       std::string(
+           R"({"mchid":"1900000110","appid":"wx1","apiv3_key":"0123456789abcdefghijklmnopqrstuv","platform_keys":[]})"),
+       std::string(
+           R"({"mchid":"1900000110","appid":"wx1","apiv3_key":"0123456789abcdefghijklmnopqrstuv","platform_keys":[{"serial":"S","pem":"x"}]})"),
+       std::string(
+           R"({"mchid":"1900000110","appid":"wx1","apiv3_key":"0123456789abcdefghijklmnopqrstuv","platform_keys":[{"serial":"S","pem":"-----BEGIN X"},{"serial":"S","pem":"-----BEGIN X"}]})"),
+       std::string(
+           R"({"mchid":"1900000110","appid":"wx1","apiv3_key":"0123456789abcdefghijklmnopqrstuv","platform_keys":"S"})")}) {
+    Reply reply = Post(path, token, bad);
+    EXPECT_EQ(reply.status, 400) << bad;
+    EXPECT_EQ(reply.code(), "INVALID_FIELD") << bad << " " << reply.body;
+  }
+  EXPECT_EQ(RowCounts(), before);
+}
+
+TEST_P(ConsoleAuthTest, StaffInputIsValidated) {
+  const std::string& token = Token("admin");
+  const std::string store = std::to_string(tree_.store_a1);
+  const auto before = RowCounts();
+  struct Bad {
+    std::string body;
+    const char* code;
+    int status;
+  };
+  const std::vector<Bad> cases = {
+      {R"({"username":"clerk_a1","password":"pass-word-123","role":"store_clerk","scope":{"type":"store","id":)" +
+           store + "}}",
+       "USERNAME_EXISTS", 409},
+      {R"({"username":"CLERK_A1","password":"pass-word-123","role":"store_clerk","scope":{"type":"store","id":)" +
+           store + "}}",
+       "USERNAME_EXISTS", 409},
+      {R"({"username":"new1","password":"pass-word-123","role":"king","scope":{"type":"store","id":)" +
+           store + "}}",
+       "INVALID_ROLE", 400},
+      {R"({"username":"new1","password":"pass-word-123","role":"store_clerk","scope":{"type":"galaxy","id":)" +
+           store + "}}",
+       "INVALID_SCOPE", 400},
+      {R"({"username":"new1","password":"pass-word-123","role":"store_clerk","scope":{"type":"dealer","id":)" +
+           store + "}}",
+       "INVALID_SCOPE", 400},
+      {R"({"username":"new1","password":"short","role":"store_clerk","scope":{"type":"store","id":)" +
+           store + "}}",
+       "WEAK_PASSWORD", 400},
+      {R"({"username":"new 1","password":"pass-word-123","role":"store_clerk","scope":{"type":"store","id":)" +
+           store + "}}",
+       "INVALID_FIELD", 400},
+      {R"({"username":"new1","password":"pass-word-123","role":"store_clerk","scope":{"type":"store","id":"x"}})",
+       "INVALID_ID", 400},
+      {R"({"username":"new1","password":"pass-word-123","role":"store_clerk","scope":"store"})",
+       "INVALID_SCOPE", 400},
+  };
+  for (const Bad& bad : cases) {
+    Reply reply = Post("/api/console/staff", token, bad.body);
+    EXPECT_EQ(reply.status, bad.status) << bad.body << " " << reply.body;
+    EXPECT_EQ(reply.code(), bad.code) << bad.body;
+  }
+  EXPECT_EQ(RowCounts(), before);
+}
+
+TEST_P(ConsoleAuthTest, PartnerSecretIsShownOnce) {
+  const std::string& token = Token("admin");
+  Reply created =
+      Post("/api/console/partners", token, R"({"name":"停车场 P","category":"parking"})");
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string secret = created.json["secret"].GetString();
+  const std::string key_id = created.json["partner"]["api_key_id"].GetString();
+  EXPECT_EQ(secret.size(), 64u);
+  Reply read = Get(
+      "/api/console/partners/" + std::to_string(created.json["partner"]["id"].GetInt64()), token);
+  EXPECT_EQ(read.status, 200);
+  EXPECT_EQ(read.body.find(secret), std::string::npos);
+  EXPECT_EQ(Get("/api/console/partners", token).body.find(secret), std::string::npos);
+  Result<org::PartnerCredentials> credentials = org().partners().Credentials(key_id);
+  ASSERT_TRUE(credentials.ok()) << credentials.status().ToString();
+  EXPECT_EQ(credentials->secret, secret);
+  EXPECT_EQ(Post("/api/console/partners", token, R"({"name":"X","category":"airline"})").code(),
+            "INVALID_FIELD");
+}
+
+TEST_P(ConsoleAuthTest, TheAuditLogRecordsWritesAndDenialsNewestFirst) {
+  const std::string& admin = Token("admin");
+  const std::string& clerk = Token("clerk_a1");
+  EXPECT_EQ(Patch("/api/console/stores/" + std::to_string(tree_.store_b1), clerk, R"({"name":"x"})")
+                .status,
+            404);
+  Reply renamed = Patch("/api/console/stores/" + std::to_string(tree_.store_a1), admin,
+                        R"({"name":"Store A1+"})");
+  ASSERT_EQ(renamed.status, 200);
+  Reply audit = Send("GET", "/api/console/audit?page=1&page_size=2", admin);
+  ASSERT_EQ(audit.status, 200) << audit.body;
+  const auto& items = audit.json["items"];
+  ASSERT_EQ(items.Size(), 2u);
+  EXPECT_STREQ(items[0]["action"].GetString(), "store.update");
+  EXPECT_STREQ(items[0]["outcome"].GetString(), "ok");
+  EXPECT_STREQ(items[0]["staff_username"].GetString(), "admin");
+  EXPECT_STREQ(items[0]["client_address"].GetString(), "127.0.0.1");
+  EXPECT_STREQ(items[0]["detail"].GetString(), "name: Store A1 -> Store A1+");
+  EXPECT_EQ(items[0]["object_id"].GetInt64(), tree_.store_a1);
+  EXPECT_EQ(std::string(items[0]["request_id"].GetString()).size(), 16u);
+  EXPECT_STREQ(items[1]["action"].GetString(), "store.update");
+  EXPECT_STREQ(items[1]["outcome"].GetString(), "denied");
+  EXPECT_STREQ(items[1]["staff_username"].GetString(), "clerk_a1");
+  EXPECT_GT(items[0]["id"].GetInt64(), items[1]["id"].GetInt64());
+  EXPECT_EQ(audit.json["total"].GetInt64(), AuditRows());
+  EXPECT_EQ(Get("/api/console/audit", Token("region1_manager")).status, 403);
+}
+
+MILEAGE_CONSOLE_TEST_SUITE(ConsoleAuthTest);
+
+}  // namespace
+}  // namespace mileage::testing

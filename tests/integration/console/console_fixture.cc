@@ -1,0 +1,250 @@
+#include "tests/integration/console/console_fixture.h"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <cctype>
+
+#include "common/random.h"
+#include "db/mysql/mysql_db.h"
+#include "db/url.h"
+#include "org/principal.h"
+#include "tests/support/external.h"
+
+namespace mileage::testing {
+namespace {
+
+std::string PercentEncode(const std::string& text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 0xF];
+    }
+  }
+  return out;
+}
+
+constexpr const char* kPem =
+    "-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA\n"
+    "-----END PUBLIC KEY-----\n";
+
+}  // namespace
+
+Result<std::unique_ptr<PrivateMysqlDatabase>> PrivateMysqlDatabase::Create(
+    const std::string& server_url) {
+  MILEAGE_ASSIGN_OR_RETURN(db::DatabaseUrl url, db::ParseDatabaseUrl(server_url));
+  db::MysqlOptions options;
+  options.host = url.host;
+  options.port = url.port;
+  options.user = url.user;
+  options.password = url.password;
+  options.database = url.database;
+  options.pool.max_size = 1;
+  std::unique_ptr<PrivateMysqlDatabase> out(new PrivateMysqlDatabase());
+  MILEAGE_ASSIGN_OR_RETURN(out->admin_, db::OpenMysqlDb(options));
+  OsRandom random;
+  out->name_ = "mileage_it_" + RandomHex(random, 8);
+  {
+    MILEAGE_ASSIGN_OR_RETURN(db::PooledConnection conn, out->admin_->Acquire());
+    MILEAGE_RETURN_IF_ERROR(
+        conn->Exec("CREATE DATABASE " + out->name_ + " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin")
+            .status());
+  }
+  const std::string host =
+      url.host.find(':') != std::string::npos ? "[" + url.host + "]" : url.host;
+  out->url_ = "mysql://" + PercentEncode(url.user) + ":" + PercentEncode(url.password) + "@" +
+              host + ":" + std::to_string(url.port) + "/" + out->name_;
+  return out;
+}
+
+PrivateMysqlDatabase::~PrivateMysqlDatabase() {
+  if (admin_ == nullptr || name_.empty()) return;
+  Result<db::PooledConnection> conn = admin_->Acquire();
+  Status dropped =
+      conn.ok() ? (*conn)->Exec("DROP DATABASE IF EXISTS " + name_).status() : conn.status();
+  EXPECT_TRUE(dropped.ok()) << "dropping " << name_ << ": " << dropped.ToString();
+}
+
+std::string Reply::code() const {
+  if (!json.IsObject() || !json.HasMember("code") || !json["code"].IsString()) return "";
+  return json["code"].GetString();
+}
+
+std::vector<int64_t> Reply::ItemIds() const {
+  std::vector<int64_t> ids;
+  if (!json.IsObject() || !json.HasMember("items")) return ids;
+  for (const auto& item : json["items"].GetArray()) ids.push_back(item["id"].GetInt64());
+  return ids;
+}
+
+std::string BackendName(const ::testing::TestParamInfo<Backend>& info) {
+  return info.param == Backend::kSqlite ? "Sqlite" : "Mysql";
+}
+
+void ConsoleTest::SetUp() {
+  dir_ = std::make_unique<TempDir>();
+  config_ = EmbeddedConfig(*dir_);
+  config_.data_key = kDataKey;
+  if (GetParam() == Backend::kMysql) {
+    bool skip = false;
+    const std::string url = ExternalServerUrl("MILEAGE_TEST_MYSQL_URL", &skip);
+    if (url.empty()) {
+      if (skip) GTEST_SKIP() << "MILEAGE_TEST_MYSQL_URL is not set";
+      FAIL() << "MILEAGE_TEST_MYSQL_URL is not set (scripts/test starts a private MariaDB; set "
+                "MILEAGE_TEST_ALLOW_SKIP=1 to skip)";
+    }
+    Result<std::unique_ptr<PrivateMysqlDatabase>> database = PrivateMysqlDatabase::Create(url);
+    ASSERT_TRUE(database.ok()) << database.status().ToString();
+    mysql_ = std::move(database).value();
+    config_.database = mysql_->url();
+  }
+  StartServer();
+  ASSERT_NE(server_, nullptr);
+  BuildTree();
+}
+
+void ConsoleTest::TearDown() {
+  server_.reset();
+  mysql_.reset();
+}
+
+void ConsoleTest::StartServer(const org::LoginLimits& limits) {
+  server_.reset();
+  tokens_.clear();
+  server::AppOptions options;
+  options.clock = &clock_;
+  options.random = &random_;
+  options.scrypt = org::ScryptParams{10, 8, 1};
+  options.login_limits = limits;
+  server_ = TestServer::Start(config_, options);
+  if (server_ == nullptr) {
+    Result<std::unique_ptr<server::App>> probe = server::App::Create(config_, options);
+    FAIL() << "the server did not start: "
+           << (probe.ok() ? std::string("bind failed") : probe.status().ToString());
+  }
+}
+
+void ConsoleTest::BuildTree() {
+  const org::Actor op = org::Actor::System("test");
+  org::HierarchyService& h = org().hierarchy();
+  auto node = [&](Result<org::Node> created) {
+    EXPECT_TRUE(created.ok()) << created.status().ToString();
+    return created.ok() ? created->path.id() : 0;
+  };
+  tree_.brand = node(h.CreateBrand(op, "Brand"));
+  tree_.region1 = node(h.Create(op, org::NodeType::kRegion, tree_.brand, "Region 1"));
+  tree_.region2 = node(h.Create(op, org::NodeType::kRegion, tree_.brand, "Region 2"));
+  tree_.dealer_a = node(h.Create(op, org::NodeType::kDealer, tree_.region1, "Dealer A"));
+  tree_.dealer_a2 = node(h.Create(op, org::NodeType::kDealer, tree_.region1, "Dealer A2"));
+  tree_.dealer_b = node(h.Create(op, org::NodeType::kDealer, tree_.region2, "Dealer B"));
+  tree_.store_a1 = node(h.Create(op, org::NodeType::kStore, tree_.dealer_a, "Store A1"));
+  tree_.store_a2 = node(h.Create(op, org::NodeType::kStore, tree_.dealer_a, "Store A2"));
+  tree_.store_a3 = node(h.Create(op, org::NodeType::kStore, tree_.dealer_a2, "Store A3"));
+  tree_.store_b1 = node(h.Create(op, org::NodeType::kStore, tree_.dealer_b, "Store B1"));
+
+  auto merchant = [&](int64_t store, const std::string& mchid) {
+    org::NewMerchant m{
+        mchid, "wxd678efh567hg6787", std::string(32, 'k'), {{"SERIAL" + mchid, kPem, 0}}};
+    Result<org::Merchant> created = org().merchants().Create(op, store, m);
+    EXPECT_TRUE(created.ok()) << created.status().ToString();
+    return created.ok() ? created->id : 0;
+  };
+  tree_.merchant_a1 = merchant(tree_.store_a1, "1900000001");
+  tree_.merchant_b1 = merchant(tree_.store_b1, "1900000002");
+  Result<org::CreatedPartner> partner = org().partners().Create(op, tree_.brand, "Fuel Co", "fuel");
+  EXPECT_TRUE(partner.ok()) << partner.status().ToString();
+  if (partner.ok()) tree_.partner = partner->partner.id;
+
+  struct Account {
+    const char* username;
+    const char* role;
+    const char* scope_type;
+    int64_t scope_id;
+  };
+  const Account accounts[] = {
+      {"admin", "brand_admin", "brand", tree_.brand},
+      {"region1_manager", "region_manager", "region", tree_.region1},
+      {"region2_manager", "region_manager", "region", tree_.region2},
+      {"dealer_a_manager", "dealer_manager", "dealer", tree_.dealer_a},
+      {"dealer_b_manager", "dealer_manager", "dealer", tree_.dealer_b},
+      {"clerk_a1", "store_clerk", "store", tree_.store_a1},
+      {"clerk_b1", "store_clerk", "store", tree_.store_b1},
+      {"analyst_a", "analyst", "dealer", tree_.dealer_a},
+      {"analyst_brand", "analyst", "brand", tree_.brand},
+  };
+  for (const Account& a : accounts) {
+    Result<org::Staff> staff = org().staff().Create(
+        op, org::NewStaff{a.username, kPassword, a.role, a.scope_type, a.scope_id});
+    ASSERT_TRUE(staff.ok()) << a.username << ": " << staff.status().ToString();
+    tree_.staff[a.username] = staff->id;
+  }
+}
+
+Reply ConsoleTest::Send(const std::string& method, const std::string& path,
+                        const std::string& token, const std::string& body) {
+  std::unique_ptr<httplib::Client> client = server_->Client();
+  httplib::Headers headers;
+  if (!token.empty()) headers.emplace("Authorization", "Bearer " + token);
+  auto call = [&]() -> httplib::Result {
+    if (method == "GET") return client->Get(path.c_str(), headers);
+    if (method == "PATCH") return client->Patch(path.c_str(), headers, body, "application/json");
+    return client->Post(path.c_str(), headers, body, "application/json");
+  };
+  if (method != "GET" && method != "POST" && method != "PATCH") {
+    ADD_FAILURE() << "unsupported method " << method;
+    return Reply();
+  }
+  httplib::Result res = call();
+  Reply reply;
+  if (!res) {
+    ADD_FAILURE() << method << " " << path << ": no answer";
+    return reply;
+  }
+  reply.status = res->status;
+  reply.body = res->body;
+  if (!reply.body.empty()) reply.json.Parse(reply.body.c_str());
+  return reply;
+}
+
+Reply ConsoleTest::LoginReply(const std::string& username, const std::string& password) {
+  rapidjson::Document body(rapidjson::kObjectType);
+  auto& alloc = body.GetAllocator();
+  body.AddMember("username", rapidjson::Value(username.c_str(), alloc), alloc);
+  body.AddMember("password", rapidjson::Value(password.c_str(), alloc), alloc);
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  body.Accept(writer);
+  return Post("/api/console/login", "", buffer.GetString());
+}
+
+const std::string& ConsoleTest::Token(const std::string& username) {
+  auto it = tokens_.find(username);
+  if (it != tokens_.end()) return it->second;
+  Reply reply = LoginReply(username, kPassword);
+  EXPECT_EQ(reply.status, 200) << username << ": " << reply.body;
+  std::string token =
+      reply.json.IsObject() && reply.json.HasMember("token") ? reply.json["token"].GetString() : "";
+  return tokens_[username] = token;
+}
+
+std::map<std::string, int64_t> ConsoleTest::RowCounts() {
+  std::map<std::string, int64_t> counts;
+  Result<db::PooledConnection> conn = server_->app().db().Acquire();
+  EXPECT_TRUE(conn.ok()) << conn.status().ToString();
+  if (!conn.ok()) return counts;
+  for (const char* table : {"brands", "regions", "dealers", "stores", "merchants",
+                            "merchant_platform_keys", "partners", "staff", "audit_log"}) {
+    Result<std::vector<db::Row>> rows =
+        (*conn)->Query(std::string("SELECT COUNT(*) FROM ") + table);
+    EXPECT_TRUE(rows.ok()) << rows.status().ToString();
+    counts[table] = rows.ok() && !rows->empty() ? (*rows)[0].Int(0) : -1;
+  }
+  return counts;
+}
+
+}  // namespace mileage::testing

@@ -1,0 +1,123 @@
+#pragma once
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <rapidjson/document.h>
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "common/testing/fake_clock.h"
+#include "common/testing/fake_random.h"
+#include "db/db.h"
+#include "org/org_module.h"
+#include "tests/support/test_server.h"
+
+namespace mileage::testing {
+
+// The storage a console test runs on: each test gets a fresh database of its own.
+enum class Backend { kSqlite, kMysql };
+
+// A database of its own for one test on the server of MILEAGE_TEST_MYSQL_URL, dropped at the
+// end of the test.
+class PrivateMysqlDatabase {
+ public:
+  // Errors: Unavailable when the server cannot be reached; InvalidArgument for a bad URL.
+  static Result<std::unique_ptr<PrivateMysqlDatabase>> Create(const std::string& server_url);
+  ~PrivateMysqlDatabase();
+  // mysql://user:password@host:port/<the private database>
+  const std::string& url() const { return url_; }
+
+ private:
+  PrivateMysqlDatabase() = default;
+  std::unique_ptr<db::Db> admin_;
+  std::string name_;
+  std::string url_;
+};
+
+// An HTTP answer with its parsed JSON body (null when the body is empty or not JSON).
+struct Reply {
+  int status = 0;
+  std::string body;
+  rapidjson::Document json;
+
+  // The "code" of an error body, or "".
+  std::string code() const;
+  // The ids of {"items":[...]} of a list answer.
+  std::vector<int64_t> ItemIds() const;
+};
+
+// The organisation every console test starts from (created through the org services as the
+// operator), with a staff account of every role:
+//   brand B:  region R1: dealer A  (stores A1, A2), dealer A2 (store A3)
+//             region R2: dealer B  (store B1)
+//   merchants: MA1 at store A1, MB1 at store B1; partner P of the brand.
+struct OrgTree {
+  int64_t brand = 0;
+  int64_t region1 = 0, region2 = 0;
+  int64_t dealer_a = 0, dealer_a2 = 0, dealer_b = 0;
+  int64_t store_a1 = 0, store_a2 = 0, store_a3 = 0, store_b1 = 0;
+  int64_t merchant_a1 = 0, merchant_b1 = 0;
+  int64_t partner = 0;
+  // Staff ids by username: admin, region1_manager, region2_manager, dealer_a_manager,
+  // dealer_b_manager, clerk_a1, clerk_b1, analyst_a, analyst_brand.
+  std::map<std::string, int64_t> staff;
+};
+
+// A real in-process server on a fresh database of the backend under test, the OrgTree, an
+// injected FakeClock (which the in-process Kv uses too, so sessions can be expired) and a
+// cheap scrypt setting.
+class ConsoleTest : public ::testing::TestWithParam<Backend> {
+ protected:
+  static constexpr const char* kPassword = "pass-word-123";
+  static constexpr const char* kDataKey =
+      "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+
+  void SetUp() override;
+  void TearDown() override;
+
+  // Starts the server (SetUp does, with the default login limits).
+  void StartServer(const org::LoginLimits& limits = {});
+
+  Reply Send(const std::string& method, const std::string& path, const std::string& token,
+             const std::string& body = "");
+  Reply Get(const std::string& path, const std::string& token) { return Send("GET", path, token); }
+  Reply Post(const std::string& path, const std::string& token, const std::string& body = "{}") {
+    return Send("POST", path, token, body);
+  }
+  Reply Patch(const std::string& path, const std::string& token, const std::string& body) {
+    return Send("PATCH", path, token, body);
+  }
+  Reply LoginReply(const std::string& username, const std::string& password);
+  // The token of `username` (logging in on first use); fails the test when login fails.
+  const std::string& Token(const std::string& username);
+
+  // Rows of every org table, to prove that a refused request wrote nothing.
+  std::map<std::string, int64_t> RowCounts();
+  int64_t AuditRows() { return RowCounts()["audit_log"]; }
+
+  org::OrgModule& org() { return server_->app().org(); }
+
+  FakeClock clock_;
+  FakeRandom random_{7};
+  OrgTree tree_;
+  std::unique_ptr<TempDir> dir_;
+  std::unique_ptr<PrivateMysqlDatabase> mysql_;
+  std::unique_ptr<TestServer> server_;
+  std::map<std::string, std::string> tokens_;
+  Config config_;
+
+ private:
+  void BuildTree();
+};
+
+std::string BackendName(const ::testing::TestParamInfo<Backend>& info);
+
+#define MILEAGE_CONSOLE_TEST_SUITE(suite)                                          \
+  INSTANTIATE_TEST_SUITE_P(Backends, suite,                                        \
+                           ::testing::Values(::mileage::testing::Backend::kSqlite, \
+                                             ::mileage::testing::Backend::kMysql), \
+                           ::mileage::testing::BackendName)
+
+}  // namespace mileage::testing

@@ -1,0 +1,400 @@
+// Scope and role over HTTP: every console route goes through the console router, an object
+// outside the caller's scope answers 404 on every route, lists never leak, and roles that may
+// not write get 403 (DESIGN.md section 7; docs/API.md "Console: authorization").
+#include <set>
+
+#include "tests/integration/console/console_fixture.h"
+
+namespace mileage::testing {
+namespace {
+
+using Ids = std::set<int64_t>;
+
+std::string Path(std::string path_template, int64_t id) {
+  size_t open = path_template.find("{id}");
+  if (open != std::string::npos) path_template.replace(open, 4, std::to_string(id));
+  return path_template;
+}
+
+Ids AsSet(const std::vector<int64_t>& ids) { return Ids(ids.begin(), ids.end()); }
+
+class ConsoleScopeTest : public ConsoleTest {
+ protected:
+  // A request that addresses one of dealer B's objects (or region 2, dealer B's region),
+  // or nothing of dealer B (target.method empty) with the reason why.
+  struct Target {
+    std::string method;
+    std::string path;
+    std::string body = "{}";
+  };
+
+  std::string MerchantBody() const {
+    return R"({"mchid":"1900000999","appid":"wx123","apiv3_key":")" + std::string(32, 'k') +
+           R"(","platform_keys":[{"serial":"S1","pem":"-----BEGIN PUBLIC KEY-----\nx\n-----END PUBLIC KEY-----\n"}]})";
+  }
+
+  // Every console route, classified. A route missing here fails the test, so that a new
+  // route cannot skip the scope check.
+  std::map<std::pair<std::string, std::string>, std::vector<Target>> TargetsOfDealerB() const {
+    const OrgTree& t = tree_;
+    const std::string r2 = std::to_string(t.region2);
+    const std::string b = std::to_string(t.dealer_b);
+    const std::string b1 = std::to_string(t.store_b1);
+    const int64_t clerk_b1 = t.staff.at("clerk_b1");
+    return {
+        // Routes that address nothing below the brand: the caller's own session or brand.
+        {{"POST", "/api/console/login"}, {}},
+        {{"POST", "/api/console/logout"}, {}},
+        {{"GET", "/api/console/me"}, {}},
+        {{"GET", "/api/console/brand"}, {}},
+        {{"PATCH", "/api/console/brand"}, {}},
+        {{"GET", "/api/console/audit"}, {}},
+        {{"POST", "/api/console/regions"}, {}},
+        {{"POST", "/api/console/partners"}, {}},
+        {{"GET", "/api/console/partners/{id}"}, {}},
+        // Unfiltered lists: checked by ListsReturnExactlyTheScope instead.
+        {{"GET", "/api/console/regions"}, {}},
+        {{"GET", "/api/console/partners"}, {}},
+        {{"GET", "/api/console/staff"}, {}},
+        // Dealer B's region, dealer, stores, merchants and staff.
+        {{"GET", "/api/console/regions/{id}"},
+         {{"GET", Path("/api/console/regions/{id}", t.region2)}}},
+        {{"PATCH", "/api/console/regions/{id}"},
+         {{"PATCH", Path("/api/console/regions/{id}", t.region2), R"({"name":"x"})"}}},
+        {{"POST", "/api/console/regions/{id}/deactivate"},
+         {{"POST", Path("/api/console/regions/{id}/deactivate", t.region2)}}},
+        {{"POST", "/api/console/dealers"},
+         {{"POST", "/api/console/dealers", R"({"region_id":)" + r2 + R"(,"name":"x"})"}}},
+        {{"GET", "/api/console/dealers"}, {{"GET", "/api/console/dealers?region_id=" + r2}}},
+        {{"GET", "/api/console/dealers/{id}"}, {{"GET", "/api/console/dealers/" + b}}},
+        {{"PATCH", "/api/console/dealers/{id}"},
+         {{"PATCH", "/api/console/dealers/" + b, R"({"name":"x"})"}}},
+        {{"POST", "/api/console/dealers/{id}/deactivate"},
+         {{"POST", "/api/console/dealers/" + b + "/deactivate"}}},
+        {{"POST", "/api/console/stores"},
+         {{"POST", "/api/console/stores", R"({"dealer_id":)" + b + R"(,"name":"x"})"}}},
+        {{"GET", "/api/console/stores"},
+         {{"GET", "/api/console/stores?dealer_id=" + b},
+          {"GET", "/api/console/stores?region_id=" + r2}}},
+        {{"GET", "/api/console/stores/{id}"}, {{"GET", "/api/console/stores/" + b1}}},
+        {{"PATCH", "/api/console/stores/{id}"},
+         {{"PATCH", "/api/console/stores/" + b1, R"({"name":"x"})"}}},
+        {{"POST", "/api/console/stores/{id}/deactivate"},
+         {{"POST", "/api/console/stores/" + b1 + "/deactivate"}}},
+        {{"POST", "/api/console/stores/{id}/merchants"},
+         {{"POST", "/api/console/stores/" + b1 + "/merchants", MerchantBody()}}},
+        {{"GET", "/api/console/merchants"}, {{"GET", "/api/console/merchants?store_id=" + b1}}},
+        {{"GET", "/api/console/merchants/{id}"},
+         {{"GET", Path("/api/console/merchants/{id}", t.merchant_b1)}}},
+        {{"POST", "/api/console/staff"},
+         {{"POST", "/api/console/staff",
+           R"({"username":"new_b","password":"pass-word-123","role":"analyst","scope":{"type":"store","id":)" +
+               b1 + "}}"}}},
+        {{"GET", "/api/console/staff/{id}"}, {{"GET", Path("/api/console/staff/{id}", clerk_b1)}}},
+        {{"POST", "/api/console/staff/{id}/deactivate"},
+         {{"POST", Path("/api/console/staff/{id}/deactivate", clerk_b1)}}},
+    };
+  }
+};
+
+TEST_P(ConsoleScopeTest, EveryConsoleRouteIsRegisteredThroughTheConsoleRouter) {
+  std::set<std::pair<std::string, std::string>> through_router;
+  int public_routes = 0;
+  for (const server::ConsoleRouteInfo& route : server_->app().console().routes()) {
+    through_router.insert({route.method, route.path_template});
+    if (!route.action.has_value()) {
+      ++public_routes;
+      EXPECT_EQ(route.method + " " + route.path_template, "POST /api/console/login")
+          << "only login may skip authentication";
+    }
+  }
+  EXPECT_EQ(public_routes, 1);
+  int console_routes = 0;
+  for (const server::RouteInfo& route : server_->app().http().routes()) {
+    if (route.path_template.rfind("/api/console/", 0) != 0) continue;
+    ++console_routes;
+    EXPECT_EQ(through_router.count({route.method, route.path_template}), 1u)
+        << route.method << " " << route.path_template
+        << " was registered without the ConsoleRouter (no authentication, no action)";
+  }
+  EXPECT_EQ(console_routes, static_cast<int>(through_router.size()));
+  EXPECT_GE(console_routes, 30);
+}
+
+TEST_P(ConsoleScopeTest, EveryAuthenticatedRouteRefusesAMissingOrForgedTokenBeforeItsHandler) {
+  const auto before = RowCounts();
+  for (const server::ConsoleRouteInfo& route : server_->app().console().routes()) {
+    if (!route.action.has_value()) continue;
+    const std::string path = Path(route.path_template, tree_.store_a1);
+    Reply missing = Send(route.method, path, "", R"({"name":"x"})");
+    EXPECT_EQ(missing.status, 401) << route.method << " " << path;
+    EXPECT_EQ(missing.code(), "MISSING_TOKEN") << route.method << " " << path;
+    Reply forged = Send(route.method, path, "mst1.forged", R"({"name":"x"})");
+    EXPECT_EQ(forged.status, 401) << route.method << " " << path;
+    EXPECT_EQ(forged.code(), "INVALID_TOKEN") << route.method << " " << path;
+  }
+  EXPECT_EQ(RowCounts(), before);
+}
+
+TEST_P(ConsoleScopeTest, DealerBIsNotFoundOnEveryRouteForEveryoneOutsideIt) {
+  const auto targets = TargetsOfDealerB();
+  for (const server::ConsoleRouteInfo& route : server_->app().console().routes()) {
+    EXPECT_EQ(targets.count({route.method, route.path_template}), 1u)
+        << "classify the new route " << route.method << " " << route.path_template
+        << " in TargetsOfDealerB";
+  }
+  for (const char* caller : {"clerk_a1", "dealer_a_manager", "analyst_a", "region1_manager"}) {
+    const std::string& token = Token(caller);
+    for (const auto& [route, requests] : targets) {
+      for (const Target& target : requests) {
+        auto before = RowCounts();
+        Reply reply = Send(target.method, target.path, token, target.body);
+        EXPECT_EQ(reply.status, 404)
+            << caller << ": " << target.method << " " << target.path << " -> " << reply.body;
+        EXPECT_EQ(reply.code(), "NOT_FOUND") << caller << ": " << target.path;
+        // The message never tells "exists elsewhere" from "does not exist".
+        EXPECT_NE(reply.body.find("not found"), std::string::npos) << reply.body;
+        auto after = RowCounts();
+        if (target.method != "GET") ++before["audit_log"];  // the denied write is on record
+        EXPECT_EQ(after, before) << caller << ": " << target.method << " " << target.path;
+      }
+    }
+  }
+  // Dealer B's objects are untouched.
+  Reply store = Get("/api/console/stores/" + std::to_string(tree_.store_b1), Token("admin"));
+  EXPECT_STREQ(store.json["name"].GetString(), "Store B1");
+  EXPECT_TRUE(store.json["active"].GetBool());
+  Reply staff =
+      Get("/api/console/staff/" + std::to_string(tree_.staff["clerk_b1"]), Token("admin"));
+  EXPECT_TRUE(staff.json["active"].GetBool());
+}
+
+TEST_P(ConsoleScopeTest, AnIdThatDoesNotExistLooksTheSameAsOneOutOfScope) {
+  const std::string& token = Token("clerk_a1");
+  Reply missing = Get("/api/console/stores/999999", token);
+  Reply hidden = Get("/api/console/stores/" + std::to_string(tree_.store_b1), token);
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(hidden.status, 404);
+  EXPECT_EQ(missing.code(), hidden.code());
+  EXPECT_EQ(std::string(missing.json["message"].GetString()), "store 999999 not found");
+  EXPECT_EQ(std::string(hidden.json["message"].GetString()),
+            "store " + std::to_string(tree_.store_b1) + " not found");
+}
+
+TEST_P(ConsoleScopeTest, ListsReturnExactlyTheScope) {
+  const OrgTree& t = tree_;
+  const auto& s = t.staff;
+  const Ids all_staff = {s.at("admin"),
+                         s.at("region1_manager"),
+                         s.at("region2_manager"),
+                         s.at("dealer_a_manager"),
+                         s.at("dealer_b_manager"),
+                         s.at("clerk_a1"),
+                         s.at("clerk_b1"),
+                         s.at("analyst_a"),
+                         s.at("analyst_brand")};
+  const Ids dealer_a_staff = {s.at("dealer_a_manager"), s.at("clerk_a1"), s.at("analyst_a")};
+  struct Expected {
+    const char* caller;
+    const char* list;
+    int status;
+    Ids ids;
+  };
+  const std::vector<Expected> expected = {
+      {"admin", "regions", 200, {t.region1, t.region2}},
+      {"admin", "dealers", 200, {t.dealer_a, t.dealer_a2, t.dealer_b}},
+      {"admin", "stores", 200, {t.store_a1, t.store_a2, t.store_a3, t.store_b1}},
+      {"admin", "merchants", 200, {t.merchant_a1, t.merchant_b1}},
+      {"admin", "partners", 200, {t.partner}},
+      {"admin", "staff", 200, all_staff},
+      {"analyst_brand", "stores", 200, {t.store_a1, t.store_a2, t.store_a3, t.store_b1}},
+      {"analyst_brand", "staff", 200, all_staff},
+      {"analyst_brand", "partners", 200, {t.partner}},
+      {"region1_manager", "regions", 200, {t.region1}},
+      {"region1_manager", "dealers", 200, {t.dealer_a, t.dealer_a2}},
+      {"region1_manager", "stores", 200, {t.store_a1, t.store_a2, t.store_a3}},
+      {"region1_manager", "merchants", 200, {t.merchant_a1}},
+      {"region1_manager", "partners", 403, {}},
+      {"region1_manager",
+       "staff",
+       200,
+       {s.at("region1_manager"), s.at("dealer_a_manager"), s.at("clerk_a1"), s.at("analyst_a")}},
+      {"region2_manager", "dealers", 200, {t.dealer_b}},
+      {"region2_manager", "stores", 200, {t.store_b1}},
+      {"region2_manager", "merchants", 200, {t.merchant_b1}},
+      {"region2_manager",
+       "staff",
+       200,
+       {s.at("region2_manager"), s.at("dealer_b_manager"), s.at("clerk_b1")}},
+      {"dealer_a_manager", "regions", 403, {}},
+      {"dealer_a_manager", "dealers", 200, {t.dealer_a}},
+      {"dealer_a_manager", "stores", 200, {t.store_a1, t.store_a2}},
+      {"dealer_a_manager", "merchants", 200, {t.merchant_a1}},
+      {"dealer_a_manager", "staff", 200, dealer_a_staff},
+      {"analyst_a", "regions", 200, {}},
+      {"analyst_a", "dealers", 200, {t.dealer_a}},
+      {"analyst_a", "stores", 200, {t.store_a1, t.store_a2}},
+      {"analyst_a", "merchants", 200, {t.merchant_a1}},
+      {"analyst_a", "partners", 200, {}},
+      {"analyst_a", "staff", 200, dealer_a_staff},
+      {"clerk_a1", "regions", 403, {}},
+      {"clerk_a1", "dealers", 403, {}},
+      {"clerk_a1", "stores", 200, {t.store_a1}},
+      {"clerk_a1", "merchants", 403, {}},
+      {"clerk_a1", "partners", 403, {}},
+      {"clerk_a1", "staff", 403, {}},
+  };
+  for (const Expected& e : expected) {
+    Reply reply = Get(std::string("/api/console/") + e.list, Token(e.caller));
+    EXPECT_EQ(reply.status, e.status) << e.caller << " " << e.list << ": " << reply.body;
+    if (e.status != 200) {
+      EXPECT_EQ(reply.code(), "PERMISSION_DENIED") << e.caller << " " << e.list;
+      continue;
+    }
+    EXPECT_EQ(AsSet(reply.ItemIds()), e.ids) << e.caller << " " << e.list;
+    EXPECT_EQ(reply.json["total"].GetInt64(), static_cast<int64_t>(e.ids.size()))
+        << e.caller << " " << e.list;
+  }
+}
+
+TEST_P(ConsoleScopeTest, ARegionManagerSeesExactlyTheRegionsDealers) {
+  Reply all = Get("/api/console/dealers", Token("region1_manager"));
+  EXPECT_EQ(AsSet(all.ItemIds()), (Ids{tree_.dealer_a, tree_.dealer_a2}));
+  for (const auto& item : all.json["items"].GetArray()) {
+    EXPECT_EQ(item["region_id"].GetInt64(), tree_.region1);
+  }
+  Reply filtered = Get("/api/console/dealers?region_id=" + std::to_string(tree_.region1),
+                       Token("region1_manager"));
+  EXPECT_EQ(AsSet(filtered.ItemIds()), (Ids{tree_.dealer_a, tree_.dealer_a2}));
+  Reply other = Get("/api/console/dealers?region_id=" + std::to_string(tree_.region2),
+                    Token("region1_manager"));
+  EXPECT_EQ(other.status, 404);
+}
+
+TEST_P(ConsoleScopeTest, ListsArePagedInSql) {
+  const std::string& token = Token("admin");
+  Reply first = Get("/api/console/stores?page=1&page_size=3", token);
+  Reply second = Get("/api/console/stores?page=2&page_size=3", token);
+  EXPECT_EQ(first.ItemIds().size(), 3u);
+  EXPECT_EQ(second.ItemIds().size(), 1u);
+  EXPECT_EQ(first.json["total"].GetInt64(), 4);
+  EXPECT_EQ(Get("/api/console/stores?page=0", token).code(), "INVALID_PAGE");
+  EXPECT_EQ(Get("/api/console/stores?page_size=201", token).code(), "INVALID_PAGE");
+  EXPECT_EQ(Get("/api/console/stores?page=x", token).code(), "INVALID_PAGE");
+}
+
+TEST_P(ConsoleScopeTest, AnalystWritesAreForbiddenAndAudited) {
+  const std::string& admin = Token("admin");
+  const std::string& token = Token("analyst_a");
+  const std::string a = std::to_string(tree_.dealer_a);
+  const std::string a1 = std::to_string(tree_.store_a1);
+  const std::string clerk = std::to_string(tree_.staff["clerk_a1"]);
+  const std::vector<Target> writes = {
+      {"POST", "/api/console/stores", R"({"dealer_id":)" + a + R"(,"name":"x"})"},
+      {"PATCH", "/api/console/stores/" + a1, R"({"name":"x"})"},
+      {"POST", "/api/console/stores/" + a1 + "/deactivate", ""},
+      {"POST", "/api/console/stores/" + a1 + "/merchants", MerchantBody()},
+      {"PATCH", "/api/console/dealers/" + a, R"({"name":"x"})"},
+      {"POST", "/api/console/dealers/" + a + "/deactivate", ""},
+      {"POST", "/api/console/staff",
+       R"({"username":"new_a","password":"pass-word-123","role":"analyst","scope":{"type":"store","id":)" +
+           a1 + "}}"},
+      {"POST", "/api/console/staff/" + clerk + "/deactivate", ""},
+  };
+  for (const Target& write : writes) {
+    auto before = RowCounts();
+    Reply reply = Send(write.method, write.path, token, write.body);
+    EXPECT_EQ(reply.status, 403) << write.method << " " << write.path << ": " << reply.body;
+    EXPECT_EQ(reply.code(), "PERMISSION_DENIED");
+    ++before["audit_log"];
+    EXPECT_EQ(RowCounts(), before) << write.method << " " << write.path;
+  }
+  const std::string& brand_analyst = Token("analyst_brand");
+  const int64_t audit_before = AuditRows();
+  EXPECT_EQ(Post("/api/console/regions", brand_analyst, R"({"name":"x"})").status, 403);
+  EXPECT_EQ(
+      Post("/api/console/partners", brand_analyst, R"({"name":"x","category":"fuel"})").status,
+      403);
+  EXPECT_EQ(Patch("/api/console/brand", brand_analyst, R"({"name":"x"})").status, 403);
+  EXPECT_EQ(Get("/api/console/audit", brand_analyst).status, 403);
+
+  EXPECT_EQ(AuditRows(), audit_before + 3);
+  Reply audit = Get("/api/console/audit?page_size=1", admin);
+  ASSERT_EQ(audit.status, 200) << audit.body;
+  const auto& newest = audit.json["items"][0];
+  EXPECT_STREQ(newest["outcome"].GetString(), "denied");
+  EXPECT_STREQ(newest["action"].GetString(), "brand.update");
+  EXPECT_STREQ(newest["staff_username"].GetString(), "analyst_brand");
+}
+
+TEST_P(ConsoleScopeTest, ManagersWorkInsideTheirScope) {
+  const std::string& token = Token("dealer_a_manager");
+  Reply store = Post("/api/console/stores", token,
+                     R"({"dealer_id":)" + std::to_string(tree_.dealer_a) + R"(,"name":"新店 A4"})");
+  ASSERT_EQ(store.status, 201) << store.body;
+  const std::string store_id = std::to_string(store.json["id"].GetInt64());
+  EXPECT_EQ(store.json["region_id"].GetInt64(), tree_.region1);
+  Reply renamed = Patch("/api/console/stores/" + store_id, token, R"({"name":"A4"})");
+  EXPECT_EQ(renamed.status, 200) << renamed.body;
+  EXPECT_STREQ(renamed.json["name"].GetString(), "A4");
+
+  Reply clerk = Post(
+      "/api/console/staff", token,
+      R"({"username":"Clerk_A4","password":"pass-word-456","role":"store_clerk","scope":{"type":"store","id":)" +
+          store_id + "}}");
+  ASSERT_EQ(clerk.status, 201) << clerk.body;
+  EXPECT_STREQ(clerk.json["username"].GetString(), "clerk_a4");
+  EXPECT_EQ(LoginReply("clerk_a4", "pass-word-456").status, 200);
+
+  // Not their own role or above, not their own dealer.
+  EXPECT_EQ(
+      Post(
+          "/api/console/staff", token,
+          R"({"username":"peer","password":"pass-word-456","role":"dealer_manager","scope":{"type":"dealer","id":)" +
+              std::to_string(tree_.dealer_a) + "}}")
+          .status,
+      403);
+  EXPECT_EQ(
+      Patch("/api/console/dealers/" + std::to_string(tree_.dealer_a), token, R"({"name":"x"})")
+          .status,
+      403);
+  EXPECT_EQ(
+      Post("/api/console/staff/" + std::to_string(tree_.staff["dealer_a_manager"]) + "/deactivate",
+           token)
+          .status,
+      403);
+
+  // A store with active... none below it: it can be deactivated; a dealer with stores cannot.
+  Reply gone = Post("/api/console/stores/" + store_id + "/deactivate", token);
+  EXPECT_EQ(gone.status, 200) << gone.body;
+  EXPECT_FALSE(gone.json["active"].GetBool());
+  Reply again = Post("/api/console/stores/" + store_id + "/deactivate", token);
+  EXPECT_EQ(again.status, 200);
+  Reply busy = Post("/api/console/dealers/" + std::to_string(tree_.dealer_a) + "/deactivate",
+                    Token("region1_manager"));
+  EXPECT_EQ(busy.status, 409);
+  EXPECT_EQ(busy.code(), "HAS_ACTIVE_CHILDREN");
+  Reply under_inactive = Post(
+      "/api/console/staff", token,
+      R"({"username":"late","password":"pass-word-456","role":"store_clerk","scope":{"type":"store","id":)" +
+          store_id + "}}");
+  EXPECT_EQ(under_inactive.status, 409);
+  EXPECT_EQ(under_inactive.code(), "PARENT_INACTIVE");
+}
+
+TEST_P(ConsoleScopeTest, ReadsOfAncestorsAreForbiddenButTheBrandIsReadable) {
+  const std::string& token = Token("clerk_a1");
+  Reply brand = Get("/api/console/brand", token);
+  EXPECT_EQ(brand.status, 200) << brand.body;
+  EXPECT_EQ(brand.json["id"].GetInt64(), tree_.brand);
+  EXPECT_EQ(Get("/api/console/dealers/" + std::to_string(tree_.dealer_a), token).status, 403);
+  EXPECT_EQ(Get("/api/console/stores/" + std::to_string(tree_.store_a1), token).status, 200);
+  EXPECT_EQ(Get("/api/console/stores/" + std::to_string(tree_.store_a2), token).status, 404);
+  EXPECT_EQ(Get("/api/console/merchants/" + std::to_string(tree_.merchant_a1), token).status, 403);
+  EXPECT_EQ(Get("/api/console/partners/" + std::to_string(tree_.partner), token).status, 403);
+}
+
+MILEAGE_CONSOLE_TEST_SUITE(ConsoleScopeTest);
+
+}  // namespace
+}  // namespace mileage::testing

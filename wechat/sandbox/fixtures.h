@@ -1,0 +1,30 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace mileage::wechat::sandbox {
+
+// The sandbox's deterministic mini-program users: a wx.login code names a user, so the same
+// code always logs in the same person ("user-42" is user 42 on every run and every machine),
+// and a code starting with "invalid" is refused with errcode 40029. Pure functions.
+
+// True when code2Session and the phone API must refuse `code` (40029): it is empty, longer than
+// 128 characters, has characters outside [A-Za-z0-9_-], or starts with "invalid".
+bool IsRejectedCode(std::string_view code);
+
+// A 28-character openid ("o" + 27 of [A-Za-z0-9_-]) derived from the appid and the code, so a
+// user has one openid per mini-program, as on WeChat.
+std::string OpenidFor(std::string_view appid, std::string_view code);
+
+// A 28-character unionid derived from the code alone: the same user across mini-programs.
+std::string UnionidFor(std::string_view code);
+
+// A base64 16-byte session_key derived from the appid and the code.
+std::string SessionKeyFor(std::string_view appid, std::string_view code);
+
+// The phone number of a getPhoneNumber code: "phone-13812345678" gives 13812345678; any other
+// accepted code gives a stable 11-digit number starting with 139.
+std::string PhoneFor(std::string_view code);
+
+}  // namespace mileage::wechat::sandbox
