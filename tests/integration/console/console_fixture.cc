@@ -6,69 +6,17 @@
 #include <cctype>
 
 #include "common/random.h"
-#include "db/mysql/mysql_db.h"
-#include "db/url.h"
 #include "org/principal.h"
 #include "tests/support/external.h"
 
 namespace mileage::testing {
 namespace {
 
-std::string PercentEncode(const std::string& text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 0xF];
-    }
-  }
-  return out;
-}
-
 constexpr const char* kPem =
     "-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA\n"
     "-----END PUBLIC KEY-----\n";
 
 }  // namespace
-
-Result<std::unique_ptr<PrivateMysqlDatabase>> PrivateMysqlDatabase::Create(
-    const std::string& server_url) {
-  MILEAGE_ASSIGN_OR_RETURN(db::DatabaseUrl url, db::ParseDatabaseUrl(server_url));
-  db::MysqlOptions options;
-  options.host = url.host;
-  options.port = url.port;
-  options.user = url.user;
-  options.password = url.password;
-  options.database = url.database;
-  options.pool.max_size = 1;
-  std::unique_ptr<PrivateMysqlDatabase> out(new PrivateMysqlDatabase());
-  MILEAGE_ASSIGN_OR_RETURN(out->admin_, db::OpenMysqlDb(options));
-  OsRandom random;
-  out->name_ = "mileage_it_" + RandomHex(random, 8);
-  {
-    MILEAGE_ASSIGN_OR_RETURN(db::PooledConnection conn, out->admin_->Acquire());
-    MILEAGE_RETURN_IF_ERROR(
-        conn->Exec("CREATE DATABASE " + out->name_ + " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin")
-            .status());
-  }
-  const std::string host =
-      url.host.find(':') != std::string::npos ? "[" + url.host + "]" : url.host;
-  out->url_ = "mysql://" + PercentEncode(url.user) + ":" + PercentEncode(url.password) + "@" +
-              host + ":" + std::to_string(url.port) + "/" + out->name_;
-  return out;
-}
-
-PrivateMysqlDatabase::~PrivateMysqlDatabase() {
-  if (admin_ == nullptr || name_.empty()) return;
-  Result<db::PooledConnection> conn = admin_->Acquire();
-  Status dropped =
-      conn.ok() ? (*conn)->Exec("DROP DATABASE IF EXISTS " + name_).status() : conn.status();
-  EXPECT_TRUE(dropped.ok()) << "dropping " << name_ << ": " << dropped.ToString();
-}
 
 std::string Reply::code() const {
   if (!json.IsObject() || !json.HasMember("code") || !json["code"].IsString()) return "";
@@ -80,10 +28,6 @@ std::vector<int64_t> Reply::ItemIds() const {
   if (!json.IsObject() || !json.HasMember("items")) return ids;
   for (const auto& item : json["items"].GetArray()) ids.push_back(item["id"].GetInt64());
   return ids;
-}
-
-std::string BackendName(const ::testing::TestParamInfo<Backend>& info) {
-  return info.param == Backend::kSqlite ? "Sqlite" : "Mysql";
 }
 
 void ConsoleTest::SetUp() {

@@ -12,29 +12,10 @@
 #include "common/testing/fake_random.h"
 #include "db/db.h"
 #include "org/org_module.h"
+#include "tests/support/test_database.h"
 #include "tests/support/test_server.h"
 
 namespace mileage::testing {
-
-// The storage a console test runs on: each test gets a fresh database of its own.
-enum class Backend { kSqlite, kMysql };
-
-// A database of its own for one test on the server of MILEAGE_TEST_MYSQL_URL, dropped at the
-// end of the test.
-class PrivateMysqlDatabase {
- public:
-  // Errors: Unavailable when the server cannot be reached; InvalidArgument for a bad URL.
-  static Result<std::unique_ptr<PrivateMysqlDatabase>> Create(const std::string& server_url);
-  ~PrivateMysqlDatabase();
-  // mysql://user:password@host:port/<the private database>
-  const std::string& url() const { return url_; }
-
- private:
-  PrivateMysqlDatabase() = default;
-  std::unique_ptr<db::Db> admin_;
-  std::string name_;
-  std::string url_;
-};
 
 // An HTTP answer with its parsed JSON body (null when the body is empty or not JSON).
 struct Reply {
@@ -111,8 +92,6 @@ class ConsoleTest : public ::testing::TestWithParam<Backend> {
  private:
   void BuildTree();
 };
-
-std::string BackendName(const ::testing::TestParamInfo<Backend>& info);
 
 #define MILEAGE_CONSOLE_TEST_SUITE(suite)                                          \
   INSTANTIATE_TEST_SUITE_P(Backends, suite,                                        \
