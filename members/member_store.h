@@ -1,0 +1,69 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/random.h"
+#include "common/result.h"
+#include "db/db.h"
+#include "members/types.h"
+
+namespace mileage::members {
+
+// The SQL of members, member_identities, member_activity and member_tier_changes on one
+// connection, inside the caller's transaction (the payment flow enrolls, records activity and
+// credits points in one commit). Lives for one use of its connection; not safe for concurrent
+// use. Errors: the db::Connection errors, plus those listed.
+class MemberStore {
+ public:
+  MemberStore(db::Connection& conn, RandomSource& random) : conn_(conn), random_(random) {}
+
+  // The member of the payer's (brand, appid, openid), enrolling a new one (tier = the policy's
+  // first tier, enrolled_via, enrolled_store_id) with the openid identity and, when given, the
+  // unionid identity. Race-free through the unique identity key: when a concurrent transaction
+  // enrolled the same payer first this returns Aborted, so the caller's db::InTransaction
+  // retries and then finds that member. A unionid already held by another member of the brand
+  // is not attached (the member is still enrolled).
+  Result<Enrollment> FindOrEnroll(const PayerIdentity& payer, std::string_view first_tier,
+                                  std::string_view enrolled_via, int64_t store_id, int64_t now);
+
+  Result<std::optional<Member>> Find(int64_t member_id);
+  Result<std::optional<Member>> FindByNumber(std::string_view number);
+  Result<std::optional<Member>> FindByOpenid(int64_t brand_id, std::string_view appid,
+                                             std::string_view openid);
+  Result<std::vector<Identity>> Identities(int64_t member_id);
+
+  // Adds `spend_fen` (negative for a refund) and `visits` (+1 for a payment, 0 for a refund)
+  // to the member's activity of the calendar month of `at`.
+  Status RecordActivity(int64_t member_id, int64_t spend_fen, int64_t visits, int64_t at);
+  // Spend and visits over the rolling 12 months ending in the month of `now`.
+  struct Activity {
+    int64_t spend_fen = 0;
+    int64_t visits = 0;
+  };
+  Result<Activity> RollingActivity(int64_t member_id, int64_t now);
+
+  // Moves the member up to the highest tier their rolling activity qualifies for, when that is
+  // above their current tier, and records the change; nullopt when the tier stays. Never
+  // moves down (that is the downgrade job's, after the grace period).
+  Result<std::optional<TierChange>> UpgradeIfQualified(int64_t member_id, const TierPolicy& policy,
+                                                       int64_t now);
+  Result<std::vector<TierChange>> TierHistory(int64_t member_id);
+
+ private:
+  db::Connection& conn_;
+  RandomSource& random_;
+};
+
+// The index of `tier` in the policy, or nullopt when the policy has no such tier.
+std::optional<size_t> TierRank(const TierPolicy& policy, std::string_view tier);
+
+// A new owner card number: 11 random digits (first not 0) and a Luhn check digit.
+std::string NewMemberNumber(RandomSource& random);
+// True when `number` is 12 digits whose Luhn check digit is right.
+bool IsValidMemberNumber(std::string_view number);
+
+}  // namespace mileage::members

@@ -1,0 +1,82 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+#include "db/db.h"
+#include "points/types.h"
+
+namespace mileage::points {
+
+// A credit of points to a member for a reason (payment, promotion, partner...).
+struct EarnRequest {
+  int64_t brand_id = 0;
+  int64_t member_id = 0;
+  int64_t points = 0;            // > 0
+  std::string idempotency_key;   // unique per brand, e.g. "pay:<transaction_id>"
+  std::string reason;            // "payment", ...
+  std::string source_ref;        // e.g. "wxpay:<transaction_id>"
+  int64_t rule_version = 0;
+  int64_t now = 0;
+  int64_t expires_at = 0;        // of the lot it creates (ExpiryPolicy)
+};
+
+// A debit of points from a member: a refund reversal (may create debt) or a spend (may not).
+struct DebitRequest {
+  int64_t brand_id = 0;
+  int64_t member_id = 0;
+  int64_t points = 0;            // > 0
+  std::string idempotency_key;   // e.g. "refund:<refund_id>"
+  std::string reason;            // "refund", "redeem", ...
+  std::string source_ref;
+  int64_t now = 0;
+};
+
+// One line of a member's points history.
+struct JournalLine {
+  int64_t journal_id = 0;
+  int64_t points = 0;  // signed, as it moved the member's balance (+earn, -reverse/spend/expire)
+  int64_t debt_change = 0;
+  std::string reason;
+  std::string source_ref;
+  int64_t rule_version = 0;
+  int64_t created_at = 0;
+};
+
+// The double-entry points ledger (DESIGN.md section 4) on one connection, inside the caller's
+// transaction. Every posting is a journal with a unique (brand, idempotency key), a reason, a
+// source reference and entries that sum to zero over the accounts: member balance, member
+// debt (receivable), brand liability, brand breakage (expiry). Credits create lots with an
+// expiry; debits consume lots oldest-expiry first. Only member accounts keep a running
+// balance row (checked by conditional updates); brand accounts are sums of their entries, so
+// concurrent payments do not queue on one row. Not safe for concurrent use.
+// Errors: InvalidArgument for points <= 0 or an empty key; the db::Connection errors.
+class Ledger {
+ public:
+  explicit Ledger(db::Connection& conn) : conn_(conn) {}
+
+  // Brand liability -> member. Repays the member's debt first; the rest becomes a lot.
+  Result<PostResult> Earn(const EarnRequest& request);
+  // Member -> brand liability, consuming lots; what the balance does not cover becomes debt.
+  Result<PostResult> Reverse(const DebitRequest& request);
+  // Member -> brand liability, consuming lots. FailedPrecondition INSUFFICIENT_POINTS when the
+  // balance is below `points` (nothing written).
+  Result<PostResult> Spend(const DebitRequest& request);
+  // Moves the remaining points of up to `limit` lots of `brand_id` that expired at or before
+  // `now` to brand breakage, one journal per lot ("expire:<lot id>"). Returns the lots expired.
+  Result<int64_t> ExpireDue(int64_t brand_id, int64_t now, int64_t limit);
+
+  Result<Balance> BalanceOf(int64_t member_id);
+  // Newest first.
+  Result<std::vector<JournalLine>> History(int64_t member_id, int64_t limit, int64_t offset);
+  // The sum of every entry of the brand (zero unless the ledger is broken), for checks and tests.
+  Result<int64_t> SumOfEntries(int64_t brand_id);
+
+ private:
+  db::Connection& conn_;
+};
+
+}  // namespace mileage::points
