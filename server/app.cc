@@ -5,6 +5,7 @@
 #include "server/console/console_routes.h"
 #include "server/data_key_source.h"
 #include "server/routes/system_routes.h"
+#include "server/routes/wechatpay_routes.h"
 #include "server/storage.h"
 
 namespace mileage::server {
@@ -21,6 +22,12 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, AppOptions option
   if (options.scrypt.has_value()) org_options.scrypt = *options.scrypt;
   app->org_ = std::make_unique<org::OrgModule>(*app->db_, *app->kv_, app->clock_, app->random_,
                                                data_key, org_options);
+  app->merchant_keys_ =
+      std::make_unique<payments::MerchantKeyCache>(app->org_->merchants(), app->clock_);
+  app->payment_recorder_ = std::make_unique<payments::PaymentRecorder>(
+      app->random_, options.payment_policy.value_or(payments::PaymentPolicy{}));
+  app->notifications_ = std::make_unique<payments::NotificationService>(
+      *app->db_, *app->merchant_keys_, *app->payment_recorder_, app->clock_);
   app->health_ = std::make_unique<HealthChecker>(*app->db_, *app->kv_);
   app->http_ = std::make_unique<HttpServer>(app->config_, app->metrics_);
   app->RegisterRoutes();
@@ -46,6 +53,7 @@ void App::RegisterRoutes() {
   RegisterSystemRoutes(*http_, *health_, metrics_);
   console_ = std::make_unique<ConsoleRouter>(*http_, org_->sessions());
   RegisterConsoleRoutes(*console_, *org_);
+  RegisterWechatPayRoutes(*http_, *notifications_);
 }
 
 Result<int> App::Bind() { return http_->Bind(config_.listen); }

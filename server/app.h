@@ -9,6 +9,9 @@
 #include "db/db.h"
 #include "kv/kv.h"
 #include "org/org_module.h"
+#include "payments/merchant_keys.h"
+#include "payments/notification_service.h"
+#include "payments/payment_recorder.h"
 #include "server/console/console_router.h"
 #include "server/health.h"
 #include "server/http/http_server.h"
@@ -27,6 +30,8 @@ struct AppOptions {
   std::optional<org::ScryptParams> scrypt;
   // Default: org::LoginLimits{}.
   std::optional<org::LoginLimits> login_limits;
+  // Default: the tiers and expiry of the config.
+  std::optional<payments::PaymentPolicy> payment_policy;
 };
 
 // The composition root: owns the clock, randomness, database, Kv, metrics and HTTP server of
@@ -52,6 +57,7 @@ class App {
   HttpServer& http() { return *http_; }
   org::OrgModule& org() { return *org_; }
   const ConsoleRouter& console() const { return *console_; }
+  payments::NotificationService& notifications() { return *notifications_; }
 
  private:
   App(const Config& config, const AppOptions& options)
@@ -68,6 +74,9 @@ class App {
   std::unique_ptr<db::Db> db_;
   std::unique_ptr<kv::Kv> kv_;
   std::unique_ptr<org::OrgModule> org_;
+  std::unique_ptr<payments::MerchantKeyCache> merchant_keys_;
+  std::unique_ptr<payments::PaymentRecorder> payment_recorder_;
+  std::unique_ptr<payments::NotificationService> notifications_;
   Metrics metrics_;
   std::unique_ptr<HealthChecker> health_;
   std::unique_ptr<HttpServer> http_;

@@ -20,6 +20,28 @@ void WriteString(rapidjson::Writer<rapidjson::StringBuffer>& w, const char* key,
 
 }  // namespace
 
+NotificationSpec TransactionNotificationSpec(std::string id, const Transaction& transaction) {
+  NotificationSpec spec;
+  spec.id = std::move(id);
+  spec.event_type = "TRANSACTION.SUCCESS";
+  spec.summary = "支付成功";
+  spec.original_type = "transaction";
+  spec.associated_data = "transaction";
+  spec.plaintext = SerializeTransaction(transaction);
+  return spec;
+}
+
+NotificationSpec RefundNotificationSpec(std::string id, const Refund& refund) {
+  NotificationSpec spec;
+  spec.id = std::move(id);
+  spec.event_type = "REFUND." + std::string(RefundStatusName(refund.refund_status));
+  spec.summary = refund.refund_status == RefundStatus::kSuccess ? "退款成功" : "退款异常";
+  spec.original_type = "refund";
+  spec.associated_data = "refund";
+  spec.plaintext = SerializeRefund(refund);
+  return spec;
+}
+
 Result<std::string> BuildNotificationBody(const NotificationSpec& spec, const ApiV3Key& api_v3_key,
                                           std::string_view resource_nonce, TimePoint now) {
   MILEAGE_ASSIGN_OR_RETURN(std::string ciphertext,

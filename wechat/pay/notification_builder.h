@@ -8,7 +8,9 @@
 #include "common/result.h"
 #include "wechat/crypto/rsa.h"
 #include "wechat/pay/api_v3_key.h"
+#include "wechat/pay/refund.h"
 #include "wechat/pay/signature.h"
+#include "wechat/pay/transaction.h"
 
 namespace mileage::wechat::pay {
 
@@ -22,6 +24,12 @@ struct NotificationSpec {
   std::string plaintext;        // the resource JSON
   std::string resource_type = "encrypt-resource";
 };
+
+// The spec of the TRANSACTION.SUCCESS notification `id` of `transaction`.
+NotificationSpec TransactionNotificationSpec(std::string id, const Transaction& transaction);
+// The spec of the REFUND.SUCCESS / ABNORMAL / CLOSED notification `id` of `refund` (the event
+// follows refund.refund_status).
+NotificationSpec RefundNotificationSpec(std::string id, const Refund& refund);
 
 // A notification as WeChat Pay sends it: the signature headers and the JSON body.
 struct SignedNotification {

@@ -223,26 +223,8 @@ Result<int64_t> Sandbox::DeliverTransaction(const Merchant& merchant, const Orde
   t.success_time = order.success_time;
   t.payer_openid = order.payer_openid;
   t.amount = pay::TransactionAmount{order.total, order.total, "CNY", "CNY"};
-  pay::NotificationSpec spec;
-  spec.id = NewNotificationId();
-  spec.event_type = "TRANSACTION.SUCCESS";
-  spec.summary = "支付成功";
-  spec.original_type = "transaction";
-  spec.associated_data = "transaction";
-  spec.plaintext = pay::SerializeTransaction(t);
-  MILEAGE_ASSIGN_OR_RETURN(
-      std::string body,
-      pay::BuildNotificationBody(spec, merchant.apiv3_key, crypto::RandomAlphanumeric(random_, 12),
-                                 clock_.Now()));
-  Delivery delivery;
-  delivery.kind = DeliveryKind::kNotification;
-  delivery.mchid = order.mchid;
-  delivery.notification_id = spec.id;
-  delivery.event_type = spec.event_type;
-  delivery.url = order.notify_url;
-  delivery.body = std::move(body);
-  delivery.out_trade_no = order.out_trade_no;
-  return dispatcher_->Enqueue(std::move(delivery));
+  return EnqueueNotification(merchant, pay::TransactionNotificationSpec(NewNotificationId(), t),
+                             order.notify_url, order.out_trade_no, "");
 }
 
 Result<int64_t> Sandbox::DeliverRefund(const Merchant& merchant, const RefundRecord& refund) {
@@ -256,26 +238,28 @@ Result<int64_t> Sandbox::DeliverRefund(const Merchant& merchant, const RefundRec
   r.success_time = refund.create_time;
   r.user_received_account = "支付用户零钱";
   r.amount = pay::RefundAmount{refund.total, refund.refund, refund.total, refund.refund};
-  pay::NotificationSpec spec;
-  spec.id = NewNotificationId();
-  spec.event_type = "REFUND.SUCCESS";
-  spec.summary = "退款成功";
-  spec.original_type = "refund";
-  spec.associated_data = "refund";
-  spec.plaintext = pay::SerializeRefund(r);
+  return EnqueueNotification(merchant, pay::RefundNotificationSpec(NewNotificationId(), r),
+                             refund.notify_url, refund.out_trade_no, refund.out_refund_no);
+}
+
+Result<int64_t> Sandbox::EnqueueNotification(const Merchant& merchant,
+                                             const pay::NotificationSpec& spec,
+                                             const std::string& url,
+                                             const std::string& out_trade_no,
+                                             const std::string& out_refund_no) {
   MILEAGE_ASSIGN_OR_RETURN(
       std::string body,
       pay::BuildNotificationBody(spec, merchant.apiv3_key, crypto::RandomAlphanumeric(random_, 12),
                                  clock_.Now()));
   Delivery delivery;
   delivery.kind = DeliveryKind::kNotification;
-  delivery.mchid = refund.mchid;
+  delivery.mchid = merchant.state.mchid;
   delivery.notification_id = spec.id;
   delivery.event_type = spec.event_type;
-  delivery.url = refund.notify_url;
+  delivery.url = url;
   delivery.body = std::move(body);
-  delivery.out_trade_no = refund.out_trade_no;
-  delivery.out_refund_no = refund.out_refund_no;
+  delivery.out_trade_no = out_trade_no;
+  delivery.out_refund_no = out_refund_no;
   return dispatcher_->Enqueue(std::move(delivery));
 }
 

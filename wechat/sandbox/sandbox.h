@@ -15,6 +15,7 @@
 #include "common/result.h"
 #include "wechat/crypto/rsa.h"
 #include "wechat/pay/api_v3_key.h"
+#include "wechat/pay/notification_builder.h"
 #include "wechat/pay/signature.h"
 #include "wechat/sandbox/notification_dispatcher.h"
 #include "wechat/sandbox/order_book.h"
@@ -95,6 +96,10 @@ class Sandbox {
   // Builds the encrypted notification body and queues its delivery; returns the delivery id.
   Result<int64_t> DeliverTransaction(const Merchant& merchant, const Order& order);
   Result<int64_t> DeliverRefund(const Merchant& merchant, const RefundRecord& refund);
+  // Encrypts the spec for the merchant and queues its delivery to `url`.
+  Result<int64_t> EnqueueNotification(const Merchant& merchant, const pay::NotificationSpec& spec,
+                                      const std::string& url, const std::string& out_trade_no,
+                                      const std::string& out_refund_no);
 
   // Mini-program APIs (miniprogram_routes.cc).
   SandboxResponse Code2Session(const SandboxRequest& request);

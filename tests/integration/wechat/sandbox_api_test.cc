@@ -7,7 +7,7 @@
 #include <thread>
 
 #include "kv/memory/memory_kv.h"
-#include "tests/integration/wechat/sandbox_fixture.h"
+#include "tests/support/running_sandbox.h"
 #include "wechat/client/miniprogram_client.h"
 #include "wechat/client/reasons.h"
 #include "wechat/pay/certificate_download.h"

@@ -5,7 +5,7 @@
 
 #include <set>
 
-#include "tests/integration/wechat/sandbox_fixture.h"
+#include "tests/support/running_sandbox.h"
 #include "tests/support/free_port.h"
 #include "wechat/client/trade_bill.h"
 #include "wechat/pay/refund.h"

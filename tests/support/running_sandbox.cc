@@ -1,4 +1,4 @@
-#include "tests/integration/wechat/sandbox_fixture.h"
+#include "tests/support/running_sandbox.h"
 
 #include "common/log.h"
 #include "wechat/crypto/rsa.h"

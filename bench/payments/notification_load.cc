@@ -1,0 +1,176 @@
+// notification_load: how many WeChat Pay notifications per second a running Mileage verifies
+// and durably commits, with p50/p99 latency, next to GET /ping of the same server (the
+// trivial-route baseline of the same run). Notifications are signed before the clock starts
+// (RSA signing is the load generator's cost, not the server's), each with a new
+// transaction_id and one of `payers` openids.
+//
+// Usage: notification_load HOST PORT MCHID APPID APIV3_KEY_FILE SERIAL SIGNING_KEY_PEM
+//                          CONNECTIONS SECONDS PAYERS
+// Prints two lines: "notify RPS P50_MS P99_MS FAILED" and "ping RPS P50_MS P99_MS FAILED".
+#include <httplib.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/random.h"
+#include "wechat/crypto/rsa.h"
+#include "wechat/pay/notification_builder.h"
+#include "wechat/pay/transaction.h"
+
+namespace {
+
+using mileage::wechat::pay::SignedNotification;
+using Clock = std::chrono::steady_clock;
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+struct Run {
+  double rps = 0;
+  double p50_ms = 0;
+  double p99_ms = 0;
+  int64_t failed = 0;
+};
+
+// Sends requests from `connections` threads (thread c uses connection c) for `seconds` or
+// until `limit` requests; send(c, i) makes request i and says whether it succeeded.
+template <typename Send>
+Run Drive(int connections, int seconds, size_t limit, const Send& send) {
+  std::atomic<size_t> next{0};
+  std::atomic<int64_t> failed{0};
+  std::vector<std::vector<double>> latencies(connections);
+  const auto end = Clock::now() + std::chrono::seconds(seconds);
+  const auto start = Clock::now();
+  std::vector<std::thread> threads;
+  for (int c = 0; c < connections; ++c) {
+    threads.emplace_back([&, c] {
+      while (Clock::now() < end) {
+        const size_t i = next.fetch_add(1);
+        if (i >= limit) break;
+        const auto t0 = Clock::now();
+        if (!send(c, i)) ++failed;
+        latencies[c].push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+  std::vector<double> all;
+  for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
+  std::sort(all.begin(), all.end());
+  Run run;
+  run.rps = static_cast<double>(all.size()) / elapsed;
+  if (!all.empty()) {
+    run.p50_ms = all[all.size() / 2];
+    run.p99_ms = all[std::min(all.size() - 1, all.size() * 99 / 100)];
+  }
+  run.failed = failed;
+  return run;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 11) {
+    std::fprintf(stderr,
+                 "usage: notification_load HOST PORT MCHID APPID APIV3_KEY_FILE SERIAL "
+                 "SIGNING_KEY_PEM CONNECTIONS SECONDS PAYERS\n");
+    return 2;
+  }
+  const std::string host = argv[1];
+  const int port = std::stoi(argv[2]);
+  const std::string mchid = argv[3], appid = argv[4];
+  std::string apiv3 = ReadFile(argv[5]);
+  while (!apiv3.empty() && (apiv3.back() == '\n' || apiv3.back() == '\r')) apiv3.pop_back();
+  const std::string serial = argv[6];
+  const int connections = std::stoi(argv[8]);
+  const int seconds = std::stoi(argv[9]);
+  const int payers = std::stoi(argv[10]);
+
+  auto key = mileage::wechat::pay::ApiV3Key::Create(apiv3);
+  auto signing_key = mileage::wechat::crypto::RsaPrivateKey::FromPem(ReadFile(argv[7]));
+  if (!key.ok() || !signing_key.ok()) {
+    std::fprintf(stderr, "notification_load: bad APIv3 key or signing key\n");
+    return 2;
+  }
+
+  // Sign enough for 6,000/s for the whole run on two threads.
+  const size_t count = static_cast<size_t>(6000) * seconds;
+  std::vector<SignedNotification> notifications(count);
+  const int64_t run_id = mileage::UnixSeconds(mileage::SystemClock().Now());
+  std::vector<std::thread> signers;
+  std::atomic<bool> sign_failed{false};
+  for (int s = 0; s < 2; ++s) {
+    signers.emplace_back([&, s] {
+      mileage::OsRandom random;
+      mileage::SystemClock clock;
+      for (size_t i = s; i < count; i += 2) {
+        mileage::wechat::pay::Transaction t;
+        t.appid = appid;
+        t.mchid = mchid;
+        t.transaction_id = "42" + std::to_string(run_id) + std::to_string(1000000000 + i);
+        t.out_trade_no = "LOAD" + t.transaction_id;
+        t.trade_type = "JSAPI";
+        t.trade_state = mileage::wechat::pay::TradeState::kSuccess;
+        t.success_time = clock.Now();
+        t.payer_openid = "load-payer-" + std::to_string(i % payers);
+        t.amount = {8800, 8800, "CNY", "CNY"};
+        auto signed_notification = mileage::wechat::pay::BuildNotification(
+            mileage::wechat::pay::TransactionNotificationSpec("LOAD-" + t.transaction_id, t),
+            *key, *signing_key, serial, clock.Now(), random);
+        if (!signed_notification.ok()) {
+          sign_failed = true;
+          return;
+        }
+        notifications[i] = std::move(signed_notification).value();
+      }
+    });
+  }
+  for (auto& t : signers) t.join();
+  if (sign_failed) {
+    std::fprintf(stderr, "notification_load: signing failed\n");
+    return 2;
+  }
+
+  std::vector<std::unique_ptr<httplib::Client>> clients;
+  for (int c = 0; c < connections; ++c) {
+    clients.push_back(std::make_unique<httplib::Client>(host, port));
+    clients.back()->set_keep_alive(true);
+    clients.back()->set_read_timeout(std::chrono::seconds(30));
+  }
+  const std::string path = "/wechatpay/v3/notify/" + mchid;
+  auto post = [&](int c, size_t i) {
+    const SignedNotification& n = notifications[i];
+    httplib::Headers headers = {{"Wechatpay-Serial", n.headers.serial},
+                                {"Wechatpay-Signature", n.headers.signature},
+                                {"Wechatpay-Timestamp", n.headers.timestamp},
+                                {"Wechatpay-Nonce", n.headers.nonce}};
+    auto res = clients[c]->Post(path, headers, n.body, "application/json");
+    return res && res->status == 204;
+  };
+  auto ping = [&](int c, size_t) {
+    auto res = clients[c]->Get("/ping");
+    return res && res->status == 200;
+  };
+  // Warm up the connections and the server's caches (merchant keys, statements).
+  Drive(connections, 1, connections * 4, ping);
+  const Run notify = Drive(connections, seconds, count, post);
+  const Run baseline = Drive(connections, seconds, SIZE_MAX, ping);
+  std::printf("notify %.0f %.2f %.2f %lld\n", notify.rps, notify.p50_ms, notify.p99_ms,
+              static_cast<long long>(notify.failed));
+  std::printf("ping %.0f %.2f %.2f %lld\n", baseline.rps, baseline.p50_ms, baseline.p99_ms,
+              static_cast<long long>(baseline.failed));
+  return notify.failed == 0 ? 0 : 1;
+}

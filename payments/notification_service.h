@@ -1,0 +1,50 @@
+#pragma once
+
+#include <string_view>
+
+#include "common/clock.h"
+#include "common/result.h"
+#include "db/db.h"
+#include "payments/merchant_keys.h"
+#include "payments/payment_recorder.h"
+#include "payments/types.h"
+#include "wechat/pay/signature.h"
+
+namespace mileage::payments {
+
+// A WeChat Pay API v3 notification as it reached POST /wechatpay/v3/notify/{mchid}.
+struct NotificationRequest {
+  std::string_view mchid;
+  wechat::pay::WechatpayHeaders headers;
+  std::string_view body;
+};
+
+// The payment notification flow of DESIGN.md section 5: finds the merchant, verifies and
+// decrypts with the wechat/ library (nothing is written before that succeeds), then in one
+// database transaction records the notification in the inbox and applies it through the
+// PaymentRecorder. A duplicate (notification id, transaction_id or refund_id seen before)
+// rolls back and reports kDuplicate, so it changes nothing. Owned by the composition root;
+// safe for concurrent use.
+//
+// Errors: NotFound MERCHANT_UNKNOWN; the verification errors of wechat::pay::VerifyNotification
+// (Unauthenticated or InvalidArgument with a WECHATPAY_* reason), also for a
+// WECHATPAY/SIGNTEST/ probe; InvalidArgument WECHATPAY_MALFORMED_RESOURCE or MCHID_MISMATCH
+// (a verified resource of another merchant); FailedPrecondition MERCHANT_KEYS_UNUSABLE;
+// storage errors (Unavailable, Internal, Aborted after retries), after which nothing is
+// committed and WeChat should retry.
+class NotificationService {
+ public:
+  NotificationService(db::Db& db, MerchantKeyCache& keys, PaymentRecorder& recorder,
+                      const Clock& clock)
+      : db_(db), keys_(keys), recorder_(recorder), clock_(clock) {}
+
+  Result<Outcome> Handle(const NotificationRequest& request);
+
+ private:
+  db::Db& db_;
+  MerchantKeyCache& keys_;
+  PaymentRecorder& recorder_;
+  const Clock& clock_;
+};
+
+}  // namespace mileage::payments

@@ -1,0 +1,173 @@
+#include "payments/payment_recorder.h"
+
+#include <string>
+
+#include "members/member_store.h"
+#include "payments/outbox_payload.h"
+#include "payments/payment_store.h"
+#include "payments/refund_math.h"
+#include "points/earning_rules.h"
+#include "points/ledger.h"
+
+namespace mileage::payments {
+namespace {
+
+Status Duplicate(std::string what) {
+  return AlreadyExistsError(std::move(what) + " was recorded before", std::string(kDuplicateReason));
+}
+
+}  // namespace
+
+Result<TransactionRecord> PaymentRecorder::RecordPayment(db::Connection& conn,
+                                                         const TransactionRecord& paid,
+                                                         int64_t now) {
+  const org::NodePath& store = paid.merchant.store;
+  members::MemberStore members(conn, random_);
+  MILEAGE_ASSIGN_OR_RETURN(
+      members::Enrollment enrollment,
+      members.FindOrEnroll({store.brand_id, paid.appid, paid.payer_openid, std::nullopt},
+                           policy_.tiers.tiers.front().name, "wechat_pay", store.store_id, now));
+  const int64_t member_id = enrollment.member.id;
+  MILEAGE_RETURN_IF_ERROR(members.RecordActivity(member_id, paid.amount_fen, 1, paid.paid_at));
+  MILEAGE_ASSIGN_OR_RETURN(std::optional<members::TierChange> upgrade,
+                           members.UpgradeIfQualified(member_id, policy_.tiers, now));
+  // The payment earns at the tier it qualified for, upgrade included.
+  const std::string tier = upgrade.has_value() ? upgrade->to_tier : enrollment.member.tier;
+
+  points::EarningRuleStore rules(conn);
+  MILEAGE_ASSIGN_OR_RETURN(points::EarnQuote quote,
+                           rules.Quote(store.brand_id, store.store_id, tier, paid.amount_fen));
+
+  TransactionRecord record = paid;
+  record.member_id = member_id;
+  record.points_earned = quote.points;
+  record.rule_version = quote.rule_version;
+  record.refunded_fen = 0;
+  record.points_reversed = 0;
+  record.state = "paid";
+  record.created_at = now;
+  // The unique transaction_id decides duplicates before any points move.
+  Result<int64_t> inserted = PaymentStore(conn).InsertTransaction(record);
+  if (!inserted.ok() && inserted.status().code() == StatusCode::kAlreadyExists) {
+    return Duplicate("transaction " + paid.transaction_id);
+  }
+  if (!inserted.ok()) return inserted.status();
+  record.id = *inserted;
+
+  if (quote.points > 0) {
+    points::Ledger ledger(conn);
+    MILEAGE_RETURN_IF_ERROR(ledger
+                                .Earn({store.brand_id, member_id, quote.points,
+                                       "pay:" + paid.transaction_id, "payment",
+                                       "wxpay:" + paid.transaction_id, quote.rule_version, now,
+                                       policy_.expiry.ExpiresAt(paid.paid_at)})
+                                .status());
+  }
+
+  PaymentStore payments(conn);
+  if (enrollment.created) {
+    MILEAGE_RETURN_IF_ERROR(payments.AddOutboxEvent(
+        "member.enrolled", store.brand_id, std::to_string(member_id),
+        PayloadJson({{"member_id", member_id},
+                     {"number", enrollment.member.number},
+                     {"via", "wechat_pay"},
+                     {"store_id", store.store_id}}),
+        now));
+  }
+  if (upgrade.has_value()) {
+    MILEAGE_RETURN_IF_ERROR(payments.AddOutboxEvent(
+        "member.tier_changed", store.brand_id, std::to_string(member_id),
+        PayloadJson({{"member_id", member_id},
+                     {"from", upgrade->from_tier},
+                     {"to", upgrade->to_tier},
+                     {"reason", upgrade->reason}}),
+        now));
+  }
+  MILEAGE_RETURN_IF_ERROR(payments.AddOutboxEvent(
+      "payment.recorded", store.brand_id, paid.transaction_id,
+      PayloadJson({{"transaction_id", paid.transaction_id},
+                   {"member_id", member_id},
+                   {"store_id", store.store_id},
+                   {"amount_fen", paid.amount_fen},
+                   {"points", quote.points}}),
+      now));
+
+  MILEAGE_ASSIGN_OR_RETURN(std::vector<RefundRecord> pending,
+                           payments.PendingRefunds(paid.transaction_id));
+  for (const RefundRecord& refund : pending) {
+    MILEAGE_RETURN_IF_ERROR(ApplyRefund(conn, record, refund, now));
+  }
+  return record;
+}
+
+Result<Outcome> PaymentRecorder::RecordRefund(db::Connection& conn, const RefundRecord& refund,
+                                              int64_t now) {
+  PaymentStore payments(conn);
+  RefundRecord row = refund;
+  row.applied = false;
+  row.points_reversed = 0;
+  row.created_at = now;
+  row.applied_at = 0;
+  Result<int64_t> inserted = payments.InsertRefund(row);
+  if (!inserted.ok() && inserted.status().code() == StatusCode::kAlreadyExists) {
+    // WeChat may report SUCCESS after ABNORMAL for the same refund id; anything else repeats.
+    if (refund.status != "success") return Duplicate("refund " + refund.refund_id);
+    MILEAGE_ASSIGN_OR_RETURN(bool promoted,
+                             payments.PromoteRefundToSuccess(refund.refund_id, refund.refunded_at));
+    if (!promoted) return Duplicate("refund " + refund.refund_id);
+  } else if (!inserted.ok()) {
+    return inserted.status();
+  }
+  if (refund.status != "success") return Outcome::kIgnored;
+
+  MILEAGE_ASSIGN_OR_RETURN(std::optional<TransactionRecord> payment,
+                           payments.FindTransactionForUpdate(refund.transaction_id));
+  if (!payment.has_value()) return Outcome::kRefundPending;
+  MILEAGE_RETURN_IF_ERROR(ApplyRefund(conn, *payment, refund, now));
+  return Outcome::kApplied;
+}
+
+Status PaymentRecorder::ApplyRefund(db::Connection& conn, TransactionRecord& payment,
+                                    const RefundRecord& refund, int64_t now) {
+  const RefundEffect effect =
+      ComputeRefundEffect(payment.amount_fen, payment.points_earned, payment.refunded_fen,
+                          payment.points_reversed, refund.amount_fen);
+  const org::NodePath& store = payment.merchant.store;
+  int64_t debt_recorded = 0;
+  if (effect.points_to_reverse > 0) {
+    points::Ledger ledger(conn);
+    MILEAGE_ASSIGN_OR_RETURN(
+        points::PostResult reversed,
+        ledger.Reverse({store.brand_id, payment.member_id, effect.points_to_reverse,
+                        "refund:" + refund.refund_id, "refund", "wxrefund:" + refund.refund_id,
+                        now}));
+    debt_recorded = reversed.debt_change;
+  }
+  const int64_t refunded_now = effect.refunded_after - payment.refunded_fen;
+  const int64_t reversed_after = payment.points_reversed + effect.points_to_reverse;
+  const std::string state =
+      effect.refunded_after >= payment.amount_fen ? "refunded" : "partially_refunded";
+  PaymentStore payments(conn);
+  MILEAGE_RETURN_IF_ERROR(payments.UpdateRefundTotals(payment.id, payment.refunded_fen,
+                                                      effect.refunded_after, reversed_after,
+                                                      state));
+  MILEAGE_RETURN_IF_ERROR(
+      payments.MarkRefundApplied(refund.refund_id, effect.points_to_reverse, now));
+  members::MemberStore members(conn, random_);
+  MILEAGE_RETURN_IF_ERROR(members.RecordActivity(payment.member_id, -refunded_now, 0, now));
+  MILEAGE_RETURN_IF_ERROR(payments.AddOutboxEvent(
+      "payment.refunded", store.brand_id, refund.refund_id,
+      PayloadJson({{"refund_id", refund.refund_id},
+                   {"transaction_id", payment.transaction_id},
+                   {"member_id", payment.member_id},
+                   {"refund_fen", refunded_now},
+                   {"points_reversed", effect.points_to_reverse},
+                   {"debt_recorded", debt_recorded}}),
+      now));
+  payment.refunded_fen = effect.refunded_after;
+  payment.points_reversed = reversed_after;
+  payment.state = state;
+  return Status::Ok();
+}
+
+}  // namespace mileage::payments

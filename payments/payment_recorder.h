@@ -1,0 +1,51 @@
+#pragma once
+
+#include <cstdint>
+
+#include "common/random.h"
+#include "common/result.h"
+#include "db/db.h"
+#include "payments/types.h"
+
+namespace mileage::payments {
+
+// The reason of the status a recorder returns when what it was given was recorded before; the
+// caller rolls its transaction back (so a duplicate writes nothing) and reports kDuplicate.
+inline constexpr std::string_view kDuplicateReason = "DUPLICATE";
+
+// The database half of "pay = membership" (DESIGN.md section 5, step 2), inside the caller's
+// transaction on `conn`: records a payment, enrolls or finds the payer, records their activity
+// and tier, credits points by the earning rules, applies refunds that arrived first and writes
+// outbox events; or records a refund and reverses points in proportion. Owned by the
+// composition root; stateless apart from its references, so safe for concurrent use.
+//
+// Errors: AlreadyExists kDuplicateReason when the transaction_id / refund_id is recorded (roll
+// back); Aborted when a concurrent transaction enrolled the same payer or changed the same
+// payment (retry the transaction: db::InTransaction does); the db errors.
+class PaymentRecorder {
+ public:
+  PaymentRecorder(RandomSource& random, const PaymentPolicy& policy)
+      : random_(random), policy_(policy) {}
+
+  // `paid` holds the facts of the payment (transaction_id, merchant, appid, out_trade_no,
+  // payer_openid, amount_fen, payer_total_fen, paid_at); the rest is computed.
+  Result<TransactionRecord> RecordPayment(db::Connection& conn, const TransactionRecord& paid,
+                                          int64_t now);
+  // `refund` holds the facts (refund_id, transaction_id, out_refund_no, merchant, amount_fen,
+  // status, refunded_at). kApplied, kRefundPending (payment not seen yet; applied when it
+  // arrives) or kIgnored (abnormal/closed: recorded, nothing reversed).
+  Result<Outcome> RecordRefund(db::Connection& conn, const RefundRecord& refund, int64_t now);
+
+  const PaymentPolicy& policy() const { return policy_; }
+
+ private:
+  // Reverses the refund's share of the payment's points and updates both rows; `payment` is
+  // updated in place.
+  Status ApplyRefund(db::Connection& conn, TransactionRecord& payment, const RefundRecord& refund,
+                     int64_t now);
+
+  RandomSource& random_;
+  const PaymentPolicy policy_;
+};
+
+}  // namespace mileage::payments

@@ -1,0 +1,262 @@
+#include "payments/payment_store.h"
+
+#include "db/sql_dialect.h"
+#include "org/scope_sql.h"
+
+namespace mileage::payments {
+namespace {
+
+constexpr org::PathColumns kColumns{"brand_id", "region_id", "dealer_id", "store_id"};
+
+constexpr const char* kTransactionColumns =
+    "id, transaction_id, merchant_id, mchid, brand_id, region_id, dealer_id, store_id, appid, "
+    "out_trade_no, payer_openid, amount_fen, payer_total_fen, paid_at, member_id, "
+    "points_earned, rule_version, refunded_fen, points_reversed, state, created_at";
+
+constexpr const char* kRefundColumns =
+    "id, refund_id, transaction_id, out_refund_no, merchant_id, brand_id, region_id, "
+    "dealer_id, store_id, amount_fen, status, applied, points_reversed, refunded_at, created_at, "
+    "applied_at";
+
+TransactionRecord TransactionFromRow(const db::Row& row) {
+  TransactionRecord t;
+  t.id = row.Int(0);
+  t.transaction_id = row.Text(1);
+  t.merchant.id = row.Int(2);
+  t.merchant.mchid = row.Text(3);
+  t.merchant.store = org::PathFromRow(row, 4, org::NodeType::kStore);
+  t.appid = row.Text(8);
+  t.merchant.appid = t.appid;
+  t.out_trade_no = row.Text(9);
+  t.payer_openid = row.Text(10);
+  t.amount_fen = row.Int(11);
+  t.payer_total_fen = row.Int(12);
+  t.paid_at = row.Int(13);
+  t.member_id = row.Int(14);
+  t.points_earned = row.Int(15);
+  t.rule_version = row.Int(16);
+  t.refunded_fen = row.Int(17);
+  t.points_reversed = row.Int(18);
+  t.state = row.Text(19);
+  t.created_at = row.Int(20);
+  return t;
+}
+
+RefundRecord RefundFromRow(const db::Row& row) {
+  RefundRecord r;
+  r.id = row.Int(0);
+  r.refund_id = row.Text(1);
+  r.transaction_id = row.Text(2);
+  r.out_refund_no = row.Text(3);
+  r.merchant.id = row.Int(4);
+  r.merchant.store = org::PathFromRow(row, 5, org::NodeType::kStore);
+  r.amount_fen = row.Int(9);
+  r.status = row.Text(10);
+  r.applied = row.Int(11) != 0;
+  r.points_reversed = row.Int(12);
+  r.refunded_at = row.Int(13);
+  r.created_at = row.Int(14);
+  r.applied_at = row.Int(15);
+  return r;
+}
+
+std::vector<db::Value> PathValues(const org::NodePath& p) {
+  return {db::Value(p.brand_id), db::Value(p.region_id), db::Value(p.dealer_id),
+          db::Value(p.store_id)};
+}
+
+// Runs a "SELECT COUNT(*)" and a page query over one filtered table.
+template <typename T, typename FromRow>
+Result<org::PageOf<T>> Page(db::Connection& conn, const char* columns, const char* table,
+                            const std::string& where, const std::vector<db::Value>& params,
+                            const org::PageRequest& page, const char* order, FromRow from_row) {
+  org::PageOf<T> out;
+  out.request = page;
+  MILEAGE_ASSIGN_OR_RETURN(
+      std::vector<db::Row> count,
+      conn.Query(std::string("SELECT COUNT(*) FROM ") + table + " WHERE 1 = 1" + where, params));
+  out.total = org::FirstInt(count);
+  std::string sql = std::string("SELECT ") + columns + " FROM " + table + " WHERE 1 = 1" + where;
+  std::vector<db::Value> page_params = params;
+  org::AppendPage(page, order, sql, page_params);
+  MILEAGE_ASSIGN_OR_RETURN(std::vector<db::Row> rows, conn.Query(sql, page_params));
+  for (const db::Row& row : rows) out.items.push_back(from_row(row));
+  return out;
+}
+
+}  // namespace
+
+Status PaymentStore::RecordNotification(std::string_view id, std::string_view mchid,
+                                        std::string_view event_type,
+                                        std::string_view resource_ref, int64_t now) {
+  return conn_
+      .Exec(
+          "INSERT INTO payment_notifications (id, mchid, event_type, resource_ref, received_at) "
+          "VALUES (?, ?, ?, ?, ?)",
+          {db::Value(std::string(id)), db::Value(std::string(mchid)),
+           db::Value(std::string(event_type)), db::Value(std::string(resource_ref)),
+           db::Value(now)})
+      .status();
+}
+
+Result<int64_t> PaymentStore::InsertTransaction(const TransactionRecord& t) {
+  std::vector<db::Value> params = {db::Value(t.transaction_id), db::Value(t.merchant.id),
+                                   db::Value(t.merchant.mchid)};
+  for (db::Value& v : PathValues(t.merchant.store)) params.push_back(std::move(v));
+  for (db::Value v : {db::Value(t.appid), db::Value(t.out_trade_no), db::Value(t.payer_openid),
+                      db::Value(t.amount_fen), db::Value(t.payer_total_fen), db::Value(t.paid_at),
+                      db::Value(t.member_id), db::Value(t.points_earned),
+                      db::Value(t.rule_version), db::Value(t.refunded_fen),
+                      db::Value(t.points_reversed), db::Value(t.state),
+                      db::Value(t.created_at)}) {
+    params.push_back(std::move(v));
+  }
+  MILEAGE_ASSIGN_OR_RETURN(
+      db::ExecResult inserted,
+      conn_.Exec("INSERT INTO payment_transactions (transaction_id, merchant_id, mchid, brand_id, "
+                 "region_id, dealer_id, store_id, appid, out_trade_no, payer_openid, amount_fen, "
+                 "payer_total_fen, paid_at, member_id, points_earned, rule_version, "
+                 "refunded_fen, points_reversed, state, created_at) "
+                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                 params));
+  return inserted.last_insert_id;
+}
+
+Result<std::optional<TransactionRecord>> PaymentStore::FindTransactionForUpdate(
+    std::string_view transaction_id) {
+  MILEAGE_ASSIGN_OR_RETURN(
+      std::vector<db::Row> rows,
+      conn_.Query(std::string("SELECT ") + kTransactionColumns +
+                      " FROM payment_transactions WHERE transaction_id = ?" +
+                      std::string(db::ForUpdate(conn_.dialect())),
+                  {db::Value(std::string(transaction_id))}));
+  if (rows.empty()) return std::optional<TransactionRecord>();
+  return std::optional<TransactionRecord>(TransactionFromRow(rows.front()));
+}
+
+Result<std::optional<TransactionRecord>> PaymentStore::FindTransaction(int64_t id) {
+  MILEAGE_ASSIGN_OR_RETURN(std::vector<db::Row> rows,
+                           conn_.Query(std::string("SELECT ") + kTransactionColumns +
+                                           " FROM payment_transactions WHERE id = ?",
+                                       {db::Value(id)}));
+  if (rows.empty()) return std::optional<TransactionRecord>();
+  return std::optional<TransactionRecord>(TransactionFromRow(rows.front()));
+}
+
+Status PaymentStore::UpdateRefundTotals(int64_t id, int64_t refunded_before,
+                                        int64_t refunded_after, int64_t points_reversed_after,
+                                        std::string_view state) {
+  MILEAGE_ASSIGN_OR_RETURN(
+      db::ExecResult updated,
+      conn_.Exec("UPDATE payment_transactions SET refunded_fen = ?, points_reversed = ?, "
+                 "state = ? WHERE id = ? AND refunded_fen = ?",
+                 {db::Value(refunded_after), db::Value(points_reversed_after),
+                  db::Value(std::string(state)), db::Value(id), db::Value(refunded_before)}));
+  if (updated.affected_rows == 0) {
+    return AbortedError("the transaction's refunds changed concurrently");
+  }
+  return Status::Ok();
+}
+
+Result<int64_t> PaymentStore::InsertRefund(const RefundRecord& r) {
+  std::vector<db::Value> params = {db::Value(r.refund_id), db::Value(r.transaction_id),
+                                   db::Value(r.out_refund_no), db::Value(r.merchant.id)};
+  for (db::Value& v : PathValues(r.merchant.store)) params.push_back(std::move(v));
+  for (db::Value v : {db::Value(r.amount_fen), db::Value(r.status),
+                      db::Value(int64_t{r.applied ? 1 : 0}), db::Value(r.points_reversed),
+                      db::Value(r.refunded_at), db::Value(r.created_at),
+                      db::Value(r.applied_at)}) {
+    params.push_back(std::move(v));
+  }
+  MILEAGE_ASSIGN_OR_RETURN(
+      db::ExecResult inserted,
+      conn_.Exec("INSERT INTO payment_refunds (refund_id, transaction_id, out_refund_no, "
+                 "merchant_id, brand_id, region_id, dealer_id, store_id, amount_fen, status, "
+                 "applied, points_reversed, refunded_at, created_at, applied_at) "
+                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                 params));
+  return inserted.last_insert_id;
+}
+
+Result<std::optional<RefundRecord>> PaymentStore::FindRefund(std::string_view refund_id) {
+  MILEAGE_ASSIGN_OR_RETURN(std::vector<db::Row> rows,
+                           conn_.Query(std::string("SELECT ") + kRefundColumns +
+                                           " FROM payment_refunds WHERE refund_id = ?",
+                                       {db::Value(std::string(refund_id))}));
+  if (rows.empty()) return std::optional<RefundRecord>();
+  return std::optional<RefundRecord>(RefundFromRow(rows.front()));
+}
+
+Result<bool> PaymentStore::PromoteRefundToSuccess(std::string_view refund_id,
+                                                  int64_t refunded_at) {
+  MILEAGE_ASSIGN_OR_RETURN(
+      db::ExecResult updated,
+      conn_.Exec("UPDATE payment_refunds SET status = 'success', refunded_at = ? "
+                 "WHERE refund_id = ? AND status <> 'success'",
+                 {db::Value(refunded_at), db::Value(std::string(refund_id))}));
+  return updated.affected_rows > 0;
+}
+
+Result<std::vector<RefundRecord>> PaymentStore::PendingRefunds(std::string_view transaction_id) {
+  MILEAGE_ASSIGN_OR_RETURN(
+      std::vector<db::Row> rows,
+      conn_.Query(std::string("SELECT ") + kRefundColumns +
+                      " FROM payment_refunds WHERE transaction_id = ? AND applied = 0 "
+                      "AND status = 'success' ORDER BY id",
+                  {db::Value(std::string(transaction_id))}));
+  std::vector<RefundRecord> out;
+  for (const db::Row& row : rows) out.push_back(RefundFromRow(row));
+  return out;
+}
+
+Status PaymentStore::MarkRefundApplied(std::string_view refund_id, int64_t points_reversed,
+                                       int64_t now) {
+  MILEAGE_ASSIGN_OR_RETURN(
+      db::ExecResult updated,
+      conn_.Exec("UPDATE payment_refunds SET applied = 1, points_reversed = ?, applied_at = ? "
+                 "WHERE refund_id = ? AND applied = 0",
+                 {db::Value(points_reversed), db::Value(now), db::Value(std::string(refund_id))}));
+  if (updated.affected_rows == 0) return AbortedError("the refund was applied concurrently");
+  return Status::Ok();
+}
+
+Status PaymentStore::AddOutboxEvent(std::string_view topic, int64_t brand_id,
+                                    std::string_view aggregate_ref, std::string_view payload,
+                                    int64_t now) {
+  return conn_
+      .Exec(
+          "INSERT INTO outbox_events (topic, brand_id, aggregate_ref, payload, created_at) "
+          "VALUES (?, ?, ?, ?, ?)",
+          {db::Value(std::string(topic)), db::Value(brand_id),
+           db::Value(std::string(aggregate_ref)), db::Value(std::string(payload)),
+           db::Value(now)})
+      .status();
+}
+
+Result<org::PageOf<TransactionRecord>> PaymentStore::ListTransactions(
+    const org::NodePath& scope, std::optional<int64_t> member_id, const org::PageRequest& page) {
+  std::string where;
+  std::vector<db::Value> params;
+  if (!org::AppendSubtreeFilter(kColumns, scope, where, params)) {
+    return org::PageOf<TransactionRecord>{{}, 0, page};
+  }
+  if (member_id.has_value()) {
+    where += " AND member_id = ?";
+    params.push_back(db::Value(*member_id));
+  }
+  return Page<TransactionRecord>(conn_, kTransactionColumns, "payment_transactions", where,
+                                 params, page, "paid_at DESC, id DESC", TransactionFromRow);
+}
+
+Result<org::PageOf<RefundRecord>> PaymentStore::ListRefunds(const org::NodePath& scope,
+                                                            const org::PageRequest& page) {
+  std::string where;
+  std::vector<db::Value> params;
+  if (!org::AppendSubtreeFilter(kColumns, scope, where, params)) {
+    return org::PageOf<RefundRecord>{{}, 0, page};
+  }
+  return Page<RefundRecord>(conn_, kRefundColumns, "payment_refunds", where, params, page,
+                            "created_at DESC, id DESC", RefundFromRow);
+}
+
+}  // namespace mileage::payments

@@ -1,0 +1,65 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+#include "db/db.h"
+#include "org/types.h"
+#include "payments/types.h"
+
+namespace mileage::payments {
+
+// The SQL of payment_notifications, payment_transactions, payment_refunds and outbox_events on
+// one connection, inside the caller's transaction. Lives for one use of its connection; not
+// safe for concurrent use. Errors: the db::Connection errors, plus those listed.
+class PaymentStore {
+ public:
+  explicit PaymentStore(db::Connection& conn) : conn_(conn) {}
+
+  // Records a verified notification in the inbox. AlreadyExists when its id was recorded.
+  Status RecordNotification(std::string_view id, std::string_view mchid,
+                            std::string_view event_type, std::string_view resource_ref,
+                            int64_t now);
+
+  // Inserts the transaction (its id is ignored; returns the new one). AlreadyExists when the
+  // transaction_id is recorded.
+  Result<int64_t> InsertTransaction(const TransactionRecord& record);
+  // The transaction, locked for update on MySQL (SQLite's write transaction holds the lock).
+  Result<std::optional<TransactionRecord>> FindTransactionForUpdate(std::string_view transaction_id);
+  Result<std::optional<TransactionRecord>> FindTransaction(int64_t id);
+  // Sets the refunded totals, conditional on the totals read (`refunded_before`), so that two
+  // writers can never both apply on the same snapshot: Aborted when it changed meanwhile.
+  Status UpdateRefundTotals(int64_t id, int64_t refunded_before, int64_t refunded_after,
+                            int64_t points_reversed_after, std::string_view state);
+
+  // Inserts the refund (id ignored). AlreadyExists when the refund_id is recorded.
+  Result<int64_t> InsertRefund(const RefundRecord& record);
+  Result<std::optional<RefundRecord>> FindRefund(std::string_view refund_id);
+  // Moves a refund recorded as abnormal/closed to success (WeChat may report SUCCESS after
+  // ABNORMAL); false when it already was success.
+  Result<bool> PromoteRefundToSuccess(std::string_view refund_id, int64_t refunded_at);
+  // The success refunds of a transaction not applied yet (they arrived before the payment).
+  Result<std::vector<RefundRecord>> PendingRefunds(std::string_view transaction_id);
+  // Marks a refund applied, conditional on it not being applied: Aborted otherwise.
+  Status MarkRefundApplied(std::string_view refund_id, int64_t points_reversed, int64_t now);
+
+  // Appends a domain event for the outbox relay; `payload` is a JSON object text.
+  Status AddOutboxEvent(std::string_view topic, int64_t brand_id, std::string_view aggregate_ref,
+                        std::string_view payload, int64_t now);
+
+  // Newest first, in the subtree of `scope`, optionally of one member.
+  Result<org::PageOf<TransactionRecord>> ListTransactions(const org::NodePath& scope,
+                                                          std::optional<int64_t> member_id,
+                                                          const org::PageRequest& page);
+  Result<org::PageOf<RefundRecord>> ListRefunds(const org::NodePath& scope,
+                                                const org::PageRequest& page);
+
+ private:
+  db::Connection& conn_;
+};
+
+}  // namespace mileage::payments

@@ -1,0 +1,176 @@
+// Crash safety: `mileage serve` (a real process) is killed with SIGKILL again and again while
+// the sandbox delivers payment and refund notifications to it, and restarted each time; WeChat's
+// retries (the sandbox's, scaled) finish the job. The end state must be what a run without
+// kills gives: every payment once, one member per payer, balances as payments and refunds
+// imply, a ledger summing to zero, every delivery acknowledged.
+#include <signal.h>
+
+#include <chrono>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "payments/refund_math.h"
+#include "tests/support/free_port.h"
+#include "tests/support/running_sandbox.h"
+#include "tests/support/subprocess.h"
+#include "tests/support/test_database.h"
+#include "tests/support/test_server.h"
+
+namespace mileage::testing {
+namespace {
+
+constexpr const char* kMchid = "1900000001";
+
+class CrashTest : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    database_ = TestDatabase::Open(GetParam());
+    if (database_ == nullptr) return;
+    port_ = FreeLoopbackPort();
+    std::ofstream(dir_.path() / "config.json")
+        << R"({"listen":"127.0.0.1:)" << port_ << R"(","database":")" << database_->url()
+        << R"(","kv":"memory","log_level":"warn","data_key":")"
+        << "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff" << R"("})";
+  }
+
+  std::string Config() const { return (dir_.path() / "config.json").string(); }
+
+  // Runs `mileage admin ...`; returns its stdout without the newline.
+  std::string Admin(std::vector<std::string> args) {
+    std::vector<std::string> argv = {MILEAGE_BINARY, "admin"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    argv.push_back("--config");
+    argv.push_back(Config());
+    Subprocess admin(argv);
+    EXPECT_EQ(admin.Wait(std::chrono::seconds(60)), 0) << admin.stderr_text();
+    std::string out = admin.stdout_text();
+    while (!out.empty() && out.back() == '\n') out.pop_back();
+    return out;
+  }
+
+  std::unique_ptr<Subprocess> StartServer() {
+    auto server = std::make_unique<Subprocess>(
+        std::vector<std::string>{MILEAGE_BINARY, "serve", "--config", Config()});
+    EXPECT_TRUE(server->WaitForStdout("listening", std::chrono::seconds(60)))
+        << server->stderr_text();
+    return server;
+  }
+
+  int64_t Scalar(const std::string& sql) {
+    Result<db::PooledConnection> conn = database_->db().Acquire();
+    if (!conn.ok()) return -1;
+    Result<std::vector<db::Row>> rows = (*conn)->Query(sql);
+    EXPECT_TRUE(rows.ok()) << sql << ": " << rows.status().ToString();
+    if (!rows.ok() || rows->empty() || rows->front().IsNull(0)) return 0;
+    return rows->front().Int(0);
+  }
+
+  TempDir dir_;
+  std::unique_ptr<TestDatabase> database_;
+  int port_ = 0;
+};
+
+TEST_P(CrashTest, KilledAndRestartedWhileDeliveringEndsInTheSameState) {
+  RunningSandbox sandbox([&](wechat::sandbox::SandboxConfig& config) {
+    config.merchants = {{kMchid, "wx8888888888888888", "",
+                         "http://127.0.0.1:" + std::to_string(port_) + "/wechatpay/v3/notify/" +
+                             kMchid,
+                         "", ""}};
+    config.delivery_timeout_ms = 2000;
+  });
+  ASSERT_TRUE(sandbox.ok());
+  MerchantExport exported = sandbox.Export(kMchid);
+  const auto write = [&](const std::string& name, const std::string& text) {
+    std::ofstream(dir_.path() / name) << text;
+    return (dir_.path() / name).string();
+  };
+  const std::string brand = Admin({"create-brand", "--name", "Brand"});
+  const std::string region = Admin({"create-region", "--brand", brand, "--name", "Region"});
+  const std::string dealer = Admin({"create-dealer", "--region", region, "--name", "Dealer"});
+  const std::string store = Admin({"create-store", "--dealer", dealer, "--name", "Store"});
+  Admin({"add-merchant", "--store", store, "--mchid", kMchid, "--appid", exported.appid,
+         "--apiv3-key-file", write("apiv3.key", exported.apiv3_key), "--platform-key",
+         exported.certificate_serial + "=" + write("cert.pem", exported.certificate_pem),
+         "--platform-key",
+         exported.public_key_id + "=" + write("public_key.pem", exported.public_key_pem)});
+
+  std::unique_ptr<Subprocess> server = StartServer();
+  constexpr int kPayments = 200;
+  constexpr int kPayers = 50;
+  std::map<std::string, int64_t> expected;
+  std::vector<int64_t> amounts(kPayments), refunded(kPayments, 0);
+  std::vector<std::string> openids(kPayments);
+  for (int k = 0; k < kPayments; ++k) {
+    amounts[k] = 100 + (static_cast<int64_t>(k) * 7919) % 30000;
+    openids[k] = "crash-payer-" + std::to_string(k % kPayers);
+    rapidjson::Document paid = sandbox.PostJson(
+        "/sandbox/payments", R"({"amount":)" + std::to_string(amounts[k]) + R"(,"openid":")" +
+                                 openids[k] + R"(","out_trade_no":"CRASH)" + std::to_string(k) +
+                                 R"("})");
+    ASSERT_TRUE(paid.IsObject());
+    if (k % 5 == 0) {
+      refunded[k] = amounts[k] / 2;
+      rapidjson::Document refund = sandbox.PostJson(
+          "/sandbox/refunds", R"({"out_trade_no":"CRASH)" + std::to_string(k) +
+                                  R"(","amount":)" + std::to_string(refunded[k]) + "}");
+      ASSERT_TRUE(refund.IsObject());
+    }
+  }
+  // Kill and restart while the sandbox delivers.
+  int kills = 0;
+  for (; kills < 8; ++kills) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    server->Signal(SIGKILL);
+    server->Wait(std::chrono::seconds(10));
+    server = StartServer();
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(5);
+  std::map<std::string, int> states;
+  while (std::chrono::steady_clock::now() < deadline) {
+    rapidjson::Document deliveries = sandbox.GetJson("/sandbox/deliveries");
+    ASSERT_TRUE(deliveries.IsObject());
+    states.clear();
+    for (const auto& d : deliveries["deliveries"].GetArray()) ++states[d["state"].GetString()];
+    if (states["pending"] == 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  const int refunds = kPayments / 5;
+  EXPECT_EQ(states["pending"], 0);
+  EXPECT_EQ(states["delivered"], kPayments + refunds);
+  EXPECT_EQ(kills, 8);
+
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM payment_transactions"), kPayments);
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM payment_refunds WHERE applied = 1"), refunds);
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM members"), kPayers);
+  EXPECT_EQ(Scalar("SELECT SUM(amount) FROM point_entries"), 0);
+  for (int k = 0; k < kPayments; ++k) {
+    const int64_t earned = amounts[k] / 100;
+    expected[openids[k]] +=
+        earned - payments::ComputeRefundEffect(amounts[k], earned, 0, 0, refunded[k])
+                     .points_to_reverse;
+  }
+  int wrong = 0;
+  for (const auto& [openid, points] : expected) {
+    const int64_t balance = Scalar(
+        "SELECT a.balance FROM point_accounts a JOIN member_identities i "
+        "ON i.member_id = a.owner_id WHERE a.kind = 'member' AND i.kind = 'openid' AND "
+        "i.value = '" +
+        openid + "'");
+    if (balance != points && ++wrong <= 5) {
+      ADD_FAILURE() << openid << " has " << balance << " points, expected " << points;
+    }
+  }
+  EXPECT_EQ(wrong, 0);
+  server->Signal(SIGTERM);
+  EXPECT_EQ(server->Wait(std::chrono::seconds(30)), 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, CrashTest,
+                         ::testing::Values(Backend::kSqlite, Backend::kMysql), BackendName);
+
+}  // namespace
+}  // namespace mileage::testing

@@ -1,0 +1,261 @@
+// The issue's end-to-end proof: the real server driven by the WeChat sandbox with 1,000
+// payments by 300 payers, every notification delivered three times at once and out of order,
+// refunds (partial, full, some before their payment), SIGNTEST probes and tampered copies.
+// Then: one member per payer, each transaction once, balances as the payments and refunds
+// imply, a ledger that sums to zero, and nothing written by any tampered copy.
+#include <rapidjson/document.h>
+
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <vector>
+
+#include "payments/refund_math.h"
+#include "tests/integration/payments/payments_fixture.h"
+#include "tests/support/free_port.h"
+#include "tests/support/running_sandbox.h"
+#include "wechat/pay/notification.h"
+#include "wechat/pay/transaction.h"
+
+namespace mileage::testing {
+namespace {
+
+constexpr const char* kSandboxMchid = "1900000009";
+
+// Stands between the sandbox and the server: forwards every notification three times
+// concurrently plus one copy with a flipped body byte, and answers the sandbox 204 only when
+// all three were accepted (so the sandbox retries otherwise). Holds chosen payments (503,
+// so WeChat's retry schedule brings them back later) until released.
+class ForwardingProxy {
+ public:
+  ForwardingProxy(int server_port, wechat::pay::PlatformKeys keys, const std::string& apiv3_key)
+      : server_port_(server_port),
+        keys_(std::move(keys)),
+        apiv3_key_(wechat::pay::ApiV3Key::Create(apiv3_key).value()) {
+    server_.new_task_queue = [] { return new httplib::ThreadPool(4); };
+    server_.Post(R"(/notify/(\d+))", [this](const httplib::Request& req, httplib::Response& res) {
+      Handle(req, res);
+    });
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+  }
+  ~ForwardingProxy() {
+    server_.stop();
+    thread_.join();
+  }
+
+  std::string url(const std::string& mchid) const {
+    return "http://127.0.0.1:" + std::to_string(port_) + "/notify/" + mchid;
+  }
+  void Hold(const std::string& out_trade_no) {
+    std::lock_guard lock(mu_);
+    held_.insert(out_trade_no);
+  }
+  void Release() { released_ = true; }
+  int held_answers() const { return held_answers_; }
+  int tampered_accepted() const { return tampered_accepted_; }
+  int tampered_rejected() const { return tampered_rejected_; }
+  int copies_not_accepted() const { return copies_not_accepted_; }
+
+ private:
+  httplib::Result Forward(const std::string& mchid, const httplib::Headers& headers,
+                          const std::string& body) {
+    httplib::Client client("127.0.0.1", server_port_);
+    client.set_read_timeout(std::chrono::seconds(60));
+    return client.Post("/wechatpay/v3/notify/" + mchid, headers, body, "application/json");
+  }
+
+  void Handle(const httplib::Request& req, httplib::Response& res) {
+    const std::string mchid = req.matches[1].str();
+    httplib::Headers headers;
+    for (const char* name : {"Wechatpay-Serial", "Wechatpay-Signature", "Wechatpay-Timestamp",
+                             "Wechatpay-Nonce"}) {
+      headers.emplace(name, req.get_header_value(name));
+    }
+    wechat::pay::WechatpayHeaders wechatpay{
+        req.get_header_value("Wechatpay-Serial"), req.get_header_value("Wechatpay-Signature"),
+        req.get_header_value("Wechatpay-Timestamp"), req.get_header_value("Wechatpay-Nonce")};
+    Result<wechat::pay::Notification> verified = wechat::pay::VerifyNotification(
+        keys_, apiv3_key_, wechatpay, req.body, clock_.Now());
+    if (!verified.ok()) {  // a SIGNTEST probe: pass it on once, relay the answer
+      httplib::Result forwarded = Forward(mchid, headers, req.body);
+      res.status = forwarded ? forwarded->status : 502;
+      return;
+    }
+    if (verified->event == wechat::pay::NotificationEvent::kTransactionSuccess && !released_) {
+      Result<wechat::pay::Transaction> t = wechat::pay::ParseTransaction(verified->plaintext);
+      std::lock_guard lock(mu_);
+      if (t.ok() && held_.count(t->out_trade_no) > 0) {
+        ++held_answers_;
+        res.status = 503;
+        return;
+      }
+    }
+    std::string tampered = req.body;
+    tampered[tampered.size() / 2] ^= 0x20;
+    std::vector<int> statuses(3, 0);
+    std::vector<std::thread> copies;
+    for (int i = 0; i < 3; ++i) {
+      copies.emplace_back([&, i] {
+        httplib::Result r = Forward(mchid, headers, req.body);
+        statuses[i] = r ? r->status : 0;
+      });
+    }
+    httplib::Result bad = Forward(mchid, headers, tampered);
+    for (auto& t : copies) t.join();
+    if (bad && bad->status == 401) {
+      ++tampered_rejected_;
+    } else {
+      ++tampered_accepted_;
+    }
+    bool all_accepted = true;
+    for (int s : statuses) all_accepted = all_accepted && s == 204;
+    if (!all_accepted) ++copies_not_accepted_;
+    res.status = all_accepted ? 204 : 500;
+  }
+
+  int server_port_;
+  wechat::pay::PlatformKeys keys_;
+  wechat::pay::ApiV3Key apiv3_key_;
+  SystemClock clock_;
+  std::mutex mu_;
+  std::set<std::string> held_;
+  std::atomic<bool> released_{false};
+  std::atomic<int> held_answers_{0};
+  std::atomic<int> tampered_accepted_{0};
+  std::atomic<int> tampered_rejected_{0};
+  std::atomic<int> copies_not_accepted_{0};
+  httplib::Server server_;
+  std::thread thread_;
+  int port_ = 0;
+};
+
+class PayAtScaleTest : public PaymentsTest {
+ protected:
+  PayAtScaleTest() { real_clock_ = true; }
+};
+
+struct PaymentPlan {
+  std::string openid;
+  int64_t amount = 0;
+  std::string out_trade_no;
+  int64_t refunded = 0;
+};
+
+TEST_P(PayAtScaleTest, AThousandPaymentsDeliveredThriceWithRefundsProbesAndTampering) {
+  RunningSandbox sandbox([](wechat::sandbox::SandboxConfig& config) {
+    config.merchants = {{kSandboxMchid, kAppid, "", "", "", ""}};
+  });
+  ASSERT_TRUE(sandbox.ok());
+  MerchantExport exported = sandbox.Export(kSandboxMchid);
+  RegisterMerchant(store1_, kSandboxMchid, kAppid, exported.apiv3_key,
+                   {{exported.certificate_serial, exported.certificate_pem, 0},
+                    {exported.public_key_id, exported.public_key_pem, 0}});
+  ForwardingProxy proxy(server_->port(), KeysFor(exported, true, true), exported.apiv3_key);
+  const std::string notify_url = proxy.url(kSandboxMchid);
+
+  constexpr int kPayments = 1000;
+  constexpr int kPayers = 300;
+  std::vector<PaymentPlan> plan(kPayments);
+  for (int k = 0; k < kPayments; ++k) {
+    plan[k].openid = "payer-" + std::to_string(k % kPayers);
+    plan[k].amount = 100 + (static_cast<int64_t>(k) * 7919) % 50000;
+    plan[k].out_trade_no = "SCALE" + std::to_string(k);
+    if (k % 25 == 2) proxy.Hold(plan[k].out_trade_no);  // its refund arrives first
+  }
+  auto post = [&](const std::string& path, const std::string& body) {
+    rapidjson::Document reply = sandbox.PostJson(path, body);
+    EXPECT_TRUE(reply.IsObject()) << path << " " << body;
+  };
+  std::vector<std::thread> payers;
+  for (int t = 0; t < 4; ++t) {
+    payers.emplace_back([&, t] {
+      for (int k = t; k < kPayments; k += 4) {
+        post("/sandbox/payments",
+             R"({"mchid":")" + std::string(kSandboxMchid) + R"(","amount":)" +
+                 std::to_string(plan[k].amount) + R"(,"openid":")" + plan[k].openid +
+                 R"(","out_trade_no":")" + plan[k].out_trade_no + R"(","notify_url":")" +
+                 notify_url + R"("})");
+      }
+    });
+  }
+  for (auto& t : payers) t.join();
+
+  int refunds = 0;
+  auto refund = [&](int k, int64_t amount) {
+    post("/sandbox/refunds", R"({"mchid":")" + std::string(kSandboxMchid) +
+                                 R"(","out_trade_no":")" + plan[k].out_trade_no +
+                                 R"(","amount":)" + std::to_string(amount) +
+                                 R"(,"notify_url":")" + notify_url + R"("})");
+    plan[k].refunded += amount;
+    ++refunds;
+  };
+  for (int k = 0; k < kPayments; ++k) {
+    if (k % 10 == 0) refund(k, plan[k].amount);  // full
+    if (k % 10 == 1) {                           // two partial
+      refund(k, plan[k].amount / 3);
+      refund(k, plan[k].amount / 4);
+    }
+    if (k % 25 == 2) refund(k, plan[k].amount / 2);  // before its payment
+  }
+  for (int i = 0; i < 5; ++i) {
+    post("/sandbox/merchants/" + std::string(kSandboxMchid) + "/signtest",
+         R"({"notify_url":")" + notify_url + R"("})");
+  }
+  // Let the held payments come back on WeChat's retry schedule once their refunds were seen.
+  ASSERT_TRUE(Eventually([&] { return Count("payment_refunds") == refunds; }));
+  proxy.Release();
+
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(5);
+  std::map<std::string, int> states;
+  while (std::chrono::steady_clock::now() < deadline) {
+    rapidjson::Document deliveries = sandbox.GetJson("/sandbox/deliveries?mchid=" +
+                                                     std::string(kSandboxMchid));
+    ASSERT_TRUE(deliveries.IsObject());
+    states.clear();
+    for (const auto& d : deliveries["deliveries"].GetArray()) ++states[d["state"].GetString()];
+    if (states["pending"] == 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  EXPECT_EQ(states["pending"], 0);
+  EXPECT_EQ(states["delivered"], kPayments + refunds);
+  EXPECT_EQ(states["probe_rejected"], 5);
+  EXPECT_EQ(states["gave_up"], 0);
+  EXPECT_GT(proxy.held_answers(), 0);
+  EXPECT_EQ(proxy.copies_not_accepted(), 0);
+  EXPECT_EQ(proxy.tampered_accepted(), 0);
+  EXPECT_GE(proxy.tampered_rejected(), kPayments + refunds);
+
+  EXPECT_EQ(Count("members"), kPayers);
+  EXPECT_EQ(Count("payment_transactions"), kPayments);
+  EXPECT_EQ(Scalar("SELECT COUNT(DISTINCT transaction_id) FROM payment_transactions"), kPayments);
+  EXPECT_EQ(Count("payment_refunds"), refunds);
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM payment_refunds WHERE applied = 1"), refunds);
+  // One inbox row per distinct notification: no tampered copy and no probe was recorded.
+  EXPECT_EQ(Count("payment_notifications"), kPayments + refunds);
+  EXPECT_EQ(Scalar("SELECT SUM(amount) FROM point_entries"), 0);
+
+  std::map<std::string, int64_t> expected;
+  for (const PaymentPlan& p : plan) {
+    const int64_t earned = p.amount / 100;  // the default rule: 1 point per yuan
+    expected[p.openid] +=
+        earned - payments::ComputeRefundEffect(p.amount, earned, 0, 0, p.refunded)
+                     .points_to_reverse;
+  }
+  int wrong = 0;
+  for (const auto& [openid, points] : expected) {
+    const int64_t balance = BalanceOfOpenid(openid);
+    if (balance != points && ++wrong <= 5) {
+      ADD_FAILURE() << openid << " has " << balance << " points, expected " << points;
+    }
+  }
+  EXPECT_EQ(wrong, 0);
+}
+
+MILEAGE_PAYMENTS_TEST_SUITE(PayAtScaleTest);
+
+}  // namespace
+}  // namespace mileage::testing
