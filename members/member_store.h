@@ -13,6 +13,17 @@
 
 namespace mileage::members {
 
+class PhoneVault;
+
+// A member's tier bookkeeping as the downgrade job sees it.
+struct TierState {
+  int64_t member_id = 0;
+  std::string tier;
+  std::optional<int64_t> tier_below_since;
+  int64_t spend_fen = 0;  // rolling 12 months
+  int64_t visits = 0;     // rolling 12 months
+};
+
 // The SQL of members, member_identities, member_activity and member_tier_changes on one
 // connection, inside the caller's transaction (the payment flow enrolls, records activity and
 // credits points in one commit). Lives for one use of its connection; not safe for concurrent
@@ -53,7 +64,42 @@ class MemberStore {
                                                        int64_t now);
   Result<std::vector<TierChange>> TierHistory(int64_t member_id);
 
+  // Additions beyond the interface agreed with payments (console, downgrade job). One
+  // behaviour beyond the agreed text: FindOrEnroll also attaches the payer's unionid to an
+  // existing member that has none (same rule: not when another member holds it).
+
+  // Attaches `phone` to the member as its phone identity (replacing a different phone it held).
+  // Idempotent for the phone it already holds. Errors: InvalidArgument (INVALID_ID,
+  // INVALID_PHONE); NotFound MEMBER_NOT_FOUND when the member is not of `brand_id`;
+  // AlreadyExists PHONE_TAKEN when another member of the brand holds the phone.
+  Status AttachPhone(int64_t member_id, int64_t brand_id, std::string_view phone,
+                     const PhoneVault& phones, int64_t now);
+
+  // The members of `brand_id` with an identity of `kind` whose stored value is `value` (for a
+  // phone, the PhoneVault hash), under any appid; id order, at most `limit`.
+  Result<std::vector<Member>> FindByIdentity(int64_t brand_id, IdentityKind kind,
+                                             std::string_view value, int64_t limit);
+
+  // Members above `base_tier` with id > `after_id`, id order, at most `limit`, with their
+  // rolling activity at `now` (the downgrade job's scan; no locks).
+  Result<std::vector<TierState>> ScanTiers(std::string_view base_tier, int64_t after_id,
+                                           int64_t limit, int64_t now);
+  // One member's state at `now`, its row locked until commit (FOR UPDATE on MySQL; SQLite's
+  // transaction holds the write lock). nullopt when no member has the id.
+  Result<std::optional<TierState>> LockTierState(int64_t member_id, int64_t now);
+  // Sets or clears tier_below_since.
+  Status SetTierBelowSince(int64_t member_id, std::optional<int64_t> since, int64_t now);
+  // Moves the member from `from` to `to` (a conditional update on `from`; FailedPrecondition
+  // TIER_CHANGED when the member is no longer in `from`), clears tier_below_since and records
+  // the change.
+  Result<TierChange> ChangeTier(int64_t member_id, std::string_view from, std::string_view to,
+                                std::string reason, int64_t now);
+
  private:
+  // Inserts a member with a fresh number, drawing again on a number collision.
+  Result<Member> InsertMember(int64_t brand_id, std::string_view tier,
+                              std::string_view enrolled_via, int64_t store_id, int64_t now);
+
   db::Connection& conn_;
   RandomSource& random_;
 };

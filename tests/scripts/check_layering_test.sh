@@ -37,6 +37,13 @@ expect 1 "kv interface includes hiredis" "$(violating_tree h kv/kv.h '#include <
 expect 1 "common includes db/" "$(violating_tree i common/c.h '#include "db/db.h"')"
 expect 1 "the wechat core includes httplib" "$(violating_tree k wechat/pay/n.h '#include <httplib.h>')"
 expect 1 "the wechat core includes the Kv" "$(violating_tree l wechat/pay/n.cc '#include "kv/kv.h"')"
+expect 1 "members includes points/" "$(violating_tree n members/m.h '#include "points/ledger.h"')"
+expect 1 "members includes the wechat core" "$(violating_tree o members/m.cc '#include "wechat/pay/notification.h"')"
+expect 1 "members includes the migration runner" "$(violating_tree p members/m.cc '#include "db/migrate.h"')"
+expect 0 "members may use org and the db interface" "$(violating_tree q members/m.cc '#include "org/crypto/digest.h"
+#include "db/db.h"
+#include "db/sql_dialect.h"
+#include "kv/kv.h"')"
 expect 0 "the wechat client may use httplib" "$(violating_tree m wechat/client/c.cc '#include <httplib.h>')"
 expect 0 "a driver folder may include its driver" "$(violating_tree j db/sqlite/s.cc '#include <sqlite3.h>')"
 

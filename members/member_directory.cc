@@ -1,0 +1,59 @@
+#include "members/member_directory.h"
+
+#include <optional>
+#include <string>
+
+#include "members/validation.h"
+
+namespace mileage::members {
+
+Result<std::vector<Member>> MemberDirectory::Search(int64_t brand_id, MemberSearchBy by,
+                                                    std::string_view value) {
+  MILEAGE_RETURN_IF_ERROR(ValidatePositiveId(brand_id, "brand_id"));
+  // Validate (and hash a phone) before taking a connection.
+  std::string key;
+  switch (by) {
+    case MemberSearchBy::kNumber:
+      MILEAGE_RETURN_IF_ERROR(ValidateMemberNumber(value));
+      key = std::string(value);
+      break;
+    case MemberSearchBy::kOpenid:
+      MILEAGE_RETURN_IF_ERROR(ValidateWechatId(value, "openid"));
+      key = std::string(value);
+      break;
+    case MemberSearchBy::kPhone: {
+      MILEAGE_ASSIGN_OR_RETURN(key, phones_.Hash(value));
+      break;
+    }
+  }
+  MILEAGE_ASSIGN_OR_RETURN(db::PooledConnection conn, db_.Acquire());
+  MemberStore store(*conn, no_draws_);
+  if (by == MemberSearchBy::kNumber) {
+    MILEAGE_ASSIGN_OR_RETURN(std::optional<Member> found, store.FindByNumber(key));
+    std::vector<Member> out;
+    if (found.has_value() && found->brand_id == brand_id) out.push_back(std::move(*found));
+    return out;
+  }
+  const IdentityKind kind =
+      by == MemberSearchBy::kOpenid ? IdentityKind::kOpenid : IdentityKind::kPhone;
+  return store.FindByIdentity(brand_id, kind, key, kMaxResults);
+}
+
+Result<MemberProfile> MemberDirectory::Profile(int64_t brand_id, int64_t member_id, int64_t now) {
+  MILEAGE_RETURN_IF_ERROR(ValidatePositiveId(brand_id, "brand_id"));
+  MILEAGE_RETURN_IF_ERROR(ValidatePositiveId(member_id, "member_id"));
+  MILEAGE_ASSIGN_OR_RETURN(db::PooledConnection conn, db_.Acquire());
+  MemberStore store(*conn, no_draws_);
+  MILEAGE_ASSIGN_OR_RETURN(std::optional<Member> member, store.Find(member_id));
+  if (!member.has_value() || member->brand_id != brand_id) {
+    return NotFoundError("member " + std::to_string(member_id) + " not found", "MEMBER_NOT_FOUND");
+  }
+  MemberProfile out;
+  out.member = std::move(*member);
+  MILEAGE_ASSIGN_OR_RETURN(out.identities, store.Identities(member_id));
+  MILEAGE_ASSIGN_OR_RETURN(out.tier_history, store.TierHistory(member_id));
+  MILEAGE_ASSIGN_OR_RETURN(out.rolling_activity, store.RollingActivity(member_id, now));
+  return out;
+}
+
+}  // namespace mileage::members

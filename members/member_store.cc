@@ -1,0 +1,415 @@
+#include "members/member_store.h"
+
+#include <utility>
+
+#include "db/sql_dialect.h"
+#include "members/phone_vault.h"
+#include "members/rules.h"
+#include "members/validation.h"
+
+namespace mileage::members {
+namespace {
+
+// A new number collides with an existing one with probability members / 9e10 per draw; five
+// straight collisions mean something other than chance (a broken random source).
+constexpr int kNumberDraws = 5;
+constexpr size_t kMaxTierName = 32;
+constexpr int64_t kMaxSearchResults = 100;
+
+constexpr const char* kMemberColumns =
+    "m.id, m.brand_id, m.number, m.tier, m.status, m.enrolled_via, m.enrolled_store_id, "
+    "m.created_at, m.updated_at";
+
+Member MemberFromRow(const db::Row& row) {
+  Member m;
+  m.id = row.Int(0);
+  m.brand_id = row.Int(1);
+  m.number = row.Text(2);
+  m.tier = row.Text(3);
+  m.status = row.Text(4);
+  m.enrolled_via = row.Text(5);
+  m.enrolled_store_id = row.Int(6);
+  m.created_at = row.Int(7);
+  m.updated_at = row.Int(8);
+  return m;
+}
+
+// The upsert tail that adds the inserted values to an existing row's `columns` (an activity
+// counter): db::UpsertClause only overwrites.
+std::string AddOnConflict(db::Dialect dialect,
+                          std::initializer_list<std::string_view> conflict_columns,
+                          std::initializer_list<std::string_view> columns) {
+  std::string out;
+  if (dialect == db::Dialect::kSqlite) {
+    out = " ON CONFLICT (";
+    bool first = true;
+    for (std::string_view c : conflict_columns) {
+      out += first ? "" : ", ";
+      out += c;
+      first = false;
+    }
+    out += ") DO UPDATE SET ";
+  } else {
+    out = " ON DUPLICATE KEY UPDATE ";
+  }
+  bool first = true;
+  for (std::string_view c : columns) {
+    out += first ? "" : ", ";
+    out += std::string(c) + " = " + std::string(c) + " + " + db::InsertedValue(dialect, c);
+    first = false;
+  }
+  return out;
+}
+
+std::optional<IdentityKind> IdentityKindFromName(std::string_view name) {
+  if (name == "openid") return IdentityKind::kOpenid;
+  if (name == "unionid") return IdentityKind::kUnionid;
+  if (name == "phone") return IdentityKind::kPhone;
+  return std::nullopt;
+}
+
+Status ValidateTierName(std::string_view tier) {
+  if (!tier.empty() && tier.size() <= kMaxTierName) return Status::Ok();
+  return InvalidArgumentError("tier must be 1..32 characters", "INVALID_FIELD");
+}
+
+}  // namespace
+
+std::string_view IdentityKindName(IdentityKind kind) {
+  switch (kind) {
+    case IdentityKind::kOpenid:
+      return "openid";
+    case IdentityKind::kUnionid:
+      return "unionid";
+    case IdentityKind::kPhone:
+      return "phone";
+  }
+  return "openid";
+}
+
+Result<Enrollment> MemberStore::FindOrEnroll(const PayerIdentity& payer,
+                                             std::string_view first_tier,
+                                             std::string_view enrolled_via, int64_t store_id,
+                                             int64_t now) {
+  MILEAGE_RETURN_IF_ERROR(ValidatePayer(payer));
+  MILEAGE_RETURN_IF_ERROR(ValidateTierName(first_tier));
+  MILEAGE_RETURN_IF_ERROR(ValidateEnrolledVia(enrolled_via));
+  if (store_id < 0) return InvalidArgumentError("store_id must be 0 or an id", "INVALID_ID");
+
+  // The hot path (a returning payer): one query finds the member and whether it has a unionid.
+  MILEAGE_ASSIGN_OR_RETURN(
+      std::vector<db::Row> rows,
+      conn_.Query(std::string("SELECT ") + kMemberColumns +
+                      ", u.value FROM member_identities i JOIN members m ON m.id = i.member_id "
+                      "LEFT JOIN member_identities u ON u.member_id = i.member_id AND "
+                      "u.kind = 'unionid' WHERE i.brand_id = ? AND i.kind = 'openid' AND "
+                      "i.value = ? AND i.appid = ?",
+                  {db::Value(payer.brand_id), db::Value(payer.openid), db::Value(payer.appid)}));
+  if (!rows.empty()) {
+    Enrollment found{MemberFromRow(rows.front()), false};
+    // A unionid learned after enrollment (e.g. from the mini-program) joins the member, unless
+    // another member of the brand already holds it.
+    if (payer.unionid.has_value() && rows.front().IsNull(9)) {
+      MILEAGE_RETURN_IF_ERROR(conn_
+                                  .Exec(std::string(db::InsertIgnoreInto(conn_.dialect())) +
+                                            " member_identities (member_id, brand_id, kind, "
+                                            "appid, value, created_at) VALUES (?, ?, 'unionid', "
+                                            "'', ?, ?)",
+                                        {db::Value(found.member.id), db::Value(payer.brand_id),
+                                         db::Value(*payer.unionid), db::Value(now)})
+                                  .status());
+    }
+    return found;
+  }
+
+  MILEAGE_ASSIGN_OR_RETURN(Member member,
+                           InsertMember(payer.brand_id, first_tier, enrolled_via, store_id, now));
+  Result<db::ExecResult> identity = conn_.Exec(
+      "INSERT INTO member_identities (member_id, brand_id, kind, appid, value, created_at) "
+      "VALUES (?, ?, 'openid', ?, ?, ?)",
+      {db::Value(member.id), db::Value(payer.brand_id), db::Value(payer.appid),
+       db::Value(payer.openid), db::Value(now)});
+  if (!identity.ok() && identity.status().code() == StatusCode::kAlreadyExists) {
+    // A concurrent transaction enrolled this payer and committed after our lookup. Rolling
+    // back (and the caller's retry finding that member) keeps one member per payer.
+    return AbortedError("the payer was enrolled concurrently; retry the transaction",
+                        "ENROLLMENT_RACE");
+  }
+  MILEAGE_RETURN_IF_ERROR(identity.status());
+  if (payer.unionid.has_value()) {
+    // Another member may hold the unionid (a payer seen first through another appid): the
+    // member is still enrolled; joining the two is an explicit merge, not ours to do here.
+    MILEAGE_RETURN_IF_ERROR(
+        conn_
+            .Exec(std::string(db::InsertIgnoreInto(conn_.dialect())) +
+                      " member_identities (member_id, brand_id, kind, appid, value, created_at) "
+                      "VALUES (?, ?, 'unionid', '', ?, ?)",
+                  {db::Value(member.id), db::Value(payer.brand_id), db::Value(*payer.unionid),
+                   db::Value(now)})
+            .status());
+  }
+  return Enrollment{std::move(member), true};
+}
+
+Result<Member> MemberStore::InsertMember(int64_t brand_id, std::string_view tier,
+                                         std::string_view enrolled_via, int64_t store_id,
+                                         int64_t now) {
+  for (int draw = 0; draw < kNumberDraws; ++draw) {
+    Member m;
+    m.brand_id = brand_id;
+    m.number = NewMemberNumber(random_);
+    m.tier = std::string(tier);
+    m.enrolled_via = std::string(enrolled_via);
+    m.enrolled_store_id = store_id;
+    m.created_at = now;
+    m.updated_at = now;
+    // The only unique key a new row can hit is the number (the id is generated).
+    Result<db::ExecResult> inserted = conn_.Exec(
+        "INSERT INTO members (brand_id, number, tier, status, enrolled_via, enrolled_store_id, "
+        "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        {db::Value(brand_id), db::Value(m.number), db::Value(m.tier), db::Value(m.status),
+         db::Value(m.enrolled_via), db::Value(store_id), db::Value(now), db::Value(now)});
+    if (inserted.ok()) {
+      m.id = inserted->last_insert_id;
+      return m;
+    }
+    if (inserted.status().code() != StatusCode::kAlreadyExists) return inserted.status();
+  }
+  return InternalError("no free member number after " + std::to_string(kNumberDraws) + " draws");
+}
+
+Result<std::optional<Member>> MemberStore::Find(int64_t member_id) {
+  MILEAGE_ASSIGN_OR_RETURN(
+      std::vector<db::Row> rows,
+      conn_.Query(std::string("SELECT ") + kMemberColumns + " FROM members m WHERE m.id = ?",
+                  {db::Value(member_id)}));
+  if (rows.empty()) return std::optional<Member>();
+  return std::optional<Member>(MemberFromRow(rows.front()));
+}
+
+Result<std::optional<Member>> MemberStore::FindByNumber(std::string_view number) {
+  if (!IsValidMemberNumber(number)) return std::optional<Member>();  // no such card can exist
+  MILEAGE_ASSIGN_OR_RETURN(
+      std::vector<db::Row> rows,
+      conn_.Query(std::string("SELECT ") + kMemberColumns + " FROM members m WHERE m.number = ?",
+                  {db::Value(std::string(number))}));
+  if (rows.empty()) return std::optional<Member>();
+  return std::optional<Member>(MemberFromRow(rows.front()));
+}
+
+Result<std::optional<Member>> MemberStore::FindByOpenid(int64_t brand_id, std::string_view appid,
+                                                        std::string_view openid) {
+  MILEAGE_ASSIGN_OR_RETURN(
+      std::vector<db::Row> rows,
+      conn_.Query(
+          std::string("SELECT ") + kMemberColumns +
+              " FROM member_identities i JOIN members m ON m.id = i.member_id "
+              "WHERE i.brand_id = ? AND i.kind = 'openid' AND i.value = ? AND i.appid = ?",
+          {db::Value(brand_id), db::Value(std::string(openid)), db::Value(std::string(appid))}));
+  if (rows.empty()) return std::optional<Member>();
+  return std::optional<Member>(MemberFromRow(rows.front()));
+}
+
+Result<std::vector<Identity>> MemberStore::Identities(int64_t member_id) {
+  MILEAGE_ASSIGN_OR_RETURN(
+      std::vector<db::Row> rows,
+      conn_.Query("SELECT kind, appid, value, display, created_at FROM member_identities "
+                  "WHERE member_id = ? ORDER BY created_at, kind, appid",
+                  {db::Value(member_id)}));
+  std::vector<Identity> out;
+  for (const db::Row& row : rows) {
+    std::optional<IdentityKind> kind = IdentityKindFromName(row.Text(0));
+    if (!kind.has_value()) continue;  // a kind this build does not know (a newer writer)
+    Identity identity;
+    identity.kind = *kind;
+    identity.appid = row.Text(1);
+    // A phone's value column is its hash; what may be shown is the masked copy.
+    identity.value = *kind == IdentityKind::kPhone ? row.Text(3) : row.Text(2);
+    identity.created_at = row.Int(4);
+    out.push_back(std::move(identity));
+  }
+  return out;
+}
+
+Status MemberStore::RecordActivity(int64_t member_id, int64_t spend_fen, int64_t visits,
+                                   int64_t at) {
+  MILEAGE_RETURN_IF_ERROR(ValidatePositiveId(member_id, "member_id"));
+  if (visits < 0) return InvalidArgumentError("visits must not be negative", "INVALID_FIELD");
+  const std::string sql =
+      "INSERT INTO member_activity (member_id, month, spend_fen, visits) VALUES (?, ?, ?, ?)" +
+      AddOnConflict(conn_.dialect(), {"member_id", "month"}, {"spend_fen", "visits"});
+  return conn_
+      .Exec(sql,
+            {db::Value(member_id), db::Value(MonthOf(at)), db::Value(spend_fen), db::Value(visits)})
+      .status();
+}
+
+Result<MemberStore::Activity> MemberStore::RollingActivity(int64_t member_id, int64_t now) {
+  const MonthRange window = RollingWindow(now);
+  MILEAGE_ASSIGN_OR_RETURN(
+      std::vector<db::Row> rows,
+      conn_.Query("SELECT COALESCE(SUM(spend_fen), 0), COALESCE(SUM(visits), 0) "
+                  "FROM member_activity WHERE member_id = ? AND month >= ? AND month <= ?",
+                  {db::Value(member_id), db::Value(window.first), db::Value(window.last)}));
+  Activity out;
+  if (!rows.empty()) {
+    out.spend_fen = rows.front().Int(0);
+    out.visits = rows.front().Int(1);
+  }
+  return out;
+}
+
+Result<std::optional<TierChange>> MemberStore::UpgradeIfQualified(int64_t member_id,
+                                                                  const TierPolicy& policy,
+                                                                  int64_t now) {
+  MILEAGE_RETURN_IF_ERROR(ValidateTierPolicy(policy));
+  MILEAGE_ASSIGN_OR_RETURN(std::optional<TierState> state, LockTierState(member_id, now));
+  if (!state.has_value()) {
+    return NotFoundError("member " + std::to_string(member_id) + " not found", "MEMBER_NOT_FOUND");
+  }
+  // A tier the policy no longer names cannot be compared; an operator moves such members.
+  const std::optional<size_t> current = TierRank(policy, state->tier);
+  const size_t qualified = QualifiedRank(policy, state->spend_fen, state->visits);
+  if (!current.has_value() || qualified <= *current) return std::optional<TierChange>();
+  MILEAGE_ASSIGN_OR_RETURN(
+      TierChange change,
+      ChangeTier(member_id, state->tier, policy.tiers[qualified].name,
+                 "qualified: " + ActivitySummary(state->spend_fen, state->visits), now));
+  return std::optional<TierChange>(std::move(change));
+}
+
+Result<std::vector<TierChange>> MemberStore::TierHistory(int64_t member_id) {
+  MILEAGE_ASSIGN_OR_RETURN(std::vector<db::Row> rows,
+                           conn_.Query("SELECT member_id, from_tier, to_tier, reason, changed_at "
+                                       "FROM member_tier_changes WHERE member_id = ? ORDER BY id",
+                                       {db::Value(member_id)}));
+  std::vector<TierChange> out;
+  out.reserve(rows.size());
+  for (const db::Row& row : rows) {
+    out.push_back({row.Int(0), row.Text(1), row.Text(2), row.Text(3), row.Int(4)});
+  }
+  return out;
+}
+
+Status MemberStore::AttachPhone(int64_t member_id, int64_t brand_id, std::string_view phone,
+                                const PhoneVault& phones, int64_t now) {
+  MILEAGE_RETURN_IF_ERROR(ValidatePositiveId(member_id, "member_id"));
+  MILEAGE_RETURN_IF_ERROR(ValidatePositiveId(brand_id, "brand_id"));
+  MILEAGE_ASSIGN_OR_RETURN(ProtectedPhone protected_phone, phones.Protect(brand_id, phone));
+  MILEAGE_ASSIGN_OR_RETURN(std::optional<Member> member, Find(member_id));
+  if (!member.has_value() || member->brand_id != brand_id) {
+    return NotFoundError("member " + std::to_string(member_id) + " not found", "MEMBER_NOT_FOUND");
+  }
+  // Try the insert first: the unique key decides who holds a phone, not a prior read.
+  Result<db::ExecResult> inserted = conn_.Exec(
+      "INSERT INTO member_identities (member_id, brand_id, kind, appid, value, value_sealed, "
+      "display, created_at) VALUES (?, ?, 'phone', '', ?, ?, ?, ?)",
+      {db::Value(member_id), db::Value(brand_id), db::Value(protected_phone.hash),
+       db::Value(protected_phone.sealed), db::Value(protected_phone.masked), db::Value(now)});
+  if (!inserted.ok() && inserted.status().code() != StatusCode::kAlreadyExists) {
+    return inserted.status();
+  }
+  if (!inserted.ok()) {
+    MILEAGE_ASSIGN_OR_RETURN(
+        std::vector<db::Row> holder,
+        conn_.Query("SELECT member_id FROM member_identities WHERE brand_id = ? AND "
+                    "kind = 'phone' AND value = ? AND appid = ''",
+                    {db::Value(brand_id), db::Value(protected_phone.hash)}));
+    if (holder.empty() || holder.front().Int(0) != member_id) {
+      return AlreadyExistsError("another member of the brand holds this phone", "PHONE_TAKEN");
+    }
+  }
+  // One phone per member: the new one replaces whatever the member held before.
+  return conn_
+      .Exec(
+          "DELETE FROM member_identities WHERE member_id = ? AND kind = 'phone' AND "
+          "value <> ?",
+          {db::Value(member_id), db::Value(protected_phone.hash)})
+      .status();
+}
+
+Result<std::vector<Member>> MemberStore::FindByIdentity(int64_t brand_id, IdentityKind kind,
+                                                        std::string_view value, int64_t limit) {
+  if (limit < 1 || limit > kMaxSearchResults) {
+    return InvalidArgumentError("limit must be 1..100", "INVALID_FIELD");
+  }
+  MILEAGE_ASSIGN_OR_RETURN(
+      std::vector<db::Row> rows,
+      conn_.Query(std::string("SELECT DISTINCT ") + kMemberColumns +
+                      " FROM member_identities i JOIN members m ON m.id = i.member_id "
+                      "WHERE i.brand_id = ? AND i.kind = ? AND i.value = ? ORDER BY m.id LIMIT ?",
+                  {db::Value(brand_id), db::Value(std::string(IdentityKindName(kind))),
+                   db::Value(std::string(value)), db::Value(limit)}));
+  std::vector<Member> out;
+  out.reserve(rows.size());
+  for (const db::Row& row : rows) out.push_back(MemberFromRow(row));
+  return out;
+}
+
+Result<std::vector<TierState>> MemberStore::ScanTiers(std::string_view base_tier, int64_t after_id,
+                                                      int64_t limit, int64_t now) {
+  const MonthRange window = RollingWindow(now);
+  MILEAGE_ASSIGN_OR_RETURN(
+      std::vector<db::Row> rows,
+      conn_.Query("SELECT m.id, m.tier, m.tier_below_since, COALESCE(SUM(a.spend_fen), 0), "
+                  "COALESCE(SUM(a.visits), 0) FROM members m LEFT JOIN member_activity a ON "
+                  "a.member_id = m.id AND a.month >= ? AND a.month <= ? "
+                  "WHERE m.id > ? AND m.tier <> ? GROUP BY m.id, m.tier, m.tier_below_since "
+                  "ORDER BY m.id LIMIT ?",
+                  {db::Value(window.first), db::Value(window.last), db::Value(after_id),
+                   db::Value(std::string(base_tier)), db::Value(limit)}));
+  std::vector<TierState> out;
+  out.reserve(rows.size());
+  for (const db::Row& row : rows) {
+    out.push_back({row.Int(0), row.Text(1), row.OptionalInt(2), row.Int(3), row.Int(4)});
+  }
+  return out;
+}
+
+Result<std::optional<TierState>> MemberStore::LockTierState(int64_t member_id, int64_t now) {
+  MILEAGE_ASSIGN_OR_RETURN(
+      std::vector<db::Row> rows,
+      conn_.Query("SELECT id, tier, tier_below_since FROM members WHERE id = ?" +
+                      std::string(db::ForUpdate(conn_.dialect())),
+                  {db::Value(member_id)}));
+  if (rows.empty()) return std::optional<TierState>();
+  TierState state{rows.front().Int(0), rows.front().Text(1), rows.front().OptionalInt(2), 0, 0};
+  MILEAGE_ASSIGN_OR_RETURN(Activity activity, RollingActivity(member_id, now));
+  state.spend_fen = activity.spend_fen;
+  state.visits = activity.visits;
+  return std::optional<TierState>(std::move(state));
+}
+
+Status MemberStore::SetTierBelowSince(int64_t member_id, std::optional<int64_t> since,
+                                      int64_t now) {
+  const db::Value since_value = since.has_value() ? db::Value(*since) : db::Value(nullptr);
+  return conn_
+      .Exec("UPDATE members SET tier_below_since = ?, updated_at = ? WHERE id = ?",
+            {since_value, db::Value(now), db::Value(member_id)})
+      .status();
+}
+
+Result<TierChange> MemberStore::ChangeTier(int64_t member_id, std::string_view from,
+                                           std::string_view to, std::string reason, int64_t now) {
+  MILEAGE_ASSIGN_OR_RETURN(
+      db::ExecResult updated,
+      conn_.Exec("UPDATE members SET tier = ?, tier_below_since = NULL, updated_at = ? "
+                 "WHERE id = ? AND tier = ?",
+                 {db::Value(std::string(to)), db::Value(now), db::Value(member_id),
+                  db::Value(std::string(from))}));
+  if (updated.affected_rows == 0) {
+    return FailedPreconditionError(
+        "member " + std::to_string(member_id) + " left tier " + std::string(from), "TIER_CHANGED");
+  }
+  TierChange change{member_id, std::string(from), std::string(to), std::move(reason), now};
+  MILEAGE_RETURN_IF_ERROR(
+      conn_
+          .Exec("INSERT INTO member_tier_changes (member_id, from_tier, "
+                "to_tier, reason, changed_at) VALUES (?, ?, ?, ?, ?)",
+                {db::Value(member_id), db::Value(change.from_tier), db::Value(change.to_tier),
+                 db::Value(change.reason), db::Value(now)})
+          .status());
+  return change;
+}
+
+}  // namespace mileage::members

@@ -1,0 +1,50 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "common/result.h"
+#include "org/crypto/data_key.h"
+#include "org/crypto/digest.h"
+#include "org/crypto/field_cipher.h"
+
+namespace mileage::members {
+
+// How a member's phone is kept: `hash` (hex HMAC-SHA256 under a key derived from the data key)
+// is the searchable, unique-per-brand value; `sealed` the FieldCipher copy; `masked` what the
+// console shows. None holds the clear number.
+struct ProtectedPhone {
+  std::string hash;
+  std::string sealed;
+  std::string masked;
+};
+
+// Keyed hashing and sealing of member phones. Built once by the composition root from the data
+// key and the org FieldCipher (which must outlive it); immutable and safe for concurrent use.
+// Rotating the data key changes the hash key, so the stored hashes must then be recomputed
+// from the sealed copies (not implemented yet).
+class PhoneVault {
+ public:
+  PhoneVault(const org::DataKey& data_key, const org::FieldCipher& cipher);
+
+  // The protected forms of `phone` for a member of `brand_id`. Errors: InvalidArgument
+  // INVALID_PHONE (NormalizePhone); Internal when the key could not be derived or OpenSSL fails.
+  Result<ProtectedPhone> Protect(int64_t brand_id, std::string_view phone) const;
+  // Only the search hash of `phone` (no randomness, no sealing). Errors as Protect.
+  Result<std::string> Hash(std::string_view phone) const;
+  // The normalised number of a sealed copy. Errors: FieldCipher::Open's.
+  Result<std::string> Open(int64_t brand_id, std::string_view sealed) const;
+
+ private:
+  // Binds a sealed phone to its brand, so a copy moved to another brand's row does not open.
+  static std::string Context(int64_t brand_id);
+  Result<std::string> HashNormalized(std::string_view normalized) const;
+
+  const org::FieldCipher& cipher_;
+  Status setup_;
+  std::unique_ptr<org::HmacSha256> mac_;
+};
+
+}  // namespace mileage::members
