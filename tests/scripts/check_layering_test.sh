@@ -37,6 +37,9 @@ expect 1 "kv interface includes hiredis" "$(violating_tree h kv/kv.h '#include <
 expect 1 "common includes db/" "$(violating_tree i common/c.h '#include "db/db.h"')"
 expect 1 "the wechat core includes httplib" "$(violating_tree k wechat/pay/n.h '#include <httplib.h>')"
 expect 1 "the wechat core includes the Kv" "$(violating_tree l wechat/pay/n.cc '#include "kv/kv.h"')"
+expect 1 "points includes coupons" "$(violating_tree n points/l.cc '#include "coupons/stock.h"')"
+expect 1 "points includes the wechat core" "$(violating_tree o points/l.h '#include "wechat/pay/notification.h"')"
+expect 0 "points may include members" "$(violating_tree p points/l.cc '#include "members/member.h"')"
 expect 0 "the wechat client may use httplib" "$(violating_tree m wechat/client/c.cc '#include <httplib.h>')"
 expect 0 "a driver folder may include its driver" "$(violating_tree j db/sqlite/s.cc '#include <sqlite3.h>')"
 
