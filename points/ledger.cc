@@ -148,19 +148,36 @@ Result<MemberAccounts> LoadAccounts(db::Connection& conn, int64_t brand_id, int6
   const std::initializer_list<db::Value> params = {db::Value(member_id), db::Value(member_id),
                                                    db::Value(brand_id)};
   MILEAGE_ASSIGN_OR_RETURN(std::vector<db::Row> rows, conn.Query(select, params));
+  bool has_member = false;
+  bool has_liability = false;
+  for (const db::Row& row : rows) {
+    has_member = has_member || row.Text(1) == "member";
+    has_liability = has_liability || row.Text(1) == "brand_liability";
+  }
   if (rows.size() < 3) {
     if (!create) return NotFoundError("member has no points account");
-    // Rare path (a member's first posting): the unique (kind, owner_id) key decides who
-    // creates; the re-read is a locking read so that it sees rows committed after this
-    // transaction's MySQL snapshot.
-    MILEAGE_RETURN_IF_ERROR(
-        conn.Exec(std::string(db::InsertIgnoreInto(conn.dialect())) +
-                      " point_accounts (brand_id, kind, owner_id, balance) VALUES "
-                      "(?, 'member', ?, 0), (?, 'member_debt', ?, 0), "
-                      "(?, 'brand_liability', ?, NULL)",
-                  {db::Value(brand_id), db::Value(member_id), db::Value(brand_id),
-                   db::Value(member_id), db::Value(brand_id), db::Value(brand_id)})
-            .status());
+    // The member's first posting; the unique (kind, owner_id) key decides who creates. The
+    // member rows are upserted because an upsert takes the exclusive lock a later balance
+    // update needs: two first postings of one member queue instead of both holding shared
+    // locks and deadlocking on the upgrade. The brand row is insert-ignored: its shared lock
+    // is compatible with every other posting of the brand.
+    if (!has_member) {
+      MILEAGE_RETURN_IF_ERROR(
+          conn.Exec("INSERT INTO point_accounts (brand_id, kind, owner_id, balance) VALUES "
+                    "(?, 'member', ?, 0), (?, 'member_debt', ?, 0)" +
+                        db::UpsertClause(conn.dialect(), {"kind", "owner_id"}, {}),
+                    {db::Value(brand_id), db::Value(member_id), db::Value(brand_id),
+                     db::Value(member_id)})
+              .status());
+    }
+    if (!has_liability) {
+      MILEAGE_RETURN_IF_ERROR(conn.Exec(std::string(db::InsertIgnoreInto(conn.dialect())) +
+                                            " point_accounts (brand_id, kind, owner_id, balance) "
+                                            "VALUES (?, 'brand_liability', ?, NULL)",
+                                        {db::Value(brand_id), db::Value(brand_id)})
+                                  .status());
+    }
+    // A locking read sees rows committed after this transaction's MySQL snapshot.
     MILEAGE_ASSIGN_OR_RETURN(rows,
                              conn.Query(select + std::string(ForShare(conn.dialect())), params));
   }

@@ -47,8 +47,8 @@ struct JournalLine {
 };
 
 // The brand side of the ledger: sums of the brand accounts' entries (they keep no running
-// balance). `liability` is minus the points the brand owes its members; `breakage` the points
-// that expired.
+// balance). `liability` is minus the points credited and not spent or reversed; `breakage` the
+// points that expired. What the brand owes its members is -(liability + breakage).
 struct BrandTotals {
   int64_t liability = 0;
   int64_t breakage = 0;
