@@ -15,22 +15,22 @@ namespace mileage::points {
 struct EarnRequest {
   int64_t brand_id = 0;
   int64_t member_id = 0;
-  int64_t points = 0;            // > 0
-  std::string idempotency_key;   // unique per brand, e.g. "pay:<transaction_id>"
-  std::string reason;            // "payment", ...
-  std::string source_ref;        // e.g. "wxpay:<transaction_id>"
+  int64_t points = 0;           // > 0
+  std::string idempotency_key;  // unique per brand, e.g. "pay:<transaction_id>"
+  std::string reason;           // "payment", ...
+  std::string source_ref;       // e.g. "wxpay:<transaction_id>"
   int64_t rule_version = 0;
   int64_t now = 0;
-  int64_t expires_at = 0;        // of the lot it creates (ExpiryPolicy)
+  int64_t expires_at = 0;  // of the lot it creates (ExpiryPolicy)
 };
 
 // A debit of points from a member: a refund reversal (may create debt) or a spend (may not).
 struct DebitRequest {
   int64_t brand_id = 0;
   int64_t member_id = 0;
-  int64_t points = 0;            // > 0
-  std::string idempotency_key;   // e.g. "refund:<refund_id>"
-  std::string reason;            // "refund", "redeem", ...
+  int64_t points = 0;           // > 0
+  std::string idempotency_key;  // e.g. "refund:<refund_id>"
+  std::string reason;           // "refund", "redeem", ...
   std::string source_ref;
   int64_t now = 0;
 };
@@ -44,6 +44,14 @@ struct JournalLine {
   std::string source_ref;
   int64_t rule_version = 0;
   int64_t created_at = 0;
+};
+
+// The brand side of the ledger: sums of the brand accounts' entries (they keep no running
+// balance). `liability` is minus the points credited and not spent or reversed; `breakage` the
+// points that expired. What the brand owes its members is -(liability + breakage).
+struct BrandTotals {
+  int64_t liability = 0;
+  int64_t breakage = 0;
 };
 
 // The double-entry points ledger (DESIGN.md section 4) on one connection, inside the caller's
@@ -74,6 +82,7 @@ class Ledger {
   Result<std::vector<JournalLine>> History(int64_t member_id, int64_t limit, int64_t offset);
   // The sum of every entry of the brand (zero unless the ledger is broken), for checks and tests.
   Result<int64_t> SumOfEntries(int64_t brand_id);
+  Result<BrandTotals> TotalsOf(int64_t brand_id);
 
  private:
   db::Connection& conn_;

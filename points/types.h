@@ -17,8 +17,8 @@ struct Balance {
 // posting's result with `duplicate` set and changes nothing.
 struct PostResult {
   int64_t journal_id = 0;
-  int64_t points = 0;             // the points the journal moved (positive)
-  int64_t debt_change = 0;        // + debt recorded, - debt repaid by this posting
+  int64_t points = 0;       // the points the journal moved (positive)
+  int64_t debt_change = 0;  // + debt recorded, - debt repaid by this posting
   bool duplicate = false;
 };
 

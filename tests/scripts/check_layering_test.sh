@@ -44,6 +44,9 @@ expect 0 "members may use org and the db interface" "$(violating_tree q members/
 #include "db/db.h"
 #include "db/sql_dialect.h"
 #include "kv/kv.h"')"
+expect 1 "points includes coupons" "$(violating_tree r points/l.cc '#include "coupons/stock.h"')"
+expect 1 "points includes the wechat core" "$(violating_tree s points/l.h '#include "wechat/pay/notification.h"')"
+expect 0 "points may include members" "$(violating_tree t points/l.cc '#include "members/member.h"')"
 expect 0 "the wechat client may use httplib" "$(violating_tree m wechat/client/c.cc '#include <httplib.h>')"
 expect 0 "a driver folder may include its driver" "$(violating_tree j db/sqlite/s.cc '#include <sqlite3.h>')"
 

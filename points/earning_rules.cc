@@ -1,0 +1,216 @@
+#include "points/earning_rules.h"
+
+#include <limits>
+#include <string>
+#include <vector>
+
+namespace mileage::points {
+namespace {
+
+constexpr int64_t kMaxInt64 = std::numeric_limits<int64_t>::max();
+constexpr int64_t kSecondsPerDay = 86400;
+// Beyond 100,000 years of months the calendar arithmetic would overflow; such a policy means
+// "practically never" and maps to the largest time.
+constexpr int64_t kMaxExpiryMonths = 1200000;
+constexpr size_t kMaxTierName = 32;
+
+// 128-bit intermediates: amount (up to 10^12 fen) times a rate can exceed int64.
+__extension__ typedef __int128 Int128;
+
+// floor(a * b / d) for a, b >= 0 and d > 0, saturating at INT64_MAX instead of overflowing.
+int64_t MulDivFloor(int64_t a, int64_t b, int64_t d) {
+  const Int128 value = static_cast<Int128>(a) * b / d;
+  return value > kMaxInt64 ? kMaxInt64 : static_cast<int64_t>(value);
+}
+
+// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
+int64_t DaysFromCivil(int64_t y, int64_t m, int64_t d) {
+  y -= m <= 2 ? 1 : 0;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const int64_t yoe = y - era * 400;
+  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+// The year and month (1-12) of a day count since 1970-01-01 (civil_from_days).
+void CivilFromDays(int64_t z, int64_t& year, int64_t& month) {
+  z += 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const int64_t doe = z - era * 146097;
+  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const int64_t mp = (5 * doy + 2) / 153;
+  month = mp < 10 ? mp + 3 : mp - 9;
+  year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+}
+
+int64_t FloorDiv(int64_t a, int64_t b) {
+  const int64_t q = a / b;
+  return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+bool ValidTierName(std::string_view tier) {
+  if (tier.empty() || tier.size() > kMaxTierName) return false;
+  for (char c : tier) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '_' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+std::string EncodeMultipliers(const std::map<std::string, int64_t>& multipliers) {
+  std::string out;
+  for (const auto& [tier, percent] : multipliers) {
+    if (!out.empty()) out += ',';
+    out += tier;
+    out += '=';
+    out += std::to_string(percent);
+  }
+  return out;
+}
+
+// Parses what EncodeMultipliers wrote; Internal for anything else (a corrupted row).
+Result<std::map<std::string, int64_t>> DecodeMultipliers(std::string_view text) {
+  std::map<std::string, int64_t> out;
+  while (!text.empty()) {
+    const size_t comma = text.find(',');
+    const std::string_view item = text.substr(0, comma);
+    text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);
+    const size_t eq = item.find('=');
+    if (eq == std::string_view::npos || !ValidTierName(item.substr(0, eq))) {
+      return InternalError("earning_rules: malformed tier_multipliers");
+    }
+    const std::string_view digits = item.substr(eq + 1);
+    if (digits.empty() || digits.size() > 18) {
+      return InternalError("earning_rules: malformed tier_multipliers");
+    }
+    int64_t value = 0;
+    for (char c : digits) {
+      if (c < '0' || c > '9') return InternalError("earning_rules: malformed tier_multipliers");
+      value = value * 10 + (c - '0');
+    }
+    out[std::string(item.substr(0, eq))] = value;
+  }
+  return out;
+}
+
+Result<EarningRule> RuleFromRow(const db::Row& row) {
+  EarningRule rule;
+  rule.id = row.Int(0);
+  rule.brand_id = row.Int(1);
+  rule.store_id = row.Int(2);
+  rule.version = row.Int(3);
+  rule.points_per_yuan = row.Int(4);
+  MILEAGE_ASSIGN_OR_RETURN(rule.tier_multiplier_percent, DecodeMultipliers(row.Text(5)));
+  rule.cap_per_payment = row.Int(6);
+  rule.created_at = row.Int(7);
+  return rule;
+}
+
+}  // namespace
+
+int64_t PointsFor(const EarningRule& rule, std::string_view tier, int64_t amount_fen) {
+  if (amount_fen <= 0 || rule.points_per_yuan <= 0) return 0;
+  int64_t multiplier = 100;
+  if (auto it = rule.tier_multiplier_percent.find(std::string(tier));
+      it != rule.tier_multiplier_percent.end()) {
+    multiplier = it->second;
+  }
+  if (multiplier <= 0) return 0;
+  const int64_t base = MulDivFloor(amount_fen, rule.points_per_yuan, 100);
+  int64_t points = MulDivFloor(base, multiplier, 100);
+  if (rule.cap_per_payment > 0 && points > rule.cap_per_payment) points = rule.cap_per_payment;
+  return points;
+}
+
+int64_t ExpiryPolicy::ExpiresAt(int64_t earned_at) const {
+  if (months <= 0) return 0;
+  if (months > kMaxExpiryMonths) return kMaxInt64;
+  int64_t year = 0;
+  int64_t month = 0;
+  CivilFromDays(FloorDiv(earned_at, kSecondsPerDay), year, month);
+  // The month after the expiry month, as a 0-based month count; its first day minus one
+  // second is the last second of the expiry month.
+  const int64_t next = year * 12 + (month - 1) + months + 1;
+  const int64_t next_year = FloorDiv(next, 12);
+  const int64_t next_month = next - next_year * 12 + 1;
+  return DaysFromCivil(next_year, next_month, 1) * kSecondsPerDay - 1;
+}
+
+Result<EarningRule> EarningRuleStore::Put(const EarningRule& rule, int64_t now) {
+  if (rule.brand_id <= 0 || rule.store_id < 0) {
+    return InvalidArgumentError("an earning rule needs a brand and a store id >= 0");
+  }
+  if (rule.points_per_yuan < 0) {
+    return InvalidArgumentError("points_per_yuan must not be negative", "INVALID_EARNING_RULE");
+  }
+  if (rule.cap_per_payment < 0) {
+    return InvalidArgumentError("cap_per_payment must not be negative", "INVALID_EARNING_RULE");
+  }
+  for (const auto& [tier, percent] : rule.tier_multiplier_percent) {
+    if (!ValidTierName(tier)) {
+      return InvalidArgumentError("tier names are 1-32 letters, digits, '_' or '-'",
+                                  "INVALID_EARNING_RULE");
+    }
+    if (percent < 0 || percent > 1000000) {
+      return InvalidArgumentError("tier multipliers are 0-1000000 percent", "INVALID_EARNING_RULE");
+    }
+  }
+  const std::string multipliers = EncodeMultipliers(rule.tier_multiplier_percent);
+  if (multipliers.size() > 255) {
+    return InvalidArgumentError("too many tier multipliers", "INVALID_EARNING_RULE");
+  }
+
+  MILEAGE_ASSIGN_OR_RETURN(std::vector<db::Row> rows,
+                           conn_.Query("SELECT COALESCE(MAX(version), 0) FROM earning_rules "
+                                       "WHERE brand_id = ? AND store_id = ?",
+                                       {db::Value(rule.brand_id), db::Value(rule.store_id)}));
+  EarningRule out = rule;
+  out.version = (rows.empty() ? 0 : rows.front().Int(0)) + 1;
+  out.created_at = now;
+  Result<db::ExecResult> inserted = conn_.Exec(
+      "INSERT INTO earning_rules (brand_id, store_id, version, points_per_yuan, "
+      "tier_multipliers, cap_per_payment, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      {db::Value(out.brand_id), db::Value(out.store_id), db::Value(out.version),
+       db::Value(out.points_per_yuan), db::Value(multipliers), db::Value(out.cap_per_payment),
+       db::Value(now)});
+  // The unique (brand, store, version) key makes two concurrent Puts collide; the caller's
+  // db::InTransaction retries the loser, which then takes the next version.
+  if (!inserted.ok() && inserted.status().code() == StatusCode::kAlreadyExists) {
+    return AbortedError("earning rule version taken concurrently; retry");
+  }
+  if (!inserted.ok()) return inserted.status();
+  out.id = inserted->last_insert_id;
+  return out;
+}
+
+Result<EarningRule> EarningRuleStore::Current(int64_t brand_id, int64_t store_id) {
+  MILEAGE_ASSIGN_OR_RETURN(
+      std::vector<db::Row> rows,
+      conn_.Query("SELECT id, brand_id, store_id, version, points_per_yuan, tier_multipliers, "
+                  "cap_per_payment, created_at FROM earning_rules "
+                  "WHERE brand_id = ? AND store_id IN (?, 0) "
+                  "ORDER BY store_id DESC, version DESC LIMIT 1",
+                  {db::Value(brand_id), db::Value(store_id)}));
+  if (rows.empty()) {
+    EarningRule fallback;
+    fallback.brand_id = brand_id;
+    fallback.store_id = 0;
+    return fallback;
+  }
+  return RuleFromRow(rows.front());
+}
+
+Result<EarnQuote> EarningRuleStore::Quote(int64_t brand_id, int64_t store_id, std::string_view tier,
+                                          int64_t amount_fen) {
+  MILEAGE_ASSIGN_OR_RETURN(EarningRule rule, Current(brand_id, store_id));
+  EarnQuote quote;
+  quote.points = PointsFor(rule, tier, amount_fen);
+  quote.rule_id = rule.id;
+  quote.rule_version = rule.version;
+  return quote;
+}
+
+}  // namespace mileage::points

@@ -1,0 +1,181 @@
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "db/db.h"
+#include "points/earning_rules.h"
+#include "points/ledger.h"
+#include "tests/support/test_database.h"
+
+namespace mileage::points {
+
+#define POINTS_ASSERT_OK(expr)                                      \
+  do {                                                              \
+    const auto& points_ok_ = (expr);                                \
+    ASSERT_TRUE(points_ok_.ok()) << points_ok_.status().ToString(); \
+  } while (false)
+
+// A fresh migrated database per test on the backend of the parameter, with helpers that run
+// ledger calls in their own transaction and read the tables directly.
+class PointsDbTest : public ::testing::TestWithParam<testing::Backend> {
+ protected:
+  void SetUp() override {
+    database_ = testing::TestDatabase::Open(GetParam(), /*pool_size=*/16);
+    if (database_ == nullptr && !IsSkipped()) FAIL() << "no test database";
+  }
+
+  db::Db& db() { return database_->db(); }
+
+  // A brand row (point_accounts and earning_rules reference brands).
+  int64_t NewBrand(const std::string& name) {
+    Result<db::PooledConnection> conn = db().Acquire();
+    EXPECT_TRUE(conn.ok()) << conn.status().ToString();
+    if (!conn.ok()) return 0;
+    Result<db::ExecResult> inserted = (*conn)->Exec(
+        "INSERT INTO brands (name, active, created_at, updated_at) VALUES (?, 1, 0, 0)",
+        {db::Value(name)});
+    EXPECT_TRUE(inserted.ok()) << inserted.status().ToString();
+    return inserted.ok() ? inserted->last_insert_id : 0;
+  }
+
+  // Runs `call(ledger)` in a transaction of its own (db::InTransaction, retried on Aborted),
+  // committing when it succeeds.
+  template <typename Call>
+  auto InTx(Call call) -> decltype(call(std::declval<Ledger&>())) {
+    using R = decltype(call(std::declval<Ledger&>()));
+    std::optional<R> out;
+    Status status = db::InTransaction(db(), [&](db::Connection& conn) -> Status {
+      Ledger ledger(conn);
+      out.emplace(call(ledger));
+      return out->ok() ? Status::Ok() : out->status();
+    });
+    if (!status.ok()) return status;
+    return std::move(*out);
+  }
+
+  Result<PostResult> Earn(int64_t brand, int64_t member, int64_t points, const std::string& key,
+                          int64_t expires_at = 0, int64_t now = 1000) {
+    EarnRequest r;
+    r.brand_id = brand;
+    r.member_id = member;
+    r.points = points;
+    r.idempotency_key = key;
+    r.reason = "payment";
+    r.source_ref = "wxpay:" + key;
+    r.rule_version = 3;
+    r.now = now;
+    r.expires_at = expires_at;
+    return InTx([&](Ledger& l) { return l.Earn(r); });
+  }
+
+  static DebitRequest Debit(int64_t brand, int64_t member, int64_t points, const std::string& key,
+                            const std::string& reason) {
+    DebitRequest r;
+    r.brand_id = brand;
+    r.member_id = member;
+    r.points = points;
+    r.idempotency_key = key;
+    r.reason = reason;
+    r.source_ref = "ref:" + key;
+    r.now = 2000;
+    return r;
+  }
+  Result<PostResult> Reverse(int64_t brand, int64_t member, int64_t points,
+                             const std::string& key) {
+    const DebitRequest r = Debit(brand, member, points, key, "refund");
+    return InTx([&](Ledger& l) { return l.Reverse(r); });
+  }
+  Result<PostResult> Spend(int64_t brand, int64_t member, int64_t points, const std::string& key) {
+    const DebitRequest r = Debit(brand, member, points, key, "redeem");
+    return InTx([&](Ledger& l) { return l.Spend(r); });
+  }
+
+  Balance BalanceOf(int64_t member) {
+    Result<db::PooledConnection> conn = db().Acquire();
+    EXPECT_TRUE(conn.ok());
+    if (!conn.ok()) return {};
+    Ledger ledger(**conn);
+    Result<Balance> balance = ledger.BalanceOf(member);
+    EXPECT_TRUE(balance.ok()) << balance.status().ToString();
+    return balance.ok() ? *balance : Balance{};
+  }
+
+  std::vector<db::Row> Query(const std::string& sql, std::vector<db::Value> params = {}) {
+    Result<db::PooledConnection> conn = db().Acquire();
+    EXPECT_TRUE(conn.ok());
+    if (!conn.ok()) return {};
+    Result<std::vector<db::Row>> rows = (*conn)->Query(sql, params);
+    EXPECT_TRUE(rows.ok()) << sql << ": " << rows.status().ToString();
+    return rows.ok() ? *rows : std::vector<db::Row>{};
+  }
+  int64_t QueryInt(const std::string& sql, std::vector<db::Value> params = {}) {
+    std::vector<db::Row> rows = Query(sql, std::move(params));
+    return rows.empty() ? -1 : rows.front().Int(0);
+  }
+
+  // Row counts of the points tables: "nothing written" compares two of these.
+  std::vector<int64_t> Counts() {
+    return {QueryInt("SELECT COUNT(*) FROM point_accounts"),
+            QueryInt("SELECT COUNT(*) FROM point_journals"),
+            QueryInt("SELECT COUNT(*) FROM point_entries"),
+            QueryInt("SELECT COUNT(*) FROM point_lots"),
+            QueryInt("SELECT COALESCE(SUM(remaining), 0) FROM point_lots"),
+            QueryInt("SELECT COALESCE(SUM(balance), 0) FROM point_accounts")};
+  }
+
+  // The ledger's invariants, checked from the tables: every journal's entries sum to zero
+  // (and there are at least two), all entries and the brand's entries sum to zero, each running
+  // balance equals the sum of its account's entries, member balances and debts are never
+  // negative, and a member's balance equals what remains in its lots.
+  void ExpectConsistent(int64_t brand) {
+    SCOPED_TRACE("ledger invariants");
+    EXPECT_EQ(QueryInt("SELECT COALESCE(SUM(amount), 0) FROM point_entries"), 0);
+    {
+      Result<db::PooledConnection> conn = db().Acquire();
+      ASSERT_TRUE(conn.ok());
+      Ledger ledger(**conn);
+      Result<int64_t> sum = ledger.SumOfEntries(brand);
+      ASSERT_TRUE(sum.ok()) << sum.status().ToString();
+      EXPECT_EQ(*sum, 0);
+    }
+    EXPECT_TRUE(Query("SELECT journal_id FROM point_entries GROUP BY journal_id "
+                      "HAVING SUM(amount) <> 0 OR COUNT(*) < 2")
+                    .empty());
+    EXPECT_EQ(QueryInt("SELECT COUNT(*) FROM point_journals j WHERE NOT EXISTS "
+                       "(SELECT 1 FROM point_entries e WHERE e.journal_id = j.id)"),
+              0);
+    for (const db::Row& row : Query("SELECT a.id, a.kind, a.balance, a.owner_id, "
+                                    "(SELECT COALESCE(SUM(e.amount), 0) FROM point_entries e "
+                                    "WHERE e.account_id = a.id) FROM point_accounts a")) {
+      const std::string kind = row.Text(1);
+      if (kind == "member" || kind == "member_debt") {
+        EXPECT_EQ(row.Int(2), row.Int(4)) << kind << " account " << row.Int(0);
+      } else {
+        EXPECT_TRUE(row.IsNull(2)) << kind << " keeps no running balance";
+      }
+      if (kind == "member") {
+        EXPECT_GE(row.Int(2), 0);
+        EXPECT_EQ(row.Int(2), QueryInt("SELECT COALESCE(SUM(remaining), 0) FROM point_lots "
+                                       "WHERE member_id = ?",
+                                       {db::Value(row.Int(3))}))
+            << "member " << row.Int(3) << " balance vs lots";
+      }
+      if (kind == "member_debt") {
+        EXPECT_LE(row.Int(2), 0);
+      }
+    }
+    EXPECT_EQ(QueryInt("SELECT COUNT(*) FROM point_lots WHERE remaining < 0 OR "
+                       "remaining > amount OR (active = 1) <> (remaining > 0)"),
+              0);
+  }
+
+  std::unique_ptr<testing::TestDatabase> database_;
+};
+
+}  // namespace mileage::points
