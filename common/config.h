@@ -54,6 +54,11 @@ struct Config {
   std::string data_key;
   // "session_ttl_s": idle lifetime of a console session in seconds (sliding expiry).
   int session_ttl_s = 8 * 3600;
+  // "wechat_api_base_url": where the mini-program API (code2Session, stable_token, ...) is
+  // called; a sandbox ("http://127.0.0.1:9090") stands in for WeChat in development and tests.
+  std::string wechat_api_base_url = "https://api.weixin.qq.com";
+  // "wechat_pay_base_url": where the WeChat Pay API v3 is called; the same sandbox answers it.
+  std::string wechat_pay_base_url = "https://api.mch.weixin.qq.com";
 };
 
 }  // namespace mileage

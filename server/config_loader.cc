@@ -12,6 +12,7 @@
 #include "common/log.h"
 #include "org/crypto/data_key.h"
 #include "server/storage.h"
+#include "wechat/client/api_client.h"
 
 namespace mileage::server {
 namespace {
@@ -43,8 +44,8 @@ Result<std::string> ReadString(const rapidjson::Value& v, const std::string& ori
   std::string ref = source.value.GetString();
   if (kind == "env") {
     const char* value = std::getenv(ref.c_str());
-    if (value == nullptr) return KeyError(origin, key, "names environment variable " + ref +
-                                                           ", which is not set");
+    if (value == nullptr)
+      return KeyError(origin, key, "names environment variable " + ref + ", which is not set");
     return std::string(value);
   }
   Result<std::string> content = ReadWholeFile(ref);
@@ -112,16 +113,36 @@ std::map<std::string, Setter> Setters(const std::string& origin) {
     }
     return Status::Ok();
   };
+  auto base_url_field = [&origin](const char* key, std::string Config::*member) {
+    return Setter([&origin, key, member](const rapidjson::Value& v, Config& c) {
+      MILEAGE_ASSIGN_OR_RETURN(c.*member, ReadString(v, origin, key));
+      // The same rule as the WeChat API client that will use it, so a URL accepted here
+      // cannot fail later.
+      Result<wechat::client::BaseUrl> url = wechat::client::ParseBaseUrl(c.*member);
+      if (!url.ok()) {
+        return KeyError(origin, key, "must be http(s)://host[:port]: " + url.status().message());
+      }
+      return Status::Ok();
+    });
+  };
+  setters["wechat_api_base_url"] =
+      base_url_field("wechat_api_base_url", &Config::wechat_api_base_url);
+  setters["wechat_pay_base_url"] =
+      base_url_field("wechat_pay_base_url", &Config::wechat_pay_base_url);
   setters["session_ttl_s"] = int_field("session_ttl_s", 60, 30 * 24 * 3600, &Config::session_ttl_s);
-  setters["database_pool_size"] = int_field("database_pool_size", 1, 1024, &Config::database_pool_size);
-  setters["database_timeout_ms"] = int_field("database_timeout_ms", 1, 600000, &Config::database_timeout_ms);
+  setters["database_pool_size"] =
+      int_field("database_pool_size", 1, 1024, &Config::database_pool_size);
+  setters["database_timeout_ms"] =
+      int_field("database_timeout_ms", 1, 600000, &Config::database_timeout_ms);
   setters["kv_pool_size"] = int_field("kv_pool_size", 1, 1024, &Config::kv_pool_size);
   setters["kv_timeout_ms"] = int_field("kv_timeout_ms", 1, 600000, &Config::kv_timeout_ms);
   setters["http_threads"] = int_field("http_threads", 1, 4096, &Config::http_threads);
   setters["keep_alive_max_count"] =
       int_field("keep_alive_max_count", 1, 100000000, &Config::keep_alive_max_count);
-  setters["keep_alive_timeout_s"] = int_field("keep_alive_timeout_s", 1, 3600, &Config::keep_alive_timeout_s);
-  setters["max_body_bytes"] = int_field("max_body_bytes", 1024, int64_t{1} << 30, &Config::max_body_bytes);
+  setters["keep_alive_timeout_s"] =
+      int_field("keep_alive_timeout_s", 1, 3600, &Config::keep_alive_timeout_s);
+  setters["max_body_bytes"] =
+      int_field("max_body_bytes", 1024, int64_t{1} << 30, &Config::max_body_bytes);
   return setters;
 }
 

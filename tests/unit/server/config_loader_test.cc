@@ -17,6 +17,8 @@ TEST(ConfigLoaderTest, EmptyObjectGivesTheEmbeddedDefaults) {
   EXPECT_EQ(config->database, defaults.database);
   EXPECT_EQ(config->kv, "memory");
   EXPECT_EQ(config->listen.port, 8080);
+  EXPECT_EQ(config->wechat_api_base_url, "https://api.weixin.qq.com");
+  EXPECT_EQ(config->wechat_pay_base_url, "https://api.mch.weixin.qq.com");
 }
 
 TEST(ConfigLoaderTest, ReadsEverySetting) {
@@ -24,7 +26,9 @@ TEST(ConfigLoaderTest, ReadsEverySetting) {
     "listen": "0.0.0.0:9000", "database": "mysql://u:p@db:3307/m", "database_pool_size": 4,
     "database_timeout_ms": 100, "kv": "redis://127.0.0.1:6380/2", "kv_pool_size": 3,
     "kv_timeout_ms": 50, "http_threads": 8, "keep_alive_max_count": 10,
-    "keep_alive_timeout_s": 2, "max_body_bytes": 2048, "log_level": "debug"})",
+    "keep_alive_timeout_s": 2, "max_body_bytes": 2048, "log_level": "debug",
+    "wechat_api_base_url": "http://127.0.0.1:9090",
+    "wechat_pay_base_url": "https://[::1]:9443/"})",
                             "test");
   ASSERT_TRUE(config.ok()) << config.status().ToString();
   EXPECT_EQ(config->listen.host, "0.0.0.0");
@@ -40,6 +44,17 @@ TEST(ConfigLoaderTest, ReadsEverySetting) {
   EXPECT_EQ(config->keep_alive_timeout_s, 2);
   EXPECT_EQ(config->max_body_bytes, 2048);
   EXPECT_EQ(config->log_level, "debug");
+  EXPECT_EQ(config->wechat_api_base_url, "http://127.0.0.1:9090");
+  EXPECT_EQ(config->wechat_pay_base_url, "https://[::1]:9443/");
+}
+
+TEST(ConfigLoaderTest, WeChatBaseUrlsMayComeFromTheEnvironment) {
+  setenv("MILEAGE_TEST_SANDBOX_URL", "http://sandbox.internal:9090", 1);
+  auto config =
+      ParseConfig(R"({"wechat_pay_base_url":{"env":"MILEAGE_TEST_SANDBOX_URL"}})", "test");
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->wechat_pay_base_url, "http://sandbox.internal:9090");
+  EXPECT_EQ(config->wechat_api_base_url, "https://api.weixin.qq.com");
 }
 
 TEST(ConfigLoaderTest, SecretsFromEnvironmentAndFile) {
@@ -62,7 +77,8 @@ TEST(ConfigLoaderTest, EveryBadValueNamesItsKey) {
     const char* key;
   };
   for (const Case& c :
-       {Case{R"({"unknown":1})", "\"unknown\""}, Case{R"({"listen":8080})", "\"listen\""},
+       {Case{R"({"unknown":1})", "\"unknown\""},
+        Case{R"({"listen":8080})", "\"listen\""},
         Case{R"({"listen":"nohost"})", "\"listen\""},
         Case{R"({"database":"oracle://x"})", "\"database\""},
         Case{R"({"database":"mysql://u:p@h:99999/db"})", "\"database\""},
@@ -75,7 +91,15 @@ TEST(ConfigLoaderTest, EveryBadValueNamesItsKey) {
         Case{R"({"http_threads":100000})", "\"http_threads\""},
         Case{R"({"max_body_bytes":10})", "\"max_body_bytes\""},
         Case{R"({"keep_alive_timeout_s":true})", "\"keep_alive_timeout_s\""},
-        Case{R"({"log_level":"verbose"})", "\"log_level\""}}) {
+        Case{R"({"log_level":"verbose"})", "\"log_level\""},
+        Case{R"({"wechat_api_base_url":"ftp://api.weixin.qq.com"})", "\"wechat_api_base_url\""},
+        Case{R"({"wechat_api_base_url":"api.weixin.qq.com"})", "\"wechat_api_base_url\""},
+        Case{R"({"wechat_api_base_url":"http://"})", "\"wechat_api_base_url\""},
+        Case{R"({"wechat_api_base_url":9090})", "\"wechat_api_base_url\""},
+        Case{R"({"wechat_pay_base_url":"http://127.0.0.1:99999"})", "\"wechat_pay_base_url\""},
+        Case{R"({"wechat_pay_base_url":"https://h/v3/pay"})", "\"wechat_pay_base_url\""},
+        Case{R"({"wechat_pay_base_url":"https://h?x=1"})", "\"wechat_pay_base_url\""},
+        Case{R"({"wechat_pay_base_url":""})", "\"wechat_pay_base_url\""}}) {
     auto config = ParseConfig(c.json, "cfg.json");
     ASSERT_FALSE(config.ok()) << c.json;
     EXPECT_EQ(config.status().code(), StatusCode::kInvalidArgument) << c.json;

@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# scripts/serve, as a newcomer runs it, with an existing binary on free ports and a temporary
+# var dir: it starts the sandbox and the service, sets up the demo organisation (merchant and
+# console user demo), prints a payment command that reaches the service, stops both on SIGTERM
+# without leaving a process behind, and a second run reuses everything instead of failing.
+# Usage: serve_test.sh REPO MILEAGE_BINARY
+set -uo pipefail
+repo=$1
+bin=$2
+work=$(mktemp -d)
+var="$work/var"
+failures=0
+passes=0
+script_pid=""
+
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+serve_port=$(free_port)
+sandbox_port=$(free_port)
+base="http://127.0.0.1:$serve_port"
+
+# The processes scripts/serve started for this test: their command lines name $work.
+leftovers() { pgrep -f -- "$work/" || true; }
+
+cleanup() {
+  if [[ -n $script_pid ]]; then kill -TERM "$script_pid" 2>/dev/null; wait "$script_pid"; fi
+  local pid
+  for pid in $(leftovers); do kill -KILL "$pid" 2>/dev/null; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+check() {  # check DESCRIPTION COMMAND...
+  if "${@:2}"; then
+    echo "ok: $1"; passes=$((passes + 1))
+  else
+    echo "FAIL: $1"; failures=$((failures + 1)); return 1
+  fi
+}
+
+# start_serve OUT: runs scripts/serve in the background; waits for its banner (the service up).
+start_serve() {
+  MILEAGE_BIN=$bin MILEAGE_VAR_DIR=$var MILEAGE_SERVE_PORT=$serve_port \
+    MILEAGE_SANDBOX_PORT=$sandbox_port "$repo/scripts/serve" --no-build >"$1" 2>&1 &
+  script_pid=$!
+  local _
+  for _ in $(seq 1200); do
+    if grep -q '^Make a simulated payment' "$1"; then return 0; fi
+    if ! kill -0 "$script_pid" 2>/dev/null; then break; fi
+    sleep 0.1
+  done
+  echo "scripts/serve did not come up; its output:"; cat "$1"
+  return 1
+}
+
+# stop_serve: SIGTERM to the script; true when it and everything it started are gone in 30 s.
+stop_serve() {
+  kill -TERM "$script_pid"
+  local _
+  for _ in $(seq 300); do
+    if ! kill -0 "$script_pid" 2>/dev/null && [[ -z $(leftovers) ]]; then
+      wait "$script_pid"
+      script_pid=""
+      return 0
+    fi
+    sleep 0.1
+  done
+  echo "still running after SIGTERM:"
+  ps -o pid,args -p "$script_pid" || true
+  pgrep -af -- "$work/" || true
+  return 1
+}
+
+healthy() { curl -fsS "$base/healthz" | grep -q '"status":"ok"'; }
+login() {  # prints the token of demo
+  curl -fsS -X POST "$base/api/console/login" \
+    -d "{\"username\":\"demo\",\"password\":\"$(cat "$var/demo-password")\"}" |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["token"])'
+}
+merchants() {  # prints "total mchid store_id" of GET /api/console/merchants
+  curl -fsS "$base/api/console/merchants" -H "Authorization: Bearer $1" |
+    python3 -c 'import json, sys
+d = json.load(sys.stdin)
+print(d["total"], *[(m["mchid"], m["store_id"]) for m in d["items"]])'
+}
+mode_is_0600() { [[ $(stat -c %a "$1") == 600 ]]; }
+same_file() { cmp -s "$1" "$2"; }
+no_leftovers() { [[ -z $(leftovers) ]]; }
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# --- First run: nothing in var/.
+if ! start_serve "$work/run1.out"; then exit 1; fi
+check "the service answers /healthz" healthy
+token=$(login)
+check "demo logs in with the password in var/demo-password" test -n "$token"
+check "var/demo-password is 0600" mode_is_0600 "$var/demo-password"
+store_id=$(sed -n 's/^DEMO_STORE_ID=//p' "$var/demo.env")
+check "the sandbox merchant is registered on the demo store" \
+  test "$(merchants "$token")" == "1 ('1900000001', $store_id)"
+check "the service config points WeChat at the sandbox" \
+  grep -q "\"wechat_pay_base_url\": \"http://127.0.0.1:$sandbox_port\"" "$var/serve.json"
+
+# The printed payment command reaches the sandbox, whose notification reaches this service
+# (on its port, not 8080): the first attempt has an HTTP status, whatever the route answers.
+pay=$(grep -A1 '^Make a simulated payment' "$work/run1.out" | tail -n 1)
+check "the payment command is printed" grep -q "sandbox pay --amount 8800 --openid-code alice" \
+  <<<"$pay"
+eval "$pay" >"$work/pay.out" 2>&1
+check "the payment is made and notified to the service" grep -q 'first attempt: HTTP' \
+  "$work/pay.out" || cat "$work/pay.out"
+
+cp "$var/demo.env" "$work/demo.env.first"
+cp "$var/demo-password" "$work/password.first"
+check "SIGTERM stops the script, the service and the sandbox" stop_serve
+check "both ports are free again" port_free "$serve_port"
+check "  (the sandbox's too)" port_free "$sandbox_port"
+
+# --- Second run: the same var/, nothing created twice.
+if ! start_serve "$work/run2.out"; then exit 1; fi
+check "the second run serves again" healthy
+check "the second run reuses the demo organisation" same_file "$var/demo.env" "$work/demo.env.first"
+check "the second run keeps the password" same_file "$var/demo-password" "$work/password.first"
+token=$(login)
+check "demo still logs in" test -n "$token"
+check "the merchant is still registered once" \
+  test "$(merchants "$token")" == "1 ('1900000001', $store_id)"
+check "the second run also stops cleanly" stop_serve
+check "nothing is left running" no_leftovers
+
+echo "$passes passed, $failures failed"
+[[ $failures -eq 0 ]]
