@@ -24,10 +24,11 @@ const Status& StatusOf(const Result<T>& result) {
   return result.status();
 }
 
-#define MEMBERS_ASSERT_OK(expr)                                                  \
-  do {                                                                           \
-    const auto& members_ok_ = (expr);                                            \
-    ASSERT_TRUE(StatusOf(members_ok_).ok()) << StatusOf(members_ok_).ToString(); \
+// Copies the Status, so that `expr` may be a temporary's .status().
+#define MEMBERS_ASSERT_OK(expr)                              \
+  do {                                                       \
+    const ::mileage::Status members_ok_ = StatusOf(expr);    \
+    ASSERT_TRUE(members_ok_.ok()) << members_ok_.ToString(); \
   } while (false)
 
 // 2024-03-15T12:00:00Z: "now" of most tests.
