@@ -366,6 +366,17 @@ Result<std::vector<TierState>> MemberStore::ScanTiers(std::string_view base_tier
   return out;
 }
 
+Status MemberStore::LockMember(int64_t member_id) {
+  MILEAGE_ASSIGN_OR_RETURN(std::vector<db::Row> rows,
+                           conn_.Query("SELECT id FROM members WHERE id = ?" +
+                                           std::string(db::ForUpdate(conn_.dialect())),
+                                       {db::Value(member_id)}));
+  if (rows.empty()) {
+    return NotFoundError("member " + std::to_string(member_id) + " not found", "MEMBER_NOT_FOUND");
+  }
+  return Status::Ok();
+}
+
 Result<std::optional<TierState>> MemberStore::LockTierState(int64_t member_id, int64_t now) {
   MILEAGE_ASSIGN_OR_RETURN(
       std::vector<db::Row> rows,

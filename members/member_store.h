@@ -41,6 +41,12 @@ class MemberStore {
   Result<Enrollment> FindOrEnroll(const PayerIdentity& payer, std::string_view first_tier,
                                   std::string_view enrolled_via, int64_t store_id, int64_t now);
 
+  // Locks the member's row until commit (FOR UPDATE on MySQL; SQLite's write transaction holds
+  // the lock already), so that every writer of one member's activity, tier and points goes one
+  // at a time in the same order and concurrent payments of a payer cannot deadlock.
+  // NotFound MEMBER_NOT_FOUND when no member has the id.
+  Status LockMember(int64_t member_id);
+
   Result<std::optional<Member>> Find(int64_t member_id);
   Result<std::optional<Member>> FindByNumber(std::string_view number);
   Result<std::optional<Member>> FindByOpenid(int64_t brand_id, std::string_view appid,

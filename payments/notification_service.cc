@@ -110,8 +110,8 @@ Result<Outcome> NotificationService::Handle(const NotificationRequest& request) 
       [&](db::Connection& conn) -> Status {
         outcome = Outcome::kIgnored;
         Status recorded = PaymentStore(conn).RecordNotification(
-            notification.id, keys->merchant.mchid, notification.event_type,
-            parsed.resource_ref, now);
+            notification.id, keys->merchant.mchid, notification.event_type, parsed.resource_ref,
+            now);
         if (recorded.code() == StatusCode::kAlreadyExists) {
           return AlreadyExistsError("notification " + notification.id + " was recorded before",
                                     std::string(kDuplicateReason));

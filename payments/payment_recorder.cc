@@ -13,7 +13,8 @@ namespace mileage::payments {
 namespace {
 
 Status Duplicate(std::string what) {
-  return AlreadyExistsError(std::move(what) + " was recorded before", std::string(kDuplicateReason));
+  return AlreadyExistsError(std::move(what) + " was recorded before",
+                            std::string(kDuplicateReason));
 }
 
 }  // namespace
@@ -28,6 +29,7 @@ Result<TransactionRecord> PaymentRecorder::RecordPayment(db::Connection& conn,
       members.FindOrEnroll({store.brand_id, paid.appid, paid.payer_openid, std::nullopt},
                            policy_.tiers.tiers.front().name, "wechat_pay", store.store_id, now));
   const int64_t member_id = enrollment.member.id;
+  MILEAGE_RETURN_IF_ERROR(members.LockMember(member_id));
   MILEAGE_RETURN_IF_ERROR(members.RecordActivity(member_id, paid.amount_fen, 1, paid.paid_at));
   MILEAGE_ASSIGN_OR_RETURN(std::optional<members::TierChange> upgrade,
                            members.UpgradeIfQualified(member_id, policy_.tiers, now));
@@ -56,41 +58,41 @@ Result<TransactionRecord> PaymentRecorder::RecordPayment(db::Connection& conn,
 
   if (quote.points > 0) {
     points::Ledger ledger(conn);
-    MILEAGE_RETURN_IF_ERROR(ledger
-                                .Earn({store.brand_id, member_id, quote.points,
-                                       "pay:" + paid.transaction_id, "payment",
-                                       "wxpay:" + paid.transaction_id, quote.rule_version, now,
-                                       policy_.expiry.ExpiresAt(paid.paid_at)})
-                                .status());
+    MILEAGE_RETURN_IF_ERROR(
+        ledger
+            .Earn({store.brand_id, member_id, quote.points, "pay:" + paid.transaction_id, "payment",
+                   "wxpay:" + paid.transaction_id, quote.rule_version, now,
+                   policy_.expiry.ExpiresAt(paid.paid_at)})
+            .status());
   }
 
   PaymentStore payments(conn);
   if (enrollment.created) {
-    MILEAGE_RETURN_IF_ERROR(payments.AddOutboxEvent(
-        "member.enrolled", store.brand_id, std::to_string(member_id),
-        PayloadJson({{"member_id", member_id},
-                     {"number", enrollment.member.number},
-                     {"via", "wechat_pay"},
-                     {"store_id", store.store_id}}),
-        now));
+    MILEAGE_RETURN_IF_ERROR(
+        payments.AddOutboxEvent("member.enrolled", store.brand_id, std::to_string(member_id),
+                                PayloadJson({{"member_id", member_id},
+                                             {"number", enrollment.member.number},
+                                             {"via", "wechat_pay"},
+                                             {"store_id", store.store_id}}),
+                                now));
   }
   if (upgrade.has_value()) {
-    MILEAGE_RETURN_IF_ERROR(payments.AddOutboxEvent(
-        "member.tier_changed", store.brand_id, std::to_string(member_id),
-        PayloadJson({{"member_id", member_id},
-                     {"from", upgrade->from_tier},
-                     {"to", upgrade->to_tier},
-                     {"reason", upgrade->reason}}),
-        now));
+    MILEAGE_RETURN_IF_ERROR(payments.AddOutboxEvent("member.tier_changed", store.brand_id,
+                                                    std::to_string(member_id),
+                                                    PayloadJson({{"member_id", member_id},
+                                                                 {"from", upgrade->from_tier},
+                                                                 {"to", upgrade->to_tier},
+                                                                 {"reason", upgrade->reason}}),
+                                                    now));
   }
-  MILEAGE_RETURN_IF_ERROR(payments.AddOutboxEvent(
-      "payment.recorded", store.brand_id, paid.transaction_id,
-      PayloadJson({{"transaction_id", paid.transaction_id},
-                   {"member_id", member_id},
-                   {"store_id", store.store_id},
-                   {"amount_fen", paid.amount_fen},
-                   {"points", quote.points}}),
-      now));
+  MILEAGE_RETURN_IF_ERROR(
+      payments.AddOutboxEvent("payment.recorded", store.brand_id, paid.transaction_id,
+                              PayloadJson({{"transaction_id", paid.transaction_id},
+                                           {"member_id", member_id},
+                                           {"store_id", store.store_id},
+                                           {"amount_fen", paid.amount_fen},
+                                           {"points", quote.points}}),
+                              now));
 
   MILEAGE_ASSIGN_OR_RETURN(std::vector<RefundRecord> pending,
                            payments.PendingRefunds(paid.transaction_id));
@@ -133,14 +135,15 @@ Status PaymentRecorder::ApplyRefund(db::Connection& conn, TransactionRecord& pay
       ComputeRefundEffect(payment.amount_fen, payment.points_earned, payment.refunded_fen,
                           payment.points_reversed, refund.amount_fen);
   const org::NodePath& store = payment.merchant.store;
+  members::MemberStore members(conn, random_);
+  MILEAGE_RETURN_IF_ERROR(members.LockMember(payment.member_id));
   int64_t debt_recorded = 0;
   if (effect.points_to_reverse > 0) {
     points::Ledger ledger(conn);
-    MILEAGE_ASSIGN_OR_RETURN(
-        points::PostResult reversed,
-        ledger.Reverse({store.brand_id, payment.member_id, effect.points_to_reverse,
-                        "refund:" + refund.refund_id, "refund", "wxrefund:" + refund.refund_id,
-                        now}));
+    MILEAGE_ASSIGN_OR_RETURN(points::PostResult reversed,
+                             ledger.Reverse({store.brand_id, payment.member_id,
+                                             effect.points_to_reverse, "refund:" + refund.refund_id,
+                                             "refund", "wxrefund:" + refund.refund_id, now}));
     debt_recorded = reversed.debt_change;
   }
   const int64_t refunded_now = effect.refunded_after - payment.refunded_fen;
@@ -148,22 +151,20 @@ Status PaymentRecorder::ApplyRefund(db::Connection& conn, TransactionRecord& pay
   const std::string state =
       effect.refunded_after >= payment.amount_fen ? "refunded" : "partially_refunded";
   PaymentStore payments(conn);
-  MILEAGE_RETURN_IF_ERROR(payments.UpdateRefundTotals(payment.id, payment.refunded_fen,
-                                                      effect.refunded_after, reversed_after,
-                                                      state));
+  MILEAGE_RETURN_IF_ERROR(payments.UpdateRefundTotals(
+      payment.id, payment.refunded_fen, effect.refunded_after, reversed_after, state));
   MILEAGE_RETURN_IF_ERROR(
       payments.MarkRefundApplied(refund.refund_id, effect.points_to_reverse, now));
-  members::MemberStore members(conn, random_);
   MILEAGE_RETURN_IF_ERROR(members.RecordActivity(payment.member_id, -refunded_now, 0, now));
-  MILEAGE_RETURN_IF_ERROR(payments.AddOutboxEvent(
-      "payment.refunded", store.brand_id, refund.refund_id,
-      PayloadJson({{"refund_id", refund.refund_id},
-                   {"transaction_id", payment.transaction_id},
-                   {"member_id", payment.member_id},
-                   {"refund_fen", refunded_now},
-                   {"points_reversed", effect.points_to_reverse},
-                   {"debt_recorded", debt_recorded}}),
-      now));
+  MILEAGE_RETURN_IF_ERROR(
+      payments.AddOutboxEvent("payment.refunded", store.brand_id, refund.refund_id,
+                              PayloadJson({{"refund_id", refund.refund_id},
+                                           {"transaction_id", payment.transaction_id},
+                                           {"member_id", payment.member_id},
+                                           {"refund_fen", refunded_now},
+                                           {"points_reversed", effect.points_to_reverse},
+                                           {"debt_recorded", debt_recorded}}),
+                              now));
   payment.refunded_fen = effect.refunded_after;
   payment.points_reversed = reversed_after;
   payment.state = state;

@@ -60,11 +60,6 @@ RefundRecord RefundFromRow(const db::Row& row) {
   return r;
 }
 
-std::vector<db::Value> PathValues(const org::NodePath& p) {
-  return {db::Value(p.brand_id), db::Value(p.region_id), db::Value(p.dealer_id),
-          db::Value(p.store_id)};
-}
-
 // Runs a "SELECT COUNT(*)" and a page query over one filtered table.
 template <typename T, typename FromRow>
 Result<org::PageOf<T>> Page(db::Connection& conn, const char* columns, const char* table,
@@ -87,8 +82,8 @@ Result<org::PageOf<T>> Page(db::Connection& conn, const char* columns, const cha
 }  // namespace
 
 Status PaymentStore::RecordNotification(std::string_view id, std::string_view mchid,
-                                        std::string_view event_type,
-                                        std::string_view resource_ref, int64_t now) {
+                                        std::string_view event_type, std::string_view resource_ref,
+                                        int64_t now) {
   return conn_
       .Exec(
           "INSERT INTO payment_notifications (id, mchid, event_type, resource_ref, received_at) "
@@ -100,17 +95,15 @@ Status PaymentStore::RecordNotification(std::string_view id, std::string_view mc
 }
 
 Result<int64_t> PaymentStore::InsertTransaction(const TransactionRecord& t) {
-  std::vector<db::Value> params = {db::Value(t.transaction_id), db::Value(t.merchant.id),
-                                   db::Value(t.merchant.mchid)};
-  for (db::Value& v : PathValues(t.merchant.store)) params.push_back(std::move(v));
-  for (db::Value v : {db::Value(t.appid), db::Value(t.out_trade_no), db::Value(t.payer_openid),
-                      db::Value(t.amount_fen), db::Value(t.payer_total_fen), db::Value(t.paid_at),
-                      db::Value(t.member_id), db::Value(t.points_earned),
-                      db::Value(t.rule_version), db::Value(t.refunded_fen),
-                      db::Value(t.points_reversed), db::Value(t.state),
-                      db::Value(t.created_at)}) {
-    params.push_back(std::move(v));
-  }
+  const org::NodePath& p = t.merchant.store;
+  const std::vector<db::Value> params = {
+      db::Value(t.transaction_id), db::Value(t.merchant.id),  db::Value(t.merchant.mchid),
+      db::Value(p.brand_id),       db::Value(p.region_id),    db::Value(p.dealer_id),
+      db::Value(p.store_id),       db::Value(t.appid),        db::Value(t.out_trade_no),
+      db::Value(t.payer_openid),   db::Value(t.amount_fen),   db::Value(t.payer_total_fen),
+      db::Value(t.paid_at),        db::Value(t.member_id),    db::Value(t.points_earned),
+      db::Value(t.rule_version),   db::Value(t.refunded_fen), db::Value(t.points_reversed),
+      db::Value(t.state),          db::Value(t.created_at)};
   MILEAGE_ASSIGN_OR_RETURN(
       db::ExecResult inserted,
       conn_.Exec("INSERT INTO payment_transactions (transaction_id, merchant_id, mchid, brand_id, "
@@ -124,12 +117,11 @@ Result<int64_t> PaymentStore::InsertTransaction(const TransactionRecord& t) {
 
 Result<std::optional<TransactionRecord>> PaymentStore::FindTransactionForUpdate(
     std::string_view transaction_id) {
-  MILEAGE_ASSIGN_OR_RETURN(
-      std::vector<db::Row> rows,
-      conn_.Query(std::string("SELECT ") + kTransactionColumns +
-                      " FROM payment_transactions WHERE transaction_id = ?" +
-                      std::string(db::ForUpdate(conn_.dialect())),
-                  {db::Value(std::string(transaction_id))}));
+  MILEAGE_ASSIGN_OR_RETURN(std::vector<db::Row> rows,
+                           conn_.Query(std::string("SELECT ") + kTransactionColumns +
+                                           " FROM payment_transactions WHERE transaction_id = ?" +
+                                           std::string(db::ForUpdate(conn_.dialect())),
+                                       {db::Value(std::string(transaction_id))}));
   if (rows.empty()) return std::optional<TransactionRecord>();
   return std::optional<TransactionRecord>(TransactionFromRow(rows.front()));
 }
@@ -143,9 +135,8 @@ Result<std::optional<TransactionRecord>> PaymentStore::FindTransaction(int64_t i
   return std::optional<TransactionRecord>(TransactionFromRow(rows.front()));
 }
 
-Status PaymentStore::UpdateRefundTotals(int64_t id, int64_t refunded_before,
-                                        int64_t refunded_after, int64_t points_reversed_after,
-                                        std::string_view state) {
+Status PaymentStore::UpdateRefundTotals(int64_t id, int64_t refunded_before, int64_t refunded_after,
+                                        int64_t points_reversed_after, std::string_view state) {
   MILEAGE_ASSIGN_OR_RETURN(
       db::ExecResult updated,
       conn_.Exec("UPDATE payment_transactions SET refunded_fen = ?, points_reversed = ?, "
@@ -159,15 +150,22 @@ Status PaymentStore::UpdateRefundTotals(int64_t id, int64_t refunded_before,
 }
 
 Result<int64_t> PaymentStore::InsertRefund(const RefundRecord& r) {
-  std::vector<db::Value> params = {db::Value(r.refund_id), db::Value(r.transaction_id),
-                                   db::Value(r.out_refund_no), db::Value(r.merchant.id)};
-  for (db::Value& v : PathValues(r.merchant.store)) params.push_back(std::move(v));
-  for (db::Value v : {db::Value(r.amount_fen), db::Value(r.status),
-                      db::Value(int64_t{r.applied ? 1 : 0}), db::Value(r.points_reversed),
-                      db::Value(r.refunded_at), db::Value(r.created_at),
-                      db::Value(r.applied_at)}) {
-    params.push_back(std::move(v));
-  }
+  const org::NodePath& p = r.merchant.store;
+  const std::vector<db::Value> params = {db::Value(r.refund_id),
+                                         db::Value(r.transaction_id),
+                                         db::Value(r.out_refund_no),
+                                         db::Value(r.merchant.id),
+                                         db::Value(p.brand_id),
+                                         db::Value(p.region_id),
+                                         db::Value(p.dealer_id),
+                                         db::Value(p.store_id),
+                                         db::Value(r.amount_fen),
+                                         db::Value(r.status),
+                                         db::Value(int64_t{r.applied ? 1 : 0}),
+                                         db::Value(r.points_reversed),
+                                         db::Value(r.refunded_at),
+                                         db::Value(r.created_at),
+                                         db::Value(r.applied_at)};
   MILEAGE_ASSIGN_OR_RETURN(
       db::ExecResult inserted,
       conn_.Exec("INSERT INTO payment_refunds (refund_id, transaction_id, out_refund_no, "
@@ -187,8 +185,7 @@ Result<std::optional<RefundRecord>> PaymentStore::FindRefund(std::string_view re
   return std::optional<RefundRecord>(RefundFromRow(rows.front()));
 }
 
-Result<bool> PaymentStore::PromoteRefundToSuccess(std::string_view refund_id,
-                                                  int64_t refunded_at) {
+Result<bool> PaymentStore::PromoteRefundToSuccess(std::string_view refund_id, int64_t refunded_at) {
   MILEAGE_ASSIGN_OR_RETURN(
       db::ExecResult updated,
       conn_.Exec("UPDATE payment_refunds SET status = 'success', refunded_at = ? "
@@ -228,8 +225,7 @@ Status PaymentStore::AddOutboxEvent(std::string_view topic, int64_t brand_id,
           "INSERT INTO outbox_events (topic, brand_id, aggregate_ref, payload, created_at) "
           "VALUES (?, ?, ?, ?, ?)",
           {db::Value(std::string(topic)), db::Value(brand_id),
-           db::Value(std::string(aggregate_ref)), db::Value(std::string(payload)),
-           db::Value(now)})
+           db::Value(std::string(aggregate_ref)), db::Value(std::string(payload)), db::Value(now)})
       .status();
 }
 
@@ -242,10 +238,10 @@ Result<org::PageOf<TransactionRecord>> PaymentStore::ListTransactions(
   }
   if (member_id.has_value()) {
     where += " AND member_id = ?";
-    params.push_back(db::Value(*member_id));
+    params.emplace_back(*member_id);
   }
-  return Page<TransactionRecord>(conn_, kTransactionColumns, "payment_transactions", where,
-                                 params, page, "paid_at DESC, id DESC", TransactionFromRow);
+  return Page<TransactionRecord>(conn_, kTransactionColumns, "payment_transactions", where, params,
+                                 page, "paid_at DESC, id DESC", TransactionFromRow);
 }
 
 Result<org::PageOf<RefundRecord>> PaymentStore::ListRefunds(const org::NodePath& scope,

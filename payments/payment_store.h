@@ -29,7 +29,8 @@ class PaymentStore {
   // transaction_id is recorded.
   Result<int64_t> InsertTransaction(const TransactionRecord& record);
   // The transaction, locked for update on MySQL (SQLite's write transaction holds the lock).
-  Result<std::optional<TransactionRecord>> FindTransactionForUpdate(std::string_view transaction_id);
+  Result<std::optional<TransactionRecord>> FindTransactionForUpdate(
+      std::string_view transaction_id);
   Result<std::optional<TransactionRecord>> FindTransaction(int64_t id);
   // Sets the refunded totals, conditional on the totals read (`refunded_before`), so that two
   // writers can never both apply on the same snapshot: Aborted when it changed meanwhile.

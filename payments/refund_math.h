@@ -15,8 +15,7 @@ struct RefundEffect {
 };
 
 // Pure; no overflow for any non-negative int64 inputs.
-RefundEffect ComputeRefundEffect(int64_t amount_fen, int64_t points_earned,
-                                 int64_t refunded_before, int64_t reversed_before,
-                                 int64_t refund_fen);
+RefundEffect ComputeRefundEffect(int64_t amount_fen, int64_t points_earned, int64_t refunded_before,
+                                 int64_t reversed_before, int64_t refund_fen);
 
 }  // namespace mileage::payments

@@ -61,7 +61,8 @@ Run Drive(int connections, int seconds, size_t limit, const Send& send) {
         if (i >= limit) break;
         const auto t0 = Clock::now();
         if (!send(c, i)) ++failed;
-        latencies[c].push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+        latencies[c].push_back(
+            std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
       }
     });
   }
@@ -128,8 +129,8 @@ int main(int argc, char** argv) {
         t.payer_openid = "load-payer-" + std::to_string(i % payers);
         t.amount = {8800, 8800, "CNY", "CNY"};
         auto signed_notification = mileage::wechat::pay::BuildNotification(
-            mileage::wechat::pay::TransactionNotificationSpec("LOAD-" + t.transaction_id, t),
-            *key, *signing_key, serial, clock.Now(), random);
+            mileage::wechat::pay::TransactionNotificationSpec("LOAD-" + t.transaction_id, t), *key,
+            *signing_key, serial, clock.Now(), random);
         if (!signed_notification.ok()) {
           sign_failed = true;
           return;

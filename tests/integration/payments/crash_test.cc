@@ -34,7 +34,8 @@ class CrashTest : public ::testing::TestWithParam<Backend> {
     std::ofstream(dir_.path() / "config.json")
         << R"({"listen":"127.0.0.1:)" << port_ << R"(","database":")" << database_->url()
         << R"(","kv":"memory","log_level":"warn","data_key":")"
-        << "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff" << R"("})";
+        << "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
+        << R"("})";
   }
 
   std::string Config() const { return (dir_.path() / "config.json").string(); }
@@ -76,10 +77,9 @@ class CrashTest : public ::testing::TestWithParam<Backend> {
 
 TEST_P(CrashTest, KilledAndRestartedWhileDeliveringEndsInTheSameState) {
   RunningSandbox sandbox([&](wechat::sandbox::SandboxConfig& config) {
-    config.merchants = {{kMchid, "wx8888888888888888", "",
-                         "http://127.0.0.1:" + std::to_string(port_) + "/wechatpay/v3/notify/" +
-                             kMchid,
-                         "", ""}};
+    config.merchants = {
+        {kMchid, "wx8888888888888888", "",
+         "http://127.0.0.1:" + std::to_string(port_) + "/wechatpay/v3/notify/" + kMchid, "", ""}};
     config.delivery_timeout_ms = 2000;
   });
   ASSERT_TRUE(sandbox.ok());
@@ -107,41 +107,53 @@ TEST_P(CrashTest, KilledAndRestartedWhileDeliveringEndsInTheSameState) {
   for (int k = 0; k < kPayments; ++k) {
     amounts[k] = 100 + (static_cast<int64_t>(k) * 7919) % 30000;
     openids[k] = "crash-payer-" + std::to_string(k % kPayers);
-    rapidjson::Document paid = sandbox.PostJson(
-        "/sandbox/payments", R"({"amount":)" + std::to_string(amounts[k]) + R"(,"openid":")" +
-                                 openids[k] + R"(","out_trade_no":"CRASH)" + std::to_string(k) +
-                                 R"("})");
-    ASSERT_TRUE(paid.IsObject());
-    if (k % 5 == 0) {
-      refunded[k] = amounts[k] / 2;
-      rapidjson::Document refund = sandbox.PostJson(
-          "/sandbox/refunds", R"({"out_trade_no":"CRASH)" + std::to_string(k) +
-                                  R"(","amount":)" + std::to_string(refunded[k]) + "}");
-      ASSERT_TRUE(refund.IsObject());
-    }
+    if (k % 5 == 0) refunded[k] = amounts[k] / 2;
   }
-  // Kill and restart while the sandbox delivers.
+  // Payments and refunds keep coming while the server is killed and restarted.
+  std::thread payer([&] {
+    for (int k = 0; k < kPayments; ++k) {
+      rapidjson::Document paid = sandbox.PostJson(
+          "/sandbox/payments", R"({"amount":)" + std::to_string(amounts[k]) + R"(,"openid":")" +
+                                   openids[k] + R"(","out_trade_no":"CRASH)" + std::to_string(k) +
+                                   R"("})");
+      EXPECT_TRUE(paid.IsObject());
+      if (refunded[k] > 0) {
+        rapidjson::Document refund = sandbox.PostJson(
+            "/sandbox/refunds", R"({"out_trade_no":"CRASH)" + std::to_string(k) + R"(","amount":)" +
+                                    std::to_string(refunded[k]) + "}");
+        EXPECT_TRUE(refund.IsObject());
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  });
   int kills = 0;
-  for (; kills < 8; ++kills) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  for (; kills < 10; ++kills) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
     server->Signal(SIGKILL);
     server->Wait(std::chrono::seconds(10));
     server = StartServer();
   }
+  payer.join();
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(5);
   std::map<std::string, int> states;
+  int retried = 0;  // deliveries that needed more than one attempt: the kills hit them
   while (std::chrono::steady_clock::now() < deadline) {
     rapidjson::Document deliveries = sandbox.GetJson("/sandbox/deliveries");
     ASSERT_TRUE(deliveries.IsObject());
     states.clear();
-    for (const auto& d : deliveries["deliveries"].GetArray()) ++states[d["state"].GetString()];
+    retried = 0;
+    for (const auto& d : deliveries["deliveries"].GetArray()) {
+      ++states[d["state"].GetString()];
+      if (d["attempts"].GetArray().Size() > 1) ++retried;
+    }
     if (states["pending"] == 0) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
   const int refunds = kPayments / 5;
   EXPECT_EQ(states["pending"], 0);
   EXPECT_EQ(states["delivered"], kPayments + refunds);
-  EXPECT_EQ(kills, 8);
+  EXPECT_EQ(kills, 10);
+  EXPECT_GT(retried, 0) << "no delivery was interrupted by a kill";
 
   EXPECT_EQ(Scalar("SELECT COUNT(*) FROM payment_transactions"), kPayments);
   EXPECT_EQ(Scalar("SELECT COUNT(*) FROM payment_refunds WHERE applied = 1"), refunds);
@@ -150,8 +162,8 @@ TEST_P(CrashTest, KilledAndRestartedWhileDeliveringEndsInTheSameState) {
   for (int k = 0; k < kPayments; ++k) {
     const int64_t earned = amounts[k] / 100;
     expected[openids[k]] +=
-        earned - payments::ComputeRefundEffect(amounts[k], earned, 0, 0, refunded[k])
-                     .points_to_reverse;
+        earned -
+        payments::ComputeRefundEffect(amounts[k], earned, 0, 0, refunded[k]).points_to_reverse;
   }
   int wrong = 0;
   for (const auto& [openid, points] : expected) {
@@ -169,8 +181,8 @@ TEST_P(CrashTest, KilledAndRestartedWhileDeliveringEndsInTheSameState) {
   EXPECT_EQ(server->Wait(std::chrono::seconds(30)), 0);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, CrashTest,
-                         ::testing::Values(Backend::kSqlite, Backend::kMysql), BackendName);
+INSTANTIATE_TEST_SUITE_P(Backends, CrashTest, ::testing::Values(Backend::kSqlite, Backend::kMysql),
+                         BackendName);
 
 }  // namespace
 }  // namespace mileage::testing

@@ -36,9 +36,8 @@ class ForwardingProxy {
         keys_(std::move(keys)),
         apiv3_key_(wechat::pay::ApiV3Key::Create(apiv3_key).value()) {
     server_.new_task_queue = [] { return new httplib::ThreadPool(4); };
-    server_.Post(R"(/notify/(\d+))", [this](const httplib::Request& req, httplib::Response& res) {
-      Handle(req, res);
-    });
+    server_.Post(R"(/notify/(\d+))",
+                 [this](const httplib::Request& req, httplib::Response& res) { Handle(req, res); });
     port_ = server_.bind_to_any_port("127.0.0.1");
     thread_ = std::thread([this] { server_.listen_after_bind(); });
   }
@@ -71,15 +70,15 @@ class ForwardingProxy {
   void Handle(const httplib::Request& req, httplib::Response& res) {
     const std::string mchid = req.matches[1].str();
     httplib::Headers headers;
-    for (const char* name : {"Wechatpay-Serial", "Wechatpay-Signature", "Wechatpay-Timestamp",
-                             "Wechatpay-Nonce"}) {
+    for (const char* name :
+         {"Wechatpay-Serial", "Wechatpay-Signature", "Wechatpay-Timestamp", "Wechatpay-Nonce"}) {
       headers.emplace(name, req.get_header_value(name));
     }
     wechat::pay::WechatpayHeaders wechatpay{
         req.get_header_value("Wechatpay-Serial"), req.get_header_value("Wechatpay-Signature"),
         req.get_header_value("Wechatpay-Timestamp"), req.get_header_value("Wechatpay-Nonce")};
-    Result<wechat::pay::Notification> verified = wechat::pay::VerifyNotification(
-        keys_, apiv3_key_, wechatpay, req.body, clock_.Now());
+    Result<wechat::pay::Notification> verified =
+        wechat::pay::VerifyNotification(keys_, apiv3_key_, wechatpay, req.body, clock_.Now());
     if (!verified.ok()) {  // a SIGNTEST probe: pass it on once, relay the answer
       httplib::Result forwarded = Forward(mchid, headers, req.body);
       res.status = forwarded ? forwarded->status : 502;
@@ -174,11 +173,11 @@ TEST_P(PayAtScaleTest, AThousandPaymentsDeliveredThriceWithRefundsProbesAndTampe
   for (int t = 0; t < 4; ++t) {
     payers.emplace_back([&, t] {
       for (int k = t; k < kPayments; k += 4) {
-        post("/sandbox/payments",
-             R"({"mchid":")" + std::string(kSandboxMchid) + R"(","amount":)" +
-                 std::to_string(plan[k].amount) + R"(,"openid":")" + plan[k].openid +
-                 R"(","out_trade_no":")" + plan[k].out_trade_no + R"(","notify_url":")" +
-                 notify_url + R"("})");
+        post("/sandbox/payments", R"({"mchid":")" + std::string(kSandboxMchid) + R"(","amount":)" +
+                                      std::to_string(plan[k].amount) + R"(,"openid":")" +
+                                      plan[k].openid + R"(","out_trade_no":")" +
+                                      plan[k].out_trade_no + R"(","notify_url":")" + notify_url +
+                                      R"("})");
       }
     });
   }
@@ -187,9 +186,9 @@ TEST_P(PayAtScaleTest, AThousandPaymentsDeliveredThriceWithRefundsProbesAndTampe
   int refunds = 0;
   auto refund = [&](int k, int64_t amount) {
     post("/sandbox/refunds", R"({"mchid":")" + std::string(kSandboxMchid) +
-                                 R"(","out_trade_no":")" + plan[k].out_trade_no +
-                                 R"(","amount":)" + std::to_string(amount) +
-                                 R"(,"notify_url":")" + notify_url + R"("})");
+                                 R"(","out_trade_no":")" + plan[k].out_trade_no + R"(","amount":)" +
+                                 std::to_string(amount) + R"(,"notify_url":")" + notify_url +
+                                 R"("})");
     plan[k].refunded += amount;
     ++refunds;
   };
@@ -212,8 +211,8 @@ TEST_P(PayAtScaleTest, AThousandPaymentsDeliveredThriceWithRefundsProbesAndTampe
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(5);
   std::map<std::string, int> states;
   while (std::chrono::steady_clock::now() < deadline) {
-    rapidjson::Document deliveries = sandbox.GetJson("/sandbox/deliveries?mchid=" +
-                                                     std::string(kSandboxMchid));
+    rapidjson::Document deliveries =
+        sandbox.GetJson("/sandbox/deliveries?mchid=" + std::string(kSandboxMchid));
     ASSERT_TRUE(deliveries.IsObject());
     states.clear();
     for (const auto& d : deliveries["deliveries"].GetArray()) ++states[d["state"].GetString()];
@@ -242,8 +241,8 @@ TEST_P(PayAtScaleTest, AThousandPaymentsDeliveredThriceWithRefundsProbesAndTampe
   for (const PaymentPlan& p : plan) {
     const int64_t earned = p.amount / 100;  // the default rule: 1 point per yuan
     expected[p.openid] +=
-        earned - payments::ComputeRefundEffect(p.amount, earned, 0, 0, p.refunded)
-                     .points_to_reverse;
+        earned -
+        payments::ComputeRefundEffect(p.amount, earned, 0, 0, p.refunded).points_to_reverse;
   }
   int wrong = 0;
   for (const auto& [openid, points] : expected) {

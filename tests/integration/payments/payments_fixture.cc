@@ -18,8 +18,7 @@ std::string ReadTestdata(const std::string& name) {
   return text.str();
 }
 
-constexpr const char* kDataKey =
-    "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+constexpr const char* kDataKey = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
 
 }  // namespace
 
@@ -77,8 +76,8 @@ wechat::pay::SignedNotification PaymentsTest::Sign(const wechat::pay::Notificati
                                                    const std::string& serial) {
   Result<wechat::pay::ApiV3Key> key = wechat::pay::ApiV3Key::Create(kApiV3Key);
   EXPECT_TRUE(key.ok());
-  Result<wechat::pay::SignedNotification> signed_notification = wechat::pay::BuildNotification(
-      spec, *key, *wechatpay_key_, serial, clock_.Now(), random_);
+  Result<wechat::pay::SignedNotification> signed_notification =
+      wechat::pay::BuildNotification(spec, *key, *wechatpay_key_, serial, clock_.Now(), random_);
   EXPECT_TRUE(signed_notification.ok()) << signed_notification.status().ToString();
   return signed_notification.ok() ? *signed_notification : wechat::pay::SignedNotification{};
 }
@@ -165,8 +164,8 @@ std::string PaymentsTest::WrittenState() {
   std::string out;
   for (const char* table :
        {"payment_notifications", "payment_transactions", "payment_refunds", "outbox_events",
-        "members", "member_identities", "member_activity", "member_tier_changes",
-        "point_journals", "point_entries", "point_lots", "point_accounts"}) {
+        "members", "member_identities", "member_activity", "member_tier_changes", "point_journals",
+        "point_entries", "point_lots", "point_accounts"}) {
     out += std::string(table) + "=" + std::to_string(Count(table)) + " ";
   }
   return out;

@@ -65,8 +65,7 @@ class PaymentsTest : public ::testing::TestWithParam<Backend> {
   wechat::pay::SignedNotification Sign(const wechat::pay::NotificationSpec& spec,
                                        const std::string& serial = kCertificateSerial);
   // Posts to /wechatpay/v3/notify/{mchid}.
-  httplib::Result Post(const wechat::pay::SignedNotification& n,
-                       const std::string& mchid = kMchid);
+  httplib::Result Post(const wechat::pay::SignedNotification& n, const std::string& mchid = kMchid);
 
   int64_t Count(const std::string& table);
   int64_t Scalar(const std::string& sql);
@@ -90,10 +89,10 @@ class PaymentsTest : public ::testing::TestWithParam<Backend> {
   int notification_seq_ = 0;
 };
 
-#define MILEAGE_PAYMENTS_TEST_SUITE(suite)                                          \
-  INSTANTIATE_TEST_SUITE_P(Backends, suite,                                         \
-                           ::testing::Values(::mileage::testing::Backend::kSqlite,  \
-                                             ::mileage::testing::Backend::kMysql),  \
+#define MILEAGE_PAYMENTS_TEST_SUITE(suite)                                         \
+  INSTANTIATE_TEST_SUITE_P(Backends, suite,                                        \
+                           ::testing::Values(::mileage::testing::Backend::kSqlite, \
+                                             ::mileage::testing::Backend::kMysql), \
                            ::mileage::testing::BackendName)
 
 }  // namespace mileage::testing
