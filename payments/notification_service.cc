@@ -105,8 +105,7 @@ Result<Outcome> NotificationService::Handle(const NotificationRequest& request) 
   MILEAGE_ASSIGN_OR_RETURN(Parsed parsed, ParseResource(notification, keys->merchant, now));
 
   Outcome outcome = Outcome::kIgnored;
-  Status status = db::InTransaction(
-      db_,
+  Status status = transactions_.Run(
       [&](db::Connection& conn) -> Status {
         outcome = Outcome::kIgnored;
         Status recorded = PaymentStore(conn).RecordNotification(

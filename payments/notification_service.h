@@ -4,7 +4,7 @@
 
 #include "common/clock.h"
 #include "common/result.h"
-#include "db/db.h"
+#include "db/transaction_runner.h"
 #include "payments/merchant_keys.h"
 #include "payments/payment_recorder.h"
 #include "payments/types.h"
@@ -34,14 +34,15 @@ struct NotificationRequest {
 // committed and WeChat should retry.
 class NotificationService {
  public:
-  NotificationService(db::Db& db, MerchantKeyCache& keys, PaymentRecorder& recorder,
-                      const Clock& clock)
-      : db_(db), keys_(keys), recorder_(recorder), clock_(clock) {}
+  // `transactions` decides how commits are shared (group commit on SQLite).
+  NotificationService(db::TransactionRunner& transactions, MerchantKeyCache& keys,
+                      PaymentRecorder& recorder, const Clock& clock)
+      : transactions_(transactions), keys_(keys), recorder_(recorder), clock_(clock) {}
 
   Result<Outcome> Handle(const NotificationRequest& request);
 
  private:
-  db::Db& db_;
+  db::TransactionRunner& transactions_;
   MerchantKeyCache& keys_;
   PaymentRecorder& recorder_;
   const Clock& clock_;

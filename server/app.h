@@ -7,6 +7,7 @@
 #include "common/config.h"
 #include "common/random.h"
 #include "db/db.h"
+#include "db/transaction_runner.h"
 #include "kv/kv.h"
 #include "org/org_module.h"
 #include "payments/merchant_keys.h"
@@ -74,6 +75,7 @@ class App {
   std::unique_ptr<db::Db> db_;
   std::unique_ptr<kv::Kv> kv_;
   std::unique_ptr<org::OrgModule> org_;
+  std::unique_ptr<db::TransactionRunner> transactions_;
   std::unique_ptr<payments::MerchantKeyCache> merchant_keys_;
   std::unique_ptr<payments::PaymentRecorder> payment_recorder_;
   std::unique_ptr<payments::NotificationService> notifications_;
