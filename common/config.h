@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "common/result.h"
 
@@ -17,6 +18,13 @@ struct ListenAddress {
 // "127.0.0.1:8080", "[::1]:8080", "0.0.0.0:0" (port 0 = any free port).
 // InvalidArgument when the host is empty or the port is not in 0..65535.
 Result<ListenAddress> ParseListenAddress(const std::string& text);
+
+// One member tier and what qualifies for it over the rolling 12 months (spend OR visits).
+struct TierSetting {
+  std::string name;
+  int64_t min_spend_fen = 0;
+  int64_t min_visits = 0;
+};
 
 // The service configuration. Every field has the default of the embedded mode, so an empty
 // config file (or none) starts a working service with no other server. server/ fills it from
@@ -59,6 +67,19 @@ struct Config {
   std::string wechat_api_base_url = "https://api.weixin.qq.com";
   // "wechat_pay_base_url": where the WeChat Pay API v3 is called; the same sandbox answers it.
   std::string wechat_pay_base_url = "https://api.mch.weixin.qq.com";
+  // "tiers": member tiers lowest first, [{"name","min_spend_fen","min_visits"}, ...]; the first
+  // has zero thresholds (every member starts there). A payment upgrades at once.
+  std::vector<TierSetting> tiers = {
+      {"silver", 0, 0}, {"gold", 500000, 12}, {"platinum", 2000000, 36}};
+  // "tier_grace_days": how long a member who no longer qualifies keeps the tier before the
+  // downgrade job moves them down.
+  int tier_grace_days = 30;
+  // "points_expiry_months": points expire at the end of the month this many months after the
+  // month they were earned in; 0 = never.
+  int points_expiry_months = 24;
+  // "jobs_interval_s": how often `serve` runs the tier-downgrade and points-expiry jobs; 0 =
+  // never (run `mileage jobs` from cron instead).
+  int jobs_interval_s = 3600;
 };
 
 }  // namespace mileage

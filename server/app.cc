@@ -2,6 +2,7 @@
 
 #include "common/log.h"
 #include "db/migrate.h"
+#include "server/config_loader.h"
 #include "server/console/console_routes.h"
 #include "server/data_key_source.h"
 #include "server/routes/system_routes.h"
@@ -25,7 +26,7 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, AppOptions option
   app->merchant_keys_ =
       std::make_unique<payments::MerchantKeyCache>(app->org_->merchants(), app->clock_);
   app->payment_recorder_ = std::make_unique<payments::PaymentRecorder>(
-      app->random_, options.payment_policy.value_or(payments::PaymentPolicy{}));
+      app->random_, options.payment_policy.value_or(PaymentPolicyOf(app->config_)));
   // SQLite pays an fsync per commit and runs one writer at a time: share commits. InnoDB
   // shares log flushes among concurrent transactions by itself.
   if (app->db_->dialect() == db::Dialect::kSqlite) {
@@ -67,7 +68,10 @@ void App::RegisterRoutes() {
 Result<int> App::Bind() { return http_->Bind(config_.listen); }
 
 void App::Serve() {
+  jobs_ = std::make_unique<JobScheduler>(*db_, config_, clock_);
+  jobs_->Start();
   http_->Serve();
+  jobs_.reset();
   db_->Close();
 }
 

@@ -17,6 +17,7 @@
 #include "server/health.h"
 #include "server/http/http_server.h"
 #include "server/http/metrics.h"
+#include "server/jobs.h"
 
 namespace mileage::server {
 
@@ -79,6 +80,7 @@ class App {
   std::unique_ptr<payments::MerchantKeyCache> merchant_keys_;
   std::unique_ptr<payments::PaymentRecorder> payment_recorder_;
   std::unique_ptr<payments::NotificationService> notifications_;
+  std::unique_ptr<JobScheduler> jobs_;
   Metrics metrics_;
   std::unique_ptr<HealthChecker> health_;
   std::unique_ptr<HttpServer> http_;

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "common/log.h"
+#include "members/rules.h"
 #include "org/crypto/data_key.h"
 #include "server/storage.h"
 #include "wechat/client/api_client.h"
@@ -143,10 +144,46 @@ std::map<std::string, Setter> Setters(const std::string& origin) {
       int_field("keep_alive_timeout_s", 1, 3600, &Config::keep_alive_timeout_s);
   setters["max_body_bytes"] =
       int_field("max_body_bytes", 1024, int64_t{1} << 30, &Config::max_body_bytes);
+  setters["tiers"] = [&origin](const rapidjson::Value& v, Config& c) {
+    const char* shape = "must be a list of {\"name\", \"min_spend_fen\", \"min_visits\"}";
+    if (!v.IsArray() || v.Empty()) return KeyError(origin, "tiers", shape);
+    c.tiers.clear();
+    for (const auto& tier : v.GetArray()) {
+      if (!tier.IsObject() || tier.MemberCount() != 3 || !tier.HasMember("name") ||
+          !tier["name"].IsString() || !tier.HasMember("min_spend_fen") ||
+          !tier["min_spend_fen"].IsInt64() || !tier.HasMember("min_visits") ||
+          !tier["min_visits"].IsInt64()) {
+        return KeyError(origin, "tiers", shape);
+      }
+      c.tiers.push_back({tier["name"].GetString(), tier["min_spend_fen"].GetInt64(),
+                         tier["min_visits"].GetInt64()});
+    }
+    Status valid = members::ValidateTierPolicy(TierPolicyOf(c));
+    if (!valid.ok()) return KeyError(origin, "tiers", valid.message());
+    return Status::Ok();
+  };
+  setters["tier_grace_days"] = int_field("tier_grace_days", 0, 3650, &Config::tier_grace_days);
+  setters["points_expiry_months"] =
+      int_field("points_expiry_months", 0, 1200, &Config::points_expiry_months);
+  setters["jobs_interval_s"] = int_field("jobs_interval_s", 0, 7 * 86400, &Config::jobs_interval_s);
   return setters;
 }
 
 }  // namespace
+
+members::TierPolicy TierPolicyOf(const Config& config) {
+  members::TierPolicy policy;
+  policy.tiers.clear();
+  for (const TierSetting& t : config.tiers) {
+    policy.tiers.push_back({t.name, t.min_spend_fen, t.min_visits});
+  }
+  policy.grace_days = config.tier_grace_days;
+  return policy;
+}
+
+payments::PaymentPolicy PaymentPolicyOf(const Config& config) {
+  return {TierPolicyOf(config), points::ExpiryPolicy{config.points_expiry_months}};
+}
 
 Result<Config> ParseConfig(const std::string& json, const std::string& origin) {
   rapidjson::Document doc;

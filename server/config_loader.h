@@ -4,6 +4,8 @@
 
 #include "common/config.h"
 #include "common/result.h"
+#include "members/types.h"
+#include "payments/types.h"
 
 namespace mileage::server {
 
@@ -17,5 +19,10 @@ Result<Config> LoadConfigFile(const std::string& path);
 
 // The same, from JSON text (`origin` names it in messages).
 Result<Config> ParseConfig(const std::string& json, const std::string& origin);
+
+// The membership rules of a (validated) config: tiers with their grace period, and points
+// expiry.
+members::TierPolicy TierPolicyOf(const Config& config);
+payments::PaymentPolicy PaymentPolicyOf(const Config& config);
 
 }  // namespace mileage::server

@@ -14,6 +14,7 @@
 #include "server/admin/admin_command.h"
 #include "server/app.h"
 #include "server/config_loader.h"
+#include "server/jobs.h"
 #include "server/sandbox_command.h"
 #include "server/storage.h"
 
@@ -40,6 +41,8 @@ Commands:
               sandbox export --mchid M [--state-dir DIR] [--out DIR]
               sandbox pay --amount FEN --openid-code CODE [--sandbox URL]
               sandbox refund --out-trade-no NO [--amount FEN] [--sandbox URL]
+  jobs      Run the membership jobs once (tier downgrades after the grace period, points
+            expiry) and print what they did; `serve` also runs them every jobs_interval_s.
   help      Show this text (also --help, -h).
 
 Options:
@@ -81,9 +84,26 @@ int RunMigrate(const Args& args) {
   Result<db::MigrateResult> migrated = db::Migrate(**database, clock);
   (*database)->Close();
   if (!migrated.ok()) return Fail(migrated.status());
-  for (const std::string& name : migrated->applied) std::cout << "mileage: applied " << name << '\n';
+  for (const std::string& name : migrated->applied)
+    std::cout << "mileage: applied " << name << '\n';
   std::cout << "mileage: database is up to date (" << migrated->applied.size() << " applied, "
             << migrated->already_applied << " already applied)\n";
+  return 0;
+}
+
+int RunJobs(const Args& args) {
+  Result<Config> config = LoadConfig(args);
+  if (!config.ok()) return Fail(config.status());
+  Result<std::unique_ptr<db::Db>> database = OpenDatabase(*config);
+  if (!database.ok()) return Fail(database.status());
+  SystemClock clock;
+  Status migrated = db::Migrate(**database, clock).status();
+  if (!migrated.ok()) return Fail(migrated);
+  Result<JobsReport> report = RunMembershipJobs(**database, *config, UnixSeconds(clock.Now()));
+  (*database)->Close();
+  if (!report.ok()) return Fail(report.status());
+  std::cout << "mileage: " << report->members_downgraded << " members downgraded, "
+            << report->lots_expired << " points lots expired\n";
   return 0;
 }
 
@@ -114,8 +134,7 @@ int RunServe(const Args& args) {
   });
 
   MILEAGE_LOG(kInfo) << "listening on http://" << config->listen.host << ':' << *port;
-  std::cout << "mileage: listening on http://" << config->listen.host << ':' << *port
-            << std::endl;
+  std::cout << "mileage: listening on http://" << config->listen.host << ':' << *port << std::endl;
   (*app)->Serve();
   serving_done.store(true);
   pthread_kill(signal_watcher.native_handle(), SIGTERM);
@@ -164,6 +183,7 @@ int Main(int argc, char** argv) {
   if (args->command.empty()) return UsageError("no command given");
   if (args->command == "serve") return RunServe(*args);
   if (args->command == "migrate") return RunMigrate(*args);
+  if (args->command == "jobs") return RunJobs(*args);
   return UsageError("unknown command " + args->command);
 }
 

@@ -88,7 +88,28 @@ INSTANTIATE_TEST_SUITE_P(
         BadConfig{R"({"database":"sqlite:DBPATH", "log_level":"loud"})", "\"log_level\""},
         BadConfig{R"({"database":{"env":"MILEAGE_TEST_UNSET_VARIABLE"}})",
                   "MILEAGE_TEST_UNSET_VARIABLE, which is not set"},
-        BadConfig{R"({"database":{"file":"/nonexistent/secret"}})", "cannot be read"}));
+        BadConfig{R"({"database":{"file":"/nonexistent/secret"}})", "cannot be read"},
+        BadConfig{R"({"database":"sqlite:DBPATH", "tiers":[]})", "\"tiers\""},
+        BadConfig{
+            R"({"database":"sqlite:DBPATH", "tiers":[{"name":"gold","min_spend_fen":5,"min_visits":0}]})",
+            "\"tiers\""},
+        BadConfig{
+            R"({"database":"sqlite:DBPATH", "tiers":[{"name":"a","min_spend_fen":"0","min_visits":0}]})",
+            "\"tiers\""},
+        BadConfig{R"({"database":"sqlite:DBPATH", "points_expiry_months":-1})",
+                  "\"points_expiry_months\""},
+        BadConfig{R"({"database":"sqlite:DBPATH", "jobs_interval_s":"hourly"})",
+                  "\"jobs_interval_s\""}));
+
+TEST(CliTest, JobsRunOnceAndSayWhatTheyDid) {
+  TempDir dir;
+  std::string config =
+      WriteConfig(dir, R"({"database":"sqlite:)" + (dir.path() / "m.db").string() + R"("})");
+  Subprocess p({kBinary, "jobs", "--config", config});
+  EXPECT_EQ(testing::Run(p), 0) << p.stderr_text();
+  EXPECT_NE(p.stdout_text().find("0 members downgraded, 0 points lots expired"), std::string::npos)
+      << p.stdout_text();
+}
 
 TEST(CliTest, MissingConfigFileIsAClearError) {
   Subprocess p({kBinary, "serve", "--config", "/nonexistent/mileage.json"});
@@ -119,9 +140,9 @@ TEST(CliTest, UnreachableKvStopsStartUp) {
   int port = FreePort();
   int dead_kv_port = FreePort();
   std::string config = WriteConfig(
-      dir, "{\"listen\":\"127.0.0.1:" + std::to_string(port) + "\",\"database\":\"sqlite:" +
-               (dir.path() / "m.db").string() + "\",\"kv\":\"redis://127.0.0.1:" +
-               std::to_string(dead_kv_port) + "/0\"}");
+      dir, "{\"listen\":\"127.0.0.1:" + std::to_string(port) +
+               "\",\"database\":\"sqlite:" + (dir.path() / "m.db").string() +
+               "\",\"kv\":\"redis://127.0.0.1:" + std::to_string(dead_kv_port) + "/0\"}");
   Subprocess p({kBinary, "serve", "--config", config});
   EXPECT_EQ(testing::Run(p), 1);
   EXPECT_NE(p.stderr_text().find(std::to_string(dead_kv_port)), std::string::npos)
@@ -131,8 +152,8 @@ TEST(CliTest, UnreachableKvStopsStartUp) {
 
 TEST(CliTest, MigrateAppliesAndIsIdempotent) {
   TempDir dir;
-  std::string config = WriteConfig(
-      dir, "{\"database\":\"sqlite:" + (dir.path() / "m.db").string() + "\"}");
+  std::string config =
+      WriteConfig(dir, "{\"database\":\"sqlite:" + (dir.path() / "m.db").string() + "\"}");
   Subprocess first({kBinary, "migrate", "--config", config});
   EXPECT_EQ(testing::Run(first), 0) << first.stderr_text();
   EXPECT_NE(first.stdout_text().find("up to date"), std::string::npos);
@@ -144,9 +165,9 @@ TEST(CliTest, MigrateAppliesAndIsIdempotent) {
 TEST(CliTest, ServeAnswersThenStopsGracefullyOnSigterm) {
   TempDir dir;
   int port = FreePort();
-  std::string config = WriteConfig(
-      dir, "{\"listen\":\"127.0.0.1:" + std::to_string(port) + "\",\"log_level\":\"debug\",\"database\":\"sqlite:" +
-               (dir.path() / "m.db").string() + "\"}");
+  std::string config = WriteConfig(dir, "{\"listen\":\"127.0.0.1:" + std::to_string(port) +
+                                            "\",\"log_level\":\"debug\",\"database\":\"sqlite:" +
+                                            (dir.path() / "m.db").string() + "\"}");
   Subprocess p({kBinary, "serve", "--config", config});
   ASSERT_TRUE(p.WaitForStdout("listening on http://127.0.0.1:" + std::to_string(port), 30s))
       << p.stderr_text();
@@ -167,9 +188,9 @@ TEST(CliTest, ServeAnswersThenStopsGracefullyOnSigterm) {
 TEST(CliTest, SigintStopsToo) {
   TempDir dir;
   int port = FreePort();
-  std::string config = WriteConfig(
-      dir, "{\"listen\":\"127.0.0.1:" + std::to_string(port) + "\",\"database\":\"sqlite:" +
-               (dir.path() / "m.db").string() + "\"}");
+  std::string config =
+      WriteConfig(dir, "{\"listen\":\"127.0.0.1:" + std::to_string(port) +
+                           "\",\"database\":\"sqlite:" + (dir.path() / "m.db").string() + "\"}");
   Subprocess p({kBinary, "serve", "--config", config});
   ASSERT_TRUE(p.WaitForStdout("listening on", 30s)) << p.stderr_text();
   p.Signal(SIGINT);

@@ -26,12 +26,13 @@ void PaymentsTest::SetUp() {
   database_ = TestDatabase::Open(GetParam(), 16);
   if (database_ == nullptr) return;
   dir_ = std::make_unique<TempDir>();
-  Config config = EmbeddedConfig(*dir_);
-  config.database = database_->url();
-  config.data_key = kDataKey;
+  config_ = EmbeddedConfig(*dir_);
+  config_.database = database_->url();
+  config_.data_key = kDataKey;
+  CustomizeConfig(config_);
   server::AppOptions options;
   if (!real_clock_) options.clock = &clock_;
-  server_ = TestServer::Start(config, options);
+  server_ = TestServer::Start(config_, options);
   ASSERT_NE(server_, nullptr);
 
   Result<wechat::crypto::RsaPrivateKey> key =

@@ -52,6 +52,8 @@ class PaymentsTest : public ::testing::TestWithParam<Backend> {
   static constexpr const char* kApiV3Key = "a7cde1ZJB1kG2e7VfTs3jQzaWizur8Gb";
 
   void SetUp() override;
+  // Suites change the service config here (tiers, expiry) before the server starts.
+  virtual void CustomizeConfig(Config&) {}
   void TearDown() override;
 
   // Registers a merchant at a store through the org module (as the system).
@@ -84,6 +86,7 @@ class PaymentsTest : public ::testing::TestWithParam<Backend> {
   std::unique_ptr<TestDatabase> database_;
   std::unique_ptr<TempDir> dir_;
   std::unique_ptr<TestServer> server_;
+  Config config_;
   std::optional<wechat::crypto::RsaPrivateKey> wechatpay_key_;
   int64_t brand_ = 0, store1_ = 0, store2_ = 0;
   int notification_seq_ = 0;

@@ -1,0 +1,77 @@
+# shellcheck shell=bash
+# The payment-notification part of scripts/bench (sourced; uses $work, $pids, free_port,
+# wait_http, DURATION, ROUNDS, NOTIFY_CONNECTIONS from it). For each backend: a fresh
+# database with one merchant whose platform keys are the official Java SDK test pair, the
+# service, then bench/payments/notification_load (ROUNDS runs, median by notifications/s).
+
+_notify_bootstrap() {  # CONFIG: brand .. store and the merchant, through `mileage admin`
+  local config="$1" bin=build/release/server/mileage brand region dealer store
+  brand=$("$bin" admin create-brand --config "$config" --name Bench)
+  region=$("$bin" admin create-region --config "$config" --brand "$brand" --name R)
+  dealer=$("$bin" admin create-dealer --config "$config" --region "$region" --name D)
+  store=$("$bin" admin create-store --config "$config" --dealer "$dealer" --name S)
+  printf 'a7cde1ZJB1kG2e7VfTs3jQzaWizur8Gb' >"$work/apiv3.key"
+  "$bin" admin add-merchant --config "$config" --store "$store" --mchid 1900000001 \
+    --appid wx8888888888888888 --apiv3-key-file "$work/apiv3.key" \
+    --platform-key 440024045C4A427599D09BB4E3DE0279F2E813FD=tests/testdata/wechat/java_wechat_pay_certificate.pem \
+    >/dev/null
+}
+
+# _notify_run NAME CONFIG PORT: serve CONFIG, run the load ROUNDS times, append
+# "NAME rps p50 p99 ping_rps ping_p50 ping_p99 failed" per round to $work/notify.
+_notify_run() {
+  local name="$1" config="$2" port="$3" pid out
+  _notify_bootstrap "$config"
+  build/release/server/mileage serve --config "$config" >"$work/$name.log" 2>&1 &
+  pid=$!
+  pids+=("$pid")
+  wait_http "http://127.0.0.1:$port/healthz"
+  for _ in $(seq 1 "$ROUNDS"); do
+    out=$(build/release/bench/payments/notification_load 127.0.0.1 "$port" 1900000001 \
+      wx8888888888888888 "$work/apiv3.key" 440024045C4A427599D09BB4E3DE0279F2E813FD \
+      tests/testdata/wechat/java_wechat_pay_private_key.pem "$NOTIFY_CONNECTIONS" "$DURATION" 5000) ||
+      { echo "bench: notifications failed on $name:"; echo "$out"; tail -5 "$work/$name.log"; } >&2
+    echo "$out" | awk -v n="$name" '$1=="notify" {r=$2; a=$3; b=$4; f=$5}
+      $1=="ping" {print n, r, a, b, $2, $3, $4, f}' >>"$work/notify"
+  done
+  kill "$pid"
+  wait "$pid" 2>/dev/null || true
+}
+
+bench_notifications() {
+  local port
+  port=$(free_port)
+  cat >"$work/notify-sqlite.json" <<JSON
+{"listen": "127.0.0.1:$port", "database": "sqlite:$work/notify.db", "kv": "memory",
+ "http_threads": 64, "log_level": "warn"}
+JSON
+  _notify_run sqlite "$work/notify-sqlite.json" "$port"
+
+  # shellcheck source=scripts/lib/mariadb.sh
+  source scripts/lib/mariadb.sh
+  # shellcheck source=scripts/lib/redis.sh
+  source scripts/lib/redis.sh
+  mariadb_start "$work/mariadb" >/dev/null
+  redis_start "$work/redis" >/dev/null
+  port=$(free_port)
+  cat >"$work/notify-mariadb.json" <<JSON
+{"listen": "127.0.0.1:$port", "database": "$MILEAGE_TEST_MYSQL_URL", "kv": "$MILEAGE_TEST_REDIS_URL",
+ "database_pool_size": 32, "http_threads": 64, "log_level": "warn",
+ "data_key": "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"}
+JSON
+  _notify_run mariadb "$work/notify-mariadb.json" "$port"
+  mariadb_stop
+  redis_stop
+
+  echo
+  echo "Payment notifications, $(nproc) cores, $NOTIFY_CONNECTIONS connections, ${DURATION}s, median of $ROUNDS rounds"
+  echo "(each a new transaction: verify + decrypt + enroll/find member + points + commit; SQLite"
+  echo "synchronous=FULL with group commit, MariaDB innodb_flush_log_at_trx_commit=1):"
+  echo
+  echo "| backend | notifications/s | p50 ms | p99 ms | GET /ping req/s (same run) | ratio | failed |"
+  echo "|---|---:|---:|---:|---:|---:|---:|"
+  for name in sqlite mariadb; do
+    grep "^$name " "$work/notify" | sort -k2 -g | awk '{a[NR]=$0} END {print a[int((NR+1)/2)]}' |
+      awk '{printf "| %s | %.0f | %s | %s | %.0f | %.3f | %s |\n", $1, $2, $3, $4, $5, $2/$5, $8}'
+  done
+}
