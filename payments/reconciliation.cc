@@ -145,20 +145,19 @@ Result<ReconciliationReport> Reconciler::Compare(const MerchantRef& merchant, co
   return CompareBill(merchant, day, bill, recorded, refunds);
 }
 
-Result<std::vector<AppliedItem>> Reconciler::ApplyMissing(const MerchantRef& merchant,
-                                                          const ReconciliationReport& report) {
-  std::vector<AppliedItem> applied;
+Status Reconciler::ApplyMissing(const MerchantRef& merchant, const ReconciliationReport& report,
+                                std::vector<AppliedItem>* applied) {
   for (const BilledPayment& p : report.missing_in_mileage) {
     if (p.trade_state != "SUCCESS") continue;
     MILEAGE_ASSIGN_OR_RETURN(AppliedItem item, ApplyPayment(merchant, p));
-    applied.push_back(std::move(item));
+    applied->push_back(std::move(item));
   }
   for (const BilledRefund& r : report.refunds_missing_in_mileage) {
     if (r.refund_status != "SUCCESS") continue;
     MILEAGE_ASSIGN_OR_RETURN(AppliedItem item, ApplyRefund(merchant, r));
-    applied.push_back(std::move(item));
+    applied->push_back(std::move(item));
   }
-  return applied;
+  return Status::Ok();
 }
 
 Result<AppliedItem> Reconciler::ApplyPayment(const MerchantRef& merchant,

@@ -132,11 +132,12 @@ class Reconciler {
   // Applies each missing SUCCESS payment, then each missing SUCCESS refund, through the
   // PaymentRecorder, each in its own transaction with an inbox record "bill:<transaction_id>"
   // (or "bill-refund:<refund_id>"), so that a later notification of the same transaction is a
-  // duplicate, and one that arrived meanwhile makes the apply a duplicate. Stops at the first
-  // failure: the items before it stay applied. Errors: InvalidArgument BILL_ROW_UNUSABLE (no
-  // payer or a non-positive amount); the recorder's and the db errors.
-  Result<std::vector<AppliedItem>> ApplyMissing(const MerchantRef& merchant,
-                                                const ReconciliationReport& report);
+  // duplicate, and one that arrived meanwhile makes the apply a duplicate. Appends what each
+  // did to `applied`. Stops at the first failure: the items before it stay applied (and
+  // listed). Errors: InvalidArgument BILL_ROW_UNUSABLE (no payer or a non-positive amount);
+  // the recorder's and the db errors.
+  Status ApplyMissing(const MerchantRef& merchant, const ReconciliationReport& report,
+                      std::vector<AppliedItem>* applied);
 
  private:
   Result<AppliedItem> ApplyPayment(const MerchantRef& merchant, const BilledPayment& billed);
