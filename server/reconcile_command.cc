@@ -84,7 +84,9 @@ std::optional<std::string> ParseReconcileArgs(const std::vector<std::string>& ar
     auto target = values.find(name);
     if (target == values.end()) return "unknown option --" + name;
     if (!value.has_value()) {
-      if (i + 1 >= args.size()) return "--" + name + " needs a value";
+      if (i + 1 >= args.size() || args[i + 1].rfind("--", 0) == 0) {
+        return "--" + name + " needs a value";
+      }
       value = args[++i];
     }
     if (seen[name]) return "--" + name + " is given twice";
