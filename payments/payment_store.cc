@@ -1,5 +1,7 @@
 #include "payments/payment_store.h"
 
+#include <algorithm>
+
 #include "db/sql_dialect.h"
 #include "org/scope_sql.h"
 
@@ -79,6 +81,29 @@ Result<org::PageOf<T>> Page(db::Connection& conn, const char* columns, const cha
   return out;
 }
 
+// Runs `select` + " IN (?, ...)" over `ids` in batches, so that a statement never carries
+// more than kInBatch parameters, and collects the rows.
+constexpr size_t kInBatch = 200;
+
+template <typename T, typename FromRow>
+Result<std::vector<T>> QueryIn(db::Connection& conn, const std::string& select,
+                               const std::vector<std::string>& ids, FromRow from_row) {
+  std::vector<T> out;
+  for (size_t begin = 0; begin < ids.size(); begin += kInBatch) {
+    const size_t end = std::min(ids.size(), begin + kInBatch);
+    std::string sql = select + " IN (";
+    std::vector<db::Value> params;
+    for (size_t i = begin; i < end; ++i) {
+      sql += i == begin ? "?" : ", ?";
+      params.emplace_back(ids[i]);
+    }
+    sql += ")";
+    MILEAGE_ASSIGN_OR_RETURN(std::vector<db::Row> rows, conn.Query(sql, params));
+    for (const db::Row& row : rows) out.push_back(from_row(row));
+  }
+  return out;
+}
+
 }  // namespace
 
 Status PaymentStore::RecordNotification(std::string_view id, std::string_view mchid,
@@ -135,6 +160,28 @@ Result<std::optional<TransactionRecord>> PaymentStore::FindTransaction(int64_t i
   return std::optional<TransactionRecord>(TransactionFromRow(rows.front()));
 }
 
+Result<std::vector<TransactionRecord>> PaymentStore::TransactionsPaidBetween(int64_t merchant_id,
+                                                                             int64_t start,
+                                                                             int64_t end) {
+  MILEAGE_ASSIGN_OR_RETURN(
+      std::vector<db::Row> rows,
+      conn_.Query(std::string("SELECT ") + kTransactionColumns +
+                      " FROM payment_transactions WHERE merchant_id = ? AND paid_at >= ? AND "
+                      "paid_at < ? ORDER BY paid_at, id",
+                  {db::Value(merchant_id), db::Value(start), db::Value(end)}));
+  std::vector<TransactionRecord> out;
+  for (const db::Row& row : rows) out.push_back(TransactionFromRow(row));
+  return out;
+}
+
+Result<std::vector<TransactionRecord>> PaymentStore::TransactionsByIds(
+    const std::vector<std::string>& transaction_ids) {
+  return QueryIn<TransactionRecord>(conn_,
+                                    std::string("SELECT ") + kTransactionColumns +
+                                        " FROM payment_transactions WHERE transaction_id",
+                                    transaction_ids, TransactionFromRow);
+}
+
 Status PaymentStore::UpdateRefundTotals(int64_t id, int64_t refunded_before, int64_t refunded_after,
                                         int64_t points_reversed_after, std::string_view state) {
   MILEAGE_ASSIGN_OR_RETURN(
@@ -183,6 +230,13 @@ Result<std::optional<RefundRecord>> PaymentStore::FindRefund(std::string_view re
                                        {db::Value(std::string(refund_id))}));
   if (rows.empty()) return std::optional<RefundRecord>();
   return std::optional<RefundRecord>(RefundFromRow(rows.front()));
+}
+
+Result<std::vector<RefundRecord>> PaymentStore::RefundsByIds(
+    const std::vector<std::string>& refund_ids) {
+  return QueryIn<RefundRecord>(
+      conn_, std::string("SELECT ") + kRefundColumns + " FROM payment_refunds WHERE refund_id",
+      refund_ids, RefundFromRow);
 }
 
 Result<bool> PaymentStore::PromoteRefundToSuccess(std::string_view refund_id, int64_t refunded_at) {

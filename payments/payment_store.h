@@ -32,6 +32,12 @@ class PaymentStore {
   Result<std::optional<TransactionRecord>> FindTransactionForUpdate(
       std::string_view transaction_id);
   Result<std::optional<TransactionRecord>> FindTransaction(int64_t id);
+  // The merchant's transactions paid in [start, end) (Unix seconds), by paid_at then id.
+  Result<std::vector<TransactionRecord>> TransactionsPaidBetween(int64_t merchant_id, int64_t start,
+                                                                 int64_t end);
+  // The recorded transactions among `transaction_ids` (any order; unknown ids are skipped).
+  Result<std::vector<TransactionRecord>> TransactionsByIds(
+      const std::vector<std::string>& transaction_ids);
   // Sets the refunded totals, conditional on the totals read (`refunded_before`), so that two
   // writers can never both apply on the same snapshot: Aborted when it changed meanwhile.
   Status UpdateRefundTotals(int64_t id, int64_t refunded_before, int64_t refunded_after,
@@ -40,6 +46,8 @@ class PaymentStore {
   // Inserts the refund (id ignored). AlreadyExists when the refund_id is recorded.
   Result<int64_t> InsertRefund(const RefundRecord& record);
   Result<std::optional<RefundRecord>> FindRefund(std::string_view refund_id);
+  // The recorded refunds among `refund_ids` (any order; unknown ids are skipped).
+  Result<std::vector<RefundRecord>> RefundsByIds(const std::vector<std::string>& refund_ids);
   // Moves a refund recorded as abnormal/closed to success (WeChat may report SUCCESS after
   // ABNORMAL); false when it already was success.
   Result<bool> PromoteRefundToSuccess(std::string_view refund_id, int64_t refunded_at);

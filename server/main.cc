@@ -15,6 +15,7 @@
 #include "server/app.h"
 #include "server/config_loader.h"
 #include "server/jobs.h"
+#include "server/reconcile_command.h"
 #include "server/sandbox_command.h"
 #include "server/storage.h"
 
@@ -36,6 +37,11 @@ Commands:
                                    from standard input)
               admin add-merchant   --store ID --mchid M --appid A --apiv3-key-file FILE
                                    --platform-key SERIAL=PEM_FILE [--platform-key ...]
+  reconcile Compare a merchant's WeChat Pay trade bill of a day with the recorded payments
+            (mileage reconcile --help):
+              reconcile --merchant MCHID --date YYYY-MM-DD --merchant-key-file PEM
+                        --merchant-serial SERIAL [--apply] [--json]
+            Exit 0 when they agree, 1 when differences were found, 2 when it could not run.
   sandbox   The WeChat simulator for development and tests (mileage sandbox --help):
               sandbox [--config FILE] [--listen HOST:PORT] [--state-dir DIR]
               sandbox export --mchid M [--state-dir DIR] [--out DIR]
@@ -170,6 +176,9 @@ int Main(int argc, char** argv) {
   if (argc >= 2 && std::string(argv[1]) == "admin") {
     return RunAdmin(std::vector<std::string>(argv + 2, argv + argc), std::cin, std::cout,
                     std::cerr);
+  }
+  if (argc >= 2 && std::string(argv[1]) == "reconcile") {
+    return RunReconcile(std::vector<std::string>(argv + 2, argv + argc), std::cout, std::cerr);
   }
   if (argc >= 2 && std::string(argv[1]) == "sandbox") {
     return RunSandbox(std::vector<std::string>(argv + 2, argv + argc), std::cout, std::cerr);

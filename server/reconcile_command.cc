@@ -1,0 +1,467 @@
+#include "server/reconcile_command.h"
+
+#include <fstream>
+#include <map>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <sstream>
+
+#include "common/log.h"
+#include "db/migrate.h"
+#include "kv/memory/memory_kv.h"
+#include "org/org_module.h"
+#include "payments/merchant_keys.h"
+#include "payments/payment_recorder.h"
+#include "payments/reconciliation.h"
+#include "server/config_loader.h"
+#include "server/console/console_json.h"
+#include "server/data_key_source.h"
+#include "server/http/json.h"
+#include "server/storage.h"
+#include "wechat/client/api_client.h"
+#include "wechat/client/pay_client.h"
+#include "wechat/crypto/rsa.h"
+
+namespace mileage::server {
+
+const char* const kReconcileUsage =
+    R"(Usage: mileage reconcile --merchant MCHID --date YYYY-MM-DD --merchant-key-file PEM
+                         --merchant-serial SERIAL [--config FILE] [--apply] [--json]
+
+Downloads the WeChat Pay trade bill of merchant MCHID for the Beijing day YYYY-MM-DD (from the
+config's wechat_pay_base_url), compares it with what Mileage recorded and prints:
+  missing in Mileage   successful payments the bill shows that Mileage has no record of
+  missing in bill      payments Mileage recorded paid that day that the bill does not show
+  amount mismatches    payments on both sides whose amounts differ
+  refunds missing      successful refunds the bill shows that Mileage has no record of
+  refund mismatches    refunds on both sides whose amounts differ
+  --merchant-key-file  the merchant's API private key (PEM) that signs the requests
+  --merchant-serial    the serial number of that key's certificate
+  --apply              apply the missing payments (member, points, as their notifications
+                       would) and then the missing refunds; a notification of the same
+                       transaction arriving later changes nothing
+  --json               print one JSON object instead of text
+
+Exit status: 0 when the bill and Mileage agree, 1 when differences were found (with --apply,
+also after applying them), 2 when it could not reconcile (the message says why).
+)";
+
+namespace {
+
+struct ReconcileArgs {
+  std::string config_path;
+  std::string mchid;
+  std::string date;
+  std::string key_file;
+  std::string serial;
+  bool apply = false;
+  bool json = false;
+};
+
+std::optional<std::string> ParseReconcileArgs(const std::vector<std::string>& args,
+                                              ReconcileArgs* out) {
+  std::map<std::string, std::string*> values = {{"config", &out->config_path},
+                                                {"merchant", &out->mchid},
+                                                {"date", &out->date},
+                                                {"merchant-key-file", &out->key_file},
+                                                {"merchant-serial", &out->serial}};
+  std::map<std::string, bool> seen;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg.rfind("--", 0) != 0) return "unexpected argument " + arg;
+    std::string name = arg.substr(2);
+    if (name == "apply" || name == "json") {
+      (name == "apply" ? out->apply : out->json) = true;
+      continue;
+    }
+    std::optional<std::string> value;
+    const size_t equals = name.find('=');
+    if (equals != std::string::npos) {
+      value = name.substr(equals + 1);
+      name = name.substr(0, equals);
+    }
+    auto target = values.find(name);
+    if (target == values.end()) return "unknown option --" + name;
+    if (!value.has_value()) {
+      if (i + 1 >= args.size() || args[i + 1].rfind("--", 0) == 0) {
+        return "--" + name + " needs a value";
+      }
+      value = args[++i];
+    }
+    if (seen[name]) return "--" + name + " is given twice";
+    seen[name] = true;
+    *target->second = *value;
+  }
+  for (const char* required : {"merchant", "date", "merchant-key-file", "merchant-serial"}) {
+    if (values.at(required)->empty()) return std::string("reconcile needs --") + required;
+  }
+  return std::nullopt;
+}
+
+Result<wechat::crypto::RsaPrivateKey> ReadMerchantKey(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return InvalidArgumentError("cannot read the merchant key file " + path);
+  std::ostringstream pem;
+  pem << in.rdbuf();
+  Result<wechat::crypto::RsaPrivateKey> key = wechat::crypto::RsaPrivateKey::FromPem(pem.str());
+  if (!key.ok()) {
+    return InvalidArgumentError("the merchant key file " + path +
+                                " holds no unencrypted RSA private key (PEM)");
+  }
+  return key;
+}
+
+// The bill in payments' terms: SUCCESS and other payment rows, REFUND rows as refunds.
+Result<payments::Bill> ToBill(const wechat::client::TradeBill& trade_bill) {
+  payments::Bill bill;
+  for (const wechat::client::TradeBillRow& row : trade_bill.rows) {
+    Result<int64_t> at = payments::ParseChinaTime(row.trade_time);
+    if (!at.ok()) {
+      return InvalidArgumentError("the bill row of " + row.transaction_id +
+                                      " has a bad trade time: " + at.status().message(),
+                                  "WECHATPAY_MALFORMED_BILL");
+    }
+    if (row.trade_state == "REFUND") {
+      bill.refunds.push_back({row.refund_id, row.out_refund_no, row.transaction_id,
+                              row.refund_amount, *at, row.refund_status});
+      continue;
+    }
+    payments::BilledPayment p;
+    p.transaction_id = row.transaction_id;
+    p.out_trade_no = row.out_trade_no;
+    p.appid = row.appid;
+    p.openid = row.openid;
+    p.amount_fen = row.order_amount;
+    p.payer_total_fen = std::max<int64_t>(0, row.order_amount - row.coupon_amount);
+    p.paid_at = *at;
+    p.trade_state = row.trade_state;
+    bill.payments.push_back(std::move(p));
+  }
+  return bill;
+}
+
+// What the command opens from the config: the database (migrated), the org module for the
+// merchant's keys, and the WeChat API client.
+class ReconcileContext {
+ public:
+  static Result<std::unique_ptr<ReconcileContext>> Open(const std::string& config_path) {
+    Result<Config> config = config_path.empty() ? Config() : LoadConfigFile(config_path);
+    if (!config.ok()) return config.status();
+    LogLevel level = LogLevel::kWarn;
+    if (ParseLogLevel(config->log_level, &level) && level < LogLevel::kWarn) {
+      level = LogLevel::kWarn;  // stdout carries the report
+    }
+    SetLogLevel(level);
+    std::unique_ptr<ReconcileContext> context(new ReconcileContext());
+    context->config_ = *config;
+    MILEAGE_ASSIGN_OR_RETURN(org::DataKey key, ResolveDataKey(*config, context->random_));
+    MILEAGE_ASSIGN_OR_RETURN(context->db_, OpenDatabase(*config));
+    MILEAGE_RETURN_IF_ERROR(db::Migrate(*context->db_, context->clock_).status());
+    context->kv_ = std::make_unique<kv::MemoryKv>(context->clock_);
+    org::OrgOptions options;
+    options.sessions.ttl = std::chrono::seconds(config->session_ttl_s);
+    context->org_ = std::make_unique<org::OrgModule>(*context->db_, *context->kv_, context->clock_,
+                                                     context->random_, key, options);
+    context->keys_ =
+        std::make_unique<payments::MerchantKeyCache>(context->org_->merchants(), context->clock_);
+    context->recorder_ =
+        std::make_unique<payments::PaymentRecorder>(context->random_, payments::PaymentPolicy{});
+    context->reconciler_ =
+        std::make_unique<payments::Reconciler>(*context->db_, *context->recorder_, context->clock_);
+    wechat::client::ApiClientOptions api_options;
+    api_options.api_base_url = config->wechat_api_base_url;
+    api_options.pay_base_url = config->wechat_pay_base_url;
+    MILEAGE_ASSIGN_OR_RETURN(context->api_,
+                             wechat::client::ApiClient::Create(api_options, context->random_));
+    return context;
+  }
+  ~ReconcileContext() {
+    reconciler_.reset();
+    keys_.reset();
+    org_.reset();
+    if (db_) db_->Close();
+  }
+
+  const Config& config() const { return config_; }
+  const Clock& clock() const { return clock_; }
+  RandomSource& random() { return random_; }
+  payments::MerchantKeyCache& keys() { return *keys_; }
+  payments::Reconciler& reconciler() { return *reconciler_; }
+  wechat::client::ApiClient& api() { return *api_; }
+
+ private:
+  ReconcileContext() = default;
+  Config config_;
+  SystemClock clock_;
+  OsRandom random_;
+  std::unique_ptr<db::Db> db_;
+  std::unique_ptr<kv::Kv> kv_;
+  std::unique_ptr<org::OrgModule> org_;
+  std::unique_ptr<payments::MerchantKeyCache> keys_;
+  std::unique_ptr<payments::PaymentRecorder> recorder_;
+  std::unique_ptr<payments::Reconciler> reconciler_;
+  std::unique_ptr<wechat::client::ApiClient> api_;
+};
+
+std::string Yuan(int64_t fen) {
+  const char* sign = fen < 0 ? "-" : "";
+  const int64_t abs = fen < 0 ? -fen : fen;
+  std::string cents = std::to_string(abs % 100);
+  return sign + std::to_string(abs / 100) + "." + (cents.size() < 2 ? "0" : "") + cents;
+}
+
+void PrintText(const payments::ReconciliationReport& r,
+               const std::optional<std::vector<payments::AppliedItem>>& applied,
+               std::ostream& out) {
+  out << "Reconciliation of merchant " << r.mchid << " for " << r.date << " (Beijing time)\n";
+  out << "  bill:    " << r.billed_count << " payments, " << Yuan(r.billed_total_fen) << " yuan; "
+      << r.billed_refund_count << " refunds, " << Yuan(r.billed_refund_total_fen) << " yuan\n";
+  out << "  mileage: " << r.recorded_count << " payments, " << Yuan(r.recorded_total_fen)
+      << " yuan\n";
+  out << "  matched: " << r.matched_count << '\n';
+  out << "missing in Mileage: " << r.missing_in_mileage.size() << '\n';
+  for (const payments::BilledPayment& p : r.missing_in_mileage) {
+    out << "  " << p.transaction_id << "  " << p.out_trade_no << "  " << Yuan(p.amount_fen) << "  "
+        << Rfc3339(p.paid_at) << "  " << p.openid << '\n';
+  }
+  out << "missing in bill: " << r.missing_in_bill.size() << '\n';
+  for (const payments::RecordedPayment& p : r.missing_in_bill) {
+    out << "  " << p.transaction_id << "  " << p.out_trade_no << "  " << Yuan(p.amount_fen) << "  "
+        << Rfc3339(p.paid_at) << '\n';
+  }
+  out << "amount mismatches: " << r.amount_mismatches.size() << '\n';
+  for (const payments::AmountMismatch& m : r.amount_mismatches) {
+    out << "  " << m.id << "  bill " << Yuan(m.billed_fen) << "  mileage " << Yuan(m.recorded_fen)
+        << '\n';
+  }
+  out << "refunds missing in Mileage: " << r.refunds_missing_in_mileage.size() << '\n';
+  for (const payments::BilledRefund& f : r.refunds_missing_in_mileage) {
+    out << "  " << f.refund_id << "  of " << f.transaction_id << "  " << Yuan(f.amount_fen) << "  "
+        << Rfc3339(f.refunded_at) << '\n';
+  }
+  out << "refund amount mismatches: " << r.refund_amount_mismatches.size() << '\n';
+  for (const payments::AmountMismatch& m : r.refund_amount_mismatches) {
+    out << "  " << m.id << "  bill " << Yuan(m.billed_fen) << "  mileage " << Yuan(m.recorded_fen)
+        << '\n';
+  }
+  if (applied.has_value()) {
+    out << "applied: " << applied->size() << '\n';
+    for (const payments::AppliedItem& item : *applied) {
+      out << "  " << item.id << "  " << payments::OutcomeName(item.outcome);
+      if (item.member_id != 0) {
+        out << "  member " << item.member_id << "  +" << item.points << " points";
+      }
+      out << '\n';
+    }
+  }
+  out << (r.clean() ? "The bill and Mileage agree.\n" : "Differences found.\n");
+}
+
+void PrintJson(const payments::ReconciliationReport& r,
+               const std::optional<std::vector<payments::AppliedItem>>& applied,
+               std::ostream& out) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  const auto mismatches = [&](const char* key, const char* id_key,
+                              const std::vector<payments::AmountMismatch>& list) {
+    w.Key(key);
+    w.StartArray();
+    for (const payments::AmountMismatch& m : list) {
+      w.StartObject();
+      w.Key(id_key);
+      WriteString(w, m.id);
+      w.Key("billed_fen");
+      w.Int64(m.billed_fen);
+      w.Key("recorded_fen");
+      w.Int64(m.recorded_fen);
+      w.EndObject();
+    }
+    w.EndArray();
+  };
+  w.StartObject();
+  w.Key("mchid");
+  WriteString(w, r.mchid);
+  w.Key("date");
+  WriteString(w, r.date);
+  w.Key("clean");
+  w.Bool(r.clean());
+  w.Key("billed");
+  w.StartObject();
+  w.Key("count");
+  w.Int64(r.billed_count);
+  w.Key("total_fen");
+  w.Int64(r.billed_total_fen);
+  w.Key("refund_count");
+  w.Int64(r.billed_refund_count);
+  w.Key("refund_total_fen");
+  w.Int64(r.billed_refund_total_fen);
+  w.EndObject();
+  w.Key("recorded");
+  w.StartObject();
+  w.Key("count");
+  w.Int64(r.recorded_count);
+  w.Key("total_fen");
+  w.Int64(r.recorded_total_fen);
+  w.EndObject();
+  w.Key("matched");
+  w.Int64(r.matched_count);
+  w.Key("missing_in_mileage");
+  w.StartArray();
+  for (const payments::BilledPayment& p : r.missing_in_mileage) {
+    w.StartObject();
+    w.Key("transaction_id");
+    WriteString(w, p.transaction_id);
+    w.Key("out_trade_no");
+    WriteString(w, p.out_trade_no);
+    w.Key("openid");
+    WriteString(w, p.openid);
+    w.Key("amount_fen");
+    w.Int64(p.amount_fen);
+    w.Key("paid_at");
+    WriteString(w, Rfc3339(p.paid_at));
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("missing_in_bill");
+  w.StartArray();
+  for (const payments::RecordedPayment& p : r.missing_in_bill) {
+    w.StartObject();
+    w.Key("transaction_id");
+    WriteString(w, p.transaction_id);
+    w.Key("out_trade_no");
+    WriteString(w, p.out_trade_no);
+    w.Key("amount_fen");
+    w.Int64(p.amount_fen);
+    w.Key("paid_at");
+    WriteString(w, Rfc3339(p.paid_at));
+    w.EndObject();
+  }
+  w.EndArray();
+  mismatches("amount_mismatches", "transaction_id", r.amount_mismatches);
+  w.Key("refunds_missing_in_mileage");
+  w.StartArray();
+  for (const payments::BilledRefund& f : r.refunds_missing_in_mileage) {
+    w.StartObject();
+    w.Key("refund_id");
+    WriteString(w, f.refund_id);
+    w.Key("transaction_id");
+    WriteString(w, f.transaction_id);
+    w.Key("amount_fen");
+    w.Int64(f.amount_fen);
+    w.Key("refunded_at");
+    WriteString(w, Rfc3339(f.refunded_at));
+    w.EndObject();
+  }
+  w.EndArray();
+  mismatches("refund_amount_mismatches", "refund_id", r.refund_amount_mismatches);
+  if (applied.has_value()) {
+    w.Key("applied");
+    w.StartArray();
+    for (const payments::AppliedItem& item : *applied) {
+      w.StartObject();
+      w.Key("id");
+      WriteString(w, item.id);
+      w.Key("outcome");
+      WriteString(w, payments::OutcomeName(item.outcome));
+      w.Key("member_id");
+      w.Int64(item.member_id);
+      w.Key("points");
+      w.Int64(item.points);
+      w.EndObject();
+    }
+    w.EndArray();
+  }
+  w.EndObject();
+  out << buffer.GetString() << '\n';
+}
+
+void PrintReport(bool json, const payments::ReconciliationReport& r,
+                 const std::optional<std::vector<payments::AppliedItem>>& applied,
+                 std::ostream& out) {
+  if (json) {
+    PrintJson(r, applied, out);
+  } else {
+    PrintText(r, applied, out);
+  }
+}
+
+// Exit status 2 with the reason.
+int Fail(std::ostream& err, const std::string& message) {
+  err << "mileage reconcile: " << message << '\n';
+  return 2;
+}
+
+}  // namespace
+
+int RunReconcile(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  if (!args.empty() && (args[0] == "--help" || args[0] == "-h" || args[0] == "help")) {
+    out << kReconcileUsage;
+    return 0;
+  }
+  ReconcileArgs parsed;
+  if (std::optional<std::string> usage = ParseReconcileArgs(args, &parsed)) {
+    err << "mileage reconcile: " << *usage << "\n\n" << kReconcileUsage;
+    return 2;
+  }
+  Result<payments::ChinaDay> day = payments::ChinaDayOf(parsed.date);
+  if (!day.ok()) return Fail(err, "bad --date: " + day.status().message());
+  Result<wechat::crypto::RsaPrivateKey> merchant_key = ReadMerchantKey(parsed.key_file);
+  if (!merchant_key.ok()) return Fail(err, merchant_key.status().message());
+
+  Result<std::unique_ptr<ReconcileContext>> opened = ReconcileContext::Open(parsed.config_path);
+  if (!opened.ok()) return Fail(err, opened.status().message());
+  ReconcileContext& context = **opened;
+  Result<std::shared_ptr<const payments::MerchantKeys>> keys = context.keys().Get(parsed.mchid);
+  if (!keys.ok()) {
+    if (keys.status().code() == StatusCode::kNotFound) {
+      return Fail(err, "unknown merchant " + parsed.mchid +
+                           " (register it with mileage admin add-merchant)");
+    }
+    return Fail(err, "merchant " + parsed.mchid + ": " + keys.status().message());
+  }
+  const payments::MerchantRef& merchant = (*keys)->merchant;
+
+  wechat::client::PayClient pay(context.api(), context.clock(), context.random(), parsed.mchid,
+                                parsed.serial, *merchant_key, (*keys)->platform_keys);
+  Result<wechat::client::TradeBill> downloaded = pay.DownloadTradeBill(day->date);
+  wechat::client::TradeBill trade_bill;
+  if (downloaded.ok()) {
+    trade_bill = std::move(*downloaded);
+  } else if (downloaded.status().reason() != "WECHATPAY_API_NO_STATEMENT_EXIST") {
+    return Fail(err, "downloading the trade bill of " + day->date + " from " +
+                         context.config().wechat_pay_base_url +
+                         " failed: " + std::string(downloaded.status().reason()) + ": " +
+                         downloaded.status().message());
+  }
+  Result<payments::Bill> bill = ToBill(trade_bill);
+  if (!bill.ok()) return Fail(err, bill.status().message());
+
+  Result<payments::ReconciliationReport> report =
+      context.reconciler().Compare(merchant, *day, *bill);
+  if (!report.ok()) return Fail(err, "reading the recorded payments: " + report.status().message());
+  if (!downloaded.ok() && report->recorded_count > 0) {
+    // WeChat has no bill for a day on which Mileage recorded payments: the bill may not be
+    // generated yet (WeChat makes it after 09:00 the next day), so nothing can be compared.
+    return Fail(err, "WeChat has no trade bill for " + day->date + " (" +
+                         std::string(downloaded.status().reason()) + ") but Mileage recorded " +
+                         std::to_string(report->recorded_count) +
+                         " payments that day; bills are generated after 09:00 the next day");
+  }
+
+  std::optional<std::vector<payments::AppliedItem>> applied;
+  if (parsed.apply) {
+    applied.emplace();
+    Status done = context.reconciler().ApplyMissing(merchant, *report, &*applied);
+    if (!done.ok()) {
+      // What was applied before the failure stays applied: show it, then the failure.
+      PrintReport(parsed.json, *report, applied, out);
+      return Fail(err, "applying the missing payments stopped after " +
+                           std::to_string(applied->size()) + " items: " + done.message());
+    }
+  }
+  PrintReport(parsed.json, *report, applied, out);
+  return report->clean() ? 0 : 1;
+}
+
+}  // namespace mileage::server
