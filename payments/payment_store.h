@@ -32,6 +32,10 @@ class PaymentStore {
   Result<std::optional<TransactionRecord>> FindTransactionForUpdate(
       std::string_view transaction_id);
   Result<std::optional<TransactionRecord>> FindTransaction(int64_t id);
+  // The transaction of WeChat's `transaction_id`, without locks (the console's read).
+  Result<std::optional<TransactionRecord>> FindTransactionById(std::string_view transaction_id);
+  // Every refund recorded for `transaction_id` (any status, applied or not), oldest first.
+  Result<std::vector<RefundRecord>> RefundsOf(std::string_view transaction_id);
   // Sets the refunded totals, conditional on the totals read (`refunded_before`), so that two
   // writers can never both apply on the same snapshot: Aborted when it changed meanwhile.
   Status UpdateRefundTotals(int64_t id, int64_t refunded_before, int64_t refunded_after,
