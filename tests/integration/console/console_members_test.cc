@@ -138,6 +138,67 @@ TEST_P(ConsoleMembersTest, AMemberOutsideTheScopeLooksLikeOneThatDoesNotExist) {
   }
 }
 
+TEST_P(ConsoleMembersTest, AMemberEnrolledAtAStoreIsSeenThereWithoutAPayment) {
+  // Enrolled at store A2 (as a payment there would), with no payment recorded anywhere.
+  int64_t enrolled = 0;
+  Status written = db::InTransaction(server_->app().db(), [&](db::Connection& conn) -> Status {
+    OsRandom random;
+    members::PayerIdentity payer{tree_.brand, kAppid, "openid-enrolled-at-a2", std::nullopt};
+    MILEAGE_ASSIGN_OR_RETURN(members::Enrollment enrollment,
+                             members::MemberStore(conn, random)
+                                 .FindOrEnroll(payer, "silver", "wechat_pay", tree_.store_a2,
+                                               UnixSeconds(clock_.Now())));
+    enrolled = enrollment.member.id;
+    return Status::Ok();
+  });
+  ASSERT_TRUE(written.ok()) << written.ToString();
+  for (const char* caller : {"admin", "region1_manager", "dealer_a_manager", "analyst_a"}) {
+    EXPECT_EQ(Search(caller, "openid-enrolled-at-a2"), std::set<int64_t>{enrolled}) << caller;
+    EXPECT_EQ(Get(MemberPath(enrolled), Token(caller)).status, 200) << caller;
+  }
+  for (const char* caller : {"clerk_a1", "dealer_b_manager", "region2_manager"}) {
+    EXPECT_EQ(Search(caller, "openid-enrolled-at-a2"), std::set<int64_t>()) << caller;
+    EXPECT_EQ(Get(MemberPath(enrolled), Token(caller)).code(), "MEMBER_NOT_FOUND") << caller;
+  }
+}
+
+TEST_P(ConsoleMembersTest, AnotherBrandsMemberIsNeverFound) {
+  // The same WeChat user pays at a store of another brand: that brand's member, not ours.
+  const org::Actor op = org::Actor::System("test");
+  org::HierarchyService& h = org().hierarchy();
+  Result<org::Node> brand = h.CreateBrand(op, "Other brand");
+  ASSERT_TRUE(brand.ok());
+  Result<org::Node> region = h.Create(op, org::NodeType::kRegion, brand->path.id(), "R");
+  ASSERT_TRUE(region.ok());
+  Result<org::Node> dealer = h.Create(op, org::NodeType::kDealer, region->path.id(), "D");
+  ASSERT_TRUE(dealer.ok());
+  Result<org::Node> store = h.Create(op, org::NodeType::kStore, dealer->path.id(), "S");
+  ASSERT_TRUE(store.ok());
+  org::NewMerchant m{"1900000099", kAppid, kApiV3Key, WechatPayNotifier::PlatformKeys()};
+  ASSERT_TRUE(org().merchants().Create(op, store->path.id(), m).ok());
+  Pay("1900000099", "4200000000000000000000000000X1", "openid-elsewhere", 1000);
+  Result<db::PooledConnection> conn = server_->app().db().Acquire();
+  ASSERT_TRUE(conn.ok());
+  Result<std::vector<db::Row>> rows = (*conn)->Query(
+      "SELECT id, number FROM members WHERE brand_id = ?", {db::Value(brand->path.id())});
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 1u);
+  const int64_t other = (*rows)[0].Int(0);
+  const std::string number = (*rows)[0].Text(1);
+  for (const char* caller : {"admin", "analyst_brand", "clerk_a1"}) {
+    EXPECT_EQ(Search(caller, "openid-elsewhere"), std::set<int64_t>()) << caller;
+    EXPECT_EQ(Search(caller, number), std::set<int64_t>()) << caller;
+    EXPECT_EQ(Get(MemberPath(other), Token(caller)).code(), "MEMBER_NOT_FOUND") << caller;
+    EXPECT_EQ(Get(MemberPath(other, "/points"), Token(caller)).code(), "MEMBER_NOT_FOUND");
+    EXPECT_EQ(Get("/api/console/transactions/4200000000000000000000000000X1", Token(caller)).code(),
+              "TRANSACTION_NOT_FOUND");
+    EXPECT_EQ(Get("/api/console/stores/" + std::to_string(store->path.id()) + "/transactions",
+                  Token(caller))
+                  .code(),
+              "NOT_FOUND");
+  }
+}
+
 TEST_P(ConsoleMembersTest, ProfileAndPointsShowTheBalanceAndReasonsAfterARefund) {
   Reply profile = Get(MemberPath(alice_), Token("clerk_a1"));
   ASSERT_EQ(profile.status, 200) << profile.body;

@@ -229,5 +229,30 @@ TEST(AuthorizerTest, StaffMayOnlyManageRolesBelowTheirOwn) {
       StatusCode::kPermissionDenied);
 }
 
+TEST(AuthorizerTest, OnlyBrandStaffWriteTheBrandsEarningRuleManagersWriteTheirStores) {
+  Authorizer authorizer;
+  const Principal admin = Make(Role::kBrandAdmin, kBrand1);
+  const Principal region_manager = Make(Role::kRegionManager, kRegion10);
+  const Principal dealer_manager = Make(Role::kDealerManager, kDealer100);
+  const Principal clerk = Make(Role::kStoreClerk, kStore1000);
+  EXPECT_EQ(authorizer.Decide(admin, Action::kEarningRuleWrite, kBrand1), Decision::kAllow);
+  EXPECT_EQ(authorizer.Decide(region_manager, Action::kEarningRuleWrite, kBrand1),
+            Decision::kForbidden);
+  EXPECT_EQ(authorizer.Decide(dealer_manager, Action::kEarningRuleWrite, kBrand1),
+            Decision::kForbidden);
+  EXPECT_EQ(authorizer.Decide(dealer_manager, Action::kEarningRuleRead, kBrand1),
+            Decision::kForbidden);
+  EXPECT_EQ(authorizer.Decide(region_manager, Action::kEarningRuleWrite, kStore1010),
+            Decision::kAllow);
+  EXPECT_EQ(authorizer.Decide(dealer_manager, Action::kEarningRuleWrite, kStore1000),
+            Decision::kAllow);
+  EXPECT_EQ(authorizer.Decide(dealer_manager, Action::kEarningRuleWrite, kStore1010),
+            Decision::kNotFound);
+  EXPECT_EQ(authorizer.Decide(clerk, Action::kEarningRuleWrite, kStore1000), Decision::kForbidden);
+  EXPECT_EQ(authorizer.Decide(clerk, Action::kPaymentRead, kStore1000), Decision::kAllow);
+  EXPECT_EQ(authorizer.Decide(clerk, Action::kPaymentRead, kStore2000), Decision::kNotFound);
+  EXPECT_EQ(authorizer.Decide(admin, Action::kPaymentRead, kStore3000), Decision::kNotFound);
+}
+
 }  // namespace
 }  // namespace mileage::org
