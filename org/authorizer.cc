@@ -15,10 +15,19 @@ bool IsRead(Action action) {
     case Action::kPartnerRead:
     case Action::kStaffRead:
     case Action::kAuditRead:
+    case Action::kMemberRead:
+    case Action::kPaymentRead:
+    case Action::kEarningRuleRead:
       return true;
     default:
       return false;
   }
+}
+
+// What region and dealer managers may do with members, payments and earning rules: all of it.
+bool IsMembershipAction(Action action) {
+  return action == Action::kMemberRead || action == Action::kPaymentRead ||
+         action == Action::kEarningRuleRead || action == Action::kEarningRuleWrite;
 }
 
 Status NotFound(std::string_view what) { return NotFoundError(std::string(what) + " not found"); }
@@ -75,6 +84,14 @@ std::string_view ActionName(Action action) {
       return "staff.write";
     case Action::kAuditRead:
       return "audit.read";
+    case Action::kMemberRead:
+      return "member.read";
+    case Action::kPaymentRead:
+      return "payment.read";
+    case Action::kEarningRuleRead:
+      return "earning_rule.read";
+    case Action::kEarningRuleWrite:
+      return "earning_rule.write";
   }
   return "?";
 }
@@ -117,14 +134,15 @@ bool Authorizer::RoleAllows(Role role, Action action) const {
              action == Action::kDealerWrite || action == Action::kStoreRead ||
              action == Action::kStoreWrite || action == Action::kMerchantRead ||
              action == Action::kMerchantWrite || action == Action::kStaffRead ||
-             action == Action::kStaffWrite;
+             action == Action::kStaffWrite || IsMembershipAction(action);
     case Role::kDealerManager:
       return action == Action::kDealerRead || action == Action::kStoreRead ||
              action == Action::kStoreWrite || action == Action::kMerchantRead ||
              action == Action::kMerchantWrite || action == Action::kStaffRead ||
-             action == Action::kStaffWrite;
+             action == Action::kStaffWrite || IsMembershipAction(action);
     case Role::kStoreClerk:
-      return action == Action::kStoreRead;
+      return action == Action::kStoreRead || action == Action::kMemberRead ||
+             action == Action::kPaymentRead || action == Action::kEarningRuleRead;
     case Role::kAnalyst:
       return IsRead(action) && action != Action::kAuditRead;
   }

@@ -27,6 +27,10 @@ enum class Action {
   kStaffRead,
   kStaffWrite,
   kAuditRead,
+  kMemberRead,       // search members, read profiles and points (payments::MemberViews)
+  kPaymentRead,      // transactions and refunds (payments::PaymentViews)
+  kEarningRuleRead,  // earning rules of the brand or a store
+  kEarningRuleWrite,
 };
 
 // "store.write" etc., for logs and route listings.
@@ -55,7 +59,11 @@ enum class Decision {
 // manages dealers, stores, merchants and staff in it; dealer_manager reads its dealer and
 // manages its stores, merchants and staff; store_clerk reads its store; analyst has every
 // read action but the audit log, in its scope. Staff may only create or deactivate staff
-// with a role strictly below their own, inside their scope.
+// with a role strictly below their own, inside their scope. Members, payments and earning
+// rules: every role reads them in its scope; region and dealer managers and brand admins
+// write earning rules (a brand's rule sits on the brand node, an ancestor of every scope but
+// the brand's, so only brand admins write it). Which members a caller sees is decided by
+// payments::MemberViews, which then asks for kMemberRead at the caller's scope node.
 //
 // Stateless; safe for concurrent use. System actors (the operator CLI) are always allowed.
 class Authorizer {

@@ -49,6 +49,10 @@ class OrgModule {
   SessionService& sessions() { return sessions_; }
   AuditService& audit() { return audit_; }
   const PasswordHasher& hasher() const { return hasher_; }
+  // For the other domain modules of the composition root: the data-key cipher (member phones)
+  // and the audited writer (their console writes).
+  const FieldCipher& cipher() const { return cipher_; }
+  AuditedWriter& writer() { return writer_; }
 
  private:
   Authorizer authorizer_;

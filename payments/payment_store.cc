@@ -182,6 +182,28 @@ Result<std::vector<TransactionRecord>> PaymentStore::TransactionsByIds(
                                     transaction_ids, TransactionFromRow);
 }
 
+Result<std::optional<TransactionRecord>> PaymentStore::FindTransactionById(
+    std::string_view transaction_id) {
+  MILEAGE_ASSIGN_OR_RETURN(std::vector<db::Row> rows,
+                           conn_.Query(std::string("SELECT ") + kTransactionColumns +
+                                           " FROM payment_transactions WHERE transaction_id = ?",
+                                       {db::Value(std::string(transaction_id))}));
+  if (rows.empty()) return std::optional<TransactionRecord>();
+  return std::optional<TransactionRecord>(TransactionFromRow(rows.front()));
+}
+
+Result<std::vector<RefundRecord>> PaymentStore::RefundsOf(std::string_view transaction_id) {
+  MILEAGE_ASSIGN_OR_RETURN(std::vector<db::Row> rows,
+                           conn_.Query(std::string("SELECT ") + kRefundColumns +
+                                           " FROM payment_refunds WHERE transaction_id = ? "
+                                           "ORDER BY created_at, id",
+                                       {db::Value(std::string(transaction_id))}));
+  std::vector<RefundRecord> out;
+  out.reserve(rows.size());
+  for (const db::Row& row : rows) out.push_back(RefundFromRow(row));
+  return out;
+}
+
 Status PaymentStore::UpdateRefundTotals(int64_t id, int64_t refunded_before, int64_t refunded_after,
                                         int64_t points_reversed_after, std::string_view state) {
   MILEAGE_ASSIGN_OR_RETURN(

@@ -38,6 +38,10 @@ class PaymentStore {
   // The recorded transactions among `transaction_ids` (any order; unknown ids are skipped).
   Result<std::vector<TransactionRecord>> TransactionsByIds(
       const std::vector<std::string>& transaction_ids);
+  // The transaction of WeChat's `transaction_id`, without locks (the console's read).
+  Result<std::optional<TransactionRecord>> FindTransactionById(std::string_view transaction_id);
+  // Every refund recorded for `transaction_id` (any status, applied or not), oldest first.
+  Result<std::vector<RefundRecord>> RefundsOf(std::string_view transaction_id);
   // Sets the refunded totals, conditional on the totals read (`refunded_before`), so that two
   // writers can never both apply on the same snapshot: Aborted when it changed meanwhile.
   Status UpdateRefundTotals(int64_t id, int64_t refunded_before, int64_t refunded_after,

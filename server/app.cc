@@ -25,8 +25,9 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, AppOptions option
                                                data_key, org_options);
   app->merchant_keys_ =
       std::make_unique<payments::MerchantKeyCache>(app->org_->merchants(), app->clock_);
-  app->payment_recorder_ = std::make_unique<payments::PaymentRecorder>(
-      app->random_, options.payment_policy.value_or(PaymentPolicyOf(app->config_)));
+  const payments::PaymentPolicy policy =
+      options.payment_policy.value_or(PaymentPolicyOf(app->config_));
+  app->payment_recorder_ = std::make_unique<payments::PaymentRecorder>(app->random_, policy);
   // SQLite pays an fsync per commit and runs one writer at a time: share commits. InnoDB
   // shares log flushes among concurrent transactions by itself.
   if (app->db_->dialect() == db::Dialect::kSqlite) {
@@ -36,6 +37,14 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, AppOptions option
   }
   app->notifications_ = std::make_unique<payments::NotificationService>(
       *app->transactions_, *app->merchant_keys_, *app->payment_recorder_, app->clock_);
+  app->phones_ = std::make_unique<members::PhoneVault>(data_key, app->org_->cipher());
+  app->directory_ = std::make_unique<members::MemberDirectory>(*app->db_, *app->phones_);
+  app->member_views_ = std::make_unique<payments::MemberViews>(*app->db_, app->org_->authorizer(),
+                                                               *app->directory_, app->clock_);
+  app->payment_views_ =
+      std::make_unique<payments::PaymentViews>(*app->db_, app->org_->authorizer());
+  app->earning_rules_ = std::make_unique<payments::EarningRuleService>(
+      *app->db_, app->org_->authorizer(), app->org_->writer(), policy.tiers);
   app->health_ = std::make_unique<HealthChecker>(*app->db_, *app->kv_);
   app->http_ = std::make_unique<HttpServer>(app->config_, app->metrics_);
   app->RegisterRoutes();
@@ -62,6 +71,9 @@ void App::RegisterRoutes() {
   RegisterSystemRoutes(*http_, *health_, metrics_);
   console_ = std::make_unique<ConsoleRouter>(*http_, org_->sessions());
   RegisterConsoleRoutes(*console_, *org_);
+  RegisterMemberRoutes(*console_, *member_views_);
+  RegisterPaymentRoutes(*console_, *payment_views_);
+  RegisterEarningRuleRoutes(*console_, *earning_rules_);
   RegisterWechatPayRoutes(*http_, *notifications_);
 }
 

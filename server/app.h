@@ -9,10 +9,15 @@
 #include "db/db.h"
 #include "db/transaction_runner.h"
 #include "kv/kv.h"
+#include "members/member_directory.h"
+#include "members/phone_vault.h"
 #include "org/org_module.h"
+#include "payments/earning_rule_service.h"
+#include "payments/member_views.h"
 #include "payments/merchant_keys.h"
 #include "payments/notification_service.h"
 #include "payments/payment_recorder.h"
+#include "payments/payment_views.h"
 #include "server/console/console_router.h"
 #include "server/health.h"
 #include "server/http/http_server.h"
@@ -60,6 +65,7 @@ class App {
   org::OrgModule& org() { return *org_; }
   const ConsoleRouter& console() const { return *console_; }
   payments::NotificationService& notifications() { return *notifications_; }
+  const members::PhoneVault& phones() const { return *phones_; }
 
  private:
   App(const Config& config, const AppOptions& options)
@@ -81,6 +87,11 @@ class App {
   std::unique_ptr<payments::PaymentRecorder> payment_recorder_;
   std::unique_ptr<payments::NotificationService> notifications_;
   std::unique_ptr<JobScheduler> jobs_;
+  std::unique_ptr<members::PhoneVault> phones_;
+  std::unique_ptr<members::MemberDirectory> directory_;
+  std::unique_ptr<payments::MemberViews> member_views_;
+  std::unique_ptr<payments::PaymentViews> payment_views_;
+  std::unique_ptr<payments::EarningRuleService> earning_rules_;
   Metrics metrics_;
   std::unique_ptr<HealthChecker> health_;
   std::unique_ptr<HttpServer> http_;

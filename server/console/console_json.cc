@@ -10,23 +10,6 @@ namespace {
 
 void Key(JsonWriter& w, const char* key) { w.Key(key); }
 
-void OptionalId(JsonWriter& w, const char* key, int64_t id) {
-  w.Key(key);
-  if (id == 0) {
-    w.Null();
-  } else {
-    w.Int64(id);
-  }
-}
-
-// brand_id, region_id, dealer_id, store_id of a path (null below its level).
-void WritePathIds(JsonWriter& w, const org::NodePath& path) {
-  OptionalId(w, "brand_id", path.brand_id);
-  OptionalId(w, "region_id", path.region_id);
-  OptionalId(w, "dealer_id", path.dealer_id);
-  OptionalId(w, "store_id", path.store_id);
-}
-
 void WriteScope(JsonWriter& w, const org::NodePath& scope) {
   Key(w, "scope");
   w.StartObject();
@@ -36,11 +19,6 @@ void WriteScope(JsonWriter& w, const org::NodePath& scope) {
   w.Int64(scope.id());
   w.EndObject();
   WritePathIds(w, scope);
-}
-
-void WriteTime(JsonWriter& w, const char* key, int64_t unix_seconds) {
-  Key(w, key);
-  WriteString(w, Rfc3339(unix_seconds));
 }
 
 Result<int64_t> ParsePageNumber(const httplib::Request& req, const char* name, int64_t fallback) {
@@ -66,6 +44,27 @@ std::string Rfc3339(int64_t unix_seconds) {
 }
 
 std::string Rfc3339(TimePoint time) { return Rfc3339(UnixSeconds(time)); }
+
+void WriteOptionalId(JsonWriter& w, const char* key, int64_t id) {
+  w.Key(key);
+  if (id == 0) {
+    w.Null();
+  } else {
+    w.Int64(id);
+  }
+}
+
+void WritePathIds(JsonWriter& w, const org::NodePath& path) {
+  WriteOptionalId(w, "brand_id", path.brand_id);
+  WriteOptionalId(w, "region_id", path.region_id);
+  WriteOptionalId(w, "dealer_id", path.dealer_id);
+  WriteOptionalId(w, "store_id", path.store_id);
+}
+
+void WriteTime(JsonWriter& w, const char* key, int64_t unix_seconds) {
+  w.Key(key);
+  WriteString(w, Rfc3339(unix_seconds));
+}
 
 Result<int64_t> PathId(const httplib::Request& req, size_t index) {
   if (req.matches.size() <= index) return InvalidArgumentError("id is missing", "INVALID_ID");

@@ -23,6 +23,14 @@ namespace mileage::server {
 std::string Rfc3339(int64_t unix_seconds);
 std::string Rfc3339(TimePoint time);
 
+// Members shared by the writers of every console object:
+// "key":id, or null when id is 0.
+void WriteOptionalId(JsonWriter& w, const char* key, int64_t id);
+// brand_id, region_id, dealer_id, store_id of a path (null below its level).
+void WritePathIds(JsonWriter& w, const org::NodePath& path);
+// "key":"<RFC 3339>".
+void WriteTime(JsonWriter& w, const char* key, int64_t unix_seconds);
+
 // The id in path segment `index` of the route template ("{id}"); InvalidArgument INVALID_ID.
 Result<int64_t> PathId(const httplib::Request& req, size_t index);
 // An optional id query parameter; InvalidArgument INVALID_ID when present and malformed.

@@ -1,6 +1,9 @@
 #pragma once
 
 #include "org/org_module.h"
+#include "payments/earning_rule_service.h"
+#include "payments/member_views.h"
+#include "payments/payment_views.h"
 #include "server/console/console_router.h"
 
 namespace mileage::server {
@@ -16,5 +19,10 @@ void RegisterMerchantRoutes(ConsoleRouter& router, org::MerchantService& merchan
 void RegisterPartnerRoutes(ConsoleRouter& router, org::PartnerService& partners);
 void RegisterStaffRoutes(ConsoleRouter& router, org::StaffService& staff);
 void RegisterAuditRoutes(ConsoleRouter& router, org::AuditService& audit);
+
+// Members, payments and earning rules (payments/ services), registered by the App.
+void RegisterMemberRoutes(ConsoleRouter& router, payments::MemberViews& members);
+void RegisterPaymentRoutes(ConsoleRouter& router, payments::PaymentViews& payments);
+void RegisterEarningRuleRoutes(ConsoleRouter& router, payments::EarningRuleService& rules);
 
 }  // namespace mileage::server

@@ -10,14 +10,6 @@
 #include "tests/support/external.h"
 
 namespace mileage::testing {
-namespace {
-
-constexpr const char* kPem =
-    "-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA\n"
-    "-----END PUBLIC KEY-----\n";
-
-}  // namespace
-
 std::string Reply::code() const {
   if (!json.IsObject() || !json.HasMember("code") || !json["code"].IsString()) return "";
   return json["code"].GetString();
@@ -49,6 +41,7 @@ void ConsoleTest::SetUp() {
   }
   StartServer();
   ASSERT_NE(server_, nullptr);
+  notifier_ = std::make_unique<WechatPayNotifier>(clock_, notifier_random_);
   BuildTree();
 }
 
@@ -92,14 +85,13 @@ void ConsoleTest::BuildTree() {
   tree_.store_b1 = node(h.Create(op, org::NodeType::kStore, tree_.dealer_b, "Store B1"));
 
   auto merchant = [&](int64_t store, const std::string& mchid) {
-    org::NewMerchant m{
-        mchid, "wxd678efh567hg6787", std::string(32, 'k'), {{"SERIAL" + mchid, kPem, 0}}};
+    org::NewMerchant m{mchid, kAppid, kApiV3Key, WechatPayNotifier::PlatformKeys()};
     Result<org::Merchant> created = org().merchants().Create(op, store, m);
     EXPECT_TRUE(created.ok()) << created.status().ToString();
     return created.ok() ? created->id : 0;
   };
-  tree_.merchant_a1 = merchant(tree_.store_a1, "1900000001");
-  tree_.merchant_b1 = merchant(tree_.store_b1, "1900000002");
+  tree_.merchant_a1 = merchant(tree_.store_a1, kMchid);
+  tree_.merchant_b1 = merchant(tree_.store_b1, kOtherMchid);
   Result<org::CreatedPartner> partner = org().partners().Create(op, tree_.brand, "Fuel Co", "fuel");
   EXPECT_TRUE(partner.ok()) << partner.status().ToString();
   if (partner.ok()) tree_.partner = partner->partner.id;
@@ -137,9 +129,10 @@ Reply ConsoleTest::Send(const std::string& method, const std::string& path,
   auto call = [&]() -> httplib::Result {
     if (method == "GET") return client->Get(path.c_str(), headers);
     if (method == "PATCH") return client->Patch(path.c_str(), headers, body, "application/json");
+    if (method == "PUT") return client->Put(path.c_str(), headers, body, "application/json");
     return client->Post(path.c_str(), headers, body, "application/json");
   };
-  if (method != "GET" && method != "POST" && method != "PATCH") {
+  if (method != "GET" && method != "POST" && method != "PATCH" && method != "PUT") {
     ADD_FAILURE() << "unsupported method " << method;
     return Reply();
   }
@@ -182,13 +175,47 @@ std::map<std::string, int64_t> ConsoleTest::RowCounts() {
   EXPECT_TRUE(conn.ok()) << conn.status().ToString();
   if (!conn.ok()) return counts;
   for (const char* table : {"brands", "regions", "dealers", "stores", "merchants",
-                            "merchant_platform_keys", "partners", "staff", "audit_log"}) {
+                            "merchant_platform_keys", "partners", "staff", "audit_log",
+                            "earning_rules", "members", "point_journals", "payment_transactions"}) {
     Result<std::vector<db::Row>> rows =
         (*conn)->Query(std::string("SELECT COUNT(*) FROM ") + table);
     EXPECT_TRUE(rows.ok()) << rows.status().ToString();
     counts[table] = rows.ok() && !rows->empty() ? (*rows)[0].Int(0) : -1;
   }
   return counts;
+}
+
+}  // namespace mileage::testing
+
+namespace mileage::testing {
+
+void ConsoleTest::Pay(const std::string& mchid, const std::string& transaction_id,
+                      const std::string& openid, int64_t amount_fen) {
+  PaymentSpec spec{transaction_id, openid, amount_fen, mchid};
+  httplib::Result res =
+      WechatPayNotifier::Post(*server_->Client(), notifier_->Payment(spec), mchid);
+  ASSERT_TRUE(res) << "no answer to the payment notification";
+  EXPECT_EQ(res->status, 204) << res->body;
+}
+
+void ConsoleTest::RefundPayment(const std::string& mchid, const std::string& refund_id,
+                                const std::string& transaction_id, int64_t refund_fen,
+                                int64_t total_fen) {
+  RefundSpec spec{refund_id, transaction_id, refund_fen, total_fen, "REFUND.SUCCESS", mchid};
+  httplib::Result res = WechatPayNotifier::Post(*server_->Client(), notifier_->Refund(spec), mchid);
+  ASSERT_TRUE(res) << "no answer to the refund notification";
+  EXPECT_EQ(res->status, 204) << res->body;
+}
+
+int64_t ConsoleTest::MemberIdOf(const std::string& openid) {
+  Result<db::PooledConnection> conn = server_->app().db().Acquire();
+  EXPECT_TRUE(conn.ok()) << conn.status().ToString();
+  if (!conn.ok()) return 0;
+  Result<std::vector<db::Row>> rows =
+      (*conn)->Query("SELECT member_id FROM member_identities WHERE kind = 'openid' AND value = ?",
+                     {db::Value(openid)});
+  EXPECT_TRUE(rows.ok()) << rows.status().ToString();
+  return rows.ok() && !rows->empty() ? (*rows)[0].Int(0) : 0;
 }
 
 }  // namespace mileage::testing

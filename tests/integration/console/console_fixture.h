@@ -14,6 +14,7 @@
 #include "org/org_module.h"
 #include "tests/support/test_database.h"
 #include "tests/support/test_server.h"
+#include "tests/support/wechatpay_notifier.h"
 
 namespace mileage::testing {
 
@@ -33,7 +34,8 @@ struct Reply {
 // operator), with a staff account of every role:
 //   brand B:  region R1: dealer A  (stores A1, A2), dealer A2 (store A3)
 //             region R2: dealer B  (store B1)
-//   merchants: MA1 at store A1, MB1 at store B1; partner P of the brand.
+//   merchants: MA1 (kMchid) at store A1, MB1 (kOtherMchid) at store B1, both registered with
+//   WechatPayNotifier's keys so that tests can pay there; partner P of the brand.
 struct OrgTree {
   int64_t brand = 0;
   int64_t region1 = 0, region2 = 0;
@@ -70,11 +72,25 @@ class ConsoleTest : public ::testing::TestWithParam<Backend> {
   Reply Patch(const std::string& path, const std::string& token, const std::string& body) {
     return Send("PATCH", path, token, body);
   }
+  Reply Put(const std::string& path, const std::string& token, const std::string& body) {
+    return Send("PUT", path, token, body);
+  }
   Reply LoginReply(const std::string& username, const std::string& password);
   // The token of `username` (logging in on first use); fails the test when login fails.
   const std::string& Token(const std::string& username);
 
-  // Rows of every org table, to prove that a refused request wrote nothing.
+  // A payment of `amount_fen` by `openid` through merchant `mchid`, notified as WeChat Pay
+  // would; fails the test unless the server answers 204.
+  void Pay(const std::string& mchid, const std::string& transaction_id, const std::string& openid,
+           int64_t amount_fen);
+  // A successful refund of `refund_fen` of a payment of `total_fen`.
+  void RefundPayment(const std::string& mchid, const std::string& refund_id,
+                     const std::string& transaction_id, int64_t refund_fen, int64_t total_fen);
+  // The id of the member with the openid (0 when none).
+  int64_t MemberIdOf(const std::string& openid);
+
+  // Rows of every org table (and of the earning rules and payments), to prove that a refused
+  // request wrote nothing.
   std::map<std::string, int64_t> RowCounts();
   int64_t AuditRows() { return RowCounts()["audit_log"]; }
 
@@ -82,6 +98,8 @@ class ConsoleTest : public ::testing::TestWithParam<Backend> {
 
   FakeClock clock_;
   FakeRandom random_{7};
+  FakeRandom notifier_random_{11};  // the test thread's own: the server draws from random_
+  std::unique_ptr<WechatPayNotifier> notifier_;
   OrgTree tree_;
   std::unique_ptr<TempDir> dir_;
   std::unique_ptr<PrivateMysqlDatabase> mysql_;

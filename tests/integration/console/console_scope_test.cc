@@ -18,15 +18,31 @@ std::string Path(std::string path_template, int64_t id) {
 
 Ids AsSet(const std::vector<int64_t>& ids) { return Ids(ids.begin(), ids.end()); }
 
+constexpr const char* kTransactionB1 = "4200000000000000000000000000B1";
+
 class ConsoleScopeTest : public ConsoleTest {
  protected:
+  // Dealer B also has a payment at store B1, and so a member only dealer B's staff (and the
+  // brand's) see.
+  void SetUp() override {
+    ConsoleTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    Pay(kOtherMchid, kTransactionB1, "openid-paid-only-at-b1", 10000);
+    member_b_ = MemberIdOf("openid-paid-only-at-b1");
+    ASSERT_GT(member_b_, 0);
+  }
+
   // A request that addresses one of dealer B's objects (or region 2, dealer B's region),
-  // or nothing of dealer B (target.method empty) with the reason why.
+  // or nothing of dealer B (target.method empty) with the reason why. `code` is what the
+  // 404 says.
   struct Target {
     std::string method;
     std::string path;
     std::string body = "{}";
+    std::string code = "NOT_FOUND";
   };
+
+  int64_t member_b_ = 0;
 
   std::string MerchantBody() const {
     return R"({"mchid":"1900000999","appid":"wx123","apiv3_key":")" + std::string(32, 'k') +
@@ -56,6 +72,29 @@ class ConsoleScopeTest : public ConsoleTest {
         {{"GET", "/api/console/regions"}, {}},
         {{"GET", "/api/console/partners"}, {}},
         {{"GET", "/api/console/staff"}, {}},
+        // Member search filters by the member visibility rule (never 404): checked by
+        // ConsoleMembersTest.SearchFindsTheMemberOnlyWhereTheyPaid.
+        {{"GET", "/api/console/members"}, {}},
+        // The brand's earning rule: the brand is an ancestor of these callers (403, checked by
+        // ConsoleMembersTest); other brands are ConsoleMembersTest's too.
+        {{"GET", "/api/console/brands/{id}/earning-rule"}, {}},
+        {{"PUT", "/api/console/brands/{id}/earning-rule"}, {}},
+        // The member who paid only at B1, B1's payments and earning rule.
+        {{"GET", "/api/console/members/{id}"},
+         {{"GET", Path("/api/console/members/{id}", member_b_), "{}", "MEMBER_NOT_FOUND"}}},
+        {{"GET", "/api/console/members/{id}/points"},
+         {{"GET", Path("/api/console/members/{id}/points", member_b_), "{}", "MEMBER_NOT_FOUND"}}},
+        {{"GET", "/api/console/stores/{id}/transactions"},
+         {{"GET", "/api/console/stores/" + b1 + "/transactions"}}},
+        {{"GET", "/api/console/stores/{id}/refunds"},
+         {{"GET", "/api/console/stores/" + b1 + "/refunds"}}},
+        {{"GET", "/api/console/transactions/{transaction_id}"},
+         {{"GET", std::string("/api/console/transactions/") + kTransactionB1, "{}",
+           "TRANSACTION_NOT_FOUND"}}},
+        {{"GET", "/api/console/stores/{id}/earning-rule"},
+         {{"GET", "/api/console/stores/" + b1 + "/earning-rule"}}},
+        {{"PUT", "/api/console/stores/{id}/earning-rule"},
+         {{"PUT", "/api/console/stores/" + b1 + "/earning-rule", R"({"points_per_yuan":5})"}}},
         // Dealer B's region, dealer, stores, merchants and staff.
         {{"GET", "/api/console/regions/{id}"},
          {{"GET", Path("/api/console/regions/{id}", t.region2)}}},
@@ -151,7 +190,7 @@ TEST_P(ConsoleScopeTest, DealerBIsNotFoundOnEveryRouteForEveryoneOutsideIt) {
         Reply reply = Send(target.method, target.path, token, target.body);
         EXPECT_EQ(reply.status, 404)
             << caller << ": " << target.method << " " << target.path << " -> " << reply.body;
-        EXPECT_EQ(reply.code(), "NOT_FOUND") << caller << ": " << target.path;
+        EXPECT_EQ(reply.code(), target.code) << caller << ": " << target.path;
         // The message never tells "exists elsewhere" from "does not exist".
         EXPECT_NE(reply.body.find("not found"), std::string::npos) << reply.body;
         auto after = RowCounts();

@@ -26,11 +26,26 @@ const NodePath kStore2000 = kDealer200.Child(2000);
 const NodePath kBrand2 = NodePath::Brand(2);
 const NodePath kStore3000 = kBrand2.Child(30).Child(300).Child(3000);
 
-const std::vector<Action> kAllActions = {
-    Action::kSelf,         Action::kBrandRead,    Action::kBrandWrite,    Action::kRegionRead,
-    Action::kRegionWrite,  Action::kDealerRead,   Action::kDealerWrite,   Action::kStoreRead,
-    Action::kStoreWrite,   Action::kMerchantRead, Action::kMerchantWrite, Action::kPartnerRead,
-    Action::kPartnerWrite, Action::kStaffRead,    Action::kStaffWrite,    Action::kAuditRead};
+const std::vector<Action> kAllActions = {Action::kSelf,
+                                         Action::kBrandRead,
+                                         Action::kBrandWrite,
+                                         Action::kRegionRead,
+                                         Action::kRegionWrite,
+                                         Action::kDealerRead,
+                                         Action::kDealerWrite,
+                                         Action::kStoreRead,
+                                         Action::kStoreWrite,
+                                         Action::kMerchantRead,
+                                         Action::kMerchantWrite,
+                                         Action::kPartnerRead,
+                                         Action::kPartnerWrite,
+                                         Action::kStaffRead,
+                                         Action::kStaffWrite,
+                                         Action::kAuditRead,
+                                         Action::kMemberRead,
+                                         Action::kPaymentRead,
+                                         Action::kEarningRuleRead,
+                                         Action::kEarningRuleWrite};
 
 Principal Make(Role role, const NodePath& scope) { return Principal{7, "p", role, scope}; }
 
@@ -56,15 +71,20 @@ const std::map<Role, std::set<Action>>& Matrix() {
       {Role::kRegionManager,
        {Action::kSelf, Action::kBrandRead, Action::kRegionRead, Action::kDealerRead,
         Action::kDealerWrite, Action::kStoreRead, Action::kStoreWrite, Action::kMerchantRead,
-        Action::kMerchantWrite, Action::kStaffRead, Action::kStaffWrite}},
+        Action::kMerchantWrite, Action::kStaffRead, Action::kStaffWrite, Action::kMemberRead,
+        Action::kPaymentRead, Action::kEarningRuleRead, Action::kEarningRuleWrite}},
       {Role::kDealerManager,
        {Action::kSelf, Action::kBrandRead, Action::kDealerRead, Action::kStoreRead,
         Action::kStoreWrite, Action::kMerchantRead, Action::kMerchantWrite, Action::kStaffRead,
-        Action::kStaffWrite}},
-      {Role::kStoreClerk, {Action::kSelf, Action::kBrandRead, Action::kStoreRead}},
+        Action::kStaffWrite, Action::kMemberRead, Action::kPaymentRead, Action::kEarningRuleRead,
+        Action::kEarningRuleWrite}},
+      {Role::kStoreClerk,
+       {Action::kSelf, Action::kBrandRead, Action::kStoreRead, Action::kMemberRead,
+        Action::kPaymentRead, Action::kEarningRuleRead}},
       {Role::kAnalyst,
        {Action::kSelf, Action::kBrandRead, Action::kRegionRead, Action::kDealerRead,
-        Action::kStoreRead, Action::kMerchantRead, Action::kPartnerRead, Action::kStaffRead}},
+        Action::kStoreRead, Action::kMerchantRead, Action::kPartnerRead, Action::kStaffRead,
+        Action::kMemberRead, Action::kPaymentRead, Action::kEarningRuleRead}},
   };
   return *matrix;
 }
@@ -207,6 +227,31 @@ TEST(AuthorizerTest, StaffMayOnlyManageRolesBelowTheirOwn) {
   EXPECT_EQ(
       authorizer.CheckStaffManagement(analyst, Role::kAnalyst, kStore1000, "store 1000").code(),
       StatusCode::kPermissionDenied);
+}
+
+TEST(AuthorizerTest, OnlyBrandStaffWriteTheBrandsEarningRuleManagersWriteTheirStores) {
+  Authorizer authorizer;
+  const Principal admin = Make(Role::kBrandAdmin, kBrand1);
+  const Principal region_manager = Make(Role::kRegionManager, kRegion10);
+  const Principal dealer_manager = Make(Role::kDealerManager, kDealer100);
+  const Principal clerk = Make(Role::kStoreClerk, kStore1000);
+  EXPECT_EQ(authorizer.Decide(admin, Action::kEarningRuleWrite, kBrand1), Decision::kAllow);
+  EXPECT_EQ(authorizer.Decide(region_manager, Action::kEarningRuleWrite, kBrand1),
+            Decision::kForbidden);
+  EXPECT_EQ(authorizer.Decide(dealer_manager, Action::kEarningRuleWrite, kBrand1),
+            Decision::kForbidden);
+  EXPECT_EQ(authorizer.Decide(dealer_manager, Action::kEarningRuleRead, kBrand1),
+            Decision::kForbidden);
+  EXPECT_EQ(authorizer.Decide(region_manager, Action::kEarningRuleWrite, kStore1010),
+            Decision::kAllow);
+  EXPECT_EQ(authorizer.Decide(dealer_manager, Action::kEarningRuleWrite, kStore1000),
+            Decision::kAllow);
+  EXPECT_EQ(authorizer.Decide(dealer_manager, Action::kEarningRuleWrite, kStore1010),
+            Decision::kNotFound);
+  EXPECT_EQ(authorizer.Decide(clerk, Action::kEarningRuleWrite, kStore1000), Decision::kForbidden);
+  EXPECT_EQ(authorizer.Decide(clerk, Action::kPaymentRead, kStore1000), Decision::kAllow);
+  EXPECT_EQ(authorizer.Decide(clerk, Action::kPaymentRead, kStore2000), Decision::kNotFound);
+  EXPECT_EQ(authorizer.Decide(admin, Action::kPaymentRead, kStore3000), Decision::kNotFound);
 }
 
 }  // namespace

@@ -1,0 +1,53 @@
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+#include "db/db.h"
+#include "org/authorizer.h"
+#include "org/principal.h"
+#include "org/types.h"
+#include "payments/types.h"
+
+namespace mileage::payments {
+
+// One transaction with every refund recorded for it.
+struct TransactionDetail {
+  TransactionRecord transaction;
+  std::vector<RefundRecord> refunds;  // oldest first
+};
+
+// The console's read side of payments: a store's transactions and refunds and one transaction,
+// each checked with org::Action::kPaymentRead against the store the payment was made at.
+// Owned by the composition root; safe for concurrent use.
+//
+// Errors common to the methods: InvalidArgument (INVALID_ID, INVALID_PAGE); NotFound
+// "store N not found" when the store does not exist or is outside the caller's scope;
+// PermissionDenied when the role may not read payments; the db errors.
+class PaymentViews {
+ public:
+  PaymentViews(db::Db& db, const org::Authorizer& authorizer) : db_(db), authorizer_(authorizer) {}
+
+  // Newest first.
+  Result<org::PageOf<TransactionRecord>> StoreTransactions(const org::Actor& actor,
+                                                           int64_t store_id,
+                                                           const org::PageRequest& page);
+  Result<org::PageOf<RefundRecord>> StoreRefunds(const org::Actor& actor, int64_t store_id,
+                                                 const org::PageRequest& page);
+  // By WeChat's transaction_id: 1..64 letters and digits (InvalidArgument
+  // INVALID_TRANSACTION_ID). NotFound TRANSACTION_NOT_FOUND when none is recorded or it was
+  // made at a store outside the caller's scope.
+  Result<TransactionDetail> Transaction(const org::Actor& actor, std::string_view transaction_id);
+
+ private:
+  // The path of the store, after the authorizer's check.
+  Result<org::NodePath> ReadableStore(db::Connection& conn, const org::Actor& actor,
+                                      int64_t store_id);
+
+  db::Db& db_;
+  const org::Authorizer& authorizer_;
+};
+
+}  // namespace mileage::payments
