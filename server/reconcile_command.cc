@@ -8,17 +8,14 @@
 #include <sstream>
 
 #include "common/log.h"
-#include "db/migrate.h"
-#include "kv/memory/memory_kv.h"
 #include "org/org_module.h"
 #include "payments/merchant_keys.h"
 #include "payments/payment_recorder.h"
 #include "payments/reconciliation.h"
 #include "server/config_loader.h"
 #include "server/console/console_json.h"
-#include "server/data_key_source.h"
 #include "server/http/json.h"
-#include "server/storage.h"
+#include "server/operator_context.h"
 #include "wechat/client/api_client.h"
 #include "wechat/client/pay_client.h"
 #include "wechat/crypto/rsa.h"
@@ -141,63 +138,42 @@ Result<payments::Bill> ToBill(const wechat::client::TradeBill& trade_bill) {
   return bill;
 }
 
-// What the command opens from the config: the database (migrated), the org module for the
-// merchant's keys, and the WeChat API client.
+// What the command opens beyond the operator context: the merchant keys, the recorder with
+// the config's membership rules, the reconciler and the WeChat API client.
 class ReconcileContext {
  public:
   static Result<std::unique_ptr<ReconcileContext>> Open(const std::string& config_path) {
-    Result<Config> config = config_path.empty() ? Config() : LoadConfigFile(config_path);
-    if (!config.ok()) return config.status();
-    LogLevel level = LogLevel::kWarn;
-    if (ParseLogLevel(config->log_level, &level) && level < LogLevel::kWarn) {
-      level = LogLevel::kWarn;  // stdout carries the report
-    }
-    SetLogLevel(level);
     std::unique_ptr<ReconcileContext> context(new ReconcileContext());
-    context->config_ = *config;
-    MILEAGE_ASSIGN_OR_RETURN(org::DataKey key, ResolveDataKey(*config, context->random_));
-    MILEAGE_ASSIGN_OR_RETURN(context->db_, OpenDatabase(*config));
-    MILEAGE_RETURN_IF_ERROR(db::Migrate(*context->db_, context->clock_).status());
-    context->kv_ = std::make_unique<kv::MemoryKv>(context->clock_);
-    org::OrgOptions options;
-    options.sessions.ttl = std::chrono::seconds(config->session_ttl_s);
-    context->org_ = std::make_unique<org::OrgModule>(*context->db_, *context->kv_, context->clock_,
-                                                     context->random_, key, options);
+    MILEAGE_ASSIGN_OR_RETURN(context->base_, OperatorContext::Open(config_path));
+    OperatorContext& base = *context->base_;
     context->keys_ =
-        std::make_unique<payments::MerchantKeyCache>(context->org_->merchants(), context->clock_);
+        std::make_unique<payments::MerchantKeyCache>(base.org().merchants(), base.clock());
     context->recorder_ =
-        std::make_unique<payments::PaymentRecorder>(context->random_, payments::PaymentPolicy{});
+        std::make_unique<payments::PaymentRecorder>(base.random(), PaymentPolicyOf(base.config()));
     context->reconciler_ =
-        std::make_unique<payments::Reconciler>(*context->db_, *context->recorder_, context->clock_);
+        std::make_unique<payments::Reconciler>(base.db(), *context->recorder_, base.clock());
     wechat::client::ApiClientOptions api_options;
-    api_options.api_base_url = config->wechat_api_base_url;
-    api_options.pay_base_url = config->wechat_pay_base_url;
+    api_options.api_base_url = base.config().wechat_api_base_url;
+    api_options.pay_base_url = base.config().wechat_pay_base_url;
     MILEAGE_ASSIGN_OR_RETURN(context->api_,
-                             wechat::client::ApiClient::Create(api_options, context->random_));
+                             wechat::client::ApiClient::Create(api_options, base.random()));
     return context;
   }
   ~ReconcileContext() {
     reconciler_.reset();
     keys_.reset();
-    org_.reset();
-    if (db_) db_->Close();
   }
 
-  const Config& config() const { return config_; }
-  const Clock& clock() const { return clock_; }
-  RandomSource& random() { return random_; }
+  const Config& config() const { return base_->config(); }
+  const Clock& clock() const { return base_->clock(); }
+  RandomSource& random() { return base_->random(); }
   payments::MerchantKeyCache& keys() { return *keys_; }
   payments::Reconciler& reconciler() { return *reconciler_; }
   wechat::client::ApiClient& api() { return *api_; }
 
  private:
   ReconcileContext() = default;
-  Config config_;
-  SystemClock clock_;
-  OsRandom random_;
-  std::unique_ptr<db::Db> db_;
-  std::unique_ptr<kv::Kv> kv_;
-  std::unique_ptr<org::OrgModule> org_;
+  std::unique_ptr<OperatorContext> base_;
   std::unique_ptr<payments::MerchantKeyCache> keys_;
   std::unique_ptr<payments::PaymentRecorder> recorder_;
   std::unique_ptr<payments::Reconciler> reconciler_;

@@ -9,13 +9,10 @@
 #include <sstream>
 
 #include "common/log.h"
-#include "db/migrate.h"
-#include "kv/memory/memory_kv.h"
 #include "org/org_module.h"
 #include "org/validation.h"
 #include "server/config_loader.h"
-#include "server/data_key_source.h"
-#include "server/storage.h"
+#include "server/operator_context.h"
 
 namespace mileage::server {
 
@@ -121,45 +118,6 @@ std::string TrimNewlines(std::string text) {
   return text;
 }
 
-// Everything a command needs, opened from the config: the database (migrated), a private
-// in-process Kv (the commands open no sessions) and the org module.
-class AdminContext {
- public:
-  static Result<std::unique_ptr<AdminContext>> Open(const std::string& config_path) {
-    Result<Config> config = config_path.empty() ? Config() : LoadConfigFile(config_path);
-    if (!config.ok()) return config.status();
-    LogLevel level = LogLevel::kWarn;
-    if (ParseLogLevel(config->log_level, &level) && level < LogLevel::kWarn) {
-      level = LogLevel::kWarn;  // stdout carries the id; keep stderr for what matters
-    }
-    SetLogLevel(level);
-    std::unique_ptr<AdminContext> context(new AdminContext());
-    MILEAGE_ASSIGN_OR_RETURN(org::DataKey key, ResolveDataKey(*config, context->random_));
-    MILEAGE_ASSIGN_OR_RETURN(context->db_, OpenDatabase(*config));
-    MILEAGE_RETURN_IF_ERROR(db::Migrate(*context->db_, context->clock_).status());
-    context->kv_ = std::make_unique<kv::MemoryKv>(context->clock_);
-    org::OrgOptions options;
-    options.sessions.ttl = std::chrono::seconds(config->session_ttl_s);
-    context->org_ = std::make_unique<org::OrgModule>(*context->db_, *context->kv_, context->clock_,
-                                                     context->random_, key, options);
-    return context;
-  }
-  ~AdminContext() {
-    org_.reset();
-    if (db_) db_->Close();
-  }
-
-  org::OrgModule& org() { return *org_; }
-
- private:
-  AdminContext() = default;
-  SystemClock clock_;
-  OsRandom random_;
-  std::unique_ptr<db::Db> db_;
-  std::unique_ptr<kv::Kv> kv_;
-  std::unique_ptr<org::OrgModule> org_;
-};
-
 Result<int64_t> IdOption(const AdminArgs& args, const std::string& name) {
   return org::ParseId(args.options.at(name), "--" + name);
 }
@@ -218,7 +176,7 @@ Result<int64_t> AddMerchant(org::OrgModule& org, const AdminArgs& args) {
   return created.id;
 }
 
-Result<int64_t> Execute(AdminContext& context, const AdminArgs& args, std::istream& in) {
+Result<int64_t> Execute(OperatorContext& context, const AdminArgs& args, std::istream& in) {
   org::OrgModule& org = context.org();
   const std::string& command = args.command;
   if (command == "create-brand") return CreateNode(org, args, org::NodeType::kBrand, nullptr);
@@ -242,7 +200,7 @@ int RunAdmin(const std::vector<std::string>& args, std::istream& in, std::ostrea
     err << "mileage admin: " << usage->message << "\n\n" << kAdminUsage;
     return 2;
   }
-  Result<std::unique_ptr<AdminContext>> context = AdminContext::Open(parsed.config_path);
+  Result<std::unique_ptr<OperatorContext>> context = OperatorContext::Open(parsed.config_path);
   if (!context.ok()) {
     err << "mileage admin: " << context.status().message() << '\n';
     return 1;

@@ -1,0 +1,38 @@
+#include "server/operator_context.h"
+
+#include "common/log.h"
+#include "db/migrate.h"
+#include "kv/memory/memory_kv.h"
+#include "server/config_loader.h"
+#include "server/data_key_source.h"
+#include "server/storage.h"
+
+namespace mileage::server {
+
+Result<std::unique_ptr<OperatorContext>> OperatorContext::Open(const std::string& config_path) {
+  Result<Config> config = config_path.empty() ? Config() : LoadConfigFile(config_path);
+  if (!config.ok()) return config.status();
+  LogLevel level = LogLevel::kWarn;
+  if (ParseLogLevel(config->log_level, &level) && level < LogLevel::kWarn) {
+    level = LogLevel::kWarn;
+  }
+  SetLogLevel(level);
+  std::unique_ptr<OperatorContext> context(new OperatorContext());
+  context->config_ = *config;
+  MILEAGE_ASSIGN_OR_RETURN(org::DataKey key, ResolveDataKey(*config, context->random_));
+  MILEAGE_ASSIGN_OR_RETURN(context->db_, OpenDatabase(*config));
+  MILEAGE_RETURN_IF_ERROR(db::Migrate(*context->db_, context->clock_).status());
+  context->kv_ = std::make_unique<kv::MemoryKv>(context->clock_);
+  org::OrgOptions options;
+  options.sessions.ttl = std::chrono::seconds(config->session_ttl_s);
+  context->org_ = std::make_unique<org::OrgModule>(*context->db_, *context->kv_, context->clock_,
+                                                   context->random_, key, options);
+  return context;
+}
+
+OperatorContext::~OperatorContext() {
+  org_.reset();
+  if (db_) db_->Close();
+}
+
+}  // namespace mileage::server
