@@ -102,13 +102,25 @@ check "the service config points WeChat at the sandbox" \
   grep -q "\"wechat_pay_base_url\": \"http://127.0.0.1:$sandbox_port\"" "$var/serve.json"
 
 # The printed payment command reaches the sandbox, whose notification reaches this service
-# (on its port, not 8080): the first attempt has an HTTP status, whatever the route answers.
+# (on its port, not 8080) and is accepted; the payer is then a member with the payment's points.
 pay=$(grep -A1 '^Make a simulated payment' "$work/run1.out" | tail -n 1)
 check "the payment command is printed" grep -q "sandbox pay --amount 8800 --openid-code alice" \
   <<<"$pay"
 eval "$pay" >"$work/pay.out" 2>&1
-check "the payment is made and notified to the service" grep -q 'first attempt: HTTP' \
+check "the payment is made and accepted by the service" grep -q 'first attempt: HTTP 204' \
   "$work/pay.out" || cat "$work/pay.out"
+openid=$(sed -n 's/.*"payer_openid":"\([^"]*\)".*/\1/p' "$work/pay.out")
+member_points() {  # prints "number tier points" of the member the payment made
+  local id
+  id=$(curl -fsS "$base/api/console/members?q=$openid" -H "Authorization: Bearer $token" |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["items"][0]["id"])')
+  curl -fsS "$base/api/console/members/$id/points" -H "Authorization: Bearer $token" |
+    python3 -c 'import json, sys
+d = json.load(sys.stdin)
+print(d["total"], d["items"][0]["points"], d["items"][0]["reason"])'
+}
+check "the payer is a member with 88 points for the payment" \
+  test "$(member_points)" == "1 88 payment"
 
 cp "$var/demo.env" "$work/demo.env.first"
 cp "$var/demo-password" "$work/password.first"
