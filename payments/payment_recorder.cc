@@ -122,8 +122,9 @@ Result<Outcome> PaymentRecorder::RecordRefund(db::Connection& conn, const Refund
   }
   if (refund.status != "success") return Outcome::kIgnored;
 
-  MILEAGE_ASSIGN_OR_RETURN(std::optional<TransactionRecord> payment,
-                           payments.FindTransactionForUpdate(refund.transaction_id));
+  MILEAGE_ASSIGN_OR_RETURN(
+      std::optional<TransactionRecord> payment,
+      payments.FindTransactionById(refund.transaction_id, /*for_update=*/true));
   if (!payment.has_value()) return Outcome::kRefundPending;
   MILEAGE_RETURN_IF_ERROR(ApplyRefund(conn, *payment, refund, now));
   return Outcome::kApplied;

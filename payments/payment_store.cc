@@ -140,26 +140,6 @@ Result<int64_t> PaymentStore::InsertTransaction(const TransactionRecord& t) {
   return inserted.last_insert_id;
 }
 
-Result<std::optional<TransactionRecord>> PaymentStore::FindTransactionForUpdate(
-    std::string_view transaction_id) {
-  MILEAGE_ASSIGN_OR_RETURN(std::vector<db::Row> rows,
-                           conn_.Query(std::string("SELECT ") + kTransactionColumns +
-                                           " FROM payment_transactions WHERE transaction_id = ?" +
-                                           std::string(db::ForUpdate(conn_.dialect())),
-                                       {db::Value(std::string(transaction_id))}));
-  if (rows.empty()) return std::optional<TransactionRecord>();
-  return std::optional<TransactionRecord>(TransactionFromRow(rows.front()));
-}
-
-Result<std::optional<TransactionRecord>> PaymentStore::FindTransaction(int64_t id) {
-  MILEAGE_ASSIGN_OR_RETURN(std::vector<db::Row> rows,
-                           conn_.Query(std::string("SELECT ") + kTransactionColumns +
-                                           " FROM payment_transactions WHERE id = ?",
-                                       {db::Value(id)}));
-  if (rows.empty()) return std::optional<TransactionRecord>();
-  return std::optional<TransactionRecord>(TransactionFromRow(rows.front()));
-}
-
 Result<std::vector<TransactionRecord>> PaymentStore::TransactionsPaidBetween(int64_t merchant_id,
                                                                              int64_t start,
                                                                              int64_t end) {
@@ -183,11 +163,13 @@ Result<std::vector<TransactionRecord>> PaymentStore::TransactionsByIds(
 }
 
 Result<std::optional<TransactionRecord>> PaymentStore::FindTransactionById(
-    std::string_view transaction_id) {
-  MILEAGE_ASSIGN_OR_RETURN(std::vector<db::Row> rows,
-                           conn_.Query(std::string("SELECT ") + kTransactionColumns +
-                                           " FROM payment_transactions WHERE transaction_id = ?",
-                                       {db::Value(std::string(transaction_id))}));
+    std::string_view transaction_id, bool for_update) {
+  MILEAGE_ASSIGN_OR_RETURN(
+      std::vector<db::Row> rows,
+      conn_.Query(std::string("SELECT ") + kTransactionColumns +
+                      " FROM payment_transactions WHERE transaction_id = ?" +
+                      std::string(for_update ? db::ForUpdate(conn_.dialect()) : ""),
+                  {db::Value(std::string(transaction_id))}));
   if (rows.empty()) return std::optional<TransactionRecord>();
   return std::optional<TransactionRecord>(TransactionFromRow(rows.front()));
 }
@@ -243,15 +225,6 @@ Result<int64_t> PaymentStore::InsertRefund(const RefundRecord& r) {
                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                  params));
   return inserted.last_insert_id;
-}
-
-Result<std::optional<RefundRecord>> PaymentStore::FindRefund(std::string_view refund_id) {
-  MILEAGE_ASSIGN_OR_RETURN(std::vector<db::Row> rows,
-                           conn_.Query(std::string("SELECT ") + kRefundColumns +
-                                           " FROM payment_refunds WHERE refund_id = ?",
-                                       {db::Value(std::string(refund_id))}));
-  if (rows.empty()) return std::optional<RefundRecord>();
-  return std::optional<RefundRecord>(RefundFromRow(rows.front()));
 }
 
 Result<std::vector<RefundRecord>> PaymentStore::RefundsByIds(

@@ -28,18 +28,16 @@ class PaymentStore {
   // Inserts the transaction (its id is ignored; returns the new one). AlreadyExists when the
   // transaction_id is recorded.
   Result<int64_t> InsertTransaction(const TransactionRecord& record);
-  // The transaction, locked for update on MySQL (SQLite's write transaction holds the lock).
-  Result<std::optional<TransactionRecord>> FindTransactionForUpdate(
-      std::string_view transaction_id);
-  Result<std::optional<TransactionRecord>> FindTransaction(int64_t id);
   // The merchant's transactions paid in [start, end) (Unix seconds), by paid_at then id.
   Result<std::vector<TransactionRecord>> TransactionsPaidBetween(int64_t merchant_id, int64_t start,
                                                                  int64_t end);
   // The recorded transactions among `transaction_ids` (any order; unknown ids are skipped).
   Result<std::vector<TransactionRecord>> TransactionsByIds(
       const std::vector<std::string>& transaction_ids);
-  // The transaction of WeChat's `transaction_id`, without locks (the console's read).
-  Result<std::optional<TransactionRecord>> FindTransactionById(std::string_view transaction_id);
+  // The transaction of WeChat's `transaction_id`; with `for_update` its row stays locked until
+  // commit (FOR UPDATE on MySQL; SQLite's write transaction holds the lock already).
+  Result<std::optional<TransactionRecord>> FindTransactionById(std::string_view transaction_id,
+                                                               bool for_update = false);
   // Every refund recorded for `transaction_id` (any status, applied or not), oldest first.
   Result<std::vector<RefundRecord>> RefundsOf(std::string_view transaction_id);
   // Sets the refunded totals, conditional on the totals read (`refunded_before`), so that two
@@ -49,7 +47,6 @@ class PaymentStore {
 
   // Inserts the refund (id ignored). AlreadyExists when the refund_id is recorded.
   Result<int64_t> InsertRefund(const RefundRecord& record);
-  Result<std::optional<RefundRecord>> FindRefund(std::string_view refund_id);
   // The recorded refunds among `refund_ids` (any order; unknown ids are skipped).
   Result<std::vector<RefundRecord>> RefundsByIds(const std::vector<std::string>& refund_ids);
   // Moves a refund recorded as abnormal/closed to success (WeChat may report SUCCESS after

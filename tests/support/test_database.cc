@@ -132,6 +132,16 @@ std::unique_ptr<TestDatabase> TestDatabase::Open(Backend backend, int pool_size)
   return out;
 }
 
+int64_t TestDatabase::Scalar(const std::string& sql) {
+  Result<db::PooledConnection> conn = db_->Acquire();
+  EXPECT_TRUE(conn.ok()) << conn.status().ToString();
+  if (!conn.ok()) return -1;
+  Result<std::vector<db::Row>> rows = (*conn)->Query(sql);
+  EXPECT_TRUE(rows.ok()) << sql << ": " << rows.status().ToString();
+  if (!rows.ok() || rows->empty() || rows->front().IsNull(0)) return 0;
+  return rows->front().Int(0);
+}
+
 TestDatabase::~TestDatabase() {
   if (db_ != nullptr) db_->Close();
   db_.reset();

@@ -47,6 +47,9 @@ class TestDatabase {
   ~TestDatabase();
 
   db::Db& db() { return *db_; }
+  // The first column of the first row of `sql` as an integer (0 for no row or NULL), recording
+  // a failure when the query fails: for checking state after a test's actions.
+  int64_t Scalar(const std::string& sql);
   // The `database` config value that reaches the same database (for a TestServer).
   const std::string& url() const { return url_; }
 

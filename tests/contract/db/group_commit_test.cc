@@ -21,9 +21,7 @@ class GroupCommitTest : public ::testing::Test {
                 }).ok());
   }
   int64_t Count(const std::string& where = "1 = 1") {
-    auto conn = database_->db().Acquire();
-    auto rows = (*conn)->Query("SELECT COUNT(*) FROM t WHERE " + where);
-    return rows.ok() ? rows->front().Int(0) : -1;
+    return database_->Scalar("SELECT COUNT(*) FROM t WHERE " + where);
   }
   std::unique_ptr<TestDatabase> database_;
 };

@@ -13,7 +13,7 @@
 #include <thread>
 #include <vector>
 
-#include "payments/refund_math.h"
+#include "tests/integration/payments/payments_checks.h"
 #include "tests/support/free_port.h"
 #include "tests/support/running_sandbox.h"
 #include "tests/support/subprocess.h"
@@ -40,17 +40,8 @@ class CrashTest : public ::testing::TestWithParam<Backend> {
 
   std::string Config() const { return (dir_.path() / "config.json").string(); }
 
-  // Runs `mileage admin ...`; returns its stdout without the newline.
   std::string Admin(std::vector<std::string> args) {
-    std::vector<std::string> argv = {MILEAGE_BINARY, "admin"};
-    argv.insert(argv.end(), args.begin(), args.end());
-    argv.push_back("--config");
-    argv.push_back(Config());
-    Subprocess admin(argv);
-    EXPECT_EQ(admin.Wait(std::chrono::seconds(60)), 0) << admin.stderr_text();
-    std::string out = admin.stdout_text();
-    while (!out.empty() && out.back() == '\n') out.pop_back();
-    return out;
+    return RunAdmin(MILEAGE_BINARY, Config(), std::move(args));
   }
 
   std::unique_ptr<Subprocess> StartServer() {
@@ -61,14 +52,7 @@ class CrashTest : public ::testing::TestWithParam<Backend> {
     return server;
   }
 
-  int64_t Scalar(const std::string& sql) {
-    Result<db::PooledConnection> conn = database_->db().Acquire();
-    if (!conn.ok()) return -1;
-    Result<std::vector<db::Row>> rows = (*conn)->Query(sql);
-    EXPECT_TRUE(rows.ok()) << sql << ": " << rows.status().ToString();
-    if (!rows.ok() || rows->empty() || rows->front().IsNull(0)) return 0;
-    return rows->front().Int(0);
-  }
+  int64_t Scalar(const std::string& sql) { return database_->Scalar(sql); }
 
   TempDir dir_;
   std::unique_ptr<TestDatabase> database_;
@@ -134,44 +118,22 @@ TEST_P(CrashTest, KilledAndRestartedWhileDeliveringEndsInTheSameState) {
     server = StartServer();
   }
   payer.join();
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(5);
-  std::map<std::string, int> states;
-  int retried = 0;  // deliveries that needed more than one attempt: the kills hit them
-  while (std::chrono::steady_clock::now() < deadline) {
-    rapidjson::Document deliveries = sandbox.GetJson("/sandbox/deliveries");
-    ASSERT_TRUE(deliveries.IsObject());
-    states.clear();
-    retried = 0;
-    for (const auto& d : deliveries["deliveries"].GetArray()) {
-      ++states[d["state"].GetString()];
-      if (d["attempts"].GetArray().Size() > 1) ++retried;
-    }
-    if (states["pending"] == 0) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  }
+  // Every delivery acknowledged in the end; some needed a retry (the kills hit them).
+  DeliveryTally tally = AwaitDeliveries(sandbox, "", std::chrono::minutes(5));
   const int refunds = kPayments / 5;
-  EXPECT_EQ(states["pending"], 0);
-  EXPECT_EQ(states["delivered"], kPayments + refunds);
+  EXPECT_EQ(tally.states["pending"], 0);
+  EXPECT_EQ(tally.states["delivered"], kPayments + refunds);
   EXPECT_EQ(kills, 10);
-  EXPECT_GT(retried, 0) << "no delivery was interrupted by a kill";
+  EXPECT_GT(tally.retried, 0) << "no delivery was interrupted by a kill";
 
   EXPECT_EQ(Scalar("SELECT COUNT(*) FROM payment_transactions"), kPayments);
   EXPECT_EQ(Scalar("SELECT COUNT(*) FROM payment_refunds WHERE applied = 1"), refunds);
   EXPECT_EQ(Scalar("SELECT COUNT(*) FROM members"), kPayers);
   EXPECT_EQ(Scalar("SELECT SUM(amount) FROM point_entries"), 0);
-  for (int k = 0; k < kPayments; ++k) {
-    const int64_t earned = amounts[k] / 100;
-    expected[openids[k]] +=
-        earned -
-        payments::ComputeRefundEffect(amounts[k], earned, 0, 0, refunded[k]).points_to_reverse;
-  }
+  for (int k = 0; k < kPayments; ++k) expected[openids[k]] += PointsKept(amounts[k], refunded[k]);
   int wrong = 0;
   for (const auto& [openid, points] : expected) {
-    const int64_t balance = Scalar(
-        "SELECT a.balance FROM point_accounts a JOIN member_identities i "
-        "ON i.member_id = a.owner_id WHERE a.kind = 'member' AND i.kind = 'openid' AND "
-        "i.value = '" +
-        openid + "'");
+    const int64_t balance = BalanceOfOpenid(*database_, openid);
     if (balance != points && ++wrong <= 5) {
       ADD_FAILURE() << openid << " has " << balance << " points, expected " << points;
     }

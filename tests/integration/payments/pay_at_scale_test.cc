@@ -13,7 +13,7 @@
 #include <thread>
 #include <vector>
 
-#include "payments/refund_math.h"
+#include "tests/integration/payments/payments_checks.h"
 #include "tests/integration/payments/payments_fixture.h"
 #include "tests/support/free_port.h"
 #include "tests/support/running_sandbox.h"
@@ -213,16 +213,9 @@ TEST_P(PayAtScaleTest, AThousandPaymentsDeliveredThriceWithRefundsProbesAndTampe
   ASSERT_EQ(Count("payment_refunds"), refunds);
   proxy.Release();
 
-  std::map<std::string, int> states;
-  while (std::chrono::steady_clock::now() < deadline) {
-    rapidjson::Document deliveries =
-        sandbox.GetJson("/sandbox/deliveries?mchid=" + std::string(kSandboxMchid));
-    ASSERT_TRUE(deliveries.IsObject());
-    states.clear();
-    for (const auto& d : deliveries["deliveries"].GetArray()) ++states[d["state"].GetString()];
-    if (states["pending"] == 0) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  }
+  DeliveryTally tally =
+      AwaitDeliveries(sandbox, "?mchid=" + std::string(kSandboxMchid), std::chrono::minutes(10));
+  std::map<std::string, int>& states = tally.states;
   EXPECT_EQ(states["pending"], 0);
   EXPECT_EQ(states["delivered"], kPayments + refunds);
   EXPECT_EQ(states["probe_rejected"], 5);
@@ -242,12 +235,7 @@ TEST_P(PayAtScaleTest, AThousandPaymentsDeliveredThriceWithRefundsProbesAndTampe
   EXPECT_EQ(Scalar("SELECT SUM(amount) FROM point_entries"), 0);
 
   std::map<std::string, int64_t> expected;
-  for (const PaymentPlan& p : plan) {
-    const int64_t earned = p.amount / 100;  // the default rule: 1 point per yuan
-    expected[p.openid] +=
-        earned -
-        payments::ComputeRefundEffect(p.amount, earned, 0, 0, p.refunded).points_to_reverse;
-  }
+  for (const PaymentPlan& p : plan) expected[p.openid] += PointsKept(p.amount, p.refunded);
   int wrong = 0;
   for (const auto& [openid, points] : expected) {
     const int64_t balance = BalanceOfOpenid(openid);

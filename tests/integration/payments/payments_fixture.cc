@@ -2,6 +2,7 @@
 
 #include "org/principal.h"
 #include "points/ledger.h"
+#include "tests/integration/payments/payments_checks.h"
 
 namespace mileage::testing {
 namespace {
@@ -60,25 +61,14 @@ httplib::Result PaymentsTest::Post(const wechat::pay::SignedNotification& n,
   return WechatPayNotifier::Post(*server_->Client(), n, mchid);
 }
 
-int64_t PaymentsTest::Scalar(const std::string& sql) {
-  Result<db::PooledConnection> conn = database_->db().Acquire();
-  EXPECT_TRUE(conn.ok()) << conn.status().ToString();
-  if (!conn.ok()) return -1;
-  Result<std::vector<db::Row>> rows = (*conn)->Query(sql);
-  EXPECT_TRUE(rows.ok()) << sql << ": " << rows.status().ToString();
-  if (!rows.ok() || rows->empty() || rows->front().IsNull(0)) return 0;
-  return rows->front().Int(0);
-}
+int64_t PaymentsTest::Scalar(const std::string& sql) { return database_->Scalar(sql); }
 
 int64_t PaymentsTest::Count(const std::string& table) {
   return Scalar("SELECT COUNT(*) FROM " + table);
 }
 
 int64_t PaymentsTest::BalanceOfOpenid(const std::string& openid) {
-  return Scalar(
-      "SELECT a.balance FROM point_accounts a JOIN member_identities i "
-      "ON i.member_id = a.owner_id WHERE a.kind = 'member' AND i.kind = 'openid' AND i.value = '" +
-      openid + "'");
+  return testing::BalanceOfOpenid(*database_, openid);
 }
 
 int64_t PaymentsTest::DebtOf(int64_t member_id) {
@@ -92,15 +82,6 @@ int64_t PaymentsTest::DebtOf(int64_t member_id) {
   return debt;
 }
 
-std::string PaymentsTest::WrittenState() {
-  std::string out;
-  for (const char* table :
-       {"payment_notifications", "payment_transactions", "payment_refunds", "outbox_events",
-        "members", "member_identities", "member_activity", "member_tier_changes", "point_journals",
-        "point_entries", "point_lots", "point_accounts"}) {
-    out += std::string(table) + "=" + std::to_string(Count(table)) + " ";
-  }
-  return out;
-}
+std::string PaymentsTest::WrittenState() { return testing::WrittenState(*database_); }
 
 }  // namespace mileage::testing

@@ -21,6 +21,7 @@
 #include "payments/reconciliation.h"
 #include "payments/refund_math.h"
 #include "server/config_loader.h"
+#include "tests/integration/payments/payments_checks.h"
 #include "tests/support/free_port.h"
 #include "tests/support/running_sandbox.h"
 #include "tests/support/subprocess.h"
@@ -116,15 +117,7 @@ class ReconcileTest : public ::testing::TestWithParam<Backend> {
   }
 
   std::string Admin(std::vector<std::string> args) {
-    std::vector<std::string> argv = {MILEAGE_BINARY, "admin"};
-    argv.insert(argv.end(), args.begin(), args.end());
-    argv.push_back("--config");
-    argv.push_back(Config());
-    Subprocess admin(argv);
-    EXPECT_EQ(admin.Wait(std::chrono::seconds(60)), 0) << admin.stderr_text();
-    std::string out = admin.stdout_text();
-    while (!out.empty() && out.back() == '\n') out.pop_back();
-    return out;
+    return RunAdmin(MILEAGE_BINARY, Config(), std::move(args));
   }
 
   struct Run {
@@ -179,37 +172,15 @@ class ReconcileTest : public ::testing::TestWithParam<Backend> {
                 paid["delivery_id"].GetInt64()};
   }
 
-  int64_t Scalar(const std::string& sql) {
-    Result<db::PooledConnection> conn = database_->db().Acquire();
-    if (!conn.ok()) return -1;
-    Result<std::vector<db::Row>> rows = (*conn)->Query(sql);
-    EXPECT_TRUE(rows.ok()) << sql << ": " << rows.status().ToString();
-    if (!rows.ok() || rows->empty() || rows->front().IsNull(0)) return 0;
-    return rows->front().Int(0);
-  }
+  int64_t Scalar(const std::string& sql) { return database_->Scalar(sql); }
   void Exec(const std::string& sql) {
     Result<db::PooledConnection> conn = database_->db().Acquire();
     ASSERT_TRUE(conn.ok());
     Result<db::ExecResult> done = (*conn)->Exec(sql);
     ASSERT_TRUE(done.ok()) << sql << ": " << done.status().ToString();
   }
-  int64_t Balance(const std::string& openid) {
-    return Scalar(
-        "SELECT a.balance FROM point_accounts a JOIN member_identities i "
-        "ON i.member_id = a.owner_id WHERE a.kind = 'member' AND i.kind = 'openid' AND "
-        "i.value = '" +
-        openid + "'");
-  }
-  // Row counts of what the payment flow writes.
-  std::string Written() {
-    std::string out;
-    for (const char* table : {"payment_notifications", "payment_transactions", "payment_refunds",
-                              "members", "point_entries", "outbox_events"}) {
-      out += std::string(table) + "=" +
-             std::to_string(Scalar(std::string("SELECT COUNT(*) FROM ") + table)) + " ";
-    }
-    return out;
-  }
+  int64_t Balance(const std::string& openid) { return BalanceOfOpenid(*database_, openid); }
+  std::string Written() { return WrittenState(*database_); }
 
   static std::set<std::string> Ids(const rapidjson::Value& list, const char* key) {
     std::set<std::string> ids;
