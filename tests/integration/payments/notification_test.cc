@@ -160,6 +160,34 @@ TEST_P(NotificationTest, RejectedNotificationsWriteNothing) {
   EXPECT_EQ(WrittenState(), empty);
 }
 
+// Signed by WeChat's key but not something Mileage can apply: refused like a forgery.
+TEST_P(NotificationTest, VerifiedButMalformedResourcesAndHugeBodiesWriteNothing) {
+  const std::string empty = WrittenState();
+  wechat::pay::NotificationSpec spec;
+  spec.id = "N-malformed";
+  spec.event_type = "TRANSACTION.SUCCESS";
+  spec.original_type = "transaction";
+  spec.associated_data = "transaction";
+  spec.plaintext = R"({"appid":"wx8888888888888888"})";
+  auto res = Post(Sign(spec));
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 401);
+  EXPECT_EQ(FailMessage(res), "WECHATPAY_MALFORMED_RESOURCE");
+
+  auto zero = Post(Refund({"5000000001", "4200000001", 0, 10000}));
+  ASSERT_TRUE(zero);
+  EXPECT_EQ(zero->status, 401);
+  EXPECT_EQ(FailMessage(zero), "WECHATPAY_MALFORMED_RESOURCE");
+
+  wechat::pay::SignedNotification huge = Payment({"4200000002", "openid-a", 1000});
+  huge.body += std::string(70 * 1024, ' ');
+  auto big = Post(huge);
+  ASSERT_TRUE(big);
+  EXPECT_EQ(big->status, 401);
+  EXPECT_EQ(FailMessage(big), "WECHATPAY_BODY_TOO_LARGE");
+  EXPECT_EQ(WrittenState(), empty);
+}
+
 TEST_P(NotificationTest, UnknownMerchantIs404AndWritesNothing) {
   const std::string empty = WrittenState();
   auto res = Post(Payment({"4200000001", "openid-a", 1000}), "1999999999");
