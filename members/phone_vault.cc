@@ -1,7 +1,7 @@
 #include "members/phone_vault.h"
 
+#include "crypto/hex.h"
 #include "members/validation.h"
-#include "org/crypto/hex.h"
 
 namespace mileage::members {
 namespace {
@@ -10,14 +10,14 @@ constexpr std::string_view kHashKeyLabel = "mileage/member-phone-hash/v1";
 
 }  // namespace
 
-PhoneVault::PhoneVault(const org::DataKey& data_key, const org::FieldCipher& cipher)
+PhoneVault::PhoneVault(const crypto::DataKey& data_key, const crypto::FieldCipher& cipher)
     : cipher_(cipher) {
-  Result<org::Key256> key = data_key.Derive(kHashKeyLabel);
+  Result<crypto::Key256> key = data_key.Derive(kHashKeyLabel);
   if (!key.ok()) {
     setup_ = key.status();
     return;
   }
-  mac_ = std::make_unique<org::HmacSha256>(*key);
+  mac_ = std::make_unique<crypto::HmacSha256Key>(*key);
 }
 
 std::string PhoneVault::Context(int64_t brand_id) {
@@ -26,8 +26,8 @@ std::string PhoneVault::Context(int64_t brand_id) {
 
 Result<std::string> PhoneVault::HashNormalized(std::string_view normalized) const {
   MILEAGE_RETURN_IF_ERROR(setup_);
-  MILEAGE_ASSIGN_OR_RETURN(org::Digest256 mac, mac_->Sign(normalized));
-  return org::HexEncode(mac);
+  MILEAGE_ASSIGN_OR_RETURN(crypto::Digest256 mac, mac_->Sign(normalized));
+  return crypto::HexEncode(mac);
 }
 
 Result<std::string> PhoneVault::Hash(std::string_view phone) const {

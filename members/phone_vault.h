@@ -6,15 +6,15 @@
 #include <string_view>
 
 #include "common/result.h"
-#include "org/crypto/data_key.h"
-#include "org/crypto/digest.h"
-#include "org/crypto/field_cipher.h"
+#include "crypto/data_key.h"
+#include "crypto/digest.h"
+#include "crypto/field_cipher.h"
 
 namespace mileage::members {
 
 // How a member's phone is kept: `hash` (hex HMAC-SHA256 under a key derived from the data key)
-// is the searchable, unique-per-brand value; `sealed` the FieldCipher copy; `masked` what the
-// console shows. None holds the clear number.
+// is the searchable, unique-per-brand value; `sealed` the crypto::FieldCipher copy; `masked` what
+// the console shows. None holds the clear number.
 struct ProtectedPhone {
   std::string hash;
   std::string sealed;
@@ -22,19 +22,19 @@ struct ProtectedPhone {
 };
 
 // Keyed hashing and sealing of member phones. Built once by the composition root from the data
-// key and the org FieldCipher (which must outlive it); immutable and safe for concurrent use.
-// Rotating the data key changes the hash key, so the stored hashes must then be recomputed
+// key and the org crypto::FieldCipher (which must outlive it); immutable and safe for concurrent
+// use. Rotating the data key changes the hash key, so the stored hashes must then be recomputed
 // from the sealed copies (not implemented yet).
 class PhoneVault {
  public:
-  PhoneVault(const org::DataKey& data_key, const org::FieldCipher& cipher);
+  PhoneVault(const crypto::DataKey& data_key, const crypto::FieldCipher& cipher);
 
   // The protected forms of `phone` for a member of `brand_id`. Errors: InvalidArgument
   // INVALID_PHONE (NormalizePhone); Internal when the key could not be derived or OpenSSL fails.
   Result<ProtectedPhone> Protect(int64_t brand_id, std::string_view phone) const;
   // Only the search hash of `phone` (no randomness, no sealing). Errors as Protect.
   Result<std::string> Hash(std::string_view phone) const;
-  // The normalised number of a sealed copy. Errors: FieldCipher::Open's.
+  // The normalised number of a sealed copy. Errors: crypto::FieldCipher::Open's.
   Result<std::string> Open(int64_t brand_id, std::string_view sealed) const;
 
  private:
@@ -42,9 +42,9 @@ class PhoneVault {
   static std::string Context(int64_t brand_id);
   Result<std::string> HashNormalized(std::string_view normalized) const;
 
-  const org::FieldCipher& cipher_;
+  const crypto::FieldCipher& cipher_;
   Status setup_;
-  std::unique_ptr<org::HmacSha256> mac_;
+  std::unique_ptr<crypto::HmacSha256Key> mac_;
 };
 
 }  // namespace mileage::members

@@ -8,10 +8,10 @@
 
 #include "common/clock.h"
 #include "common/result.h"
+#include "crypto/field_cipher.h"
 #include "db/db.h"
 #include "org/audited_writer.h"
 #include "org/authorizer.h"
-#include "org/crypto/field_cipher.h"
 #include "org/principal.h"
 #include "org/types.h"
 
@@ -33,8 +33,8 @@ struct MerchantCredentials {
 
 // WeChat Pay merchants of stores: register, read and list with the authorizer's checks and an
 // audit record for each registration. The API v3 key is sealed with the data key
-// (FieldCipher, bound to the mchid) and never returned except by Credentials. Owned by the org
-// module; safe for concurrent use.
+// (crypto::FieldCipher, bound to the mchid) and never returned except by Credentials. Owned by the
+// org module; safe for concurrent use.
 //
 // Errors common to the methods: InvalidArgument for bad input (INVALID_FIELD, INVALID_ID);
 // NotFound "<object> not found" when it does not exist or the caller cannot see it;
@@ -42,7 +42,7 @@ struct MerchantCredentials {
 class MerchantService {
  public:
   MerchantService(db::Db& db, const Authorizer& authorizer, AuditedWriter& writer,
-                  const FieldCipher& cipher)
+                  const crypto::FieldCipher& cipher)
       : db_(db), authorizer_(authorizer), writer_(writer), cipher_(cipher) {}
 
   // Registers a merchant at a store with one to 20 platform keys of distinct serials
@@ -64,10 +64,10 @@ class MerchantService {
   db::Db& db_;
   const Authorizer& authorizer_;
   AuditedWriter& writer_;
-  const FieldCipher& cipher_;
+  const crypto::FieldCipher& cipher_;
 };
 
-// The FieldCipher context of a merchant's API v3 key.
+// The crypto::FieldCipher context of a merchant's API v3 key.
 std::string ApiV3KeyContext(std::string_view mchid);
 
 }  // namespace mileage::org

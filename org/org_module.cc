@@ -3,7 +3,7 @@
 namespace mileage::org {
 
 OrgModule::OrgModule(db::Db& db, kv::Kv& kv, const Clock& clock, RandomSource& random,
-                     const DataKey& data_key, const OrgOptions& options)
+                     const crypto::DataKey& data_key, const OrgOptions& options)
     : cipher_(data_key, options.previous_data_keys, random),
       hasher_(random, options.scrypt),
       tokens_(data_key, random),

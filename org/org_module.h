@@ -5,14 +5,14 @@
 
 #include "common/clock.h"
 #include "common/random.h"
+#include "crypto/data_key.h"
+#include "crypto/field_cipher.h"
+#include "crypto/password_hasher.h"
 #include "db/db.h"
 #include "kv/kv.h"
 #include "org/audit_service.h"
 #include "org/audited_writer.h"
 #include "org/authorizer.h"
-#include "org/crypto/data_key.h"
-#include "org/crypto/field_cipher.h"
-#include "org/crypto/password_hasher.h"
 #include "org/hierarchy_service.h"
 #include "org/merchant_service.h"
 #include "org/partner_service.h"
@@ -25,10 +25,10 @@ namespace mileage::org {
 // Settings of the org module, from config (session_ttl_s) and code defaults.
 struct OrgOptions {
   SessionOptions sessions;
-  ScryptParams scrypt = kDefaultScryptParams;
+  crypto::ScryptParams scrypt = crypto::kDefaultScryptParams;
   // Older data keys that sealed values may still use (key rotation); new values use the
   // primary key.
-  std::vector<DataKey> previous_data_keys;
+  std::vector<crypto::DataKey> previous_data_keys;
 };
 
 // The org module wired together: crypto, the authorizer, the audit writer and every service,
@@ -37,7 +37,7 @@ struct OrgOptions {
 class OrgModule {
  public:
   OrgModule(db::Db& db, kv::Kv& kv, const Clock& clock, RandomSource& random,
-            const DataKey& data_key, const OrgOptions& options);
+            const crypto::DataKey& data_key, const OrgOptions& options);
   OrgModule(const OrgModule&) = delete;
   OrgModule& operator=(const OrgModule&) = delete;
 
@@ -48,16 +48,16 @@ class OrgModule {
   StaffService& staff() { return staff_; }
   SessionService& sessions() { return sessions_; }
   AuditService& audit() { return audit_; }
-  const PasswordHasher& hasher() const { return hasher_; }
+  const crypto::PasswordHasher& hasher() const { return hasher_; }
   // For the other domain modules of the composition root: the data-key cipher (member phones)
   // and the audited writer (their console writes).
-  const FieldCipher& cipher() const { return cipher_; }
+  const crypto::FieldCipher& cipher() const { return cipher_; }
   AuditedWriter& writer() { return writer_; }
 
  private:
   Authorizer authorizer_;
-  FieldCipher cipher_;
-  PasswordHasher hasher_;
+  crypto::FieldCipher cipher_;
+  crypto::PasswordHasher hasher_;
   SessionTokens tokens_;
   AuditedWriter writer_;
   HierarchyService hierarchy_;

@@ -6,10 +6,10 @@
 
 #include "common/random.h"
 #include "common/result.h"
+#include "crypto/field_cipher.h"
 #include "db/db.h"
 #include "org/audited_writer.h"
 #include "org/authorizer.h"
-#include "org/crypto/field_cipher.h"
 #include "org/principal.h"
 #include "org/types.h"
 
@@ -38,7 +38,7 @@ struct PartnerCredentials {
 class PartnerService {
  public:
   PartnerService(db::Db& db, const Authorizer& authorizer, AuditedWriter& writer,
-                 const FieldCipher& cipher, RandomSource& random)
+                 const crypto::FieldCipher& cipher, RandomSource& random)
       : db_(db), authorizer_(authorizer), writer_(writer), cipher_(cipher), random_(random) {}
 
   // A partner of `brand_id` in `category` (INVALID_FIELD for an unknown one).
@@ -54,11 +54,11 @@ class PartnerService {
   db::Db& db_;
   const Authorizer& authorizer_;
   AuditedWriter& writer_;
-  const FieldCipher& cipher_;
+  const crypto::FieldCipher& cipher_;
   RandomSource& random_;
 };
 
-// The FieldCipher context of a partner's secret.
+// The crypto::FieldCipher context of a partner's secret.
 std::string PartnerSecretContext(std::string_view api_key_id);
 
 }  // namespace mileage::org

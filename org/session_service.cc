@@ -3,8 +3,8 @@
 #include <optional>
 
 #include "common/log.h"
-#include "org/crypto/digest.h"
-#include "org/crypto/hex.h"
+#include "crypto/digest.h"
+#include "crypto/hex.h"
 #include "org/staff_store.h"
 #include "org/validation.h"
 
@@ -32,10 +32,7 @@ std::string StaffRevokedKey(int64_t staff_id) {
 
 // Rate-limit keys hold a hash, so that the Kv holds no usernames and keys stay short.
 std::string LimitKey(std::string_view prefix, std::string_view subject) {
-  Result<Digest256> hash = Sha256(subject);
-  std::string key(prefix);
-  key += hash.ok() ? HexEncode(std::span<const uint8_t>(hash->data(), 16)) : std::string(subject);
-  return key;
+  return std::string(prefix) + crypto::HexEncode(crypto::Sha256(subject).substr(0, 16));
 }
 
 std::string Lowercase(std::string_view text) {

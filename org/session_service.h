@@ -7,10 +7,10 @@
 
 #include "common/clock.h"
 #include "common/result.h"
+#include "crypto/password_hasher.h"
 #include "db/db.h"
 #include "kv/kv.h"
 #include "org/audited_writer.h"
-#include "org/crypto/password_hasher.h"
 #include "org/principal.h"
 #include "org/session_record.h"
 #include "org/session_tokens.h"
@@ -45,7 +45,7 @@ struct LoginResult {
 // the org module; safe for concurrent use.
 class SessionService {
  public:
-  SessionService(db::Db& db, kv::Kv& kv, const Clock& clock, const PasswordHasher& hasher,
+  SessionService(db::Db& db, kv::Kv& kv, const Clock& clock, const crypto::PasswordHasher& hasher,
                  const SessionTokens& tokens, AuditedWriter& writer, SessionOptions options)
       : db_(db),
         kv_(kv),
@@ -86,7 +86,7 @@ class SessionService {
   db::Db& db_;
   kv::Kv& kv_;
   const Clock& clock_;
-  const PasswordHasher& hasher_;
+  const crypto::PasswordHasher& hasher_;
   const SessionTokens& tokens_;
   AuditedWriter& writer_;
   const SessionOptions options_;

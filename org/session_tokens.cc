@@ -1,6 +1,8 @@
 #include "org/session_tokens.h"
 
-#include "org/crypto/hex.h"
+#include "crypto/constant_time.h"
+#include "crypto/digest.h"
+#include "crypto/hex.h"
 
 namespace mileage::org {
 namespace {
@@ -18,27 +20,28 @@ bool IsLowerHex(std::string_view s) {
 
 }  // namespace
 
-SessionTokens::SessionTokens(const DataKey& data_key, RandomSource& random) : random_(random) {
-  Result<Key256> key = data_key.Derive(kTokenKeyLabel);
+SessionTokens::SessionTokens(const crypto::DataKey& data_key, RandomSource& random)
+    : random_(random) {
+  Result<crypto::Key256> key = data_key.Derive(kTokenKeyLabel);
   if (!key.ok()) {
     setup_ = key.status();
     return;
   }
-  mac_ = std::make_unique<HmacSha256>(*key);
+  mac_ = std::make_unique<crypto::HmacSha256Key>(*key);
 }
 
 Result<std::string> SessionTokens::Tag(std::string_view signed_part) const {
   MILEAGE_RETURN_IF_ERROR(setup_);
-  MILEAGE_ASSIGN_OR_RETURN(Digest256 mac, mac_->Sign(signed_part));
-  return HexEncode(std::span<const uint8_t>(mac.data(), kTagBytes));
+  MILEAGE_ASSIGN_OR_RETURN(crypto::Digest256 mac, mac_->Sign(signed_part));
+  return crypto::HexEncode(std::span<const uint8_t>(mac.data(), kTagBytes));
 }
 
 Result<MintedToken> SessionTokens::Mint() const {
   std::string token = std::string(kPrefix) + RandomHex(random_, kRandomHexLength / 2);
   MILEAGE_ASSIGN_OR_RETURN(std::string tag, Tag(token));
   token += "." + tag;
-  MILEAGE_ASSIGN_OR_RETURN(Digest256 hash, Sha256(token));
-  return MintedToken{token, std::string(kKvPrefix) + HexEncode(hash)};
+  std::string kv_key = std::string(kKvPrefix) + crypto::HexEncode(crypto::Sha256(token));
+  return MintedToken{std::move(token), std::move(kv_key)};
 }
 
 Result<std::string> SessionTokens::KvKeyOf(std::string_view token) const {
@@ -51,9 +54,8 @@ Result<std::string> SessionTokens::KvKeyOf(std::string_view token) const {
   const std::string_view tag = token.substr(signed_part.size() + 1);
   if (!IsLowerHex(signed_part.substr(kPrefix.size())) || !IsLowerHex(tag)) return invalid;
   MILEAGE_ASSIGN_OR_RETURN(std::string expected, Tag(signed_part));
-  if (!ConstantTimeEquals(expected, tag)) return invalid;
-  MILEAGE_ASSIGN_OR_RETURN(Digest256 hash, Sha256(token));
-  return std::string(kKvPrefix) + HexEncode(hash);
+  if (!crypto::ConstantTimeEquals(expected, tag)) return invalid;
+  return std::string(kKvPrefix) + crypto::HexEncode(crypto::Sha256(token));
 }
 
 }  // namespace mileage::org

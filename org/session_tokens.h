@@ -6,8 +6,8 @@
 
 #include "common/random.h"
 #include "common/result.h"
-#include "org/crypto/data_key.h"
-#include "org/crypto/digest.h"
+#include "crypto/data_key.h"
+#include "crypto/digest.h"
 
 namespace mileage::org {
 
@@ -26,7 +26,7 @@ struct MintedToken {
 class SessionTokens {
  public:
   // A key derivation failure surfaces as Internal from Mint and KvKeyOf.
-  SessionTokens(const DataKey& data_key, RandomSource& random);
+  SessionTokens(const crypto::DataKey& data_key, RandomSource& random);
 
   // Errors: Internal when OpenSSL fails.
   Result<MintedToken> Mint() const;
@@ -39,7 +39,7 @@ class SessionTokens {
 
   RandomSource& random_;
   Status setup_;
-  std::unique_ptr<HmacSha256> mac_;
+  std::unique_ptr<crypto::HmacSha256Key> mac_;
 };
 
 }  // namespace mileage::org

@@ -4,10 +4,10 @@
 #include <string>
 
 #include "common/result.h"
+#include "crypto/password_hasher.h"
 #include "db/db.h"
 #include "org/audited_writer.h"
 #include "org/authorizer.h"
-#include "org/crypto/password_hasher.h"
 #include "org/principal.h"
 #include "org/session_service.h"
 #include "org/types.h"
@@ -35,7 +35,7 @@ struct NewStaff {
 class StaffService {
  public:
   StaffService(db::Db& db, const Authorizer& authorizer, AuditedWriter& writer,
-               const PasswordHasher& hasher, SessionService& sessions)
+               const crypto::PasswordHasher& hasher, SessionService& sessions)
       : db_(db), authorizer_(authorizer), writer_(writer), hasher_(hasher), sessions_(sessions) {}
 
   // InvalidArgument: INVALID_FIELD (username), WEAK_PASSWORD, INVALID_ROLE, INVALID_SCOPE (an
@@ -53,7 +53,7 @@ class StaffService {
   db::Db& db_;
   const Authorizer& authorizer_;
   AuditedWriter& writer_;
-  const PasswordHasher& hasher_;
+  const crypto::PasswordHasher& hasher_;
   SessionService& sessions_;
 };
 

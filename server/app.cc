@@ -13,7 +13,7 @@ namespace mileage::server {
 
 Result<std::unique_ptr<App>> App::Create(const Config& config, AppOptions options) {
   std::unique_ptr<App> app(new App(config, options));
-  MILEAGE_ASSIGN_OR_RETURN(org::DataKey data_key, ResolveDataKey(app->config_, app->random_));
+  MILEAGE_ASSIGN_OR_RETURN(crypto::DataKey data_key, ResolveDataKey(app->config_, app->random_));
   MILEAGE_ASSIGN_OR_RETURN(app->db_, OpenDatabase(app->config_));
   MILEAGE_RETURN_IF_ERROR(db::Migrate(*app->db_, app->clock_).status());
   MILEAGE_ASSIGN_OR_RETURN(app->kv_, OpenKv(app->config_, app->clock_));

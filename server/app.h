@@ -33,8 +33,8 @@ struct AppOptions {
   const Clock* clock = nullptr;
   // Default: the OS CSPRNG.
   RandomSource* random = nullptr;
-  // Default: org::kDefaultScryptParams. Tests lower it to keep hundreds of logins fast.
-  std::optional<org::ScryptParams> scrypt;
+  // Default: crypto::kDefaultScryptParams. Tests lower it to keep hundreds of logins fast.
+  std::optional<crypto::ScryptParams> scrypt;
   // Default: org::LoginLimits{}.
   std::optional<org::LoginLimits> login_limits;
   // Default: the tiers and expiry of the config.

@@ -10,8 +10,8 @@
 #include <sstream>
 
 #include "common/log.h"
+#include "crypto/data_key.h"
 #include "members/rules.h"
-#include "org/crypto/data_key.h"
 #include "server/storage.h"
 #include "wechat/client/api_client.h"
 
@@ -109,7 +109,7 @@ std::map<std::string, Setter> Setters(const std::string& origin) {
   setters["data_key"] = [&origin](const rapidjson::Value& v, Config& c) {
     MILEAGE_ASSIGN_OR_RETURN(c.data_key, ReadString(v, origin, "data_key"));
     // The message must never repeat the key.
-    if (!org::DataKey::FromHex(c.data_key).ok()) {
+    if (!crypto::DataKey::FromHex(c.data_key).ok()) {
       return KeyError(origin, "data_key", "must be 64 hex digits (32 bytes)");
     }
     return Status::Ok();

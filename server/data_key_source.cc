@@ -18,14 +18,14 @@ namespace {
 
 constexpr const char* kKeyFileName = "data.key";
 
-Result<org::DataKey> ReadKeyFile(const std::filesystem::path& path) {
+Result<crypto::DataKey> ReadKeyFile(const std::filesystem::path& path) {
   std::ifstream in(path);
   if (!in) return UnavailableError("cannot read the data key file " + path.string());
   std::ostringstream content;
   content << in.rdbuf();
   std::string text = content.str();
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
-  Result<org::DataKey> key = org::DataKey::FromHex(text);
+  Result<crypto::DataKey> key = crypto::DataKey::FromHex(text);
   if (!key.ok()) {
     return InvalidArgumentError(path.string() + " must hold the data key as 64 hex digits");
   }
@@ -59,8 +59,8 @@ Result<bool> WriteNewKeyFile(const std::filesystem::path& path, const std::strin
 
 }  // namespace
 
-Result<org::DataKey> ResolveDataKey(const Config& config, RandomSource& random) {
-  if (!config.data_key.empty()) return org::DataKey::FromHex(config.data_key);
+Result<crypto::DataKey> ResolveDataKey(const Config& config, RandomSource& random) {
+  if (!config.data_key.empty()) return crypto::DataKey::FromHex(config.data_key);
   MILEAGE_ASSIGN_OR_RETURN(db::DatabaseUrl url, db::ParseDatabaseUrl(config.database));
   if (url.dialect != db::Dialect::kSqlite) {
     return InvalidArgumentError(
@@ -71,7 +71,7 @@ Result<org::DataKey> ResolveDataKey(const Config& config, RandomSource& random) 
   if (url.path == ":memory:") {
     MILEAGE_LOG(kWarn) << "no data_key configured and the database is in memory: using a "
                           "random data key for this process only";
-    return org::DataKey::FromHex(RandomHex(random, 32));
+    return crypto::DataKey::FromHex(RandomHex(random, 32));
   }
   const std::filesystem::path path = std::filesystem::path(url.path).parent_path() / kKeyFileName;
   if (!std::filesystem::exists(path)) {

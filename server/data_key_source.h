@@ -3,7 +3,7 @@
 #include "common/config.h"
 #include "common/random.h"
 #include "common/result.h"
-#include "org/crypto/data_key.h"
+#include "crypto/data_key.h"
 
 namespace mileage::server {
 
@@ -14,6 +14,6 @@ namespace mileage::server {
 // when no key is configured for a MySQL database (instances sharing a database must share the
 // key) or data.key does not hold 64 hex digits; Unavailable when data.key cannot be read or
 // written.
-Result<org::DataKey> ResolveDataKey(const Config& config, RandomSource& random);
+Result<crypto::DataKey> ResolveDataKey(const Config& config, RandomSource& random);
 
 }  // namespace mileage::server

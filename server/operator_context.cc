@@ -19,7 +19,7 @@ Result<std::unique_ptr<OperatorContext>> OperatorContext::Open(const std::string
   SetLogLevel(level);
   std::unique_ptr<OperatorContext> context(new OperatorContext());
   context->config_ = *config;
-  MILEAGE_ASSIGN_OR_RETURN(org::DataKey key, ResolveDataKey(*config, context->random_));
+  MILEAGE_ASSIGN_OR_RETURN(crypto::DataKey key, ResolveDataKey(*config, context->random_));
   MILEAGE_ASSIGN_OR_RETURN(context->db_, OpenDatabase(*config));
   MILEAGE_RETURN_IF_ERROR(db::Migrate(*context->db_, context->clock_).status());
   context->kv_ = std::make_unique<kv::MemoryKv>(context->clock_);

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "common/log.h"
+#include "crypto/rsa.h"
 #include "org/org_module.h"
 #include "payments/merchant_keys.h"
 #include "payments/payment_recorder.h"
@@ -18,7 +19,6 @@
 #include "server/operator_context.h"
 #include "wechat/client/api_client.h"
 #include "wechat/client/pay_client.h"
-#include "wechat/crypto/rsa.h"
 
 namespace mileage::server {
 
@@ -96,12 +96,12 @@ std::optional<std::string> ParseReconcileArgs(const std::vector<std::string>& ar
   return std::nullopt;
 }
 
-Result<wechat::crypto::RsaPrivateKey> ReadMerchantKey(const std::string& path) {
+Result<crypto::RsaPrivateKey> ReadMerchantKey(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return InvalidArgumentError("cannot read the merchant key file " + path);
   std::ostringstream pem;
   pem << in.rdbuf();
-  Result<wechat::crypto::RsaPrivateKey> key = wechat::crypto::RsaPrivateKey::FromPem(pem.str());
+  Result<crypto::RsaPrivateKey> key = crypto::RsaPrivateKey::FromPem(pem.str());
   if (!key.ok()) {
     return InvalidArgumentError("the merchant key file " + path +
                                 " holds no unencrypted RSA private key (PEM)");
@@ -382,7 +382,7 @@ int RunReconcile(const std::vector<std::string>& args, std::ostream& out, std::o
   }
   Result<payments::ChinaDay> day = payments::ChinaDayOf(parsed.date);
   if (!day.ok()) return Fail(err, "bad --date: " + day.status().message());
-  Result<wechat::crypto::RsaPrivateKey> merchant_key = ReadMerchantKey(parsed.key_file);
+  Result<crypto::RsaPrivateKey> merchant_key = ReadMerchantKey(parsed.key_file);
   if (!merchant_key.ok()) return Fail(err, merchant_key.status().message());
 
   Result<std::unique_ptr<ReconcileContext>> opened = ReconcileContext::Open(parsed.config_path);

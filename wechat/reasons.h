@@ -1,5 +1,7 @@
 #pragma once
 
+#include "crypto/reasons.h"
+
 // The stable machine reasons (Status::reason()) of every wechat/ failure. Clients and logs see
 // these; tests assert them. Never rename one: add a new one instead.
 namespace mileage::wechat::reason {
@@ -19,17 +21,17 @@ inline constexpr char kBadSignature[] = "WECHATPAY_BAD_SIGNATURE";
 inline constexpr char kBodyTooLarge[] = "WECHATPAY_BODY_TOO_LARGE";
 inline constexpr char kMalformedBody[] = "WECHATPAY_MALFORMED_BODY";
 inline constexpr char kUnsupportedAlgorithm[] = "WECHATPAY_UNSUPPORTED_ALGORITHM";
-inline constexpr char kBadKeyLength[] = "WECHATPAY_BAD_KEY_LENGTH";
-inline constexpr char kBadNonce[] = "WECHATPAY_BAD_NONCE";
-inline constexpr char kBadCiphertext[] = "WECHATPAY_BAD_CIPHERTEXT";
-inline constexpr char kDecryptFailed[] = "WECHATPAY_DECRYPT_FAILED";
+inline constexpr const char* kBadKeyLength = crypto::reason::kBadKeyLength;
+inline constexpr const char* kBadNonce = crypto::reason::kBadNonce;
+inline constexpr const char* kBadCiphertext = crypto::reason::kBadCiphertext;
+inline constexpr const char* kDecryptFailed = crypto::reason::kDecryptFailed;
 inline constexpr char kMalformedResource[] = "WECHATPAY_MALFORMED_RESOURCE";
 
 // Keys and outbound signing.
-inline constexpr char kBadKey[] = "WECHATPAY_BAD_KEY";
+inline constexpr const char* kBadKey = crypto::reason::kBadKey;
 inline constexpr char kBadSerial[] = "WECHATPAY_BAD_SERIAL";
 inline constexpr char kDuplicateSerial[] = "WECHATPAY_DUPLICATE_SERIAL";
-inline constexpr char kSignFailed[] = "WECHATPAY_SIGN_FAILED";
+inline constexpr const char* kSignFailed = crypto::reason::kSignFailed;
 inline constexpr char kBadRequestTarget[] = "WECHATPAY_BAD_REQUEST_TARGET";
 inline constexpr char kBadAuthorization[] = "WECHATPAY_BAD_AUTHORIZATION";
 

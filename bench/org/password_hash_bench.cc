@@ -1,11 +1,11 @@
 // One scrypt password hash (what every console login costs) at the production parameters
-// (org::kDefaultScryptParams) and at neighbouring N, plus the session-token check every
+// (crypto::kDefaultScryptParams) and at neighbouring N, plus the session-token check every
 // authenticated console request pays. Run by scripts/bench; numbers in docs/PERFORMANCE.md.
 #include <benchmark/benchmark.h>
 
 #include "common/random.h"
-#include "org/crypto/data_key.h"
-#include "org/crypto/password_hasher.h"
+#include "crypto/data_key.h"
+#include "crypto/password_hasher.h"
 #include "org/session_tokens.h"
 
 namespace mileage::org {
@@ -13,21 +13,21 @@ namespace {
 
 void BM_ScryptHash(benchmark::State& state) {
   OsRandom random;
-  ScryptParams params = kDefaultScryptParams;
+  crypto::ScryptParams params = crypto::kDefaultScryptParams;
   params.log2_n = static_cast<int>(state.range(0));
-  PasswordHasher hasher(random, params);
+  crypto::PasswordHasher hasher(random, params);
   for (auto _ : state) {
     Result<std::string> hash = hasher.Hash("correct horse battery staple");
     if (!hash.ok()) state.SkipWithError(hash.status().ToString().c_str());
     benchmark::DoNotOptimize(hash);
   }
-  state.SetLabel(params.log2_n == kDefaultScryptParams.log2_n ? "production" : "");
+  state.SetLabel(params.log2_n == crypto::kDefaultScryptParams.log2_n ? "production" : "");
 }
 BENCHMARK(BM_ScryptHash)->DenseRange(13, 16)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_SessionTokenCheck(benchmark::State& state) {
   OsRandom random;
-  Result<DataKey> key = DataKey::FromHex(RandomHex(random, 32));
+  Result<crypto::DataKey> key = crypto::DataKey::FromHex(RandomHex(random, 32));
   SessionTokens tokens(*key, random);
   Result<MintedToken> minted = tokens.Mint();
   for (auto _ : state) {

@@ -21,7 +21,7 @@
 
 #include "common/clock.h"
 #include "common/random.h"
-#include "wechat/crypto/rsa.h"
+#include "crypto/rsa.h"
 #include "wechat/pay/notification_builder.h"
 #include "wechat/pay/transaction.h"
 
@@ -101,7 +101,7 @@ int main(int argc, char** argv) {
   const int payers = std::stoi(argv[10]);
 
   auto key = mileage::wechat::pay::ApiV3Key::Create(apiv3);
-  auto signing_key = mileage::wechat::crypto::RsaPrivateKey::FromPem(ReadFile(argv[7]));
+  auto signing_key = mileage::crypto::RsaPrivateKey::FromPem(ReadFile(argv[7]));
   if (!key.ok() || !signing_key.ok()) {
     std::fprintf(stderr, "notification_load: bad APIv3 key or signing key\n");
     return 2;

@@ -7,9 +7,9 @@
 #include <sstream>
 #include <string>
 
-#include "wechat/crypto/aes_gcm.h"
-#include "wechat/crypto/base64.h"
-#include "wechat/crypto/rsa.h"
+#include "crypto/aes_gcm.h"
+#include "crypto/base64.h"
+#include "crypto/rsa.h"
 #include "wechat/pay/notification.h"
 #include "wechat/pay/notification_builder.h"
 #include "wechat/pay/transaction.h"

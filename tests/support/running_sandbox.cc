@@ -1,7 +1,7 @@
 #include "tests/support/running_sandbox.h"
 
 #include "common/log.h"
-#include "wechat/crypto/rsa.h"
+#include "crypto/rsa.h"
 #include "wechat/pay/signature.h"
 
 namespace mileage::testing {
@@ -131,8 +131,8 @@ DeliveryView RunningSandbox::AwaitFinal(int64_t id) {
 
 std::unique_ptr<wechat::client::PayClient> RunningSandbox::PayClientFor(
     const MerchantExport& merchant) {
-  Result<wechat::crypto::RsaPrivateKey> key =
-      wechat::crypto::RsaPrivateKey::FromPem(merchant.merchant_private_key_pem);
+  Result<crypto::RsaPrivateKey> key =
+      crypto::RsaPrivateKey::FromPem(merchant.merchant_private_key_pem);
   if (!key.ok()) {
     ADD_FAILURE() << key.status().ToString();
     return nullptr;

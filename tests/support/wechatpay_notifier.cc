@@ -22,8 +22,8 @@ std::string ReadTestdata(const std::string& name) {
 
 WechatPayNotifier::WechatPayNotifier(const Clock& clock, RandomSource& random)
     : clock_(clock), random_(random) {
-  Result<wechat::crypto::RsaPrivateKey> key =
-      wechat::crypto::RsaPrivateKey::FromPem(ReadTestdata("java_wechat_pay_private_key.pem"));
+  Result<crypto::RsaPrivateKey> key =
+      crypto::RsaPrivateKey::FromPem(ReadTestdata("java_wechat_pay_private_key.pem"));
   EXPECT_TRUE(key.ok()) << key.status().ToString();
   if (key.ok()) key_.emplace(std::move(key).value());
 }

@@ -8,8 +8,8 @@
 
 #include "common/clock.h"
 #include "common/random.h"
+#include "crypto/rsa.h"
 #include "org/types.h"
-#include "wechat/crypto/rsa.h"
 #include "wechat/pay/notification_builder.h"
 
 namespace mileage::testing {
@@ -66,7 +66,7 @@ class WechatPayNotifier {
  private:
   const Clock& clock_;
   RandomSource& random_;
-  std::optional<wechat::crypto::RsaPrivateKey> key_;
+  std::optional<crypto::RsaPrivateKey> key_;
   int notification_seq_ = 0;
 };
 

@@ -5,14 +5,14 @@
 #include <cctype>
 
 #include "common/log.h"
+#include "crypto/base64.h"
+#include "crypto/constant_time.h"
+#include "crypto/digest.h"
+#include "crypto/hex.h"
+#include "crypto/random_string.h"
 #include "wechat/client/error_mapping.h"
 #include "wechat/client/json_writer.h"
 #include "wechat/client/reasons.h"
-#include "wechat/crypto/base64.h"
-#include "wechat/crypto/constant_time.h"
-#include "wechat/crypto/digest.h"
-#include "wechat/crypto/hex.h"
-#include "wechat/crypto/random_string.h"
 #include "wechat/internal/json_reader.h"
 #include "wechat/pay/rfc3339.h"
 #include "wechat/pay/signature.h"
@@ -208,7 +208,7 @@ Result<TradeBill> PayClient::DownloadTradeBill(std::string_view bill_date) {
   MILEAGE_ASSIGN_OR_RETURN(HttpReply file, Send("GET", download_url.substr(path_start), "", false));
   std::string expected = hash_value;
   for (char& c : expected) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (!crypto::ConstantTimeEquals(crypto::HexLower(crypto::Sha1(file.body)), expected)) {
+  if (!crypto::ConstantTimeEquals(crypto::HexEncode(crypto::Sha1(file.body)), expected)) {
     return UnauthenticatedError("tradebill: the file does not match hash_value",
                                 reason::kBillHashMismatch);
   }

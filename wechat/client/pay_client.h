@@ -8,9 +8,9 @@
 #include "common/clock.h"
 #include "common/random.h"
 #include "common/result.h"
+#include "crypto/rsa.h"
 #include "wechat/client/api_client.h"
 #include "wechat/client/trade_bill.h"
-#include "wechat/crypto/rsa.h"
 #include "wechat/pay/platform_keys.h"
 #include "wechat/pay/request_signer.h"
 

@@ -2,11 +2,11 @@
 
 #include <optional>
 
-#include "wechat/crypto/aes_block.h"
-#include "wechat/crypto/base64.h"
-#include "wechat/crypto/constant_time.h"
-#include "wechat/crypto/digest.h"
-#include "wechat/crypto/hex.h"
+#include "crypto/aes_block.h"
+#include "crypto/base64.h"
+#include "crypto/constant_time.h"
+#include "crypto/digest.h"
+#include "crypto/hex.h"
 #include "wechat/internal/json_reader.h"
 #include "wechat/reasons.h"
 

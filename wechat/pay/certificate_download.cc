@@ -1,6 +1,6 @@
 #include "wechat/pay/certificate_download.h"
 
-#include "wechat/crypto/rsa.h"
+#include "crypto/rsa.h"
 #include "wechat/internal/json_reader.h"
 #include "wechat/pay/notification.h"
 #include "wechat/reasons.h"

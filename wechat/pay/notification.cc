@@ -2,8 +2,8 @@
 
 #include <optional>
 
-#include "wechat/crypto/aes_gcm.h"
-#include "wechat/crypto/base64.h"
+#include "crypto/aes_gcm.h"
+#include "crypto/base64.h"
 #include "wechat/internal/json_reader.h"
 #include "wechat/reasons.h"
 

@@ -3,9 +3,9 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include "wechat/crypto/aes_gcm.h"
-#include "wechat/crypto/base64.h"
-#include "wechat/crypto/random_string.h"
+#include "crypto/aes_gcm.h"
+#include "crypto/base64.h"
+#include "crypto/random_string.h"
 #include "wechat/pay/notification.h"
 #include "wechat/pay/rfc3339.h"
 

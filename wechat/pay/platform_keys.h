@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "common/result.h"
-#include "wechat/crypto/rsa.h"
+#include "crypto/rsa.h"
 
 namespace mileage::wechat::pay {
 

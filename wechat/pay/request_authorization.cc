@@ -1,6 +1,6 @@
 #include "wechat/pay/request_authorization.h"
 
-#include "wechat/crypto/base64.h"
+#include "crypto/base64.h"
 #include "wechat/internal/timestamp.h"
 #include "wechat/pay/request_signer.h"
 #include "wechat/pay/signature.h"

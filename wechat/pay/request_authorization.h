@@ -5,7 +5,7 @@
 
 #include "common/clock.h"
 #include "common/result.h"
-#include "wechat/crypto/rsa.h"
+#include "crypto/rsa.h"
 
 namespace mileage::wechat::pay {
 

@@ -1,7 +1,7 @@
 #include "wechat/pay/request_signer.h"
 
-#include "wechat/crypto/base64.h"
-#include "wechat/crypto/random_string.h"
+#include "crypto/base64.h"
+#include "crypto/random_string.h"
 #include "wechat/reasons.h"
 
 namespace mileage::wechat::pay {

@@ -7,7 +7,7 @@
 #include "common/clock.h"
 #include "common/random.h"
 #include "common/result.h"
-#include "wechat/crypto/rsa.h"
+#include "crypto/rsa.h"
 
 namespace mileage::wechat::pay {
 

@@ -3,8 +3,8 @@
 #include <optional>
 #include <utility>
 
-#include "wechat/crypto/base64.h"
-#include "wechat/crypto/random_string.h"
+#include "crypto/base64.h"
+#include "crypto/random_string.h"
 #include "wechat/internal/timestamp.h"
 #include "wechat/reasons.h"
 

@@ -1,7 +1,7 @@
 #include "wechat/sandbox/fixtures.h"
 
-#include "wechat/crypto/base64.h"
-#include "wechat/crypto/digest.h"
+#include "crypto/base64.h"
+#include "crypto/digest.h"
 
 namespace mileage::wechat::sandbox {
 namespace {

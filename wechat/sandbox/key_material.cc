@@ -7,8 +7,8 @@
 
 #include <vector>
 
-#include "wechat/crypto/hex.h"
-#include "wechat/crypto/openssl_types.h"
+#include "crypto/hex.h"
+#include "crypto/openssl_types.h"
 
 namespace mileage::wechat::sandbox {
 namespace {

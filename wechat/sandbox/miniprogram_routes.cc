@@ -1,7 +1,7 @@
 #include <rapidjson/document.h>
 
+#include "crypto/random_string.h"
 #include "wechat/client/json_writer.h"
-#include "wechat/crypto/random_string.h"
 #include "wechat/internal/json_reader.h"
 #include "wechat/sandbox/fixtures.h"
 #include "wechat/sandbox/sandbox.h"

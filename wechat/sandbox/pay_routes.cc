@@ -1,13 +1,13 @@
 #include <rapidjson/document.h>
 
+#include "crypto/aes_gcm.h"
+#include "crypto/base64.h"
+#include "crypto/digest.h"
+#include "crypto/hex.h"
+#include "crypto/random_string.h"
+#include "crypto/rsa.h"
 #include "wechat/client/json_writer.h"
 #include "wechat/client/trade_bill.h"
-#include "wechat/crypto/aes_gcm.h"
-#include "wechat/crypto/base64.h"
-#include "wechat/crypto/digest.h"
-#include "wechat/crypto/hex.h"
-#include "wechat/crypto/random_string.h"
-#include "wechat/crypto/rsa.h"
 #include "wechat/internal/json_reader.h"
 #include "wechat/pay/notification.h"
 #include "wechat/pay/rfc3339.h"
@@ -197,7 +197,7 @@ SandboxResponse Sandbox::TradeBill(const SandboxRequest& request) {
   }
   std::string csv = client::FormatTradeBill(bill.rows, bill.summary);
   std::string token = crypto::RandomAlphanumeric(random_, 40);
-  std::string hash = crypto::HexLower(crypto::Sha1(csv));
+  std::string hash = crypto::HexEncode(crypto::Sha1(csv));
   {
     std::lock_guard lock(mutex_);
     bills_[token] = {(*merchant)->state.mchid, std::move(csv)};

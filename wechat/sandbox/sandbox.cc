@@ -1,9 +1,9 @@
 #include "wechat/sandbox/sandbox.h"
 
 #include "common/log.h"
+#include "crypto/base64.h"
+#include "crypto/random_string.h"
 #include "wechat/client/json_writer.h"
-#include "wechat/crypto/base64.h"
-#include "wechat/crypto/random_string.h"
 #include "wechat/pay/notification_builder.h"
 #include "wechat/pay/refund.h"
 #include "wechat/pay/request_authorization.h"

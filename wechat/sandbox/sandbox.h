@@ -13,7 +13,7 @@
 #include "common/clock.h"
 #include "common/random.h"
 #include "common/result.h"
-#include "wechat/crypto/rsa.h"
+#include "crypto/rsa.h"
 #include "wechat/pay/api_v3_key.h"
 #include "wechat/pay/notification_builder.h"
 #include "wechat/pay/signature.h"

@@ -11,9 +11,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "crypto/random_string.h"
+#include "crypto/rsa.h"
 #include "wechat/client/json_writer.h"
-#include "wechat/crypto/random_string.h"
-#include "wechat/crypto/rsa.h"
 #include "wechat/internal/json_reader.h"
 #include "wechat/pay/platform_keys.h"
 #include "wechat/sandbox/key_material.h"

@@ -1,9 +1,9 @@
 #include "wechat/v2/refund_info.h"
 
-#include "wechat/crypto/aes_block.h"
-#include "wechat/crypto/base64.h"
-#include "wechat/crypto/digest.h"
-#include "wechat/crypto/hex.h"
+#include "crypto/aes_block.h"
+#include "crypto/base64.h"
+#include "crypto/digest.h"
+#include "crypto/hex.h"
 #include "wechat/reasons.h"
 #include "wechat/v2/xml.h"
 
@@ -28,7 +28,7 @@ std::optional<int64_t> ParseAmount(std::string_view text) {
 }
 
 // The AES-256 key of req_info: the 32 ASCII characters of lower-case hex MD5(api_key).
-std::string ReqInfoKey(std::string_view api_key) { return crypto::HexLower(crypto::Md5(api_key)); }
+std::string ReqInfoKey(std::string_view api_key) { return crypto::HexEncode(crypto::Md5(api_key)); }
 
 }  // namespace
 

@@ -1,8 +1,8 @@
 #include "wechat/v2/sign.h"
 
-#include "wechat/crypto/constant_time.h"
-#include "wechat/crypto/digest.h"
-#include "wechat/crypto/hex.h"
+#include "crypto/constant_time.h"
+#include "crypto/digest.h"
+#include "crypto/hex.h"
 #include "wechat/reasons.h"
 
 namespace mileage::wechat::v2 {

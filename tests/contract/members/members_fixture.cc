@@ -9,7 +9,8 @@ const Status& StatusOf(const Status& status) { return status; }
 void MembersTest::SetUp() {
   db_ = testing::TestDatabase::Open(GetParam(), 16);
   if (db_ == nullptr) return;
-  cipher_ = std::make_unique<org::FieldCipher>(data_key_, std::span<const org::DataKey>(), random_);
+  cipher_ =
+      std::make_unique<crypto::FieldCipher>(data_key_, std::span<const crypto::DataKey>(), random_);
   vault_ = std::make_unique<PhoneVault>(data_key_, *cipher_);
   brand_ = NewBrand("Brand A");
 }

@@ -9,11 +9,11 @@
 #include <vector>
 
 #include "common/testing/fake_random.h"
+#include "crypto/data_key.h"
+#include "crypto/field_cipher.h"
 #include "db/db.h"
 #include "members/member_store.h"
 #include "members/phone_vault.h"
-#include "org/crypto/data_key.h"
-#include "org/crypto/field_cipher.h"
 #include "tests/support/test_database.h"
 
 namespace mileage::members {
@@ -61,10 +61,10 @@ class MembersTest : public ::testing::TestWithParam<testing::Backend> {
 
   std::unique_ptr<testing::TestDatabase> db_;
   testing::FakeRandom random_{1234};
-  org::DataKey data_key_ = org::DataKey::FromBytes(
-      org::Key256{1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 12, 13, 14, 15, 16,
-                  17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32});
-  std::unique_ptr<org::FieldCipher> cipher_;
+  crypto::DataKey data_key_ = crypto::DataKey::FromBytes(
+      crypto::Key256{1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 12, 13, 14, 15, 16,
+                     17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32});
+  std::unique_ptr<crypto::FieldCipher> cipher_;
   std::unique_ptr<PhoneVault> vault_;
   int64_t brand_ = 0;
 };

@@ -70,7 +70,7 @@ TEST_P(ConsoleAuthTest, LogoutRevokesTheToken) {
 TEST_P(ConsoleAuthTest, TokensOfAnotherDeploymentAreRefused) {
   FakeRandom random(99);
   org::SessionTokens elsewhere(
-      *org::DataKey::FromHex("ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100"),
+      *crypto::DataKey::FromHex("ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100"),
       random);
   Reply reply = Get("/api/console/me", elsewhere.Mint()->token);
   EXPECT_EQ(reply.status, 401);

@@ -56,7 +56,7 @@ void ConsoleTest::StartServer(const org::LoginLimits& limits) {
   server::AppOptions options;
   options.clock = &clock_;
   options.random = &random_;
-  options.scrypt = org::ScryptParams{10, 8, 1};
+  options.scrypt = crypto::ScryptParams{10, 8, 1};
   options.login_limits = limits;
   server_ = TestServer::Start(config_, options);
   if (server_ == nullptr) {

@@ -162,8 +162,8 @@ TEST_F(SandboxApiTest, TheMerchantAuthorizationIsVerified) {
 
 TEST_F(SandboxApiTest, ThePlatformCertificateDownloadDecryptsWithTheApiV3Key) {
   MerchantExport merchant = sandbox_.Export();
-  Result<wechat::crypto::RsaPrivateKey> key =
-      wechat::crypto::RsaPrivateKey::FromPem(merchant.merchant_private_key_pem);
+  Result<crypto::RsaPrivateKey> key =
+      crypto::RsaPrivateKey::FromPem(merchant.merchant_private_key_pem);
   ASSERT_TRUE(key.ok());
   wechat::pay::RequestSigner signer(merchant.mchid, merchant.merchant_serial, *key);
   wechat::client::HttpCall call;

@@ -6,7 +6,7 @@
 #include <set>
 
 #include "common/testing/fake_random.h"
-#include "org/crypto/data_key.h"
+#include "crypto/data_key.h"
 #include "org/session_record.h"
 #include "org/session_tokens.h"
 
@@ -15,7 +15,7 @@ namespace {
 
 using testing::FakeRandom;
 
-DataKey KeyOf(char digit) { return *DataKey::FromHex(std::string(64, digit)); }
+crypto::DataKey KeyOf(char digit) { return *crypto::DataKey::FromHex(std::string(64, digit)); }
 
 TEST(SessionTokensTest, TokensAre256RandomBitsPlusATag) {
   FakeRandom random;

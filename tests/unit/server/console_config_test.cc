@@ -57,7 +57,7 @@ TEST(DataKeySourceTest, MysqlWithoutAKeyIsRefused) {
   testing::FakeRandom random;
   Config config;
   config.database = "mysql://u:p@db:3306/m";
-  Result<org::DataKey> key = ResolveDataKey(config, random);
+  Result<crypto::DataKey> key = ResolveDataKey(config, random);
   ASSERT_FALSE(key.ok());
   EXPECT_NE(key.status().message().find("\"data_key\" is required"), std::string::npos);
 }
@@ -82,7 +82,7 @@ TEST(DataKeySourceTest, SqliteGeneratesAPrivateKeyFileOnceAndReusesIt) {
   EXPECT_EQ(first, second) << "the key must survive restarts";
 
   std::ofstream(file, std::ios::trunc) << "not a key\n";
-  Result<org::DataKey> broken = ResolveDataKey(config, random);
+  Result<crypto::DataKey> broken = ResolveDataKey(config, random);
   ASSERT_FALSE(broken.ok());
   EXPECT_NE(broken.status().message().find("data.key"), std::string::npos);
 }

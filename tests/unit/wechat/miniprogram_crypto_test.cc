@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
+#include "crypto/base64.h"
 #include "tests/unit/wechat/testdata.h"
-#include "wechat/crypto/base64.h"
 #include "wechat/miniprogram/crypto.h"
 
 namespace mileage::wechat::miniprogram {

@@ -11,9 +11,9 @@
 
 #include "common/testing/fake_clock.h"
 #include "common/testing/fake_random.h"
+#include "crypto/aes_gcm.h"
+#include "crypto/base64.h"
 #include "tests/unit/wechat/testdata.h"
-#include "wechat/crypto/aes_gcm.h"
-#include "wechat/crypto/base64.h"
 #include "wechat/pay/notification_builder.h"
 #include "wechat/pay/rfc3339.h"
 #include "wechat/pay/transaction.h"

@@ -3,8 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "common/testing/fake_random.h"
+#include "crypto/base64.h"
 #include "tests/unit/wechat/testdata.h"
-#include "wechat/crypto/base64.h"
 #include "wechat/pay/request_authorization.h"
 
 namespace mileage::wechat::pay {

@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
+#include "crypto/rsa.h"
 #include "tests/unit/wechat/testdata.h"
-#include "wechat/crypto/rsa.h"
 #include "wechat/pay/certificate_download.h"
 #include "wechat/pay/platform_keys.h"
 #include "wechat/pay/refund.h"

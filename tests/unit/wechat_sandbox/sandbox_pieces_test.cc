@@ -7,8 +7,8 @@
 
 #include "common/testing/fake_clock.h"
 #include "common/testing/fake_random.h"
+#include "crypto/rsa.h"
 #include "tests/unit/wechat_client/fake_server.h"
-#include "wechat/crypto/rsa.h"
 #include "wechat/pay/platform_keys.h"
 #include "wechat/sandbox/fixtures.h"
 #include "wechat/sandbox/key_material.h"

@@ -9,7 +9,7 @@
 #include "common/clock.h"
 #include "common/result.h"
 
-namespace mileage::wechat::crypto {
+namespace mileage::crypto {
 
 // Shortest RSA modulus accepted for any key (WeChat Pay uses 2048 bits).
 inline constexpr int kMinRsaBits = 2048;
@@ -84,4 +84,4 @@ Result<Certificate> ParseCertificatePem(std::string_view pem);
 // removed, so "0d7ce5..." and "D7CE5..." match.
 std::string CanonicalSerial(std::string_view serial);
 
-}  // namespace mileage::wechat::crypto
+}  // namespace mileage::crypto

@@ -1,11 +1,11 @@
-#include "wechat/crypto/aes_block.h"
+#include "crypto/aes_block.h"
 
 #include <openssl/err.h>
 #include <openssl/evp.h>
 
-#include "wechat/crypto/openssl_types.h"
+#include "crypto/openssl_types.h"
 
-namespace mileage::wechat::crypto {
+namespace mileage::crypto {
 namespace {
 
 constexpr size_t kBlockBytes = 16;
@@ -58,4 +58,4 @@ std::optional<std::string> Aes256EcbEncrypt(std::string_view key, std::string_vi
   return Run(EVP_aes_256_ecb(), true, key, {}, plaintext);
 }
 
-}  // namespace mileage::wechat::crypto
+}  // namespace mileage::crypto

@@ -1,11 +1,11 @@
-#include "org/crypto/data_key.h"
+#include "crypto/data_key.h"
 
 #include <algorithm>
 
-#include "org/crypto/digest.h"
-#include "org/crypto/hex.h"
+#include "crypto/digest.h"
+#include "crypto/hex.h"
 
-namespace mileage::org {
+namespace mileage::crypto {
 
 Result<DataKey> DataKey::FromHex(std::string_view hex) {
   std::optional<std::vector<uint8_t>> bytes;
@@ -20,8 +20,8 @@ Result<DataKey> DataKey::FromHex(std::string_view hex) {
 }
 
 Result<Key256> DataKey::Derive(std::string_view label) const {
-  HmacSha256 mac(bytes_);
+  HmacSha256Key mac(bytes_);
   return mac.Sign(label);
 }
 
-}  // namespace mileage::org
+}  // namespace mileage::crypto

@@ -7,9 +7,9 @@
 
 #include "common/random.h"
 #include "common/result.h"
-#include "org/crypto/data_key.h"
+#include "crypto/data_key.h"
 
-namespace mileage::org {
+namespace mileage::crypto {
 
 // AES-256-GCM for secrets at rest (merchant API v3 keys, partner secrets). A sealed value is
 // text: "v1.<key id>.<hex(nonce || ciphertext || tag)>" with a fresh random 12-byte nonce and a
@@ -45,4 +45,4 @@ class FieldCipher {
   RandomSource& random_;
 };
 
-}  // namespace mileage::org
+}  // namespace mileage::crypto

@@ -1,4 +1,4 @@
-#include "org/crypto/password_hasher.h"
+#include "crypto/password_hasher.h"
 
 #include <openssl/evp.h>
 
@@ -7,10 +7,10 @@
 #include <cstdint>
 #include <vector>
 
-#include "org/crypto/digest.h"
-#include "org/crypto/hex.h"
+#include "crypto/constant_time.h"
+#include "crypto/hex.h"
 
-namespace mileage::org {
+namespace mileage::crypto {
 namespace {
 
 constexpr std::string_view kScheme = "scrypt";
@@ -88,4 +88,4 @@ void PasswordHasher::BurnOneHash(std::string_view password) const {
   Scrypt(password, kDummySalt, params_).status().IgnoreError();
 }
 
-}  // namespace mileage::org
+}  // namespace mileage::crypto

@@ -1,12 +1,12 @@
-#include "wechat/crypto/aes_gcm.h"
+#include "crypto/aes_gcm.h"
 
 #include <openssl/err.h>
 #include <openssl/evp.h>
 
-#include "wechat/crypto/openssl_types.h"
-#include "wechat/reasons.h"
+#include "crypto/openssl_types.h"
+#include "crypto/reasons.h"
 
-namespace mileage::wechat::crypto {
+namespace mileage::crypto {
 namespace {
 
 const EVP_CIPHER* CipherForKey(size_t key_bytes) {
@@ -109,4 +109,4 @@ Result<std::string> AesGcmEncrypt(std::string_view key, std::string_view nonce,
   return out;
 }
 
-}  // namespace mileage::wechat::crypto
+}  // namespace mileage::crypto

@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-namespace mileage::wechat::crypto {
+namespace mileage::crypto {
 
 // The block-cipher modes of WeChat's older protocols, all with PKCS#7 padding. They carry no
 // authentication: callers check what the plaintext says (a watermark, a signature) before use.
@@ -21,4 +21,4 @@ std::optional<std::string> Aes128CbcEncrypt(std::string_view key, std::string_vi
 std::optional<std::string> Aes256EcbDecrypt(std::string_view key, std::string_view ciphertext);
 std::optional<std::string> Aes256EcbEncrypt(std::string_view key, std::string_view plaintext);
 
-}  // namespace mileage::wechat::crypto
+}  // namespace mileage::crypto

@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-namespace mileage::wechat::crypto {
+namespace mileage::crypto {
 
 // Standard base64 (RFC 4648 section 4, "+/" alphabet) with "=" padding.
 std::string Base64Encode(std::string_view bytes);
@@ -14,4 +14,4 @@ std::string Base64Encode(std::string_view bytes);
 // nullopt when the input is not such an encoding.
 std::optional<std::string> Base64Decode(std::string_view text);
 
-}  // namespace mileage::wechat::crypto
+}  // namespace mileage::crypto

@@ -5,10 +5,10 @@
 
 #include "common/random.h"
 
-namespace mileage::wechat::crypto {
+namespace mileage::crypto {
 
 // `length` characters drawn uniformly from [0-9A-Za-z] (rejection sampling, no modulo bias):
 // the nonces WeChat Pay uses in headers, Authorization and encrypted resources.
 std::string RandomAlphanumeric(RandomSource& random, size_t length);
 
-}  // namespace mileage::wechat::crypto
+}  // namespace mileage::crypto

@@ -1,4 +1,4 @@
-#include "wechat/crypto/rsa.h"
+#include "crypto/rsa.h"
 
 #include <openssl/asn1.h>
 #include <openssl/bn.h>
@@ -9,11 +9,11 @@
 
 #include <ctime>
 
-#include "wechat/crypto/hex.h"
-#include "wechat/crypto/openssl_types.h"
-#include "wechat/reasons.h"
+#include "crypto/hex.h"
+#include "crypto/openssl_types.h"
+#include "crypto/reasons.h"
 
-namespace mileage::wechat::crypto {
+namespace mileage::crypto {
 namespace {
 
 Status BadKey(std::string message) {
@@ -139,4 +139,4 @@ std::string CanonicalSerial(std::string_view serial) {
   return AsciiUpper(serial.substr(first));
 }
 
-}  // namespace mileage::wechat::crypto
+}  // namespace mileage::crypto

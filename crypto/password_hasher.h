@@ -6,7 +6,7 @@
 #include "common/random.h"
 #include "common/result.h"
 
-namespace mileage::org {
+namespace mileage::crypto {
 
 // scrypt cost parameters: N = 2^log2_n, block size r, parallelism p. Memory is 128 * r * N
 // bytes (16 MiB for the defaults).
@@ -44,4 +44,4 @@ class PasswordHasher {
   const ScryptParams params_;
 };
 
-}  // namespace mileage::org
+}  // namespace mileage::crypto

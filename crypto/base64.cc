@@ -1,9 +1,9 @@
-#include "wechat/crypto/base64.h"
+#include "crypto/base64.h"
 
 #include <array>
 #include <cstdint>
 
-namespace mileage::wechat::crypto {
+namespace mileage::crypto {
 namespace {
 
 constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -80,4 +80,4 @@ std::optional<std::string> Base64Decode(std::string_view text) {
   return out;
 }
 
-}  // namespace mileage::wechat::crypto
+}  // namespace mileage::crypto

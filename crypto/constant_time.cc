@@ -1,8 +1,8 @@
-#include "wechat/crypto/constant_time.h"
+#include "crypto/constant_time.h"
 
 #include <openssl/crypto.h>
 
-namespace mileage::wechat::crypto {
+namespace mileage::crypto {
 
 bool ConstantTimeEquals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -10,4 +10,4 @@ bool ConstantTimeEquals(std::string_view a, std::string_view b) {
   return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
-}  // namespace mileage::wechat::crypto
+}  // namespace mileage::crypto

@@ -5,7 +5,7 @@
 
 #include "common/result.h"
 
-namespace mileage::wechat::crypto {
+namespace mileage::crypto {
 
 // AES-GCM as WeChat Pay uses it: a 12-byte nonce, associated data, and a 16-byte tag appended
 // to the ciphertext. The key selects AES-128/192/256 by its length; Pay API v3 callers go
@@ -28,4 +28,4 @@ Result<std::string> AesGcmDecrypt(std::string_view key, std::string_view nonce,
 Result<std::string> AesGcmEncrypt(std::string_view key, std::string_view nonce,
                                   std::string_view associated_data, std::string_view plaintext);
 
-}  // namespace mileage::wechat::crypto
+}  // namespace mileage::crypto

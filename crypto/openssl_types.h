@@ -7,9 +7,9 @@
 
 #include <memory>
 
-namespace mileage::wechat::crypto {
+namespace mileage::crypto {
 
-// Owning pointers for the OpenSSL objects this library creates; each frees with its own
+// Owning pointers for the OpenSSL objects Mileage creates; each frees with its own
 // OpenSSL destructor.
 struct BioDeleter {
   void operator()(BIO* p) const { BIO_free(p); }
@@ -35,6 +35,12 @@ struct EvpCipherCtxDeleter {
 struct X509Deleter {
   void operator()(X509* p) const { X509_free(p); }
 };
+struct EvpMacDeleter {
+  void operator()(EVP_MAC* p) const { EVP_MAC_free(p); }
+};
+struct EvpMacCtxDeleter {
+  void operator()(EVP_MAC_CTX* p) const { EVP_MAC_CTX_free(p); }
+};
 
 using BioPtr = std::unique_ptr<BIO, BioDeleter>;
 using BignumPtr = std::unique_ptr<BIGNUM, BignumDeleter>;
@@ -43,5 +49,7 @@ using EvpPkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, EvpPkeyCtxDeleter>;
 using EvpMdCtxPtr = std::unique_ptr<EVP_MD_CTX, EvpMdCtxDeleter>;
 using EvpCipherCtxPtr = std::unique_ptr<EVP_CIPHER_CTX, EvpCipherCtxDeleter>;
 using X509Ptr = std::unique_ptr<X509, X509Deleter>;
+using EvpMacPtr = std::unique_ptr<EVP_MAC, EvpMacDeleter>;
+using EvpMacCtxPtr = std::unique_ptr<EVP_MAC_CTX, EvpMacCtxDeleter>;
 
-}  // namespace mileage::wechat::crypto
+}  // namespace mileage::crypto

@@ -7,7 +7,7 @@
 
 #include "common/result.h"
 
-namespace mileage::org {
+namespace mileage::crypto {
 
 using Key256 = std::array<uint8_t, 32>;
 
@@ -31,4 +31,4 @@ class DataKey {
   Key256 bytes_;
 };
 
-}  // namespace mileage::org
+}  // namespace mileage::crypto

@@ -1,9 +1,9 @@
-#include "wechat/crypto/random_string.h"
+#include "crypto/random_string.h"
 
 #include <array>
 #include <cstdint>
 
-namespace mileage::wechat::crypto {
+namespace mileage::crypto {
 
 std::string RandomAlphanumeric(RandomSource& random, size_t length) {
   static constexpr char kChars[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -23,4 +23,4 @@ std::string RandomAlphanumeric(RandomSource& random, size_t length) {
   return out;
 }
 
-}  // namespace mileage::wechat::crypto
+}  // namespace mileage::crypto
