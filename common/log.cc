@@ -4,8 +4,8 @@
 
 #include <atomic>
 #include <chrono>
-#include <cstdio>
-#include <ctime>
+
+#include "common/civil_time.h"
 
 namespace mileage {
 namespace {
@@ -25,19 +25,6 @@ const char* LevelName(LogLevel level) {
       return "ERROR";
   }
   return "?";
-}
-
-// 2026-11-22T23:42:52.123Z
-std::string Rfc3339Millis(std::chrono::system_clock::time_point now) {
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch());
-  std::time_t seconds = static_cast<std::time_t>(ms.count() / 1000);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char buf[96];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
-                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
-                static_cast<int>(ms.count() % 1000));
-  return buf;
 }
 
 }  // namespace
@@ -72,7 +59,7 @@ LogLine::LogLine(LogLevel level, const char* file, int line) : level_(level) {
   std::string_view path(file);
   size_t slash = path.rfind('/');
   if (slash != std::string_view::npos) path.remove_prefix(slash + 1);
-  stream_ << Rfc3339Millis(std::chrono::system_clock::now()) << ' ' << LevelName(level_)
+  stream_ << civil::FormatRfc3339UtcMillis(std::chrono::system_clock::now()) << ' ' << LevelName(level_)
           << " req=" << CurrentRequestId() << ' ' << path << ':' << line << "] ";
 }
 

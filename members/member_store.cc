@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "common/civil_time.h"
 #include "db/sql_dialect.h"
 #include "members/phone_vault.h"
 #include "members/rules.h"
@@ -240,7 +241,7 @@ Status MemberStore::RecordActivity(int64_t member_id, int64_t spend_fen, int64_t
       AddOnConflict(conn_.dialect(), {"member_id", "month"}, {"spend_fen", "visits"});
   return conn_
       .Exec(sql,
-            {db::Value(member_id), db::Value(MonthOf(at)), db::Value(spend_fen), db::Value(visits)})
+            {db::Value(member_id), db::Value(civil::BeijingMonth(at)), db::Value(spend_fen), db::Value(visits)})
       .status();
 }
 

@@ -2,12 +2,12 @@
 
 #include <set>
 
+#include "common/civil_time.h"
 #include "members/member_store.h"
 
 namespace mileage::members {
 namespace {
 
-constexpr int64_t kSecondsPerDay = 86400;
 constexpr size_t kMaxTierName = 32;
 constexpr int64_t kMaxGraceDays = 3650;
 
@@ -17,19 +17,6 @@ Status PolicyError(std::string message) {
 
 bool IsTierNameChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
-}
-
-// Days since 1970-01-01 to a proleptic Gregorian (year, month 1..12): H. Hinnant's
-// civil_from_days, exact for every int64 day count we can meet.
-void CivilFromDays(int64_t days, int64_t& year, int64_t& month) {
-  days += 719468;
-  const int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-  const int64_t doe = days - era * 146097;
-  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int64_t mp = (5 * doy + 2) / 153;
-  month = mp < 10 ? mp + 3 : mp - 9;
-  year = yoe + era * 400 + (month <= 2 ? 1 : 0);
 }
 
 }  // namespace
@@ -85,26 +72,9 @@ std::string ActivitySummary(int64_t spend_fen, int64_t visits) {
          " visits in 12 months";
 }
 
-int64_t MonthOf(int64_t at) {
-  // Floor division, so that times before 1970 land in the right month too.
-  const int64_t days =
-      at >= 0 ? at / kSecondsPerDay : -((-at + kSecondsPerDay - 1) / kSecondsPerDay);
-  int64_t year = 0;
-  int64_t month = 0;
-  CivilFromDays(days, year, month);
-  return year * 100 + month;
-}
-
-int64_t MonthsBefore(int64_t yyyymm, int64_t months_back) {
-  const int64_t index = (yyyymm / 100) * 12 + (yyyymm % 100 - 1) - months_back;
-  const int64_t year = index >= 0 ? index / 12 : -((-index + 11) / 12);
-  const int64_t month = index - year * 12 + 1;
-  return year * 100 + month;
-}
-
 MonthRange RollingWindow(int64_t now) {
-  const int64_t last = MonthOf(now);
-  return {MonthsBefore(last, kRollingMonths - 1), last};
+  const int64_t last = civil::BeijingMonth(now);
+  return {civil::MonthsBefore(last, kRollingMonths - 1), last};
 }
 
 std::string NewMemberNumber(RandomSource& random) {

@@ -25,12 +25,7 @@ size_t QualifiedRank(const TierPolicy& policy, int64_t spend_fen, int64_t visits
 // "spend 523000 fen, 13 visits in 12 months": the tail of a tier change reason.
 std::string ActivitySummary(int64_t spend_fen, int64_t visits);
 
-// The calendar month (UTC) of Unix time `at` as YYYYMM, e.g. 202403.
-int64_t MonthOf(int64_t at);
-// The YYYYMM `months_back` calendar months before `yyyymm` (0 gives `yyyymm`).
-int64_t MonthsBefore(int64_t yyyymm, int64_t months_back);
-
-// The rolling qualification window: the month of `now` and the 11 before it, as YYYYMM bounds
+// The rolling qualification window: the Beijing month of `now` and the 11 before it, as YYYYMM bounds
 // (both inclusive).
 inline constexpr int64_t kRollingMonths = 12;
 struct MonthRange {

@@ -1,44 +1,20 @@
 #include "payments/reconciliation.h"
 
 #include <algorithm>
-#include <chrono>
 #include <map>
 #include <optional>
 #include <set>
 #include <utility>
 
+#include "common/civil_time.h"
 #include "payments/payment_store.h"
 
 namespace mileage::payments {
 namespace {
 
-constexpr int64_t kChinaOffsetSeconds = 8 * 3600;
-constexpr int64_t kDaySeconds = 24 * 3600;
 // A bill row applied concurrently with its notification, or a first payment of a new payer
 // losing the enrollment race, is retried (as NotificationService does).
 constexpr int kTransactionAttempts = 5;
-
-// Parses exactly `width` decimal digits at `pos`; -1 when they are not digits.
-int Digits(std::string_view text, size_t pos, size_t width) {
-  if (pos + width > text.size()) return -1;
-  int value = 0;
-  for (size_t i = pos; i < pos + width; ++i) {
-    if (text[i] < '0' || text[i] > '9') return -1;
-    value = value * 10 + (text[i] - '0');
-  }
-  return value;
-}
-
-// Days since 1970-01-01 of "YYYY-MM-DD" at the start of `text`, if it is a real date.
-std::optional<int64_t> DaysOf(std::string_view text) {
-  if (text.size() < 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
-  const int y = Digits(text, 0, 4), m = Digits(text, 5, 2), d = Digits(text, 8, 2);
-  if (y < 0 || m < 0 || d < 0) return std::nullopt;
-  const std::chrono::year_month_day ymd{std::chrono::year(y), std::chrono::month(unsigned(m)),
-                                        std::chrono::day(unsigned(d))};
-  if (!ymd.ok()) return std::nullopt;
-  return std::chrono::sys_days(ymd).time_since_epoch().count();
-}
 
 Status BadRow(const std::string& id, const char* what) {
   return InvalidArgumentError("bill row " + id + ": " + what, "BILL_ROW_UNUSABLE");
@@ -47,27 +23,25 @@ Status BadRow(const std::string& id, const char* what) {
 }  // namespace
 
 Result<ChinaDay> ChinaDayOf(std::string_view date) {
-  std::optional<int64_t> days = date.size() == 10 ? DaysOf(date) : std::nullopt;
-  if (!days.has_value()) {
+  std::optional<civil::Date> parsed = civil::ParseDate(date);
+  if (!parsed.has_value()) {
     return InvalidArgumentError("the date must be YYYY-MM-DD, got \"" + std::string(date) + "\"",
                                 "BAD_DATE");
   }
   ChinaDay day;
   day.date = std::string(date);
-  day.start = *days * kDaySeconds - kChinaOffsetSeconds;
-  day.end = day.start + kDaySeconds;
+  day.start = civil::BeijingStartOfDay(*parsed);
+  day.end = day.start + civil::kSecondsPerDay;
   return day;
 }
 
 Result<int64_t> ParseChinaTime(std::string_view text) {
-  std::optional<int64_t> days = text.size() == 19 ? DaysOf(text) : std::nullopt;
-  const int h = Digits(text, 11, 2), m = Digits(text, 14, 2), s = Digits(text, 17, 2);
-  if (!days.has_value() || text[10] != ' ' || text[13] != ':' || text[16] != ':' || h < 0 ||
-      h > 23 || m < 0 || m > 59 || s < 0 || s > 59) {
+  std::optional<int64_t> at = civil::ParseBeijingDateTime(text);
+  if (!at.has_value()) {
     return InvalidArgumentError("not a time YYYY-MM-DD HH:MM:SS: \"" + std::string(text) + "\"",
                                 "BAD_TIME");
   }
-  return *days * kDaySeconds + h * 3600 + m * 60 + s - kChinaOffsetSeconds;
+  return *at;
 }
 
 ReconciliationReport CompareBill(const MerchantRef& merchant, const ChinaDay& day, const Bill& bill,

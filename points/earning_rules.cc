@@ -4,11 +4,12 @@
 #include <string>
 #include <vector>
 
+#include "common/civil_time.h"
+
 namespace mileage::points {
 namespace {
 
 constexpr int64_t kMaxInt64 = std::numeric_limits<int64_t>::max();
-constexpr int64_t kSecondsPerDay = 86400;
 // Beyond 100,000 years of months the calendar arithmetic would overflow; such a policy means
 // "practically never" and maps to the largest time.
 constexpr int64_t kMaxExpiryMonths = 1200000;
@@ -21,33 +22,6 @@ __extension__ typedef __int128 Int128;
 int64_t MulDivFloor(int64_t a, int64_t b, int64_t d) {
   const Int128 value = static_cast<Int128>(a) * b / d;
   return value > kMaxInt64 ? kMaxInt64 : static_cast<int64_t>(value);
-}
-
-// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
-int64_t DaysFromCivil(int64_t y, int64_t m, int64_t d) {
-  y -= m <= 2 ? 1 : 0;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const int64_t yoe = y - era * 400;
-  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
-// The year and month (1-12) of a day count since 1970-01-01 (civil_from_days).
-void CivilFromDays(int64_t z, int64_t& year, int64_t& month) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const int64_t doe = z - era * 146097;
-  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int64_t mp = (5 * doy + 2) / 153;
-  month = mp < 10 ? mp + 3 : mp - 9;
-  year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-}
-
-int64_t FloorDiv(int64_t a, int64_t b) {
-  const int64_t q = a / b;
-  return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
 }
 
 bool ValidTierName(std::string_view tier) {
@@ -128,15 +102,7 @@ int64_t PointsFor(const EarningRule& rule, std::string_view tier, int64_t amount
 int64_t ExpiryPolicy::ExpiresAt(int64_t earned_at) const {
   if (months <= 0) return 0;
   if (months > kMaxExpiryMonths) return kMaxInt64;
-  int64_t year = 0;
-  int64_t month = 0;
-  CivilFromDays(FloorDiv(earned_at, kSecondsPerDay), year, month);
-  // The month after the expiry month, as a 0-based month count; its first day minus one
-  // second is the last second of the expiry month.
-  const int64_t next = year * 12 + (month - 1) + months + 1;
-  const int64_t next_year = FloorDiv(next, 12);
-  const int64_t next_month = next - next_year * 12 + 1;
-  return DaysFromCivil(next_year, next_month, 1) * kSecondsPerDay - 1;
+  return civil::EndOfBeijingMonth(earned_at, months);
 }
 
 Result<EarningRule> EarningRuleStore::Put(const EarningRule& rule, int64_t now) {

@@ -49,8 +49,8 @@ class EarningRuleStore {
   db::Connection& conn_;
 };
 
-// When points earned at a time expire: at the end (23:59:59 UTC of the last day) of the
-// calendar month `months` after the month of earning; months = 0 means never (returns 0,
+// When points earned at a time expire: at the end (23:59:59 Beijing time of the last day) of
+// the calendar month `months` after the Beijing month of earning; months = 0 means never (returns 0,
 // and lots with expires_at 0 never expire). A value type.
 struct ExpiryPolicy {
   int64_t months = 24;

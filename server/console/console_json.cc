@@ -1,8 +1,8 @@
 #include "server/console/console_json.h"
 
 #include <charconv>
-#include <ctime>
 
+#include "common/civil_time.h"
 #include "org/validation.h"
 
 namespace mileage::server {
@@ -34,14 +34,7 @@ Result<int64_t> ParsePageNumber(const httplib::Request& req, const char* name, i
 
 }  // namespace
 
-std::string Rfc3339(int64_t unix_seconds) {
-  std::time_t seconds = static_cast<std::time_t>(unix_seconds);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return buf;
-}
+std::string Rfc3339(int64_t unix_seconds) { return civil::FormatRfc3339Utc(unix_seconds); }
 
 std::string Rfc3339(TimePoint time) { return Rfc3339(UnixSeconds(time)); }
 

@@ -11,7 +11,7 @@
 #include "wechat/pay/notification_builder.h"
 #include "wechat/pay/refund.h"
 #include "wechat/pay/request_authorization.h"
-#include "wechat/pay/rfc3339.h"
+#include "common/civil_time.h"
 #include "wechat/pay/transaction.h"
 
 namespace mileage::wechat::pay {
@@ -120,7 +120,7 @@ void FuzzOne(std::string_view input) {
     fuzz::Check(back.ok() && back->plaintext == input, "an encrypted resource decrypts to itself");
   }
 
-  (void)ParseRfc3339(input);
+  (void)civil::ParseRfc3339(input);
   (void)DecryptCertificateDownload(input, state->api_key);
   (void)ParseAuthorization(input);
 }

@@ -14,7 +14,7 @@
 #include "wechat/client/json_writer.h"
 #include "wechat/client/reasons.h"
 #include "wechat/internal/json_reader.h"
-#include "wechat/pay/rfc3339.h"
+#include "common/civil_time.h"
 #include "wechat/pay/signature.h"
 
 namespace mileage::wechat::client {
@@ -92,7 +92,7 @@ Result<std::string> PayClient::CreateJsapiOrder(const JsapiOrder& order) {
   body.String("mchid", mchid_);
   body.String("description", order.description);
   body.String("out_trade_no", order.out_trade_no);
-  if (order.time_expire) body.String("time_expire", pay::FormatRfc3339Cst(*order.time_expire));
+  if (order.time_expire) body.String("time_expire", civil::FormatRfc3339Beijing(*order.time_expire));
   if (!order.attach.empty()) body.String("attach", order.attach);
   body.String("notify_url", order.notify_url);
   body.BeginObject("amount");

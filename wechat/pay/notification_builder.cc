@@ -7,7 +7,7 @@
 #include "crypto/base64.h"
 #include "crypto/random_string.h"
 #include "wechat/pay/notification.h"
-#include "wechat/pay/rfc3339.h"
+#include "common/civil_time.h"
 
 namespace mileage::wechat::pay {
 namespace {
@@ -51,7 +51,7 @@ Result<std::string> BuildNotificationBody(const NotificationSpec& spec, const Ap
   rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
   w.StartObject();
   WriteString(w, "id", spec.id);
-  WriteString(w, "create_time", FormatRfc3339Cst(now));
+  WriteString(w, "create_time", civil::FormatRfc3339Beijing(now));
   WriteString(w, "resource_type", spec.resource_type);
   WriteString(w, "event_type", spec.event_type);
   WriteString(w, "summary", spec.summary);

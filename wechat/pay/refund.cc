@@ -4,7 +4,7 @@
 #include <rapidjson/writer.h>
 
 #include "wechat/internal/json_reader.h"
-#include "wechat/pay/rfc3339.h"
+#include "common/civil_time.h"
 #include "wechat/reasons.h"
 
 namespace mileage::wechat::pay {
@@ -68,7 +68,7 @@ Result<Refund> ParseRefund(std::string_view json) {
   if (!parsed) return Malformed("unknown refund_status");
   out.refund_status = *parsed;
   if (!success_time.empty()) {
-    out.success_time = ParseRfc3339(success_time);
+    out.success_time = civil::ParseRfc3339(success_time);
     if (!out.success_time) return Malformed("success_time is not an RFC 3339 time");
   }
   return out;
@@ -84,7 +84,7 @@ std::string SerializeRefund(const Refund& refund) {
   WriteString(w, "out_refund_no", refund.out_refund_no);
   WriteString(w, "refund_id", refund.refund_id);
   WriteString(w, "refund_status", std::string(RefundStatusName(refund.refund_status)));
-  if (refund.success_time) WriteString(w, "success_time", FormatRfc3339Cst(*refund.success_time));
+  if (refund.success_time) WriteString(w, "success_time", civil::FormatRfc3339Beijing(*refund.success_time));
   if (!refund.user_received_account.empty()) {
     WriteString(w, "user_received_account", refund.user_received_account);
   }

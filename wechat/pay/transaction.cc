@@ -7,7 +7,7 @@
 #include <utility>
 
 #include "wechat/internal/json_reader.h"
-#include "wechat/pay/rfc3339.h"
+#include "common/civil_time.h"
 #include "wechat/reasons.h"
 
 namespace mileage::wechat::pay {
@@ -111,7 +111,7 @@ Result<Transaction> ParseTransaction(std::string_view json) {
   if (!parsed_state) return Malformed("unknown trade_state");
   t.trade_state = *parsed_state;
   if (!success_time.empty()) {
-    t.success_time = ParseRfc3339(success_time);
+    t.success_time = civil::ParseRfc3339(success_time);
     if (!t.success_time) return Malformed("success_time is not an RFC 3339 time");
   }
   return t;
@@ -131,7 +131,7 @@ std::string SerializeTransaction(const Transaction& t) {
   WriteString(w, "trade_state_desc", t.trade_state_desc);
   WriteString(w, "bank_type", t.bank_type);
   WriteString(w, "attach", t.attach);
-  if (t.success_time) WriteString(w, "success_time", FormatRfc3339Cst(*t.success_time));
+  if (t.success_time) WriteString(w, "success_time", civil::FormatRfc3339Beijing(*t.success_time));
   if (!t.payer_openid.empty()) {
     w.Key("payer");
     w.StartObject();

@@ -4,7 +4,7 @@
 #include "wechat/client/json_writer.h"
 #include "wechat/internal/json_reader.h"
 #include "wechat/pay/notification_builder.h"
-#include "wechat/pay/rfc3339.h"
+#include "common/civil_time.h"
 #include "wechat/pay/transaction.h"
 #include "wechat/sandbox/fixtures.h"
 #include "wechat/sandbox/sandbox.h"
@@ -69,7 +69,7 @@ void WriteDelivery(JsonWriter& w, const Delivery& d) {
   w.BeginArray("attempts");
   for (const DeliveryAttempt& a : d.attempts) {
     w.BeginObject();
-    w.String("at", pay::FormatRfc3339Cst(a.at));
+    w.String("at", civil::FormatRfc3339Beijing(a.at));
     w.Int("http_status", a.http_status);
     if (!a.error.empty()) w.String("error", a.error);
     w.EndObject();

@@ -2,20 +2,20 @@
 
 #include <algorithm>
 
-#include "wechat/pay/rfc3339.h"
+#include "common/civil_time.h"
 
 namespace mileage::wechat::sandbox {
 namespace {
 
 // "2024-05-01 10:00:00" in China Standard Time.
 std::string BillTime(TimePoint t) {
-  std::string text = pay::FormatRfc3339Cst(t);  // 2024-05-01T10:00:00+08:00
+  std::string text = civil::FormatRfc3339Beijing(t);  // 2024-05-01T10:00:00+08:00
   text[10] = ' ';
   return text.substr(0, 19);
 }
 
 std::string CompactDate(TimePoint t) {
-  std::string text = pay::FormatRfc3339Cst(t);
+  std::string text = civil::FormatRfc3339Beijing(t);
   return text.substr(0, 4) + text.substr(5, 2) + text.substr(8, 2);
 }
 

@@ -10,7 +10,7 @@
 #include "wechat/client/trade_bill.h"
 #include "wechat/internal/json_reader.h"
 #include "wechat/pay/notification.h"
-#include "wechat/pay/rfc3339.h"
+#include "common/civil_time.h"
 #include "wechat/pay/transaction.h"
 #include "wechat/sandbox/sandbox.h"
 
@@ -165,7 +165,7 @@ SandboxResponse Sandbox::CreateRefund(const SandboxRequest& request) {
   w.String("out_trade_no", r.out_trade_no);
   w.String("channel", "ORIGINAL");
   w.String("user_received_account", "支付用户零钱");
-  w.String("create_time", pay::FormatRfc3339Cst(r.create_time));
+  w.String("create_time", civil::FormatRfc3339Beijing(r.create_time));
   w.String("status", "PROCESSING");
   w.String("funds_account", "AVAILABLE");
   w.BeginObject("amount");
@@ -239,8 +239,8 @@ SandboxResponse Sandbox::Certificates(const SandboxRequest& request) {
   w.BeginArray("data");
   w.BeginObject();
   w.String("serial_no", state_.platform.certificate_serial);
-  w.String("effective_time", pay::FormatRfc3339Cst(cert->not_before));
-  w.String("expire_time", pay::FormatRfc3339Cst(cert->not_after));
+  w.String("effective_time", civil::FormatRfc3339Beijing(cert->not_before));
+  w.String("expire_time", civil::FormatRfc3339Beijing(cert->not_after));
   w.BeginObject("encrypt_certificate");
   w.String("algorithm", pay::kAeadAes256Gcm);
   w.String("nonce", nonce);

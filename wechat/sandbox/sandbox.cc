@@ -7,7 +7,7 @@
 #include "wechat/pay/notification_builder.h"
 #include "wechat/pay/refund.h"
 #include "wechat/pay/request_authorization.h"
-#include "wechat/pay/rfc3339.h"
+#include "common/civil_time.h"
 #include "wechat/pay/transaction.h"
 
 namespace mileage::wechat::sandbox {
@@ -200,7 +200,7 @@ Result<const Sandbox::Merchant*> Sandbox::Authenticate(const SandboxRequest& req
 }
 
 std::string Sandbox::NewNotificationId() {
-  std::string time = pay::FormatRfc3339Cst(clock_.Now());
+  std::string time = civil::FormatRfc3339Beijing(clock_.Now());
   std::string id = "EV-" + time.substr(0, 4) + time.substr(5, 2) + time.substr(8, 2) +
                    time.substr(11, 2) + time.substr(14, 2) + time.substr(17, 2);
   std::vector<uint8_t> digits(8);

@@ -292,8 +292,9 @@ TEST_P(MemberStoreTest, ActivityAccumulatesPerCalendarMonth) {
   Result<Enrollment> e = Enroll(Payer("o_active"));
   MEMBERS_ASSERT_OK(e);
   const int64_t id = e->member.id;
-  const int64_t jan31_late = 1706745599;  // 2024-01-31T23:59:59Z
-  const int64_t feb1 = 1706745600;        // 2024-02-01T00:00:00Z
+  // Months are Beijing months (UTC+8).
+  const int64_t jan31_late = 1706716799;  // 2024-01-31 23:59:59 Beijing
+  const int64_t feb1 = 1706716800;        // 2024-02-01 00:00:00 Beijing
   MEMBERS_ASSERT_OK(Record(id, 10000, 1, jan31_late - 86400));
   MEMBERS_ASSERT_OK(Record(id, 25000, 1, jan31_late));
   MEMBERS_ASSERT_OK(Record(id, 5000, 1, feb1));
@@ -319,15 +320,16 @@ TEST_P(MemberStoreTest, RollingActivityCountsOnlyTheLastTwelveMonths) {
   MEMBERS_ASSERT_OK(e);
   const int64_t id = e->member.id;
   // kNow is in 2024-03: the window is 2023-04 .. 2024-03.
-  MEMBERS_ASSERT_OK(Record(id, 1, 1, 1680307199));     // 2023-03-31T23:59:59Z: outside
-  MEMBERS_ASSERT_OK(Record(id, 10, 1, 1680307200));    // 2023-04-01T00:00:00Z: first month
+  // Beijing times (UTC+8), as months are Beijing months.
+  MEMBERS_ASSERT_OK(Record(id, 1, 1, 1680278399));     // 2023-03-31 23:59:59: outside
+  MEMBERS_ASSERT_OK(Record(id, 10, 1, 1680278400));    // 2023-04-01 00:00:00: first month
   MEMBERS_ASSERT_OK(Record(id, 100, 1, kNow));         // this month
-  MEMBERS_ASSERT_OK(Record(id, 1000, 1, 1711929600));  // 2024-04-01: after now, outside
+  MEMBERS_ASSERT_OK(Record(id, 1000, 1, 1711900800));  // 2024-04-01: after now, outside
   MemberStore::Activity rolling = Rolling(id, kNow);
   EXPECT_EQ(rolling.spend_fen, 110);
   EXPECT_EQ(rolling.visits, 2);
   // A month later the window has moved by one month.
-  rolling = Rolling(id, 1711929600 + 10 * kDay);
+  rolling = Rolling(id, 1711900800 + 10 * kDay);
   EXPECT_EQ(rolling.spend_fen, 1100);
   EXPECT_EQ(rolling.visits, 2);
   EXPECT_EQ(Rolling(id + 1000, kNow).spend_fen, 0);

@@ -26,13 +26,14 @@ class MembershipJobsTest : public PaymentsTest {
     return rows.ok() && !rows->empty() ? rows->front().Text(0) : "";
   }
   static int64_t Unix(int y, int m, int d) {
-    // Days from civil (proleptic Gregorian), for readable dates in the test.
+    // 00:00 Beijing time (UTC+8, the business calendar) of a date: days from civil
+    // (proleptic Gregorian), for readable dates in the test.
     y -= m <= 2;
     const int64_t era = (y >= 0 ? y : y - 399) / 400;
     const int64_t yoe = y - era * 400;
     const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
     const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return (era * 146097 + doe - 719468) * 86400;
+    return (era * 146097 + doe - 719468) * 86400 - 8 * 3600;
   }
 };
 
@@ -45,7 +46,7 @@ TEST_P(MembershipJobsTest, PaymentsUpgradeAndTheJobsExpireAndDowngrade) {
   EXPECT_EQ(Count("member_tier_changes"), 1);
   EXPECT_EQ(BalanceOfOpenid("openid-a"), 200);
 
-  // Earned in November 2026, one month: they expire at 2026-12-31 23:59:59 UTC.
+  // Earned in November 2026, one month: they expire at 2026-12-31 23:59:59 Beijing time.
   clock_.SetUnixSeconds(Unix(2026, 12, 31) + 86398);
   EXPECT_EQ(RunJobs().lots_expired, 0);
   EXPECT_EQ(BalanceOfOpenid("openid-a"), 200);

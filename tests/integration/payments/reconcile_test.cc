@@ -27,7 +27,7 @@
 #include "tests/support/subprocess.h"
 #include "tests/support/test_database.h"
 #include "tests/support/test_server.h"
-#include "wechat/pay/rfc3339.h"
+#include "common/civil_time.h"
 #include "wechat/sandbox/key_material.h"
 
 namespace mileage::testing {
@@ -78,7 +78,7 @@ class Gate {
 
 // Today in Beijing, the sandbox's bill day of a payment made now.
 std::string BeijingToday() {
-  return wechat::pay::FormatRfc3339Cst(std::chrono::system_clock::now()).substr(0, 10);
+  return civil::FormatRfc3339Beijing(std::chrono::system_clock::now()).substr(0, 10);
 }
 
 class ReconcileTest : public ::testing::TestWithParam<Backend> {

@@ -9,7 +9,7 @@
 #include "tests/support/free_port.h"
 #include "wechat/client/trade_bill.h"
 #include "wechat/pay/refund.h"
-#include "wechat/pay/rfc3339.h"
+#include "common/civil_time.h"
 #include "wechat/pay/transaction.h"
 #include "wechat/reasons.h"
 #include "wechat/sandbox/fixtures.h"
@@ -214,7 +214,7 @@ TEST_F(NotificationTest, TheTradeBillListsTheDaysTransactions) {
   request.refund = 66;
   request.total = 566;
   ASSERT_TRUE(pay_->CreateRefund(request).ok());
-  std::string today = wechat::pay::FormatRfc3339Cst(SystemClock().Now()).substr(0, 10);
+  std::string today = civil::FormatRfc3339Beijing(SystemClock().Now()).substr(0, 10);
   wechat::client::TradeBill bill = MustOk(pay_->DownloadTradeBill(today));
   ASSERT_EQ(bill.rows.size(), 3u);
   EXPECT_EQ(bill.rows[0].out_trade_no, "BILL1");

@@ -133,31 +133,17 @@ TEST(TierRulesTest, PolicyValidation) {
   EXPECT_EQ(reason(bad_grace), "INVALID_TIER_POLICY");
 }
 
-TEST(ActivityMonthTest, MonthOfIsTheUtcCalendarMonth) {
-  EXPECT_EQ(MonthOf(0), 197001);
-  EXPECT_EQ(MonthOf(kMid2024March), 202403);
-  EXPECT_EQ(MonthOf(1709251199), 202402);  // 2024-02-29T23:59:59Z (leap day)
-  EXPECT_EQ(MonthOf(1709251200), 202403);  // 2024-03-01T00:00:00Z
-  EXPECT_EQ(MonthOf(1735689599), 202412);  // 2024-12-31T23:59:59Z
-  EXPECT_EQ(MonthOf(1735689600), 202501);
-  EXPECT_EQ(MonthOf(-1), 196912);
-}
-
-TEST(ActivityMonthTest, MonthsBeforeCrossesYears) {
-  EXPECT_EQ(MonthsBefore(202403, 0), 202403);
-  EXPECT_EQ(MonthsBefore(202403, 2), 202401);
-  EXPECT_EQ(MonthsBefore(202403, 3), 202312);
-  EXPECT_EQ(MonthsBefore(202403, 11), 202304);
-  EXPECT_EQ(MonthsBefore(202401, 24), 202201);
-}
-
 TEST(ActivityMonthTest, RollingWindowIsTwelveMonths) {
   const MonthRange window = RollingWindow(kMid2024March);
   EXPECT_EQ(window.first, 202304);
   EXPECT_EQ(window.last, 202403);
-  const MonthRange december = RollingWindow(1735689599);
+  // Months are Beijing months: 2024-12-31 23:59:59 and 2025-01-01 00:00:00 in Beijing.
+  const MonthRange december = RollingWindow(1735660799);
   EXPECT_EQ(december.first, 202401);
   EXPECT_EQ(december.last, 202412);
+  const MonthRange january = RollingWindow(1735660800);
+  EXPECT_EQ(january.first, 202402);
+  EXPECT_EQ(january.last, 202501);
 }
 
 TEST(ActivityMonthTest, SummaryText) {

@@ -73,30 +73,35 @@ TEST(PointsForTest, HugeAmountsDoNotOverflow) {
   EXPECT_EQ(PointsFor(Rule(kMax, {}, 1000), "", ten_billion_yuan), 1000);
 }
 
-// Unix seconds of the cases below (UTC), checked against Python's calendar.timegm.
-constexpr int64_t k20240115Noon = 1705320000;
-constexpr int64_t k20240229End = 1709251199;
+// Unix seconds of the cases below, all Beijing times (UTC+8), from Python's
+// datetime(..., tzinfo=timezone(timedelta(hours=8))).timestamp().
+constexpr int64_t k20240115Noon = 1705291200;
+constexpr int64_t k20240229End = 1709222399;  // 2024-02-29 23:59:59
+constexpr int64_t k20240310 = 1710000000;
+constexpr int64_t k20260331End = 1774972799;
 
-TEST(ExpiryPolicyTest, EndsAtTheLastSecondOfTheMonthMonthsLater) {
+TEST(ExpiryPolicyTest, EndsAtTheLastBeijingSecondOfTheMonthMonthsLater) {
   EXPECT_EQ((ExpiryPolicy{1}.ExpiresAt(k20240115Noon)), k20240229End);  // leap February
-  EXPECT_EQ((ExpiryPolicy{24}.ExpiresAt(1710028800)), 1775001599);      // 2024-03-10 -> 2026-03-31
+  EXPECT_EQ((ExpiryPolicy{24}.ExpiresAt(k20240310)), k20260331End);
   // The first and the last second of a month expire together.
-  EXPECT_EQ((ExpiryPolicy{1}.ExpiresAt(1709251200)), 1714521599);  // 2024-03-01 -> 04-30
-  EXPECT_EQ((ExpiryPolicy{1}.ExpiresAt(1711929599)), 1714521599);  // 2024-03-31 23:59:59
+  EXPECT_EQ((ExpiryPolicy{1}.ExpiresAt(1709222400)), 1714492799);  // 2024-03-01 -> 04-30
+  EXPECT_EQ((ExpiryPolicy{1}.ExpiresAt(1711900799)), 1714492799);  // 2024-03-31 23:59:59
+  // 2024-02-29T23:59:59Z is already March 1st in Beijing.
+  EXPECT_EQ((ExpiryPolicy{1}.ExpiresAt(1709251199)), 1714492799);
 }
 
 TEST(ExpiryPolicyTest, MonthLengthsAndLeapYears) {
-  EXPECT_EQ((ExpiryPolicy{1}.ExpiresAt(1675123200)), 1677628799);     // 2023-01-31 -> 2023-02-28
-  EXPECT_EQ((ExpiryPolicy{12}.ExpiresAt(1676419200)), k20240229End);  // 2023-02 -> 2024-02-29
-  EXPECT_EQ((ExpiryPolicy{12}.ExpiresAt(4074364800)), 4107542399);    // 2100 is not a leap year
-  EXPECT_EQ((ExpiryPolicy{12}.ExpiresAt(917827200)), 951868799);      // 2000 is one
+  EXPECT_EQ((ExpiryPolicy{1}.ExpiresAt(1675094400)), 1677599999);     // 2023-01-31 -> 2023-02-28
+  EXPECT_EQ((ExpiryPolicy{12}.ExpiresAt(1676390400)), k20240229End);  // 2023-02 -> 2024-02-29
+  EXPECT_EQ((ExpiryPolicy{12}.ExpiresAt(4074768000)), 4107513599);    // 2100 is not a leap year
+  EXPECT_EQ((ExpiryPolicy{12}.ExpiresAt(917798400)), 951839999);      // 2000 is one
 }
 
 TEST(ExpiryPolicyTest, RollsOverDecember) {
-  EXPECT_EQ((ExpiryPolicy{1}.ExpiresAt(1735689599)), 1738367999);   // 2024-12-31 -> 2025-01-31
-  EXPECT_EQ((ExpiryPolicy{2}.ExpiresAt(1730419200)), 1738367999);   // 2024-11-01 -> 2025-01-31
-  EXPECT_EQ((ExpiryPolicy{11}.ExpiresAt(1735689600)), 1767225599);  // 2025-01-01 -> 2025-12-31
-  EXPECT_EQ((ExpiryPolicy{1}.ExpiresAt(-1)), 2678399);              // 1969-12-31 -> 1970-01-31
+  EXPECT_EQ((ExpiryPolicy{1}.ExpiresAt(1735660799)), 1738339199);   // 2024-12-31 -> 2025-01-31
+  EXPECT_EQ((ExpiryPolicy{2}.ExpiresAt(1730390400)), 1738339199);   // 2024-11-01 -> 2025-01-31
+  EXPECT_EQ((ExpiryPolicy{11}.ExpiresAt(1735660800)), 1767196799);  // 2025-01-01 -> 2025-12-31
+  EXPECT_EQ((ExpiryPolicy{1}.ExpiresAt(-32400)), 2649599);          // 1969-12-31 -> 1970-01-31
 }
 
 TEST(ExpiryPolicyTest, ZeroMonthsNeverExpires) {
@@ -106,7 +111,7 @@ TEST(ExpiryPolicyTest, ZeroMonthsNeverExpires) {
 }
 
 TEST(ExpiryPolicyTest, DefaultIsTwentyFourMonths) {
-  EXPECT_EQ(ExpiryPolicy{}.ExpiresAt(1710028800), 1775001599);
+  EXPECT_EQ(ExpiryPolicy{}.ExpiresAt(k20240310), k20260331End);
 }
 
 }  // namespace

@@ -15,7 +15,7 @@
 #include "crypto/base64.h"
 #include "tests/unit/wechat/testdata.h"
 #include "wechat/pay/notification_builder.h"
-#include "wechat/pay/rfc3339.h"
+#include "common/civil_time.h"
 #include "wechat/pay/transaction.h"
 
 namespace mileage::wechat::pay {
@@ -345,7 +345,7 @@ TEST_F(BuiltNotificationTest, VerifiesDecryptsAndParsesInEitherKeyMode) {
     EXPECT_EQ(n->summary, "支付成功");
     EXPECT_EQ(n->original_type, "transaction");
     EXPECT_EQ(n->associated_data, "transaction");
-    EXPECT_EQ(n->create_time, FormatRfc3339Cst(At(kNow)));
+    EXPECT_EQ(n->create_time, civil::FormatRfc3339Beijing(At(kNow)));
     EXPECT_EQ(n->plaintext, spec_.plaintext);
 
     auto t = ParseTransaction(n->plaintext);

@@ -5,7 +5,6 @@
 #include "wechat/pay/certificate_download.h"
 #include "wechat/pay/platform_keys.h"
 #include "wechat/pay/refund.h"
-#include "wechat/pay/rfc3339.h"
 #include "wechat/pay/transaction.h"
 
 namespace mileage::wechat::pay {
@@ -15,30 +14,6 @@ using testing::ReadTestdata;
 using testing::Vector;
 
 TimePoint At(int64_t s) { return TimePoint(std::chrono::seconds(s)); }
-
-TEST(Rfc3339Test, ParsesWechatTimes) {
-  EXPECT_EQ(ParseRfc3339("2018-06-08T10:34:56+08:00"), At(1528425296));
-  EXPECT_EQ(ParseRfc3339("2018-06-08T02:34:56Z"), At(1528425296));
-  EXPECT_EQ(ParseRfc3339("2018-06-08T02:34:56.5Z"),
-            At(1528425296) + std::chrono::milliseconds(500));
-  EXPECT_EQ(ParseRfc3339("2018-06-07T21:34:56-05:00"), At(1528425296));
-  EXPECT_EQ(ParseRfc3339("1970-01-01T00:00:00Z"), At(0));
-  EXPECT_EQ(ParseRfc3339("2200-12-31T23:59:59Z"), At(7289654399));
-  for (const char* bad :
-       {"", "2018-06-08", "2018-06-08T10:34:56", "2018-06-08 10:34:56+08:00",
-        "2018-13-08T10:34:56+08:00", "2018-02-30T10:34:56+08:00", "2018-06-08T24:00:00+08:00",
-        "2018-06-08T10:34:56+0800", "2018-06-08T10:34:56+08:00x", "2018-06-08T10:34:56.Z",
-        "2018-06-08T10:34:56.1234567890Z", "2018-06-08T10:34:56+24:00", "1969-12-31T23:59:59Z",
-        "9999-12-31T23:00:00Z"}) {
-    EXPECT_FALSE(ParseRfc3339(bad).has_value()) << bad;
-  }
-}
-
-TEST(Rfc3339Test, FormatsInChinaStandardTime) {
-  EXPECT_EQ(FormatRfc3339Cst(At(1528425296)), "2018-06-08T10:34:56+08:00");
-  EXPECT_EQ(FormatRfc3339Cst(At(0)), "1970-01-01T08:00:00+08:00");
-  EXPECT_EQ(ParseRfc3339(FormatRfc3339Cst(At(1700000000))), At(1700000000));
-}
 
 TEST(TransactionTest, ParsesTheSampleFieldByField) {
   auto t = ParseTransaction(ReadTestdata("sample_transaction.json"));
