@@ -3,6 +3,7 @@
 #include <string_view>
 #include <vector>
 
+#include "db/paged_query.h"
 #include "org/scope_sql.h"
 
 namespace mileage::org {
@@ -41,36 +42,28 @@ Status AuditStore::Insert(const AuditRecord& record) {
 }
 
 Result<PageOf<AuditRecord>> AuditStore::List(int64_t brand_id, const PageRequest& page) {
-  PageOf<AuditRecord> out;
-  out.request = page;
-  MILEAGE_ASSIGN_OR_RETURN(
-      std::vector<db::Row> counted,
-      conn_.Query("SELECT COUNT(*) FROM audit_log WHERE brand_id = ?", {db::Value(brand_id)}));
-  out.total = FirstInt(counted);
-  std::string sql =
-      "SELECT a.id, a.brand_id, a.staff_id, s.username, a.action, a.object_type, a.object_id, "
-      "a.outcome, a.detail, a.request_id, a.client_address, a.created_at "
-      "FROM audit_log a LEFT JOIN staff s ON s.id = a.staff_id WHERE a.brand_id = ?";
-  std::vector<db::Value> params{db::Value(brand_id)};
-  AppendPage(page, "a.id DESC", sql, params);
-  MILEAGE_ASSIGN_OR_RETURN(std::vector<db::Row> rows, conn_.Query(sql, params));
-  for (const db::Row& row : rows) {
-    AuditRecord r;
-    r.id = row.Int(0);
-    r.brand_id = row.Int(1);
-    r.staff_id = row.OptionalInt(2);
-    r.staff_username = row.Text(3);
-    r.action = row.Text(4);
-    r.object_type = row.Text(5);
-    r.object_id = row.OptionalInt(6);
-    r.outcome = row.Text(7);
-    r.detail = row.Text(8);
-    r.request_id = row.Text(9);
-    r.client_address = row.Text(10);
-    r.created_at = row.Int(11);
-    out.items.push_back(std::move(r));
-  }
-  return out;
+  return db::QueryPage<AuditRecord>(
+      conn_,
+      {"SELECT a.id, a.brand_id, a.staff_id, s.username, a.action, a.object_type, a.object_id, "
+       "a.outcome, a.detail, a.request_id, a.client_address, a.created_at "
+       "FROM audit_log a LEFT JOIN staff s ON s.id = a.staff_id",
+       "SELECT COUNT(*) FROM audit_log a", " WHERE a.brand_id = ?", "a.id DESC"},
+      {db::Value(brand_id)}, page, [](const db::Row& row) {
+        AuditRecord r;
+        r.id = row.Int(0);
+        r.brand_id = row.Int(1);
+        r.staff_id = row.OptionalInt(2);
+        r.staff_username = row.Text(3);
+        r.action = row.Text(4);
+        r.object_type = row.Text(5);
+        r.object_id = row.OptionalInt(6);
+        r.outcome = row.Text(7);
+        r.detail = row.Text(8);
+        r.request_id = row.Text(9);
+        r.client_address = row.Text(10);
+        r.created_at = row.Int(11);
+        return r;
+      });
 }
 
 }  // namespace mileage::org

@@ -3,6 +3,7 @@
 #include <map>
 #include <vector>
 
+#include "db/paged_query.h"
 #include "org/scope_sql.h"
 
 namespace mileage::org {
@@ -80,19 +81,17 @@ Result<std::optional<SealedMerchant>> MerchantStore::FindByMchid(std::string_vie
 Result<PageOf<Merchant>> MerchantStore::List(const NodePath& scope,
                                              const std::optional<NodePath>& parent,
                                              const PageRequest& page) {
-  PageOf<Merchant> out;
-  out.request = page;
   std::string where = " WHERE 1 = 1";
   std::vector<db::Value> params;
-  if (!AppendSubtreeFilter(kColumns, scope, where, params)) return out;
-  if (parent.has_value() && !AppendSubtreeFilter(kColumns, *parent, where, params)) return out;
-  MILEAGE_ASSIGN_OR_RETURN(std::vector<db::Row> counted,
-                           conn_.Query("SELECT COUNT(*) FROM merchants" + where, params));
-  out.total = FirstInt(counted);
-  std::string sql = kSelect + where;
-  AppendPage(page, "id", sql, params);
-  MILEAGE_ASSIGN_OR_RETURN(std::vector<db::Row> rows, conn_.Query(sql, params));
-  for (const db::Row& row : rows) out.items.push_back(FromRow(row).merchant);
+  if (!AppendSubtreeFilter(kColumns, scope, where, params) ||
+      (parent.has_value() && !AppendSubtreeFilter(kColumns, *parent, where, params))) {
+    return PageOf<Merchant>{{}, 0, page};
+  }
+  MILEAGE_ASSIGN_OR_RETURN(
+      PageOf<Merchant> out,
+      db::QueryPage<Merchant>(conn_, {kSelect, "SELECT COUNT(*) FROM merchants", where, "id"},
+                              std::move(params), page,
+                              [](const db::Row& row) { return FromRow(row).merchant; }));
   MILEAGE_RETURN_IF_ERROR(LoadPlatformKeys(out.items));
   return out;
 }

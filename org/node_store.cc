@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "db/paged_query.h"
 #include "db/sql_dialect.h"
 #include "org/scope_sql.h"
 
@@ -112,29 +113,23 @@ Result<int64_t> NodeStore::CountActiveChildren(const NodePath& path) {
   std::vector<db::Value> params;
   AppendSubtreeFilter(t.columns, path, sql, params);
   MILEAGE_ASSIGN_OR_RETURN(std::vector<db::Row> rows, conn_.Query(sql, params));
-  return FirstInt(rows);
+  return db::FirstInt(rows);
 }
 
 Result<PageOf<Node>> NodeStore::List(NodeType type, const NodePath& scope,
                                      const std::optional<NodePath>& parent,
                                      const PageRequest& page) {
   const NodeTable& t = TableOf(type);
-  PageOf<Node> out;
-  out.request = page;
   std::string where = " WHERE 1 = 1";
   std::vector<db::Value> params;
-  if (!AppendSubtreeFilter(t.columns, scope, where, params)) return out;
-  if (parent.has_value() && !AppendSubtreeFilter(t.columns, *parent, where, params)) return out;
-
-  MILEAGE_ASSIGN_OR_RETURN(
-      std::vector<db::Row> counted,
-      conn_.Query(std::string("SELECT COUNT(*) FROM ") + t.table + where, params));
-  out.total = FirstInt(counted);
-  std::string sql = SelectFrom(type) + where;
-  AppendPage(page, "id", sql, params);
-  MILEAGE_ASSIGN_OR_RETURN(std::vector<db::Row> rows, conn_.Query(sql, params));
-  for (const db::Row& row : rows) out.items.push_back(NodeFromRow(row, type));
-  return out;
+  if (!AppendSubtreeFilter(t.columns, scope, where, params) ||
+      (parent.has_value() && !AppendSubtreeFilter(t.columns, *parent, where, params))) {
+    return PageOf<Node>{{}, 0, page};
+  }
+  const std::string select = SelectFrom(type);
+  const std::string count = std::string("SELECT COUNT(*) FROM ") + t.table;
+  return db::QueryPage<Node>(conn_, {select, count, where, "id"}, std::move(params), page,
+                             [type](const db::Row& row) { return NodeFromRow(row, type); });
 }
 
 }  // namespace mileage::org

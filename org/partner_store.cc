@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "db/paged_query.h"
 #include "org/scope_sql.h"
 
 namespace mileage::org {
@@ -57,19 +58,12 @@ Result<std::optional<SealedPartner>> PartnerStore::FindByApiKeyId(std::string_vi
 }
 
 Result<PageOf<Partner>> PartnerStore::List(const NodePath& scope, const PageRequest& page) {
-  PageOf<Partner> out;
-  out.request = page;
   std::string where = " WHERE 1 = 1";
   std::vector<db::Value> params;
-  if (!AppendSubtreeFilter(kColumns, scope, where, params)) return out;
-  MILEAGE_ASSIGN_OR_RETURN(std::vector<db::Row> counted,
-                           conn_.Query("SELECT COUNT(*) FROM partners" + where, params));
-  out.total = FirstInt(counted);
-  std::string sql = kSelect + where;
-  AppendPage(page, "id", sql, params);
-  MILEAGE_ASSIGN_OR_RETURN(std::vector<db::Row> rows, conn_.Query(sql, params));
-  for (const db::Row& row : rows) out.items.push_back(FromRow(row).partner);
-  return out;
+  if (!AppendSubtreeFilter(kColumns, scope, where, params)) return PageOf<Partner>{{}, 0, page};
+  return db::QueryPage<Partner>(conn_, {kSelect, "SELECT COUNT(*) FROM partners", where, "id"},
+                                std::move(params), page,
+                                [](const db::Row& row) { return FromRow(row).partner; });
 }
 
 }  // namespace mileage::org

@@ -27,19 +27,6 @@ bool AppendSubtreeFilter(const PathColumns& columns, const NodePath& node, std::
   return true;
 }
 
-void AppendPage(const PageRequest& page, const char* order, std::string& sql,
-                std::vector<db::Value>& params) {
-  sql += " ORDER BY ";
-  sql += order;
-  sql += " LIMIT ? OFFSET ?";
-  params.emplace_back(page.page_size);
-  params.emplace_back((page.page - 1) * page.page_size);
-}
-
-int64_t FirstInt(const std::vector<db::Row>& rows) {
-  return rows.empty() ? 0 : rows.front().Int(0);
-}
-
 NodePath PathFromRow(const db::Row& row, size_t first, NodeType type) {
   NodePath path;
   path.type = type;

@@ -25,13 +25,6 @@ struct PathColumns {
 bool AppendSubtreeFilter(const PathColumns& columns, const NodePath& node, std::string& sql,
                          std::vector<db::Value>& params);
 
-// " ORDER BY <order> LIMIT ? OFFSET ?" with the page's parameters.
-void AppendPage(const PageRequest& page, const char* order, std::string& sql,
-                std::vector<db::Value>& params);
-
-// The first column of the first row as an integer (COUNT(*) results); 0 when there is none.
-int64_t FirstInt(const std::vector<db::Row>& rows);
-
 // The path stored in a row: ids at `first` onwards, in level order up to `type`; a NULL or
 // missing level reads as 0.
 NodePath PathFromRow(const db::Row& row, size_t first, NodeType type);

@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "db/paged_query.h"
 #include "db/sql_dialect.h"
 #include "org/scope_sql.h"
 
@@ -78,19 +79,12 @@ Status StaffStore::SetInactive(int64_t id, int64_t now) {
 }
 
 Result<PageOf<Staff>> StaffStore::List(const NodePath& scope, const PageRequest& page) {
-  PageOf<Staff> out;
-  out.request = page;
   std::string where = " WHERE 1 = 1";
   std::vector<db::Value> params;
-  if (!AppendSubtreeFilter(kColumns, scope, where, params)) return out;
-  MILEAGE_ASSIGN_OR_RETURN(std::vector<db::Row> counted,
-                           conn_.Query("SELECT COUNT(*) FROM staff" + where, params));
-  out.total = FirstInt(counted);
-  std::string sql = kSelect + where;
-  AppendPage(page, "id", sql, params);
-  MILEAGE_ASSIGN_OR_RETURN(std::vector<db::Row> rows, conn_.Query(sql, params));
-  for (const db::Row& row : rows) out.items.push_back(FromRow(row).staff);
-  return out;
+  if (!AppendSubtreeFilter(kColumns, scope, where, params)) return PageOf<Staff>{{}, 0, page};
+  return db::QueryPage<Staff>(conn_, {kSelect, "SELECT COUNT(*) FROM staff", where, "id"},
+                              std::move(params), page,
+                              [](const db::Row& row) { return FromRow(row).staff; });
 }
 
 }  // namespace mileage::org

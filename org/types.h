@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/paging.h"
+
 namespace mileage::org {
 
 // The levels of the organisation, root first (DESIGN.md section 4).
@@ -106,21 +108,6 @@ struct Staff {
   bool active = true;
   int64_t created_at = 0;
   int64_t updated_at = 0;
-};
-
-// One page of a list. page counts from 1.
-struct PageRequest {
-  int64_t page = 1;
-  int64_t page_size = 50;
-  static constexpr int64_t kMaxPageSize = 200;
-  static constexpr int64_t kMaxPage = 1000000;
-};
-
-template <typename T>
-struct PageOf {
-  std::vector<T> items;
-  int64_t total = 0;  // rows in scope across all pages
-  PageRequest request;
 };
 
 }  // namespace mileage::org

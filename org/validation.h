@@ -37,8 +37,4 @@ Status ValidateAppid(std::string_view appid);
 Status ValidateApiV3Key(std::string_view key);
 Status ValidatePlatformKey(std::string_view serial, std::string_view pem);
 
-// INVALID_PAGE unless 1 <= page <= PageRequest::kMaxPage and
-// 1 <= page_size <= PageRequest::kMaxPageSize.
-Status ValidatePage(const PageRequest& page);
-
 }  // namespace mileage::org

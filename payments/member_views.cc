@@ -5,16 +5,12 @@
 
 #include "members/member_store.h"
 #include "members/validation.h"
-#include "org/scope_sql.h"
+#include "org/node_store.h"
 #include "org/validation.h"
 #include "payments/payment_store.h"
 
 namespace mileage::payments {
 namespace {
-
-// Where a payment's store and a store row keep the path ids of each level.
-constexpr org::PathColumns kPaymentColumns{"brand_id", "region_id", "dealer_id", "store_id"};
-constexpr org::PathColumns kStoreColumns{"s.brand_id", "s.region_id", "s.dealer_id", "s.id"};
 
 Status MemberNotFound(int64_t member_id) {
   return NotFoundError("member " + std::to_string(member_id) + " not found", "MEMBER_NOT_FOUND");
@@ -58,16 +54,15 @@ Result<bool> MemberViews::Visible(db::Connection& conn, const org::NodePath& sco
                                   const members::Member& member) {
   if (member.brand_id != scope.brand_id) return false;
   if (scope.type == org::NodeType::kBrand) return true;
-  std::string sql = "SELECT 1 FROM payment_transactions WHERE member_id = ?";
-  std::vector<db::Value> params = {db::Value(member.id)};
-  org::AppendSubtreeFilter(kPaymentColumns, scope, sql, params);
-  sql += " UNION ALL SELECT 1 FROM stores s WHERE s.id = ?";
-  params.emplace_back(member.enrolled_store_id);
-  org::AppendSubtreeFilter(kStoreColumns, scope, sql, params);
-  // One row is enough: paid or enrolled in the subtree.
-  sql = "SELECT COUNT(*) FROM (" + sql + ") visible";
-  MILEAGE_ASSIGN_OR_RETURN(std::vector<db::Row> rows, conn.Query(sql, params));
-  return org::FirstInt(rows) > 0;
+  // Enrolled in the subtree: the enrolling store's place, read through org.
+  if (member.enrolled_store_id > 0) {
+    MILEAGE_ASSIGN_OR_RETURN(
+        std::optional<org::Node> store,
+        org::NodeStore(conn).Find(org::NodeType::kStore, member.enrolled_store_id));
+    if (store.has_value() && org::Authorizer::InSubtree(scope, store->path)) return true;
+  }
+  // Or paid in the subtree.
+  return PaymentStore(conn).HasPaidInSubtree(member.id, scope);
 }
 
 Status MemberViews::CheckVisible(db::Connection& conn, const org::Actor& actor,
@@ -105,36 +100,26 @@ Result<MemberView> MemberViews::Profile(const org::Actor& actor, int64_t member_
   MILEAGE_ASSIGN_OR_RETURN(db::PooledConnection conn, db_.Acquire());
   MILEAGE_RETURN_IF_ERROR(CheckVisible(*conn, actor, view.profile.member));
   MILEAGE_ASSIGN_OR_RETURN(view.balance, points::Ledger(*conn).BalanceOf(member_id));
-  org::PageRequest recent;
+  PageRequest recent;
   recent.page_size = MemberView::kRecentPayments;
   MILEAGE_ASSIGN_OR_RETURN(
-      org::PageOf<TransactionRecord> payments,
+      PageOf<TransactionRecord> payments,
       PaymentStore(*conn).ListTransactions(actor.staff->scope, member_id, recent));
   view.recent_payments = std::move(payments.items);
   return view;
 }
 
-Result<org::PageOf<points::JournalLine>> MemberViews::Points(const org::Actor& actor,
-                                                             int64_t member_id,
-                                                             const org::PageRequest& page) {
+Result<PageOf<points::JournalLine>> MemberViews::Points(const org::Actor& actor, int64_t member_id,
+                                                        const PageRequest& page) {
   if (actor.is_system()) return StaffOnly();
   MILEAGE_RETURN_IF_ERROR(org::ValidateId(member_id, "member_id"));
-  MILEAGE_RETURN_IF_ERROR(org::ValidatePage(page));
+  MILEAGE_RETURN_IF_ERROR(ValidatePage(page));
   MILEAGE_ASSIGN_OR_RETURN(db::PooledConnection conn, db_.Acquire());
   MILEAGE_ASSIGN_OR_RETURN(std::optional<members::Member> member,
                            members::MemberStore(*conn, no_draws_).Find(member_id));
   if (!member.has_value()) return MemberNotFound(member_id);
   MILEAGE_RETURN_IF_ERROR(CheckVisible(*conn, actor, *member));
-  org::PageOf<points::JournalLine> out;
-  out.request = page;
-  MILEAGE_ASSIGN_OR_RETURN(std::vector<db::Row> count,
-                           conn->Query("SELECT COUNT(*) FROM point_journals WHERE member_id = ?",
-                                       {db::Value(member_id)}));
-  out.total = org::FirstInt(count);
-  MILEAGE_ASSIGN_OR_RETURN(
-      out.items,
-      points::Ledger(*conn).History(member_id, page.page_size, (page.page - 1) * page.page_size));
-  return out;
+  return points::Ledger(*conn).History(member_id, page);
 }
 
 }  // namespace mileage::payments

@@ -67,8 +67,8 @@ class MemberViews {
   // Errors: NotFound MEMBER_NOT_FOUND.
   Result<MemberView> Profile(const org::Actor& actor, int64_t member_id);
   // The member's journal lines, newest first. Errors: NotFound MEMBER_NOT_FOUND.
-  Result<org::PageOf<points::JournalLine>> Points(const org::Actor& actor, int64_t member_id,
-                                                  const org::PageRequest& page);
+  Result<PageOf<points::JournalLine>> Points(const org::Actor& actor, int64_t member_id,
+                                             const PageRequest& page);
 
   // Whether staff scoped at `scope` see `member` by the rule above (true for a brand scope of
   // the member's brand), on `conn`.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "db/paged_query.h"
 #include "db/sql_dialect.h"
 #include "org/scope_sql.h"
 
@@ -60,25 +61,6 @@ RefundRecord RefundFromRow(const db::Row& row) {
   r.created_at = row.Int(14);
   r.applied_at = row.Int(15);
   return r;
-}
-
-// Runs a "SELECT COUNT(*)" and a page query over one filtered table.
-template <typename T, typename FromRow>
-Result<org::PageOf<T>> Page(db::Connection& conn, const char* columns, const char* table,
-                            const std::string& where, const std::vector<db::Value>& params,
-                            const org::PageRequest& page, const char* order, FromRow from_row) {
-  org::PageOf<T> out;
-  out.request = page;
-  MILEAGE_ASSIGN_OR_RETURN(
-      std::vector<db::Row> count,
-      conn.Query(std::string("SELECT COUNT(*) FROM ") + table + " WHERE 1 = 1" + where, params));
-  out.total = org::FirstInt(count);
-  std::string sql = std::string("SELECT ") + columns + " FROM " + table + " WHERE 1 = 1" + where;
-  std::vector<db::Value> page_params = params;
-  org::AppendPage(page, order, sql, page_params);
-  MILEAGE_ASSIGN_OR_RETURN(std::vector<db::Row> rows, conn.Query(sql, page_params));
-  for (const db::Row& row : rows) out.items.push_back(from_row(row));
-  return out;
 }
 
 // Runs `select` + " IN (?, ...)" over `ids` in batches, so that a statement never carries
@@ -278,30 +260,45 @@ Status PaymentStore::AddOutboxEvent(std::string_view topic, int64_t brand_id,
       .status();
 }
 
-Result<org::PageOf<TransactionRecord>> PaymentStore::ListTransactions(
-    const org::NodePath& scope, std::optional<int64_t> member_id, const org::PageRequest& page) {
-  std::string where;
+Result<bool> PaymentStore::HasPaidInSubtree(int64_t member_id, const org::NodePath& scope) {
+  std::string sql = "SELECT 1 FROM payment_transactions WHERE member_id = ?";
+  std::vector<db::Value> params{db::Value(member_id)};
+  if (!org::AppendSubtreeFilter(kColumns, scope, sql, params)) return false;
+  sql += " LIMIT 1";
+  MILEAGE_ASSIGN_OR_RETURN(std::vector<db::Row> rows, conn_.Query(sql, params));
+  return !rows.empty();
+}
+
+Result<PageOf<TransactionRecord>> PaymentStore::ListTransactions(const org::NodePath& scope,
+                                                                 std::optional<int64_t> member_id,
+                                                                 const PageRequest& page) {
+  std::string where = " WHERE 1 = 1";
   std::vector<db::Value> params;
   if (!org::AppendSubtreeFilter(kColumns, scope, where, params)) {
-    return org::PageOf<TransactionRecord>{{}, 0, page};
+    return PageOf<TransactionRecord>{{}, 0, page};
   }
   if (member_id.has_value()) {
     where += " AND member_id = ?";
     params.emplace_back(*member_id);
   }
-  return Page<TransactionRecord>(conn_, kTransactionColumns, "payment_transactions", where, params,
-                                 page, "paid_at DESC, id DESC", TransactionFromRow);
+  const std::string select =
+      std::string("SELECT ") + kTransactionColumns + " FROM payment_transactions";
+  return db::QueryPage<TransactionRecord>(
+      conn_, {select, "SELECT COUNT(*) FROM payment_transactions", where, "paid_at DESC, id DESC"},
+      std::move(params), page, TransactionFromRow);
 }
 
-Result<org::PageOf<RefundRecord>> PaymentStore::ListRefunds(const org::NodePath& scope,
-                                                            const org::PageRequest& page) {
-  std::string where;
+Result<PageOf<RefundRecord>> PaymentStore::ListRefunds(const org::NodePath& scope,
+                                                       const PageRequest& page) {
+  std::string where = " WHERE 1 = 1";
   std::vector<db::Value> params;
   if (!org::AppendSubtreeFilter(kColumns, scope, where, params)) {
-    return org::PageOf<RefundRecord>{{}, 0, page};
+    return PageOf<RefundRecord>{{}, 0, page};
   }
-  return Page<RefundRecord>(conn_, kRefundColumns, "payment_refunds", where, params, page,
-                            "created_at DESC, id DESC", RefundFromRow);
+  const std::string select = std::string("SELECT ") + kRefundColumns + " FROM payment_refunds";
+  return db::QueryPage<RefundRecord>(
+      conn_, {select, "SELECT COUNT(*) FROM payment_refunds", where, "created_at DESC, id DESC"},
+      std::move(params), page, RefundFromRow);
 }
 
 }  // namespace mileage::payments

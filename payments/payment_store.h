@@ -61,12 +61,13 @@ class PaymentStore {
   Status AddOutboxEvent(std::string_view topic, int64_t brand_id, std::string_view aggregate_ref,
                         std::string_view payload, int64_t now);
 
+  // Whether the member paid at a store in the subtree of `scope`.
+  Result<bool> HasPaidInSubtree(int64_t member_id, const org::NodePath& scope);
   // Newest first, in the subtree of `scope`, optionally of one member.
-  Result<org::PageOf<TransactionRecord>> ListTransactions(const org::NodePath& scope,
-                                                          std::optional<int64_t> member_id,
-                                                          const org::PageRequest& page);
-  Result<org::PageOf<RefundRecord>> ListRefunds(const org::NodePath& scope,
-                                                const org::PageRequest& page);
+  Result<PageOf<TransactionRecord>> ListTransactions(const org::NodePath& scope,
+                                                     std::optional<int64_t> member_id,
+                                                     const PageRequest& page);
+  Result<PageOf<RefundRecord>> ListRefunds(const org::NodePath& scope, const PageRequest& page);
 
  private:
   db::Connection& conn_;

@@ -35,20 +35,20 @@ Result<org::NodePath> PaymentViews::ReadableStore(db::Connection& conn, const or
   return store->path;
 }
 
-Result<org::PageOf<TransactionRecord>> PaymentViews::StoreTransactions(
-    const org::Actor& actor, int64_t store_id, const org::PageRequest& page) {
+Result<PageOf<TransactionRecord>> PaymentViews::StoreTransactions(const org::Actor& actor,
+                                                                  int64_t store_id,
+                                                                  const PageRequest& page) {
   MILEAGE_RETURN_IF_ERROR(org::ValidateId(store_id, "store_id"));
-  MILEAGE_RETURN_IF_ERROR(org::ValidatePage(page));
+  MILEAGE_RETURN_IF_ERROR(ValidatePage(page));
   MILEAGE_ASSIGN_OR_RETURN(db::PooledConnection conn, db_.Acquire());
   MILEAGE_ASSIGN_OR_RETURN(org::NodePath store, ReadableStore(*conn, actor, store_id));
   return PaymentStore(*conn).ListTransactions(store, std::nullopt, page);
 }
 
-Result<org::PageOf<RefundRecord>> PaymentViews::StoreRefunds(const org::Actor& actor,
-                                                             int64_t store_id,
-                                                             const org::PageRequest& page) {
+Result<PageOf<RefundRecord>> PaymentViews::StoreRefunds(const org::Actor& actor, int64_t store_id,
+                                                        const PageRequest& page) {
   MILEAGE_RETURN_IF_ERROR(org::ValidateId(store_id, "store_id"));
-  MILEAGE_RETURN_IF_ERROR(org::ValidatePage(page));
+  MILEAGE_RETURN_IF_ERROR(ValidatePage(page));
   MILEAGE_ASSIGN_OR_RETURN(db::PooledConnection conn, db_.Acquire());
   MILEAGE_ASSIGN_OR_RETURN(org::NodePath store, ReadableStore(*conn, actor, store_id));
   return PaymentStore(*conn).ListRefunds(store, page);

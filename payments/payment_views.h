@@ -31,11 +31,10 @@ class PaymentViews {
   PaymentViews(db::Db& db, const org::Authorizer& authorizer) : db_(db), authorizer_(authorizer) {}
 
   // Newest first.
-  Result<org::PageOf<TransactionRecord>> StoreTransactions(const org::Actor& actor,
-                                                           int64_t store_id,
-                                                           const org::PageRequest& page);
-  Result<org::PageOf<RefundRecord>> StoreRefunds(const org::Actor& actor, int64_t store_id,
-                                                 const org::PageRequest& page);
+  Result<PageOf<TransactionRecord>> StoreTransactions(const org::Actor& actor, int64_t store_id,
+                                                      const PageRequest& page);
+  Result<PageOf<RefundRecord>> StoreRefunds(const org::Actor& actor, int64_t store_id,
+                                            const PageRequest& page);
   // By WeChat's transaction_id: 1..64 letters and digits (InvalidArgument
   // INVALID_TRANSACTION_ID). NotFound TRANSACTION_NOT_FOUND when none is recorded or it was
   // made at a store outside the caller's scope.

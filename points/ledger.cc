@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "db/paged_query.h"
 #include "db/sql_dialect.h"
 
 namespace mileage::points {
@@ -13,7 +14,6 @@ namespace {
 constexpr size_t kMaxKey = 128;
 constexpr size_t kMaxReason = 32;
 constexpr size_t kMaxSourceRef = 128;
-constexpr int64_t kMaxHistoryPage = 1000;
 
 constexpr const char* kEarn = "earn";
 constexpr const char* kReverse = "reverse";
@@ -452,31 +452,25 @@ Result<Balance> Ledger::BalanceOf(int64_t member_id) {
   return out;
 }
 
-Result<std::vector<JournalLine>> Ledger::History(int64_t member_id, int64_t limit, int64_t offset) {
-  if (limit <= 0 || limit > kMaxHistoryPage || offset < 0) {
-    return InvalidArgumentError("history pages hold 1-1000 lines from an offset >= 0");
-  }
-  MILEAGE_ASSIGN_OR_RETURN(
-      std::vector<db::Row> rows,
-      conn_.Query("SELECT id, kind, points, debt_change, reason, source_ref, rule_version, "
-                  "created_at FROM point_journals WHERE member_id = ? "
-                  "ORDER BY id DESC LIMIT ? OFFSET ?",
-                  {db::Value(member_id), db::Value(limit), db::Value(offset)}));
-  std::vector<JournalLine> out;
-  out.reserve(rows.size());
-  for (const db::Row& row : rows) {
-    JournalLine line;
-    line.journal_id = row.Int(0);
-    // Signed by direction: the member's balance moved by points + debt_change.
-    line.points = row.Text(1) == kEarn ? row.Int(2) : -row.Int(2);
-    line.debt_change = row.Int(3);
-    line.reason = row.Text(4);
-    line.source_ref = row.Text(5);
-    line.rule_version = row.Int(6);
-    line.created_at = row.Int(7);
-    out.push_back(std::move(line));
-  }
-  return out;
+Result<PageOf<JournalLine>> Ledger::History(int64_t member_id, const PageRequest& page) {
+  MILEAGE_RETURN_IF_ERROR(ValidatePage(page));
+  return db::QueryPage<JournalLine>(
+      conn_,
+      {"SELECT id, kind, points, debt_change, reason, source_ref, rule_version, created_at "
+       "FROM point_journals",
+       "SELECT COUNT(*) FROM point_journals", " WHERE member_id = ?", "id DESC"},
+      {db::Value(member_id)}, page, [](const db::Row& row) {
+        JournalLine line;
+        line.journal_id = row.Int(0);
+        // Signed by direction: the member's balance moved by points + debt_change.
+        line.points = row.Text(1) == kEarn ? row.Int(2) : -row.Int(2);
+        line.debt_change = row.Int(3);
+        line.reason = row.Text(4);
+        line.source_ref = row.Text(5);
+        line.rule_version = row.Int(6);
+        line.created_at = row.Int(7);
+        return line;
+      });
 }
 
 Result<int64_t> Ledger::SumOfEntries(int64_t brand_id) {

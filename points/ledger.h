@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/paging.h"
 #include "common/result.h"
 #include "db/db.h"
 #include "points/types.h"
@@ -78,8 +79,9 @@ class Ledger {
   Result<int64_t> ExpireDue(int64_t brand_id, int64_t now, int64_t limit);
 
   Result<Balance> BalanceOf(int64_t member_id);
-  // Newest first.
-  Result<std::vector<JournalLine>> History(int64_t member_id, int64_t limit, int64_t offset);
+  // A page of the member's journal lines, newest first, with their count. InvalidArgument
+  // INVALID_PAGE for a page out of range.
+  Result<PageOf<JournalLine>> History(int64_t member_id, const PageRequest& page);
   // The sum of every entry of the brand (zero unless the ledger is broken), for checks and tests.
   Result<int64_t> SumOfEntries(int64_t brand_id);
   Result<BrandTotals> TotalsOf(int64_t brand_id);

@@ -70,11 +70,11 @@ Result<std::optional<int64_t>> QueryId(const httplib::Request& req, const char* 
   return std::optional<int64_t>(id);
 }
 
-Result<org::PageRequest> PageParams(const httplib::Request& req) {
-  org::PageRequest page;
+Result<PageRequest> PageParams(const httplib::Request& req) {
+  PageRequest page;
   MILEAGE_ASSIGN_OR_RETURN(page.page, ParsePageNumber(req, "page", page.page));
   MILEAGE_ASSIGN_OR_RETURN(page.page_size, ParsePageNumber(req, "page_size", page.page_size));
-  MILEAGE_RETURN_IF_ERROR(org::ValidatePage(page));
+  MILEAGE_RETURN_IF_ERROR(ValidatePage(page));
   return page;
 }
 

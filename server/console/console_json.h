@@ -37,7 +37,7 @@ Result<int64_t> PathId(const httplib::Request& req, size_t index);
 Result<std::optional<int64_t>> QueryId(const httplib::Request& req, const char* name);
 // ?page=&page_size= (defaults 1 and 50); InvalidArgument INVALID_PAGE when malformed or out of
 // range.
-Result<org::PageRequest> PageParams(const httplib::Request& req);
+Result<PageRequest> PageParams(const httplib::Request& req);
 // A JSON object body holding no members but `allowed`. InvalidArgument MALFORMED_JSON,
 // BODY_NOT_OBJECT or UNKNOWN_FIELD (naming the first unknown member).
 Result<rapidjson::Document> ParseBody(const httplib::Request& req,
@@ -55,7 +55,7 @@ void WriteAuditRecord(JsonWriter& w, const org::AuditRecord& record);
 
 // {"items":[...],"page":..,"page_size":..,"total":..}
 template <typename T, typename WriteItem>
-void WritePage(JsonWriter& w, const org::PageOf<T>& page, WriteItem&& write_item) {
+void WritePage(JsonWriter& w, const PageOf<T>& page, WriteItem&& write_item) {
   w.StartObject();
   w.Key("items");
   w.StartArray();

@@ -69,12 +69,12 @@ void RegisterLevel(ConsoleRouter& router, org::HierarchyService& hierarchy, cons
 
   router.Route("GET", collection, read,
                [&hierarchy, type](const ConsoleRequest& req, httplib::Response& res) {
-                 Result<org::PageRequest> page = PageParams(req.http);
+                 Result<PageRequest> page = PageParams(req.http);
                  if (!page.ok()) return WriteError(res, page.status());
                  Result<std::optional<org::NodeRef>> parent = ListParent(req.http, type);
                  if (!parent.ok()) return WriteError(res, parent.status());
                  Respond(res, hierarchy.List(req.actor, type, *parent, *page), 200,
-                         [](JsonWriter& w, const org::PageOf<org::Node>& nodes) {
+                         [](JsonWriter& w, const PageOf<org::Node>& nodes) {
                            WritePage(w, nodes, WriteNode);
                          });
                });

@@ -29,10 +29,10 @@ void RegisterMemberRoutes(ConsoleRouter& router, payments::MemberViews& members)
                [&members](const ConsoleRequest& req, httplib::Response& res) {
                  Result<int64_t> id = PathId(req.http, 1);
                  if (!id.ok()) return WriteError(res, id.status());
-                 Result<org::PageRequest> page = PageParams(req.http);
+                 Result<PageRequest> page = PageParams(req.http);
                  if (!page.ok()) return WriteError(res, page.status());
                  Respond(res, members.Points(req.actor, *id, *page), 200,
-                         [](JsonWriter& w, const org::PageOf<points::JournalLine>& lines) {
+                         [](JsonWriter& w, const PageOf<points::JournalLine>& lines) {
                            WritePage(w, lines, WriteJournalLine);
                          });
                });

@@ -47,12 +47,12 @@ void RegisterMerchantRoutes(ConsoleRouter& router, org::MerchantService& merchan
 
   router.Route("GET", "/api/console/merchants", org::Action::kMerchantRead,
                [&merchants](const ConsoleRequest& req, httplib::Response& res) {
-                 Result<org::PageRequest> page = PageParams(req.http);
+                 Result<PageRequest> page = PageParams(req.http);
                  if (!page.ok()) return WriteError(res, page.status());
                  Result<std::optional<int64_t>> store_id = QueryId(req.http, "store_id");
                  if (!store_id.ok()) return WriteError(res, store_id.status());
                  Respond(res, merchants.List(req.actor, *store_id, *page), 200,
-                         [](JsonWriter& w, const org::PageOf<org::Merchant>& list) {
+                         [](JsonWriter& w, const PageOf<org::Merchant>& list) {
                            WritePage(w, list, WriteMerchant);
                          });
                });

@@ -27,10 +27,10 @@ void RegisterPartnerRoutes(ConsoleRouter& router, org::PartnerService& partners)
 
   router.Route("GET", "/api/console/partners", org::Action::kPartnerRead,
                [&partners](const ConsoleRequest& req, httplib::Response& res) {
-                 Result<org::PageRequest> page = PageParams(req.http);
+                 Result<PageRequest> page = PageParams(req.http);
                  if (!page.ok()) return WriteError(res, page.status());
                  Respond(res, partners.List(req.actor, *page), 200,
-                         [](JsonWriter& w, const org::PageOf<org::Partner>& list) {
+                         [](JsonWriter& w, const PageOf<org::Partner>& list) {
                            WritePage(w, list, WritePartner);
                          });
                });

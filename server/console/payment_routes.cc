@@ -9,10 +9,10 @@ void RegisterPaymentRoutes(ConsoleRouter& router, payments::PaymentViews& paymen
                [&payments](const ConsoleRequest& req, httplib::Response& res) {
                  Result<int64_t> store_id = PathId(req.http, 1);
                  if (!store_id.ok()) return WriteError(res, store_id.status());
-                 Result<org::PageRequest> page = PageParams(req.http);
+                 Result<PageRequest> page = PageParams(req.http);
                  if (!page.ok()) return WriteError(res, page.status());
                  Respond(res, payments.StoreTransactions(req.actor, *store_id, *page), 200,
-                         [](JsonWriter& w, const org::PageOf<payments::TransactionRecord>& list) {
+                         [](JsonWriter& w, const PageOf<payments::TransactionRecord>& list) {
                            WritePage(w, list, WriteTransaction);
                          });
                });
@@ -21,10 +21,10 @@ void RegisterPaymentRoutes(ConsoleRouter& router, payments::PaymentViews& paymen
                [&payments](const ConsoleRequest& req, httplib::Response& res) {
                  Result<int64_t> store_id = PathId(req.http, 1);
                  if (!store_id.ok()) return WriteError(res, store_id.status());
-                 Result<org::PageRequest> page = PageParams(req.http);
+                 Result<PageRequest> page = PageParams(req.http);
                  if (!page.ok()) return WriteError(res, page.status());
                  Respond(res, payments.StoreRefunds(req.actor, *store_id, *page), 200,
-                         [](JsonWriter& w, const org::PageOf<payments::RefundRecord>& list) {
+                         [](JsonWriter& w, const PageOf<payments::RefundRecord>& list) {
                            WritePage(w, list, WriteRefund);
                          });
                });

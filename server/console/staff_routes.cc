@@ -36,10 +36,10 @@ void RegisterStaffRoutes(ConsoleRouter& router, org::StaffService& staff) {
 
   router.Route("GET", "/api/console/staff", org::Action::kStaffRead,
                [&staff](const ConsoleRequest& req, httplib::Response& res) {
-                 Result<org::PageRequest> page = PageParams(req.http);
+                 Result<PageRequest> page = PageParams(req.http);
                  if (!page.ok()) return WriteError(res, page.status());
                  Respond(res, staff.List(req.actor, *page), 200,
-                         [](JsonWriter& w, const org::PageOf<org::Staff>& list) {
+                         [](JsonWriter& w, const PageOf<org::Staff>& list) {
                            WritePage(w, list, WriteStaff);
                          });
                });

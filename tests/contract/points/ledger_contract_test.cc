@@ -44,15 +44,18 @@ TEST_P(LedgerTest, EarnCreatesALotAndTheBalance) {
   EXPECT_EQ(totals->liability, -100);
   EXPECT_EQ(totals->breakage, 0);
 
-  Result<std::vector<JournalLine>> history = InTx([&](Ledger& l) { return l.History(101, 10, 0); });
+  Result<PageOf<JournalLine>> history = InTx([&](Ledger& l) {
+    return l.History(101, PageRequest{1, 10});
+  });
   POINTS_ASSERT_OK(history);
-  ASSERT_EQ(history->size(), 1u);
-  EXPECT_EQ((*history)[0].journal_id, earned->journal_id);
-  EXPECT_EQ((*history)[0].points, 100);
-  EXPECT_EQ((*history)[0].reason, "payment");
-  EXPECT_EQ((*history)[0].source_ref, "wxpay:pay:t1");
-  EXPECT_EQ((*history)[0].rule_version, 3);
-  EXPECT_EQ((*history)[0].created_at, 1000);
+  ASSERT_EQ(history->items.size(), 1u);
+  EXPECT_EQ(history->total, 1);
+  EXPECT_EQ(history->items[0].journal_id, earned->journal_id);
+  EXPECT_EQ(history->items[0].points, 100);
+  EXPECT_EQ(history->items[0].reason, "payment");
+  EXPECT_EQ(history->items[0].source_ref, "wxpay:pay:t1");
+  EXPECT_EQ(history->items[0].rule_version, 3);
+  EXPECT_EQ(history->items[0].created_at, 1000);
   ExpectConsistent(brand);
 }
 
@@ -172,14 +175,16 @@ TEST_P(LedgerTest, ReverseBeyondTheBalanceRecordsDebtThatLaterEarningsRepay) {
             25);
   ExpectConsistent(brand);
 
-  Result<std::vector<JournalLine>> history = InTx([&](Ledger& l) { return l.History(101, 10, 0); });
+  Result<PageOf<JournalLine>> history = InTx([&](Ledger& l) {
+    return l.History(101, PageRequest{1, 10});
+  });
   POINTS_ASSERT_OK(history);
-  ASSERT_EQ(history->size(), 4u);
-  EXPECT_EQ((*history)[0].points, 45);
-  EXPECT_EQ((*history)[0].debt_change, -20);
-  EXPECT_EQ((*history)[2].points, -100);
-  EXPECT_EQ((*history)[2].debt_change, 70);
-  EXPECT_EQ((*history)[2].reason, "refund");
+  ASSERT_EQ(history->items.size(), 4u);
+  EXPECT_EQ(history->items[0].points, 45);
+  EXPECT_EQ(history->items[0].debt_change, -20);
+  EXPECT_EQ(history->items[2].points, -100);
+  EXPECT_EQ(history->items[2].debt_change, 70);
+  EXPECT_EQ(history->items[2].reason, "refund");
 
   // A member who never earned can still be reversed (all of it becomes debt).
   Result<PostResult> stranger = Reverse(brand, 102, 5, "refund:r2");
@@ -309,8 +314,8 @@ TEST_P(LedgerTest, BadInputIsRefusedAndWritesNothing) {
   request.reason = "payment";
   EXPECT_EQ(ledger.Earn(request).status().code(), StatusCode::kFailedPrecondition);
   EXPECT_EQ(ledger.ExpireDue(brand, 1, 10).status().code(), StatusCode::kFailedPrecondition);
-  EXPECT_EQ(ledger.History(101, 0, 0).status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(ledger.History(101, 10, -1).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(ledger.History(101, PageRequest{1, 0}).status().reason(), "INVALID_PAGE");
+  EXPECT_EQ(ledger.History(101, PageRequest{0, 10}).status().reason(), "INVALID_PAGE");
   EXPECT_EQ(Counts(), before);
   ExpectConsistent(brand);
 }
@@ -321,16 +326,20 @@ TEST_P(LedgerTest, HistoryPagesNewestFirst) {
   POINTS_ASSERT_OK(Earn(brand, 101, 2, "pay:t2"));
   POINTS_ASSERT_OK(Spend(brand, 101, 3, "redeem:s1"));
   POINTS_ASSERT_OK(Earn(brand, 102, 9, "pay:t3"));
-  Result<std::vector<JournalLine>> page = InTx([&](Ledger& l) { return l.History(101, 2, 0); });
+  Result<PageOf<JournalLine>> page = InTx([&](Ledger& l) {
+    return l.History(101, PageRequest{1, 2});
+  });
   POINTS_ASSERT_OK(page);
-  ASSERT_EQ(page->size(), 2u);
-  EXPECT_EQ((*page)[0].points, -3);
-  EXPECT_EQ((*page)[0].reason, "redeem");
-  EXPECT_EQ((*page)[1].points, 2);
-  page = InTx([&](Ledger& l) { return l.History(101, 2, 2); });
+  ASSERT_EQ(page->items.size(), 2u);
+  EXPECT_EQ(page->total, 3);
+  EXPECT_EQ(page->items[0].points, -3);
+  EXPECT_EQ(page->items[0].reason, "redeem");
+  EXPECT_EQ(page->items[1].points, 2);
+  page = InTx([&](Ledger& l) { return l.History(101, PageRequest{2, 2}); });
   POINTS_ASSERT_OK(page);
-  ASSERT_EQ(page->size(), 1u);
-  EXPECT_EQ((*page)[0].points, 1);
+  ASSERT_EQ(page->items.size(), 1u);
+  EXPECT_EQ(page->total, 3);
+  EXPECT_EQ(page->items[0].points, 1);
   ExpectConsistent(brand);
 }
 
