@@ -16,6 +16,7 @@
 #include "server/config_loader.h"
 #include "server/console/console_json.h"
 #include "server/http/json.h"
+#include "server/http/json_fields.h"
 #include "server/operator_context.h"
 #include "wechat/client/api_client.h"
 #include "wechat/client/pay_client.h"
@@ -234,120 +235,91 @@ void PrintText(const payments::ReconciliationReport& r,
   out << (r.clean() ? "The bill and Mileage agree.\n" : "Differences found.\n");
 }
 
+void WriteMismatches(JsonWriter& w, std::string_view key, std::string_view id_key,
+                     const std::vector<payments::AmountMismatch>& list) {
+  WriteArray(w, key, list, [&w, id_key](const payments::AmountMismatch& m) {
+    w.StartObject();
+    WriteText(w, id_key, m.id);
+    WriteInt(w, "billed_fen", m.billed_fen);
+    WriteInt(w, "recorded_fen", m.recorded_fen);
+    w.EndObject();
+  });
+}
+
+void WriteTotals(JsonWriter& w, const payments::ReconciliationReport& r) {
+  w.Key("billed");
+  w.StartObject();
+  WriteInt(w, "count", r.billed_count);
+  WriteInt(w, "total_fen", r.billed_total_fen);
+  WriteInt(w, "refund_count", r.billed_refund_count);
+  WriteInt(w, "refund_total_fen", r.billed_refund_total_fen);
+  w.EndObject();
+  w.Key("recorded");
+  w.StartObject();
+  WriteInt(w, "count", r.recorded_count);
+  WriteInt(w, "total_fen", r.recorded_total_fen);
+  w.EndObject();
+  WriteInt(w, "matched", r.matched_count);
+}
+
+void WritePaymentDifferences(JsonWriter& w, const payments::ReconciliationReport& r) {
+  WriteArray(w, "missing_in_mileage", r.missing_in_mileage, [&w](const payments::BilledPayment& p) {
+    w.StartObject();
+    WriteText(w, "transaction_id", p.transaction_id);
+    WriteText(w, "out_trade_no", p.out_trade_no);
+    WriteText(w, "openid", p.openid);
+    WriteInt(w, "amount_fen", p.amount_fen);
+    WriteTime(w, "paid_at", p.paid_at);
+    w.EndObject();
+  });
+  WriteArray(w, "missing_in_bill", r.missing_in_bill, [&w](const payments::RecordedPayment& p) {
+    w.StartObject();
+    WriteText(w, "transaction_id", p.transaction_id);
+    WriteText(w, "out_trade_no", p.out_trade_no);
+    WriteInt(w, "amount_fen", p.amount_fen);
+    WriteTime(w, "paid_at", p.paid_at);
+    w.EndObject();
+  });
+  WriteMismatches(w, "amount_mismatches", "transaction_id", r.amount_mismatches);
+}
+
+void WriteRefundDifferences(JsonWriter& w, const payments::ReconciliationReport& r) {
+  WriteArray(w, "refunds_missing_in_mileage", r.refunds_missing_in_mileage,
+             [&w](const payments::BilledRefund& f) {
+               w.StartObject();
+               WriteText(w, "refund_id", f.refund_id);
+               WriteText(w, "transaction_id", f.transaction_id);
+               WriteInt(w, "amount_fen", f.amount_fen);
+               WriteTime(w, "refunded_at", f.refunded_at);
+               w.EndObject();
+             });
+  WriteMismatches(w, "refund_amount_mismatches", "refund_id", r.refund_amount_mismatches);
+}
+
+void WriteApplied(JsonWriter& w, const std::vector<payments::AppliedItem>& applied) {
+  WriteArray(w, "applied", applied, [&w](const payments::AppliedItem& item) {
+    w.StartObject();
+    WriteText(w, "id", item.id);
+    WriteText(w, "outcome", payments::OutcomeName(item.outcome));
+    WriteInt(w, "member_id", item.member_id);
+    WriteInt(w, "points", item.points);
+    w.EndObject();
+  });
+}
+
 void PrintJson(const payments::ReconciliationReport& r,
                const std::optional<std::vector<payments::AppliedItem>>& applied,
                std::ostream& out) {
   rapidjson::StringBuffer buffer;
   JsonWriter w(buffer);
-  const auto mismatches = [&](const char* key, const char* id_key,
-                              const std::vector<payments::AmountMismatch>& list) {
-    w.Key(key);
-    w.StartArray();
-    for (const payments::AmountMismatch& m : list) {
-      w.StartObject();
-      w.Key(id_key);
-      WriteString(w, m.id);
-      w.Key("billed_fen");
-      w.Int64(m.billed_fen);
-      w.Key("recorded_fen");
-      w.Int64(m.recorded_fen);
-      w.EndObject();
-    }
-    w.EndArray();
-  };
   w.StartObject();
-  w.Key("mchid");
-  WriteString(w, r.mchid);
-  w.Key("date");
-  WriteString(w, r.date);
-  w.Key("clean");
-  w.Bool(r.clean());
-  w.Key("billed");
-  w.StartObject();
-  w.Key("count");
-  w.Int64(r.billed_count);
-  w.Key("total_fen");
-  w.Int64(r.billed_total_fen);
-  w.Key("refund_count");
-  w.Int64(r.billed_refund_count);
-  w.Key("refund_total_fen");
-  w.Int64(r.billed_refund_total_fen);
-  w.EndObject();
-  w.Key("recorded");
-  w.StartObject();
-  w.Key("count");
-  w.Int64(r.recorded_count);
-  w.Key("total_fen");
-  w.Int64(r.recorded_total_fen);
-  w.EndObject();
-  w.Key("matched");
-  w.Int64(r.matched_count);
-  w.Key("missing_in_mileage");
-  w.StartArray();
-  for (const payments::BilledPayment& p : r.missing_in_mileage) {
-    w.StartObject();
-    w.Key("transaction_id");
-    WriteString(w, p.transaction_id);
-    w.Key("out_trade_no");
-    WriteString(w, p.out_trade_no);
-    w.Key("openid");
-    WriteString(w, p.openid);
-    w.Key("amount_fen");
-    w.Int64(p.amount_fen);
-    w.Key("paid_at");
-    WriteString(w, Rfc3339(p.paid_at));
-    w.EndObject();
-  }
-  w.EndArray();
-  w.Key("missing_in_bill");
-  w.StartArray();
-  for (const payments::RecordedPayment& p : r.missing_in_bill) {
-    w.StartObject();
-    w.Key("transaction_id");
-    WriteString(w, p.transaction_id);
-    w.Key("out_trade_no");
-    WriteString(w, p.out_trade_no);
-    w.Key("amount_fen");
-    w.Int64(p.amount_fen);
-    w.Key("paid_at");
-    WriteString(w, Rfc3339(p.paid_at));
-    w.EndObject();
-  }
-  w.EndArray();
-  mismatches("amount_mismatches", "transaction_id", r.amount_mismatches);
-  w.Key("refunds_missing_in_mileage");
-  w.StartArray();
-  for (const payments::BilledRefund& f : r.refunds_missing_in_mileage) {
-    w.StartObject();
-    w.Key("refund_id");
-    WriteString(w, f.refund_id);
-    w.Key("transaction_id");
-    WriteString(w, f.transaction_id);
-    w.Key("amount_fen");
-    w.Int64(f.amount_fen);
-    w.Key("refunded_at");
-    WriteString(w, Rfc3339(f.refunded_at));
-    w.EndObject();
-  }
-  w.EndArray();
-  mismatches("refund_amount_mismatches", "refund_id", r.refund_amount_mismatches);
-  if (applied.has_value()) {
-    w.Key("applied");
-    w.StartArray();
-    for (const payments::AppliedItem& item : *applied) {
-      w.StartObject();
-      w.Key("id");
-      WriteString(w, item.id);
-      w.Key("outcome");
-      WriteString(w, payments::OutcomeName(item.outcome));
-      w.Key("member_id");
-      w.Int64(item.member_id);
-      w.Key("points");
-      w.Int64(item.points);
-      w.EndObject();
-    }
-    w.EndArray();
-  }
+  WriteText(w, "mchid", r.mchid);
+  WriteText(w, "date", r.date);
+  WriteBool(w, "clean", r.clean());
+  WriteTotals(w, r);
+  WritePaymentDifferences(w, r);
+  WriteRefundDifferences(w, r);
+  if (applied.has_value()) WriteApplied(w, *applied);
   w.EndObject();
   out << buffer.GetString() << '\n';
 }

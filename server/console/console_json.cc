@@ -38,25 +38,11 @@ std::string Rfc3339(int64_t unix_seconds) { return civil::FormatRfc3339Utc(unix_
 
 std::string Rfc3339(TimePoint time) { return Rfc3339(UnixSeconds(time)); }
 
-void WriteOptionalId(JsonWriter& w, const char* key, int64_t id) {
-  w.Key(key);
-  if (id == 0) {
-    w.Null();
-  } else {
-    w.Int64(id);
-  }
-}
-
 void WritePathIds(JsonWriter& w, const org::NodePath& path) {
   WriteOptionalId(w, "brand_id", path.brand_id);
   WriteOptionalId(w, "region_id", path.region_id);
   WriteOptionalId(w, "dealer_id", path.dealer_id);
   WriteOptionalId(w, "store_id", path.store_id);
-}
-
-void WriteTime(JsonWriter& w, const char* key, int64_t unix_seconds) {
-  w.Key(key);
-  WriteString(w, Rfc3339(unix_seconds));
 }
 
 Result<int64_t> PathId(const httplib::Request& req, size_t index) {

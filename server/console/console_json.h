@@ -14,6 +14,7 @@
 #include "org/principal.h"
 #include "org/types.h"
 #include "server/http/json.h"
+#include "server/http/json_fields.h"
 
 namespace mileage::server {
 
@@ -23,13 +24,8 @@ namespace mileage::server {
 std::string Rfc3339(int64_t unix_seconds);
 std::string Rfc3339(TimePoint time);
 
-// Members shared by the writers of every console object:
-// "key":id, or null when id is 0.
-void WriteOptionalId(JsonWriter& w, const char* key, int64_t id);
 // brand_id, region_id, dealer_id, store_id of a path (null below its level).
 void WritePathIds(JsonWriter& w, const org::NodePath& path);
-// "key":"<RFC 3339>".
-void WriteTime(JsonWriter& w, const char* key, int64_t unix_seconds);
 
 // The id in path segment `index` of the route template ("{id}"); InvalidArgument INVALID_ID.
 Result<int64_t> PathId(const httplib::Request& req, size_t index);

@@ -5,23 +5,6 @@
 namespace mileage::server {
 namespace {
 
-void WriteInt(JsonWriter& w, const char* key, int64_t value) {
-  w.Key(key);
-  w.Int64(value);
-}
-
-void WriteText(JsonWriter& w, const char* key, std::string_view value) {
-  w.Key(key);
-  WriteString(w, value);
-}
-
-// A time that is 0 while unknown (a refund not yet successful): null then.
-void WriteOptionalTime(JsonWriter& w, const char* key, int64_t unix_seconds) {
-  if (unix_seconds != 0) return WriteTime(w, key, unix_seconds);
-  w.Key(key);
-  w.Null();
-}
-
 void WriteMemberFields(JsonWriter& w, const members::Member& member) {
   WriteInt(w, "id", member.id);
   WriteInt(w, "brand_id", member.brand_id);
@@ -137,8 +120,7 @@ void WriteRefund(JsonWriter& w, const payments::RefundRecord& r) {
   WritePathIds(w, r.merchant.store);
   WriteInt(w, "amount_fen", r.amount_fen);
   WriteText(w, "status", r.status);
-  w.Key("applied");
-  w.Bool(r.applied);
+  WriteBool(w, "applied", r.applied);
   WriteInt(w, "points_reversed", r.points_reversed);
   WriteOptionalTime(w, "refunded_at", r.refunded_at);
   WriteTime(w, "created_at", r.created_at);

@@ -143,11 +143,13 @@ TEST_F(ServerTest, MetricsCountRequestsByRouteAndStatus) {
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(client_->Get("/ping"));
   ASSERT_TRUE(client_->Get("/nope"));
   // A request is counted by the access logger after its response is written, so a scrape on a
-  // new connection can overtake the previous request's bookkeeping: poll briefly.
+  // new connection can overtake the previous requests' bookkeeping: poll until all are counted.
+  const auto all_counted = [](const httplib::Result& r) {
+    return r && r->body.find("route=\"unmatched\",status=\"404\"} 1") != std::string::npos &&
+           r->body.find("route=\"/ping\",status=\"200\"} 3") != std::string::npos;
+  };
   httplib::Result res = client_->Get("/metrics");
-  for (int i = 0; i < 100 && res &&
-                  res->body.find("route=\"unmatched\",status=\"404\"} 1") == std::string::npos;
-       ++i) {
+  for (int i = 0; i < 100 && res && !all_counted(res); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
     res = client_->Get("/metrics");
   }
