@@ -10,6 +10,7 @@
 
 #include "server/jobs.h"
 #include "server/storage.h"
+#include "tests/integration/payments/payments_checks.h"
 #include "tests/integration/payments/payments_fixture.h"
 #include "tests/support/running_sandbox.h"
 
@@ -109,7 +110,14 @@ TEST_P(MembershipJobsTest, PaymentsUpgradeAndTheJobsExpireAndDowngrade) {
   EXPECT_EQ(RunJobs().lots_expired, 2);
   EXPECT_EQ(BalanceOfOpenid("openid-a"), 0);
   EXPECT_EQ(RunJobs().lots_expired, 0);
-  EXPECT_EQ(Scalar("SELECT SUM(amount) FROM point_entries"), 0);
+  // Each lot's 100 points went from the member to breakage; the brand still owes the 200.
+  const LedgerTotals totals = LedgerOf(*database_, brand_);
+  EXPECT_EQ(totals.members, 0);
+  EXPECT_EQ(totals.breakage, 200);
+  EXPECT_EQ(totals.liability, -200);
+  EXPECT_EQ(totals.earn_journals, 2);
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM point_journals WHERE kind = 'expire'"), 2);
+  EXPECT_EQ(totals.entries, 4 + 4);
 
   // December 2027: November 2026 left the 12-month window; the grace period starts.
   clock_.SetUnixSeconds(Unix(2027, 12, 1));
