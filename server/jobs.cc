@@ -15,6 +15,9 @@ namespace {
 // are not held up behind a job.
 constexpr int64_t kBatch = 500;
 constexpr size_t kMaxDetail = 255;
+// After a failed read or claim the scheduler looks again this much later (clock seconds,
+// bounded by JobTiming::max_sleep), so that a database outage logs twice a minute, not more.
+constexpr int64_t kRetryAfterErrorS = 30;
 
 constexpr std::string_view kTierDowngrades = "tier_downgrades";
 constexpr std::string_view kPointsExpiry = "points_expiry";
@@ -133,7 +136,7 @@ JobScheduler::JobScheduler(db::Db& db, const Config& config, const Clock& clock)
     : JobScheduler(db, MembershipJobs(db, config), TimingOf(config), clock) {}
 
 JobScheduler::JobScheduler(db::Db& db, std::vector<Job> jobs, JobTiming timing, const Clock& clock)
-    : db_(db), jobs_(std::move(jobs)), timing_(timing), clock_(clock), runs_(db) {}
+    : jobs_(std::move(jobs)), timing_(timing), clock_(clock), runs_(db) {}
 
 void JobScheduler::Start() {
   if (timing_.interval_s <= 0 || thread_.joinable()) return;
@@ -160,7 +163,7 @@ int64_t JobScheduler::Pass(int64_t now) {
     if (!record.ok()) {
       MILEAGE_LOG(kError) << "job " << job.name
                           << ": reading its last run failed: " << record.status().ToString();
-      next = std::min(next, now + 1);  // look again after max_sleep
+      next = std::min(next, now + kRetryAfterErrorS);
       continue;
     }
     const int64_t due = std::max(record->started_at + timing_.interval_s, earliest_);
@@ -172,12 +175,13 @@ int64_t JobScheduler::Pass(int64_t now) {
     if (!claimed.ok()) {
       MILEAGE_LOG(kError) << "job " << job.name
                           << ": claiming its run failed: " << claimed.status().ToString();
+      next = std::min(next, now + kRetryAfterErrorS);
     } else if (*claimed) {
       RunAndRecord(runs_, job, now, clock_).status().IgnoreError();  // logged and recorded
-      continue;  // due again one interval from now, which `next` already allows for
+      // Due again one interval from now, which `next` already allows for.
+    } else {
+      next = std::min(next, now + 1);  // another process started it: read its start
     }
-    // Another process started it (read its start next time), or the claim failed.
-    next = std::min(next, now + 1);
   }
   return next;
 }

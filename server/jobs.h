@@ -102,7 +102,8 @@ struct JobTiming {
 // (JobRuns::Claim), so that two processes on one database never both run a job for the same
 // slot. Times come from `clock`; the thread's sleeps are real time. Owned by the App;
 // Stop() (or the destructor) waits for a running job and ends the thread before the database
-// closes. Start and Stop are for the owner's thread; last_pass() is safe from any thread.
+// closes. Start (once) and Stop are for the owner's thread; last_pass() is safe from any
+// thread.
 class JobScheduler {
  public:
   // The membership jobs every config.jobs_interval_s (0 = never); `config` must outlive it.
@@ -123,7 +124,6 @@ class JobScheduler {
   // Runs each job due at `now` that this process claims; returns when a job is due next.
   int64_t Pass(int64_t now);
 
-  db::Db& db_;
   const std::vector<Job> jobs_;
   const JobTiming timing_;
   const Clock& clock_;
