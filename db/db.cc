@@ -2,43 +2,85 @@
 
 #include <charconv>
 #include <chrono>
+#include <cstdlib>
+#include <optional>
+#include <string_view>
 #include <thread>
 
 #include "common/log.h"
 
 namespace mileage::db {
 
-bool Row::IsNull(size_t i) const {
-  return i >= values_.size() || std::holds_alternative<std::nullptr_t>(values_[i]);
+namespace {
+
+// A Row accessor was used on a column the row does not have or on a value it cannot read
+// (db.h): log it, then stop a build with assertions (every test build) on the spot.
+void ReportMisuse(const char* accessor, size_t i, size_t width, const char* file, int line,
+                  std::string_view problem) {
+  MILEAGE_LOG(kError) << "db::Row::" << accessor << "(" << i << ") at " << file << ":" << line
+                      << " on a row of " << width << " columns: " << problem;
+#ifndef NDEBUG
+  std::abort();
+#endif
 }
 
-int64_t Row::Int(size_t i) const {
-  if (i >= values_.size()) return 0;
-  if (const auto* v = std::get_if<int64_t>(&values_[i])) return *v;
-  if (const auto* s = std::get_if<std::string>(&values_[i])) {
-    // A driver may report a computed integer as text (e.g. MySQL `SELECT ?`).
-    int64_t parsed = 0;
-    auto [end, ec] = std::from_chars(s->data(), s->data() + s->size(), parsed);
-    if (ec == std::errc() && end == s->data() + s->size()) return parsed;
+// The integer in `text` when all of it is one (drivers report some computed integers as
+// text); nullopt otherwise.
+std::optional<int64_t> ParseInteger(const std::string& text) {
+  int64_t parsed = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), parsed);
+  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return parsed;
+}
+
+}  // namespace
+
+const Value* Row::At(size_t i, const char* accessor, const char* file, int line) const {
+  if (i < values_.size()) return &values_[i];
+  ReportMisuse(accessor, i, values_.size(), file, line, "no such column");
+  return nullptr;
+}
+
+bool Row::IsNull(size_t i, const char* file, int line) const {
+  const Value* value = At(i, "IsNull", file, line);
+  return value == nullptr || std::holds_alternative<std::nullptr_t>(*value);
+}
+
+int64_t Row::Int(size_t i, const char* file, int line) const {
+  const Value* value = At(i, "Int", file, line);
+  if (value == nullptr) return 0;
+  if (const auto* n = std::get_if<int64_t>(value)) return *n;
+  if (const auto* s = std::get_if<std::string>(value)) {
+    if (std::optional<int64_t> parsed = ParseInteger(*s)) return *parsed;
+    ReportMisuse(
+        "Int", i, values_.size(), file, line,
+        "the value is text of " + std::to_string(s->size()) + " bytes that is not an integer");
   }
   return 0;
 }
 
-std::string Row::Text(size_t i) const {
-  if (i >= values_.size()) return "";
-  if (const auto* s = std::get_if<std::string>(&values_[i])) return *s;
-  if (const auto* v = std::get_if<int64_t>(&values_[i])) return std::to_string(*v);
+std::string Row::Text(size_t i, const char* file, int line) const {
+  const Value* value = At(i, "Text", file, line);
+  if (value == nullptr) return "";
+  if (const auto* s = std::get_if<std::string>(value)) return *s;
+  if (const auto* n = std::get_if<int64_t>(value)) return std::to_string(*n);
   return "";
 }
 
-std::optional<int64_t> Row::OptionalInt(size_t i) const {
-  if (IsNull(i)) return std::nullopt;
-  return Int(i);
+std::optional<int64_t> Row::OptionalInt(size_t i, const char* file, int line) const {
+  if (IsNull(i, file, line)) return std::nullopt;
+  return Int(i, file, line);
 }
 
-std::optional<std::string> Row::OptionalText(size_t i) const {
-  if (IsNull(i)) return std::nullopt;
-  return Text(i);
+std::optional<std::string> Row::OptionalText(size_t i, const char* file, int line) const {
+  if (IsNull(i, file, line)) return std::nullopt;
+  return Text(i, file, line);
+}
+
+const Value& Row::value(size_t i, const char* file, int line) const {
+  static const Value kNull(nullptr);
+  const Value* value = At(i, "value", file, line);
+  return value != nullptr ? *value : kNull;
 }
 
 PooledConnection& PooledConnection::operator=(PooledConnection&& other) noexcept {

@@ -20,20 +20,44 @@ enum class Dialect { kSqlite, kMysql };
 // No floating point: money is fen and points are integers (DESIGN.md section 2).
 using Value = std::variant<std::nullptr_t, int64_t, std::string>;
 
-// One result row. Column access by 0-based index; a type mismatch is a programming error and
-// yields 0 / "" rather than undefined behaviour.
+// One result row, as a driver read it. Column access by 0-based index.
+//
+// What the drivers put in a Value: integer columns (INTEGER, BIGINT, COUNT(*), MAX of an
+// integer column, SUM of integers, which MySQL reports as DECIMAL with scale 0) as int64_t;
+// text and blob columns as std::string; NULL as nullptr. On MySQL a DECIMAL that does not
+// fit in int64_t, a DECIMAL with a scale (AVG) and every other type (dates, floating point)
+// come back as text; on SQLite a REAL comes back as its text.
+//
+// The accessors read what the value holds: Int an integer, or text that is a whole decimal
+// integer; Text text, or an integer as its decimal digits; NULL reads as 0 / "" (use IsNull
+// or the Optional accessors where NULL means something). Anything else is a programming
+// error that must not turn into a silent 0 (a member_id 0): a column index the query did not
+// return, or Int of text that is not an integer (e.g. "abc", "12.50"). Such a read logs an
+// error naming the caller's file and line, the column index, the row's width and the value's
+// type (never the value: it may be personal data), then aborts in builds without NDEBUG
+// (every test build, so a test that reaches the mistake fails loudly). Release builds log
+// the same error and return 0 / "" (or NULL from value()), so that one bad query fails its
+// request instead of stopping the service.
 class Row {
  public:
   explicit Row(std::vector<Value> values) : values_(std::move(values)) {}
   size_t size() const { return values_.size(); }
-  bool IsNull(size_t i) const;
-  int64_t Int(size_t i) const;
-  std::string Text(size_t i) const;
-  std::optional<int64_t> OptionalInt(size_t i) const;
-  std::optional<std::string> OptionalText(size_t i) const;
-  const Value& value(size_t i) const { return values_.at(i); }
+  // The default arguments name the caller in the error of a misuse; never pass them.
+  bool IsNull(size_t i, const char* file = __builtin_FILE(), int line = __builtin_LINE()) const;
+  int64_t Int(size_t i, const char* file = __builtin_FILE(), int line = __builtin_LINE()) const;
+  std::string Text(size_t i, const char* file = __builtin_FILE(),
+                   int line = __builtin_LINE()) const;
+  std::optional<int64_t> OptionalInt(size_t i, const char* file = __builtin_FILE(),
+                                     int line = __builtin_LINE()) const;
+  std::optional<std::string> OptionalText(size_t i, const char* file = __builtin_FILE(),
+                                          int line = __builtin_LINE()) const;
+  const Value& value(size_t i, const char* file = __builtin_FILE(),
+                     int line = __builtin_LINE()) const;
 
  private:
+  // The value at `i`, or nullptr after reporting a misuse when the row has no column `i`.
+  const Value* At(size_t i, const char* accessor, const char* file, int line) const;
+
   std::vector<Value> values_;
 };
 

@@ -105,7 +105,7 @@ int RunJobs(const Args& args) {
   SystemClock clock;
   Status migrated = db::Migrate(**database, clock).status();
   if (!migrated.ok()) return Fail(migrated);
-  Result<JobsReport> report = RunMembershipJobs(**database, *config, UnixSeconds(clock.Now()));
+  Result<JobsReport> report = RunMembershipJobs(**database, *config, clock);
   (*database)->Close();
   if (!report.ok()) return Fail(report.status());
   std::cout << "mileage: " << report->members_downgraded << " members downgraded, "

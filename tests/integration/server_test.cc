@@ -5,6 +5,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 #include "server/http/json.h"
@@ -168,14 +170,31 @@ TEST_F(ServerTest, MetricsCountRequestsByRouteAndStatus) {
   EXPECT_NE(text.find("mileage_http_requests_in_flight "), std::string::npos);
 }
 
+// The request is in flight when Stop() begins: its handler is held until the port refuses
+// new connections, and then keeps the request until Stop() returns (which must not happen) or
+// for a second. Stop() must return only after the handler completed and the client got the
+// whole response.
 TEST(ServerStopTest, InFlightRequestsFinishOnStop) {
   TempDir dir;
-  std::atomic<bool> entered{false};
+  std::mutex mu;
+  std::condition_variable cv;
+  bool entered = false;
+  bool stop_begun = false;
+  bool stop_returned = false;
+  bool handler_done = false;
+  bool handler_done_at_return = false;
+  const std::string full(256 * 1024, 'x');  // more than one write: all of it must arrive
   auto server = TestServer::Start(EmbeddedConfig(dir), [&](server::App& app) {
     app.http().Route("GET", "/test/slow", [&](const httplib::Request&, httplib::Response& res) {
+      std::unique_lock lock(mu);
       entered = true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(500));
-      res.set_content("done", "text/plain");
+      cv.notify_all();
+      cv.wait(lock, [&] { return stop_begun; });
+      // A Stop() that does not wait for this handler returns now: the handler then ends at once,
+      // and the stopper below records that it had not.
+      cv.wait_for(lock, std::chrono::seconds(1), [&] { return stop_returned; });
+      res.set_content(full, "text/plain");
+      handler_done = true;
     });
   });
   ASSERT_NE(server, nullptr);
@@ -188,15 +207,38 @@ TEST(ServerStopTest, InFlightRequestsFinishOnStop) {
       slow_body = res->body;
     }
   });
-  while (!entered) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  server->Stop();  // returns only after the in-flight request completed
+  {
+    std::unique_lock lock(mu);
+    EXPECT_TRUE(cv.wait_for(lock, std::chrono::seconds(30), [&] { return entered; }));
+  }
+
+  std::thread stopper([&] {
+    server->Stop();
+    std::lock_guard lock(mu);
+    handler_done_at_return = handler_done;
+    stop_returned = true;
+    cv.notify_all();
+  });
+  // Stop() is under way once the port refuses new connections.
+  bool refused = false;
+  for (int i = 0; i < 3000 && !refused; ++i) {
+    httplib::Client probe("127.0.0.1", server->port());
+    probe.set_connection_timeout(1, 0);
+    refused = !probe.Get("/ping");
+    if (!refused) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_TRUE(refused) << "the server kept accepting connections after Stop()";
+  {
+    std::lock_guard lock(mu);
+    stop_begun = true;
+    cv.notify_all();
+  }
+  stopper.join();
   client.join();
+  EXPECT_TRUE(handler_done_at_return) << "Stop() returned before the handler completed";
   EXPECT_EQ(slow_status, 200);
-  EXPECT_EQ(slow_body, "done");
-  // And nothing listens any more.
-  httplib::Client after("127.0.0.1", server->port());
-  after.set_connection_timeout(1, 0);
-  EXPECT_FALSE(after.Get("/ping"));
+  EXPECT_EQ(slow_body.size(), full.size());
+  EXPECT_TRUE(slow_body == full);
 }
 
 TEST(ServerHealthTest, KvOutageIs503NamingTheKvAndRecovers) {

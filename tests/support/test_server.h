@@ -87,6 +87,8 @@ inline Config EmbeddedConfig(const TempDir& dir) {
   config.kv = "memory";
   config.http_threads = 16;
   config.log_level = "warn";
+  // Tests run the membership jobs themselves; a scheduler on a test's fake clock would race them.
+  config.jobs_interval_s = 0;
   return config;
 }
 

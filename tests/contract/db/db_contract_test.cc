@@ -522,6 +522,82 @@ TEST_P(DbContractTest, ValuesRoundTripExactly) {
   EXPECT_EQ((*sum)[0].Int(1), 6);
 }
 
+// What each driver puts in a Value (db.h), which Row::Int and Row::Text rely on: a wrong
+// index or text that is not an integer aborts a test build, so correct reads of every column
+// kind the stores use must land on the alternatives below.
+TEST_P(DbContractTest, DriversReadIntegersAsIntegersAndTextAsText) {
+  CreateTable(
+      "CREATE TABLE kinds (id BIGINT NOT NULL PRIMARY KEY, i INTEGER NOT NULL, b BIGINT NOT NULL, "
+      "d DECIMAL(20, 0) NOT NULL, m DECIMAL(10, 2) NOT NULL, v VARCHAR(32) NOT NULL, t TEXT, "
+      "n BIGINT)");
+  const char* kInsert =
+      "INSERT INTO kinds (id, i, b, d, m, v, t, n) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+  ASSERT_OK(ExecOn(*db_, kInsert,
+                   {Value(int64_t{1}), Value(int64_t{7}), Value(int64_t{9'000'000'000}),
+                    Value(int64_t{12}), Value(std::string("3.25")), Value(std::string("42")),
+                    Value(std::string("abc")), Value(nullptr)}));
+  ASSERT_OK(ExecOn(*db_, kInsert,
+                   {Value(int64_t{2}), Value(int64_t{-3}), Value(int64_t{4'000'000'000}),
+                    Value(int64_t{30}), Value(std::string("1.50")), Value(std::string("x")),
+                    Value(std::string("")), Value(int64_t{5})}));
+  auto holds_int = [](const Value& v) { return std::holds_alternative<int64_t>(v); };
+  auto holds_text = [](const Value& v) { return std::holds_alternative<std::string>(v); };
+
+  Result<std::vector<Row>> columns =
+      QueryOn(*db_, "SELECT id, i, b, d, m, v, t, n FROM kinds WHERE id = 1");
+  ASSERT_OK(columns);
+  ASSERT_EQ(columns->size(), 1u);
+  const Row& c = (*columns)[0];
+  ASSERT_EQ(c.size(), 8u);
+  for (size_t k : {0, 1, 2, 3}) EXPECT_TRUE(holds_int(c.value(k))) << "column " << k;
+  EXPECT_TRUE(holds_text(c.value(4)));  // a DECIMAL with a scale is text: Int would abort
+  EXPECT_TRUE(holds_text(c.value(5)));
+  EXPECT_TRUE(holds_text(c.value(6)));
+  EXPECT_TRUE(c.IsNull(7));
+  EXPECT_EQ(c.Int(1), 7);
+  EXPECT_EQ(c.Int(2), 9'000'000'000);
+  EXPECT_EQ(c.Int(3), 12);
+  EXPECT_EQ(c.Text(4).substr(0, 4), "3.25");
+  EXPECT_EQ(c.Int(5), 42);  // text that is a whole integer reads as one
+  EXPECT_EQ(c.Text(6), "abc");
+  EXPECT_EQ(c.OptionalInt(7), std::nullopt);
+  EXPECT_EQ(c.Int(7), 0);
+
+  // Aggregates of integer columns: COUNT is BIGINT and SUM DECIMAL(N, 0) on MySQL, integers on
+  // SQLite; all integers here, and NULL for SUM and MAX over no rows.
+  Result<std::vector<Row>> aggregates =
+      QueryOn(*db_,
+              "SELECT COUNT(*), SUM(b), SUM(i), MAX(b), MIN(i), COALESCE(SUM(b), 0), SUM(d), "
+              "COUNT(n), SUM(b) * 2, ? FROM kinds",
+              {Value(int64_t{-8})});
+  ASSERT_OK(aggregates);
+  ASSERT_EQ(aggregates->size(), 1u);
+  const Row& a = (*aggregates)[0];
+  for (size_t k = 0; k < a.size(); ++k) EXPECT_TRUE(holds_int(a.value(k))) << "column " << k;
+  EXPECT_EQ(a.Int(0), 2);
+  EXPECT_EQ(a.Int(1), 13'000'000'000);
+  EXPECT_EQ(a.Int(2), 4);
+  EXPECT_EQ(a.Int(3), 9'000'000'000);
+  EXPECT_EQ(a.Int(4), -3);
+  EXPECT_EQ(a.Int(5), 13'000'000'000);
+  EXPECT_EQ(a.Int(6), 42);
+  EXPECT_EQ(a.Int(7), 1);
+  EXPECT_EQ(a.Int(8), 26'000'000'000);
+  EXPECT_EQ(a.Int(9), -8);
+
+  Result<std::vector<Row>> none =
+      QueryOn(*db_, "SELECT SUM(b), MAX(b), COALESCE(SUM(b), 0), COUNT(*) FROM kinds WHERE id < 0");
+  ASSERT_OK(none);
+  ASSERT_EQ(none->size(), 1u);
+  const Row& z = (*none)[0];
+  EXPECT_TRUE(z.IsNull(0));
+  EXPECT_TRUE(z.IsNull(1));
+  EXPECT_TRUE(holds_int(z.value(2)));
+  EXPECT_TRUE(holds_int(z.value(3)));
+  EXPECT_EQ(z.Int(2), 0);
+  EXPECT_EQ(z.Int(3), 0);
+}
+
 TEST_P(DbContractTest, MisuseIsInternalNotACrash) {
   Result<PooledConnection> conn = db_->Acquire();
   ASSERT_OK(conn);

@@ -120,6 +120,7 @@ TEST_F(RedisKvTest, ConnectionsKilledUnderLoadOnlyCauseUnavailable) {
   const std::string key = Key("counter");
   std::atomic<bool> stop{false};
   std::atomic<int> unexpected{0};
+  std::atomic<int64_t> calls{0};
   std::vector<std::thread> workers;
   for (int t = 0; t < 4; ++t) {
     workers.emplace_back([&] {
@@ -128,13 +129,23 @@ TEST_F(RedisKvTest, ConnectionsKilledUnderLoadOnlyCauseUnavailable) {
           ++unexpected;
         }
         if (!IsOkOrUnavailable(kv->Get(key).status())) ++unexpected;
+        calls += 2;
       }
     });
   }
+  // Every kill lands on connections in use (the workers made calls since the last one), and
+  // the workers go on calling after the last.
+  auto progressed = [&] {
+    const int64_t before = calls.load();
+    return testing::Eventually([&] { return calls.load() >= before + 40; });
+  };
   for (int round = 0; round < 10; ++round) {
-    std::this_thread::sleep_for(milliseconds(20));
+    const bool busy = progressed();
+    EXPECT_TRUE(busy) << "the workers stalled before kill " << round;
+    if (!busy) break;
     KillOwnConnections();
   }
+  EXPECT_TRUE(progressed()) << "the workers stalled after the last kill";
   stop = true;
   for (std::thread& worker : workers) worker.join();
   EXPECT_EQ(unexpected.load(), 0);

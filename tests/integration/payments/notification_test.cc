@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "points/ledger.h"
+#include "tests/integration/payments/payments_checks.h"
 #include "tests/integration/payments/payments_fixture.h"
 
 namespace mileage::testing {
@@ -33,7 +34,7 @@ TEST_P(NotificationTest, APaymentEnrollsThePayerAndCreditsPoints) {
   // Default rule: 1 point per yuan, floored.
   EXPECT_EQ(Scalar("SELECT points_earned FROM payment_transactions"), 123);
   EXPECT_EQ(BalanceOfOpenid("openid-alice"), 123);
-  EXPECT_EQ(Scalar("SELECT SUM(amount) FROM point_entries"), 0);
+  ExpectLedger(*database_, brand_, 1, 123, 0, 0);
   EXPECT_EQ(Scalar("SELECT COUNT(*) FROM outbox_events WHERE topic = 'payment.recorded'"), 1);
   EXPECT_EQ(Scalar("SELECT COUNT(*) FROM outbox_events WHERE topic = 'member.enrolled'"), 1);
 }
@@ -217,7 +218,12 @@ TEST_P(NotificationTest, APartialRefundReversesItsShareAndFullRefundsAddUpExactl
   EXPECT_EQ(Scalar("SELECT refunded_fen FROM payment_transactions"), 10000);
   EXPECT_EQ(Scalar("SELECT COUNT(*) FROM payment_transactions WHERE state = 'refunded'"), 1);
   EXPECT_EQ(BalanceOfOpenid("openid-a"), 0);
-  EXPECT_EQ(Scalar("SELECT SUM(amount) FROM point_entries"), 0);
+  // Cumulative floors: 33 (3333 fen), then 66 - 33, then 100 - 66: three reversals of 100.
+  EXPECT_EQ(Scalar("SELECT points_reversed FROM payment_refunds WHERE refund_id = '5000000002'"),
+            33);
+  EXPECT_EQ(Scalar("SELECT points_reversed FROM payment_refunds WHERE refund_id = '5000000003'"),
+            34);
+  ExpectLedger(*database_, brand_, 1, 100, 3, 100);
 }
 
 TEST_P(NotificationTest, ARefundTwiceReversesOnce) {
@@ -266,7 +272,17 @@ TEST_P(NotificationTest, ARefundOfSpentPointsRecordsDebt) {
   EXPECT_EQ(BalanceOfOpenid("openid-a"), 0);
   EXPECT_EQ(Scalar("SELECT points_reversed FROM payment_transactions"), 100);
   EXPECT_EQ(DebtOf(member), 80);
-  EXPECT_EQ(Scalar("SELECT SUM(amount) FROM point_entries"), 0);
+  // Earn: brand -100, member +100. Spend: member -80, brand +80. Reverse of 100: member -20,
+  // debt -80, brand +100.
+  const LedgerTotals totals = LedgerOf(*database_, brand_);
+  EXPECT_EQ(totals.members, 0);
+  EXPECT_EQ(totals.debts, -80);
+  EXPECT_EQ(totals.liability, 80);
+  EXPECT_EQ(totals.breakage, 0);
+  EXPECT_EQ(totals.earn_journals, 1);
+  EXPECT_EQ(totals.reverse_journals, 1);
+  EXPECT_EQ(totals.reversed, 100);
+  EXPECT_EQ(totals.entries, 2 + 2 + 3);
   // The next payment repays the debt first.
   ASSERT_EQ(Post(Payment({"4200000002", "openid-a", 10000}))->status, 204);
   EXPECT_EQ(DebtOf(member), 0);

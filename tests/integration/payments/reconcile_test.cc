@@ -19,7 +19,6 @@
 #include "payments/merchant_keys.h"
 #include "payments/payment_recorder.h"
 #include "payments/reconciliation.h"
-#include "payments/refund_math.h"
 #include "server/config_loader.h"
 #include "tests/integration/payments/payments_checks.h"
 #include "tests/support/free_port.h"
@@ -99,6 +98,7 @@ class ReconcileTest : public ::testing::TestWithParam<Backend> {
         << R"(","wechat_pay_base_url":")" << sandbox_->url() << R"("})";
     key_file_ = Write("merchant_key.pem", exported_.merchant_private_key_pem);
     const std::string brand = Admin({"create-brand", "--name", "Brand"});
+    brand_ = std::stoll(brand);
     const std::string region = Admin({"create-region", "--brand", brand, "--name", "Region"});
     const std::string dealer = Admin({"create-dealer", "--region", region, "--name", "Dealer"});
     const std::string store = Admin({"create-store", "--dealer", dealer, "--name", "Store"});
@@ -194,6 +194,7 @@ class ReconcileTest : public ::testing::TestWithParam<Backend> {
   std::unique_ptr<RunningSandbox> sandbox_;
   MerchantExport exported_;
   std::string key_file_;
+  int64_t brand_ = 0;
 };
 
 TEST_P(ReconcileTest, ReportsTheDifferencesAppliesTheMissingAndThenAgrees) {
@@ -290,11 +291,16 @@ TEST_P(ReconcileTest, ReportsTheDifferencesAppliesTheMissingAndThenAgrees) {
   }
   EXPECT_EQ(Balance("recon-carol"), 88);
   EXPECT_EQ(Balance("recon-alice"), 123 + 10);
-  const int64_t reversed = payments::ComputeRefundEffect(20000, 200, 0, 0, 5000).points_to_reverse;
-  EXPECT_EQ(Balance("recon-bob"), 45 + 200 - reversed);
+  // The refund of 5000 fen of p3 (20000 fen, 200 points) takes back floor(200 x 5000 / 20000).
+  EXPECT_EQ(Balance("recon-bob"), 45 + 200 - 50);
+  EXPECT_EQ(Scalar("SELECT points_reversed FROM payment_transactions WHERE transaction_id = '" +
+                   p3.transaction_id + "'"),
+            50);
   EXPECT_EQ(Scalar("SELECT COUNT(*) FROM members"), 3);
   EXPECT_EQ(Scalar("SELECT COUNT(*) FROM payment_transactions"), 6);  // 3 + 2 lost + 1 not billed
-  EXPECT_EQ(Scalar("SELECT SUM(amount) FROM point_entries"), 0);
+  // Five payments earned (the row not in the bill was written by hand, without points), one
+  // refund reversed: the members hold 88 + 133 + 195 and the brand owes as much.
+  ExpectLedger(*database_, brand_, 5, 123 + 45 + 200 + 88 + 10, 1, 50);
   EXPECT_EQ(Scalar("SELECT COUNT(*) FROM payment_notifications WHERE id = 'bill:" +
                    u1.transaction_id + "'"),
             1);

@@ -5,8 +5,8 @@
 
 #include <set>
 
-#include "tests/support/running_sandbox.h"
 #include "tests/support/free_port.h"
+#include "tests/support/running_sandbox.h"
 #include "wechat/client/trade_bill.h"
 #include "wechat/pay/refund.h"
 #include "common/civil_time.h"
@@ -110,6 +110,13 @@ class NotificationTest : public ::testing::Test {
     return PayOrder(sandbox_, out_trade_no);
   }
 
+  // Pays an order whose notify_url nobody listens on; returns the delivery id.
+  int64_t PayToNowhere(const std::string& out_trade_no) {
+    const std::string nowhere = "http://127.0.0.1:" + std::to_string(FreeLoopbackPort()) + "/n";
+    EXPECT_TRUE(pay_->CreateJsapiOrder(Order(merchant_, out_trade_no, 100, nowhere)).ok());
+    return PayOrder(sandbox_, out_trade_no);
+  }
+
   RunningSandbox sandbox_;
   MerchantExport merchant_;
   std::unique_ptr<Receiver> receiver_;
@@ -122,9 +129,12 @@ TEST_F(NotificationTest, RetriesWhileTheReceiverFailsAndStopsWhenItAnswers204) {
   DeliveryView view = sandbox_.AwaitFinal(delivery);
   EXPECT_EQ(view.state, "delivered");
   EXPECT_EQ(view.statuses, (std::vector<int>{500, 500, 500, 204}));
-  // The next retry would be due 180 ms (3 min x 0.001) after the last failure; wait well past
-  // it and check that nothing more arrived.
-  std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+  // Were a delivered notification retried, the retry would fall due 180 ms (3 min x 0.001)
+  // after the 204. The sandbox makes attempts in the order they fall due, so once a delivery
+  // started after it, to a receiver that is down, has made its 6th attempt (15 + 15 + 30 +
+  // 180 + 600 ms after its first), that retry would have been made.
+  const int64_t marker = PayToNowhere("RETRY1-MARKER");
+  ASSERT_TRUE(Eventually([&] { return sandbox_.Delivery(marker).statuses.size() >= 6; }));
   EXPECT_EQ(sandbox_.Delivery(delivery).statuses.size(), 4u);
   std::vector<Receiver::Received> received = receiver_->received();
   ASSERT_EQ(received.size(), 4u);
@@ -135,10 +145,7 @@ TEST_F(NotificationTest, RetriesWhileTheReceiverFailsAndStopsWhenItAnswers204) {
 }
 
 TEST_F(NotificationTest, AReceiverThatIsDownIsRetriedLikeOneThatFails) {
-  wechat::client::JsapiOrder order = Order(
-      merchant_, "DOWN1", 100, "http://127.0.0.1:" + std::to_string(FreeLoopbackPort()) + "/n");
-  ASSERT_TRUE(pay_->CreateJsapiOrder(order).ok());
-  int64_t delivery = PayOrder(sandbox_, "DOWN1");
+  int64_t delivery = PayToNowhere("DOWN1");
   EXPECT_TRUE(Eventually([&] { return sandbox_.Delivery(delivery).statuses.size() >= 3; }));
   for (int status : sandbox_.Delivery(delivery).statuses) EXPECT_EQ(status, 0);
 }
@@ -201,8 +208,14 @@ TEST_F(NotificationTest, ARefundDeliversRefundSuccessOnce) {
   request.out_refund_no = "REF1-R2";
   request.refund = 700;
   EXPECT_EQ(pay_->CreateRefund(request).status().reason(), "WECHATPAY_API_NOT_ENOUGH");
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  EXPECT_EQ(receiver_->count(), 2u);
+  // A payment notified after those calls: a second refund notification, queued before it,
+  // would have reached the receiver first.
+  ASSERT_EQ(sandbox_.AwaitFinal(PayNew("REF1-MARKER", 100)).state, "delivered");
+  std::vector<Receiver::Received> received = receiver_->received();
+  ASSERT_EQ(received.size(), 3u);
+  EXPECT_EQ(received[2].notification.event, wechat::pay::NotificationEvent::kTransactionSuccess);
+  EXPECT_EQ(MustOk(wechat::pay::ParseTransaction(received[2].notification.plaintext)).out_trade_no,
+            "REF1-MARKER");
 }
 
 TEST_F(NotificationTest, TheTradeBillListsTheDaysTransactions) {
