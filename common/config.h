@@ -53,6 +53,10 @@ struct Config {
   int keep_alive_timeout_s = 5;
   // "max_body_bytes": larger request bodies are refused with 413.
   int64_t max_body_bytes = 1 << 20;
+  // "trusted_proxies": addresses and CIDR networks (IPv4, IPv6) of the reverse proxies in
+  // front; only their X-Forwarded-For names the client (server/http/client_address.h). Empty:
+  // the client is always the TCP peer.
+  std::vector<std::string> trusted_proxies;
   // "log_level": "debug", "info", "warn" or "error".
   std::string log_level = "info";
   // "data_key": 64 hex digits (32 bytes) that seal secrets at rest (merchant API v3 keys,

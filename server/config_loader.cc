@@ -12,6 +12,7 @@
 #include "common/log.h"
 #include "members/rules.h"
 #include "org/crypto/data_key.h"
+#include "server/http/client_address.h"
 #include "server/storage.h"
 #include "wechat/client/api_client.h"
 
@@ -144,6 +145,18 @@ std::map<std::string, Setter> Setters(const std::string& origin) {
       int_field("keep_alive_timeout_s", 1, 3600, &Config::keep_alive_timeout_s);
   setters["max_body_bytes"] =
       int_field("max_body_bytes", 1024, int64_t{1} << 30, &Config::max_body_bytes);
+  setters["trusted_proxies"] = [&origin](const rapidjson::Value& v, Config& c) {
+    const char* shape = "must be a list of IP addresses or CIDR networks";
+    if (!v.IsArray()) return KeyError(origin, "trusted_proxies", shape);
+    c.trusted_proxies.clear();
+    for (const auto& entry : v.GetArray()) {
+      if (!entry.IsString()) return KeyError(origin, "trusted_proxies", shape);
+      c.trusted_proxies.emplace_back(entry.GetString(), entry.GetStringLength());
+    }
+    Result<TrustedProxies> parsed = TrustedProxies::Parse(c.trusted_proxies);
+    if (!parsed.ok()) return KeyError(origin, "trusted_proxies", parsed.status().message());
+    return Status::Ok();
+  };
   setters["tiers"] = [&origin](const rapidjson::Value& v, Config& c) {
     const char* shape = "must be a list of {\"name\", \"min_spend_fen\", \"min_visits\"}";
     if (!v.IsArray() || v.Empty()) return KeyError(origin, "tiers", shape);

@@ -52,7 +52,7 @@ void ConsoleRouter::Route(std::string_view method, std::string_view path_templat
         ConsoleRequest request{
             req, token, *session,
             org::Actor::ForStaff(session->principal, std::string(CurrentRequestId()),
-                                 req.remote_addr)};
+                                 http_.ClientAddress(req))};
         handler(request, res);
       });
 }

@@ -58,6 +58,9 @@ class ConsoleRouter {
 
   const std::vector<ConsoleRouteInfo>& routes() const { return routes_; }
 
+  // The client address of a request (HttpServer::ClientAddress), for the login route.
+  std::string ClientAddress(const httplib::Request& req) const { return http_.ClientAddress(req); }
+
  private:
   HttpServer& http_;
   org::SessionService& sessions_;

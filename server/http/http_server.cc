@@ -96,6 +96,14 @@ std::string PathTemplateToRegex(std::string_view path_template) {
 
 HttpServer::HttpServer(const Config& config, Metrics& metrics)
     : config_(config), metrics_(metrics) {
+  // The config loader refused bad entries already; a Config built in code with one trusts no
+  // proxy rather than a wrong one.
+  Result<TrustedProxies> proxies = TrustedProxies::Parse(config_.trusted_proxies);
+  if (proxies.ok()) {
+    trusted_proxies_ = std::move(proxies).value();
+  } else {
+    MILEAGE_LOG(kError) << "trusted_proxies ignored: " << proxies.status().message();
+  }
   size_t threads = static_cast<size_t>(config_.http_threads);
   server_.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   server_.set_tcp_nodelay(true);

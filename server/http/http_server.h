@@ -12,6 +12,7 @@
 
 #include "common/config.h"
 #include "common/result.h"
+#include "server/http/client_address.h"
 #include "server/http/metrics.h"
 
 namespace mileage::server {
@@ -59,6 +60,12 @@ class HttpServer {
 
   const std::vector<RouteInfo>& routes() const { return routes_; }
 
+  // The request's client address under the configured trusted_proxies (client_address.h):
+  // what rate limits, audit records and logs should name.
+  std::string ClientAddress(const httplib::Request& req) const {
+    return server::ClientAddress(req, trusted_proxies_);
+  }
+
  private:
   void InstallFallbacks();
   void FallbackHandler(const httplib::Request& req, httplib::Response& res);
@@ -67,6 +74,7 @@ class HttpServer {
 
   const Config& config_;
   Metrics& metrics_;
+  TrustedProxies trusted_proxies_;
   TunedHttplibServer server_;
   std::vector<RouteInfo> routes_;
   std::vector<std::pair<std::string, std::regex>> route_regexes_;  // method, regex

@@ -227,6 +227,36 @@ TEST(ServerHealthTest, KvOutageIs503NamingTheKvAndRecovers) {
   EXPECT_EQ(back->status, 200);
 }
 
+// A route that answers the client address the server sees.
+void AddClientAddressRoute(server::App& app) {
+  server::HttpServer& http = app.http();
+  http.Route("GET", "/test/client-address",
+             [&http](const httplib::Request& req, httplib::Response& res) {
+               res.set_content(http.ClientAddress(req), "text/plain");
+             });
+}
+
+TEST(ClientAddressTest, ForwardedForCountsOnlyFromATrustedProxy) {
+  TempDir dir;
+  const httplib::Headers forwarded = {{"X-Forwarded-For", "6.6.6.6, 198.51.100.7"}};
+  auto direct = TestServer::Start(EmbeddedConfig(dir), AddClientAddressRoute);
+  ASSERT_NE(direct, nullptr);
+  auto from_peer = direct->Client()->Get("/test/client-address", forwarded);
+  ASSERT_TRUE(from_peer);
+  EXPECT_EQ(from_peer->body, "127.0.0.1");
+
+  Config behind_proxy = EmbeddedConfig(dir);
+  behind_proxy.trusted_proxies = {"127.0.0.0/8"};
+  auto proxied = TestServer::Start(behind_proxy, AddClientAddressRoute);
+  ASSERT_NE(proxied, nullptr);
+  auto from_header = proxied->Client()->Get("/test/client-address", forwarded);
+  ASSERT_TRUE(from_header);
+  EXPECT_EQ(from_header->body, "198.51.100.7");
+  auto without_header = proxied->Client()->Get("/test/client-address");
+  ASSERT_TRUE(without_header);
+  EXPECT_EQ(without_header->body, "127.0.0.1");
+}
+
 TEST(ServerStartTest, BusyPortIsAClearError) {
   TempDir dir;
   auto first = TestServer::Start(EmbeddedConfig(dir));

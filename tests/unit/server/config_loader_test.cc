@@ -19,6 +19,7 @@ TEST(ConfigLoaderTest, EmptyObjectGivesTheEmbeddedDefaults) {
   EXPECT_EQ(config->listen.port, 8080);
   EXPECT_EQ(config->wechat_api_base_url, "https://api.weixin.qq.com");
   EXPECT_EQ(config->wechat_pay_base_url, "https://api.mch.weixin.qq.com");
+  EXPECT_TRUE(config->trusted_proxies.empty());
 }
 
 TEST(ConfigLoaderTest, ReadsEverySetting) {
@@ -28,7 +29,8 @@ TEST(ConfigLoaderTest, ReadsEverySetting) {
     "kv_timeout_ms": 50, "http_threads": 8, "keep_alive_max_count": 10,
     "keep_alive_timeout_s": 2, "max_body_bytes": 2048, "log_level": "debug",
     "wechat_api_base_url": "http://127.0.0.1:9090",
-    "wechat_pay_base_url": "https://[::1]:9443/"})",
+    "wechat_pay_base_url": "https://[::1]:9443/",
+    "trusted_proxies": ["10.0.0.0/8", "::1"]})",
                             "test");
   ASSERT_TRUE(config.ok()) << config.status().ToString();
   EXPECT_EQ(config->listen.host, "0.0.0.0");
@@ -46,6 +48,7 @@ TEST(ConfigLoaderTest, ReadsEverySetting) {
   EXPECT_EQ(config->log_level, "debug");
   EXPECT_EQ(config->wechat_api_base_url, "http://127.0.0.1:9090");
   EXPECT_EQ(config->wechat_pay_base_url, "https://[::1]:9443/");
+  EXPECT_EQ(config->trusted_proxies, (std::vector<std::string>{"10.0.0.0/8", "::1"}));
 }
 
 TEST(ConfigLoaderTest, WeChatBaseUrlsMayComeFromTheEnvironment) {
@@ -99,7 +102,11 @@ TEST(ConfigLoaderTest, EveryBadValueNamesItsKey) {
         Case{R"({"wechat_pay_base_url":"http://127.0.0.1:99999"})", "\"wechat_pay_base_url\""},
         Case{R"({"wechat_pay_base_url":"https://h/v3/pay"})", "\"wechat_pay_base_url\""},
         Case{R"({"wechat_pay_base_url":"https://h?x=1"})", "\"wechat_pay_base_url\""},
-        Case{R"({"wechat_pay_base_url":""})", "\"wechat_pay_base_url\""}}) {
+        Case{R"({"wechat_pay_base_url":""})", "\"wechat_pay_base_url\""},
+        Case{R"({"trusted_proxies":"10.0.0.1"})", "\"trusted_proxies\""},
+        Case{R"({"trusted_proxies":[10]})", "\"trusted_proxies\""},
+        Case{R"({"trusted_proxies":["10.0.0.1/8"]})", "\"trusted_proxies\""},
+        Case{R"({"trusted_proxies":["10.0.0.0/8","proxy.internal"]})", "proxy.internal"}}) {
     auto config = ParseConfig(c.json, "cfg.json");
     ASSERT_FALSE(config.ok()) << c.json;
     EXPECT_EQ(config.status().code(), StatusCode::kInvalidArgument) << c.json;
