@@ -101,10 +101,12 @@ Result<rapidjson::Document> ParseBody(const httplib::Request& req,
 }
 
 Result<int64_t> RequiredId(const rapidjson::Value& object, const char* field) {
-  auto it = object.FindMember(field);
-  if (it != object.MemberEnd() && !it->value.IsNull() && !it->value.IsInt64()) {
-    return InvalidArgumentError(std::string(field) + " must be a positive integer id",
-                                "INVALID_ID");
+  if (object.IsObject()) {
+    auto it = object.FindMember(field);
+    if (it != object.MemberEnd() && !it->value.IsNull() && !it->value.IsInt64()) {
+      return InvalidArgumentError(std::string(field) + " must be a positive integer id",
+                                  "INVALID_ID");
+    }
   }
   MILEAGE_ASSIGN_OR_RETURN(int64_t id, RequiredInt(object, field));
   MILEAGE_RETURN_IF_ERROR(org::ValidateId(id, field));

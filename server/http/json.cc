@@ -1,26 +1,78 @@
 #include "server/http/json.h"
 
+#include <rapidjson/encodedstream.h>
 #include <rapidjson/error/en.h>
+#include <rapidjson/memorystream.h>
+#include <rapidjson/reader.h>
 
 #include "common/log.h"
 #include "server/http/error_mapping.h"
 
 namespace mileage::server {
-
-Result<rapidjson::Document> ParseJsonObject(std::string_view body) {
-  rapidjson::Document doc;
-  doc.Parse(body.data(), body.size());
-  if (doc.HasParseError()) {
-    return InvalidArgumentError(std::string("malformed JSON at byte ") +
-                                    std::to_string(doc.GetErrorOffset()) + ": " +
-                                    rapidjson::GetParseError_En(doc.GetParseError()),
-                                "MALFORMED_JSON");
-  }
-  if (!doc.IsObject()) return InvalidArgumentError("body must be a JSON object", "BODY_NOT_OBJECT");
-  return doc;
-}
-
 namespace {
+
+// Forwards the reader's events to the document it builds and stops the parse at the first
+// array or object that would nest deeper than the limit.
+class DepthLimitedBuilder {
+ public:
+  DepthLimitedBuilder(rapidjson::Document& doc, int max_depth) : doc_(doc), max_depth_(max_depth) {}
+
+  bool Null() { return doc_.Null(); }
+  bool Bool(bool b) { return doc_.Bool(b); }
+  bool Int(int i) { return doc_.Int(i); }
+  bool Uint(unsigned i) { return doc_.Uint(i); }
+  bool Int64(int64_t i) { return doc_.Int64(i); }
+  bool Uint64(uint64_t i) { return doc_.Uint64(i); }
+  bool Double(double d) { return doc_.Double(d); }
+  bool RawNumber(const char* s, rapidjson::SizeType n, bool copy) {
+    return doc_.RawNumber(s, n, copy);
+  }
+  bool String(const char* s, rapidjson::SizeType n, bool copy) { return doc_.String(s, n, copy); }
+  bool Key(const char* s, rapidjson::SizeType n, bool copy) { return doc_.Key(s, n, copy); }
+  bool StartObject() { return Enter() && doc_.StartObject(); }
+  bool EndObject(rapidjson::SizeType members) {
+    --depth_;
+    return doc_.EndObject(members);
+  }
+  bool StartArray() { return Enter() && doc_.StartArray(); }
+  bool EndArray(rapidjson::SizeType elements) {
+    --depth_;
+    return doc_.EndArray(elements);
+  }
+
+  bool too_deep() const { return too_deep_; }
+
+ private:
+  bool Enter() {
+    if (++depth_ > max_depth_) too_deep_ = true;
+    return !too_deep_;
+  }
+
+  rapidjson::Document& doc_;
+  const int max_depth_;
+  int depth_ = 0;
+  bool too_deep_ = false;
+};
+
+// What rapidjson::Document::Populate runs: the parse, remembering how it ended.
+struct DepthLimitedParse {
+  std::string_view text;
+  int max_depth;
+  rapidjson::ParseResult result;
+  bool too_deep = false;
+
+  bool operator()(rapidjson::Document& doc) {
+    constexpr unsigned kFlags =
+        rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
+    DepthLimitedBuilder builder(doc, max_depth);
+    rapidjson::MemoryStream memory(text.data(), text.size());
+    rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> input(memory);
+    rapidjson::Reader reader;
+    result = reader.Parse<kFlags>(input, builder);
+    too_deep = builder.too_deep();
+    return !result.IsError();
+  }
+};
 
 Status MissingField(const char* field) {
   return InvalidArgumentError(std::string("field \"") + field + "\" is required", "MISSING_FIELD");
@@ -30,13 +82,40 @@ Status InvalidField(const char* field, const char* what) {
                               "INVALID_FIELD");
 }
 
+// Null when the field is absent or null, or when `object` is not an object at all (callers
+// check the shape first; this keeps a slip from reaching RapidJSON's contract checks).
 const rapidjson::Value* Find(const rapidjson::Value& object, const char* field) {
+  if (!object.IsObject()) return nullptr;
   auto it = object.FindMember(field);
   if (it == object.MemberEnd() || it->value.IsNull()) return nullptr;
   return &it->value;
 }
 
 }  // namespace
+
+Result<rapidjson::Document> ParseJson(std::string_view text, int max_depth) {
+  rapidjson::Document doc;
+  DepthLimitedParse parse{text, max_depth, {}, false};
+  doc.Populate(parse);
+  if (parse.too_deep) {
+    return InvalidArgumentError("JSON nested deeper than " + std::to_string(max_depth) +
+                                    " levels at byte " + std::to_string(parse.result.Offset()),
+                                "JSON_TOO_DEEP");
+  }
+  if (parse.result.IsError()) {
+    return InvalidArgumentError(std::string("malformed JSON at byte ") +
+                                    std::to_string(parse.result.Offset()) + ": " +
+                                    rapidjson::GetParseError_En(parse.result.Code()),
+                                "MALFORMED_JSON");
+  }
+  return doc;
+}
+
+Result<rapidjson::Document> ParseJsonObject(std::string_view body) {
+  MILEAGE_ASSIGN_OR_RETURN(rapidjson::Document doc, ParseJson(body));
+  if (!doc.IsObject()) return InvalidArgumentError("body must be a JSON object", "BODY_NOT_OBJECT");
+  return doc;
+}
 
 Result<std::string> RequiredString(const rapidjson::Value& object, const char* field) {
   MILEAGE_ASSIGN_OR_RETURN(auto value, OptionalString(object, field));
@@ -66,8 +145,11 @@ Result<std::optional<int64_t>> OptionalInt(const rapidjson::Value& object, const
 }
 
 void WriteError(httplib::Response& res, const Status& status) {
+  // The client gets ClientMessage(status); what it hides goes to the log (with the request id).
   if (status.code() == StatusCode::kInternal || status.code() == StatusCode::kUnavailable) {
     MILEAGE_LOG(kError) << "request failed: " << status.ToString();
+  } else if (ClientMessage(status) != status.message()) {
+    MILEAGE_LOG(kWarn) << "request refused: " << status.ToString();
   }
   res.status = HttpStatusFor(status.code());
   res.set_content(ErrorBody(status), "application/json");
