@@ -88,7 +88,8 @@ Result<org::PageRequest> PageParams(const httplib::Request& req) {
 Result<rapidjson::Document> ParseBody(const httplib::Request& req,
                                       std::initializer_list<std::string_view> allowed) {
   MILEAGE_ASSIGN_OR_RETURN(rapidjson::Document doc, ParseJsonObject(req.body));
-  for (const auto& member : doc.GetObject()) {
+  const rapidjson::Value& object = doc;  // const iterators: clang finds the others ambiguous
+  for (const auto& member : object.GetObject()) {
     std::string_view name(member.name.GetString(), member.name.GetStringLength());
     bool known = false;
     for (std::string_view field : allowed) known = known || field == name;

@@ -166,7 +166,7 @@ void GuardedHttplibServer::Refuse(int fd) const {
   ssize_t ignored = ::send(fd, response.data(), response.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
   (void)ignored;
   ::shutdown(fd, SHUT_WR);
-  Drain(fd, limits_.stream.max_request_bytes, Clock::now());
+  Drain(fd, limits_.stream.max_header_bytes, Clock::now());
 }
 
 bool GuardedHttplibServer::process_and_close_socket(socket_t sock) {
@@ -190,7 +190,7 @@ bool GuardedHttplibServer::process_and_close_socket(socket_t sock) {
                                             failure == RequestStream::ReadFailure::kTooLarge)) {
     // A refused request: its client may still be sending what we will not read.
     ::shutdown(sock, SHUT_WR);
-    Drain(sock, limits_.stream.max_request_bytes, Clock::now() + kLingerTime);
+    Drain(sock, limits_.stream.max_body_wire_bytes, Clock::now() + kLingerTime);
   }
   CloseSocket(sock);
   open_connections_.fetch_sub(1, std::memory_order_relaxed);

@@ -30,7 +30,7 @@ struct ConnectionLimits {
 // One per connection, on the worker serving it.
 class ServedConnection {
  public:
-  explicit ServedConnection(const RequestStream& stream) : stream_(stream) {}
+  explicit ServedConnection(RequestStream& stream) : stream_(stream) {}
 
   // The connection whose request the calling thread is serving; nullptr on other threads.
   static ServedConnection* Current();
@@ -41,12 +41,14 @@ class ServedConnection {
   bool close_after_response() const { return close_after_response_; }
   // Why reading the current request failed, if it did.
   RequestStream::ReadFailure read_failure() const { return stream_.read_failure(); }
+  // Lets the request's body be read (RequestStream::AllowBody); call before reading it.
+  void AllowBody() { stream_.AllowBody(); }
 
  private:
   friend class GuardedHttplibServer;
   void BeginRequest() { close_after_response_ = false; }
 
-  const RequestStream& stream_;
+  RequestStream& stream_;
   bool close_after_response_ = false;
 };
 

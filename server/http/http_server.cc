@@ -21,9 +21,8 @@ constexpr int kListenBacklog = 1024;
 constexpr std::chrono::milliseconds kIdleWorkerTimeout{30000};
 // The longest wait for the next byte of a request, or for room to send the response.
 constexpr std::chrono::milliseconds kIoTimeout{10000};
-// What one request may take on the wire beyond twice max_body_bytes: its request line and
-// headers (chunk framing and compression overhead take from the doubled body allowance).
-constexpr size_t kHeaderAllowance = 64 * 1024;
+// What the request line and headers of one request may take.
+constexpr size_t kMaxHeaderBytes = 64 * 1024;
 
 // Every response is JSON or text that no browser should render, frame or send a referrer from.
 constexpr const char* kContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'";
@@ -52,8 +51,9 @@ ConnectionLimits ConnectionLimitsOf(const Config& config) {
   ConnectionLimits limits;
   limits.stream.request_deadline = std::chrono::milliseconds(config.request_deadline_ms);
   limits.stream.io_timeout = kIoTimeout;
-  limits.stream.max_request_bytes =
-      2 * static_cast<size_t>(config.max_body_bytes) + kHeaderAllowance;
+  limits.stream.max_header_bytes = kMaxHeaderBytes;
+  // On the wire a body may be larger than decoded: chunk framing, incompressible data.
+  limits.stream.max_body_wire_bytes = 2 * static_cast<size_t>(config.max_body_bytes);
   limits.keep_alive_max_count = static_cast<size_t>(config.keep_alive_max_count);
   limits.keep_alive_timeout = std::chrono::seconds(config.keep_alive_timeout_s);
   limits.max_connections_per_client = config.max_connections_per_client;

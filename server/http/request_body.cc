@@ -82,6 +82,8 @@ std::optional<BodyRefusal> ReadRequestBody(const httplib::Request& req,
   if (std::optional<BodyRefusal> refusal = CheckHeaders(req, max_bytes, length)) return refusal;
   if (!req.has_header("Transfer-Encoding") && length.value_or(0) == 0) return std::nullopt;
 
+  ServedConnection* connection = ServedConnection::Current();
+  if (connection != nullptr) connection->AllowBody();
   bool too_large = false;
   const bool read = reader([&](const char* data, size_t size) {
     if (size > max_bytes - body->size()) {
@@ -93,7 +95,6 @@ std::optional<BodyRefusal> ReadRequestBody(const httplib::Request& req,
   });
   if (too_large) return TooLarge(max_bytes);
   if (read) return std::nullopt;
-  const ServedConnection* connection = ServedConnection::Current();
   switch (connection ? connection->read_failure() : RequestStream::ReadFailure::kNone) {
     case RequestStream::ReadFailure::kTooLarge:
       return TooLarge(max_bytes);

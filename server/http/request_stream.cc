@@ -43,9 +43,11 @@ RequestStream::RequestStream(int fd, StreamLimits limits) : fd_(fd), limits_(lim
 void RequestStream::BeginRequest() {
   read_deadline_ = Clock::now() + limits_.request_deadline;
   write_deadline_.reset();
-  budget_left_ = limits_.max_request_bytes;
+  budget_left_ = limits_.max_header_bytes;
   read_failure_ = ReadFailure::kNone;
 }
+
+void RequestStream::AllowBody() { budget_left_ += limits_.max_body_wire_bytes; }
 
 RequestStream::Wait RequestStream::WaitFor(short events, Clock::time_point deadline) const {
   const Clock::time_point now = Clock::now();

@@ -19,15 +19,18 @@ struct StreamLimits {
   std::chrono::milliseconds request_deadline{30000};
   // The longest wait for the next byte to arrive or to be sent.
   std::chrono::milliseconds io_timeout{10000};
-  // Bytes one request may take on the wire: headers, chunk framing and the (possibly
-  // compressed) body together.
-  size_t max_request_bytes = 0;
+  // Bytes the request line and headers of one request may take.
+  size_t max_header_bytes = 64 * 1024;
+  // Bytes its body may take on the wire (chunk framing and compression included), granted by
+  // AllowBody when a route starts reading it.
+  size_t max_body_wire_bytes = 0;
 };
 
 // The byte stream httplib reads a connection's requests from and writes its responses to: a
 // buffered socket stream like httplib's own, plus what httplib 0.11 lacks, a deadline for reading
-// each request and for writing each response, and a byte budget per request. A read past either
-// fails (read_failure() says which), so a request that trickles in, or never ends, is cut off.
+// each request and for writing each response, and a byte budget per request (its headers, then
+// its body once a route reads it). A read past either fails (read_failure() says which), so a
+// request that trickles in, or never ends, is cut off.
 // Owned by the worker serving the connection; not for concurrent use.
 class RequestStream : public httplib::Stream {
  public:
@@ -35,8 +38,12 @@ class RequestStream : public httplib::Stream {
 
   RequestStream(int fd, StreamLimits limits);
 
-  // Starts the clocks and the budget of the next request; call when its first byte is there.
+  // Starts the clocks and the budget of the next request (its line and headers); call when its
+  // first byte is there.
   void BeginRequest();
+  // Extends the budget by the body's share (max_body_wire_bytes); call once, when a route
+  // starts reading the body. Until then a request can only read its line and headers.
+  void AllowBody();
   // True when bytes of the next request are buffered already (pipelining).
   bool HasBufferedInput() const { return begin_ < end_; }
   // Why the last read failed (kNone when none did during this request).

@@ -229,6 +229,28 @@ TEST_F(HttpLimitsTest, ARefusedBodyIsNotReadAsTheNextRequest) {
   }
 }
 
+TEST_F(HttpLimitsTest, HeadersOver64KiBAre431) {
+  ASSERT_NO_FATAL_FAILURE(Start(BaseConfig()));
+  RawConnection conn(server_->port());
+  std::string headers = "GET /ping HTTP/1.1\r\nHost: t\r\n";
+  for (int i = 0; headers.size() < 70 * 1024; ++i) {
+    headers += "X-Filler-" + std::to_string(i) + ": " + std::string(1000, 'f') + "\r\n";
+  }
+  ASSERT_TRUE(conn.Send(headers + "\r\n"));
+  std::string answer = conn.ReadUntilClosed(seconds(10));
+  EXPECT_EQ(StatusOf(answer), 431) << answer.substr(0, 200);
+  EXPECT_NE(answer.find("HEADERS_TOO_LARGE"), std::string::npos);
+  EXPECT_TRUE(conn.closed());
+  // Just under the limit is fine (httplib limits each line to 8 KiB on its own).
+  RawConnection fits(server_->port());
+  std::string fitting = "GET /ping HTTP/1.1\r\nHost: t\r\nConnection: close\r\n";
+  for (int i = 0; fitting.size() < 60 * 1024; ++i) {
+    fitting += "X-Filler-" + std::to_string(i) + ": " + std::string(1000, 'f') + "\r\n";
+  }
+  ASSERT_TRUE(fits.Send(fitting + "\r\n"));
+  EXPECT_EQ(StatusOf(fits.ReadUntilClosed(seconds(10))), 200);
+}
+
 TEST_F(HttpLimitsTest, UnimplementedMethodsAre501) {
   ASSERT_NO_FATAL_FAILURE(Start(BaseConfig()));
   RawConnection conn(server_->port());

@@ -151,9 +151,10 @@ struct SocketPair {
   int fds[2] = {-1, -1};
 };
 
-StreamLimits Limits(size_t max_request_bytes, std::chrono::milliseconds deadline) {
+StreamLimits Limits(size_t max_header_bytes, std::chrono::milliseconds deadline) {
   StreamLimits limits;
-  limits.max_request_bytes = max_request_bytes;
+  limits.max_header_bytes = max_header_bytes;
+  limits.max_body_wire_bytes = 16;
   limits.request_deadline = deadline;
   limits.io_timeout = std::chrono::seconds(10);
   return limits;
@@ -168,10 +169,25 @@ TEST(RequestStreamTest, AReadPastTheBudgetFailsAndSaysSo) {
   EXPECT_EQ(stream.read_failure(), RequestStream::ReadFailure::kNone);
   EXPECT_EQ(stream.read(buffer, sizeof buffer), -1);
   EXPECT_EQ(stream.read_failure(), RequestStream::ReadFailure::kTooLarge);
-  // The next request starts with a fresh budget and the bytes already received.
+  // The next request starts with a fresh budget and the bytes already received; reading its
+  // body adds the body's share.
   stream.BeginRequest();
-  EXPECT_EQ(stream.read(buffer, sizeof buffer), 36);
+  EXPECT_EQ(stream.read(buffer, 30), 30);
+  stream.AllowBody();
+  EXPECT_EQ(stream.read(buffer, sizeof buffer), 6);
   EXPECT_EQ(stream.read_failure(), RequestStream::ReadFailure::kNone);
+}
+
+TEST(RequestStreamTest, TheBodyBudgetComesOnTopOfTheHeaders) {
+  SocketPair pair;
+  pair.Send(std::string(100, 'x'));
+  RequestStream stream(pair.fds[0], Limits(10, std::chrono::seconds(30)));
+  char buffer[100];
+  EXPECT_EQ(stream.read(buffer, 5), 5);
+  stream.AllowBody();  // 5 header bytes left + 16 for the body
+  EXPECT_EQ(stream.read(buffer, sizeof buffer), 21);
+  EXPECT_EQ(stream.read(buffer, sizeof buffer), -1);
+  EXPECT_EQ(stream.read_failure(), RequestStream::ReadFailure::kTooLarge);
 }
 
 TEST(RequestStreamTest, AReadAfterTheDeadlineFailsAndSaysSo) {

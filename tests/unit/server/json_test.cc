@@ -78,6 +78,29 @@ TEST(JsonReaderTest, MalformedTextSaysWhere) {
   }
 }
 
+TEST(JsonReaderTest, EscapesMustDecodeToUnicodeCodePoints) {
+  // A pair is one code point (U+1F600); a lone low surrogate is none (found by the fuzzer:
+  // RapidJSON 1.1.0 accepts it and stores bytes that are not UTF-8).
+  Result<rapidjson::Document> pair = ParseJson(R"(["\ud83d\ude00","\u00e9\u0000"])");
+  ASSERT_TRUE(pair.ok()) << pair.status().ToString();
+  EXPECT_EQ(std::string((*pair)[0].GetString(), (*pair)[0].GetStringLength()), "\xF0\x9F\x98\x80");
+  for (const char* text : {R"(["\ude00"])", R"({"\udfff":1})", R"(["a\ud41d\udc00"])",
+                           R"(["\ud83d"])", R"(["\ud83dx"])"}) {
+    Result<rapidjson::Document> doc = ParseJson(text);
+    EXPECT_FALSE(doc.ok()) << text;
+    EXPECT_EQ(doc.status().reason(), "MALFORMED_JSON") << text;
+  }
+}
+
+TEST(JsonReaderTest, NumbersBeyondADoubleAreMalformed) {
+  for (const char* text : {"[2e308]", "[-2e308]", "[1e400]"}) {
+    EXPECT_EQ(ParseJson(text).status().reason(), "MALFORMED_JSON") << text;
+  }
+  EXPECT_EQ((*ParseJson("[1e-400]"))[0].GetDouble(), 0.0);
+  // A long number that broke RapidJSON's full-precision path (found by the fuzzer) is read.
+  EXPECT_TRUE(ParseJson("[92233720368547758083681.5e200,922337203623372036828016920]").ok());
+}
+
 TEST(JsonReaderTest, ObjectBodiesOnly) {
   EXPECT_TRUE(ParseJsonObject(R"({"name":"粤B12345","n":[1,{"x":null}]})").ok());
   for (const char* text : {"[1,2]", "\"text\"", "42", "null"}) {
