@@ -126,14 +126,7 @@ bool GuardedHttplibServer::ServeRequests(RequestStream& stream, ServedConnection
     bool client_closes = false;
     ok = process_request(stream, left == 1, client_closes, {});
     const RequestStream::ReadFailure failure = stream.read_failure();
-    if (failure == RequestStream::ReadFailure::kDeadline && !stream.responded()) {
-      // httplib answers nothing when the request line itself does not arrive in time.
-      const std::string timeout =
-          CannedResponse(408, "Request Timeout", "REQUEST_TIMEOUT",
-                         "the request did not arrive within the request deadline");
-      ssize_t ignored = stream.write(timeout.data(), timeout.size());
-      (void)ignored;
-    }
+    if (!stream.responded()) AnswerUnreadRequestLine(stream);
     if (failure == RequestStream::ReadFailure::kDeadline ||
         failure == RequestStream::ReadFailure::kTooLarge) {
       cut_off_.fetch_add(1, std::memory_order_relaxed);
@@ -156,6 +149,22 @@ std::string GuardedHttplibServer::CannedResponse(int status, std::string_view re
       "\r\nConnection: close\r\n" + std::string(extra_headers);
   for (const auto& [name, value] : headers_) response += name + ": " + value + "\r\n";
   return response + "\r\n" + body;
+}
+
+void GuardedHttplibServer::AnswerUnreadRequestLine(RequestStream& stream) const {
+  // httplib answers nothing when it cannot read the request line itself.
+  std::string answer;
+  if (stream.read_failure() == RequestStream::ReadFailure::kDeadline) {
+    answer = CannedResponse(408, "Request Timeout", "REQUEST_TIMEOUT",
+                            "the request did not arrive within the request deadline");
+  } else if (stream.read_failure() == RequestStream::ReadFailure::kTooLarge) {
+    answer = CannedResponse(431, "Request Header Fields Too Large", "HEADERS_TOO_LARGE",
+                            "the request headers are too large");
+  } else {
+    return;  // the client went away or stopped sending: nobody to answer
+  }
+  ssize_t ignored = stream.write(answer.data(), answer.size());
+  (void)ignored;
 }
 
 void GuardedHttplibServer::Refuse(int fd) const {
@@ -186,8 +195,8 @@ bool GuardedHttplibServer::process_and_close_socket(socket_t sock) {
     ok = ServeRequests(stream, connection);
   }
   const RequestStream::ReadFailure failure = stream.read_failure();
-  if (connection.close_after_response() && (failure == RequestStream::ReadFailure::kNone ||
-                                            failure == RequestStream::ReadFailure::kTooLarge)) {
+  if (failure == RequestStream::ReadFailure::kTooLarge ||
+      (connection.close_after_response() && failure == RequestStream::ReadFailure::kNone)) {
     // A refused request: its client may still be sending what we will not read.
     ::shutdown(sock, SHUT_WR);
     Drain(sock, limits_.stream.max_body_wire_bytes, Clock::now() + kLingerTime);

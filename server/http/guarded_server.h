@@ -123,6 +123,8 @@ class GuardedHttplibServer : public httplib::Server {
   // closes after it.
   std::string CannedResponse(int status, std::string_view reason, std::string_view code,
                              std::string_view message, std::string_view extra_headers = {}) const;
+  // Answers 408 or 431 when reading the request line failed at the deadline or the budget.
+  void AnswerUnreadRequestLine(RequestStream& stream) const;
   void Refuse(int fd) const;
 
   const ConnectionLimits limits_;

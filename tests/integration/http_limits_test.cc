@@ -241,6 +241,12 @@ TEST_F(HttpLimitsTest, HeadersOver64KiBAre431) {
   EXPECT_EQ(StatusOf(answer), 431) << answer.substr(0, 200);
   EXPECT_NE(answer.find("HEADERS_TOO_LARGE"), std::string::npos);
   EXPECT_TRUE(conn.closed());
+  // A request line alone past the budget (httplib would say nothing): 431 as well.
+  RawConnection line(server_->port());
+  ASSERT_TRUE(line.Send("GET /" + std::string(70 * 1024, 'a')));
+  std::string long_line = line.ReadUntilClosed(seconds(10));
+  EXPECT_EQ(StatusOf(long_line), 431) << long_line.substr(0, 200);
+  EXPECT_TRUE(line.closed());
   // Just under the limit is fine (httplib limits each line to 8 KiB on its own).
   RawConnection fits(server_->port());
   std::string fitting = "GET /ping HTTP/1.1\r\nHost: t\r\nConnection: close\r\n";
