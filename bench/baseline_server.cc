@@ -14,7 +14,7 @@ int main(int argc, char** argv) {
   }
   int port = std::atoi(argv[1]);
   size_t threads = argc > 2 ? static_cast<size_t>(std::atoi(argv[2])) : 64;
-  // The same listen backlog as server/http/http_server.h (httplib 0.11 uses 5).
+  // The same listen backlog as server/http/guarded_server.h (httplib 0.11 uses 5).
   struct TunedServer : httplib::Server {
     void RaiseListenBacklog(int backlog) { ::listen(svr_sock_, backlog); }
   } server;

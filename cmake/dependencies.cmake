@@ -10,6 +10,9 @@ if(NOT TARGET RapidJSON::RapidJSON)
   add_library(RapidJSON::RapidJSON INTERFACE IMPORTED)
   target_include_directories(RapidJSON::RapidJSON INTERFACE ${RapidJSON_INCLUDE_DIRS})
 endif()
+# RapidJSON's contract checks throw instead of aborting (cmake/rapidjson_assert.h). Forced into
+# every translation unit, before any header, so that all of them agree on it.
+add_compile_options("SHELL:-include ${CMAKE_CURRENT_LIST_DIR}/rapidjson_assert.h")
 include(${CMAKE_CURRENT_LIST_DIR}/find_mysqlcppconn.cmake)
 if(MILEAGE_BUILD_TESTS)
   find_package(GTest REQUIRED)

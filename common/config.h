@@ -44,9 +44,19 @@ struct Config {
   int kv_pool_size = 8;
   // "kv_timeout_ms": Redis connect and command timeout.
   int kv_timeout_ms = 2000;
-  // "http_threads": worker threads; each serves one keep-alive connection at a time, so this
-  // bounds concurrent clients (DESIGN.md section 8).
+  // "http_threads": worker threads kept ready; each serves one connection (keep-alive included)
+  // at a time (DESIGN.md section 8).
   int http_threads = 64;
+  // "max_connections": connections served at once. When every worker is busy the pool grows by
+  // one thread per new connection up to this (never below http_threads), so slow clients cannot
+  // starve the others; further connections wait for a worker. Keep the open-file limit above it.
+  int max_connections = 1024;
+  // "max_connections_per_client": open connections one client address (an IPv6 /64) may hold;
+  // more are answered 429 and closed. 0 = no limit. Trusted proxies are exempt.
+  int max_connections_per_client = 128;
+  // "request_deadline_ms": reading one request (request line, headers, body) must finish within
+  // this, and writing its response too; a slower one is cut off (408) and its connection closed.
+  int request_deadline_ms = 30000;
   // "keep_alive_max_count": requests served on one connection before it is closed.
   int keep_alive_max_count = 100000;
   // "keep_alive_timeout_s": idle seconds before a keep-alive connection is closed.

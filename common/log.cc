@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 
@@ -28,6 +29,37 @@ const char* LevelName(LogLevel level) {
 }
 
 }  // namespace
+
+void EscapeControlCharacters(std::string& text, size_t from) {
+  auto is_control = [](char c) {
+    const auto byte = static_cast<unsigned char>(c);
+    return byte < 0x20 || byte == 0x7f;
+  };
+  from = std::min(from, text.size());
+  if (std::none_of(text.begin() + static_cast<std::ptrdiff_t>(from), text.end(), is_control)) {
+    return;  // the common case: nothing to copy
+  }
+  std::string escaped = text.substr(0, from);
+  for (size_t i = from; i < text.size(); ++i) {
+    const char c = text[i];
+    if (!is_control(c)) {
+      escaped.push_back(c);
+    } else if (c == '\n') {
+      escaped += "\\n";
+    } else if (c == '\r') {
+      escaped += "\\r";
+    } else if (c == '\t') {
+      escaped += "\\t";
+    } else {
+      static constexpr char kHex[] = "0123456789abcdef";
+      const auto byte = static_cast<unsigned char>(c);
+      escaped += "\\x";
+      escaped.push_back(kHex[byte >> 4]);
+      escaped.push_back(kHex[byte & 0xf]);
+    }
+  }
+  text = std::move(escaped);
+}
 
 void SetLogLevel(LogLevel level) { g_level.store(level, std::memory_order_relaxed); }
 LogLevel GetLogLevel() { return g_level.load(std::memory_order_relaxed); }
@@ -61,11 +93,13 @@ LogLine::LogLine(LogLevel level, const char* file, int line) : level_(level) {
   if (slash != std::string_view::npos) path.remove_prefix(slash + 1);
   stream_ << civil::FormatRfc3339UtcMillis(std::chrono::system_clock::now()) << ' ' << LevelName(level_)
           << " req=" << CurrentRequestId() << ' ' << path << ':' << line << "] ";
+  prefix_size_ = static_cast<size_t>(stream_.tellp());
 }
 
 LogLine::~LogLine() {
-  stream_ << '\n';
   std::string text = stream_.str();
+  EscapeControlCharacters(text, prefix_size_);
+  text.push_back('\n');
   // One write per line; a short write on stderr is not worth retrying.
   ssize_t ignored = ::write(STDERR_FILENO, text.data(), text.size());
   (void)ignored;

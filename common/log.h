@@ -29,8 +29,14 @@ class ScopedRequestId {
 // The current thread's request id, or "-".
 std::string_view CurrentRequestId();
 
+// Replaces the control characters of text[from..] (newlines included) with escapes: "\n",
+// "\r", "\t", "\x1b". What a client sent can then never start a log line of its own.
+void EscapeControlCharacters(std::string& text, size_t from = 0);
+
 // One log line, written to stderr with one write(2) when destroyed, so that lines from
-// concurrent threads never interleave. Use through the MILEAGE_LOG macro.
+// concurrent threads never interleave. Whatever is streamed into it is escaped with
+// EscapeControlCharacters, so one message is always one line. Use through the MILEAGE_LOG
+// macro.
 class LogLine {
  public:
   LogLine(LogLevel level, const char* file, int line);
@@ -42,6 +48,7 @@ class LogLine {
  private:
   LogLevel level_;
   std::ostringstream stream_;
+  size_t prefix_size_ = 0;  // time, level, request id and source: never escaped
 };
 
 }  // namespace mileage

@@ -1,7 +1,6 @@
 #include "server/config_loader.h"
 
 #include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
 
 #include <cstdlib>
 #include <fstream>
@@ -13,6 +12,7 @@
 #include "crypto/data_key.h"
 #include "members/rules.h"
 #include "server/http/client_address.h"
+#include "server/http/json.h"
 #include "server/storage.h"
 #include "wechat/client/api_client.h"
 
@@ -139,6 +139,11 @@ std::map<std::string, Setter> Setters(const std::string& origin) {
   setters["kv_pool_size"] = int_field("kv_pool_size", 1, 1024, &Config::kv_pool_size);
   setters["kv_timeout_ms"] = int_field("kv_timeout_ms", 1, 600000, &Config::kv_timeout_ms);
   setters["http_threads"] = int_field("http_threads", 1, 4096, &Config::http_threads);
+  setters["max_connections"] = int_field("max_connections", 1, 65536, &Config::max_connections);
+  setters["max_connections_per_client"] =
+      int_field("max_connections_per_client", 0, 65536, &Config::max_connections_per_client);
+  setters["request_deadline_ms"] =
+      int_field("request_deadline_ms", 100, 3600000, &Config::request_deadline_ms);
   setters["keep_alive_max_count"] =
       int_field("keep_alive_max_count", 1, 100000000, &Config::keep_alive_max_count);
   setters["keep_alive_timeout_s"] =
@@ -199,14 +204,11 @@ payments::PaymentPolicy PaymentPolicyOf(const Config& config) {
 }
 
 Result<Config> ParseConfig(const std::string& json, const std::string& origin) {
-  rapidjson::Document doc;
-  doc.Parse(json.data(), json.size());
-  if (doc.HasParseError()) {
-    return InvalidArgumentError(origin + ": malformed JSON at byte " +
-                                    std::to_string(doc.GetErrorOffset()) + ": " +
-                                    rapidjson::GetParseError_En(doc.GetParseError()),
-                                "INVALID_CONFIG");
+  Result<rapidjson::Document> parsed = ParseJson(json);
+  if (!parsed.ok()) {
+    return InvalidArgumentError(origin + ": " + parsed.status().message(), "INVALID_CONFIG");
   }
+  const rapidjson::Document& doc = *parsed;
   if (!doc.IsObject()) {
     return InvalidArgumentError(origin + ": the config must be a JSON object", "INVALID_CONFIG");
   }

@@ -7,10 +7,11 @@
 
 namespace mileage::server {
 
+// The outcome of each check: OK, or what went wrong (driver text: for the log, not clients).
 struct HealthReport {
-  bool healthy = false;
-  std::string database;  // "ok" or what is wrong
-  std::string kv;        // "ok" or what is wrong
+  Status database;
+  Status kv;
+  bool healthy() const { return database.ok() && kv.ok(); }
 };
 
 // Answers "can this process serve?": one round trip to the database and one to the Kv.

@@ -1,9 +1,12 @@
 #include <pthread.h>
 #include <signal.h>
+#include <sys/resource.h>
 
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <exception>
 #include <iostream>
 #include <string>
 #include <thread>
@@ -55,8 +58,12 @@ Options:
   --config FILE   JSON config file (see README.md, "Configuration"). Without it the embedded
                   defaults apply: SQLite at var/mileage.db, in-process Kv, 127.0.0.1:8080.
 
-Exit status: 0 on success, 1 when start-up fails (the message says why), 2 on usage errors.
+Exit status: 0 on success, 1 when start-up fails (the message says why), 2 on usage errors,
+70 on an internal error (a bug; the log says what).
 )";
+
+// Exit status when an exception escapes a command (sysexits.h EX_SOFTWARE).
+constexpr int kInternalErrorExit = 70;
 
 struct Args {
   std::string command;
@@ -113,6 +120,25 @@ int RunJobs(const Args& args) {
   return 0;
 }
 
+// Every connection is a file descriptor: lift the soft limit to the hard one (systemd's default
+// soft limit of 1024 is below max_connections' default) and say so when it stays too low.
+void RaiseOpenFileLimit(const Config& config) {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  if (limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &limit) != 0) getrlimit(RLIMIT_NOFILE, &limit);
+  }
+  // Connections, pooled database and Kv connections, and some to spare.
+  const auto wanted = static_cast<rlim_t>(config.max_connections + config.database_pool_size +
+                                          config.kv_pool_size + 64);
+  if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < wanted) {
+    MILEAGE_LOG(kWarn) << "the open-file limit is " << limit.rlim_cur << ", below the " << wanted
+                       << " that max_connections=" << config.max_connections
+                       << " may need (raise LimitNOFILE or lower max_connections)";
+  }
+}
+
 int RunServe(const Args& args) {
   // Block the stop signals in every thread; one thread waits for them with sigwait.
   sigset_t stop_signals;
@@ -124,6 +150,7 @@ int RunServe(const Args& args) {
 
   Result<Config> config = LoadConfig(args);
   if (!config.ok()) return Fail(config.status());
+  RaiseOpenFileLimit(*config);
   Result<std::unique_ptr<App>> app = App::Create(*config);
   if (!app.ok()) return Fail(app.status());
   Result<int> port = (*app)->Bind();
@@ -196,7 +223,39 @@ int Main(int argc, char** argv) {
   return UsageError("unknown command " + args->command);
 }
 
+std::string DescribeException(const std::exception_ptr& error) {
+  try {
+    if (error) std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    return e.what();
+  } catch (...) {
+    return "an exception of unknown type";
+  }
+  return "no exception";
+}
+
+// std::terminate's last words: an exception escaped a thread, or a noexcept function threw.
+[[noreturn]] void LogAndAbort() {
+  MILEAGE_LOG(kError) << "terminating: " << DescribeException(std::current_exception());
+  std::abort();
+}
+
+// The last resort of DESIGN.md section 2: our code does not throw, but a library (a RapidJSON
+// contract, cmake/rapidjson_assert.h), bad_alloc or a bug might; the command then ends with
+// kInternalErrorExit and a log line instead of an uncaught exception.
+int MainGuarded(int argc, char** argv) {
+  std::set_terminate(LogAndAbort);
+  try {
+    return Main(argc, argv);
+  } catch (...) {
+    const std::string what = DescribeException(std::current_exception());
+    MILEAGE_LOG(kError) << "internal error: " << what;
+    std::cerr << "mileage: internal error (a bug): " << what << '\n';
+    return kInternalErrorExit;
+  }
+}
+
 }  // namespace
 }  // namespace mileage::server
 
-int main(int argc, char** argv) { return mileage::server::Main(argc, argv); }
+int main(int argc, char** argv) { return mileage::server::MainGuarded(argc, argv); }

@@ -14,11 +14,13 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <ostream>
 #include <set>
 #include <thread>
 
 #include "common/log.h"
+#include "server/http/json.h"
 #include "server/sandbox_host.h"
 #include "wechat/sandbox/sandbox_config.h"
 #include "wechat/sandbox/sandbox_state.h"
@@ -223,9 +225,8 @@ Result<rapidjson::Document> PostJson(httplib::Client& client, const std::string&
   if (!result) {
     return UnavailableError("cannot reach the sandbox: " + httplib::to_string(result.error()));
   }
-  rapidjson::Document doc;
-  doc.Parse(result->body.data(), result->body.size());
-  if (result->status != 200 || doc.HasParseError() || !doc.IsObject()) {
+  Result<rapidjson::Document> doc = ParseJsonObject(result->body);
+  if (result->status != 200 || !doc.ok()) {
     return FailedPreconditionError("the sandbox answered HTTP " + std::to_string(result->status) +
                                    ": " + result->body);
   }
@@ -274,25 +275,43 @@ std::unique_ptr<httplib::Client> SandboxClient(const SandboxArgs& args) {
   return client;
 }
 
+// "delivered (first attempt: HTTP 204)" from a delivery the sandbox answered, or nullopt until
+// it has an attempt (or when the answer has another shape).
+std::optional<std::string> FirstAttempt(const std::string& body) {
+  Result<rapidjson::Document> doc = ParseJsonObject(body);
+  if (!doc.ok()) return std::nullopt;
+  auto state = doc->FindMember("state");
+  auto attempts = doc->FindMember("attempts");
+  if (state == doc->MemberEnd() || !state->value.IsString() || attempts == doc->MemberEnd() ||
+      !attempts->value.IsArray() || attempts->value.Empty() || !attempts->value[0].IsObject()) {
+    return std::nullopt;
+  }
+  const rapidjson::Value& first = attempts->value[0];
+  std::string line = std::string(state->value.GetString()) + " (first attempt: ";
+  auto error = first.FindMember("error");
+  auto http_status = first.FindMember("http_status");
+  if (error != first.MemberEnd() && error->value.IsString()) {
+    line += "no answer, " + std::string(error->value.GetString());
+  } else if (http_status != first.MemberEnd() && http_status->value.IsInt()) {
+    line += "HTTP " + std::to_string(http_status->value.GetInt());
+  } else {
+    return std::nullopt;
+  }
+  return line + ")";
+}
+
 // Waits until the delivery has its first attempt and prints it.
 void ReportDelivery(httplib::Client& client, int64_t delivery_id, int wait_seconds,
                     std::ostream& out) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(wait_seconds);
   while (std::chrono::steady_clock::now() < deadline) {
     httplib::Result result = client.Get("/sandbox/deliveries/" + std::to_string(delivery_id));
-    rapidjson::Document doc;
-    if (result && result->status == 200) doc.Parse(result->body.c_str());
-    if (result && result->status == 200 && doc.IsObject() && doc.HasMember("attempts") &&
-        doc["attempts"].IsArray() && !doc["attempts"].Empty()) {
-      const rapidjson::Value& first = doc["attempts"][0];
-      out << "delivery " << delivery_id << ": " << doc["state"].GetString() << " (first attempt: ";
-      if (first.HasMember("error") && first["error"].IsString()) {
-        out << "no answer, " << first["error"].GetString();
-      } else {
-        out << "HTTP " << first["http_status"].GetInt();
+    if (result && result->status == 200) {
+      if (std::optional<std::string> line = FirstAttempt(result->body)) {
+        out << "delivery " << delivery_id << ": " << *line << "; details: GET /sandbox/deliveries/"
+            << delivery_id << '\n';
+        return;
       }
-      out << "); details: GET /sandbox/deliveries/" << delivery_id << '\n';
-      return;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
@@ -320,8 +339,9 @@ int Pay(const SandboxArgs& args, std::ostream& out, std::ostream& err) {
   if (!paid.ok()) return Fail(err, "pay", paid.status());
   out << Pretty(*paid) << '\n';
   int wait = std::atoi(Option(args, "wait-seconds", "10").c_str());
-  if ((*paid).HasMember("delivery_id") && (*paid)["delivery_id"].IsInt64() && wait > 0) {
-    ReportDelivery(*client, (*paid)["delivery_id"].GetInt64(), wait, out);
+  auto delivery = paid->FindMember("delivery_id");
+  if (delivery != paid->MemberEnd() && delivery->value.IsInt64() && wait > 0) {
+    ReportDelivery(*client, delivery->value.GetInt64(), wait, out);
   }
   return 0;
 }

@@ -67,7 +67,8 @@ Result<PageRequest> PageParams(const httplib::Request& req) {
 Result<rapidjson::Document> ParseBody(const httplib::Request& req,
                                       std::initializer_list<std::string_view> allowed) {
   MILEAGE_ASSIGN_OR_RETURN(rapidjson::Document doc, ParseJsonObject(req.body));
-  for (const auto& member : doc.GetObject()) {
+  const rapidjson::Value& object = doc;  // const iterators: clang finds the others ambiguous
+  for (const auto& member : object.GetObject()) {
     std::string_view name(member.name.GetString(), member.name.GetStringLength());
     bool known = false;
     for (std::string_view field : allowed) known = known || field == name;
@@ -80,10 +81,12 @@ Result<rapidjson::Document> ParseBody(const httplib::Request& req,
 }
 
 Result<int64_t> RequiredId(const rapidjson::Value& object, const char* field) {
-  auto it = object.FindMember(field);
-  if (it != object.MemberEnd() && !it->value.IsNull() && !it->value.IsInt64()) {
-    return InvalidArgumentError(std::string(field) + " must be a positive integer id",
-                                "INVALID_ID");
+  if (object.IsObject()) {
+    auto it = object.FindMember(field);
+    if (it != object.MemberEnd() && !it->value.IsNull() && !it->value.IsInt64()) {
+      return InvalidArgumentError(std::string(field) + " must be a positive integer id",
+                                  "INVALID_ID");
+    }
   }
   MILEAGE_ASSIGN_OR_RETURN(int64_t id, RequiredInt(object, field));
   MILEAGE_RETURN_IF_ERROR(org::ValidateId(id, field));

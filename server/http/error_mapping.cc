@@ -45,12 +45,26 @@ std::string ErrorBody(std::string_view code, std::string_view message) {
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
-std::string ErrorBody(const Status& status) {
-  if (status.code() == StatusCode::kInternal) {
-    // Internal messages may carry driver or OpenSSL text; clients get a generic one.
-    return ErrorBody(status.reason(), "internal error; see the server log for the request id");
+std::string_view ClientMessage(const Status& status) {
+  switch (status.code()) {
+    case StatusCode::kInternal:
+      return "internal error; see the server log for the request id";
+    case StatusCode::kUnavailable:
+      return "a service this request needs is unavailable; retry later";
+    case StatusCode::kAborted:
+      return "the request collided with a concurrent one and was not applied; retry it";
+    case StatusCode::kAlreadyExists:
+      // A bare one comes straight from a database driver (a unique key); the stores give
+      // theirs a machine code and a message of their own.
+      if (status.reason() == StatusCodeName(status.code())) return "the object exists already";
+      return status.message();
+    default:
+      return status.message();
   }
-  return ErrorBody(status.reason(), status.message());
+}
+
+std::string ErrorBody(const Status& status) {
+  return ErrorBody(status.reason(), ClientMessage(status));
 }
 
 }  // namespace mileage::server

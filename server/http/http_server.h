@@ -13,6 +13,7 @@
 #include "common/config.h"
 #include "common/result.h"
 #include "server/http/client_address.h"
+#include "server/http/guarded_server.h"
 #include "server/http/metrics.h"
 
 namespace mileage::server {
@@ -24,20 +25,15 @@ struct RouteInfo {
   std::string path_template;
 };
 
-// httplib::Server with one more setting: httplib 0.11 listens with a backlog of 5, so a burst
-// of new connections waits a full SYN retransmit (1 s) for a slot. Linux lets a second
-// listen() on the bound socket raise it.
-class TunedHttplibServer : public httplib::Server {
- public:
-  void RaiseListenBacklog(int backlog) { ::listen(svr_sock_, backlog); }
-};
-
 // The HTTP server: cpp-httplib configured for throughput (DESIGN.md section 8: TCP_NODELAY, a
-// thread pool sized by config, long keep-alive), with a request id on every request (taken
+// worker pool sized by config, long keep-alive) and hardened (DESIGN.md section 7): request
+// bodies bounded after decoding and refused with the connection closed, a deadline and a byte
+// budget for reading each request, a limit on one client's connections, security headers on
+// every response (GuardedHttplibServer, ReadRequestBody). A request id on every request (taken
 // from a well-formed X-Request-Id header or generated, echoed back, and bound to the handler's
-// log lines), a body limit (413), JSON error bodies for every error, 404/405 for unknown
-// routes and per-route metrics. Owned by the composition root. Register routes, then Bind,
-// then Serve on one thread; Stop may be called from any thread.
+// log lines), JSON error bodies for every error, 404/405 for unknown routes and per-route
+// metrics. Owned by the composition root. Register routes, then Bind, then Serve on one thread;
+// Stop may be called from any thread.
 class HttpServer {
  public:
   using Handler = std::function<void(const httplib::Request&, httplib::Response&)>;
@@ -67,15 +63,21 @@ class HttpServer {
   }
 
  private:
+  void ConfigureTransport();
+  void InstallHooks();
+  void AddConnectionMetrics();
   void InstallFallbacks();
+  // Registers `handler` for a method whose requests carry a body: the body is read (bounded)
+  // into the request before the handler runs.
+  void RouteWithBody(std::string_view method, const std::string& regex, Handler handler);
   void FallbackHandler(const httplib::Request& req, httplib::Response& res);
   static void LogAccess(const httplib::Request& req, const httplib::Response& res,
                         std::chrono::nanoseconds latency);
 
   const Config& config_;
   Metrics& metrics_;
-  TrustedProxies trusted_proxies_;
-  TunedHttplibServer server_;
+  const TrustedProxies trusted_proxies_;
+  GuardedHttplibServer server_;
   std::vector<RouteInfo> routes_;
   std::vector<std::pair<std::string, std::regex>> route_regexes_;  // method, regex
   Metrics::RouteId unmatched_route_ = 0;

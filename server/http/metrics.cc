@@ -53,6 +53,10 @@ void Metrics::AddGauge(std::string name, std::string help, std::function<double(
   gauges_.push_back({std::move(name), std::move(help), std::move(read)});
 }
 
+void Metrics::AddCounter(std::string name, std::string help, std::function<double()> read) {
+  gauges_.push_back({std::move(name), std::move(help), std::move(read), "counter"});
+}
+
 std::string Metrics::RenderPrometheus() const {
   std::ostringstream out;
   out << "# HELP mileage_http_requests_total HTTP requests by route and status.\n"
@@ -86,7 +90,7 @@ std::string Metrics::RenderPrometheus() const {
          "# TYPE mileage_http_requests_in_flight gauge\n"
       << "mileage_http_requests_in_flight " << in_flight_.load(std::memory_order_relaxed) << '\n';
   for (const Gauge& g : gauges_) {
-    out << "# HELP " << g.name << ' ' << g.help << "\n# TYPE " << g.name << " gauge\n"
+    out << "# HELP " << g.name << ' ' << g.help << "\n# TYPE " << g.name << ' ' << g.type << '\n'
         << g.name << ' ' << FormatDouble(g.read()) << '\n';
   }
   return out.str();

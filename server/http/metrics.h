@@ -27,6 +27,8 @@ class Metrics {
 
   // A gauge read at each scrape, e.g. the database pool's connections in use.
   void AddGauge(std::string name, std::string help, std::function<double()> read);
+  // The same for a value that only grows (rendered with TYPE counter).
+  void AddCounter(std::string name, std::string help, std::function<double()> read);
 
   void AddInFlight(int delta) { in_flight_.fetch_add(delta, std::memory_order_relaxed); }
 
@@ -49,6 +51,7 @@ class Metrics {
     std::string name;
     std::string help;
     std::function<double()> read;
+    const char* type = "gauge";
   };
 
   std::deque<RouteMetrics> routes_;  // deque: stable addresses, atomics are not movable

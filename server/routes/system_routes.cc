@@ -1,5 +1,6 @@
 #include "server/routes/system_routes.h"
 
+#include "common/log.h"
 #include "server/http/json.h"
 
 namespace mileage::server {
@@ -11,25 +12,34 @@ void RegisterSystemRoutes(HttpServer& http, const HealthChecker& health, const M
 
   http.Route("GET", "/healthz", [&health](const httplib::Request&, httplib::Response& res) {
     HealthReport report = health.Check();
-    WriteJson(res, report.healthy ? 200 : 503, [&](JsonWriter& w) {
+    // Clients (and load balancers) learn which check failed; what the driver said goes to the
+    // log, under this request's id.
+    if (!report.database.ok()) {
+      MILEAGE_LOG(kWarn) << "health: database " << report.database.ToString();
+    }
+    if (!report.kv.ok()) {
+      MILEAGE_LOG(kWarn) << "health: kv " << report.kv.ToString();
+    }
+    const bool healthy = report.healthy();
+    WriteJson(res, healthy ? 200 : 503, [&](JsonWriter& w) {
       w.StartObject();
-      if (!report.healthy) {
+      if (!healthy) {
         std::string down;
-        if (report.database != "ok") down += "database";
-        if (report.kv != "ok") down += down.empty() ? "kv" : " and kv";
+        if (!report.database.ok()) down += "database";
+        if (!report.kv.ok()) down += down.empty() ? "kv" : " and kv";
         w.Key("code");
         w.String("UNAVAILABLE");
         w.Key("message");
         WriteString(w, down + " unavailable");
       }
       w.Key("status");
-      w.String(report.healthy ? "ok" : "unavailable");
+      w.String(healthy ? "ok" : "unavailable");
       w.Key("checks");
       w.StartObject();
       w.Key("database");
-      WriteString(w, report.database);
+      w.String(report.database.ok() ? "ok" : "down");
       w.Key("kv");
-      WriteString(w, report.kv);
+      w.String(report.kv.ok() ? "ok" : "down");
       w.EndObject();
       w.EndObject();
     });

@@ -7,8 +7,9 @@
 #include <string>
 
 // Helpers shared by the fuzz targets.
-namespace mileage::wechat::fuzz {
+namespace mileage::fuzz {
 
+#ifdef MILEAGE_WECHAT_TESTDATA_DIR
 // A vector file from tests/testdata/wechat; aborts when it is missing (a broken setup, not a
 // finding).
 inline std::string ReadTestdata(const std::string& name) {
@@ -21,6 +22,7 @@ inline std::string ReadTestdata(const std::string& name) {
   out << in.rdbuf();
   return out.str();
 }
+#endif
 
 // Stops the run with a crash report when an invariant does not hold.
 inline void Check(bool condition, const char* what) {
@@ -30,4 +32,4 @@ inline void Check(bool condition, const char* what) {
   }
 }
 
-}  // namespace mileage::wechat::fuzz
+}  // namespace mileage::fuzz

@@ -11,7 +11,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace mileage::wechat::v2;
-  using mileage::wechat::fuzz::Check;
+  using mileage::fuzz::Check;
   std::string_view input(reinterpret_cast<const char*>(data), size);
   constexpr std::string_view kKey = "192006250b4c09247ec02edce69f6a2d";
 

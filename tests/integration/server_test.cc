@@ -263,7 +263,7 @@ TEST(ServerHealthTest, KvOutageIs503NamingTheKvAndRecovers) {
   EXPECT_STREQ(doc["code"].GetString(), "UNAVAILABLE");
   EXPECT_STREQ(doc["message"].GetString(), "kv unavailable");
   EXPECT_STREQ(doc["checks"]["database"].GetString(), "ok");
-  EXPECT_EQ(std::string(doc["checks"]["kv"].GetString()).rfind("down: ", 0), 0u);
+  EXPECT_STREQ(doc["checks"]["kv"].GetString(), "down");  // what Redis said is in the log only
 
   ASSERT_EQ(redis.Start(), "");  // same port
   auto back = client->Get("/healthz");

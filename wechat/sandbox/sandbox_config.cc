@@ -178,7 +178,8 @@ SandboxConfig DefaultSandboxConfig() {
 Result<SandboxConfig> ParseSandboxConfig(std::string_view json, std::string_view origin) {
   ConfigParser parser(origin);
   rapidjson::Document doc;
-  doc.Parse(json.data(), json.size());
+  // Iterative, like every other JSON reader here: no nesting exhausts the stack.
+  doc.Parse<rapidjson::kParseIterativeFlag>(json.data(), json.size());
   if (doc.HasParseError()) {
     return InvalidArgumentError(std::string(origin) + ": malformed JSON at byte " +
                                     std::to_string(doc.GetErrorOffset()) + ": " +

@@ -20,6 +20,9 @@ TEST(ConfigLoaderTest, EmptyObjectGivesTheEmbeddedDefaults) {
   EXPECT_EQ(config->wechat_api_base_url, "https://api.weixin.qq.com");
   EXPECT_EQ(config->wechat_pay_base_url, "https://api.mch.weixin.qq.com");
   EXPECT_TRUE(config->trusted_proxies.empty());
+  EXPECT_EQ(config->max_connections, 1024);
+  EXPECT_EQ(config->max_connections_per_client, 128);
+  EXPECT_EQ(config->request_deadline_ms, 30000);
 }
 
 TEST(ConfigLoaderTest, ReadsEverySetting) {
@@ -30,7 +33,8 @@ TEST(ConfigLoaderTest, ReadsEverySetting) {
     "keep_alive_timeout_s": 2, "max_body_bytes": 2048, "log_level": "debug",
     "wechat_api_base_url": "http://127.0.0.1:9090",
     "wechat_pay_base_url": "https://[::1]:9443/",
-    "trusted_proxies": ["10.0.0.0/8", "::1"]})",
+    "trusted_proxies": ["10.0.0.0/8", "::1"], "max_connections": 300,
+    "max_connections_per_client": 0, "request_deadline_ms": 2500})",
                             "test");
   ASSERT_TRUE(config.ok()) << config.status().ToString();
   EXPECT_EQ(config->listen.host, "0.0.0.0");
@@ -49,6 +53,9 @@ TEST(ConfigLoaderTest, ReadsEverySetting) {
   EXPECT_EQ(config->wechat_api_base_url, "http://127.0.0.1:9090");
   EXPECT_EQ(config->wechat_pay_base_url, "https://[::1]:9443/");
   EXPECT_EQ(config->trusted_proxies, (std::vector<std::string>{"10.0.0.0/8", "::1"}));
+  EXPECT_EQ(config->max_connections, 300);
+  EXPECT_EQ(config->max_connections_per_client, 0);
+  EXPECT_EQ(config->request_deadline_ms, 2500);
 }
 
 TEST(ConfigLoaderTest, WeChatBaseUrlsMayComeFromTheEnvironment) {
@@ -103,6 +110,10 @@ TEST(ConfigLoaderTest, EveryBadValueNamesItsKey) {
         Case{R"({"wechat_pay_base_url":"https://h/v3/pay"})", "\"wechat_pay_base_url\""},
         Case{R"({"wechat_pay_base_url":"https://h?x=1"})", "\"wechat_pay_base_url\""},
         Case{R"({"wechat_pay_base_url":""})", "\"wechat_pay_base_url\""},
+        Case{R"({"max_connections":0})", "\"max_connections\""},
+        Case{R"({"max_connections_per_client":-1})", "\"max_connections_per_client\""},
+        Case{R"({"request_deadline_ms":10})", "\"request_deadline_ms\""},
+        Case{R"({"request_deadline_ms":"30s"})", "\"request_deadline_ms\""},
         Case{R"({"trusted_proxies":"10.0.0.1"})", "\"trusted_proxies\""},
         Case{R"({"trusted_proxies":[10]})", "\"trusted_proxies\""},
         Case{R"({"trusted_proxies":["10.0.0.1/8"]})", "\"trusted_proxies\""},

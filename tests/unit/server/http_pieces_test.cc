@@ -30,6 +30,35 @@ TEST(ErrorMappingTest, BodiesCarryTheMachineCodeAndHideInternals) {
   EXPECT_NE(internal.find("\"code\":\"INTERNAL\""), std::string::npos);
 }
 
+TEST(ErrorMappingTest, ServerSideFailuresGetFixedMessagesRequestErrorsKeepTheirs) {
+  struct Case {
+    Status status;
+    const char* code;
+  };
+  const Case hidden[] = {
+      {UnavailableError("Redis at 127.0.0.1:6379: Connection refused"), "UNAVAILABLE"},
+      {UnavailableError("mysql error 2013 (HY000): Lost connection (in: SELECT 1)", "DB_DOWN"),
+       "DB_DOWN"},
+      {AbortedError("sqlite: database is locked (in: BEGIN IMMEDIATE)"), "ABORTED"},
+      {InternalError("SQLSTATE 42000 near SELECT"), "INTERNAL"},
+      {AlreadyExistsError("mysql: duplicate entry for key 'uk_x' (in: INSERT INTO x)"),
+       "ALREADY_EXISTS"},
+  };
+  for (const Case& c : hidden) {
+    const std::string body = ErrorBody(c.status);
+    EXPECT_NE(body.find(std::string("\"code\":\"") + c.code + "\""), std::string::npos) << body;
+    EXPECT_EQ(body.find(c.status.message()), std::string::npos) << body;
+    for (const char* word : {"Redis", "mysql", "sqlite", "SELECT", "INSERT", "127.0.0.1"}) {
+      EXPECT_EQ(body.find(word), std::string::npos) << body;
+    }
+  }
+  // A store's own conflict, with its machine code, is meant for the client.
+  EXPECT_EQ(ErrorBody(AlreadyExistsError("username ops is taken", "USERNAME_EXISTS")),
+            R"({"code":"USERNAME_EXISTS","message":"username ops is taken"})");
+  EXPECT_EQ(ErrorBody(InvalidArgumentError("name must not be blank", "INVALID_FIELD")),
+            R"({"code":"INVALID_FIELD","message":"name must not be blank"})");
+}
+
 TEST(PathTemplateTest, BracesMatchOneSegmentAndRegexCharsAreLiteral) {
   std::regex re(PathTemplateToRegex("/api/console/stores/{id}/staff.json"));
   std::smatch m;

@@ -1,0 +1,50 @@
+#pragma once
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace mileage::testing {
+
+// Sends this process's stderr (file descriptor 2, where the log goes) to a temporary file while
+// alive, so that a test can read the log lines its actions wrote. Restores stderr and removes
+// the file on destruction. One at a time; not for concurrent use.
+class StderrCapture {
+ public:
+  StderrCapture() {
+    char path[] = "/tmp/mileage-stderr-XXXXXX";
+    fd_ = mkstemp(path);
+    path_ = path;
+    fflush(stderr);
+    saved_ = dup(STDERR_FILENO);
+    dup2(fd_, STDERR_FILENO);
+  }
+  ~StderrCapture() {
+    fflush(stderr);
+    dup2(saved_, STDERR_FILENO);
+    close(saved_);
+    close(fd_);
+    unlink(path_.c_str());
+  }
+  StderrCapture(const StderrCapture&) = delete;
+  StderrCapture& operator=(const StderrCapture&) = delete;
+
+  // Everything written to stderr since construction.
+  std::string Text() const {
+    std::ifstream in(path_, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+  }
+
+ private:
+  int fd_ = -1;
+  int saved_ = -1;
+  std::string path_;
+};
+
+}  // namespace mileage::testing
