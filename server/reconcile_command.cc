@@ -428,7 +428,7 @@ int RunReconcile(const std::vector<std::string>& args, std::ostream& out, std::o
   std::optional<std::vector<payments::AppliedItem>> applied;
   if (parsed.apply) {
     applied.emplace();
-    Status done = context.reconciler().ApplyMissing(merchant, *report, &*applied);
+    Status done = context.reconciler().ApplyMissing(**keys, *report, &*applied);
     if (!done.ok()) {
       // What was applied before the failure stays applied: show it, then the failure.
       PrintReport(parsed.json, *report, applied, out);

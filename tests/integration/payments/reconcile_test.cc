@@ -381,7 +381,7 @@ TEST_P(ReconcileTest, ANotificationArrivingBeforeTheApplyMakesItADuplicate) {
   ASSERT_TRUE(Eventually([&] { return Balance("recon-dave") == 56; }));
   const std::string state = Written();
   std::vector<payments::AppliedItem> applied;
-  ASSERT_TRUE(reconciler.ApplyMissing((*merchant)->merchant, *report, &applied).ok());
+  ASSERT_TRUE(reconciler.ApplyMissing(**merchant, *report, &applied).ok());
   ASSERT_EQ(applied.size(), 1u);
   EXPECT_EQ(applied[0].outcome, payments::Outcome::kDuplicate);
   EXPECT_EQ(Written(), state);
