@@ -437,6 +437,42 @@ TEST_P(ConsoleMerchantsTest, BrandAdminsRegisterAndDeactivateApps) {
             201);
 }
 
+// Transaction ids are unique per merchant: when two merchants report one, each caller sees what
+// its scope holds, and a caller who sees both names the merchant.
+TEST_P(ConsoleMerchantsTest, ATransactionIdOfTwoMerchantsIsReadPerMerchant) {
+  const std::string tx = "4200000000000000000000000301";
+  Pay(kMchid, tx, "openid-at-a1", 10000);
+  Pay(kOtherMchid, tx, "openid-at-b1", 5000);
+  RefundPayment(kOtherMchid, "5000000000000000000000000301", tx, 5000, 5000);
+  const std::string path = "/api/console/transactions/" + tx;
+
+  Reply ambiguous = Get(path, Token("admin"));
+  EXPECT_EQ(ambiguous.status, 409) << ambiguous.body;
+  EXPECT_EQ(ambiguous.code(), "TRANSACTION_AMBIGUOUS");
+  Reply a1 = Get(path + "?mchid=" + kMchid, Token("admin"));
+  ASSERT_EQ(a1.status, 200) << a1.body;
+  EXPECT_EQ(a1.json["store_id"].GetInt64(), tree_.store_a1);
+  EXPECT_EQ(a1.json["amount_fen"].GetInt64(), 10000);
+  EXPECT_EQ(a1.json["refunds"].Size(), 0u);
+  Reply b1 = Get(path + "?mchid=" + kOtherMchid, Token("admin"));
+  ASSERT_EQ(b1.status, 200) << b1.body;
+  EXPECT_EQ(b1.json["refunds"].Size(), 1u);
+
+  // The other scope's payment does not count: no ambiguity, and no hint of it.
+  Reply dealer_a = Get(path, Token("dealer_a_manager"));
+  ASSERT_EQ(dealer_a.status, 200) << dealer_a.body;
+  EXPECT_EQ(dealer_a.json["store_id"].GetInt64(), tree_.store_a1);
+  Reply dealer_b = Get(path, Token("dealer_b_manager"));
+  ASSERT_EQ(dealer_b.status, 200) << dealer_b.body;
+  EXPECT_EQ(dealer_b.json["store_id"].GetInt64(), tree_.store_b1);
+  Reply hidden = Get(path + "?mchid=" + kOtherMchid, Token("clerk_a1"));
+  Reply missing = Get(path + "?mchid=1900009999", Token("clerk_a1"));
+  EXPECT_EQ(hidden.status, 404);
+  EXPECT_EQ(hidden.code(), "TRANSACTION_NOT_FOUND");
+  EXPECT_EQ(hidden.body, missing.body);
+  EXPECT_EQ(Get(path + "?mchid=19x", Token("admin")).code(), "INVALID_FIELD");
+}
+
 MILEAGE_CONSOLE_TEST_SUITE(ConsoleMerchantsTest);
 
 }  // namespace
