@@ -15,7 +15,6 @@
 #include "server/admin/certificate_fetch.h"
 #include "server/config_loader.h"
 #include "server/operator_context.h"
-#include "wechat/client/api_client.h"
 
 namespace mileage::server {
 
@@ -274,22 +273,14 @@ Result<int64_t> AddPlatformKeys(org::OrgModule& org, const AdminArgs& args) {
 }
 
 Result<std::string> FetchCertificates(OperatorContext& context, const AdminArgs& args) {
-  MILEAGE_ASSIGN_OR_RETURN(std::string pem, ReadFile(args.options.at("merchant-key-file")));
-  Result<crypto::RsaPrivateKey> key = crypto::RsaPrivateKey::FromPem(pem);
-  if (!key.ok()) {
-    return InvalidArgumentError("the merchant key file " + args.options.at("merchant-key-file") +
-                                " holds no unencrypted RSA private key (PEM)");
-  }
-  wechat::client::ApiClientOptions api_options;
-  api_options.api_base_url = context.config().wechat_api_base_url;
-  api_options.pay_base_url = context.config().wechat_pay_base_url;
-  MILEAGE_ASSIGN_OR_RETURN(std::unique_ptr<wechat::client::ApiClient> api,
-                           wechat::client::ApiClient::Create(api_options, context.random()));
+  MILEAGE_ASSIGN_OR_RETURN(crypto::RsaPrivateKey key,
+                           ReadMerchantKeyFile(args.options.at("merchant-key-file")));
+  MILEAGE_ASSIGN_OR_RETURN(std::unique_ptr<wechat::client::ApiClient> api, context.OpenWechatApi());
   MILEAGE_ASSIGN_OR_RETURN(
       FetchedCertificates fetched,
       FetchPlatformCertificates(context.org().merchants(), org::Actor::System("cli"), *api,
                                 context.clock(), context.random(), args.options.at("merchant"),
-                                args.options.at("merchant-serial"), *key));
+                                args.options.at("merchant-serial"), key));
   std::string out;
   for (const std::string& serial : fetched.added) out += "added " + serial + "\n";
   for (const std::string& serial : fetched.known) out += "known " + serial + "\n";
