@@ -189,7 +189,7 @@ Result<Merchant> MerchantService::AddPlatformKey(const Actor& actor, int64_t mer
 
 Result<Merchant> MerchantService::RetirePlatformKey(const Actor& actor, int64_t merchant_id,
                                                     std::string_view serial) {
-  MILEAGE_RETURN_IF_ERROR(ValidatePlatformKey(serial, "-----BEGIN "));
+  MILEAGE_RETURN_IF_ERROR(ValidatePlatformKeySerial(serial));
   return Modify(
       actor, merchant_id, "merchant.platform_key_retire",
       [&](db::Connection& conn, Merchant& merchant, AuditRecord& record) -> Status {

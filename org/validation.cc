@@ -129,10 +129,15 @@ Status ValidateApiV3Key(std::string_view key) {
   return Status::Ok();
 }
 
-Status ValidatePlatformKey(std::string_view serial, std::string_view pem) {
+Status ValidatePlatformKeySerial(std::string_view serial) {
   bool ok = !serial.empty() && serial.size() <= 64;
   for (char c : serial) ok = ok && (IsAsciiAlnum(c) || c == '_' || c == '-');
   if (!ok) return InvalidField("platform key serial", "must be 1..64 letters, digits, _ or -");
+  return Status::Ok();
+}
+
+Status ValidatePlatformKey(std::string_view serial, std::string_view pem) {
+  MILEAGE_RETURN_IF_ERROR(ValidatePlatformKeySerial(serial));
   if (pem.size() > 16384 || pem.find("-----BEGIN ") == pem.npos) {
     return InvalidField("platform key pem", "must be PEM text (-----BEGIN ...) of at most 16 KiB");
   }

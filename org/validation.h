@@ -35,6 +35,7 @@ Status ValidatePassword(std::string_view password);
 Status ValidateMchid(std::string_view mchid);
 Status ValidateAppid(std::string_view appid);
 Status ValidateApiV3Key(std::string_view key);
+Status ValidatePlatformKeySerial(std::string_view serial);
 Status ValidatePlatformKey(std::string_view serial, std::string_view pem);
 
 // A platform key as registration accepts it: ValidatePlatformKey, then the PEM parsed with

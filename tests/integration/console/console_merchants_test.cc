@@ -323,6 +323,10 @@ TEST_P(ConsoleMerchantsTest, PlatformKeysAreAddedAndRetiredButNeverTheLast) {
       Post(MerchantPath(tree_.merchant_a1, "/platform-keys/PUB_KEY_ID_9/retire"), token);
   EXPECT_EQ(unknown.status, 404);
   EXPECT_EQ(unknown.code(), "PLATFORM_KEY_NOT_FOUND");
+  Reply malformed =
+      Post(MerchantPath(tree_.merchant_a1, "/platform-keys/bad.serial/retire"), token);
+  EXPECT_EQ(malformed.status, 400);
+  EXPECT_EQ(malformed.code(), "INVALID_FIELD");
   ASSERT_EQ(
       Post(MerchantPath(tree_.merchant_a1, "/platform-keys/") + kPublicKeyId + "/retire", token)
           .status,
