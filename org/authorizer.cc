@@ -12,6 +12,7 @@ bool IsRead(Action action) {
     case Action::kDealerRead:
     case Action::kStoreRead:
     case Action::kMerchantRead:
+    case Action::kAppRead:
     case Action::kPartnerRead:
     case Action::kStaffRead:
     case Action::kAuditRead:
@@ -74,6 +75,10 @@ std::string_view ActionName(Action action) {
       return "merchant.read";
     case Action::kMerchantWrite:
       return "merchant.write";
+    case Action::kAppRead:
+      return "app.read";
+    case Action::kAppWrite:
+      return "app.write";
     case Action::kPartnerRead:
       return "partner.read";
     case Action::kPartnerWrite:
@@ -133,13 +138,13 @@ bool Authorizer::RoleAllows(Role role, Action action) const {
       return action == Action::kRegionRead || action == Action::kDealerRead ||
              action == Action::kDealerWrite || action == Action::kStoreRead ||
              action == Action::kStoreWrite || action == Action::kMerchantRead ||
-             action == Action::kMerchantWrite || action == Action::kStaffRead ||
-             action == Action::kStaffWrite || IsMembershipAction(action);
+             action == Action::kStaffRead || action == Action::kStaffWrite ||
+             IsMembershipAction(action);
     case Role::kDealerManager:
       return action == Action::kDealerRead || action == Action::kStoreRead ||
              action == Action::kStoreWrite || action == Action::kMerchantRead ||
-             action == Action::kMerchantWrite || action == Action::kStaffRead ||
-             action == Action::kStaffWrite || IsMembershipAction(action);
+             action == Action::kStaffRead || action == Action::kStaffWrite ||
+             IsMembershipAction(action);
     case Role::kStoreClerk:
       return action == Action::kStoreRead || action == Action::kMemberRead ||
              action == Action::kPaymentRead || action == Action::kEarningRuleRead;

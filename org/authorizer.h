@@ -21,7 +21,9 @@ enum class Action {
   kStoreRead,
   kStoreWrite,
   kMerchantRead,
-  kMerchantWrite,
+  kMerchantWrite,  // register merchants, add/retire platform keys, (de)activate: brand admins
+  kAppRead,        // the brand's WeChat apps (they belong to the brand node)
+  kAppWrite,
   kPartnerRead,
   kPartnerWrite,
   kStaffRead,
@@ -56,9 +58,13 @@ enum class Decision {
 // answers PermissionDenied. On ancestors only kBrandRead is ever allowed.
 //
 // Roles: brand_admin may do everything in the brand; region_manager reads its region and
-// manages dealers, stores, merchants and staff in it; dealer_manager reads its dealer and
-// manages its stores, merchants and staff; store_clerk reads its store; analyst has every
-// read action but the audit log, in its scope. Staff may only create or deactivate staff
+// manages dealers, stores and staff in it; dealer_manager reads its dealer and manages its
+// stores and staff; both read the merchants in their scope but never write them, because a
+// merchant's platform keys decide whose payment notifications are believed (and so which
+// points are credited), so registering merchants and changing their keys is for brand admins
+// and the operator CLI only; store_clerk reads its store; analyst has every read action but
+// the audit log, in its scope. The brand's apps belong to the brand node: brand-level staff
+// read them, brand admins write them. Staff may only create or deactivate staff
 // with a role strictly below their own, inside their scope. Members, payments and earning
 // rules: every role reads them in its scope; region and dealer managers and brand admins
 // write earning rules (a brand's rule sits on the brand node, an ancestor of every scope but

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,6 +13,7 @@
 #include "db/db.h"
 #include "org/audited_writer.h"
 #include "org/authorizer.h"
+#include "org/merchant_changes.h"
 #include "org/principal.h"
 #include "org/types.h"
 
@@ -22,49 +24,88 @@ struct NewMerchant {
   std::string mchid;
   std::string appid;
   std::string apiv3_key;
-  std::vector<PlatformKey> platform_keys;  // serial + PEM; created_at is ignored
+  std::vector<PlatformKey> platform_keys;  // serial + PEM; the rest is ignored
 };
 
-// A merchant with its opened API v3 key, for the payment path only.
+// A merchant with its opened API v3 key and the appids its brand registered, for the payment
+// path only.
 struct MerchantCredentials {
   Merchant merchant;
   std::string apiv3_key;
+  std::vector<std::string> brand_appids;  // the brand's active apps, sorted
 };
 
-// WeChat Pay merchants of stores: register, read and list with the authorizer's checks and an
-// audit record for each registration. The API v3 key is sealed with the data key
-// (crypto::FieldCipher, bound to the mchid) and never returned except by Credentials. Owned by the
-// org module; safe for concurrent use.
+// WeChat Pay merchants of stores: register them, add and retire their platform keys, deactivate
+// and reactivate them, read and list them, with the authorizer's checks (writes are
+// kMerchantWrite: brand admins and the operator CLI) and an audit record for each write. The
+// platform keys decide whose notifications are believed, so each is parsed and checked when it
+// is registered (ParsePlatformKey) and a merchant always keeps one usable key. The API v3 key is
+// sealed with the data key (crypto::FieldCipher, bound to the mchid) and never returned except
+// by Credentials. Every committed write tells the MerchantChanges listeners. Owned by the org
+// module; safe for concurrent use.
 //
-// Errors common to the methods: InvalidArgument for bad input (INVALID_FIELD, INVALID_ID);
-// NotFound "<object> not found" when it does not exist or the caller cannot see it;
-// PermissionDenied when the role may not act; storage errors.
+// Errors common to the methods: InvalidArgument for bad input (INVALID_FIELD, INVALID_ID and
+// ParsePlatformKey's); NotFound "<object> not found" when it does not exist or the caller cannot
+// see it; PermissionDenied when the role may not act; storage errors.
 class MerchantService {
  public:
-  MerchantService(db::Db& db, const Authorizer& authorizer, AuditedWriter& writer,
-                  const crypto::FieldCipher& cipher)
-      : db_(db), authorizer_(authorizer), writer_(writer), cipher_(cipher) {}
+  // A merchant holds at most this many platform keys in use.
+  static constexpr size_t kMaxPlatformKeys = 20;
+
+  MerchantService(db::Db& db, const Clock& clock, const Authorizer& authorizer,
+                  AuditedWriter& writer, const crypto::FieldCipher& cipher)
+      : db_(db), clock_(clock), authorizer_(authorizer), writer_(writer), cipher_(cipher) {}
 
   // Registers a merchant at a store with one to 20 platform keys of distinct serials
-  // (INVALID_FIELD otherwise). AlreadyExists MERCHANT_EXISTS when the mchid is registered
+  // (INVALID_FIELD otherwise). InvalidArgument APPID_NOT_REGISTERED when the appid is not an app
+  // of the store's brand (whether or not another brand has it); FailedPrecondition APP_INACTIVE
+  // when that app is deactivated; AlreadyExists MERCHANT_EXISTS when the mchid is registered
   // (anywhere: WeChat mchids are global); FailedPrecondition PARENT_INACTIVE when the store is
   // deactivated.
   Result<Merchant> Create(const Actor& actor, int64_t store_id, const NewMerchant& merchant);
+  // Adds a platform key (WeChat rotates them). A retired key of the same serial is put back in
+  // use with the given PEM. AlreadyExists PLATFORM_KEY_EXISTS when the serial is in use;
+  // FailedPrecondition TOO_MANY_PLATFORM_KEYS past kMaxPlatformKeys keys in use.
+  Result<Merchant> AddPlatformKey(const Actor& actor, int64_t merchant_id, std::string_view serial,
+                                  std::string_view pem);
+  // Retires a key: it verifies nothing from then on (the payment path within its cache bound).
+  // Idempotent for a retired key. NotFound PLATFORM_KEY_NOT_FOUND when the merchant has no key
+  // of that serial; FailedPrecondition LAST_PLATFORM_KEY when no other usable key (in use, not
+  // expired) would remain.
+  Result<Merchant> RetirePlatformKey(const Actor& actor, int64_t merchant_id,
+                                     std::string_view serial);
+  // Idempotent. An inactive merchant's notifications are refused and nothing is written.
+  Result<Merchant> SetActive(const Actor& actor, int64_t merchant_id, bool active);
   Result<Merchant> Get(const Actor& actor, int64_t id);
+  // The merchant of `mchid` (the operator CLI names merchants by mchid); NotFound
+  // "mchid M not found".
+  Result<Merchant> GetByMchid(const Actor& actor, std::string_view mchid);
   // The merchants in the caller's scope, optionally of one store only.
   Result<PageOf<Merchant>> List(const Actor& actor, std::optional<int64_t> store_id,
                                 const PageRequest& page);
-  // The merchant of `mchid` with its API v3 key opened, for verifying and decrypting WeChat Pay
-  // notifications (which WeChat's signature authenticates; there is no staff caller).
-  // NotFound when no merchant has the mchid; FailedPrecondition when the sealed key does not
-  // open with the configured data keys.
+  // The merchant of `mchid` (active or not) with its API v3 key opened and its brand's active
+  // appids, for verifying, decrypting and accepting WeChat Pay notifications (which WeChat's
+  // signature authenticates; there is no staff caller). NotFound when no merchant has the
+  // mchid; FailedPrecondition when the sealed key does not open with the configured data keys.
   Result<MerchantCredentials> Credentials(std::string_view mchid);
 
+  // Where committed changes are announced (payments' key cache subscribes).
+  MerchantChanges& changes() { return changes_; }
+
  private:
+  // Runs `change` on the merchant inside an audited transaction, after finding it (NotFound),
+  // checking kMerchantWrite on its store and locking its row; returns the merchant as it is
+  // afterwards and tells the listeners.
+  using Modification = std::function<Status(db::Connection&, Merchant&, AuditRecord&)>;
+  Result<Merchant> Modify(const Actor& actor, int64_t merchant_id, const std::string& action,
+                          const Modification& modification);
+
   db::Db& db_;
+  const Clock& clock_;
   const Authorizer& authorizer_;
   AuditedWriter& writer_;
   const crypto::FieldCipher& cipher_;
+  MerchantChanges changes_;
 };
 
 // The crypto::FieldCipher context of a merchant's API v3 key.

@@ -50,11 +50,48 @@ Result<int64_t> MerchantStore::Insert(const NodePath& store, std::string_view mc
 Status MerchantStore::InsertPlatformKey(int64_t merchant_id, const PlatformKey& key) {
   return conn_
       .Exec(
-          "INSERT INTO merchant_platform_keys (merchant_id, serial, pem, created_at) "
-          "VALUES (?, ?, ?, ?)",
+          "INSERT INTO merchant_platform_keys (merchant_id, serial, pem, created_at, expires_at, "
+          "retired_at) VALUES (?, ?, ?, ?, ?, 0)",
           {db::Value(merchant_id), db::Value(key.serial), db::Value(key.pem),
-           db::Value(key.created_at)})
+           db::Value(key.created_at), db::Value(key.expires_at)})
       .status();
+}
+
+Status MerchantStore::RestorePlatformKey(int64_t merchant_id, const PlatformKey& key) {
+  return conn_
+      .Exec(
+          "UPDATE merchant_platform_keys SET pem = ?, created_at = ?, expires_at = ?, "
+          "retired_at = 0 WHERE merchant_id = ? AND serial = ?",
+          {db::Value(key.pem), db::Value(key.created_at), db::Value(key.expires_at),
+           db::Value(merchant_id), db::Value(key.serial)})
+      .status();
+}
+
+Result<bool> MerchantStore::RetirePlatformKey(int64_t merchant_id, std::string_view serial,
+                                              int64_t now) {
+  MILEAGE_ASSIGN_OR_RETURN(
+      db::ExecResult updated,
+      conn_.Exec("UPDATE merchant_platform_keys SET retired_at = ? "
+                 "WHERE merchant_id = ? AND serial = ? AND retired_at = 0",
+                 {db::Value(now), db::Value(merchant_id), db::Value(std::string(serial))}));
+  return updated.affected_rows > 0;
+}
+
+Status MerchantStore::Touch(int64_t id, int64_t now) {
+  MILEAGE_ASSIGN_OR_RETURN(db::ExecResult updated,
+                           conn_.Exec("UPDATE merchants SET updated_at = ? WHERE id = ?",
+                                      {db::Value(now), db::Value(id)}));
+  if (updated.affected_rows == 0) return NotFoundError("merchant " + std::to_string(id));
+  return Status::Ok();
+}
+
+Result<bool> MerchantStore::SetActive(int64_t id, bool active, int64_t now) {
+  const int64_t flag = active ? 1 : 0;
+  MILEAGE_ASSIGN_OR_RETURN(
+      db::ExecResult updated,
+      conn_.Exec("UPDATE merchants SET active = ?, updated_at = ? WHERE id = ? AND active <> ?",
+                 {db::Value(flag), db::Value(now), db::Value(id), db::Value(flag)}));
+  return updated.affected_rows > 0;
 }
 
 Result<std::optional<Merchant>> MerchantStore::Find(int64_t id) {
@@ -99,7 +136,8 @@ Result<PageOf<Merchant>> MerchantStore::List(const NodePath& scope,
 Status MerchantStore::LoadPlatformKeys(std::vector<Merchant>& merchants) {
   if (merchants.empty()) return Status::Ok();
   std::string sql =
-      "SELECT merchant_id, serial, pem, created_at FROM merchant_platform_keys "
+      "SELECT merchant_id, serial, pem, created_at, expires_at, retired_at "
+      "FROM merchant_platform_keys "
       "WHERE merchant_id IN (";
   std::vector<db::Value> params;
   std::map<int64_t, Merchant*> by_id;
@@ -113,7 +151,8 @@ Status MerchantStore::LoadPlatformKeys(std::vector<Merchant>& merchants) {
   for (const db::Row& row : rows) {
     auto it = by_id.find(row.Int(0));
     if (it == by_id.end()) continue;
-    it->second->platform_keys.push_back({row.Text(1), row.Text(2), row.Int(3)});
+    it->second->platform_keys.push_back(
+        {row.Text(1), row.Text(2), row.Int(3), row.Int(4), row.Int(5)});
   }
   return Status::Ok();
 }

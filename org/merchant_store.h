@@ -28,6 +28,16 @@ class MerchantStore {
   Result<int64_t> Insert(const NodePath& store, std::string_view mchid, std::string_view appid,
                          std::string_view apiv3_key_sealed, int64_t now);
   Status InsertPlatformKey(int64_t merchant_id, const PlatformKey& key);
+  // Puts a retired key back in use with `key`'s PEM, expiry and creation time.
+  Status RestorePlatformKey(int64_t merchant_id, const PlatformKey& key);
+  // Retires a key in use; false when it was not in use.
+  Result<bool> RetirePlatformKey(int64_t merchant_id, std::string_view serial, int64_t now);
+  // Sets updated_at, which also locks the merchant's row until the transaction ends (on SQLite
+  // the write transaction holds the database already), so that writers of its keys take turns.
+  // NotFound when no merchant has the id.
+  Status Touch(int64_t id, int64_t now);
+  // Sets `active` (and updated_at); false when it already was.
+  Result<bool> SetActive(int64_t id, bool active, int64_t now);
   // With its platform keys; nullopt when no merchant has the id.
   Result<std::optional<Merchant>> Find(int64_t id);
   Result<std::optional<SealedMerchant>> FindByMchid(std::string_view mchid);

@@ -13,6 +13,7 @@
 #include "org/audit_service.h"
 #include "org/audited_writer.h"
 #include "org/authorizer.h"
+#include "org/brand_app_service.h"
 #include "org/hierarchy_service.h"
 #include "org/merchant_service.h"
 #include "org/partner_service.h"
@@ -44,6 +45,7 @@ class OrgModule {
   const Authorizer& authorizer() const { return authorizer_; }
   HierarchyService& hierarchy() { return hierarchy_; }
   MerchantService& merchants() { return merchants_; }
+  BrandAppService& apps() { return apps_; }
   PartnerService& partners() { return partners_; }
   StaffService& staff() { return staff_; }
   SessionService& sessions() { return sessions_; }
@@ -62,6 +64,7 @@ class OrgModule {
   AuditedWriter writer_;
   HierarchyService hierarchy_;
   MerchantService merchants_;
+  BrandAppService apps_;
   PartnerService partners_;
   SessionService sessions_;
   StaffService staff_;

@@ -138,4 +138,23 @@ std::optional<PartnerCategory> ParsePartnerCategory(std::string_view name) {
   return std::nullopt;
 }
 
+std::string_view AppKindName(AppKind kind) {
+  switch (kind) {
+    case AppKind::kMiniprogram:
+      return "miniprogram";
+    case AppKind::kOfficialAccount:
+      return "official_account";
+    case AppKind::kApp:
+      return "app";
+  }
+  return "?";
+}
+
+std::optional<AppKind> ParseAppKind(std::string_view name) {
+  for (AppKind kind : {AppKind::kMiniprogram, AppKind::kOfficialAccount, AppKind::kApp}) {
+    if (AppKindName(kind) == name) return kind;
+  }
+  return std::nullopt;
+}
+
 }  // namespace mileage::org

@@ -65,22 +65,55 @@ struct Node {
   int64_t updated_at = 0;
 };
 
-// A WeChat Pay platform certificate or WeChat Pay public key, by serial (or public key id),
-// kept as the PEM text WeChat gave; the wechat/ library parses it when it verifies.
+// A WeChat Pay platform certificate (by its hex serial) or WeChat Pay public key (by its
+// "PUB_KEY_ID_..." id), kept as the PEM text WeChat gave. Parsed and checked when it is
+// registered (org/validation.h); the wechat/ library parses it again when it verifies. Times
+// are Unix seconds.
 struct PlatformKey {
   std::string serial;
   std::string pem;
   int64_t created_at = 0;
+  int64_t expires_at = 0;  // a certificate's notAfter; 0 for a public key (or not known)
+  int64_t retired_at = 0;  // 0 while in use; a retired key no longer verifies anything
+
+  bool retired() const { return retired_at != 0; }
+  // In use and not expired at `now`: a key that can verify a notification.
+  bool usable(int64_t now) const { return !retired() && (expires_at == 0 || expires_at > now); }
 };
 
 // A WeChat Pay merchant account attached to a store. The API v3 key is never part of it: it
-// stays encrypted in the database and only MerchantService::Credentials opens it.
+// stays encrypted in the database and only MerchantService::Credentials opens it. Its
+// platform_keys include retired ones (serial order). An inactive merchant's notifications are
+// refused.
 struct Merchant {
   int64_t id = 0;
   NodePath store;
   std::string mchid;
   std::string appid;
   std::vector<PlatformKey> platform_keys;
+  bool active = true;
+  int64_t created_at = 0;
+  int64_t updated_at = 0;
+};
+
+// What a brand app is in WeChat.
+enum class AppKind { kMiniprogram, kOfficialAccount, kApp };
+
+// "miniprogram", "official_account", "app".
+std::string_view AppKindName(AppKind kind);
+std::optional<AppKind> ParseAppKind(std::string_view name);
+
+// A WeChat app (appid) a brand registered: its members are enrolled by (brand, appid, openid),
+// and only the brand's active apps may appear in its merchants and their payments. Appids are
+// unique per deployment (WeChat's are global). The app secret is never part of it: it stays
+// sealed and only BrandAppService::Credentials opens it.
+struct BrandApp {
+  int64_t id = 0;
+  int64_t brand_id = 0;
+  std::string appid;
+  AppKind kind = AppKind::kMiniprogram;
+  std::string name;
+  bool has_secret = false;
   bool active = true;
   int64_t created_at = 0;
   int64_t updated_at = 0;

@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "crypto/rsa.h"
+
 namespace mileage::org {
 namespace {
 
@@ -127,13 +129,83 @@ Status ValidateApiV3Key(std::string_view key) {
   return Status::Ok();
 }
 
-Status ValidatePlatformKey(std::string_view serial, std::string_view pem) {
+Status ValidatePlatformKeySerial(std::string_view serial) {
   bool ok = !serial.empty() && serial.size() <= 64;
   for (char c : serial) ok = ok && (IsAsciiAlnum(c) || c == '_' || c == '-');
   if (!ok) return InvalidField("platform key serial", "must be 1..64 letters, digits, _ or -");
+  return Status::Ok();
+}
+
+Status ValidatePlatformKey(std::string_view serial, std::string_view pem) {
+  MILEAGE_RETURN_IF_ERROR(ValidatePlatformKeySerial(serial));
   if (pem.size() > 16384 || pem.find("-----BEGIN ") == pem.npos) {
     return InvalidField("platform key pem", "must be PEM text (-----BEGIN ...) of at most 16 KiB");
   }
+  return Status::Ok();
+}
+
+namespace {
+
+constexpr std::string_view kPublicKeyIdPrefix = "PUB_KEY_ID_";
+
+Status InvalidKey(std::string_view serial, std::string_view what) {
+  return InvalidArgumentError("platform key " + std::string(serial) + ": " + std::string(what),
+                              "INVALID_PLATFORM_KEY");
+}
+
+bool HoldsCertificate(std::string_view pem) {
+  return pem.find("-----BEGIN CERTIFICATE-----") != std::string_view::npos;
+}
+
+}  // namespace
+
+Result<PlatformKey> ParsePlatformKey(std::string_view serial, std::string_view pem, int64_t now) {
+  MILEAGE_RETURN_IF_ERROR(ValidatePlatformKey(serial, pem));
+  PlatformKey key{std::string(serial), std::string(pem), 0, 0, 0};
+  if (serial.starts_with(kPublicKeyIdPrefix)) {
+    const std::string_view digits = serial.substr(kPublicKeyIdPrefix.size());
+    if (digits.empty() || digits.find_first_not_of("0123456789") != std::string_view::npos) {
+      return InvalidKey(serial, "a public key id is PUB_KEY_ID_ followed by digits");
+    }
+    if (HoldsCertificate(pem)) {
+      return InvalidKey(serial, "a PUB_KEY_ID_ serial needs a PUBLIC KEY, not a certificate");
+    }
+    Result<crypto::RsaPublicKey> parsed = crypto::RsaPublicKey::FromPem(pem);
+    if (!parsed.ok()) return InvalidKey(serial, parsed.status().message());
+    return key;
+  }
+  if (!HoldsCertificate(pem)) {
+    return InvalidKey(serial,
+                      "a certificate serial needs a CERTIFICATE (a public key needs its "
+                      "PUB_KEY_ID_ id)");
+  }
+  Result<crypto::Certificate> certificate = crypto::ParseCertificatePem(pem);
+  if (!certificate.ok()) return InvalidKey(serial, certificate.status().message());
+  if (certificate->serial != crypto::CanonicalSerial(serial)) {
+    return InvalidArgumentError("platform key " + std::string(serial) +
+                                    ": the certificate's serial is " + certificate->serial,
+                                "PLATFORM_KEY_SERIAL_MISMATCH");
+  }
+  key.expires_at = UnixSeconds(certificate->not_after);
+  if (key.expires_at <= now) {
+    return InvalidArgumentError("platform key " + std::string(serial) + ": the certificate expired",
+                                "PLATFORM_KEY_EXPIRED");
+  }
+  return key;
+}
+
+Result<AppKind> ValidateAppKind(std::string_view kind) {
+  std::optional<AppKind> parsed = ParseAppKind(kind);
+  if (!parsed.has_value()) {
+    return InvalidField("kind", "must be miniprogram, official_account or app");
+  }
+  return *parsed;
+}
+
+Status ValidateAppSecret(std::string_view secret) {
+  bool ok = !secret.empty() && secret.size() <= 128;
+  for (char c : secret) ok = ok && c > 0x20 && c < 0x7F;
+  if (!ok) return InvalidField("secret", "must be 1..128 printable ASCII characters");
   return Status::Ok();
 }
 

@@ -35,6 +35,21 @@ Status ValidatePassword(std::string_view password);
 Status ValidateMchid(std::string_view mchid);
 Status ValidateAppid(std::string_view appid);
 Status ValidateApiV3Key(std::string_view key);
+Status ValidatePlatformKeySerial(std::string_view serial);
 Status ValidatePlatformKey(std::string_view serial, std::string_view pem);
+
+// A platform key as registration accepts it: ValidatePlatformKey, then the PEM parsed with
+// crypto/. A "PUB_KEY_ID_<digits>" serial needs a PUBLIC KEY; any other serial names a
+// certificate whose own serial it must be (compared as crypto::CanonicalSerial). Returns the
+// key with expires_at set (a certificate's notAfter; 0 for a public key). InvalidArgument:
+// INVALID_PLATFORM_KEY (unparsable, not RSA, shorter than 2048 bits, the wrong kind for the
+// serial, a malformed PUB_KEY_ID_), PLATFORM_KEY_SERIAL_MISMATCH (the certificate's serial is
+// another), PLATFORM_KEY_EXPIRED (the certificate's notAfter is not after `now`, Unix seconds).
+Result<PlatformKey> ParsePlatformKey(std::string_view serial, std::string_view pem, int64_t now);
+
+// A brand app: kind "miniprogram", "official_account" or "app" (INVALID_FIELD otherwise); an
+// app secret (optional; empty = none) of 1..128 printable ASCII characters without spaces.
+Result<AppKind> ValidateAppKind(std::string_view kind);
+Status ValidateAppSecret(std::string_view secret);
 
 }  // namespace mileage::org

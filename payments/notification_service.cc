@@ -38,7 +38,8 @@ struct Parsed {
 };
 
 Result<Parsed> ParseResource(const wechat::pay::Notification& notification,
-                             const MerchantRef& merchant, int64_t now) {
+                             const MerchantKeys& keys, int64_t now) {
+  const MerchantRef& merchant = keys.merchant;
   Parsed parsed;
   using wechat::pay::NotificationEvent;
   switch (notification.event) {
@@ -46,6 +47,7 @@ Result<Parsed> ParseResource(const wechat::pay::Notification& notification,
       MILEAGE_ASSIGN_OR_RETURN(wechat::pay::Transaction t,
                                wechat::pay::ParseTransaction(notification.plaintext));
       if (t.mchid != merchant.mchid) return MchidMismatch();
+      MILEAGE_RETURN_IF_ERROR(keys.CheckAppid(t.appid));
       parsed.resource_ref = t.transaction_id;
       if (t.trade_state != wechat::pay::TradeState::kSuccess) return parsed;
       TransactionRecord paid;
@@ -101,8 +103,10 @@ Result<Outcome> NotificationService::Handle(const NotificationRequest& request) 
       wechat::pay::Notification notification,
       wechat::pay::VerifyNotification(keys->platform_keys, keys->api_v3_key, request.headers,
                                       request.body, now_point));
+  // Verified first, so that only WeChat learns that a merchant is deactivated.
+  MILEAGE_RETURN_IF_ERROR(keys->CheckActive());
   const int64_t now = UnixSeconds(now_point);
-  MILEAGE_ASSIGN_OR_RETURN(Parsed parsed, ParseResource(notification, keys->merchant, now));
+  MILEAGE_ASSIGN_OR_RETURN(Parsed parsed, ParseResource(notification, *keys, now));
 
   Outcome outcome = Outcome::kIgnored;
   Status status = transactions_.Run(

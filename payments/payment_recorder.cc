@@ -17,6 +17,15 @@ Status Duplicate(std::string what) {
                             std::string(kDuplicateReason));
 }
 
+// Ledger idempotency keys are unique per brand; WeChat's ids only per merchant, so the keys
+// name the merchant too (two merchants of a brand may report the same id).
+std::string PaymentKey(const MerchantRef& merchant, const std::string& transaction_id) {
+  return "pay:" + merchant.mchid + ":" + transaction_id;
+}
+std::string RefundKey(const MerchantRef& merchant, const std::string& refund_id) {
+  return "refund:" + merchant.mchid + ":" + refund_id;
+}
+
 }  // namespace
 
 Result<TransactionRecord> PaymentRecorder::RecordPayment(db::Connection& conn,
@@ -48,7 +57,7 @@ Result<TransactionRecord> PaymentRecorder::RecordPayment(db::Connection& conn,
   record.points_reversed = 0;
   record.state = "paid";
   record.created_at = now;
-  // The unique transaction_id decides duplicates before any points move.
+  // The (merchant, transaction_id) key decides duplicates before any points move.
   Result<int64_t> inserted = PaymentStore(conn).InsertTransaction(record);
   if (!inserted.ok() && inserted.status().code() == StatusCode::kAlreadyExists) {
     return Duplicate("transaction " + paid.transaction_id);
@@ -58,12 +67,12 @@ Result<TransactionRecord> PaymentRecorder::RecordPayment(db::Connection& conn,
 
   if (quote.points > 0) {
     points::Ledger ledger(conn);
-    MILEAGE_RETURN_IF_ERROR(
-        ledger
-            .Earn({store.brand_id, member_id, quote.points, "pay:" + paid.transaction_id, "payment",
-                   "wxpay:" + paid.transaction_id, quote.rule_version, now,
-                   policy_.expiry.ExpiresAt(paid.paid_at)})
-            .status());
+    MILEAGE_RETURN_IF_ERROR(ledger
+                                .Earn({store.brand_id, member_id, quote.points,
+                                       PaymentKey(paid.merchant, paid.transaction_id), "payment",
+                                       "wxpay:" + paid.transaction_id, quote.rule_version, now,
+                                       policy_.expiry.ExpiresAt(paid.paid_at)})
+                                .status());
   }
 
   PaymentStore payments(conn);
@@ -95,7 +104,7 @@ Result<TransactionRecord> PaymentRecorder::RecordPayment(db::Connection& conn,
                               now));
 
   MILEAGE_ASSIGN_OR_RETURN(std::vector<RefundRecord> pending,
-                           payments.PendingRefunds(paid.transaction_id));
+                           payments.PendingRefunds(paid.merchant.id, paid.transaction_id));
   for (const RefundRecord& refund : pending) {
     MILEAGE_RETURN_IF_ERROR(ApplyRefund(conn, record, refund, now));
   }
@@ -114,17 +123,20 @@ Result<Outcome> PaymentRecorder::RecordRefund(db::Connection& conn, const Refund
   if (!inserted.ok() && inserted.status().code() == StatusCode::kAlreadyExists) {
     // WeChat may report SUCCESS after ABNORMAL for the same refund id; anything else repeats.
     if (refund.status != "success") return Duplicate("refund " + refund.refund_id);
-    MILEAGE_ASSIGN_OR_RETURN(bool promoted,
-                             payments.PromoteRefundToSuccess(refund.refund_id, refund.refunded_at));
+    MILEAGE_ASSIGN_OR_RETURN(
+        bool promoted,
+        payments.PromoteRefundToSuccess(refund.merchant.id, refund.refund_id, refund.refunded_at));
     if (!promoted) return Duplicate("refund " + refund.refund_id);
   } else if (!inserted.ok()) {
     return inserted.status();
   }
   if (refund.status != "success") return Outcome::kIgnored;
 
-  MILEAGE_ASSIGN_OR_RETURN(
-      std::optional<TransactionRecord> payment,
-      payments.FindTransactionById(refund.transaction_id, /*for_update=*/true));
+  // Only the merchant's own payment: a refund naming another merchant's transaction waits, as
+  // one naming a transaction that does not exist does, and answers the same.
+  MILEAGE_ASSIGN_OR_RETURN(std::optional<TransactionRecord> payment,
+                           payments.FindTransaction(refund.merchant.id, refund.transaction_id,
+                                                    /*for_update=*/true));
   if (!payment.has_value()) return Outcome::kRefundPending;
   MILEAGE_RETURN_IF_ERROR(ApplyRefund(conn, *payment, refund, now));
   return Outcome::kApplied;
@@ -141,10 +153,11 @@ Status PaymentRecorder::ApplyRefund(db::Connection& conn, TransactionRecord& pay
   int64_t debt_recorded = 0;
   if (effect.points_to_reverse > 0) {
     points::Ledger ledger(conn);
-    MILEAGE_ASSIGN_OR_RETURN(points::PostResult reversed,
-                             ledger.Reverse({store.brand_id, payment.member_id,
-                                             effect.points_to_reverse, "refund:" + refund.refund_id,
-                                             "refund", "wxrefund:" + refund.refund_id, now}));
+    MILEAGE_ASSIGN_OR_RETURN(
+        points::PostResult reversed,
+        ledger.Reverse({store.brand_id, payment.member_id, effect.points_to_reverse,
+                        RefundKey(payment.merchant, refund.refund_id), "refund",
+                        "wxrefund:" + refund.refund_id, now}));
     debt_recorded = reversed.debt_change;
   }
   const int64_t refunded_now = effect.refunded_after - payment.refunded_fen;
@@ -154,8 +167,8 @@ Status PaymentRecorder::ApplyRefund(db::Connection& conn, TransactionRecord& pay
   PaymentStore payments(conn);
   MILEAGE_RETURN_IF_ERROR(payments.UpdateRefundTotals(
       payment.id, payment.refunded_fen, effect.refunded_after, reversed_after, state));
-  MILEAGE_RETURN_IF_ERROR(
-      payments.MarkRefundApplied(refund.refund_id, effect.points_to_reverse, now));
+  MILEAGE_RETURN_IF_ERROR(payments.MarkRefundApplied(payment.merchant.id, refund.refund_id,
+                                                     effect.points_to_reverse, now));
   MILEAGE_RETURN_IF_ERROR(members.RecordActivity(payment.member_id, -refunded_now, 0, now));
   MILEAGE_RETURN_IF_ERROR(
       payments.AddOutboxEvent("payment.refunded", store.brand_id, refund.refund_id,

@@ -19,9 +19,12 @@ inline constexpr std::string_view kDuplicateReason = "DUPLICATE";
 // outbox events; or records a refund and reverses points in proportion. Owned by the
 // composition root; stateless apart from its references, so safe for concurrent use.
 //
-// Errors: AlreadyExists kDuplicateReason when the transaction_id / refund_id is recorded (roll
-// back); Aborted when a concurrent transaction enrolled the same payer or changed the same
-// payment (retry the transaction: db::InTransaction does); the db errors.
+// Everything is keyed by the merchant the payment or refund came through (WeChat's ids are
+// unique per merchant): a refund only ever reverses a payment of its own merchant.
+//
+// Errors: AlreadyExists kDuplicateReason when the merchant recorded the transaction_id /
+// refund_id (roll back); Aborted when a concurrent transaction enrolled the same payer or changed
+// the same payment (retry the transaction: db::InTransaction does); the db errors.
 class PaymentRecorder {
  public:
   PaymentRecorder(RandomSource& random, const PaymentPolicy& policy)

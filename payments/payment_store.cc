@@ -64,17 +64,18 @@ RefundRecord RefundFromRow(const db::Row& row) {
 }
 
 // Runs `select` + " IN (?, ...)" over `ids` in batches, so that a statement never carries
-// more than kInBatch parameters, and collects the rows.
+// more than kInBatch parameters, and collects the rows. `select` ends with the column and
+// takes `merchant_id` as its one parameter before it.
 constexpr size_t kInBatch = 200;
 
 template <typename T, typename FromRow>
-Result<std::vector<T>> QueryIn(db::Connection& conn, const std::string& select,
+Result<std::vector<T>> QueryIn(db::Connection& conn, const std::string& select, int64_t merchant_id,
                                const std::vector<std::string>& ids, FromRow from_row) {
   std::vector<T> out;
   for (size_t begin = 0; begin < ids.size(); begin += kInBatch) {
     const size_t end = std::min(ids.size(), begin + kInBatch);
     std::string sql = select + " IN (";
-    std::vector<db::Value> params;
+    std::vector<db::Value> params{db::Value(merchant_id)};
     for (size_t i = begin; i < end; ++i) {
       sql += i == begin ? "?" : ", ?";
       params.emplace_back(ids[i]);
@@ -137,31 +138,46 @@ Result<std::vector<TransactionRecord>> PaymentStore::TransactionsPaidBetween(int
 }
 
 Result<std::vector<TransactionRecord>> PaymentStore::TransactionsByIds(
-    const std::vector<std::string>& transaction_ids) {
-  return QueryIn<TransactionRecord>(conn_,
-                                    std::string("SELECT ") + kTransactionColumns +
-                                        " FROM payment_transactions WHERE transaction_id",
-                                    transaction_ids, TransactionFromRow);
+    int64_t merchant_id, const std::vector<std::string>& transaction_ids) {
+  return QueryIn<TransactionRecord>(
+      conn_,
+      std::string("SELECT ") + kTransactionColumns +
+          " FROM payment_transactions WHERE merchant_id = ? AND transaction_id",
+      merchant_id, transaction_ids, TransactionFromRow);
 }
 
-Result<std::optional<TransactionRecord>> PaymentStore::FindTransactionById(
-    std::string_view transaction_id, bool for_update) {
+Result<std::optional<TransactionRecord>> PaymentStore::FindTransaction(
+    int64_t merchant_id, std::string_view transaction_id, bool for_update) {
   MILEAGE_ASSIGN_OR_RETURN(
       std::vector<db::Row> rows,
       conn_.Query(std::string("SELECT ") + kTransactionColumns +
-                      " FROM payment_transactions WHERE transaction_id = ?" +
+                      " FROM payment_transactions WHERE merchant_id = ? AND transaction_id = ?" +
                       std::string(for_update ? db::ForUpdate(conn_.dialect()) : ""),
-                  {db::Value(std::string(transaction_id))}));
+                  {db::Value(merchant_id), db::Value(std::string(transaction_id))}));
   if (rows.empty()) return std::optional<TransactionRecord>();
   return std::optional<TransactionRecord>(TransactionFromRow(rows.front()));
 }
 
-Result<std::vector<RefundRecord>> PaymentStore::RefundsOf(std::string_view transaction_id) {
-  MILEAGE_ASSIGN_OR_RETURN(std::vector<db::Row> rows,
-                           conn_.Query(std::string("SELECT ") + kRefundColumns +
-                                           " FROM payment_refunds WHERE transaction_id = ? "
-                                           "ORDER BY created_at, id",
-                                       {db::Value(std::string(transaction_id))}));
+Result<std::vector<TransactionRecord>> PaymentStore::TransactionsWithId(
+    std::string_view transaction_id) {
+  MILEAGE_ASSIGN_OR_RETURN(
+      std::vector<db::Row> rows,
+      conn_.Query(std::string("SELECT ") + kTransactionColumns +
+                      " FROM payment_transactions WHERE transaction_id = ? ORDER BY id",
+                  {db::Value(std::string(transaction_id))}));
+  std::vector<TransactionRecord> out;
+  for (const db::Row& row : rows) out.push_back(TransactionFromRow(row));
+  return out;
+}
+
+Result<std::vector<RefundRecord>> PaymentStore::RefundsOf(int64_t merchant_id,
+                                                          std::string_view transaction_id) {
+  MILEAGE_ASSIGN_OR_RETURN(
+      std::vector<db::Row> rows,
+      conn_.Query(std::string("SELECT ") + kRefundColumns +
+                      " FROM payment_refunds WHERE merchant_id = ? AND transaction_id = ? "
+                      "ORDER BY created_at, id",
+                  {db::Value(merchant_id), db::Value(std::string(transaction_id))}));
   std::vector<RefundRecord> out;
   out.reserve(rows.size());
   for (const db::Row& row : rows) out.push_back(RefundFromRow(row));
@@ -210,40 +226,45 @@ Result<int64_t> PaymentStore::InsertRefund(const RefundRecord& r) {
 }
 
 Result<std::vector<RefundRecord>> PaymentStore::RefundsByIds(
-    const std::vector<std::string>& refund_ids) {
-  return QueryIn<RefundRecord>(
-      conn_, std::string("SELECT ") + kRefundColumns + " FROM payment_refunds WHERE refund_id",
-      refund_ids, RefundFromRow);
+    int64_t merchant_id, const std::vector<std::string>& refund_ids) {
+  return QueryIn<RefundRecord>(conn_,
+                               std::string("SELECT ") + kRefundColumns +
+                                   " FROM payment_refunds WHERE merchant_id = ? AND refund_id",
+                               merchant_id, refund_ids, RefundFromRow);
 }
 
-Result<bool> PaymentStore::PromoteRefundToSuccess(std::string_view refund_id, int64_t refunded_at) {
+Result<bool> PaymentStore::PromoteRefundToSuccess(int64_t merchant_id, std::string_view refund_id,
+                                                  int64_t refunded_at) {
   MILEAGE_ASSIGN_OR_RETURN(
       db::ExecResult updated,
-      conn_.Exec("UPDATE payment_refunds SET status = 'success', refunded_at = ? "
-                 "WHERE refund_id = ? AND status <> 'success'",
-                 {db::Value(refunded_at), db::Value(std::string(refund_id))}));
+      conn_.Exec(
+          "UPDATE payment_refunds SET status = 'success', refunded_at = ? "
+          "WHERE merchant_id = ? AND refund_id = ? AND status <> 'success'",
+          {db::Value(refunded_at), db::Value(merchant_id), db::Value(std::string(refund_id))}));
   return updated.affected_rows > 0;
 }
 
-Result<std::vector<RefundRecord>> PaymentStore::PendingRefunds(std::string_view transaction_id) {
+Result<std::vector<RefundRecord>> PaymentStore::PendingRefunds(int64_t merchant_id,
+                                                               std::string_view transaction_id) {
   MILEAGE_ASSIGN_OR_RETURN(
       std::vector<db::Row> rows,
       conn_.Query(std::string("SELECT ") + kRefundColumns +
-                      " FROM payment_refunds WHERE transaction_id = ? AND applied = 0 "
-                      "AND status = 'success' ORDER BY id",
-                  {db::Value(std::string(transaction_id))}));
+                      " FROM payment_refunds WHERE merchant_id = ? AND transaction_id = ? "
+                      "AND applied = 0 AND status = 'success' ORDER BY id",
+                  {db::Value(merchant_id), db::Value(std::string(transaction_id))}));
   std::vector<RefundRecord> out;
   for (const db::Row& row : rows) out.push_back(RefundFromRow(row));
   return out;
 }
 
-Status PaymentStore::MarkRefundApplied(std::string_view refund_id, int64_t points_reversed,
-                                       int64_t now) {
+Status PaymentStore::MarkRefundApplied(int64_t merchant_id, std::string_view refund_id,
+                                       int64_t points_reversed, int64_t now) {
   MILEAGE_ASSIGN_OR_RETURN(
       db::ExecResult updated,
       conn_.Exec("UPDATE payment_refunds SET applied = 1, points_reversed = ?, applied_at = ? "
-                 "WHERE refund_id = ? AND applied = 0",
-                 {db::Value(points_reversed), db::Value(now), db::Value(std::string(refund_id))}));
+                 "WHERE merchant_id = ? AND refund_id = ? AND applied = 0",
+                 {db::Value(points_reversed), db::Value(now), db::Value(merchant_id),
+                  db::Value(std::string(refund_id))}));
   if (updated.affected_rows == 0) return AbortedError("the refund was applied concurrently");
   return Status::Ok();
 }

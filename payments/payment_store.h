@@ -20,42 +20,56 @@ class PaymentStore {
  public:
   explicit PaymentStore(db::Connection& conn) : conn_(conn) {}
 
-  // Records a verified notification in the inbox. AlreadyExists when its id was recorded.
+  // Records a verified notification in the inbox. AlreadyExists when the merchant recorded its
+  // id already.
   Status RecordNotification(std::string_view id, std::string_view mchid,
                             std::string_view event_type, std::string_view resource_ref,
                             int64_t now);
 
-  // Inserts the transaction (its id is ignored; returns the new one). AlreadyExists when the
-  // transaction_id is recorded.
+  // Inserts the transaction (its id is ignored; returns the new one). AlreadyExists when its
+  // merchant recorded the transaction_id already. WeChat's ids are unique per merchant, so
+  // every key and lookup below is scoped by merchant: one merchant's notifications can neither
+  // reach nor pre-empt another's records.
   Result<int64_t> InsertTransaction(const TransactionRecord& record);
   // The merchant's transactions paid in [start, end) (Unix seconds), by paid_at then id.
   Result<std::vector<TransactionRecord>> TransactionsPaidBetween(int64_t merchant_id, int64_t start,
                                                                  int64_t end);
-  // The recorded transactions among `transaction_ids` (any order; unknown ids are skipped).
+  // The merchant's recorded transactions among `transaction_ids` (any order; unknown ids are
+  // skipped).
   Result<std::vector<TransactionRecord>> TransactionsByIds(
-      const std::vector<std::string>& transaction_ids);
-  // The transaction of WeChat's `transaction_id`; with `for_update` its row stays locked until
-  // commit (FOR UPDATE on MySQL; SQLite's write transaction holds the lock already).
-  Result<std::optional<TransactionRecord>> FindTransactionById(std::string_view transaction_id,
-                                                               bool for_update = false);
-  // Every refund recorded for `transaction_id` (any status, applied or not), oldest first.
-  Result<std::vector<RefundRecord>> RefundsOf(std::string_view transaction_id);
+      int64_t merchant_id, const std::vector<std::string>& transaction_ids);
+  // The merchant's transaction of WeChat's `transaction_id`; with `for_update` its row stays
+  // locked until commit (FOR UPDATE on MySQL; SQLite's write transaction holds the lock
+  // already).
+  Result<std::optional<TransactionRecord>> FindTransaction(int64_t merchant_id,
+                                                           std::string_view transaction_id,
+                                                           bool for_update = false);
+  // Every merchant's transaction of that id (the console searches by id alone), id order.
+  Result<std::vector<TransactionRecord>> TransactionsWithId(std::string_view transaction_id);
+  // Every refund the merchant recorded for `transaction_id` (any status, applied or not),
+  // oldest first.
+  Result<std::vector<RefundRecord>> RefundsOf(int64_t merchant_id, std::string_view transaction_id);
   // Sets the refunded totals, conditional on the totals read (`refunded_before`), so that two
   // writers can never both apply on the same snapshot: Aborted when it changed meanwhile.
   Status UpdateRefundTotals(int64_t id, int64_t refunded_before, int64_t refunded_after,
                             int64_t points_reversed_after, std::string_view state);
 
-  // Inserts the refund (id ignored). AlreadyExists when the refund_id is recorded.
+  // Inserts the refund (id ignored). AlreadyExists when its merchant recorded the refund_id.
   Result<int64_t> InsertRefund(const RefundRecord& record);
-  // The recorded refunds among `refund_ids` (any order; unknown ids are skipped).
-  Result<std::vector<RefundRecord>> RefundsByIds(const std::vector<std::string>& refund_ids);
+  // The merchant's recorded refunds among `refund_ids` (any order; unknown ids are skipped).
+  Result<std::vector<RefundRecord>> RefundsByIds(int64_t merchant_id,
+                                                 const std::vector<std::string>& refund_ids);
   // Moves a refund recorded as abnormal/closed to success (WeChat may report SUCCESS after
   // ABNORMAL); false when it already was success.
-  Result<bool> PromoteRefundToSuccess(std::string_view refund_id, int64_t refunded_at);
-  // The success refunds of a transaction not applied yet (they arrived before the payment).
-  Result<std::vector<RefundRecord>> PendingRefunds(std::string_view transaction_id);
+  Result<bool> PromoteRefundToSuccess(int64_t merchant_id, std::string_view refund_id,
+                                      int64_t refunded_at);
+  // The merchant's success refunds of a transaction not applied yet (they arrived before the
+  // payment).
+  Result<std::vector<RefundRecord>> PendingRefunds(int64_t merchant_id,
+                                                   std::string_view transaction_id);
   // Marks a refund applied, conditional on it not being applied: Aborted otherwise.
-  Status MarkRefundApplied(std::string_view refund_id, int64_t points_reversed, int64_t now);
+  Status MarkRefundApplied(int64_t merchant_id, std::string_view refund_id, int64_t points_reversed,
+                           int64_t now);
 
   // Appends a domain event for the outbox relay; `payload` is a JSON object text.
   Status AddOutboxEvent(std::string_view topic, int64_t brand_id, std::string_view aggregate_ref,

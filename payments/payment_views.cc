@@ -55,23 +55,34 @@ Result<PageOf<RefundRecord>> PaymentViews::StoreRefunds(const org::Actor& actor,
 }
 
 Result<TransactionDetail> PaymentViews::Transaction(const org::Actor& actor,
-                                                    std::string_view transaction_id) {
+                                                    std::string_view transaction_id,
+                                                    std::optional<std::string_view> mchid) {
   MILEAGE_RETURN_IF_ERROR(ValidateTransactionId(transaction_id));
+  if (mchid.has_value()) MILEAGE_RETURN_IF_ERROR(org::ValidateMchid(*mchid));
   const std::string label = "transaction " + std::string(transaction_id);
   MILEAGE_ASSIGN_OR_RETURN(db::PooledConnection conn, db_.Acquire());
   PaymentStore store(*conn);
-  MILEAGE_ASSIGN_OR_RETURN(std::optional<TransactionRecord> found,
-                           store.FindTransactionById(transaction_id));
-  Status allowed = found.has_value() ? authorizer_.Check(actor, org::Action::kPaymentRead,
-                                                         found->merchant.store, label)
-                                     : NotFoundError(label);
-  if (allowed.code() == StatusCode::kNotFound) {
-    return NotFoundError(label + " not found", "TRANSACTION_NOT_FOUND");
+  MILEAGE_ASSIGN_OR_RETURN(std::vector<TransactionRecord> found,
+                           store.TransactionsWithId(transaction_id));
+  // Only what the caller may see counts, so the answer never depends on other scopes.
+  std::vector<TransactionRecord> visible;
+  for (TransactionRecord& t : found) {
+    if (mchid.has_value() && t.merchant.mchid != *mchid) continue;
+    Status allowed = authorizer_.Check(actor, org::Action::kPaymentRead, t.merchant.store, label);
+    if (allowed.code() == StatusCode::kNotFound) continue;
+    MILEAGE_RETURN_IF_ERROR(allowed);
+    visible.push_back(std::move(t));
   }
-  MILEAGE_RETURN_IF_ERROR(allowed);
+  if (visible.empty()) return NotFoundError(label + " not found", "TRANSACTION_NOT_FOUND");
+  if (visible.size() > 1) {
+    return FailedPreconditionError(label + " was reported by " + std::to_string(visible.size()) +
+                                       " merchants; name one with ?mchid=",
+                                   "TRANSACTION_AMBIGUOUS");
+  }
   TransactionDetail detail;
-  detail.transaction = std::move(*found);
-  MILEAGE_ASSIGN_OR_RETURN(detail.refunds, store.RefundsOf(transaction_id));
+  detail.transaction = std::move(visible.front());
+  MILEAGE_ASSIGN_OR_RETURN(detail.refunds,
+                           store.RefundsOf(detail.transaction.merchant.id, transaction_id));
   return detail;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -36,9 +37,13 @@ class PaymentViews {
   Result<PageOf<RefundRecord>> StoreRefunds(const org::Actor& actor, int64_t store_id,
                                             const PageRequest& page);
   // By WeChat's transaction_id: 1..64 letters and digits (InvalidArgument
-  // INVALID_TRANSACTION_ID). NotFound TRANSACTION_NOT_FOUND when none is recorded or it was
-  // made at a store outside the caller's scope.
-  Result<TransactionDetail> Transaction(const org::Actor& actor, std::string_view transaction_id);
+  // INVALID_TRANSACTION_ID), and the merchant's mchid when given (INVALID_FIELD when
+  // malformed). Transaction ids are unique per merchant only. NotFound TRANSACTION_NOT_FOUND
+  // when none is recorded or every one was made at a store outside the caller's scope;
+  // FailedPrecondition TRANSACTION_AMBIGUOUS when several merchants in the caller's scope
+  // recorded it and no mchid says which.
+  Result<TransactionDetail> Transaction(const org::Actor& actor, std::string_view transaction_id,
+                                        std::optional<std::string_view> mchid = std::nullopt);
 
  private:
   // The path of the store, after the authorizer's check.

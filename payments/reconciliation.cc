@@ -109,21 +109,25 @@ Result<ReconciliationReport> Reconciler::Compare(const MerchantRef& merchant, co
   for (const BilledPayment& p : bill.payments) {
     if (known.count(p.transaction_id) == 0) named.push_back(p.transaction_id);
   }
-  MILEAGE_ASSIGN_OR_RETURN(std::vector<TransactionRecord> elsewhen, store.TransactionsByIds(named));
+  MILEAGE_ASSIGN_OR_RETURN(std::vector<TransactionRecord> elsewhen,
+                           store.TransactionsByIds(merchant.id, named));
   for (TransactionRecord& t : elsewhen) {
     if (known.insert(t.transaction_id).second) recorded.push_back(std::move(t));
   }
   std::vector<std::string> refund_ids;
   for (const BilledRefund& r : bill.refunds) refund_ids.push_back(r.refund_id);
-  MILEAGE_ASSIGN_OR_RETURN(std::vector<RefundRecord> refunds, store.RefundsByIds(refund_ids));
+  MILEAGE_ASSIGN_OR_RETURN(std::vector<RefundRecord> refunds,
+                           store.RefundsByIds(merchant.id, refund_ids));
   return CompareBill(merchant, day, bill, recorded, refunds);
 }
 
-Status Reconciler::ApplyMissing(const MerchantRef& merchant, const ReconciliationReport& report,
+Status Reconciler::ApplyMissing(const MerchantKeys& keys, const ReconciliationReport& report,
                                 std::vector<AppliedItem>* applied) {
+  MILEAGE_RETURN_IF_ERROR(keys.CheckActive());
+  const MerchantRef& merchant = keys.merchant;
   for (const BilledPayment& p : report.missing_in_mileage) {
     if (p.trade_state != "SUCCESS") continue;
-    MILEAGE_ASSIGN_OR_RETURN(AppliedItem item, ApplyPayment(merchant, p));
+    MILEAGE_ASSIGN_OR_RETURN(AppliedItem item, ApplyPayment(keys, p));
     applied->push_back(std::move(item));
   }
   for (const BilledRefund& r : report.refunds_missing_in_mileage) {
@@ -134,14 +138,16 @@ Status Reconciler::ApplyMissing(const MerchantRef& merchant, const Reconciliatio
   return Status::Ok();
 }
 
-Result<AppliedItem> Reconciler::ApplyPayment(const MerchantRef& merchant,
+Result<AppliedItem> Reconciler::ApplyPayment(const MerchantKeys& keys,
                                              const BilledPayment& billed) {
+  const MerchantRef& merchant = keys.merchant;
   if (billed.openid.empty()) return BadRow(billed.transaction_id, "no payer openid");
   if (billed.amount_fen <= 0) return BadRow(billed.transaction_id, "no positive amount");
   TransactionRecord paid;
   paid.transaction_id = billed.transaction_id;
   paid.merchant = merchant;
   paid.appid = billed.appid.empty() ? merchant.appid : billed.appid;
+  MILEAGE_RETURN_IF_ERROR(keys.CheckAppid(paid.appid));
   paid.out_trade_no = billed.out_trade_no;
   paid.payer_openid = billed.openid;
   paid.amount_fen = billed.amount_fen;

@@ -8,6 +8,7 @@
 #include "common/clock.h"
 #include "common/result.h"
 #include "db/db.h"
+#include "payments/merchant_keys.h"
 #include "payments/payment_recorder.h"
 #include "payments/types.h"
 
@@ -124,8 +125,9 @@ class Reconciler {
   Reconciler(db::Db& db, PaymentRecorder& recorder, const Clock& clock)
       : db_(db), recorder_(recorder), clock_(clock) {}
 
-  // Reads the merchant's transactions paid in `day`, those the bill names whatever their time,
-  // and the refunds the bill names, then CompareBill. Errors: the db errors.
+  // Reads the merchant's transactions paid in `day`, those of the merchant the bill names
+  // whatever their time, and the merchant's refunds the bill names, then CompareBill. Another
+  // merchant's records never count. Errors: the db errors.
   Result<ReconciliationReport> Compare(const MerchantRef& merchant, const ChinaDay& day,
                                        const Bill& bill);
 
@@ -134,13 +136,15 @@ class Reconciler {
   // (or "bill-refund:<refund_id>"), so that a later notification of the same transaction is a
   // duplicate, and one that arrived meanwhile makes the apply a duplicate. Appends what each
   // did to `applied`. Stops at the first failure: the items before it stay applied (and
-  // listed). Errors: InvalidArgument BILL_ROW_UNUSABLE (no payer or a non-positive amount);
-  // the recorder's and the db errors.
-  Status ApplyMissing(const MerchantRef& merchant, const ReconciliationReport& report,
+  // listed). A bill row is trusted as a notification is, under the same rules. Errors:
+  // Unauthenticated MERCHANT_INACTIVE (nothing applied) or APPID_NOT_REGISTERED (a row's appid
+  // is not an active app of the brand); InvalidArgument BILL_ROW_UNUSABLE (no payer or a
+  // non-positive amount); the recorder's and the db errors.
+  Status ApplyMissing(const MerchantKeys& merchant, const ReconciliationReport& report,
                       std::vector<AppliedItem>* applied);
 
  private:
-  Result<AppliedItem> ApplyPayment(const MerchantRef& merchant, const BilledPayment& billed);
+  Result<AppliedItem> ApplyPayment(const MerchantKeys& keys, const BilledPayment& billed);
   Result<AppliedItem> ApplyRefund(const MerchantRef& merchant, const BilledRefund& billed);
 
   db::Db& db_;

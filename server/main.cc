@@ -38,8 +38,12 @@ Commands:
               admin create-user    --username U --role ROLE --scope-type T --scope-id ID
                                    [--password-file FILE]   (else the password is read
                                    from standard input)
+              admin add-app        --brand ID --appid A --kind K --name NAME [--secret-file F]
               admin add-merchant   --store ID --mchid M --appid A --apiv3-key-file FILE
                                    --platform-key SERIAL=PEM_FILE [--platform-key ...]
+              admin list-apps, deactivate-app, reactivate-app, add-platform-key,
+                    retire-platform-key, deactivate-merchant, reactivate-merchant,
+                    fetch-platform-certificates (see mileage admin --help)
   reconcile Compare a merchant's WeChat Pay trade bill of a day with the recorded payments
             (mileage reconcile --help):
               reconcile --merchant MCHID --date YYYY-MM-DD --merchant-key-file PEM

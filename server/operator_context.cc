@@ -1,5 +1,8 @@
 #include "server/operator_context.h"
 
+#include <fstream>
+#include <sstream>
+
 #include "common/log.h"
 #include "db/migrate.h"
 #include "kv/memory/memory_kv.h"
@@ -28,6 +31,26 @@ Result<std::unique_ptr<OperatorContext>> OperatorContext::Open(const std::string
   context->org_ = std::make_unique<org::OrgModule>(*context->db_, *context->kv_, context->clock_,
                                                    context->random_, key, options);
   return context;
+}
+
+Result<std::unique_ptr<wechat::client::ApiClient>> OperatorContext::OpenWechatApi() {
+  wechat::client::ApiClientOptions options;
+  options.api_base_url = config_.wechat_api_base_url;
+  options.pay_base_url = config_.wechat_pay_base_url;
+  return wechat::client::ApiClient::Create(options, random_);
+}
+
+Result<crypto::RsaPrivateKey> ReadMerchantKeyFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return InvalidArgumentError("cannot read the merchant key file " + path);
+  std::ostringstream pem;
+  pem << in.rdbuf();
+  Result<crypto::RsaPrivateKey> key = crypto::RsaPrivateKey::FromPem(pem.str());
+  if (!key.ok()) {
+    return InvalidArgumentError("the merchant key file " + path +
+                                " holds no unencrypted RSA private key (PEM)");
+  }
+  return key;
 }
 
 OperatorContext::~OperatorContext() {

@@ -7,9 +7,11 @@
 #include "common/config.h"
 #include "common/random.h"
 #include "common/result.h"
+#include "crypto/rsa.h"
 #include "db/db.h"
 #include "kv/kv.h"
 #include "org/org_module.h"
+#include "wechat/client/api_client.h"
 
 namespace mileage::server {
 
@@ -32,6 +34,9 @@ class OperatorContext {
   RandomSource& random() { return random_; }
   db::Db& db() { return *db_; }
   org::OrgModule& org() { return *org_; }
+  // A WeChat API client on the config's wechat_api_base_url and wechat_pay_base_url. Errors:
+  // ApiClient::Create's.
+  Result<std::unique_ptr<wechat::client::ApiClient>> OpenWechatApi();
 
  private:
   OperatorContext() = default;
@@ -42,5 +47,10 @@ class OperatorContext {
   std::unique_ptr<kv::Kv> kv_;
   std::unique_ptr<org::OrgModule> org_;
 };
+
+// The merchant's API private key (apiclient_key.pem) for signing WeChat Pay requests, read from
+// a file (keys never come on the command line). InvalidArgument when the file cannot be read or
+// holds no unencrypted RSA private key (the message names the file, never its content).
+Result<crypto::RsaPrivateKey> ReadMerchantKeyFile(const std::string& path);
 
 }  // namespace mileage::server

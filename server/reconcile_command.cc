@@ -1,11 +1,9 @@
 #include "server/reconcile_command.h"
 
-#include <fstream>
 #include <map>
 #include <memory>
 #include <optional>
 #include <ostream>
-#include <sstream>
 
 #include "common/log.h"
 #include "crypto/rsa.h"
@@ -97,19 +95,6 @@ std::optional<std::string> ParseReconcileArgs(const std::vector<std::string>& ar
   return std::nullopt;
 }
 
-Result<crypto::RsaPrivateKey> ReadMerchantKey(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return InvalidArgumentError("cannot read the merchant key file " + path);
-  std::ostringstream pem;
-  pem << in.rdbuf();
-  Result<crypto::RsaPrivateKey> key = crypto::RsaPrivateKey::FromPem(pem.str());
-  if (!key.ok()) {
-    return InvalidArgumentError("the merchant key file " + path +
-                                " holds no unencrypted RSA private key (PEM)");
-  }
-  return key;
-}
-
 // The bill in payments' terms: SUCCESS and other payment rows, REFUND rows as refunds.
 Result<payments::Bill> ToBill(const wechat::client::TradeBill& trade_bill) {
   payments::Bill bill;
@@ -153,11 +138,7 @@ class ReconcileContext {
         std::make_unique<payments::PaymentRecorder>(base.random(), PaymentPolicyOf(base.config()));
     context->reconciler_ =
         std::make_unique<payments::Reconciler>(base.db(), *context->recorder_, base.clock());
-    wechat::client::ApiClientOptions api_options;
-    api_options.api_base_url = base.config().wechat_api_base_url;
-    api_options.pay_base_url = base.config().wechat_pay_base_url;
-    MILEAGE_ASSIGN_OR_RETURN(context->api_,
-                             wechat::client::ApiClient::Create(api_options, base.random()));
+    MILEAGE_ASSIGN_OR_RETURN(context->api_, base.OpenWechatApi());
     return context;
   }
   ~ReconcileContext() {
@@ -354,7 +335,7 @@ int RunReconcile(const std::vector<std::string>& args, std::ostream& out, std::o
   }
   Result<payments::ChinaDay> day = payments::ChinaDayOf(parsed.date);
   if (!day.ok()) return Fail(err, "bad --date: " + day.status().message());
-  Result<crypto::RsaPrivateKey> merchant_key = ReadMerchantKey(parsed.key_file);
+  Result<crypto::RsaPrivateKey> merchant_key = ReadMerchantKeyFile(parsed.key_file);
   if (!merchant_key.ok()) return Fail(err, merchant_key.status().message());
 
   Result<std::unique_ptr<ReconcileContext>> opened = ReconcileContext::Open(parsed.config_path);
@@ -400,7 +381,7 @@ int RunReconcile(const std::vector<std::string>& args, std::ostream& out, std::o
   std::optional<std::vector<payments::AppliedItem>> applied;
   if (parsed.apply) {
     applied.emplace();
-    Status done = context.reconciler().ApplyMissing(merchant, *report, &*applied);
+    Status done = context.reconciler().ApplyMissing(**keys, *report, &*applied);
     if (!done.ok()) {
       // What was applied before the failure stays applied: show it, then the failure.
       PrintReport(parsed.json, *report, applied, out);

@@ -2,7 +2,8 @@
 # The payment-notification part of scripts/bench (sourced; uses $work, $pids, free_port,
 # wait_http, DURATION, ROUNDS, NOTIFY_CONNECTIONS from it). For each backend: a fresh
 # database with one merchant whose platform keys are the official Java SDK test pair, the
-# service, then bench/payments/notification_load (ROUNDS runs, median by notifications/s).
+# service, then bench/payments/notification_load (ROUNDS runs, median by notifications/s),
+# signing in public-key mode.
 
 _notify_bootstrap() {  # CONFIG: brand .. store and the merchant, through `mileage admin`
   local config="$1" bin=build/release/server/mileage brand region dealer store
@@ -11,9 +12,13 @@ _notify_bootstrap() {  # CONFIG: brand .. store and the merchant, through `milea
   dealer=$("$bin" admin create-dealer --config "$config" --region "$region" --name D)
   store=$("$bin" admin create-store --config "$config" --dealer "$dealer" --name S)
   printf 'a7cde1ZJB1kG2e7VfTs3jQzaWizur8Gb' >"$work/apiv3.key"
+  "$bin" admin add-app --config "$config" --brand "$brand" --appid wx8888888888888888 \
+    --kind miniprogram --name Bench >/dev/null
+  # The SDK's certificate of this key pair expired (registration refuses it); its WeChat Pay
+  # public key has no expiry.
   "$bin" admin add-merchant --config "$config" --store "$store" --mchid 1900000001 \
     --appid wx8888888888888888 --apiv3-key-file "$work/apiv3.key" \
-    --platform-key 440024045C4A427599D09BB4E3DE0279F2E813FD=tests/testdata/wechat/java_wechat_pay_certificate.pem \
+    --platform-key PUB_KEY_ID_0114232134912410000000000000=tests/testdata/wechat/java_wechat_pay_public_key.pem \
     >/dev/null
 }
 
@@ -28,7 +33,7 @@ _notify_run() {
   wait_http "http://127.0.0.1:$port/healthz"
   for _ in $(seq 1 "$ROUNDS"); do
     out=$(build/release/bench/payments/notification_load 127.0.0.1 "$port" 1900000001 \
-      wx8888888888888888 "$work/apiv3.key" 440024045C4A427599D09BB4E3DE0279F2E813FD \
+      wx8888888888888888 "$work/apiv3.key" PUB_KEY_ID_0114232134912410000000000000 \
       tests/testdata/wechat/java_wechat_pay_private_key.pem "$NOTIFY_CONNECTIONS" "$DURATION" 5000) ||
       { echo "bench: notifications failed on $name:"; echo "$out"; tail -5 "$work/$name.log"; } >&2
     echo "$out" | awk -v n="$name" '$1=="notify" {r=$2; a=$3; b=$4; f=$5}

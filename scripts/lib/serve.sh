@@ -90,8 +90,9 @@ demo_step() {
   printf -v "$name" '%s' "$id"
 }
 
-# demo_bootstrap: the demo brand, region, dealer and store, the sandbox's merchant registered
-# on the store, and the console user `demo` (brand_admin) with a generated password kept in
+# demo_bootstrap: the demo brand, region, dealer and store, the sandbox's mini-program
+# registered as the brand's app (with its secret), the sandbox's merchant registered on the
+# store, and the console user `demo` (brand_admin) with a generated password kept in
 # var_dir/demo-password. Idempotent: what var_dir/demo.env records is not created again. A new
 # database (no mileage.db yet) starts a new demo.env.
 demo_bootstrap() {
@@ -104,6 +105,15 @@ demo_bootstrap() {
   demo_step DEMO_REGION_ID create-region --brand "$DEMO_BRAND_ID" --name "Demo Region"
   demo_step DEMO_DEALER_ID create-dealer --region "$DEMO_REGION_ID" --name "Demo Dealer"
   demo_step DEMO_STORE_ID create-store --dealer "$DEMO_DEALER_ID" --name "Demo Store"
+
+  # A merchant's appid must be an app of its brand. A demo made before apps existed has its
+  # merchant already, and the migration registered the merchant's appid as the brand's app.
+  if [[ -z ${DEMO_MERCHANT_ID:-} ]]; then
+    local secret_file="$var_dir/demo-app-secret"
+    (umask 077 && printf 'sandbox-secret\n' >"$secret_file")
+    demo_step DEMO_APP_ID add-app --brand "$DEMO_BRAND_ID" --appid "$demo_appid" \
+      --kind miniprogram --name "Demo mini-program" --secret-file "$secret_file"
+  fi
 
   # What the merchant needs, from the sandbox's state: the APIv3 key, the platform certificate
   # and the WeChat Pay public key with their serials. The export prints the add-merchant options.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <iterator>
 #include <map>
@@ -11,6 +12,7 @@
 #include "common/log.h"
 #include "org/org_module.h"
 #include "org/validation.h"
+#include "server/admin/certificate_fetch.h"
 #include "server/config_loader.h"
 #include "server/operator_context.h"
 
@@ -27,8 +29,21 @@ Operator tools for setting up a deployment. Each prints the new id alone on stdo
                  --scope-id ID [--password-file FILE]
                  ROLE: brand_admin, region_manager, dealer_manager, store_clerk, analyst.
                  The password comes from FILE, or else from standard input; never argv.
+  add-app        --brand ID --appid APPID --kind miniprogram|official_account|app --name NAME
+                 [--secret-file FILE]
+  list-apps      --brand ID      (prints "id appid kind active|inactive name" per app)
+  deactivate-app --appid APPID   reactivate-app --appid APPID
   add-merchant   --store ID --mchid MCHID --appid APPID --apiv3-key-file FILE
                  --platform-key SERIAL=PEM_FILE [--platform-key SERIAL=PEM_FILE ...]
+                 APPID must be an active app of the store's brand (add-app first).
+  add-platform-key    --merchant MCHID --platform-key SERIAL=PEM_FILE [...]
+  retire-platform-key --merchant MCHID --serial SERIAL
+  deactivate-merchant --merchant MCHID   reactivate-merchant --merchant MCHID
+  fetch-platform-certificates --merchant MCHID --merchant-key-file PEM --merchant-serial SERIAL
+                 downloads the platform certificates from wechat_pay_base_url's
+                 /v3/certificates and adds the new ones (prints "added|known|skipped SERIAL")
+The merchant and app commands print the merchant's or app's id. Keys and secrets are read from
+files only. A running service sees key and merchant changes made here within 60 s.
 )";
 
 namespace {
@@ -53,12 +68,21 @@ const std::map<std::string, std::vector<std::string>>& CommandOptions() {
       {"create-store", {"dealer", "name"}},
       {"create-user", {"username", "role", "scope-type", "scope-id", "password-file"}},
       {"add-merchant", {"store", "mchid", "appid", "apiv3-key-file", "platform-key"}},
+      {"add-app", {"brand", "appid", "kind", "name", "secret-file"}},
+      {"list-apps", {"brand"}},
+      {"deactivate-app", {"appid"}},
+      {"reactivate-app", {"appid"}},
+      {"add-platform-key", {"merchant", "platform-key"}},
+      {"retire-platform-key", {"merchant", "serial"}},
+      {"deactivate-merchant", {"merchant"}},
+      {"reactivate-merchant", {"merchant"}},
+      {"fetch-platform-certificates", {"merchant", "merchant-key-file", "merchant-serial"}},
   };
   return *kOptions;
 }
 
 bool IsOptional(const std::string& option) {
-  return option == "password-file" || option == "platform-key";
+  return option == "password-file" || option == "platform-key" || option == "secret-file";
 }
 
 std::optional<UsageError> ParseAdminArgs(const std::vector<std::string>& args, AdminArgs* out) {
@@ -99,8 +123,9 @@ std::optional<UsageError> ParseAdminArgs(const std::vector<std::string>& args, A
       return UsageError{out->command + " needs --" + option};
     }
   }
-  if (out->command == "add-merchant" && out->platform_keys.empty()) {
-    return UsageError{"add-merchant needs at least one --platform-key SERIAL=PEM_FILE"};
+  if ((out->command == "add-merchant" || out->command == "add-platform-key") &&
+      out->platform_keys.empty()) {
+    return UsageError{out->command + " needs at least one --platform-key SERIAL=PEM_FILE"};
   }
   return std::nullopt;
 }
@@ -154,13 +179,9 @@ Result<int64_t> CreateUser(org::OrgModule& org, const AdminArgs& args, std::istr
   return created.id;
 }
 
-Result<int64_t> AddMerchant(org::OrgModule& org, const AdminArgs& args) {
-  MILEAGE_ASSIGN_OR_RETURN(int64_t store, IdOption(args, "store"));
-  org::NewMerchant merchant;
-  merchant.mchid = args.options.at("mchid");
-  merchant.appid = args.options.at("appid");
-  MILEAGE_ASSIGN_OR_RETURN(std::string key, ReadFile(args.options.at("apiv3-key-file")));
-  merchant.apiv3_key = TrimNewlines(std::move(key));
+// The --platform-key SERIAL=PEM_FILE options, read.
+Result<std::vector<org::PlatformKey>> PlatformKeyOptions(const AdminArgs& args) {
+  std::vector<org::PlatformKey> keys;
   for (const std::string& spec : args.platform_keys) {
     size_t equals = spec.find('=');
     if (equals == std::string::npos || equals == 0 || equals + 1 == spec.size()) {
@@ -169,22 +190,140 @@ Result<int64_t> AddMerchant(org::OrgModule& org, const AdminArgs& args) {
     org::PlatformKey platform_key;
     platform_key.serial = spec.substr(0, equals);
     MILEAGE_ASSIGN_OR_RETURN(platform_key.pem, ReadFile(spec.substr(equals + 1)));
-    merchant.platform_keys.push_back(std::move(platform_key));
+    keys.push_back(std::move(platform_key));
   }
+  return keys;
+}
+
+Result<int64_t> AddMerchant(org::OrgModule& org, const AdminArgs& args) {
+  MILEAGE_ASSIGN_OR_RETURN(int64_t store, IdOption(args, "store"));
+  org::NewMerchant merchant;
+  merchant.mchid = args.options.at("mchid");
+  merchant.appid = args.options.at("appid");
+  MILEAGE_ASSIGN_OR_RETURN(std::string key, ReadFile(args.options.at("apiv3-key-file")));
+  merchant.apiv3_key = TrimNewlines(std::move(key));
+  MILEAGE_ASSIGN_OR_RETURN(merchant.platform_keys, PlatformKeyOptions(args));
   MILEAGE_ASSIGN_OR_RETURN(org::Merchant created,
                            org.merchants().Create(org::Actor::System("cli"), store, merchant));
   return created.id;
 }
 
-Result<int64_t> Execute(OperatorContext& context, const AdminArgs& args, std::istream& in) {
+Result<int64_t> AddApp(org::OrgModule& org, const AdminArgs& args) {
+  MILEAGE_ASSIGN_OR_RETURN(int64_t brand, IdOption(args, "brand"));
+  org::NewBrandApp app{args.options.at("appid"), args.options.at("kind"), args.options.at("name"),
+                       ""};
+  auto file = args.options.find("secret-file");
+  if (file != args.options.end()) {
+    MILEAGE_ASSIGN_OR_RETURN(std::string secret, ReadFile(file->second));
+    app.secret = TrimNewlines(std::move(secret));
+    if (app.secret.empty())
+      return InvalidArgumentError("the secret file " + file->second + " is empty");
+  }
+  MILEAGE_ASSIGN_OR_RETURN(org::BrandApp created,
+                           org.apps().Create(org::Actor::System("cli"), brand, app));
+  return created.id;
+}
+
+// One line per app of the brand: "id appid kind active|inactive name".
+Result<std::string> ListApps(org::OrgModule& org, const AdminArgs& args) {
+  MILEAGE_ASSIGN_OR_RETURN(int64_t brand, IdOption(args, "brand"));
+  std::string out;
+  for (int64_t page = 1;; ++page) {
+    MILEAGE_ASSIGN_OR_RETURN(PageOf<org::BrandApp> apps,
+                             org.apps().List(org::Actor::System("cli"), brand, {page, 200}));
+    for (const org::BrandApp& app : apps.items) {
+      out += std::to_string(app.id) + " " + app.appid + " " +
+             std::string(org::AppKindName(app.kind)) + " " + (app.active ? "active" : "inactive") +
+             " " + app.name + "\n";
+    }
+    if (page * 200 >= apps.total) break;
+  }
+  return out;
+}
+
+Result<int64_t> SetAppActive(org::OrgModule& org, const AdminArgs& args, bool active) {
+  const org::Actor actor = org::Actor::System("cli");
+  MILEAGE_ASSIGN_OR_RETURN(org::BrandApp app,
+                           org.apps().GetByAppid(actor, args.options.at("appid")));
+  MILEAGE_ASSIGN_OR_RETURN(org::BrandApp changed, org.apps().SetActive(actor, app.id, active));
+  return changed.id;
+}
+
+// The merchant --merchant MCHID names, then `change` on its id.
+Result<int64_t> ChangeMerchant(
+    org::OrgModule& org, const AdminArgs& args,
+    const std::function<Result<org::Merchant>(const org::Actor&, int64_t)>& change) {
+  const org::Actor actor = org::Actor::System("cli");
+  MILEAGE_ASSIGN_OR_RETURN(org::Merchant merchant,
+                           org.merchants().GetByMchid(actor, args.options.at("merchant")));
+  MILEAGE_ASSIGN_OR_RETURN(org::Merchant changed, change(actor, merchant.id));
+  return changed.id;
+}
+
+Result<int64_t> AddPlatformKeys(org::OrgModule& org, const AdminArgs& args) {
+  MILEAGE_ASSIGN_OR_RETURN(std::vector<org::PlatformKey> keys, PlatformKeyOptions(args));
+  return ChangeMerchant(org, args, [&](const org::Actor& actor, int64_t id) {
+    Result<org::Merchant> merchant = InvalidArgumentError("no --platform-key");
+    for (const org::PlatformKey& key : keys) {
+      merchant = org.merchants().AddPlatformKey(actor, id, key.serial, key.pem);
+      if (!merchant.ok()) return merchant;
+    }
+    return merchant;
+  });
+}
+
+Result<std::string> FetchCertificates(OperatorContext& context, const AdminArgs& args) {
+  MILEAGE_ASSIGN_OR_RETURN(crypto::RsaPrivateKey key,
+                           ReadMerchantKeyFile(args.options.at("merchant-key-file")));
+  MILEAGE_ASSIGN_OR_RETURN(std::unique_ptr<wechat::client::ApiClient> api, context.OpenWechatApi());
+  MILEAGE_ASSIGN_OR_RETURN(
+      FetchedCertificates fetched,
+      FetchPlatformCertificates(context.org().merchants(), org::Actor::System("cli"), *api,
+                                context.clock(), context.random(), args.options.at("merchant"),
+                                args.options.at("merchant-serial"), key));
+  std::string out;
+  for (const std::string& serial : fetched.added) out += "added " + serial + "\n";
+  for (const std::string& serial : fetched.known) out += "known " + serial + "\n";
+  for (const std::string& serial : fetched.skipped) out += "skipped " + serial + "\n";
+  return out;
+}
+
+// What the command prints: the new or changed object's id, or its listing.
+Result<std::string> Execute(OperatorContext& context, const AdminArgs& args, std::istream& in) {
   org::OrgModule& org = context.org();
   const std::string& command = args.command;
-  if (command == "create-brand") return CreateNode(org, args, org::NodeType::kBrand, nullptr);
-  if (command == "create-region") return CreateNode(org, args, org::NodeType::kRegion, "brand");
-  if (command == "create-dealer") return CreateNode(org, args, org::NodeType::kDealer, "region");
-  if (command == "create-store") return CreateNode(org, args, org::NodeType::kStore, "dealer");
-  if (command == "create-user") return CreateUser(org, args, in);
-  return AddMerchant(org, args);
+  const auto id = [](Result<int64_t> result) -> Result<std::string> {
+    if (!result.ok()) return result.status();
+    return std::to_string(*result) + "\n";
+  };
+  if (command == "create-brand") return id(CreateNode(org, args, org::NodeType::kBrand, nullptr));
+  if (command == "create-region") {
+    return id(CreateNode(org, args, org::NodeType::kRegion, "brand"));
+  }
+  if (command == "create-dealer") {
+    return id(CreateNode(org, args, org::NodeType::kDealer, "region"));
+  }
+  if (command == "create-store") return id(CreateNode(org, args, org::NodeType::kStore, "dealer"));
+  if (command == "create-user") return id(CreateUser(org, args, in));
+  if (command == "add-merchant") return id(AddMerchant(org, args));
+  if (command == "add-app") return id(AddApp(org, args));
+  if (command == "list-apps") return ListApps(org, args);
+  if (command == "deactivate-app" || command == "reactivate-app") {
+    return id(SetAppActive(org, args, command == "reactivate-app"));
+  }
+  if (command == "add-platform-key") return id(AddPlatformKeys(org, args));
+  if (command == "retire-platform-key") {
+    return id(ChangeMerchant(org, args, [&](const org::Actor& actor, int64_t merchant) {
+      return org.merchants().RetirePlatformKey(actor, merchant, args.options.at("serial"));
+    }));
+  }
+  if (command == "deactivate-merchant" || command == "reactivate-merchant") {
+    const bool active = command == "reactivate-merchant";
+    return id(ChangeMerchant(org, args, [&](const org::Actor& actor, int64_t merchant) {
+      return org.merchants().SetActive(actor, merchant, active);
+    }));
+  }
+  return FetchCertificates(context, args);
 }
 
 }  // namespace
@@ -205,12 +344,12 @@ int RunAdmin(const std::vector<std::string>& args, std::istream& in, std::ostrea
     err << "mileage admin: " << context.status().message() << '\n';
     return 1;
   }
-  Result<int64_t> id = Execute(**context, parsed, in);
-  if (!id.ok()) {
-    err << "mileage admin " << parsed.command << ": " << id.status().ToString() << '\n';
+  Result<std::string> printed = Execute(**context, parsed, in);
+  if (!printed.ok()) {
+    err << "mileage admin " << parsed.command << ": " << printed.status().ToString() << '\n';
     return 1;
   }
-  out << *id << '\n';
+  out << *printed;
   return 0;
 }
 

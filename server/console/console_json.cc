@@ -1,6 +1,7 @@
 #include "server/console/console_json.h"
 
 #include <charconv>
+#include <utility>
 
 #include "common/civil_time.h"
 #include "org/validation.h"
@@ -127,11 +128,41 @@ void WriteMerchant(JsonWriter& w, const org::Merchant& merchant) {
     Key(w, "serial");
     WriteString(w, key.serial);
     WriteTime(w, "created_at", key.created_at);
+    for (auto [name, at] :
+         {std::pair{"expires_at", key.expires_at}, std::pair{"retired_at", key.retired_at}}) {
+      Key(w, name);
+      if (at == 0) {
+        w.Null();
+      } else {
+        WriteString(w, Rfc3339(at));
+      }
+    }
     w.EndObject();
   }
   w.EndArray();
   WriteTime(w, "created_at", merchant.created_at);
   WriteTime(w, "updated_at", merchant.updated_at);
+  w.EndObject();
+}
+
+void WriteBrandApp(JsonWriter& w, const org::BrandApp& app) {
+  w.StartObject();
+  Key(w, "id");
+  w.Int64(app.id);
+  Key(w, "brand_id");
+  w.Int64(app.brand_id);
+  Key(w, "appid");
+  WriteString(w, app.appid);
+  Key(w, "kind");
+  WriteString(w, org::AppKindName(app.kind));
+  Key(w, "name");
+  WriteString(w, app.name);
+  Key(w, "has_secret");
+  w.Bool(app.has_secret);
+  Key(w, "active");
+  w.Bool(app.active);
+  WriteTime(w, "created_at", app.created_at);
+  WriteTime(w, "updated_at", app.updated_at);
   w.EndObject();
 }
 

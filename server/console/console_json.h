@@ -43,6 +43,7 @@ Result<int64_t> RequiredId(const rapidjson::Value& object, const char* field);
 
 void WriteNode(JsonWriter& w, const org::Node& node);
 void WriteMerchant(JsonWriter& w, const org::Merchant& merchant);
+void WriteBrandApp(JsonWriter& w, const org::BrandApp& app);
 void WritePartner(JsonWriter& w, const org::Partner& partner);
 void WriteStaff(JsonWriter& w, const org::Staff& staff);
 // The signed-in account as the session knows it (/me, login).

@@ -6,6 +6,7 @@ void RegisterConsoleRoutes(ConsoleRouter& router, org::OrgModule& org) {
   RegisterSessionRoutes(router, org.sessions());
   RegisterHierarchyRoutes(router, org.hierarchy());
   RegisterMerchantRoutes(router, org.merchants());
+  RegisterAppRoutes(router, org.apps());
   RegisterPartnerRoutes(router, org.partners());
   RegisterStaffRoutes(router, org.staff());
   RegisterAuditRoutes(router, org.audit());

@@ -16,6 +16,7 @@ void RegisterConsoleRoutes(ConsoleRouter& router, org::OrgModule& org);
 void RegisterSessionRoutes(ConsoleRouter& router, org::SessionService& sessions);
 void RegisterHierarchyRoutes(ConsoleRouter& router, org::HierarchyService& hierarchy);
 void RegisterMerchantRoutes(ConsoleRouter& router, org::MerchantService& merchants);
+void RegisterAppRoutes(ConsoleRouter& router, org::BrandAppService& apps);
 void RegisterPartnerRoutes(ConsoleRouter& router, org::PartnerService& partners);
 void RegisterStaffRoutes(ConsoleRouter& router, org::StaffService& staff);
 void RegisterAuditRoutes(ConsoleRouter& router, org::AuditService& audit);

@@ -32,6 +32,11 @@ Result<org::NewMerchant> ParseNewMerchant(const httplib::Request& req) {
   return merchant;
 }
 
+// The path segment of a platform key serial (letters, digits, _ and -; the service checks).
+std::string PathSerial(const httplib::Request& req) {
+  return req.matches.size() > 2 ? req.matches[2].str() : std::string();
+}
+
 }  // namespace
 
 void RegisterMerchantRoutes(ConsoleRouter& router, org::MerchantService& merchants) {
@@ -63,6 +68,41 @@ void RegisterMerchantRoutes(ConsoleRouter& router, org::MerchantService& merchan
                  if (!id.ok()) return WriteError(res, id.status());
                  Respond(res, merchants.Get(req.actor, *id), 200, WriteMerchant);
                });
+
+  router.Route("POST", "/api/console/merchants/{id}/platform-keys", org::Action::kMerchantWrite,
+               [&merchants](const ConsoleRequest& req, httplib::Response& res) {
+                 Result<int64_t> id = PathId(req.http, 1);
+                 if (!id.ok()) return WriteError(res, id.status());
+                 Result<rapidjson::Document> body = ParseBody(req.http, {"serial", "pem"});
+                 if (!body.ok()) return WriteError(res, body.status());
+                 Result<std::string> serial = RequiredString(*body, "serial");
+                 if (!serial.ok()) return WriteError(res, serial.status());
+                 Result<std::string> pem = RequiredString(*body, "pem");
+                 if (!pem.ok()) return WriteError(res, pem.status());
+                 Respond(res, merchants.AddPlatformKey(req.actor, *id, *serial, *pem), 201,
+                         WriteMerchant);
+               });
+
+  router.Route("POST", "/api/console/merchants/{id}/platform-keys/{serial}/retire",
+               org::Action::kMerchantWrite,
+               [&merchants](const ConsoleRequest& req, httplib::Response& res) {
+                 Result<int64_t> id = PathId(req.http, 1);
+                 if (!id.ok()) return WriteError(res, id.status());
+                 Respond(res, merchants.RetirePlatformKey(req.actor, *id, PathSerial(req.http)),
+                         200, WriteMerchant);
+               });
+
+  for (const bool active : {false, true}) {
+    router.Route("POST",
+                 active ? "/api/console/merchants/{id}/reactivate"
+                        : "/api/console/merchants/{id}/deactivate",
+                 org::Action::kMerchantWrite,
+                 [&merchants, active](const ConsoleRequest& req, httplib::Response& res) {
+                   Result<int64_t> id = PathId(req.http, 1);
+                   if (!id.ok()) return WriteError(res, id.status());
+                   Respond(res, merchants.SetActive(req.actor, *id, active), 200, WriteMerchant);
+                 });
+  }
 }
 
 }  // namespace mileage::server

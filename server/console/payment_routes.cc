@@ -33,7 +33,10 @@ void RegisterPaymentRoutes(ConsoleRouter& router, payments::PaymentViews& paymen
                [&payments](const ConsoleRequest& req, httplib::Response& res) {
                  const std::string transaction_id =
                      req.http.matches.size() > 1 ? req.http.matches[1].str() : std::string();
-                 Respond(res, payments.Transaction(req.actor, transaction_id), 200,
+                 const std::string mchid = req.http.get_param_value("mchid");
+                 std::optional<std::string_view> only;
+                 if (req.http.has_param("mchid")) only = mchid;
+                 Respond(res, payments.Transaction(req.actor, transaction_id, only), 200,
                          WriteTransactionDetail);
                });
 }

@@ -7,6 +7,7 @@
 
 #include "wechat/pay/refund.h"
 #include "wechat/pay/transaction.h"
+#include "wechat/sandbox/key_material.h"
 
 namespace mileage::testing {
 namespace {
@@ -29,9 +30,24 @@ WechatPayNotifier::WechatPayNotifier(const Clock& clock, RandomSource& random)
 }
 
 std::vector<org::PlatformKey> WechatPayNotifier::PlatformKeys() {
-  return {{kCertificateSerial, ReadTestdata("java_wechat_pay_certificate.pem"), 0},
-          {kPublicKeyId, ReadTestdata("java_wechat_pay_public_key.pem"), 0}};
+  static const std::string* const kCertificate = [] {
+    using std::chrono::seconds;
+    Result<std::string> pem = wechat::sandbox::SelfSignedCertificatePem(
+        ReadTestdata("java_wechat_pay_private_key.pem"), "Mileage test platform",
+        kCertificateSerial, TimePoint(seconds(1'577'836'800)),  // 2020-01-01
+        TimePoint(seconds(2'366'841'600)));                     // 2045-01-01
+    EXPECT_TRUE(pem.ok()) << pem.status().ToString();
+    return new std::string(pem.ok() ? *pem : "");
+  }();
+  return {{kCertificateSerial, *kCertificate, 0, 0, 0},
+          {kPublicKeyId, ReadTestdata("java_wechat_pay_public_key.pem"), 0, 0, 0}};
 }
+
+std::string WechatPayNotifier::ExpiredCertificatePem() {
+  return ReadTestdata("java_wechat_pay_certificate.pem");
+}
+
+std::string WechatPayNotifier::Testdata(const std::string& name) { return ReadTestdata(name); }
 
 wechat::pay::SignedNotification WechatPayNotifier::Sign(const wechat::pay::NotificationSpec& spec,
                                                         const std::string& serial) {
@@ -47,7 +63,7 @@ wechat::pay::SignedNotification WechatPayNotifier::Sign(const wechat::pay::Notif
 wechat::pay::SignedNotification WechatPayNotifier::Payment(const PaymentSpec& spec,
                                                            const std::string& serial) {
   wechat::pay::Transaction t;
-  t.appid = kAppid;
+  t.appid = spec.appid;
   t.mchid = spec.mchid;
   t.out_trade_no = "OUT" + spec.transaction_id;
   t.transaction_id = spec.transaction_id;

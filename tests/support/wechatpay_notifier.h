@@ -31,6 +31,7 @@ struct PaymentSpec {
   int64_t amount_fen = 0;
   std::string mchid = kMchid;
   std::string trade_state = "SUCCESS";
+  std::string appid = kAppid;
 };
 struct RefundSpec {
   std::string refund_id;
@@ -44,14 +45,21 @@ struct RefundSpec {
 // Plays WeChat Pay in integration tests: builds payment and refund notifications signed with
 // the platform key of the Java SDK vectors at the test clock's time, and posts them to a
 // server's /wechatpay/v3/notify/{mchid}. Merchants must be registered with PlatformKeys(),
-// kAppid and kApiV3Key. Failures are reported as gtest failures. Not safe for concurrent use.
+// kAppid (an app of their brand) and kApiV3Key. Failures are reported as gtest failures. Not
+// safe for concurrent use.
 class WechatPayNotifier {
  public:
   // Loads the key; `clock` and `random` must outlive the notifier.
   WechatPayNotifier(const Clock& clock, RandomSource& random);
 
-  // The certificate and public key to register a test merchant with.
+  // The certificate and public key to register a test merchant with. The SDK's own certificate
+  // of that key pair expired in 2025, so the certificate is a self-signed one of the same key
+  // and serial, valid from 2020 to 2045 (made once per process).
   static std::vector<org::PlatformKey> PlatformKeys();
+  // The SDK's expired certificate (serial kCertificateSerial, notAfter 2025-05-09).
+  static std::string ExpiredCertificatePem();
+  // A test data file of tests/testdata/wechat.
+  static std::string Testdata(const std::string& name);
 
   // A signed notification (by default under the certificate serial, notification id fresh).
   wechat::pay::SignedNotification Payment(const PaymentSpec& spec,

@@ -4,6 +4,7 @@
 
 #include <cctype>
 
+#include "common/civil_time.h"
 #include "common/log.h"
 #include "crypto/base64.h"
 #include "crypto/constant_time.h"
@@ -14,7 +15,6 @@
 #include "wechat/client/json_writer.h"
 #include "wechat/client/reasons.h"
 #include "wechat/internal/json_reader.h"
-#include "common/civil_time.h"
 #include "wechat/pay/signature.h"
 
 namespace mileage::wechat::client {
@@ -92,7 +92,8 @@ Result<std::string> PayClient::CreateJsapiOrder(const JsapiOrder& order) {
   body.String("mchid", mchid_);
   body.String("description", order.description);
   body.String("out_trade_no", order.out_trade_no);
-  if (order.time_expire) body.String("time_expire", civil::FormatRfc3339Beijing(*order.time_expire));
+  if (order.time_expire)
+    body.String("time_expire", civil::FormatRfc3339Beijing(*order.time_expire));
   if (!order.attach.empty()) body.String("attach", order.attach);
   body.String("notify_url", order.notify_url);
   body.BeginObject("amount");
@@ -213,6 +214,28 @@ Result<TradeBill> PayClient::DownloadTradeBill(std::string_view bill_date) {
                                 reason::kBillHashMismatch);
   }
   return ParseTradeBill(file.body);
+}
+
+Result<std::vector<pay::DownloadedCertificate>> PayClient::DownloadCertificates(
+    const pay::ApiV3Key& api_v3_key) {
+  MILEAGE_ASSIGN_OR_RETURN(HttpReply reply, Send("GET", "/v3/certificates", "", false));
+  MILEAGE_ASSIGN_OR_RETURN(std::vector<pay::DownloadedCertificate> certificates,
+                           pay::DecryptCertificateDownload(reply.body, api_v3_key));
+  pay::PlatformKeys keys = platform_keys_;
+  for (const pay::DownloadedCertificate& certificate : certificates) {
+    // A serial that is configured already is no news.
+    (void)keys.AddCertificatePem(certificate.pem);
+  }
+  pay::WechatpayHeaders headers{
+      reply.Header(pay::kHeaderSerial), reply.Header(pay::kHeaderSignature),
+      reply.Header(pay::kHeaderTimestamp), reply.Header(pay::kHeaderNonce)};
+  Status verified = pay::VerifyWechatpaySignature(keys, headers, reply.body, clock_.Now());
+  if (!verified.ok()) {
+    MILEAGE_LOG(kWarn) << "WeChat Pay answer to GET /v3/certificates failed verification: "
+                       << verified.ToString();
+    return verified;
+  }
+  return certificates;
 }
 
 }  // namespace mileage::wechat::client

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/clock.h"
 #include "common/random.h"
@@ -11,6 +12,8 @@
 #include "crypto/rsa.h"
 #include "wechat/client/api_client.h"
 #include "wechat/client/trade_bill.h"
+#include "wechat/pay/api_v3_key.h"
+#include "wechat/pay/certificate_download.h"
 #include "wechat/pay/platform_keys.h"
 #include "wechat/pay/request_signer.h"
 
@@ -95,6 +98,15 @@ class PayClient {
   // WECHATPAY_BAD_DOWNLOAD_URL, Unauthenticated WECHATPAY_BILL_HASH_MISMATCH; the errors of
   // ParseTradeBill; the errors above.
   Result<TradeBill> DownloadTradeBill(std::string_view bill_date);
+
+  // GET /v3/certificates: WeChat Pay's platform certificates, decrypted with the merchant's
+  // API v3 key (AEAD, so their content is WeChat's) and the answer's signature verified with
+  // the configured platform keys or, when WeChat already signs with a new certificate, with one
+  // of the downloaded ones (WeChat's documented bootstrap). Errors: the errors of
+  // DecryptCertificateDownload; the signature errors of VerifyWechatpaySignature; the errors
+  // of CreateJsapiOrder's transport.
+  Result<std::vector<pay::DownloadedCertificate>> DownloadCertificates(
+      const pay::ApiV3Key& api_v3_key);
 
   const std::string& mchid() const { return mchid_; }
 

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "tests/support/free_port.h"
 #include "tests/support/subprocess.h"
@@ -49,6 +50,13 @@ class AdminCliTest : public ::testing::Test {
     return status;
   }
 
+  static std::string Testdata(const std::string& name) {
+    std::ifstream in(std::string(MILEAGE_WECHAT_TESTDATA_DIR) + "/" + name);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+  }
+
   // The id a create command printed: one line, digits only.
   std::string CreateId(std::vector<std::string> args) {
     std::string out, err;
@@ -67,8 +75,9 @@ class AdminCliTest : public ::testing::Test {
 TEST_F(AdminCliTest, HelpListsTheAdminCommands) {
   Subprocess help({kBinary, "--help"});
   EXPECT_EQ(testing::Run(help), 0);
-  for (const char* command : {"admin create-brand", "create-region", "create-dealer",
-                              "create-store", "create-user", "add-merchant"}) {
+  for (const char* command :
+       {"admin create-brand", "create-region", "create-dealer", "create-store", "create-user",
+        "add-app", "add-merchant", "fetch-platform-certificates"}) {
     EXPECT_NE(help.stdout_text().find(command), std::string::npos) << command;
   }
   Subprocess admin_help({kBinary, "admin", "--help"});
@@ -98,15 +107,42 @@ TEST_F(AdminCliTest, BootstrapThenLogInOverHttp) {
   EXPECT_EQ(testing::Run(from_stdin), 0) << from_stdin.stderr_text();
 
   const std::string key_file = Write("apiv3.key", "0123456789abcdefghijklmnopqrstuv\n");
-  const std::string pem1 =
-      Write("cert.pem", "-----BEGIN CERTIFICATE-----\nMII\n-----END CERTIFICATE-----\n");
-  const std::string pem2 =
-      Write("pub.pem", "-----BEGIN PUBLIC KEY-----\nMII\n-----END PUBLIC KEY-----\n");
-  const std::string merchant =
-      CreateId({"add-merchant", "--store", store, "--mchid", "1900000109", "--appid",
-                "wxd678efh567hg6787", "--apiv3-key-file", key_file, "--platform-key",
-                "5157F09EFDC096DE15EBE81A47057A7232F1B8E1=" + pem1, "--platform-key",
-                "PUB_KEY_ID_0114232134912410000=" + pem2});
+  const std::string certificate =
+      Write("cert.pem", Testdata("go_notify_wechatpay_certificate.pem"));
+  const std::string public_key = Write("pub.pem", Testdata("java_wechat_pay_public_key.pem"));
+  const std::string secret_file = Write("app.secret", "mini-program-secret\n");
+  const std::string app =
+      CreateId({"add-app", "--brand", brand, "--appid", "wxd678efh567hg6787", "--kind",
+                "miniprogram", "--name", "Acme 小程序", "--secret-file", secret_file});
+  const std::string merchant = CreateId(
+      {"add-merchant", "--store", store, "--mchid", "1900000109", "--appid", "wxd678efh567hg6787",
+       "--apiv3-key-file", key_file, "--platform-key", "D7CE59D1F522D701=" + certificate,
+       "--platform-key", "PUB_KEY_ID_0114232134912410000=" + public_key});
+
+  // Rotation: a new key, the old ones retired, never the last.
+  EXPECT_EQ(CreateId({"add-platform-key", "--merchant", "1900000109", "--platform-key",
+                      "PUB_KEY_ID_0114232134912410001=" + public_key}),
+            merchant);
+  EXPECT_EQ(
+      CreateId({"retire-platform-key", "--merchant", "1900000109", "--serial", "D7CE59D1F522D701"}),
+      merchant);
+  EXPECT_EQ(CreateId({"retire-platform-key", "--merchant", "1900000109", "--serial",
+                      "PUB_KEY_ID_0114232134912410000"}),
+            merchant);
+  std::string out;
+  EXPECT_EQ(Admin({"retire-platform-key", "--merchant", "1900000109", "--serial",
+                   "PUB_KEY_ID_0114232134912410001"},
+                  &out, &err),
+            1);
+  EXPECT_NE(err.find("LAST_PLATFORM_KEY"), std::string::npos) << err;
+  EXPECT_EQ(CreateId({"deactivate-merchant", "--merchant", "1900000109"}), merchant);
+  EXPECT_EQ(CreateId({"reactivate-merchant", "--merchant", "1900000109"}), merchant);
+  EXPECT_EQ(Admin({"list-apps", "--brand", brand}, &out, &err), 0) << err;
+  EXPECT_EQ(out, app + " wxd678efh567hg6787 miniprogram active Acme 小程序\n");
+  EXPECT_EQ(CreateId({"deactivate-app", "--appid", "wxd678efh567hg6787"}), app);
+  EXPECT_EQ(Admin({"list-apps", "--brand", brand}, &out, &err), 0) << err;
+  EXPECT_NE(out.find(" inactive "), std::string::npos) << out;
+  EXPECT_EQ(CreateId({"reactivate-app", "--appid", "wxd678efh567hg6787"}), app);
 
   // No data_key configured: one was generated beside the database, readable by the owner only.
   struct stat info {};
@@ -130,8 +166,18 @@ TEST_F(AdminCliTest, BootstrapThenLogInOverHttp) {
   ASSERT_TRUE(merchants);
   EXPECT_EQ(merchants->status, 200) << merchants->body;
   EXPECT_NE(merchants->body.find("\"id\":" + merchant), std::string::npos) << merchants->body;
-  EXPECT_NE(merchants->body.find("PUB_KEY_ID_0114232134912410000"), std::string::npos);
+  EXPECT_NE(merchants->body.find("PUB_KEY_ID_0114232134912410001"), std::string::npos);
   EXPECT_EQ(merchants->body.find("0123456789abcdef"), std::string::npos);
+  // Every operator action is on record, as the CLI.
+  auto audit = client.Get("/api/console/audit?page_size=20", auth);
+  ASSERT_TRUE(audit);
+  for (const char* action : {"app.create", "merchant.create", "merchant.platform_key_add",
+                             "merchant.platform_key_retire", "merchant.deactivate",
+                             "merchant.reactivate", "app.deactivate", "app.reactivate"}) {
+    EXPECT_NE(audit->body.find(std::string("\"action\":\"") + action + "\""), std::string::npos)
+        << action << " in " << audit->body;
+  }
+  EXPECT_EQ(audit->body.find("mini-program-secret"), std::string::npos);
   auto clerk =
       client.Post("/api/console/login", R"({"username":"clerk","password":"clerk-pass-word"})",
                   "application/json");
@@ -153,6 +199,54 @@ TEST_F(AdminCliTest, UsageErrorsExitWithTwo) {
                   nullptr, &err),
             2);
   EXPECT_NE(err.find("--platform-key"), std::string::npos) << err;
+  EXPECT_EQ(Admin({"add-platform-key", "--merchant", "1"}, nullptr, &err), 2);
+  EXPECT_NE(err.find("--platform-key"), std::string::npos) << err;
+  EXPECT_EQ(Admin({"fetch-platform-certificates", "--merchant", "1"}, nullptr, &err), 2);
+  EXPECT_NE(err.find("needs --merchant-key-file"), std::string::npos) << err;
+  EXPECT_EQ(Admin({"add-app", "--brand", "1", "--appid", "wx1", "--kind", "app"}, nullptr, &err),
+            2);
+  EXPECT_NE(err.find("add-app needs --name"), std::string::npos) << err;
+}
+
+// Keys that could never verify, appids the brand did not register: exit 1 with the code, and
+// nothing registered (the same merchant registers afterwards).
+TEST_F(AdminCliTest, MerchantsNeedParsableKeysAndAnAppOfTheirBrand) {
+  const std::string brand = CreateId({"create-brand", "--name", "B"});
+  const std::string region = CreateId({"create-region", "--brand", brand, "--name", "R"});
+  const std::string dealer = CreateId({"create-dealer", "--region", region, "--name", "D"});
+  const std::string store = CreateId({"create-store", "--dealer", dealer, "--name", "S"});
+  const std::string key_file = Write("apiv3.key", "0123456789abcdefghijklmnopqrstuv");
+  const std::string public_key = Write("pub.pem", Testdata("java_wechat_pay_public_key.pem"));
+  const std::string junk =
+      Write("junk.pem", "-----BEGIN PUBLIC KEY-----\nMII\n-----END PUBLIC KEY-----\n");
+  const std::string expired = Write("old.pem", Testdata("java_wechat_pay_certificate.pem"));
+  const auto add = [&](const std::string& appid, const std::string& key) {
+    std::string err;
+    const int status = Admin({"add-merchant", "--store", store, "--mchid", "1900000109", "--appid",
+                              appid, "--apiv3-key-file", key_file, "--platform-key", key},
+                             nullptr, &err);
+    return std::make_pair(status, err);
+  };
+  auto unregistered = add("wxd678efh567hg6787", "PUB_KEY_ID_0114232134912410000=" + public_key);
+  EXPECT_EQ(unregistered.first, 1);
+  EXPECT_NE(unregistered.second.find("APPID_NOT_REGISTERED"), std::string::npos)
+      << unregistered.second;
+  CreateId({"add-app", "--brand", brand, "--appid", "wxd678efh567hg6787", "--kind", "app", "--name",
+            "App"});
+  auto unparsable = add("wxd678efh567hg6787", "PUB_KEY_ID_0114232134912410000=" + junk);
+  EXPECT_EQ(unparsable.first, 1);
+  EXPECT_NE(unparsable.second.find("INVALID_PLATFORM_KEY"), std::string::npos) << unparsable.second;
+  auto old = add("wxd678efh567hg6787", "440024045C4A427599D09BB4E3DE0279F2E813FD=" + expired);
+  EXPECT_EQ(old.first, 1);
+  EXPECT_NE(old.second.find("PLATFORM_KEY_EXPIRED"), std::string::npos) << old.second;
+  auto good = add("wxd678efh567hg6787", "PUB_KEY_ID_0114232134912410000=" + public_key);
+  EXPECT_EQ(good.first, 0) << good.second;
+  std::string err;
+  EXPECT_EQ(Admin({"add-app", "--brand", brand, "--appid", "wxd678efh567hg6787", "--kind", "app",
+                   "--name", "Again"},
+                  nullptr, &err),
+            1);
+  EXPECT_NE(err.find("APP_EXISTS"), std::string::npos) << err;
 }
 
 TEST_F(AdminCliTest, FailuresExitWithOneAndSayWhy) {

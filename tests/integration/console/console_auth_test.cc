@@ -169,65 +169,6 @@ TEST_P(ConsoleAuthTest, NamesAreOneToOneHundredCharacters) {
             "UNKNOWN_FIELD");
 }
 
-TEST_P(ConsoleAuthTest, MerchantsRegisterOnceAndNeverShowTheirKey) {
-  const std::string& token = Token("dealer_a_manager");
-  const std::string body =
-      R"({"mchid":"1900000109","appid":"wxd678efh567hg6787","apiv3_key":"0123456789abcdefghijklmnopqrstuv",)"
-      R"("platform_keys":[{"serial":"5157F09EFDC096DE15EBE81A47057A7232F1B8E1","pem":"-----BEGIN CERTIFICATE-----\nMII\n-----END CERTIFICATE-----\n"},)"
-      R"({"serial":"PUB_KEY_ID_0114232134912410000","pem":"-----BEGIN PUBLIC KEY-----\nMII\n-----END PUBLIC KEY-----\n"}]})";
-  const std::string path = "/api/console/stores/" + std::to_string(tree_.store_a2) + "/merchants";
-  Reply created = Post(path, token, body);
-  ASSERT_EQ(created.status, 201) << created.body;
-  EXPECT_EQ(created.body.find("0123456789abcdefghijklmnopqrstuv"), std::string::npos);
-  EXPECT_EQ(created.json["platform_keys"].Size(), 2u);
-  EXPECT_EQ(created.json["store_id"].GetInt64(), tree_.store_a2);
-  Reply read =
-      Get("/api/console/merchants/" + std::to_string(created.json["id"].GetInt64()), token);
-  EXPECT_EQ(read.status, 200);
-  EXPECT_EQ(read.body.find("0123456789abcdefghijklmnopqrstuv"), std::string::npos);
-  EXPECT_EQ(read.body.find("apiv3"), std::string::npos);
-
-  // The key is stored sealed, and opens for the payment path.
-  Result<org::MerchantCredentials> credentials = org().merchants().Credentials("1900000109");
-  ASSERT_TRUE(credentials.ok()) << credentials.status().ToString();
-  EXPECT_EQ(credentials->apiv3_key, "0123456789abcdefghijklmnopqrstuv");
-  {
-    Result<db::PooledConnection> conn = server_->app().db().Acquire();
-    ASSERT_TRUE(conn.ok());
-    auto rows = (*conn)->Query("SELECT apiv3_key_sealed FROM merchants WHERE mchid = '1900000109'");
-    ASSERT_TRUE(rows.ok());
-    EXPECT_EQ((*rows)[0].Text(0).find("0123456789abcdef"), std::string::npos);
-    EXPECT_EQ((*rows)[0].Text(0).rfind("v1.", 0), 0u);
-  }
-
-  const auto before = RowCounts();
-  Reply duplicate =
-      Post("/api/console/stores/" + std::to_string(tree_.store_a1) + "/merchants", token, body);
-  EXPECT_EQ(duplicate.status, 409) << duplicate.body;
-  EXPECT_EQ(duplicate.code(), "MERCHANT_EXISTS");
-  EXPECT_EQ(RowCounts(), before) << "a duplicate mchid writes nothing";
-
-  for (
-      const std::string& bad :
-      {std::string(
-           R"({"mchid":"19x","appid":"wx1","apiv3_key":"0123456789abcdefghijklmnopqrstuv","platform_keys":[{"serial":"S","pem":"-----BEGIN X"}]})"),
-       std::string(
-           R"({"mchid":"1900000110","appid":"wx1","apiv3_key":"short","platform_keys":[{"serial":"S","pem":"-----BEGIN X"}]})"),
-       std::string(
-           R"({"mchid":"1900000110","appid":"wx1","apiv3_key":"0123456789abcdefghijklmnopqrstuv","platform_keys":[]})"),
-       std::string(
-           R"({"mchid":"1900000110","appid":"wx1","apiv3_key":"0123456789abcdefghijklmnopqrstuv","platform_keys":[{"serial":"S","pem":"x"}]})"),
-       std::string(
-           R"({"mchid":"1900000110","appid":"wx1","apiv3_key":"0123456789abcdefghijklmnopqrstuv","platform_keys":[{"serial":"S","pem":"-----BEGIN X"},{"serial":"S","pem":"-----BEGIN X"}]})"),
-       std::string(
-           R"({"mchid":"1900000110","appid":"wx1","apiv3_key":"0123456789abcdefghijklmnopqrstuv","platform_keys":"S"})")}) {
-    Reply reply = Post(path, token, bad);
-    EXPECT_EQ(reply.status, 400) << bad;
-    EXPECT_EQ(reply.code(), "INVALID_FIELD") << bad << " " << reply.body;
-  }
-  EXPECT_EQ(RowCounts(), before);
-}
-
 TEST_P(ConsoleAuthTest, StaffInputIsValidated) {
   const std::string& token = Token("admin");
   const std::string store = std::to_string(tree_.store_a1);

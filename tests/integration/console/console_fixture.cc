@@ -84,6 +84,10 @@ void ConsoleTest::BuildTree() {
   tree_.store_a3 = node(h.Create(op, org::NodeType::kStore, tree_.dealer_a2, "Store A3"));
   tree_.store_b1 = node(h.Create(op, org::NodeType::kStore, tree_.dealer_b, "Store B1"));
 
+  Result<org::BrandApp> app =
+      org().apps().Create(op, tree_.brand, org::NewBrandApp{kAppid, "miniprogram", "Mini", ""});
+  EXPECT_TRUE(app.ok()) << app.status().ToString();
+  if (app.ok()) tree_.app = app->id;
   auto merchant = [&](int64_t store, const std::string& mchid) {
     org::NewMerchant m{mchid, kAppid, kApiV3Key, WechatPayNotifier::PlatformKeys()};
     Result<org::Merchant> created = org().merchants().Create(op, store, m);
@@ -174,9 +178,10 @@ std::map<std::string, int64_t> ConsoleTest::RowCounts() {
   Result<db::PooledConnection> conn = server_->app().db().Acquire();
   EXPECT_TRUE(conn.ok()) << conn.status().ToString();
   if (!conn.ok()) return counts;
-  for (const char* table : {"brands", "regions", "dealers", "stores", "merchants",
-                            "merchant_platform_keys", "partners", "staff", "audit_log",
-                            "earning_rules", "members", "point_journals", "payment_transactions"}) {
+  for (const char* table :
+       {"brands", "regions", "dealers", "stores", "merchants", "merchant_platform_keys",
+        "brand_apps", "partners", "staff", "audit_log", "earning_rules", "members",
+        "point_journals", "payment_transactions"}) {
     Result<std::vector<db::Row>> rows =
         (*conn)->Query(std::string("SELECT COUNT(*) FROM ") + table);
     EXPECT_TRUE(rows.ok()) << rows.status().ToString();

@@ -34,13 +34,15 @@ struct Reply {
 // operator), with a staff account of every role:
 //   brand B:  region R1: dealer A  (stores A1, A2), dealer A2 (store A3)
 //             region R2: dealer B  (store B1)
-//   merchants: MA1 (kMchid) at store A1, MB1 (kOtherMchid) at store B1, both registered with
-//   WechatPayNotifier's keys so that tests can pay there; partner P of the brand.
+//   the brand's app kAppid; merchants: MA1 (kMchid) at store A1, MB1 (kOtherMchid) at store
+//   B1, both registered with WechatPayNotifier's keys so that tests can pay there; partner P of
+//   the brand.
 struct OrgTree {
   int64_t brand = 0;
   int64_t region1 = 0, region2 = 0;
   int64_t dealer_a = 0, dealer_a2 = 0, dealer_b = 0;
   int64_t store_a1 = 0, store_a2 = 0, store_a3 = 0, store_b1 = 0;
+  int64_t app = 0;
   int64_t merchant_a1 = 0, merchant_b1 = 0;
   int64_t partner = 0;
   // Staff ids by username: admin, region1_manager, region2_manager, dealer_a_manager,

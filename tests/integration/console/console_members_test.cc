@@ -174,9 +174,17 @@ TEST_P(ConsoleMembersTest, AnotherBrandsMemberIsNeverFound) {
   ASSERT_TRUE(dealer.ok());
   Result<org::Node> store = h.Create(op, org::NodeType::kStore, dealer->path.id(), "S");
   ASSERT_TRUE(store.ok());
-  org::NewMerchant m{"1900000099", kAppid, kApiV3Key, WechatPayNotifier::PlatformKeys()};
+  // Appids are one brand's only: the other brand pays through its own app.
+  const std::string other_appid = "wx9999999999999999";
+  ASSERT_TRUE(
+      org().apps().Create(op, brand->path.id(), {other_appid, "miniprogram", "Other", ""}).ok());
+  org::NewMerchant m{"1900000099", other_appid, kApiV3Key, WechatPayNotifier::PlatformKeys()};
   ASSERT_TRUE(org().merchants().Create(op, store->path.id(), m).ok());
-  Pay("1900000099", "4200000000000000000000000000X1", "openid-elsewhere", 1000);
+  PaymentSpec spec{"4200000000000000000000000000X1", "openid-elsewhere", 1000, "1900000099"};
+  spec.appid = other_appid;
+  auto paid = WechatPayNotifier::Post(*server_->Client(), notifier_->Payment(spec), "1900000099");
+  ASSERT_TRUE(paid);
+  ASSERT_EQ(paid->status, 204) << paid->body;
   Result<db::PooledConnection> conn = server_->app().db().Acquire();
   ASSERT_TRUE(conn.ok());
   Result<std::vector<db::Row>> rows = (*conn)->Query(

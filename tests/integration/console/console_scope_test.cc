@@ -4,6 +4,7 @@
 #include <set>
 
 #include "tests/integration/console/console_fixture.h"
+#include "tests/integration/console/merchant_bodies.h"
 
 namespace mileage::testing {
 namespace {
@@ -44,9 +45,12 @@ class ConsoleScopeTest : public ConsoleTest {
 
   int64_t member_b_ = 0;
 
+  // Valid input (registration parses the key before it asks the authorizer).
   std::string MerchantBody() const {
-    return R"({"mchid":"1900000999","appid":"wx123","apiv3_key":")" + std::string(32, 'k') +
-           R"(","platform_keys":[{"serial":"S1","pem":"-----BEGIN PUBLIC KEY-----\nx\n-----END PUBLIC KEY-----\n"}]})";
+    return MerchantJson("1900000999", "wx123", {TestPublicKey()});
+  }
+  std::string KeyBody() const {
+    return PlatformKeyJson("PUB_KEY_ID_0114232134912410000000000999", TestPublicKey().second);
   }
 
   // Every console route, classified. A route missing here fails the test, so that a new
@@ -68,6 +72,12 @@ class ConsoleScopeTest : public ConsoleTest {
         {{"POST", "/api/console/regions"}, {}},
         {{"POST", "/api/console/partners"}, {}},
         {{"GET", "/api/console/partners/{id}"}, {}},
+        // The brand's apps belong to the brand node (ConsoleMerchantsTest checks the roles).
+        {{"POST", "/api/console/apps"}, {}},
+        {{"GET", "/api/console/apps"}, {}},
+        {{"GET", "/api/console/apps/{id}"}, {}},
+        {{"POST", "/api/console/apps/{id}/deactivate"}, {}},
+        {{"POST", "/api/console/apps/{id}/reactivate"}, {}},
         // Unfiltered lists: checked by ListsReturnExactlyTheScope instead.
         {{"GET", "/api/console/regions"}, {}},
         {{"GET", "/api/console/partners"}, {}},
@@ -125,6 +135,15 @@ class ConsoleScopeTest : public ConsoleTest {
         {{"GET", "/api/console/merchants"}, {{"GET", "/api/console/merchants?store_id=" + b1}}},
         {{"GET", "/api/console/merchants/{id}"},
          {{"GET", Path("/api/console/merchants/{id}", t.merchant_b1)}}},
+        {{"POST", "/api/console/merchants/{id}/platform-keys"},
+         {{"POST", Path("/api/console/merchants/{id}/platform-keys", t.merchant_b1), KeyBody()}}},
+        {{"POST", "/api/console/merchants/{id}/platform-keys/{serial}/retire"},
+         {{"POST", Path("/api/console/merchants/{id}/platform-keys/", t.merchant_b1) +
+                       kCertificateSerial + "/retire"}}},
+        {{"POST", "/api/console/merchants/{id}/deactivate"},
+         {{"POST", Path("/api/console/merchants/{id}/deactivate", t.merchant_b1)}}},
+        {{"POST", "/api/console/merchants/{id}/reactivate"},
+         {{"POST", Path("/api/console/merchants/{id}/reactivate", t.merchant_b1)}}},
         {{"POST", "/api/console/staff"},
          {{"POST", "/api/console/staff",
            R"({"username":"new_b","password":"pass-word-123","role":"analyst","scope":{"type":"store","id":)" +
@@ -333,6 +352,9 @@ TEST_P(ConsoleScopeTest, AnalystWritesAreForbiddenAndAudited) {
       {"PATCH", "/api/console/stores/" + a1, R"({"name":"x"})"},
       {"POST", "/api/console/stores/" + a1 + "/deactivate", ""},
       {"POST", "/api/console/stores/" + a1 + "/merchants", MerchantBody()},
+      {"POST", "/api/console/merchants/" + std::to_string(tree_.merchant_a1) + "/platform-keys",
+       KeyBody()},
+      {"POST", "/api/console/merchants/" + std::to_string(tree_.merchant_a1) + "/deactivate", ""},
       {"PATCH", "/api/console/dealers/" + a, R"({"name":"x"})"},
       {"POST", "/api/console/dealers/" + a + "/deactivate", ""},
       {"POST", "/api/console/staff",

@@ -76,6 +76,8 @@ TEST_P(CrashTest, KilledAndRestartedWhileDeliveringEndsInTheSameState) {
   const std::string region = Admin({"create-region", "--brand", brand, "--name", "Region"});
   const std::string dealer = Admin({"create-dealer", "--region", region, "--name", "Dealer"});
   const std::string store = Admin({"create-store", "--dealer", dealer, "--name", "Store"});
+  Admin({"add-app", "--brand", brand, "--appid", exported.appid, "--kind", "miniprogram", "--name",
+         "Mini"});
   Admin({"add-merchant", "--store", store, "--mchid", kMchid, "--appid", exported.appid,
          "--apiv3-key-file", write("apiv3.key", exported.apiv3_key), "--platform-key",
          exported.certificate_serial + "=" + write("cert.pem", exported.certificate_pem),

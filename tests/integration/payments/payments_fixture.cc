@@ -37,9 +37,16 @@ void PaymentsTest::SetUp() {
   const int64_t dealer = node(h.Create(op, org::NodeType::kDealer, region, "Dealer"));
   store1_ = node(h.Create(op, org::NodeType::kStore, dealer, "Store 1"));
   store2_ = node(h.Create(op, org::NodeType::kStore, dealer, "Store 2"));
+  RegisterApp(brand_, kAppid);
   for (auto [store, mchid] : {std::pair{store1_, kMchid}, std::pair{store2_, kOtherMchid}}) {
     RegisterMerchant(store, mchid, kAppid, kApiV3Key, WechatPayNotifier::PlatformKeys());
   }
+}
+
+void PaymentsTest::RegisterApp(int64_t brand, const std::string& appid) {
+  Result<org::BrandApp> created = server_->app().org().apps().Create(
+      org::Actor::System("test"), brand, org::NewBrandApp{appid, "miniprogram", "Mini", ""});
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
 }
 
 void PaymentsTest::RegisterMerchant(int64_t store, const std::string& mchid,

@@ -17,9 +17,10 @@
 
 namespace mileage::testing {
 
-// A real in-process server on a fresh database of the backend under test, with a brand, a
-// region, a dealer, stores S1 (merchant kMchid) and S2 (merchant kOtherMchid), both registered
-// with the certificate and the public key of the Java SDK vectors, and a FakeClock. Builds
+// A real in-process server on a fresh database of the backend under test, with a brand (its
+// app kAppid), a region, a dealer, stores S1 (merchant kMchid) and S2 (merchant kOtherMchid),
+// both registered with the certificate and the public key of the Java SDK vectors, and a
+// FakeClock. Builds
 // notifications signed as WeChat Pay would and reads the database directly to check state.
 class PaymentsTest : public ::testing::TestWithParam<Backend> {
  protected:
@@ -28,6 +29,8 @@ class PaymentsTest : public ::testing::TestWithParam<Backend> {
   virtual void CustomizeConfig(Config&) {}
   void TearDown() override;
 
+  // Registers a WeChat app of a brand through the org module (as the system).
+  void RegisterApp(int64_t brand, const std::string& appid);
   // Registers a merchant at a store through the org module (as the system).
   void RegisterMerchant(int64_t store, const std::string& mchid, const std::string& appid,
                         const std::string& apiv3_key, std::vector<org::PlatformKey> keys);

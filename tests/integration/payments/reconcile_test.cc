@@ -16,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/civil_time.h"
 #include "payments/merchant_keys.h"
 #include "payments/payment_recorder.h"
 #include "payments/reconciliation.h"
@@ -26,7 +27,6 @@
 #include "tests/support/subprocess.h"
 #include "tests/support/test_database.h"
 #include "tests/support/test_server.h"
-#include "common/civil_time.h"
 #include "wechat/sandbox/key_material.h"
 
 namespace mileage::testing {
@@ -102,6 +102,8 @@ class ReconcileTest : public ::testing::TestWithParam<Backend> {
     const std::string region = Admin({"create-region", "--brand", brand, "--name", "Region"});
     const std::string dealer = Admin({"create-dealer", "--region", region, "--name", "Dealer"});
     const std::string store = Admin({"create-store", "--dealer", dealer, "--name", "Store"});
+    Admin({"add-app", "--brand", brand, "--appid", exported_.appid, "--kind", "miniprogram",
+           "--name", "Mini"});
     Admin({"add-merchant", "--store", store, "--mchid", kMchid, "--appid", exported_.appid,
            "--apiv3-key-file", Write("apiv3.key", exported_.apiv3_key), "--platform-key",
            exported_.certificate_serial + "=" + Write("cert.pem", exported_.certificate_pem),
@@ -387,7 +389,7 @@ TEST_P(ReconcileTest, ANotificationArrivingBeforeTheApplyMakesItADuplicate) {
   ASSERT_TRUE(Eventually([&] { return Balance("recon-dave") == 56; }));
   const std::string state = Written();
   std::vector<payments::AppliedItem> applied;
-  ASSERT_TRUE(reconciler.ApplyMissing((*merchant)->merchant, *report, &applied).ok());
+  ASSERT_TRUE(reconciler.ApplyMissing(**merchant, *report, &applied).ok());
   ASSERT_EQ(applied.size(), 1u);
   EXPECT_EQ(applied[0].outcome, payments::Outcome::kDuplicate);
   EXPECT_EQ(Written(), state);

@@ -37,6 +37,8 @@ const std::vector<Action> kAllActions = {Action::kSelf,
                                          Action::kStoreWrite,
                                          Action::kMerchantRead,
                                          Action::kMerchantWrite,
+                                         Action::kAppRead,
+                                         Action::kAppWrite,
                                          Action::kPartnerRead,
                                          Action::kPartnerWrite,
                                          Action::kStaffRead,
@@ -71,20 +73,20 @@ const std::map<Role, std::set<Action>>& Matrix() {
       {Role::kRegionManager,
        {Action::kSelf, Action::kBrandRead, Action::kRegionRead, Action::kDealerRead,
         Action::kDealerWrite, Action::kStoreRead, Action::kStoreWrite, Action::kMerchantRead,
-        Action::kMerchantWrite, Action::kStaffRead, Action::kStaffWrite, Action::kMemberRead,
-        Action::kPaymentRead, Action::kEarningRuleRead, Action::kEarningRuleWrite}},
+        Action::kStaffRead, Action::kStaffWrite, Action::kMemberRead, Action::kPaymentRead,
+        Action::kEarningRuleRead, Action::kEarningRuleWrite}},
       {Role::kDealerManager,
        {Action::kSelf, Action::kBrandRead, Action::kDealerRead, Action::kStoreRead,
-        Action::kStoreWrite, Action::kMerchantRead, Action::kMerchantWrite, Action::kStaffRead,
-        Action::kStaffWrite, Action::kMemberRead, Action::kPaymentRead, Action::kEarningRuleRead,
+        Action::kStoreWrite, Action::kMerchantRead, Action::kStaffRead, Action::kStaffWrite,
+        Action::kMemberRead, Action::kPaymentRead, Action::kEarningRuleRead,
         Action::kEarningRuleWrite}},
       {Role::kStoreClerk,
        {Action::kSelf, Action::kBrandRead, Action::kStoreRead, Action::kMemberRead,
         Action::kPaymentRead, Action::kEarningRuleRead}},
       {Role::kAnalyst,
        {Action::kSelf, Action::kBrandRead, Action::kRegionRead, Action::kDealerRead,
-        Action::kStoreRead, Action::kMerchantRead, Action::kPartnerRead, Action::kStaffRead,
-        Action::kMemberRead, Action::kPaymentRead, Action::kEarningRuleRead}},
+        Action::kStoreRead, Action::kMerchantRead, Action::kAppRead, Action::kPartnerRead,
+        Action::kStaffRead, Action::kMemberRead, Action::kPaymentRead, Action::kEarningRuleRead}},
   };
   return *matrix;
 }
@@ -140,6 +142,19 @@ TEST(AuthorizerTest, InsideTheScopeTheRoleDecides) {
 
   const Principal dealer_manager = Make(Role::kDealerManager, kDealer100);
   EXPECT_EQ(authorizer.Decide(dealer_manager, Action::kStoreWrite, kStore1001), Decision::kAllow);
+  // Merchant keys decide whose payments are believed: managers read merchants, never write.
+  EXPECT_EQ(authorizer.Decide(dealer_manager, Action::kMerchantRead, kStore1001), Decision::kAllow);
+  EXPECT_EQ(authorizer.Decide(dealer_manager, Action::kMerchantWrite, kStore1001),
+            Decision::kForbidden);
+  EXPECT_EQ(
+      authorizer.Decide(Make(Role::kRegionManager, kRegion10), Action::kMerchantWrite, kStore1001),
+      Decision::kForbidden);
+  // Apps belong to the brand node: an ancestor of a dealer's scope.
+  EXPECT_EQ(authorizer.Decide(dealer_manager, Action::kAppRead, kBrand1), Decision::kForbidden);
+  EXPECT_EQ(authorizer.Decide(Make(Role::kAnalyst, kBrand1), Action::kAppRead, kBrand1),
+            Decision::kAllow);
+  EXPECT_EQ(authorizer.Decide(Make(Role::kBrandAdmin, kBrand2), Action::kAppWrite, kBrand1),
+            Decision::kNotFound);
   EXPECT_EQ(authorizer.Decide(dealer_manager, Action::kStoreWrite, kDealer100), Decision::kAllow);
   EXPECT_EQ(authorizer.Decide(dealer_manager, Action::kDealerWrite, kDealer100),
             Decision::kForbidden);
