@@ -37,6 +37,9 @@ Commands:
                                    from standard input)
               admin add-merchant   --store ID --mchid M --appid A --apiv3-key-file FILE
                                    --platform-key SERIAL=PEM_FILE [--platform-key ...]
+              admin reset-password --staff ID [--password-file FILE]
+              admin deactivate-user | reactivate-user --staff ID
+              admin deactivate-partner | reactivate-partner --partner ID
   reconcile Compare a merchant's WeChat Pay trade bill of a day with the recorded payments
             (mileage reconcile --help):
               reconcile --merchant MCHID --date YYYY-MM-DD --merchant-key-file PEM

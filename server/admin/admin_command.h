@@ -10,11 +10,13 @@ namespace mileage::server {
 extern const char* const kAdminUsage;
 
 // `mileage admin <command> [--config FILE] [options]`: the operator's bootstrap tools
-// (create-brand, create-region, create-dealer, create-store, create-user, add-merchant). Each
-// migrates the database first, acts as the trusted operator (audited with staff "cli"), and
-// prints the new id alone on `out`. A password is read from --password-file or else from `in`,
-// never from the arguments. `args` are the arguments after "admin". Returns the exit status:
-// 0 on success, 1 when the command fails (the reason on `err`), 2 on a usage error.
+// (create-brand, create-region, create-dealer, create-store, create-user, add-merchant) and
+// account tools (reset-password, deactivate-user, reactivate-user, deactivate-partner,
+// reactivate-partner). Each migrates the database first, acts as the trusted operator
+// (audited with staff "cli"), and prints the new (or acted-on) id alone on `out`. A password is
+// read from --password-file or else from `in`, never from the arguments. `args` are the arguments
+// after "admin". Returns the exit status: 0 on success, 1 when the command fails (the reason on
+// `err`), 2 on a usage error.
 int RunAdmin(const std::vector<std::string>& args, std::istream& in, std::ostream& out,
              std::ostream& err);
 
