@@ -307,6 +307,49 @@ TEST_P(ConsoleAuthTest, TheAuditLogRecordsWritesAndDenialsNewestFirst) {
   EXPECT_EQ(Get("/api/console/audit", Token("region1_manager")).status, 403);
 }
 
+// A data key rotation end to end: values sealed under key A still open once B is the primary
+// key and A a previous one; new values are sealed under B (they open without A, the old ones
+// do not).
+TEST_P(ConsoleAuthTest, ARotatedDataKeyStillOpensOldSealedValues) {
+  constexpr const char* kKeyB = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0";
+  Reply old_partner =
+      Post("/api/console/partners", Token("admin"), R"({"name":"Old","category":"fuel"})");
+  ASSERT_EQ(old_partner.status, 201) << old_partner.body;
+  const std::string old_key_id = old_partner.json["partner"]["api_key_id"].GetString();
+  const std::string old_secret = old_partner.json["secret"].GetString();
+  const std::string old_session = Token("admin");
+
+  config_.data_key = kKeyB;
+  config_.previous_data_keys = {kDataKey};
+  StartServer();
+  ASSERT_NE(server_, nullptr);
+  Result<org::PartnerCredentials> opened = org().partners().Credentials(old_key_id);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  EXPECT_EQ(opened->secret, old_secret);
+  Result<org::MerchantCredentials> merchant = org().merchants().Credentials(kMchid);
+  ASSERT_TRUE(merchant.ok()) << merchant.status().ToString();
+  EXPECT_EQ(merchant->apiv3_key, kApiV3Key);
+  // The payment path decrypts with the merchant key sealed under A.
+  Pay(kMchid, "4200000000000000000000000000R1", "openid-after-rotation", 1000);
+  EXPECT_GT(MemberIdOf("openid-after-rotation"), 0);
+  // Session tokens are signed with a key derived from the primary key: they end.
+  EXPECT_EQ(Get("/api/console/me", old_session).code(), "INVALID_TOKEN");
+  Reply new_partner =
+      Post("/api/console/partners", Token("admin"), R"({"name":"New","category":"fuel"})");
+  ASSERT_EQ(new_partner.status, 201) << new_partner.body;
+  const std::string new_key_id = new_partner.json["partner"]["api_key_id"].GetString();
+
+  config_.previous_data_keys.clear();
+  StartServer();
+  ASSERT_NE(server_, nullptr);
+  Result<org::PartnerCredentials> fresh = org().partners().Credentials(new_key_id);
+  ASSERT_TRUE(fresh.ok()) << fresh.status().ToString();
+  EXPECT_EQ(fresh->secret, new_partner.json["secret"].GetString());
+  Result<org::PartnerCredentials> stale = org().partners().Credentials(old_key_id);
+  ASSERT_FALSE(stale.ok());
+  EXPECT_EQ(stale.status().reason(), "UNKNOWN_DATA_KEY");
+}
+
 MILEAGE_CONSOLE_TEST_SUITE(ConsoleAuthTest);
 
 }  // namespace
