@@ -74,6 +74,10 @@ struct Config {
   // database the server keeps a generated key in data.key beside the database file (var/ by
   // default); with MySQL it is required. Give it as {"env":..} or {"file":..} in production.
   std::string data_key;
+  // "previous_data_keys": data keys that were primary before a rotation, each 64 hex digits
+  // (each entry may be {"env":..} or {"file":..}). Values sealed under one of them still open;
+  // new values are sealed under data_key.
+  std::vector<std::string> previous_data_keys;
   // "session_ttl_s": idle lifetime of a console session in seconds (sliding expiry).
   int session_ttl_s = 8 * 3600;
   // "wechat_api_base_url": where the mini-program API (code2Session, stable_token, ...) is

@@ -50,6 +50,7 @@ bool ParseSmallInt(std::string_view text, int min, int max, int* out) {
 Result<std::string> PasswordHasher::Hash(std::string_view password) const {
   std::array<uint8_t, kSaltSize> salt{};
   random_.Fill(salt);
+  computations_.fetch_add(1, std::memory_order_relaxed);
   MILEAGE_ASSIGN_OR_RETURN(auto hash, Scrypt(password, salt, params_));
   return std::string(kScheme) + "$" + std::to_string(params_.log2_n) + "$" +
          std::to_string(params_.r) + "$" + std::to_string(params_.p) + "$" + HexEncode(salt) + "$" +
@@ -74,6 +75,7 @@ Result<bool> PasswordHasher::Verify(std::string_view password, std::string_view 
   }
   std::optional<std::vector<uint8_t>> expected = HexDecode(expected_hex);
   if (!expected) return malformed;
+  computations_.fetch_add(1, std::memory_order_relaxed);
   MILEAGE_ASSIGN_OR_RETURN(auto actual, Scrypt(password, *salt, params));
   return ConstantTimeEquals(
       std::string_view(reinterpret_cast<const char*>(actual.data()), actual.size()),
@@ -85,6 +87,7 @@ void PasswordHasher::BurnOneHash(std::string_view password) const {
                                                                 0x65, 0x2d, 0x64, 0x75, 0x6d, 0x6d,
                                                                 0x79, 0x00, 0x00, 0x01};
   // Only the time matters; a failure here changes nothing for the caller, who answers 401.
+  computations_.fetch_add(1, std::memory_order_relaxed);
   Scrypt(password, kDummySalt, params_).status().IgnoreError();
 }
 

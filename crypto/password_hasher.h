@@ -1,5 +1,7 @@
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -38,10 +40,14 @@ class PasswordHasher {
   void BurnOneHash(std::string_view password) const;
 
   const ScryptParams& params() const { return params_; }
+  // How many scrypt computations Hash, Verify and BurnOneHash have run (for tests that prove a
+  // refused request cost none, and for metrics).
+  uint64_t computations() const { return computations_.load(std::memory_order_relaxed); }
 
  private:
   RandomSource& random_;
   const ScryptParams params_;
+  mutable std::atomic<uint64_t> computations_{0};
 };
 
 }  // namespace mileage::crypto

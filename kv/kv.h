@@ -37,6 +37,12 @@ class Kv {
                                    std::chrono::milliseconds ttl) = 0;
   // Deletes only while the key holds `value` (releasing a lock this caller owns).
   virtual Result<bool> DeleteIfEquals(std::string_view key, std::string_view value) = 0;
+  // Writes `value` with `ttl` (replacing the expiry as Set does) only while the key holds
+  // `expected`; true when this call wrote it. An absent or expired key holds nothing, so it
+  // never matches. The compare and the write are one atomic step (a session refresh must not
+  // undo a concurrent logout).
+  virtual Result<bool> CompareAndSet(std::string_view key, std::string_view expected,
+                                     std::string_view value, std::chrono::milliseconds ttl) = 0;
   // Adds delta to the integer at key (absent = 0) and returns the new value. A ttl applies
   // only when this call creates the key (fixed windows for rate limits); an existing key keeps
   // its expiry. FailedPrecondition when the key holds a non-integer or the sum overflows int64

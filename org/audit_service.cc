@@ -6,7 +6,8 @@ namespace mileage::org {
 
 Result<PageOf<AuditRecord>> AuditService::List(const Actor& actor, const PageRequest& page) {
   MILEAGE_RETURN_IF_ERROR(ValidatePage(page));
-  if (actor.is_system()) return InvalidArgumentError("the audit log is read by brand admins");
+  if (!actor.staff.has_value())
+    return InvalidArgumentError("the audit log is read by brand admins");
   const int64_t brand_id = actor.staff->scope.brand_id;
   MILEAGE_RETURN_IF_ERROR(
       authorizer_.Check(actor, Action::kAuditRead, NodePath::Brand(brand_id), "audit log"));

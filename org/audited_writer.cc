@@ -4,7 +4,16 @@
 
 namespace mileage::org {
 
-Status AuditedWriter::Run(const Actor& actor, const AuditRecord& base, const Work& work) {
+namespace {
+
+bool IsAuthorizerRefusal(const Actor& actor, const Status& status) {
+  return !status.ok() && actor.staff.has_value() &&
+         (status.code() == StatusCode::kNotFound || status.code() == StatusCode::kPermissionDenied);
+}
+
+}  // namespace
+
+AuditRecord AuditedWriter::Stamp(const Actor& actor, const AuditRecord& base) const {
   AuditRecord stamped = base;
   if (actor.staff.has_value()) {
     stamped.staff_id = actor.staff->staff_id;
@@ -13,17 +22,23 @@ Status AuditedWriter::Run(const Actor& actor, const AuditRecord& base, const Wor
   stamped.request_id = actor.request_id;
   stamped.client_address = actor.client_address;
   stamped.outcome = "ok";
+  return stamped;
+}
 
+Status AuditedWriter::Refuse(const Actor& actor, const AuditRecord& base, Status refusal) {
+  if (IsAuthorizerRefusal(actor, refusal)) RecordDenial(actor, Stamp(actor, base), refusal);
+  return refusal;
+}
+
+Status AuditedWriter::Run(const Actor& actor, const AuditRecord& base, const Work& work) {
+  const AuditRecord stamped = Stamp(actor, base);
   Status status = db::InTransaction(db_, [&](db::Connection& conn) {
     AuditRecord record = stamped;
     record.created_at = UnixSeconds(clock_.Now());
     MILEAGE_RETURN_IF_ERROR(work(conn, record));
     return AuditStore(conn).Insert(record);
   });
-  if (!status.ok() && actor.staff.has_value() &&
-      (status.code() == StatusCode::kNotFound || status.code() == StatusCode::kPermissionDenied)) {
-    RecordDenial(actor, stamped, status);
-  }
+  if (IsAuthorizerRefusal(actor, status)) RecordDenial(actor, stamped, status);
   return status;
 }
 

@@ -29,8 +29,12 @@ class AuditedWriter {
   // transaction is retried after a deadlock, so it must not keep side effects outside `conn`.
   // Returns work's error or the commit's.
   Status Run(const Actor& actor, const AuditRecord& base, const Work& work);
+  // For a write refused before Run (an authorization checked ahead of expensive work, or by the
+  // console router): records `refusal` as a denied `base` exactly as Run would, and returns it.
+  Status Refuse(const Actor& actor, const AuditRecord& base, Status refusal);
 
  private:
+  AuditRecord Stamp(const Actor& actor, const AuditRecord& base) const;
   void RecordDenial(const Actor& actor, AuditRecord record, const Status& refusal);
 
   db::Db& db_;

@@ -33,6 +33,8 @@ bool IsMembershipAction(Action action) {
 
 Status NotFound(std::string_view what) { return NotFoundError(std::string(what) + " not found"); }
 
+Status NoActor() { return PermissionDeniedError("no signed-in staff member or operator"); }
+
 Status Forbidden(Action action) {
   return PermissionDeniedError("your role may not do " + std::string(ActionName(action)) + " here");
 }
@@ -50,6 +52,8 @@ Status FromDecision(Decision decision, Action action, std::string_view what) {
 }
 
 }  // namespace
+
+bool IsReadAction(Action action) { return action == Action::kSelf || IsRead(action); }
 
 std::string_view ActionName(Action action) {
   switch (action) {
@@ -171,8 +175,11 @@ Decision Authorizer::Decide(const Principal& principal, Action action,
   if (InSubtree(principal.scope, object)) {
     return RoleAllows(principal.role, action) ? Decision::kAllow : Decision::kForbidden;
   }
-  if (IsAncestor(object, principal.scope)) {
-    return action == Action::kBrandRead ? Decision::kAllow : Decision::kForbidden;
+  // Every caller may read its own brand (the name /me and the console show); every other
+  // action on an ancestor answers like an object that does not exist.
+  if (action == Action::kBrandRead && object.type == NodeType::kBrand &&
+      IsAncestor(object, principal.scope)) {
+    return Decision::kAllow;
   }
   return Decision::kNotFound;
 }
@@ -180,29 +187,44 @@ Decision Authorizer::Decide(const Principal& principal, Action action,
 Status Authorizer::Check(const Actor& actor, Action action, const NodePath& object,
                          std::string_view what) const {
   if (actor.is_system()) return Status::Ok();
+  if (!actor.staff.has_value()) return NoActor();
   return FromDecision(Decide(*actor.staff, action, object), action, what);
+}
+
+Status Authorizer::CheckRole(const Actor& actor, Action action) const {
+  if (actor.is_system()) return Status::Ok();
+  if (!actor.staff.has_value()) return NoActor();
+  if (!RoleAllows(actor.staff->role, action)) return Forbidden(action);
+  return Status::Ok();
 }
 
 Status Authorizer::CheckList(const Actor& actor, Action action,
                              const std::optional<NodePath>& parent,
                              std::string_view parent_what) const {
   if (actor.is_system()) return Status::Ok();
+  if (!actor.staff.has_value()) return NoActor();
   const Principal& principal = *actor.staff;
   if (parent.has_value() && !InSubtree(principal.scope, *parent) &&
       !IsAncestor(*parent, principal.scope)) {
     return NotFound(parent_what);
   }
-  if (!RoleAllows(principal.role, action)) return Forbidden(action);
-  return Status::Ok();
+  return CheckRole(actor, action);
 }
 
 Status Authorizer::CheckStaffManagement(const Actor& actor, Role target_role,
-                                        const NodePath& target_scope, std::string_view what) const {
+                                        const NodePath& target_scope, std::string_view what,
+                                        std::optional<int64_t> existing_staff_id) const {
   MILEAGE_RETURN_IF_ERROR(Check(actor, Action::kStaffWrite, target_scope, what));
   if (actor.is_system()) return Status::Ok();
-  if (RoleRank(target_role) >= RoleRank(actor.staff->role)) {
+  const Principal& caller = *actor.staff;
+  if (existing_staff_id.has_value() && *existing_staff_id == caller.staff_id) {
+    return PermissionDeniedError("you may not manage your own account");
+  }
+  const bool brand_admin_peer = existing_staff_id.has_value() && caller.role == Role::kBrandAdmin &&
+                                target_role == Role::kBrandAdmin;
+  if (!brand_admin_peer && RoleRank(target_role) >= RoleRank(caller.role)) {
     return PermissionDeniedError("you may only manage staff whose role ranks below " +
-                                 std::string(RoleName(actor.staff->role)));
+                                 std::string(RoleName(caller.role)));
   }
   return Status::Ok();
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string_view>
 
@@ -35,8 +36,11 @@ enum class Action {
   kEarningRuleWrite,
 };
 
-// "store.write" etc., for logs and route listings.
+// "store.write" etc., for logs, route listings and the audit records of refused routes.
 std::string_view ActionName(Action action);
+// Whether the action only reads (kSelf counts as a read: it changes nothing but the caller's
+// own session).
+bool IsReadAction(Action action);
 // The read and write actions on hierarchy nodes of `type`.
 Action ReadActionFor(NodeType type);
 Action WriteActionFor(NodeType type);
@@ -52,10 +56,13 @@ enum class Decision {
 // An object is identified by the path of the node it belongs to (a store's merchants belong
 // to the store, partners and the audit log to the brand, a staff account to its scope node).
 //
-// The rule: a caller sees the subtree of their scope node and the chain of its ancestors (which
-// /me names anyway). An object outside that answers NotFound, exactly as an id that does not
-// exist, so nothing leaks about other dealers or brands. Inside it, the role decides; a denial
-// answers PermissionDenied. On ancestors only kBrandRead is ever allowed.
+// The rule: a caller sees the subtree of their scope node. An object outside it answers
+// NotFound, exactly as an id that does not exist, so nothing leaks about other dealers or
+// brands; that includes the ancestors of the scope node, with one exception: every caller may
+// read its own brand (kBrandRead). Inside the subtree, the role decides; a denial answers
+// PermissionDenied. Routes declare their action and the console router refuses a role that
+// never has it (CheckRole) before anything else, so a role without an action learns nothing
+// about objects either.
 //
 // Roles: brand_admin may do everything in the brand; region_manager reads its region and
 // manages dealers, stores and staff in it; dealer_manager reads its dealer and manages its
@@ -64,14 +71,17 @@ enum class Decision {
 // points are credited), so registering merchants and changing their keys is for brand admins
 // and the operator CLI only; store_clerk reads its store; analyst has every read action but
 // the audit log, in its scope. The brand's apps belong to the brand node: brand-level staff
-// read them, brand admins write them. Staff may only create or deactivate staff
-// with a role strictly below their own, inside their scope. Members, payments and earning
-// rules: every role reads them in its scope; region and dealer managers and brand admins
-// write earning rules (a brand's rule sits on the brand node, an ancestor of every scope but
-// the brand's, so only brand admins write it). Which members a caller sees is decided by
-// payments::MemberViews, which then asks for kMemberRead at the caller's scope node.
+// read them, brand admins write them. Staff may only create or manage staff with a role
+// strictly below their own, inside their scope; a brand admin may also manage another brand
+// admin of the brand (never create one, never act on itself). Members, payments and earning
+// rules: every role reads them in its scope; region and dealer managers and brand admins write
+// earning rules (a brand's rule sits on the brand node, so only brand-scope staff reach it).
+// Which members a caller sees is decided by payments::MemberViews, which then asks for
+// kMemberRead at the caller's scope node.
 //
-// Stateless; safe for concurrent use. System actors (the operator CLI) are always allowed.
+// Actors: the system actor (the operator CLI, Actor::System) is always allowed; an Actor that
+// is neither staff nor the system is always refused (PermissionDenied). Stateless; safe for
+// concurrent use.
 class Authorizer {
  public:
   Decision Decide(const Principal& principal, Action action, const NodePath& object) const;
@@ -80,15 +90,22 @@ class Authorizer {
   // Decide as a Status: OK; NotFound "<what> not found"; PermissionDenied.
   Status Check(const Actor& actor, Action action, const NodePath& object,
                std::string_view what) const;
+  // PermissionDenied unless the actor's role may ever do `action` (what the console router
+  // checks before a route's handler runs). OK for the system actor.
+  Status CheckRole(const Actor& actor, Action action) const;
   // For a list: PermissionDenied when the role never has `action`; when the list is filtered
-  // by a parent node, NotFound "<parent_what> not found" when that node is not visible.
+  // by a parent node, NotFound "<parent_what> not found" when that node is neither in the
+  // caller's subtree nor one of its ancestors (the list itself stays inside the subtree).
   Status CheckList(const Actor& actor, Action action, const std::optional<NodePath>& parent,
                    std::string_view parent_what) const;
-  // Creating or deactivating a staff account with `target_role` at `target_scope`: Check of
+  // Creating or managing (deactivating, reactivating, resetting the password of, changing the
+  // role or scope of) a staff account with `target_role` at `target_scope`: Check of
   // kStaffWrite on the scope node, then PermissionDenied unless the target role ranks strictly
-  // below the caller's.
+  // below the caller's. `existing_staff_id` names the account when it exists already: a brand
+  // admin may then manage another brand admin (but not itself).
   Status CheckStaffManagement(const Actor& actor, Role target_role, const NodePath& target_scope,
-                              std::string_view what) const;
+                              std::string_view what,
+                              std::optional<int64_t> existing_staff_id = std::nullopt) const;
 
   // Whether `object` lies in the subtree of `scope` (the scope node itself included).
   static bool InSubtree(const NodePath& scope, const NodePath& object);

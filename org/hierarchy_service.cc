@@ -1,8 +1,11 @@
 #include "org/hierarchy_service.h"
 
 #include <string>
+#include <vector>
 
+#include "common/log.h"
 #include "org/node_store.h"
+#include "org/staff_store.h"
 #include "org/validation.h"
 
 namespace mileage::org {
@@ -124,11 +127,13 @@ Result<Node> HierarchyService::Deactivate(const Actor& actor, NodeType type, int
   if (type == NodeType::kBrand) return InvalidArgumentError("brands cannot be deactivated here");
   MILEAGE_RETURN_IF_ERROR(ValidateId(id, "id"));
   Node node;
+  std::vector<RaisedVersion> staff;
   AuditRecord base;
   base.action = ActionLabel(type, "deactivate");
   base.object_type = std::string(NodeTypeName(type));
   base.object_id = id;
   const Status written = writer_.Run(actor, base, [&](db::Connection& conn, AuditRecord& record) {
+    staff.clear();
     MILEAGE_ASSIGN_OR_RETURN(node, LoadNode(conn, type, id, true));
     MILEAGE_RETURN_IF_ERROR(
         authorizer_.Check(actor, WriteActionFor(type), node.path, NodeLabel(type, id)));
@@ -146,12 +151,22 @@ Result<Node> HierarchyService::Deactivate(const Actor& actor, NodeType type, int
                                      "HAS_ACTIVE_CHILDREN");
     }
     MILEAGE_RETURN_IF_ERROR(nodes.SetInactive(node.path, record.created_at));
+    MILEAGE_ASSIGN_OR_RETURN(staff,
+                             StaffStore(conn).RaiseVersionsInSubtree(node.path, record.created_at));
     node.active = false;
     node.updated_at = record.created_at;
-    record.detail = "deactivated";
+    record.detail = "deactivated; sessions ended: " + std::to_string(staff.size()) + " staff";
     return Status::Ok();
   });
   if (!written.ok()) return written;
+  for (const RaisedVersion& account : staff) {
+    Status revoked =
+        truth_.Revoke(account.staff_id, account.credentials_version, "STAFF_DEACTIVATED");
+    if (!revoked.ok()) {
+      MILEAGE_LOG(kWarn) << "marking the sessions of staff " << account.staff_id
+                         << " revoked failed: " << revoked.ToString();
+    }
+  }
   return node;
 }
 

@@ -10,6 +10,7 @@
 #include "org/audited_writer.h"
 #include "org/authorizer.h"
 #include "org/principal.h"
+#include "org/session_truth.h"
 #include "org/types.h"
 
 namespace mileage::org {
@@ -23,7 +24,9 @@ struct NodeRef {
 // Brands, regions, dealers and stores: create, read, rename, deactivate and list, with the
 // authorizer's checks and an audit record for every write. Hierarchy rows never move; a node
 // is created under an active parent and deactivated only when it has no active children
-// (deactivation does not cascade). Owned by the org module; safe for concurrent use.
+// (deactivation does not cascade). Deactivating a node ends the sessions of the staff scoped
+// in it (their credentials versions rise in the same transaction; SessionTruth). Owned by the
+// org module; safe for concurrent use.
 //
 // Errors common to the methods: InvalidArgument for bad input (INVALID_FIELD for a name,
 // INVALID_ID for an id), checked before anything else; NotFound "<type> <id> not found" when
@@ -32,8 +35,8 @@ struct NodeRef {
 class HierarchyService {
  public:
   HierarchyService(db::Db& db, const Clock& clock, const Authorizer& authorizer,
-                   AuditedWriter& writer)
-      : db_(db), clock_(clock), authorizer_(authorizer), writer_(writer) {}
+                   AuditedWriter& writer, SessionTruth& truth)
+      : db_(db), clock_(clock), authorizer_(authorizer), writer_(writer), truth_(truth) {}
 
   // A new brand, the tenant root. Only the operator CLI creates brands: PermissionDenied for
   // staff.
@@ -45,7 +48,9 @@ class HierarchyService {
   Result<Node> Get(const Actor& actor, NodeType type, int64_t id);
   Result<Node> Rename(const Actor& actor, NodeType type, int64_t id, std::string_view name);
   // Idempotent. FailedPrecondition HAS_ACTIVE_CHILDREN while active nodes remain below it;
-  // InvalidArgument for a brand (brands are not deactivated from the console).
+  // InvalidArgument for a brand (brands are not deactivated from the console). The node's
+  // staff lose their sessions (a failure to write their Kv marks is logged: the database ends
+  // the sessions within SessionTruth's cache bound).
   Result<Node> Deactivate(const Actor& actor, NodeType type, int64_t id);
   // The nodes of `type` in the caller's scope, optionally only those under `parent`, filtered in
   // SQL. NotFound when the parent does not exist or is not visible; InvalidArgument for a
@@ -58,6 +63,7 @@ class HierarchyService {
   const Clock& clock_;
   const Authorizer& authorizer_;
   AuditedWriter& writer_;
+  SessionTruth& truth_;
 };
 
 // "store 42": how a node is named in messages.

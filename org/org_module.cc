@@ -8,12 +8,14 @@ OrgModule::OrgModule(db::Db& db, kv::Kv& kv, const Clock& clock, RandomSource& r
       hasher_(random, options.scrypt),
       tokens_(data_key, random),
       writer_(db, clock),
-      hierarchy_(db, clock, authorizer_, writer_),
+      truth_(db, kv, clock, options.sessions.truth_cache,
+             options.sessions.ttl + std::chrono::minutes(1)),
+      hierarchy_(db, clock, authorizer_, writer_, truth_),
       merchants_(db, clock, authorizer_, writer_, cipher_),
       apps_(db, authorizer_, writer_, cipher_, merchants_.changes()),
       partners_(db, authorizer_, writer_, cipher_, random),
-      sessions_(db, kv, clock, hasher_, tokens_, writer_, options.sessions),
-      staff_(db, authorizer_, writer_, hasher_, sessions_),
+      sessions_(db, kv, clock, hasher_, tokens_, writer_, truth_, options.sessions),
+      staff_(db, authorizer_, writer_, hasher_, truth_),
       audit_(db, authorizer_) {}
 
 }  // namespace mileage::org

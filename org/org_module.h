@@ -19,11 +19,12 @@
 #include "org/partner_service.h"
 #include "org/session_service.h"
 #include "org/session_tokens.h"
+#include "org/session_truth.h"
 #include "org/staff_service.h"
 
 namespace mileage::org {
 
-// Settings of the org module, from config (session_ttl_s) and code defaults.
+// Settings of the org module, from config (session_ttl_s, previous_data_keys) and code defaults.
 struct OrgOptions {
   SessionOptions sessions;
   crypto::ScryptParams scrypt = crypto::kDefaultScryptParams;
@@ -62,6 +63,7 @@ class OrgModule {
   crypto::PasswordHasher hasher_;
   SessionTokens tokens_;
   AuditedWriter writer_;
+  SessionTruth truth_;
   HierarchyService hierarchy_;
   MerchantService merchants_;
   BrandAppService apps_;

@@ -72,17 +72,54 @@ Result<Partner> PartnerService::Get(const Actor& actor, int64_t id) {
 
 Result<PageOf<Partner>> PartnerService::List(const Actor& actor, const PageRequest& page) {
   MILEAGE_RETURN_IF_ERROR(ValidatePage(page));
-  if (actor.is_system()) return InvalidArgumentError("partners are listed by staff");
+  if (!actor.staff.has_value()) return InvalidArgumentError("partners are listed by staff");
   MILEAGE_RETURN_IF_ERROR(authorizer_.CheckList(actor, Action::kPartnerRead, std::nullopt, ""));
   MILEAGE_ASSIGN_OR_RETURN(db::PooledConnection conn, db_.Acquire());
   return PartnerStore(*conn).List(actor.staff->scope, page);
+}
+
+Result<Partner> PartnerService::Deactivate(const Actor& actor, int64_t id) {
+  return SetActive(actor, id, false);
+}
+
+Result<Partner> PartnerService::Reactivate(const Actor& actor, int64_t id) {
+  return SetActive(actor, id, true);
+}
+
+Result<Partner> PartnerService::SetActive(const Actor& actor, int64_t id, bool active) {
+  MILEAGE_RETURN_IF_ERROR(ValidateId(id, "id"));
+  Partner partner;
+  AuditRecord base;
+  base.action = active ? "partner.reactivate" : "partner.deactivate";
+  base.object_type = "partner";
+  base.object_id = id;
+  const Status written = writer_.Run(actor, base, [&](db::Connection& conn, AuditRecord& record) {
+    PartnerStore partners(conn);
+    MILEAGE_ASSIGN_OR_RETURN(std::optional<Partner> found, partners.Find(id, true));
+    if (!found.has_value()) return NotFoundError(PartnerLabel(id) + " not found");
+    partner = std::move(*found);
+    MILEAGE_RETURN_IF_ERROR(authorizer_.Check(actor, Action::kPartnerWrite,
+                                              NodePath::Brand(partner.brand_id), PartnerLabel(id)));
+    record.brand_id = partner.brand_id;
+    if (partner.active == active) {
+      record.detail = active ? "already active" : "already inactive";
+      return Status::Ok();
+    }
+    MILEAGE_RETURN_IF_ERROR(partners.SetActive(id, active, record.created_at));
+    partner.active = active;
+    partner.updated_at = record.created_at;
+    record.detail = "name: " + partner.name + "; api_key_id: " + partner.api_key_id;
+    return Status::Ok();
+  });
+  if (!written.ok()) return written;
+  return partner;
 }
 
 Result<PartnerCredentials> PartnerService::Credentials(std::string_view api_key_id) {
   MILEAGE_ASSIGN_OR_RETURN(db::PooledConnection conn, db_.Acquire());
   MILEAGE_ASSIGN_OR_RETURN(std::optional<SealedPartner> found,
                            PartnerStore(*conn).FindByApiKeyId(api_key_id));
-  if (!found.has_value()) return NotFoundError("partner key not found");
+  if (!found.has_value() || !found->partner.active) return NotFoundError("partner key not found");
   MILEAGE_ASSIGN_OR_RETURN(std::string secret,
                            cipher_.Open(found->secret_sealed, PartnerSecretContext(api_key_id)));
   return PartnerCredentials{std::move(found->partner), std::move(secret)};

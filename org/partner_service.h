@@ -46,11 +46,18 @@ class PartnerService {
                                 std::string_view category);
   Result<Partner> Get(const Actor& actor, int64_t id);
   Result<PageOf<Partner>> List(const Actor& actor, const PageRequest& page);
-  // The partner of an API key id with its secret opened. NotFound for an unknown key id;
-  // FailedPrecondition when the sealed secret does not open with the configured keys.
+  // Idempotent; audited (partner.deactivate / partner.reactivate). A deactivated partner's key
+  // is refused like an unknown one (Credentials).
+  Result<Partner> Deactivate(const Actor& actor, int64_t id);
+  Result<Partner> Reactivate(const Actor& actor, int64_t id);
+  // The partner of an API key id with its secret opened. NotFound for an unknown key id or a
+  // deactivated partner; FailedPrecondition when the sealed secret does not open with the
+  // configured keys.
   Result<PartnerCredentials> Credentials(std::string_view api_key_id);
 
  private:
+  Result<Partner> SetActive(const Actor& actor, int64_t id, bool active);
+
   db::Db& db_;
   const Authorizer& authorizer_;
   AuditedWriter& writer_;

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "db/paged_query.h"
+#include "db/sql_dialect.h"
 #include "org/scope_sql.h"
 
 namespace mileage::org {
@@ -42,11 +43,19 @@ Result<int64_t> PartnerStore::Insert(const Partner& partner, std::string_view se
   return inserted.last_insert_id;
 }
 
-Result<std::optional<Partner>> PartnerStore::Find(int64_t id) {
-  MILEAGE_ASSIGN_OR_RETURN(std::vector<db::Row> rows,
-                           conn_.Query(std::string(kSelect) + " WHERE id = ?", {db::Value(id)}));
+Result<std::optional<Partner>> PartnerStore::Find(int64_t id, bool lock) {
+  std::string sql = std::string(kSelect) + " WHERE id = ?";
+  if (lock) sql += db::ForUpdate(conn_.dialect());
+  MILEAGE_ASSIGN_OR_RETURN(std::vector<db::Row> rows, conn_.Query(sql, {db::Value(id)}));
   if (rows.empty()) return std::optional<Partner>();
   return std::optional<Partner>(FromRow(rows.front()).partner);
+}
+
+Status PartnerStore::SetActive(int64_t id, bool active, int64_t now) {
+  return conn_
+      .Exec("UPDATE partners SET active = ?, updated_at = ? WHERE id = ?",
+            {db::Value(int64_t{active ? 1 : 0}), db::Value(now), db::Value(id)})
+      .status();
 }
 
 Result<std::optional<SealedPartner>> PartnerStore::FindByApiKeyId(std::string_view api_key_id) {

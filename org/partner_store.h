@@ -25,7 +25,8 @@ class PartnerStore {
 
   // Inserts the partner; returns its id. AlreadyExists when the api_key_id is taken.
   Result<int64_t> Insert(const Partner& partner, std::string_view secret_sealed);
-  Result<std::optional<Partner>> Find(int64_t id);
+  Result<std::optional<Partner>> Find(int64_t id, bool lock = false);
+  Status SetActive(int64_t id, bool active, int64_t now);
   Result<std::optional<SealedPartner>> FindByApiKeyId(std::string_view api_key_id);
   // A page of the brand's partners visible from `scope` (partners belong to the brand node, so
   // only a brand-level scope sees them), id order.

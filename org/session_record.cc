@@ -7,8 +7,8 @@
 namespace mileage::org {
 namespace {
 
-constexpr std::string_view kVersion = "s1";
-constexpr size_t kFields = 10;
+constexpr std::string_view kVersion = "s2";
+constexpr size_t kFields = 11;
 
 bool ParseInt(std::string_view text, int64_t* out) {
   auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), *out);
@@ -27,8 +27,8 @@ std::string EncodeSession(const Session& session) {
   out += RoleName(p.role);
   out += "|";
   out += NodeTypeName(p.scope.type);
-  for (int64_t n :
-       {p.scope.brand_id, p.scope.region_id, p.scope.dealer_id, p.scope.store_id, expires_ms}) {
+  for (int64_t n : {p.scope.brand_id, p.scope.region_id, p.scope.dealer_id, p.scope.store_id,
+                    expires_ms, session.credentials_version}) {
     out += "|" + std::to_string(n);
   }
   out += "|" + p.username;
@@ -55,12 +55,13 @@ std::optional<Session> DecodeSession(std::string_view value) {
   if (!role || !type || !ParseInt(fields[1], &p.staff_id) ||
       !ParseInt(fields[4], &p.scope.brand_id) || !ParseInt(fields[5], &p.scope.region_id) ||
       !ParseInt(fields[6], &p.scope.dealer_id) || !ParseInt(fields[7], &p.scope.store_id) ||
-      !ParseInt(fields[8], &expires_ms) || fields[9].empty()) {
+      !ParseInt(fields[8], &expires_ms) || !ParseInt(fields[9], &session.credentials_version) ||
+      fields[10].empty()) {
     return std::nullopt;
   }
   p.role = *role;
   p.scope.type = *type;
-  p.username = std::string(fields[9]);
+  p.username = std::string(fields[10]);
   session.expires_at = TimePoint(std::chrono::milliseconds(expires_ms));
   return session;
 }

@@ -3,8 +3,6 @@
 #include <optional>
 
 #include "common/log.h"
-#include "crypto/digest.h"
-#include "crypto/hex.h"
 #include "org/staff_store.h"
 #include "org/validation.h"
 
@@ -14,9 +12,8 @@ namespace {
 using std::chrono::milliseconds;
 
 constexpr std::string_view kRevokedValue = "revoked";
-constexpr std::string_view kStaffRevokedPrefix = "console:staff-revoked:";
-constexpr std::string_view kAccountLimitPrefix = "console:login-account:";
-constexpr std::string_view kAddressLimitPrefix = "console:login-address:";
+// Authenticate re-reads a session whose refresh lost a race at most this often.
+constexpr int kRefreshAttempts = 3;
 
 Status InvalidCredentials() {
   return UnauthenticatedError("username or password is wrong", "INVALID_CREDENTIALS");
@@ -24,15 +21,6 @@ Status InvalidCredentials() {
 
 Status Expired() {
   return UnauthenticatedError("the session has expired; log in again", "SESSION_EXPIRED");
-}
-
-std::string StaffRevokedKey(int64_t staff_id) {
-  return std::string(kStaffRevokedPrefix) + std::to_string(staff_id);
-}
-
-// Rate-limit keys hold a hash, so that the Kv holds no usernames and keys stay short.
-std::string LimitKey(std::string_view prefix, std::string_view subject) {
-  return std::string(prefix) + crypto::HexEncode(crypto::Sha256(subject).substr(0, 16));
 }
 
 std::string Lowercase(std::string_view text) {
@@ -45,58 +33,64 @@ std::string Lowercase(std::string_view text) {
 
 }  // namespace
 
-Status SessionService::CheckRateLimit(std::string_view username,
-                                      const std::string& client_address) {
-  const LoginLimits& limits = options_.limits;
-  MILEAGE_ASSIGN_OR_RETURN(
-      int64_t by_address,
-      kv_.Increment(LimitKey(kAddressLimitPrefix, client_address), 1, limits.address_window));
-  MILEAGE_ASSIGN_OR_RETURN(
-      int64_t by_account,
-      kv_.Increment(LimitKey(kAccountLimitPrefix, Lowercase(username)), 1, limits.account_window));
-  if (by_address > limits.per_address || by_account > limits.per_account) {
-    return ResourceExhaustedError("too many login attempts; try again later", "RATE_LIMITED");
+Result<int64_t> SessionService::LoginBrand(std::optional<int64_t> brand_id) {
+  if (brand_id.has_value()) {
+    MILEAGE_RETURN_IF_ERROR(ValidateId(*brand_id, "brand_id"));
+    return *brand_id;
   }
-  return Status::Ok();
+  const int64_t cached = first_brand_.load(std::memory_order_relaxed);
+  if (cached != 0) return cached;
+  MILEAGE_ASSIGN_OR_RETURN(db::PooledConnection conn, db_.Acquire());
+  MILEAGE_ASSIGN_OR_RETURN(int64_t first, StaffStore(*conn).FirstBrandId());
+  first_brand_.store(first, std::memory_order_relaxed);
+  return first;
 }
 
-Result<LoginResult> SessionService::Login(std::string_view username, std::string_view password,
-                                          const std::string& client_address,
-                                          const std::string& request_id) {
-  if (password.size() > 1024) {
+Result<LoginResult> SessionService::Login(const LoginRequest& request,
+                                          std::chrono::seconds* retry_after) {
+  if (request.password.size() > 1024) {
     return InvalidArgumentError("password must be at most 1024 bytes", "INVALID_FIELD");
   }
-  MILEAGE_RETURN_IF_ERROR(CheckRateLimit(username, client_address));
+  MILEAGE_ASSIGN_OR_RETURN(int64_t brand_id, LoginBrand(request.brand_id));
+  // The throttle names the account as typed (lowercased), known or not.
+  const std::string account = std::to_string(brand_id) + ":" + Lowercase(request.username);
+  MILEAGE_RETURN_IF_ERROR(limiter_.Admit(account, request.client_address, retry_after));
 
   std::optional<StaffCredentials> found;
-  Result<std::string> canonical = NormalizeUsername(username);
-  if (canonical.ok()) {
+  Result<std::string> canonical = NormalizeUsername(request.username);
+  if (canonical.ok() && brand_id > 0) {
     MILEAGE_ASSIGN_OR_RETURN(db::PooledConnection conn, db_.Acquire());
-    MILEAGE_ASSIGN_OR_RETURN(found, StaffStore(*conn).FindByUsername(*canonical));
+    MILEAGE_ASSIGN_OR_RETURN(found, StaffStore(*conn).FindForLogin(brand_id, *canonical));
   }
   bool matches = false;
   if (found.has_value()) {
-    Result<bool> verified = hasher_.Verify(password, found->password_hash);
+    Result<bool> verified = hasher_.Verify(request.password, found->password_hash);
     if (!verified.ok()) {
       MILEAGE_LOG(kError) << "password hash of staff " << found->staff.id
                           << " is unusable: " << verified.status().ToString();
     }
     matches = verified.ok() && *verified;
   } else {
-    hasher_.BurnOneHash(password);
+    hasher_.BurnOneHash(request.password);
   }
-  if (!matches || !found->staff.active) {
+  if (!matches || !found->access.usable()) {
     MILEAGE_LOG(kInfo) << "console login failed for \"" << (canonical.ok() ? *canonical : "?")
-                       << "\" from " << client_address;
+                       << "\" of brand " << brand_id << " from " << request.client_address;
+    MILEAGE_RETURN_IF_ERROR(limiter_.RecordFailure(account, request.client_address));
     return InvalidCredentials();
   }
+  MILEAGE_RETURN_IF_ERROR(limiter_.RecordSuccess(account, request.client_address));
+  return OpenSession(found->staff, found->access.credentials_version, request);
+}
 
-  const Staff& staff = found->staff;
+Result<LoginResult> SessionService::OpenSession(const Staff& staff, int64_t credentials_version,
+                                                const LoginRequest& request) {
   Session session{Principal{staff.id, staff.username, staff.role, staff.scope},
-                  clock_.Now() + options_.ttl};
+                  clock_.Now() + options_.ttl, credentials_version};
   MILEAGE_ASSIGN_OR_RETURN(MintedToken minted, tokens_.Mint());
   MILEAGE_RETURN_IF_ERROR(kv_.Set(minted.kv_key, EncodeSession(session), options_.ttl));
-  Status audited = Audit(session.principal, "session.login", client_address, request_id);
+  Status audited =
+      Audit(session.principal, "session.login", request.client_address, request.request_id);
   if (!audited.ok()) {
     // A login that is not on record must not stay usable.
     kv_.Delete(minted.kv_key).status().IgnoreError();
@@ -107,52 +101,46 @@ Result<LoginResult> SessionService::Login(std::string_view username, std::string
 
 Result<Session> SessionService::Authenticate(std::string_view token) {
   MILEAGE_ASSIGN_OR_RETURN(std::string key, tokens_.KvKeyOf(token));
-  MILEAGE_ASSIGN_OR_RETURN(std::optional<std::string> value, kv_.Get(key));
-  if (!value.has_value()) return Expired();
-  if (*value == kRevokedValue) {
-    return UnauthenticatedError("the session was logged out; log in again", "SESSION_REVOKED");
-  }
-  std::optional<Session> session = DecodeSession(*value);
-  if (!session.has_value()) {
-    MILEAGE_LOG(kWarn) << "unreadable console session in the Kv; treating it as expired";
-    return Expired();
-  }
-  const TimePoint now = clock_.Now();
-  if (now >= session->expires_at) return Expired();
-  MILEAGE_ASSIGN_OR_RETURN(std::optional<std::string> revoked,
-                           kv_.Get(StaffRevokedKey(session->principal.staff_id)));
-  if (revoked.has_value()) {
-    return UnauthenticatedError("the account has been deactivated", "STAFF_DEACTIVATED");
-  }
-  if (session->expires_at - now < options_.ttl / 2) {
+  for (int attempt = 0; attempt < kRefreshAttempts; ++attempt) {
+    MILEAGE_ASSIGN_OR_RETURN(std::optional<std::string> value, kv_.Get(key));
+    if (!value.has_value()) return Expired();
+    if (*value == kRevokedValue) {
+      return UnauthenticatedError("the session was logged out; log in again", "SESSION_REVOKED");
+    }
+    std::optional<Session> session = DecodeSession(*value);
+    if (!session.has_value()) {
+      MILEAGE_LOG(kWarn) << "unreadable console session in the Kv; treating it as expired";
+      return Expired();
+    }
+    const TimePoint now = clock_.Now();
+    if (now >= session->expires_at) return Expired();
+    MILEAGE_RETURN_IF_ERROR(
+        truth_.Check(session->principal.staff_id, session->credentials_version));
+    if (session->expires_at - now >= options_.ttl / 2) return std::move(*session);
     session->expires_at = now + options_.ttl;
-    Status refreshed = kv_.Set(key, EncodeSession(*session), options_.ttl);
+    // Only over the value just read: a logout (or another refresh) in between wins.
+    Result<bool> refreshed = kv_.CompareAndSet(key, *value, EncodeSession(*session), options_.ttl);
     if (!refreshed.ok()) {
       // The session stays valid until its old expiry; the next request tries again.
-      MILEAGE_LOG(kWarn) << "refreshing a console session failed: " << refreshed.ToString();
+      MILEAGE_LOG(kWarn) << "refreshing a console session failed: "
+                         << refreshed.status().ToString();
+      return std::move(*session);
     }
+    if (*refreshed) return std::move(*session);
   }
-  return std::move(*session);
+  return UnavailableError("the session kept changing while it was refreshed; try again");
 }
 
 Status SessionService::Logout(const Actor& actor, std::string_view token) {
   MILEAGE_ASSIGN_OR_RETURN(std::string key, tokens_.KvKeyOf(token));
   MILEAGE_ASSIGN_OR_RETURN(std::optional<std::string> value, kv_.Get(key));
-  std::optional<Session> session;
-  if (value.has_value()) session = DecodeSession(*value);
-  if (session.has_value()) {
-    const auto left = std::chrono::duration_cast<milliseconds>(session->expires_at - clock_.Now());
-    if (left.count() > 0) MILEAGE_RETURN_IF_ERROR(kv_.Set(key, kRevokedValue, left));
+  if (value.has_value() && *value != kRevokedValue) {
+    // The mark lasts as long as the session could have (a refresh racing this logout extends
+    // it by at most one ttl, and loses to the mark).
+    MILEAGE_RETURN_IF_ERROR(kv_.Set(key, kRevokedValue, options_.ttl));
   }
   if (!actor.staff.has_value()) return Status::Ok();
   return Audit(*actor.staff, "session.logout", actor.client_address, actor.request_id);
-}
-
-Status SessionService::RevokeStaff(int64_t staff_id) {
-  // Sessions opened before this mark last at most one ttl without a refresh, and refreshing
-  // checks the mark, so it only needs to outlive one ttl.
-  return kv_.Set(StaffRevokedKey(staff_id), "1",
-                 std::chrono::duration_cast<milliseconds>(options_.ttl + std::chrono::minutes(1)));
 }
 
 Status SessionService::Audit(const Principal& principal, const char* action,

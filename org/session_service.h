@@ -1,7 +1,9 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -11,26 +13,32 @@
 #include "db/db.h"
 #include "kv/kv.h"
 #include "org/audited_writer.h"
+#include "org/login_limiter.h"
 #include "org/principal.h"
 #include "org/session_record.h"
 #include "org/session_tokens.h"
+#include "org/session_truth.h"
 
 namespace mileage::org {
-
-// Login rate limits: fixed windows counted in the Kv (Increment with a TTL). Every attempt
-// counts, successful or not, so that the scrypt work an address or account can cause is bounded.
-struct LoginLimits {
-  int64_t per_account = 10;
-  std::chrono::seconds account_window{900};
-  int64_t per_address = 50;
-  std::chrono::seconds address_window{900};
-};
 
 struct SessionOptions {
   // Idle lifetime: a session expires `ttl` after it was last refreshed. It is refreshed (sliding
   // expiry) by a request that finds less than half of the ttl left.
   std::chrono::seconds ttl{8 * 3600};
   LoginLimits limits;
+  // How long an instance may trust what it last read from the database about an account
+  // (SessionTruth): the bound on how late a session ends when the Kv lost its revocation mark.
+  std::chrono::milliseconds truth_cache{5000};
+};
+
+// A login attempt as a client made it.
+struct LoginRequest {
+  std::string_view username;
+  std::string_view password;
+  // The account's brand; nullopt for the deployment's first brand (the one created first).
+  std::optional<int64_t> brand_id;
+  std::string client_address;
+  std::string request_id;
 };
 
 // What a successful login returns: the token (shown to the client once) and its session.
@@ -39,47 +47,53 @@ struct LoginResult {
   Session session;
 };
 
-// Console sign-in: password login, bearer-token authentication, logout and revocation of a
-// deactivated account's sessions. Sessions live only in the Kv (no database round trip per
-// request): under the token's hash, with the ttl, refreshed when half of it is gone. Owned by
-// the org module; safe for concurrent use.
+// Console sign-in: password login, bearer-token authentication and logout. Sessions live in
+// the Kv (under the token's hash, with the ttl, refreshed when half of it is gone); whether a
+// session still stands is checked against the database through SessionTruth's short cache, so
+// a request usually costs no database round trip. Owned by the org module; safe for concurrent
+// use.
 class SessionService {
  public:
   SessionService(db::Db& db, kv::Kv& kv, const Clock& clock, const crypto::PasswordHasher& hasher,
-                 const SessionTokens& tokens, AuditedWriter& writer, SessionOptions options)
+                 const SessionTokens& tokens, AuditedWriter& writer, SessionTruth& truth,
+                 SessionOptions options)
       : db_(db),
         kv_(kv),
         clock_(clock),
         hasher_(hasher),
         tokens_(tokens),
         writer_(writer),
+        truth_(truth),
+        limiter_(kv, clock, options.limits),
         options_(options) {}
 
   // Checks the password with one scrypt (one for a dummy hash when the user is unknown, so
   // both take the same time) and opens a session. Errors: ResourceExhausted RATE_LIMITED when
-  // the account or the address used up its attempts in the current window; Unauthenticated
-  // INVALID_CREDENTIALS, the same for an unknown user, a wrong password and a deactivated
-  // account; InvalidArgument INVALID_FIELD for a password over 1024 bytes; Unavailable when the
-  // Kv or database fails. The login is audited.
-  Result<LoginResult> Login(std::string_view username, std::string_view password,
-                            const std::string& client_address, const std::string& request_id);
+  // the login throttle refuses (LoginLimiter::Admit; *retry_after is set); Unauthenticated
+  // INVALID_CREDENTIALS, the same for an unknown brand or user, a wrong password and a
+  // deactivated account or scope; InvalidArgument INVALID_FIELD for a password over 1024 bytes,
+  // INVALID_ID for a brand id that is not positive; Unavailable when the Kv or database fails.
+  // The login is audited.
+  Result<LoginResult> Login(const LoginRequest& request, std::chrono::seconds* retry_after);
   // The session of a bearer token: two Kv reads (the session and the account's revocation
-  // mark), and a Kv write when the sliding expiry is due. Errors, all Unauthenticated:
-  // INVALID_TOKEN (malformed, or minted by another deployment: no Kv read),
-  // SESSION_EXPIRED, SESSION_REVOKED (logged out), STAFF_DEACTIVATED; Unavailable when the Kv
-  // fails.
+  // mark), the account's state from SessionTruth (its cache, or one database read), and a Kv
+  // compare-and-set when the sliding expiry is due, so that a refresh never revives a session
+  // logged out meanwhile. Errors, all Unauthenticated: INVALID_TOKEN (malformed, or minted by
+  // another deployment: no Kv read), SESSION_EXPIRED, SESSION_REVOKED (logged out),
+  // STAFF_DEACTIVATED, CREDENTIALS_CHANGED (SessionTruth::Check); Unavailable when the Kv or
+  // database fails.
   Result<Session> Authenticate(std::string_view token);
-  // Revokes the session of `token` (which the caller has just authenticated); later use answers
-  // SESSION_REVOKED until the session would have expired. Audited.
+  // Revokes the session of `token` (which the caller has just authenticated); once this
+  // returns, the token never authenticates again. Audited.
   Status Logout(const Actor& actor, std::string_view token);
-  // Makes every session of the account answer STAFF_DEACTIVATED from now on (the mark outlives
-  // any session opened before it). Unavailable when the Kv fails.
-  Status RevokeStaff(int64_t staff_id);
 
   std::chrono::seconds ttl() const { return options_.ttl; }
 
  private:
-  Status CheckRateLimit(std::string_view username, const std::string& client_address);
+  // The brand a login names, or the first brand (0 when there is none).
+  Result<int64_t> LoginBrand(std::optional<int64_t> brand_id);
+  Result<LoginResult> OpenSession(const Staff& staff, int64_t credentials_version,
+                                  const LoginRequest& request);
   Status Audit(const Principal& principal, const char* action, const std::string& client_address,
                const std::string& request_id);
 
@@ -89,7 +103,11 @@ class SessionService {
   const crypto::PasswordHasher& hasher_;
   const SessionTokens& tokens_;
   AuditedWriter& writer_;
+  SessionTruth& truth_;
+  LoginLimiter limiter_;
   const SessionOptions options_;
+  // The first brand never changes once it exists (brands are never deleted); 0 = not read yet.
+  std::atomic<int64_t> first_brand_{0};
 };
 
 }  // namespace mileage::org

@@ -75,7 +75,7 @@ Status MemberViews::CheckVisible(db::Connection& conn, const org::Actor& actor,
 
 Result<std::vector<members::Member>> MemberViews::Search(const org::Actor& actor,
                                                          std::string_view q) {
-  if (actor.is_system()) return StaffOnly();
+  if (!actor.staff.has_value()) return StaffOnly();
   MILEAGE_ASSIGN_OR_RETURN(MemberQuery query, ParseMemberQuery(q));
   MILEAGE_RETURN_IF_ERROR(
       authorizer_.CheckList(actor, org::Action::kMemberRead, std::nullopt, "members"));
@@ -92,7 +92,7 @@ Result<std::vector<members::Member>> MemberViews::Search(const org::Actor& actor
 }
 
 Result<MemberView> MemberViews::Profile(const org::Actor& actor, int64_t member_id) {
-  if (actor.is_system()) return StaffOnly();
+  if (!actor.staff.has_value()) return StaffOnly();
   MILEAGE_RETURN_IF_ERROR(org::ValidateId(member_id, "member_id"));
   MemberView view;
   MILEAGE_ASSIGN_OR_RETURN(view.profile, directory_.Profile(actor.staff->scope.brand_id, member_id,
@@ -111,7 +111,7 @@ Result<MemberView> MemberViews::Profile(const org::Actor& actor, int64_t member_
 
 Result<PageOf<points::JournalLine>> MemberViews::Points(const org::Actor& actor, int64_t member_id,
                                                         const PageRequest& page) {
-  if (actor.is_system()) return StaffOnly();
+  if (!actor.staff.has_value()) return StaffOnly();
   MILEAGE_RETURN_IF_ERROR(org::ValidateId(member_id, "member_id"));
   MILEAGE_RETURN_IF_ERROR(ValidatePage(page));
   MILEAGE_ASSIGN_OR_RETURN(db::PooledConnection conn, db_.Acquire());

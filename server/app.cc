@@ -14,12 +14,18 @@ namespace mileage::server {
 Result<std::unique_ptr<App>> App::Create(const Config& config, AppOptions options) {
   std::unique_ptr<App> app(new App(config, options));
   MILEAGE_ASSIGN_OR_RETURN(crypto::DataKey data_key, ResolveDataKey(app->config_, app->random_));
+  MILEAGE_ASSIGN_OR_RETURN(std::vector<crypto::DataKey> previous_keys,
+                           PreviousDataKeys(app->config_));
   MILEAGE_ASSIGN_OR_RETURN(app->db_, OpenDatabase(app->config_));
   MILEAGE_RETURN_IF_ERROR(db::Migrate(*app->db_, app->clock_).status());
   MILEAGE_ASSIGN_OR_RETURN(app->kv_, OpenKv(app->config_, app->clock_));
   org::OrgOptions org_options;
   org_options.sessions.ttl = std::chrono::seconds(app->config_.session_ttl_s);
+  org_options.previous_data_keys = std::move(previous_keys);
   if (options.login_limits.has_value()) org_options.sessions.limits = *options.login_limits;
+  if (options.session_truth_cache.has_value()) {
+    org_options.sessions.truth_cache = *options.session_truth_cache;
+  }
   if (options.scrypt.has_value()) org_options.scrypt = *options.scrypt;
   app->org_ = std::make_unique<org::OrgModule>(*app->db_, *app->kv_, app->clock_, app->random_,
                                                data_key, org_options);
@@ -69,7 +75,8 @@ void App::RegisterRoutes() {
   metrics_.AddGauge("mileage_db_pool_replaced", "Broken database connections replaced.",
                     [db] { return static_cast<double>(db->Stats().replaced); });
   RegisterSystemRoutes(*http_, *health_, metrics_);
-  console_ = std::make_unique<ConsoleRouter>(*http_, org_->sessions());
+  console_ =
+      std::make_unique<ConsoleRouter>(*http_, org_->sessions(), org_->authorizer(), org_->writer());
   RegisterConsoleRoutes(*console_, *org_);
   RegisterMemberRoutes(*console_, *member_views_);
   RegisterPaymentRoutes(*console_, *payment_views_);

@@ -37,6 +37,9 @@ struct AppOptions {
   std::optional<crypto::ScryptParams> scrypt;
   // Default: org::LoginLimits{}.
   std::optional<org::LoginLimits> login_limits;
+  // Default: org::SessionOptions{}.truth_cache (how long an account's state read from the
+  // database is trusted).
+  std::optional<std::chrono::milliseconds> session_truth_cache;
   // Default: the tiers and expiry of the config.
   std::optional<payments::PaymentPolicy> payment_policy;
 };
@@ -46,7 +49,7 @@ struct AppOptions {
 // from any thread. Destruction closes the pools.
 class App {
  public:
-  // Opens the database (reachable, migrations applied), the data key (server/data_key_source.h)
+  // Opens the database (reachable, migrations applied), the data keys (server/data_key_source.h)
   // and the Kv, then registers routes. Nothing listens yet. Errors: Unavailable when the
   // database or Kv cannot be reached or data.key cannot be written; FailedPrecondition when a
   // recorded migration changed; InvalidArgument for a bad URL or a missing data key.

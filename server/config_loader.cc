@@ -115,6 +115,24 @@ std::map<std::string, Setter> Setters(const std::string& origin) {
     }
     return Status::Ok();
   };
+  setters["previous_data_keys"] = [&origin](const rapidjson::Value& v, Config& c) {
+    if (!v.IsArray()) {
+      return KeyError(origin, "previous_data_keys",
+                      "must be a list of keys (each 64 hex digits, {\"env\":..} or "
+                      "{\"file\":..})");
+    }
+    c.previous_data_keys.clear();
+    for (rapidjson::SizeType i = 0; i < v.Size(); ++i) {
+      const std::string entry = "previous_data_keys[" + std::to_string(i) + "]";
+      MILEAGE_ASSIGN_OR_RETURN(std::string key, ReadString(v[i], origin, entry));
+      // The message must never repeat the key.
+      if (!crypto::DataKey::FromHex(key).ok()) {
+        return KeyError(origin, entry, "must be 64 hex digits (32 bytes)");
+      }
+      c.previous_data_keys.push_back(std::move(key));
+    }
+    return Status::Ok();
+  };
   auto base_url_field = [&origin](const char* key, std::string Config::*member) {
     return Setter([&origin, key, member](const rapidjson::Value& v, Config& c) {
       MILEAGE_ASSIGN_OR_RETURN(c.*member, ReadString(v, origin, key));

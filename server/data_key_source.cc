@@ -85,4 +85,18 @@ Result<crypto::DataKey> ResolveDataKey(const Config& config, RandomSource& rando
   return ReadKeyFile(path);
 }
 
+Result<std::vector<crypto::DataKey>> PreviousDataKeys(const Config& config) {
+  std::vector<crypto::DataKey> keys;
+  for (size_t i = 0; i < config.previous_data_keys.size(); ++i) {
+    Result<crypto::DataKey> key = crypto::DataKey::FromHex(config.previous_data_keys[i]);
+    if (!key.ok()) {
+      return InvalidArgumentError("config key \"previous_data_keys\" entry " + std::to_string(i) +
+                                      " must be 64 hex digits (32 bytes)",
+                                  "INVALID_CONFIG");
+    }
+    keys.push_back(*key);
+  }
+  return keys;
+}
+
 }  // namespace mileage::server

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <vector>
+
 #include "common/config.h"
 #include "common/random.h"
 #include "common/result.h"
@@ -15,5 +17,10 @@ namespace mileage::server {
 // key) or data.key does not hold 64 hex digits; Unavailable when data.key cannot be read or
 // written.
 Result<crypto::DataKey> ResolveDataKey(const Config& config, RandomSource& random);
+
+// The keys of config.previous_data_keys (a data key rotation: sealed values that name one of
+// them still open; new values use the primary key). InvalidArgument INVALID_CONFIG naming the
+// entry (never its text) when one is not 64 hex digits.
+Result<std::vector<crypto::DataKey>> PreviousDataKeys(const Config& config);
 
 }  // namespace mileage::server

@@ -44,6 +44,9 @@ Commands:
               admin list-apps, deactivate-app, reactivate-app, add-platform-key,
                     retire-platform-key, deactivate-merchant, reactivate-merchant,
                     fetch-platform-certificates (see mileage admin --help)
+              admin reset-password --staff ID [--password-file FILE]
+              admin deactivate-user | reactivate-user --staff ID
+              admin deactivate-partner | reactivate-partner --partner ID
   reconcile Compare a merchant's WeChat Pay trade bill of a day with the recorded payments
             (mileage reconcile --help):
               reconcile --merchant MCHID --date YYYY-MM-DD --merchant-key-file PEM

@@ -23,11 +23,13 @@ Result<std::unique_ptr<OperatorContext>> OperatorContext::Open(const std::string
   std::unique_ptr<OperatorContext> context(new OperatorContext());
   context->config_ = *config;
   MILEAGE_ASSIGN_OR_RETURN(crypto::DataKey key, ResolveDataKey(*config, context->random_));
+  MILEAGE_ASSIGN_OR_RETURN(std::vector<crypto::DataKey> previous_keys, PreviousDataKeys(*config));
   MILEAGE_ASSIGN_OR_RETURN(context->db_, OpenDatabase(*config));
   MILEAGE_RETURN_IF_ERROR(db::Migrate(*context->db_, context->clock_).status());
   context->kv_ = std::make_unique<kv::MemoryKv>(context->clock_);
   org::OrgOptions options;
   options.sessions.ttl = std::chrono::seconds(config->session_ttl_s);
+  options.previous_data_keys = std::move(previous_keys);
   context->org_ = std::make_unique<org::OrgModule>(*context->db_, *context->kv_, context->clock_,
                                                    context->random_, key, options);
   return context;

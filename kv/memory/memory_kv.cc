@@ -168,6 +168,20 @@ Result<bool> MemoryKv::DeleteIfEquals(std::string_view key, std::string_view val
   return true;
 }
 
+Result<bool> MemoryKv::CompareAndSet(std::string_view key, std::string_view expected,
+                                     std::string_view value, std::chrono::milliseconds ttl) {
+  MILEAGE_RETURN_IF_ERROR(CheckTtl(ttl));
+  TimePoint now = clock_.Now();
+  Shard& shard = ShardFor(key);
+  std::lock_guard lock(shard.mutex);
+  shard.CountOperation(now, options_.sweep_interval, options_.sweep_batch);
+  auto it = shard.FindLive(key, now);
+  if (it == shard.entries.end() || it->second.value != expected) return false;
+  it->second.value.assign(value);
+  shard.SetExpiry(it, Deadline(now, ttl));
+  return true;
+}
+
 Result<int64_t> MemoryKv::Increment(std::string_view key, int64_t delta,
                                     std::chrono::milliseconds ttl) {
   MILEAGE_RETURN_IF_ERROR(CheckTtl(ttl));

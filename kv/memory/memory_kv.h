@@ -43,6 +43,8 @@ class MemoryKv final : public Kv {
   Result<bool> SetIfAbsent(std::string_view key, std::string_view value,
                            std::chrono::milliseconds ttl) override;
   Result<bool> DeleteIfEquals(std::string_view key, std::string_view value) override;
+  Result<bool> CompareAndSet(std::string_view key, std::string_view expected,
+                             std::string_view value, std::chrono::milliseconds ttl) override;
   Result<int64_t> Increment(std::string_view key, int64_t delta,
                             std::chrono::milliseconds ttl) override;
   Result<std::optional<int64_t>> DecrementIfPositive(std::string_view key) override;

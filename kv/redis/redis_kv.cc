@@ -25,6 +25,20 @@ end
 return 0
 )lua";
 
+// KEYS[1] = key, ARGV[1] = expected value, ARGV[2] = new value, ARGV[3] = ttl in ms ("0" =
+// none). Returns 1 when written, else 0.
+constexpr std::string_view kCompareAndSetScript = R"lua(
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then
+  return 0
+end
+if ARGV[3] == '0' then
+  redis.call('SET', KEYS[1], ARGV[2])
+else
+  redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+end
+return 1
+)lua";
+
 // KEYS[1] = key, ARGV[1] = delta, ARGV[2] = ttl in ms ("0" = none), applied only on creation.
 // Returns the new value as text.
 constexpr std::string_view kIncrementScript = R"lua(
@@ -117,7 +131,8 @@ class RedisKv final : public Kv {
   // Redis cannot be reached or refuses.
   Status LoadScripts() {
     MILEAGE_ASSIGN_OR_RETURN(RedisPool::Lease lease, pool_.Acquire());
-    for (Script* script : {&delete_if_equals_, &increment_, &decrement_if_positive_}) {
+    for (Script* script :
+         {&delete_if_equals_, &compare_and_set_, &increment_, &decrement_if_positive_}) {
       MILEAGE_ASSIGN_OR_RETURN(ReplyPtr reply, lease.Command({"SCRIPT", "LOAD", script->body}));
       if (reply->type != REDIS_REPLY_STRING) return UnexpectedReply("SCRIPT LOAD", *reply);
       script->sha.assign(reply->str, reply->len);
@@ -163,6 +178,16 @@ class RedisKv final : public Kv {
   Result<bool> DeleteIfEquals(std::string_view key, std::string_view value) override {
     MILEAGE_ASSIGN_OR_RETURN(ReplyPtr reply, RunScript(delete_if_equals_, key, {value}));
     if (reply->type != REDIS_REPLY_INTEGER) return UnexpectedReply("DeleteIfEquals", *reply);
+    return reply->integer > 0;
+  }
+
+  Result<bool> CompareAndSet(std::string_view key, std::string_view expected,
+                             std::string_view value, std::chrono::milliseconds ttl) override {
+    MILEAGE_RETURN_IF_ERROR(CheckTtl(ttl));
+    const std::string ms = std::to_string(ttl.count());
+    MILEAGE_ASSIGN_OR_RETURN(ReplyPtr reply,
+                             RunScript(compare_and_set_, key, {expected, value, ms}));
+    if (reply->type != REDIS_REPLY_INTEGER) return UnexpectedReply("CompareAndSet", *reply);
     return reply->integer > 0;
   }
 
@@ -243,6 +268,7 @@ class RedisKv final : public Kv {
   RedisPool pool_;
   // Set by LoadScripts before the Kv is shared; read-only afterwards.
   Script delete_if_equals_{kDeleteIfEqualsScript, {}};
+  Script compare_and_set_{kCompareAndSetScript, {}};
   Script increment_{kIncrementScript, {}};
   Script decrement_if_positive_{kDecrementIfPositiveScript, {}};
 };

@@ -44,6 +44,13 @@ Operator tools for setting up a deployment. Each prints the new id alone on stdo
                  /v3/certificates and adds the new ones (prints "added|known|skipped SERIAL")
 The merchant and app commands print the merchant's or app's id. Keys and secrets are read from
 files only. A running service sees key and merchant changes made here within 60 s.
+  reset-password --staff ID [--password-file FILE]
+                 A new password (from FILE or standard input) ends the account's sessions.
+  deactivate-user   --staff ID    (never the brand's last active brand admin)
+  reactivate-user   --staff ID
+  deactivate-partner --partner ID  (its API key stops working)
+  reactivate-partner --partner ID
+The account commands print the account's or partner's id.
 )";
 
 namespace {
@@ -77,6 +84,11 @@ const std::map<std::string, std::vector<std::string>>& CommandOptions() {
       {"deactivate-merchant", {"merchant"}},
       {"reactivate-merchant", {"merchant"}},
       {"fetch-platform-certificates", {"merchant", "merchant-key-file", "merchant-serial"}},
+      {"reset-password", {"staff", "password-file"}},
+      {"deactivate-user", {"staff"}},
+      {"reactivate-user", {"staff"}},
+      {"deactivate-partner", {"partner"}},
+      {"reactivate-partner", {"partner"}},
   };
   return *kOptions;
 }
@@ -161,19 +173,25 @@ Result<int64_t> CreateNode(org::OrgModule& org, const AdminArgs& args, org::Node
   return node.path.id();
 }
 
+// The password of --password-file, or else standard input, without its trailing newline.
+Result<std::string> ReadPassword(const AdminArgs& args, std::istream& in) {
+  std::string password;
+  auto file = args.options.find("password-file");
+  if (file != args.options.end()) {
+    MILEAGE_ASSIGN_OR_RETURN(password, ReadFile(file->second));
+  } else {
+    password.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  return TrimNewlines(std::move(password));
+}
+
 Result<int64_t> CreateUser(org::OrgModule& org, const AdminArgs& args, std::istream& in) {
   org::NewStaff staff;
   staff.username = args.options.at("username");
   staff.role = args.options.at("role");
   staff.scope_type = args.options.at("scope-type");
   MILEAGE_ASSIGN_OR_RETURN(staff.scope_id, IdOption(args, "scope-id"));
-  auto file = args.options.find("password-file");
-  if (file != args.options.end()) {
-    MILEAGE_ASSIGN_OR_RETURN(staff.password, ReadFile(file->second));
-  } else {
-    staff.password.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  }
-  staff.password = TrimNewlines(std::move(staff.password));
+  MILEAGE_ASSIGN_OR_RETURN(staff.password, ReadPassword(args, in));
   MILEAGE_ASSIGN_OR_RETURN(org::Staff created,
                            org.staff().Create(org::Actor::System("cli"), staff));
   return created.id;
@@ -288,6 +306,31 @@ Result<std::string> FetchCertificates(OperatorContext& context, const AdminArgs&
   return out;
 }
 
+// reset-password, deactivate-user, reactivate-user, deactivate-partner, reactivate-partner.
+Result<int64_t> ManageAccount(org::OrgModule& org, const AdminArgs& args, std::istream& in) {
+  const org::Actor actor = org::Actor::System("cli");
+  const std::string& command = args.command;
+  if (command == "deactivate-partner" || command == "reactivate-partner") {
+    MILEAGE_ASSIGN_OR_RETURN(int64_t id, IdOption(args, "partner"));
+    MILEAGE_ASSIGN_OR_RETURN(org::Partner partner, command == "deactivate-partner"
+                                                       ? org.partners().Deactivate(actor, id)
+                                                       : org.partners().Reactivate(actor, id));
+    return partner.id;
+  }
+  MILEAGE_ASSIGN_OR_RETURN(int64_t id, IdOption(args, "staff"));
+  Result<org::Staff> staff = InternalError("unknown account command " + command);
+  if (command == "reset-password") {
+    MILEAGE_ASSIGN_OR_RETURN(std::string password, ReadPassword(args, in));
+    staff = org.staff().ResetPassword(actor, id, password);
+  } else if (command == "deactivate-user") {
+    staff = org.staff().Deactivate(actor, id);
+  } else if (command == "reactivate-user") {
+    staff = org.staff().Reactivate(actor, id);
+  }
+  if (!staff.ok()) return staff.status();
+  return staff->id;
+}
+
 // What the command prints: the new or changed object's id, or its listing.
 Result<std::string> Execute(OperatorContext& context, const AdminArgs& args, std::istream& in) {
   org::OrgModule& org = context.org();
@@ -323,7 +366,8 @@ Result<std::string> Execute(OperatorContext& context, const AdminArgs& args, std
       return org.merchants().SetActive(actor, merchant, active);
     }));
   }
-  return FetchCertificates(context, args);
+  if (command == "fetch-platform-certificates") return FetchCertificates(context, args);
+  return id(ManageAccount(org, args, in));
 }
 
 }  // namespace

@@ -38,6 +38,10 @@ Result<PageRequest> PageParams(const httplib::Request& req);
 // BODY_NOT_OBJECT or UNKNOWN_FIELD (naming the first unknown member).
 Result<rapidjson::Document> ParseBody(const httplib::Request& req,
                                       std::initializer_list<std::string_view> allowed);
+// The same rule for an object nested in a body (`where` names it, e.g. "scope"):
+// InvalidArgument UNKNOWN_FIELD naming the first member not in `allowed`.
+Status CheckMembers(const rapidjson::Value& object, std::initializer_list<std::string_view> allowed,
+                    std::string_view where);
 // A required JSON integer id field: MISSING_FIELD, INVALID_FIELD (not an integer) or INVALID_ID.
 Result<int64_t> RequiredId(const rapidjson::Value& object, const char* field);
 

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "org/audited_writer.h"
 #include "org/authorizer.h"
 #include "org/principal.h"
 #include "org/session_record.h"
@@ -35,22 +36,25 @@ struct ConsoleRouteInfo {
   std::optional<org::Action> action;
 };
 
-// The one way to register /api/console/ routes. Route() requires the action the route performs
-// and authenticates the bearer token (401 before the handler runs, without touching the
-// database) before handing the handler the caller; the services the handler calls ask the
-// org::Authorizer about the object. Every console response is marked Cache-Control: no-store.
-// routes() lets a test check that no console route bypassed this class. Owned by the App;
-// register at start-up, then safe for concurrent use by the HTTP threads.
+// The one way to register /api/console/ routes. Route() requires the action the route performs,
+// authenticates the bearer token (401 before the handler runs) and refuses a role that never
+// has the action (403 before the handler runs, org::Authorizer::CheckRole; a refused write is
+// audited as denied) before handing the handler the caller; the services the handler calls ask
+// the org::Authorizer about the object. Every console response is marked Cache-Control:
+// no-store. routes() lets a test check that no console route bypassed this class. Owned by the
+// App; register at start-up, then safe for concurrent use by the HTTP threads.
 class ConsoleRouter {
  public:
   static constexpr std::string_view kPrefix = "/api/console/";
 
-  ConsoleRouter(HttpServer& http, org::SessionService& sessions)
-      : http_(http), sessions_(sessions) {}
+  ConsoleRouter(HttpServer& http, org::SessionService& sessions, const org::Authorizer& authorizer,
+                org::AuditedWriter& writer)
+      : http_(http), sessions_(sessions), authorizer_(authorizer), writer_(writer) {}
 
-  // An authenticated route. Errors answered before the handler, all 401: MISSING_TOKEN (no
+  // An authenticated route. Errors answered before the handler: 401 MISSING_TOKEN (no
   // "Authorization: Bearer ..." header) and the SessionService::Authenticate errors; 503 when
-  // the Kv is down.
+  // the Kv or database is down; 403 PERMISSION_DENIED when the caller's role never has
+  // `action`.
   void Route(std::string_view method, std::string_view path_template, org::Action action,
              ConsoleHandler handler);
   // POST `path_template` without a session: only the login route.
@@ -62,8 +66,14 @@ class ConsoleRouter {
   std::string ClientAddress(const httplib::Request& req) const { return http_.ClientAddress(req); }
 
  private:
+  // The 403 of a role without the route's action; a write is audited as denied.
+  void Refuse(const org::Actor& actor, org::Action action, std::string_view method,
+              std::string_view path_template, httplib::Response& res);
+
   HttpServer& http_;
   org::SessionService& sessions_;
+  const org::Authorizer& authorizer_;
+  org::AuditedWriter& writer_;
   std::vector<ConsoleRouteInfo> routes_;
 };
 

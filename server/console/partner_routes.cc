@@ -41,6 +41,20 @@ void RegisterPartnerRoutes(ConsoleRouter& router, org::PartnerService& partners)
                  if (!id.ok()) return WriteError(res, id.status());
                  Respond(res, partners.Get(req.actor, *id), 200, WritePartner);
                });
+
+  router.Route("POST", "/api/console/partners/{id}/deactivate", org::Action::kPartnerWrite,
+               [&partners](const ConsoleRequest& req, httplib::Response& res) {
+                 Result<int64_t> id = PathId(req.http, 1);
+                 if (!id.ok()) return WriteError(res, id.status());
+                 Respond(res, partners.Deactivate(req.actor, *id), 200, WritePartner);
+               });
+
+  router.Route("POST", "/api/console/partners/{id}/reactivate", org::Action::kPartnerWrite,
+               [&partners](const ConsoleRequest& req, httplib::Response& res) {
+                 Result<int64_t> id = PathId(req.http, 1);
+                 if (!id.ok()) return WriteError(res, id.status());
+                 Respond(res, partners.Reactivate(req.actor, *id), 200, WritePartner);
+               });
 }
 
 }  // namespace mileage::server

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <latch>
@@ -243,6 +244,79 @@ TEST_P(KvContractTest, DeleteIfEqualsReleasesOnlyTheOwnersLock) {
   EXPECT_EQ(Get(key), std::nullopt);
   EXPECT_FALSE(Must(kv().DeleteIfEquals(key, owner)));
   EXPECT_TRUE(Must(kv().SetIfAbsent(key, other, milliseconds(30'000))));
+}
+
+TEST_P(KvContractTest, CompareAndSetWritesOnlyOverTheExpectedValue) {
+  const std::string key = Key("cas");
+  const std::string absent = Key("absent");
+  const std::string expected = std::string("session\0v1", 10);
+  EXPECT_FALSE(Must(kv().CompareAndSet(absent, "", "x", milliseconds(0))));
+  EXPECT_EQ(Get(absent), std::nullopt) << "an absent key never matches, not even \"\"";
+  EXPECT_OK(kv().Set(key, expected));
+  EXPECT_FALSE(Must(kv().CompareAndSet(key, "session", "wrong", milliseconds(0))));
+  EXPECT_FALSE(
+      Must(kv().CompareAndSet(key, std::string("session\0v2", 10), "wrong", milliseconds(0))));
+  EXPECT_EQ(Get(key), expected);
+  EXPECT_TRUE(
+      Must(kv().CompareAndSet(key, expected, std::string("session\0v2", 10), milliseconds(0))));
+  EXPECT_EQ(Get(key), std::string("session\0v2", 10));
+  EXPECT_FALSE(Must(kv().CompareAndSet(key, expected, "again", milliseconds(0))))
+      << "the value it replaced no longer matches";
+}
+
+TEST_P(KvContractTest, CompareAndSetReplacesTheExpiry) {
+  const std::string expiring = Key("expiring");
+  const std::string kept = Key("kept");
+  EXPECT_OK(kv().Set(expiring, "a"));
+  EXPECT_TRUE(Must(kv().CompareAndSet(expiring, "a", "b", milliseconds(250))));
+  EXPECT_EQ(Get(expiring), "b");
+  EXPECT_TRUE(EventuallyAbsent(kv(), expiring));
+  EXPECT_FALSE(Must(kv().CompareAndSet(expiring, "b", "c", milliseconds(0))))
+      << "an expired key holds nothing";
+  EXPECT_OK(kv().Set(kept, "a", milliseconds(100)));
+  EXPECT_TRUE(Must(kv().CompareAndSet(kept, "a", "b", milliseconds(0))));
+  std::this_thread::sleep_for(milliseconds(300));
+  EXPECT_EQ(Get(kept), "b") << "a ttl of zero removes the earlier expiry";
+}
+
+TEST_P(KvContractTest, CompareAndSetWithANegativeTtlIsInvalidArgumentAndWritesNothing) {
+  const std::string key = Key("k");
+  EXPECT_OK(kv().Set(key, "a"));
+  EXPECT_EQ(kv().CompareAndSet(key, "a", "b", milliseconds(-1)).status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(Get(key), "a");
+}
+
+// What a session refresh racing a logout needs: once another writer has replaced the value, no
+// compare-and-set against the old value lands, however many threads try.
+TEST_P(KvContractTest, CompareAndSetNeverUndoesAConcurrentOverwrite) {
+  const std::string key = Key("session");
+  constexpr int kThreads = 6;
+  constexpr int kRounds = 50;
+  for (int round = 0; round < kRounds; ++round) {
+    const std::string open = "open-" + std::to_string(round);
+    EXPECT_OK(kv().Set(key, open));
+    std::atomic<bool> revoked{false};
+    std::atomic<int> wins_after_revoke{0};
+    std::latch start(kThreads + 1);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t) {
+      threads.emplace_back([&] {
+        start.arrive_and_wait();
+        for (int i = 0; i < 20; ++i) {
+          const bool after = revoked.load();
+          Result<bool> won = kv().CompareAndSet(key, open, open, milliseconds(60'000));
+          if (after && won.ok() && *won) ++wins_after_revoke;
+        }
+      });
+    }
+    start.arrive_and_wait();
+    EXPECT_OK(kv().Set(key, "revoked"));
+    revoked = true;
+    for (std::thread& thread : threads) thread.join();
+    EXPECT_EQ(wins_after_revoke.load(), 0) << "round " << round;
+    ASSERT_EQ(Get(key), "revoked") << "round " << round;
+  }
 }
 
 TEST_P(KvContractTest, IncrementCreatesAndAdds) {

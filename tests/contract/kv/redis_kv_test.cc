@@ -196,13 +196,15 @@ class PrivateRedisTest : public ::testing::Test {
   }
 };
 
-// Every operation, including the three Lua scripts, answers correctly.
+// Every operation, including the four Lua scripts, answers correctly.
 void ExpectAllOperationsWork(Kv& kv) {
   EXPECT_TRUE(kv.Ping().ok());
   EXPECT_TRUE(kv.Set("k", "v").ok());
   EXPECT_EQ(Must(kv.Get("k")), "v");
   EXPECT_TRUE(Must(kv.SetIfAbsent("lock", "me", milliseconds(60'000))));
   EXPECT_TRUE(Must(kv.DeleteIfEquals("lock", "me")));
+  EXPECT_TRUE(Must(kv.CompareAndSet("k", "v", "w", milliseconds(60'000))));
+  EXPECT_EQ(Must(kv.Get("k")), "w");
   EXPECT_EQ(Must(kv.Increment("n", 2, milliseconds(60'000))), 2);
   EXPECT_TRUE(kv.Set("stock", "1").ok());
   EXPECT_EQ(Must(kv.DecrementIfPositive("stock")), std::optional<int64_t>(0));
@@ -228,6 +230,8 @@ TEST_F(PrivateRedisTest, StoppedServerIsUnavailableAndARestartIsSurvived) {
     EXPECT_EQ(kv.Increment("n", 1).status().code(), StatusCode::kUnavailable);
     EXPECT_EQ(kv.DecrementIfPositive("stock").status().code(), StatusCode::kUnavailable);
     EXPECT_EQ(kv.DeleteIfEquals("lock", "me").status().code(), StatusCode::kUnavailable);
+    EXPECT_EQ(kv.CompareAndSet("k", "v", "w", milliseconds(0)).status().code(),
+              StatusCode::kUnavailable);
     EXPECT_EQ(kv.Ping().code(), StatusCode::kUnavailable);
   }
 
@@ -287,7 +291,7 @@ TEST_F(PrivateRedisTest, FlushedScriptCacheIsSurvived) {
   // The fallback has put the scripts back into the cache.
   ReplyPtr info = testing::AdminCommand(server.port(), {"INFO", "memory"});
   ASSERT_NE(info, nullptr);
-  EXPECT_NE(std::string(info->str, info->len).find("number_of_cached_scripts:3"),
+  EXPECT_NE(std::string(info->str, info->len).find("number_of_cached_scripts:4"),
             std::string::npos);
 }
 

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "tests/support/free_port.h"
@@ -77,7 +78,8 @@ TEST_F(AdminCliTest, HelpListsTheAdminCommands) {
   EXPECT_EQ(testing::Run(help), 0);
   for (const char* command :
        {"admin create-brand", "create-region", "create-dealer", "create-store", "create-user",
-        "add-app", "add-merchant", "fetch-platform-certificates"}) {
+        "add-app", "add-merchant", "fetch-platform-certificates", "reset-password",
+        "deactivate-user", "reactivate-user", "deactivate-partner", "reactivate-partner"}) {
     EXPECT_NE(help.stdout_text().find(command), std::string::npos) << command;
   }
   Subprocess admin_help({kBinary, "admin", "--help"});
@@ -187,6 +189,98 @@ TEST_F(AdminCliTest, BootstrapThenLogInOverHttp) {
   EXPECT_EQ(serve.Wait(30s), 0) << serve.stderr_text();
 }
 
+// The account tools: a password reset, deactivating and reactivating an account and a
+// partner, each audited as the operator ("cli").
+TEST_F(AdminCliTest, AccountToolsResetPasswordsAndSwitchAccountsAndPartners) {
+  const std::string brand = CreateId({"create-brand", "--name", "B"});
+  const std::string region = CreateId({"create-region", "--brand", brand, "--name", "R"});
+  const std::string first_password = Write("first", "first-pass-word\n");
+  const std::string admin =
+      CreateId({"create-user", "--username", "ops", "--role", "brand_admin", "--scope-type",
+                "brand", "--scope-id", brand, "--password-file", first_password});
+  const std::string manager =
+      CreateId({"create-user", "--username", "mgr", "--role", "region_manager", "--scope-type",
+                "region", "--scope-id", region, "--password-file", first_password});
+  const std::string new_password = Write("second", "second-pass-word\n");
+  EXPECT_EQ(CreateId({"reset-password", "--staff", manager, "--password-file", new_password}),
+            manager);
+  // From standard input too.
+  Subprocess from_stdin({"/bin/sh", "-c",
+                         "printf 'third-pass-word\\n' | \"$0\" admin reset-password --staff "
+                         "\"$1\" --config \"$2\"",
+                         kBinary, admin, config_});
+  EXPECT_EQ(testing::Run(from_stdin), 0) << from_stdin.stderr_text();
+  EXPECT_EQ(from_stdin.stdout_text(), admin + "\n");
+  EXPECT_EQ(CreateId({"deactivate-user", "--staff", manager}), manager);
+  EXPECT_EQ(CreateId({"reactivate-user", "--staff", manager}), manager);
+
+  // The last active brand admin stays.
+  std::string out, err;
+  EXPECT_EQ(Admin({"deactivate-user", "--staff", admin}, &out, &err), 1);
+  EXPECT_NE(err.find("LAST_BRAND_ADMIN"), std::string::npos) << err;
+  EXPECT_TRUE(out.empty()) << out;
+  EXPECT_EQ(
+      Admin({"reset-password", "--staff", "999", "--password-file", new_password}, &out, &err), 1);
+  EXPECT_NE(err.find("staff 999 not found"), std::string::npos) << err;
+  const std::string weak = Write("weak", "short\n");
+  EXPECT_EQ(Admin({"reset-password", "--staff", manager, "--password-file", weak}, &out, &err), 1);
+  EXPECT_NE(err.find("WEAK_PASSWORD"), std::string::npos) << err;
+  EXPECT_EQ(Admin({"deactivate-partner", "--partner", "7"}, &out, &err), 1);
+  EXPECT_NE(err.find("partner 7 not found"), std::string::npos) << err;
+
+  // Over HTTP: the new passwords work, the old ones do not.
+  Subprocess serve({kBinary, "serve", "--config", config_});
+  ASSERT_TRUE(serve.WaitForStdout("listening on", 30s)) << serve.stderr_text();
+  httplib::Client client("127.0.0.1", port_);
+  auto login = [&](const std::string& username, const std::string& password) {
+    auto res = client.Post("/api/console/login",
+                           R"({"username":")" + username + R"(","password":")" + password + "\"}",
+                           "application/json");
+    return res ? res->status : 0;
+  };
+  EXPECT_EQ(login("mgr", "first-pass-word"), 401);
+  EXPECT_EQ(login("mgr", "second-pass-word"), 200);
+  EXPECT_EQ(login("ops", "third-pass-word"), 200);
+  auto ops = client.Post("/api/console/login", R"({"username":"ops","password":"third-pass-word"})",
+                         "application/json");
+  ASSERT_TRUE(ops);
+  rapidjson::Document doc;
+  doc.Parse(ops->body.c_str());
+  const httplib::Headers auth = {
+      {"Authorization", std::string("Bearer ") + doc["token"].GetString()}};
+  auto partner = client.Post("/api/console/partners", auth, R"({"name":"P","category":"toll"})",
+                             "application/json");
+  ASSERT_TRUE(partner);
+  ASSERT_EQ(partner->status, 201) << partner->body;
+  doc.Parse(partner->body.c_str());
+  const std::string partner_id = std::to_string(doc["partner"]["id"].GetInt64());
+  EXPECT_EQ(CreateId({"deactivate-partner", "--partner", partner_id}), partner_id);
+  auto read = client.Get("/api/console/partners/" + partner_id, auth);
+  ASSERT_TRUE(read);
+  EXPECT_NE(read->body.find("\"active\":false"), std::string::npos) << read->body;
+  EXPECT_EQ(CreateId({"reactivate-partner", "--partner", partner_id}), partner_id);
+  read = client.Get("/api/console/partners/" + partner_id, auth);
+  ASSERT_TRUE(read);
+  EXPECT_NE(read->body.find("\"active\":true"), std::string::npos) << read->body;
+
+  // Every tool's change is in the audit log as the operator's.
+  auto audit = client.Get("/api/console/audit?page_size=50", auth);
+  ASSERT_TRUE(audit);
+  ASSERT_EQ(audit->status, 200) << audit->body;
+  doc.Parse(audit->body.c_str());
+  std::multiset<std::string> by_cli;
+  for (const auto& item : doc["items"].GetArray()) {
+    if (item["staff_id"].IsNull()) by_cli.insert(item["action"].GetString());
+  }
+  for (const char* action : {"staff.password_reset", "staff.deactivate", "staff.reactivate",
+                             "partner.deactivate", "partner.reactivate"}) {
+    EXPECT_GE(by_cli.count(action), 1u) << action << " in " << audit->body;
+  }
+  EXPECT_EQ(by_cli.count("staff.password_reset"), 2u);
+  serve.Signal(SIGTERM);
+  EXPECT_EQ(serve.Wait(30s), 0) << serve.stderr_text();
+}
+
 TEST_F(AdminCliTest, UsageErrorsExitWithTwo) {
   std::string err;
   EXPECT_EQ(Admin({"create-brand"}, nullptr, &err), 2);
@@ -206,6 +300,12 @@ TEST_F(AdminCliTest, UsageErrorsExitWithTwo) {
   EXPECT_EQ(Admin({"add-app", "--brand", "1", "--appid", "wx1", "--kind", "app"}, nullptr, &err),
             2);
   EXPECT_NE(err.find("add-app needs --name"), std::string::npos) << err;
+  EXPECT_EQ(Admin({"reset-password"}, nullptr, &err), 2);
+  EXPECT_NE(err.find("reset-password needs --staff"), std::string::npos) << err;
+  EXPECT_EQ(Admin({"reactivate-user", "--staff", "1", "--username", "x"}, nullptr, &err), 2);
+  EXPECT_NE(err.find("unknown option --username"), std::string::npos) << err;
+  EXPECT_EQ(Admin({"deactivate-partner"}, nullptr, &err), 2);
+  EXPECT_NE(err.find("deactivate-partner needs --partner"), std::string::npos) << err;
 }
 
 // Keys that could never verify, appids the brand did not register: exit 1 with the code, and

@@ -38,6 +38,10 @@ void ConsoleTest::SetUp() {
     ASSERT_TRUE(database.ok()) << database.status().ToString();
     mysql_ = std::move(database).value();
     config_.database = mysql_->url();
+    redis_ = std::make_unique<PrivateRedis>();
+    const std::string started = redis_->Start();
+    ASSERT_EQ(started, "") << "the test's Redis did not start";
+    config_.kv = redis_->url();
   }
   StartServer();
   ASSERT_NE(server_, nullptr);
@@ -48,16 +52,22 @@ void ConsoleTest::SetUp() {
 void ConsoleTest::TearDown() {
   server_.reset();
   mysql_.reset();
+  redis_.reset();
 }
 
 void ConsoleTest::StartServer(const org::LoginLimits& limits) {
+  server::AppOptions overrides;
+  overrides.login_limits = limits;
+  StartServer(overrides);
+}
+
+void ConsoleTest::StartServer(const server::AppOptions& overrides) {
   server_.reset();
   tokens_.clear();
-  server::AppOptions options;
+  server::AppOptions options = overrides;
   options.clock = &clock_;
   options.random = &random_;
   options.scrypt = crypto::ScryptParams{10, 8, 1};
-  options.login_limits = limits;
   server_ = TestServer::Start(config_, options);
   if (server_ == nullptr) {
     Result<std::unique_ptr<server::App>> probe = server::App::Create(config_, options);
@@ -152,15 +162,44 @@ Reply ConsoleTest::Send(const std::string& method, const std::string& path,
   return reply;
 }
 
-Reply ConsoleTest::LoginReply(const std::string& username, const std::string& password) {
+namespace {
+
+std::string LoginBody(const std::string& username, const std::string& password,
+                      std::optional<int64_t> brand_id) {
   rapidjson::Document body(rapidjson::kObjectType);
   auto& alloc = body.GetAllocator();
   body.AddMember("username", rapidjson::Value(username.c_str(), alloc), alloc);
   body.AddMember("password", rapidjson::Value(password.c_str(), alloc), alloc);
+  if (brand_id.has_value()) body.AddMember("brand_id", *brand_id, alloc);
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
   body.Accept(writer);
-  return Post("/api/console/login", "", buffer.GetString());
+  return buffer.GetString();
+}
+
+}  // namespace
+
+Reply ConsoleTest::LoginReply(const std::string& username, const std::string& password) {
+  return Post("/api/console/login", "", LoginBody(username, password, std::nullopt));
+}
+
+Reply ConsoleTest::LoginFrom(const std::string& from, const std::string& username,
+                             const std::string& password, std::optional<int64_t> brand_id,
+                             httplib::Headers* headers, const httplib::Headers& extra) {
+  std::unique_ptr<httplib::Client> client = server_->Client();
+  client->set_interface(from);
+  httplib::Result res = client->Post("/api/console/login", extra,
+                                     LoginBody(username, password, brand_id), "application/json");
+  Reply reply;
+  if (!res) {
+    ADD_FAILURE() << "login from " << from << ": no answer";
+    return reply;
+  }
+  reply.status = res->status;
+  reply.body = res->body;
+  if (!reply.body.empty()) reply.json.Parse(reply.body.c_str());
+  if (headers != nullptr) *headers = res->headers;
+  return reply;
 }
 
 const std::string& ConsoleTest::Token(const std::string& username) {

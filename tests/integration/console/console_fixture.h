@@ -12,6 +12,7 @@
 #include "common/testing/fake_random.h"
 #include "db/db.h"
 #include "org/org_module.h"
+#include "tests/support/private_redis.h"
 #include "tests/support/test_database.h"
 #include "tests/support/test_server.h"
 #include "tests/support/wechatpay_notifier.h"
@@ -51,8 +52,9 @@ struct OrgTree {
 };
 
 // A real in-process server on a fresh database of the backend under test, the OrgTree, an
-// injected FakeClock (which the in-process Kv uses too, so sessions can be expired) and a
-// cheap scrypt setting.
+// injected FakeClock and a cheap scrypt setting. The SQLite variant uses the in-process Kv
+// (which follows the FakeClock); the MySQL variant uses MariaDB with a Redis server of the
+// test's own (PrivateRedis), so every console suite also runs on the production pair.
 class ConsoleTest : public ::testing::TestWithParam<Backend> {
  protected:
   static constexpr const char* kPassword = "pass-word-123";
@@ -62,8 +64,9 @@ class ConsoleTest : public ::testing::TestWithParam<Backend> {
   void SetUp() override;
   void TearDown() override;
 
-  // Starts the server (SetUp does, with the default login limits).
+  // Starts the server (SetUp does, with the default login limits and session truth cache).
   void StartServer(const org::LoginLimits& limits = {});
+  void StartServer(const server::AppOptions& overrides);
 
   Reply Send(const std::string& method, const std::string& path, const std::string& token,
              const std::string& body = "");
@@ -78,6 +81,11 @@ class ConsoleTest : public ::testing::TestWithParam<Backend> {
     return Send("PUT", path, token, body);
   }
   Reply LoginReply(const std::string& username, const std::string& password);
+  // A login sent from `from` (a loopback address such as "127.0.0.2": the client socket is
+  // bound to it) with an optional body member "brand_id"; the answer's headers in `headers`.
+  Reply LoginFrom(const std::string& from, const std::string& username, const std::string& password,
+                  std::optional<int64_t> brand_id = std::nullopt,
+                  httplib::Headers* headers = nullptr, const httplib::Headers& extra = {});
   // The token of `username` (logging in on first use); fails the test when login fails.
   const std::string& Token(const std::string& username);
 
@@ -97,6 +105,7 @@ class ConsoleTest : public ::testing::TestWithParam<Backend> {
   int64_t AuditRows() { return RowCounts()["audit_log"]; }
 
   org::OrgModule& org() { return server_->app().org(); }
+  kv::Kv& kv() { return server_->app().kv(); }
 
   FakeClock clock_;
   FakeRandom random_{7};
@@ -105,6 +114,7 @@ class ConsoleTest : public ::testing::TestWithParam<Backend> {
   OrgTree tree_;
   std::unique_ptr<TempDir> dir_;
   std::unique_ptr<PrivateMysqlDatabase> mysql_;
+  std::unique_ptr<PrivateRedis> redis_;
   std::unique_ptr<TestServer> server_;
   std::map<std::string, std::string> tokens_;
   Config config_;

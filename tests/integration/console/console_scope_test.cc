@@ -5,6 +5,7 @@
 
 #include "tests/integration/console/console_fixture.h"
 #include "tests/integration/console/merchant_bodies.h"
+#include "tests/integration/console/role_table.h"
 
 namespace mileage::testing {
 namespace {
@@ -78,6 +79,8 @@ class ConsoleScopeTest : public ConsoleTest {
         {{"GET", "/api/console/apps/{id}"}, {}},
         {{"POST", "/api/console/apps/{id}/deactivate"}, {}},
         {{"POST", "/api/console/apps/{id}/reactivate"}, {}},
+        {{"POST", "/api/console/partners/{id}/deactivate"}, {}},
+        {{"POST", "/api/console/partners/{id}/reactivate"}, {}},
         // Unfiltered lists: checked by ListsReturnExactlyTheScope instead.
         {{"GET", "/api/console/regions"}, {}},
         {{"GET", "/api/console/partners"}, {}},
@@ -151,6 +154,13 @@ class ConsoleScopeTest : public ConsoleTest {
         {{"GET", "/api/console/staff/{id}"}, {{"GET", Path("/api/console/staff/{id}", clerk_b1)}}},
         {{"POST", "/api/console/staff/{id}/deactivate"},
          {{"POST", Path("/api/console/staff/{id}/deactivate", clerk_b1)}}},
+        {{"POST", "/api/console/staff/{id}/reactivate"},
+         {{"POST", Path("/api/console/staff/{id}/reactivate", clerk_b1)}}},
+        {{"POST", "/api/console/staff/{id}/password"},
+         {{"POST", Path("/api/console/staff/{id}/password", clerk_b1),
+           R"({"password":"pass-word-999"})"}}},
+        {{"PATCH", "/api/console/staff/{id}"},
+         {{"PATCH", Path("/api/console/staff/{id}", clerk_b1), R"({"role":"analyst"})"}}},
     };
   }
 };
@@ -194,19 +204,40 @@ TEST_P(ConsoleScopeTest, EveryAuthenticatedRouteRefusesAMissingOrForgedTokenBefo
   EXPECT_EQ(RowCounts(), before);
 }
 
+// Outside dealer B, a caller whose role has a route's action gets 404 for dealer B's objects,
+// exactly as for objects that do not exist; a role without the action gets the router's 403,
+// which does not depend on the object at all. Either way nothing tells dealer B exists.
 TEST_P(ConsoleScopeTest, DealerBIsNotFoundOnEveryRouteForEveryoneOutsideIt) {
   const auto targets = TargetsOfDealerB();
+  std::map<std::pair<std::string, std::string>, std::string> action_of;
   for (const server::ConsoleRouteInfo& route : server_->app().console().routes()) {
     EXPECT_EQ(targets.count({route.method, route.path_template}), 1u)
         << "classify the new route " << route.method << " " << route.path_template
         << " in TargetsOfDealerB";
+    if (route.action.has_value()) {
+      action_of[{route.method, route.path_template}] = org::ActionName(*route.action);
+    }
   }
-  for (const char* caller : {"clerk_a1", "dealer_a_manager", "analyst_a", "region1_manager"}) {
+  const RoleTable roles = ReadDocumentedRoleTable();
+  const std::map<std::string, std::string> role_of = {{"clerk_a1", "store_clerk"},
+                                                      {"dealer_a_manager", "dealer_manager"},
+                                                      {"analyst_a", "analyst"},
+                                                      {"region1_manager", "region_manager"}};
+  for (const auto& [caller, role] : role_of) {
     const std::string& token = Token(caller);
     for (const auto& [route, requests] : targets) {
+      const bool has_action = roles.allows.at(role).count(action_of[route]) == 1;
       for (const Target& target : requests) {
         auto before = RowCounts();
         Reply reply = Send(target.method, target.path, token, target.body);
+        if (!has_action) {
+          EXPECT_EQ(reply.status, 403)
+              << caller << ": " << target.method << " " << target.path << " -> " << reply.body;
+          EXPECT_EQ(reply.code(), "PERMISSION_DENIED");
+          if (target.method != "GET") ++before["audit_log"];
+          EXPECT_EQ(RowCounts(), before) << caller << ": " << target.method << " " << target.path;
+          continue;
+        }
         EXPECT_EQ(reply.status, 404)
             << caller << ": " << target.method << " " << target.path << " -> " << reply.body;
         EXPECT_EQ(reply.code(), target.code) << caller << ": " << target.path;
@@ -384,7 +415,8 @@ TEST_P(ConsoleScopeTest, AnalystWritesAreForbiddenAndAudited) {
   ASSERT_EQ(audit.status, 200) << audit.body;
   const auto& newest = audit.json["items"][0];
   EXPECT_STREQ(newest["outcome"].GetString(), "denied");
-  EXPECT_STREQ(newest["action"].GetString(), "brand.update");
+  EXPECT_STREQ(newest["action"].GetString(), "brand.write");  // the router's refusal
+  EXPECT_STREQ(newest["object_type"].GetString(), "brand");
   EXPECT_STREQ(newest["staff_username"].GetString(), "analyst_brand");
 }
 
@@ -443,16 +475,37 @@ TEST_P(ConsoleScopeTest, ManagersWorkInsideTheirScope) {
   EXPECT_EQ(under_inactive.code(), "PARENT_INACTIVE");
 }
 
-TEST_P(ConsoleScopeTest, ReadsOfAncestorsAreForbiddenButTheBrandIsReadable) {
-  const std::string& token = Token("clerk_a1");
-  Reply brand = Get("/api/console/brand", token);
+TEST_P(ConsoleScopeTest, AncestorsAnswerLikeUnknownObjectsButTheBrandIsReadable) {
+  // An analyst of dealer A has region.read, partner.read and earning_rule.read, but region 1,
+  // the brand's partners and the brand's earning rule sit above its scope.
+  const std::string& analyst = Token("analyst_a");
+  Reply brand = Get("/api/console/brand", analyst);
   EXPECT_EQ(brand.status, 200) << brand.body;
   EXPECT_EQ(brand.json["id"].GetInt64(), tree_.brand);
-  EXPECT_EQ(Get("/api/console/dealers/" + std::to_string(tree_.dealer_a), token).status, 403);
-  EXPECT_EQ(Get("/api/console/stores/" + std::to_string(tree_.store_a1), token).status, 200);
-  EXPECT_EQ(Get("/api/console/stores/" + std::to_string(tree_.store_a2), token).status, 404);
-  EXPECT_EQ(Get("/api/console/merchants/" + std::to_string(tree_.merchant_a1), token).status, 403);
-  EXPECT_EQ(Get("/api/console/partners/" + std::to_string(tree_.partner), token).status, 403);
+  const std::string region1 = std::to_string(tree_.region1);
+  for (const auto& [path, missing] : std::vector<std::pair<std::string, std::string>>{
+           {"/api/console/regions/" + region1, "/api/console/regions/999999"},
+           {"/api/console/partners/" + std::to_string(tree_.partner),
+            "/api/console/partners/999999"},
+           {"/api/console/brands/" + std::to_string(tree_.brand) + "/earning-rule",
+            "/api/console/brands/999999/earning-rule"}}) {
+    Reply ancestor = Get(path, analyst);
+    Reply unknown = Get(missing, analyst);
+    EXPECT_EQ(ancestor.status, 404) << path << ": " << ancestor.body;
+    EXPECT_EQ(ancestor.code(), unknown.code()) << path;
+    EXPECT_EQ(unknown.status, 404) << missing;
+  }
+  EXPECT_EQ(Get("/api/console/dealers/" + std::to_string(tree_.dealer_a), analyst).status, 200);
+  // A write at an ancestor is the same 404, and on record as denied.
+  const std::string& manager = Token("dealer_a_manager");
+  const int64_t audit_before = AuditRows();
+  Reply staff_above = Post("/api/console/staff", manager,
+                           R"({"username":"above","password":"pass-word-123","role":"analyst",)"
+                           R"("scope":{"type":"region","id":)" +
+                               region1 + "}}");
+  EXPECT_EQ(staff_above.status, 404) << staff_above.body;
+  EXPECT_EQ(staff_above.json["message"].GetString(), "region " + region1 + " not found");
+  EXPECT_EQ(AuditRows(), audit_before + 1);
 }
 
 MILEAGE_CONSOLE_TEST_SUITE(ConsoleScopeTest);

@@ -149,8 +149,8 @@ TEST(AuthorizerTest, InsideTheScopeTheRoleDecides) {
   EXPECT_EQ(
       authorizer.Decide(Make(Role::kRegionManager, kRegion10), Action::kMerchantWrite, kStore1001),
       Decision::kForbidden);
-  // Apps belong to the brand node: an ancestor of a dealer's scope.
-  EXPECT_EQ(authorizer.Decide(dealer_manager, Action::kAppRead, kBrand1), Decision::kForbidden);
+  // Apps belong to the brand node: an ancestor of a dealer's scope, so not found.
+  EXPECT_EQ(authorizer.Decide(dealer_manager, Action::kAppRead, kBrand1), Decision::kNotFound);
   EXPECT_EQ(authorizer.Decide(Make(Role::kAnalyst, kBrand1), Action::kAppRead, kBrand1),
             Decision::kAllow);
   EXPECT_EQ(authorizer.Decide(Make(Role::kBrandAdmin, kBrand2), Action::kAppWrite, kBrand1),
@@ -173,16 +173,70 @@ TEST(AuthorizerTest, InsideTheScopeTheRoleDecides) {
   }
 }
 
-TEST(AuthorizerTest, AncestorsAreVisibleButOnlyTheBrandIsReadable) {
+TEST(AuthorizerTest, AncestorsAnswerLikeUnknownObjectsButTheBrandIsReadable) {
   Authorizer authorizer;
-  const Principal clerk = Make(Role::kStoreClerk, kStore1000);
-  EXPECT_EQ(authorizer.Decide(clerk, Action::kBrandRead, kBrand1), Decision::kAllow);
-  EXPECT_EQ(authorizer.Decide(clerk, Action::kDealerRead, kDealer100), Decision::kForbidden);
-  EXPECT_EQ(authorizer.Decide(clerk, Action::kStoreWrite, kDealer100), Decision::kForbidden);
-  const Principal region_manager = Make(Role::kRegionManager, kRegion10);
-  EXPECT_EQ(authorizer.Decide(region_manager, Action::kRegionWrite, kBrand1), Decision::kForbidden);
-  EXPECT_EQ(authorizer.Decide(region_manager, Action::kPartnerRead, kBrand1), Decision::kForbidden);
-  EXPECT_EQ(authorizer.Decide(region_manager, Action::kAuditRead, kBrand1), Decision::kForbidden);
+  const std::vector<Case> cases = {{Role::kStoreClerk, kStore1000},
+                                   {Role::kDealerManager, kDealer100},
+                                   {Role::kAnalyst, kStore1000},
+                                   {Role::kRegionManager, kRegion10}};
+  for (const Case& c : cases) {
+    const Principal principal = Make(c.role, c.scope);
+    for (const NodePath& ancestor : {kBrand1, kRegion10, kDealer100}) {
+      if (!Authorizer::IsAncestor(ancestor, c.scope)) continue;
+      for (Action action : kAllActions) {
+        const bool brand_read = action == Action::kBrandRead && ancestor == kBrand1;
+        EXPECT_EQ(authorizer.Decide(principal, action, ancestor),
+                  brand_read ? Decision::kAllow : Decision::kNotFound)
+            << RoleName(c.role) << " " << ActionName(action) << " on "
+            << NodeTypeName(ancestor.type) << " " << ancestor.id();
+      }
+    }
+  }
+}
+
+TEST(AuthorizerTest, ADefaultActorIsNotTheSystemAndIsRefusedEverything) {
+  Authorizer authorizer;
+  const Actor nobody;
+  EXPECT_FALSE(nobody.is_system());
+  EXPECT_FALSE(nobody.staff.has_value());
+  EXPECT_TRUE(Actor::System("cli").is_system());
+  EXPECT_FALSE(Actor::ForStaff(Make(Role::kBrandAdmin, kBrand1), "r", "a").is_system());
+  for (Action action : kAllActions) {
+    EXPECT_EQ(authorizer.Check(nobody, action, kStore1000, "store 1000").code(),
+              StatusCode::kPermissionDenied)
+        << ActionName(action);
+    EXPECT_EQ(authorizer.CheckRole(nobody, action).code(), StatusCode::kPermissionDenied);
+    EXPECT_EQ(authorizer.CheckList(nobody, action, std::nullopt, "").code(),
+              StatusCode::kPermissionDenied);
+    EXPECT_EQ(authorizer.CheckList(nobody, action, kDealer100, "dealer 100").code(),
+              StatusCode::kPermissionDenied);
+  }
+  EXPECT_EQ(
+      authorizer.CheckStaffManagement(nobody, Role::kAnalyst, kStore1000, "store 1000").code(),
+      StatusCode::kPermissionDenied);
+}
+
+TEST(AuthorizerTest, CheckRoleIsTheRoleMatrixAlone) {
+  Authorizer authorizer;
+  for (const auto& [role, allowed] : Matrix()) {
+    // Scoped far from anything: CheckRole never looks at objects.
+    const Actor actor = Actor::ForStaff(Make(role, kStore3000), "r", "a");
+    for (Action action : kAllActions) {
+      EXPECT_EQ(authorizer.CheckRole(actor, action).ok(), allowed.count(action) == 1)
+          << RoleName(role) << " " << ActionName(action);
+    }
+  }
+  for (Action action : kAllActions) {
+    EXPECT_TRUE(authorizer.CheckRole(Actor::System("cli"), action).ok()) << ActionName(action);
+  }
+}
+
+TEST(AuthorizerTest, ReadActionsAreTheOnesThatChangeNothing) {
+  for (Action action : kAllActions) {
+    const std::string_view name = ActionName(action);
+    const bool reads = name == "self" || name.substr(name.find('.') + 1) == "read";
+    EXPECT_EQ(IsReadAction(action), reads) << name;
+  }
 }
 
 TEST(AuthorizerTest, StatusFormsMapTheDecision) {
@@ -228,7 +282,8 @@ TEST(AuthorizerTest, StaffMayOnlyManageRolesBelowTheirOwn) {
   EXPECT_EQ(
       authorizer.CheckStaffManagement(dealer_manager, Role::kRegionManager, kRegion10, "region 10")
           .code(),
-      StatusCode::kPermissionDenied);
+      StatusCode::kNotFound)
+      << "the region is an ancestor of the dealer manager's scope";
   EXPECT_EQ(
       authorizer.CheckStaffManagement(dealer_manager, Role::kStoreClerk, kStore1010, "store 1010")
           .code(),
@@ -244,6 +299,35 @@ TEST(AuthorizerTest, StaffMayOnlyManageRolesBelowTheirOwn) {
       StatusCode::kPermissionDenied);
 }
 
+TEST(AuthorizerTest, BrandAdminsManageOtherBrandAdminsButNeverCreateOneOrActOnThemselves) {
+  Authorizer authorizer;
+  Principal me = Make(Role::kBrandAdmin, kBrand1);
+  me.staff_id = 7;
+  const Actor admin = Actor::ForStaff(me, "r", "a");
+  EXPECT_TRUE(
+      authorizer.CheckStaffManagement(admin, Role::kBrandAdmin, kBrand1, "staff 8", 8).ok());
+  EXPECT_EQ(authorizer.CheckStaffManagement(admin, Role::kBrandAdmin, kBrand1, "staff 7", 7).code(),
+            StatusCode::kPermissionDenied);
+  EXPECT_EQ(authorizer.CheckStaffManagement(admin, Role::kBrandAdmin, kBrand1, "brand 1").code(),
+            StatusCode::kPermissionDenied)
+      << "creating a brand admin is the operator's";
+  EXPECT_EQ(authorizer.CheckStaffManagement(admin, Role::kBrandAdmin, kBrand2, "staff 9", 9).code(),
+            StatusCode::kNotFound);
+  Principal region_manager = Make(Role::kRegionManager, kRegion10);
+  region_manager.staff_id = 11;
+  const Actor manager = Actor::ForStaff(region_manager, "r", "a");
+  EXPECT_EQ(
+      authorizer.CheckStaffManagement(manager, Role::kRegionManager, kRegion10, "staff 12", 12)
+          .code(),
+      StatusCode::kPermissionDenied)
+      << "only brand admins have peers they may manage";
+  EXPECT_EQ(
+      authorizer.CheckStaffManagement(manager, Role::kDealerManager, kDealer100, "staff 11", 11)
+          .code(),
+      StatusCode::kPermissionDenied)
+      << "nobody acts on their own account";
+}
+
 TEST(AuthorizerTest, OnlyBrandStaffWriteTheBrandsEarningRuleManagersWriteTheirStores) {
   Authorizer authorizer;
   const Principal admin = Make(Role::kBrandAdmin, kBrand1);
@@ -252,11 +336,11 @@ TEST(AuthorizerTest, OnlyBrandStaffWriteTheBrandsEarningRuleManagersWriteTheirSt
   const Principal clerk = Make(Role::kStoreClerk, kStore1000);
   EXPECT_EQ(authorizer.Decide(admin, Action::kEarningRuleWrite, kBrand1), Decision::kAllow);
   EXPECT_EQ(authorizer.Decide(region_manager, Action::kEarningRuleWrite, kBrand1),
-            Decision::kForbidden);
+            Decision::kNotFound);
   EXPECT_EQ(authorizer.Decide(dealer_manager, Action::kEarningRuleWrite, kBrand1),
-            Decision::kForbidden);
+            Decision::kNotFound);
   EXPECT_EQ(authorizer.Decide(dealer_manager, Action::kEarningRuleRead, kBrand1),
-            Decision::kForbidden);
+            Decision::kNotFound);
   EXPECT_EQ(authorizer.Decide(region_manager, Action::kEarningRuleWrite, kStore1010),
             Decision::kAllow);
   EXPECT_EQ(authorizer.Decide(dealer_manager, Action::kEarningRuleWrite, kStore1000),

@@ -73,6 +73,7 @@ TEST(SessionRecordTest, RoundTrips) {
   session.principal =
       Principal{42, "clerk.a@example", Role::kStoreClerk, NodePath{NodeType::kStore, 1, 2, 3, 4}};
   session.expires_at = TimePoint(std::chrono::milliseconds(1'800'000'123'456));
+  session.credentials_version = 17;
   std::string encoded = EncodeSession(session);
   std::optional<Session> decoded = DecodeSession(encoded);
   ASSERT_TRUE(decoded.has_value()) << encoded;
@@ -81,13 +82,16 @@ TEST(SessionRecordTest, RoundTrips) {
   EXPECT_EQ(decoded->principal.role, Role::kStoreClerk);
   EXPECT_EQ(decoded->principal.scope, session.principal.scope);
   EXPECT_EQ(decoded->expires_at, session.expires_at);
+  EXPECT_EQ(decoded->credentials_version, 17);
 }
 
 TEST(SessionRecordTest, ForeignValuesDoNotDecode) {
   for (const char* bad :
-       {"", "revoked", "s1|1|brand_admin|brand|1|0|0|0|5", "s2|1|brand_admin|brand|1|0|0|0|5|u",
-        "s1|x|brand_admin|brand|1|0|0|0|5|u", "s1|1|king|brand|1|0|0|0|5|u",
-        "s1|1|brand_admin|galaxy|1|0|0|0|5|u", "s1|1|brand_admin|brand|1|0|0|0|5|"}) {
+       {"", "revoked", "s2|1|brand_admin|brand|1|0|0|0|5|3",
+        "s1|1|brand_admin|brand|1|0|0|0|5|u" /* before credentials versions */,
+        "s3|1|brand_admin|brand|1|0|0|0|5|3|u", "s2|x|brand_admin|brand|1|0|0|0|5|3|u",
+        "s2|1|king|brand|1|0|0|0|5|3|u", "s2|1|brand_admin|galaxy|1|0|0|0|5|3|u",
+        "s2|1|brand_admin|brand|1|0|0|0|5|x|u", "s2|1|brand_admin|brand|1|0|0|0|5|3|"}) {
     EXPECT_FALSE(DecodeSession(bad).has_value()) << bad;
   }
 }

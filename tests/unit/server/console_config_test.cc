@@ -45,6 +45,42 @@ TEST(ConsoleConfigTest, DataKeyAndSessionTtlAreReadAndValidated) {
   }
 }
 
+TEST(ConsoleConfigTest, PreviousDataKeysAreKeysOrSecretReferences) {
+  constexpr const char* kOther = "ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100";
+  testing::TempDir dir;
+  const std::string file = (dir.path() / "old.key").string();
+  std::ofstream(file) << kOther << "\n";
+  setenv("MILEAGE_TEST_OLD_KEY", kKey, 1);
+  Result<Config> config =
+      ParseConfig(std::string(R"({"previous_data_keys":[")") + kOther +
+                      R"(",{"env":"MILEAGE_TEST_OLD_KEY"},{"file":")" + file + R"("}]})",
+                  "cfg.json");
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->previous_data_keys, (std::vector<std::string>{kOther, kKey, kOther}));
+  Result<std::vector<crypto::DataKey>> keys = PreviousDataKeys(*config);
+  ASSERT_TRUE(keys.ok()) << keys.status().ToString();
+  EXPECT_EQ(keys->size(), 3u);
+  EXPECT_TRUE(ParseConfig("{}", "cfg.json")->previous_data_keys.empty());
+
+  for (const char* bad : {R"({"previous_data_keys":"abc"})", R"({"previous_data_keys":[7]})",
+                          R"({"previous_data_keys":["zz1122"]})",
+                          R"({"previous_data_keys":[{"env":"MILEAGE_TEST_UNSET_KEY_VAR"}]})",
+                          R"({"previous_data_keys":[{"vault":"x"}]})"}) {
+    unsetenv("MILEAGE_TEST_UNSET_KEY_VAR");
+    Result<Config> refused = ParseConfig(bad, "cfg.json");
+    ASSERT_FALSE(refused.ok()) << bad;
+    EXPECT_EQ(refused.status().reason(), "INVALID_CONFIG") << bad;
+    EXPECT_NE(refused.status().message().find("previous_data_keys"), std::string::npos)
+        << refused.status().message();
+    EXPECT_EQ(refused.status().message().find("zz1122"), std::string::npos) << "key echoed";
+  }
+  Config direct;
+  direct.previous_data_keys = {"abc"};
+  Result<std::vector<crypto::DataKey>> refused = PreviousDataKeys(direct);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().message().find("abc"), std::string::npos);
+}
+
 TEST(DataKeySourceTest, AConfiguredKeyWins) {
   testing::FakeRandom random;
   Config config;
