@@ -2,8 +2,8 @@
 
 #include <string>
 
+#include "db/outbox.h"
 #include "members/member_store.h"
-#include "payments/outbox_payload.h"
 #include "payments/payment_store.h"
 #include "payments/refund_math.h"
 #include "points/earning_rules.h"
@@ -28,29 +28,42 @@ std::string RefundKey(const MerchantRef& merchant, const std::string& refund_id)
 
 }  // namespace
 
+struct PayerUpdate {
+  members::Enrollment enrollment;
+  std::optional<members::TierChange> upgrade;
+  std::string tier;  // the tier the payment earns at, upgrade included
+};
+
+Result<PayerUpdate> PaymentRecorder::UpdatePayer(db::Connection& conn,
+                                                 const TransactionRecord& paid, int64_t now) {
+  const org::NodePath& store = paid.merchant.store;
+  members::MemberStore members(conn, random_);
+  PayerUpdate update;
+  MILEAGE_ASSIGN_OR_RETURN(
+      update.enrollment,
+      members.FindOrEnroll({store.brand_id, paid.appid, paid.payer_openid, std::nullopt},
+                           policy_.tiers.tiers.front().name, "wechat_pay", store.store_id, now));
+  const int64_t member_id = update.enrollment.member.id;
+  MILEAGE_RETURN_IF_ERROR(members.LockMember(member_id));
+  MILEAGE_RETURN_IF_ERROR(members.RecordActivity(member_id, paid.amount_fen, 1, paid.paid_at));
+  MILEAGE_ASSIGN_OR_RETURN(update.upgrade,
+                           members.UpgradeIfQualified(member_id, policy_.tiers, now));
+  update.tier =
+      update.upgrade.has_value() ? update.upgrade->to_tier : update.enrollment.member.tier;
+  return update;
+}
+
 Result<TransactionRecord> PaymentRecorder::RecordPayment(db::Connection& conn,
                                                          const TransactionRecord& paid,
                                                          int64_t now) {
   const org::NodePath& store = paid.merchant.store;
-  members::MemberStore members(conn, random_);
-  MILEAGE_ASSIGN_OR_RETURN(
-      members::Enrollment enrollment,
-      members.FindOrEnroll({store.brand_id, paid.appid, paid.payer_openid, std::nullopt},
-                           policy_.tiers.tiers.front().name, "wechat_pay", store.store_id, now));
-  const int64_t member_id = enrollment.member.id;
-  MILEAGE_RETURN_IF_ERROR(members.LockMember(member_id));
-  MILEAGE_RETURN_IF_ERROR(members.RecordActivity(member_id, paid.amount_fen, 1, paid.paid_at));
-  MILEAGE_ASSIGN_OR_RETURN(std::optional<members::TierChange> upgrade,
-                           members.UpgradeIfQualified(member_id, policy_.tiers, now));
-  // The payment earns at the tier it qualified for, upgrade included.
-  const std::string tier = upgrade.has_value() ? upgrade->to_tier : enrollment.member.tier;
-
-  points::EarningRuleStore rules(conn);
+  MILEAGE_ASSIGN_OR_RETURN(PayerUpdate payer, UpdatePayer(conn, paid, now));
   MILEAGE_ASSIGN_OR_RETURN(points::EarnQuote quote,
-                           rules.Quote(store.brand_id, store.store_id, tier, paid.amount_fen));
+                           points::EarningRuleStore(conn).Quote(store.brand_id, store.store_id,
+                                                                payer.tier, paid.amount_fen));
 
   TransactionRecord record = paid;
-  record.member_id = member_id;
+  record.member_id = payer.enrollment.member.id;
   record.points_earned = quote.points;
   record.rule_version = quote.rule_version;
   record.refunded_fen = 0;
@@ -66,49 +79,53 @@ Result<TransactionRecord> PaymentRecorder::RecordPayment(db::Connection& conn,
   record.id = *inserted;
 
   if (quote.points > 0) {
-    points::Ledger ledger(conn);
-    MILEAGE_RETURN_IF_ERROR(ledger
-                                .Earn({store.brand_id, member_id, quote.points,
+    MILEAGE_RETURN_IF_ERROR(points::Ledger(conn)
+                                .Earn({store.brand_id, record.member_id, quote.points,
                                        PaymentKey(paid.merchant, paid.transaction_id), "payment",
                                        "wxpay:" + paid.transaction_id, quote.rule_version, now,
                                        policy_.expiry.ExpiresAt(paid.paid_at)})
                                 .status());
   }
+  MILEAGE_RETURN_IF_ERROR(WritePaymentEvents(conn, record, payer, now));
 
-  PaymentStore payments(conn);
-  if (enrollment.created) {
-    MILEAGE_RETURN_IF_ERROR(
-        payments.AddOutboxEvent("member.enrolled", store.brand_id, std::to_string(member_id),
-                                PayloadJson({{"member_id", member_id},
-                                             {"number", enrollment.member.number},
-                                             {"via", "wechat_pay"},
-                                             {"store_id", store.store_id}}),
-                                now));
-  }
-  if (upgrade.has_value()) {
-    MILEAGE_RETURN_IF_ERROR(payments.AddOutboxEvent("member.tier_changed", store.brand_id,
-                                                    std::to_string(member_id),
-                                                    PayloadJson({{"member_id", member_id},
-                                                                 {"from", upgrade->from_tier},
-                                                                 {"to", upgrade->to_tier},
-                                                                 {"reason", upgrade->reason}}),
-                                                    now));
-  }
-  MILEAGE_RETURN_IF_ERROR(
-      payments.AddOutboxEvent("payment.recorded", store.brand_id, paid.transaction_id,
-                              PayloadJson({{"transaction_id", paid.transaction_id},
-                                           {"member_id", member_id},
-                                           {"store_id", store.store_id},
-                                           {"amount_fen", paid.amount_fen},
-                                           {"points", quote.points}}),
-                              now));
-
-  MILEAGE_ASSIGN_OR_RETURN(std::vector<RefundRecord> pending,
-                           payments.PendingRefunds(paid.merchant.id, paid.transaction_id));
+  MILEAGE_ASSIGN_OR_RETURN(
+      std::vector<RefundRecord> pending,
+      PaymentStore(conn).PendingRefunds(paid.merchant.id, paid.transaction_id));
   for (const RefundRecord& refund : pending) {
     MILEAGE_RETURN_IF_ERROR(ApplyRefund(conn, record, refund, now));
   }
   return record;
+}
+
+Status PaymentRecorder::WritePaymentEvents(db::Connection& conn, const TransactionRecord& record,
+                                           const PayerUpdate& payer, int64_t now) {
+  const org::NodePath& store = record.merchant.store;
+  const int64_t member_id = record.member_id;
+  if (payer.enrollment.created) {
+    MILEAGE_RETURN_IF_ERROR(
+        db::AddOutboxEvent(conn, "member.enrolled", store.brand_id, std::to_string(member_id),
+                           db::PayloadJson({{"member_id", member_id},
+                                            {"number", payer.enrollment.member.number},
+                                            {"via", "wechat_pay"},
+                                            {"store_id", store.store_id}}),
+                           now));
+  }
+  if (payer.upgrade.has_value()) {
+    MILEAGE_RETURN_IF_ERROR(db::AddOutboxEvent(conn, "member.tier_changed", store.brand_id,
+                                               std::to_string(member_id),
+                                               db::PayloadJson({{"member_id", member_id},
+                                                                {"from", payer.upgrade->from_tier},
+                                                                {"to", payer.upgrade->to_tier},
+                                                                {"reason", payer.upgrade->reason}}),
+                                               now));
+  }
+  return db::AddOutboxEvent(conn, "payment.recorded", store.brand_id, record.transaction_id,
+                            db::PayloadJson({{"transaction_id", record.transaction_id},
+                                             {"member_id", member_id},
+                                             {"store_id", store.store_id},
+                                             {"amount_fen", record.amount_fen},
+                                             {"points", record.points_earned}}),
+                            now);
 }
 
 Result<Outcome> PaymentRecorder::RecordRefund(db::Connection& conn, const RefundRecord& refund,
@@ -171,14 +188,14 @@ Status PaymentRecorder::ApplyRefund(db::Connection& conn, TransactionRecord& pay
                                                      effect.points_to_reverse, now));
   MILEAGE_RETURN_IF_ERROR(members.RecordActivity(payment.member_id, -refunded_now, 0, now));
   MILEAGE_RETURN_IF_ERROR(
-      payments.AddOutboxEvent("payment.refunded", store.brand_id, refund.refund_id,
-                              PayloadJson({{"refund_id", refund.refund_id},
-                                           {"transaction_id", payment.transaction_id},
-                                           {"member_id", payment.member_id},
-                                           {"refund_fen", refunded_now},
-                                           {"points_reversed", effect.points_to_reverse},
-                                           {"debt_recorded", debt_recorded}}),
-                              now));
+      db::AddOutboxEvent(conn, "payment.refunded", store.brand_id, refund.refund_id,
+                         db::PayloadJson({{"refund_id", refund.refund_id},
+                                          {"transaction_id", payment.transaction_id},
+                                          {"member_id", payment.member_id},
+                                          {"refund_fen", refunded_now},
+                                          {"points_reversed", effect.points_to_reverse},
+                                          {"debt_recorded", debt_recorded}}),
+                         now));
   payment.refunded_fen = effect.refunded_after;
   payment.points_reversed = reversed_after;
   payment.state = state;

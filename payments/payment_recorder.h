@@ -13,6 +13,9 @@ namespace mileage::payments {
 // caller rolls its transaction back (so a duplicate writes nothing) and reports kDuplicate.
 inline constexpr std::string_view kDuplicateReason = "DUPLICATE";
 
+// What a payment did to its payer's membership (payment_recorder.cc).
+struct PayerUpdate;
+
 // The database half of "pay = membership" (DESIGN.md section 5, step 2), inside the caller's
 // transaction on `conn`: records a payment, enrolls or finds the payer, records their activity
 // and tier, credits points by the earning rules, applies refunds that arrived first and writes
@@ -42,6 +45,11 @@ class PaymentRecorder {
   const PaymentPolicy& policy() const { return policy_; }
 
  private:
+  // Finds or enrolls the payer, records the payment's activity and upgrades the tier.
+  Result<PayerUpdate> UpdatePayer(db::Connection& conn, const TransactionRecord& paid, int64_t now);
+  // member.enrolled, member.tier_changed (when they happened) and payment.recorded.
+  Status WritePaymentEvents(db::Connection& conn, const TransactionRecord& record,
+                            const PayerUpdate& payer, int64_t now);
   // Reverses the refund's share of the payment's points and updates both rows; `payment` is
   // updated in place.
   Status ApplyRefund(db::Connection& conn, TransactionRecord& payment, const RefundRecord& refund,

@@ -269,18 +269,6 @@ Status PaymentStore::MarkRefundApplied(int64_t merchant_id, std::string_view ref
   return Status::Ok();
 }
 
-Status PaymentStore::AddOutboxEvent(std::string_view topic, int64_t brand_id,
-                                    std::string_view aggregate_ref, std::string_view payload,
-                                    int64_t now) {
-  return conn_
-      .Exec(
-          "INSERT INTO outbox_events (topic, brand_id, aggregate_ref, payload, created_at) "
-          "VALUES (?, ?, ?, ?, ?)",
-          {db::Value(std::string(topic)), db::Value(brand_id),
-           db::Value(std::string(aggregate_ref)), db::Value(std::string(payload)), db::Value(now)})
-      .status();
-}
-
 Result<bool> PaymentStore::HasPaidInSubtree(int64_t member_id, const org::NodePath& scope) {
   std::string sql = "SELECT 1 FROM payment_transactions WHERE member_id = ?";
   std::vector<db::Value> params{db::Value(member_id)};

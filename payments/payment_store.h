@@ -13,7 +13,7 @@
 
 namespace mileage::payments {
 
-// The SQL of payment_notifications, payment_transactions, payment_refunds and outbox_events on
+// The SQL of payment_notifications, payment_transactions and payment_refunds on
 // one connection, inside the caller's transaction. Lives for one use of its connection; not
 // safe for concurrent use. Errors: the db::Connection errors, plus those listed.
 class PaymentStore {
@@ -70,10 +70,6 @@ class PaymentStore {
   // Marks a refund applied, conditional on it not being applied: Aborted otherwise.
   Status MarkRefundApplied(int64_t merchant_id, std::string_view refund_id, int64_t points_reversed,
                            int64_t now);
-
-  // Appends a domain event for the outbox relay; `payload` is a JSON object text.
-  Status AddOutboxEvent(std::string_view topic, int64_t brand_id, std::string_view aggregate_ref,
-                        std::string_view payload, int64_t now);
 
   // Whether the member paid at a store in the subtree of `scope`.
   Result<bool> HasPaidInSubtree(int64_t member_id, const org::NodePath& scope);

@@ -71,51 +71,65 @@ Result<int64_t> ReadInt(const rapidjson::Value& v, const std::string& origin,
 
 using Setter = std::function<Status(const rapidjson::Value&, Config&)>;
 
-std::map<std::string, Setter> Setters(const std::string& origin) {
-  auto int_field = [&origin](const char* key, int64_t min, int64_t max, auto member) {
-    return Setter([&origin, key, min, max, member](const rapidjson::Value& v, Config& c) {
-      MILEAGE_ASSIGN_OR_RETURN(int64_t n, ReadInt(v, origin, key, min, max));
-      c.*member = static_cast<std::remove_reference_t<decltype(c.*member)>>(n);
-      return Status::Ok();
-    });
+// An integer setting in [min, max], stored in `member`.
+template <typename Member>
+Setter IntSetting(const std::string& origin, const char* key, int64_t min, int64_t max,
+                  Member Config::*member) {
+  return [&origin, key, min, max, member](const rapidjson::Value& v, Config& c) {
+    MILEAGE_ASSIGN_OR_RETURN(int64_t n, ReadInt(v, origin, key, min, max));
+    c.*member = static_cast<Member>(n);
+    return Status::Ok();
   };
-  std::map<std::string, Setter> setters;
-  setters["listen"] = [&origin](const rapidjson::Value& v, Config& c) {
+}
+
+// A string setting (or secret reference) stored in `member`, then checked by `check`, whose
+// error message says what is wrong (it must never repeat a secret).
+Setter CheckedString(const std::string& origin, const char* key, std::string Config::*member,
+                     std::function<Status(const std::string&)> check) {
+  return [&origin, key, member, check = std::move(check)](const rapidjson::Value& v, Config& c) {
+    MILEAGE_ASSIGN_OR_RETURN(c.*member, ReadString(v, origin, key));
+    Status valid = check(c.*member);
+    if (!valid.ok()) return KeyError(origin, key, valid.message());
+    return Status::Ok();
+  };
+}
+
+Status CheckLogLevel(const std::string& name) {
+  LogLevel level;
+  if (!ParseLogLevel(name, &level))
+    return InvalidArgumentError("must be debug, info, warn or error");
+  return Status::Ok();
+}
+
+// The message never repeats the key.
+Status CheckDataKey(const std::string& hex) {
+  if (!crypto::DataKey::FromHex(hex).ok()) {
+    return InvalidArgumentError("must be 64 hex digits (32 bytes)");
+  }
+  return Status::Ok();
+}
+
+// The same rule as the WeChat API client that will use the URL, so that a URL accepted here
+// cannot fail later.
+Status CheckBaseUrl(const std::string& text) {
+  Result<wechat::client::BaseUrl> url = wechat::client::ParseBaseUrl(text);
+  if (!url.ok())
+    return InvalidArgumentError("must be http(s)://host[:port]: " + url.status().message());
+  return Status::Ok();
+}
+
+Setter ListenSetting(const std::string& origin) {
+  return [&origin](const rapidjson::Value& v, Config& c) {
     MILEAGE_ASSIGN_OR_RETURN(std::string text, ReadString(v, origin, "listen"));
     Result<ListenAddress> address = ParseListenAddress(text);
     if (!address.ok()) return KeyError(origin, "listen", address.status().message());
     c.listen = *address;
     return Status::Ok();
   };
-  setters["database"] = [&origin](const rapidjson::Value& v, Config& c) {
-    MILEAGE_ASSIGN_OR_RETURN(c.database, ReadString(v, origin, "database"));
-    Status valid = ValidateDatabaseUrl(c.database);
-    if (!valid.ok()) return KeyError(origin, "database", valid.message());
-    return Status::Ok();
-  };
-  setters["kv"] = [&origin](const rapidjson::Value& v, Config& c) {
-    MILEAGE_ASSIGN_OR_RETURN(c.kv, ReadString(v, origin, "kv"));
-    Status valid = ValidateKvUrl(c.kv);
-    if (!valid.ok()) return KeyError(origin, "kv", valid.message());
-    return Status::Ok();
-  };
-  setters["log_level"] = [&origin](const rapidjson::Value& v, Config& c) {
-    MILEAGE_ASSIGN_OR_RETURN(c.log_level, ReadString(v, origin, "log_level"));
-    LogLevel level;
-    if (!ParseLogLevel(c.log_level, &level)) {
-      return KeyError(origin, "log_level", "must be debug, info, warn or error");
-    }
-    return Status::Ok();
-  };
-  setters["data_key"] = [&origin](const rapidjson::Value& v, Config& c) {
-    MILEAGE_ASSIGN_OR_RETURN(c.data_key, ReadString(v, origin, "data_key"));
-    // The message must never repeat the key.
-    if (!crypto::DataKey::FromHex(c.data_key).ok()) {
-      return KeyError(origin, "data_key", "must be 64 hex digits (32 bytes)");
-    }
-    return Status::Ok();
-  };
-  setters["previous_data_keys"] = [&origin](const rapidjson::Value& v, Config& c) {
+}
+
+Setter PreviousDataKeysSetting(const std::string& origin) {
+  return [&origin](const rapidjson::Value& v, Config& c) {
     if (!v.IsArray()) {
       return KeyError(origin, "previous_data_keys",
                       "must be a list of keys (each 64 hex digits, {\"env\":..} or "
@@ -125,50 +139,16 @@ std::map<std::string, Setter> Setters(const std::string& origin) {
     for (rapidjson::SizeType i = 0; i < v.Size(); ++i) {
       const std::string entry = "previous_data_keys[" + std::to_string(i) + "]";
       MILEAGE_ASSIGN_OR_RETURN(std::string key, ReadString(v[i], origin, entry));
-      // The message must never repeat the key.
-      if (!crypto::DataKey::FromHex(key).ok()) {
-        return KeyError(origin, entry, "must be 64 hex digits (32 bytes)");
-      }
+      Status valid = CheckDataKey(key);
+      if (!valid.ok()) return KeyError(origin, entry, valid.message());
       c.previous_data_keys.push_back(std::move(key));
     }
     return Status::Ok();
   };
-  auto base_url_field = [&origin](const char* key, std::string Config::*member) {
-    return Setter([&origin, key, member](const rapidjson::Value& v, Config& c) {
-      MILEAGE_ASSIGN_OR_RETURN(c.*member, ReadString(v, origin, key));
-      // The same rule as the WeChat API client that will use it, so a URL accepted here
-      // cannot fail later.
-      Result<wechat::client::BaseUrl> url = wechat::client::ParseBaseUrl(c.*member);
-      if (!url.ok()) {
-        return KeyError(origin, key, "must be http(s)://host[:port]: " + url.status().message());
-      }
-      return Status::Ok();
-    });
-  };
-  setters["wechat_api_base_url"] =
-      base_url_field("wechat_api_base_url", &Config::wechat_api_base_url);
-  setters["wechat_pay_base_url"] =
-      base_url_field("wechat_pay_base_url", &Config::wechat_pay_base_url);
-  setters["session_ttl_s"] = int_field("session_ttl_s", 60, 30 * 24 * 3600, &Config::session_ttl_s);
-  setters["database_pool_size"] =
-      int_field("database_pool_size", 1, 1024, &Config::database_pool_size);
-  setters["database_timeout_ms"] =
-      int_field("database_timeout_ms", 1, 600000, &Config::database_timeout_ms);
-  setters["kv_pool_size"] = int_field("kv_pool_size", 1, 1024, &Config::kv_pool_size);
-  setters["kv_timeout_ms"] = int_field("kv_timeout_ms", 1, 600000, &Config::kv_timeout_ms);
-  setters["http_threads"] = int_field("http_threads", 1, 4096, &Config::http_threads);
-  setters["max_connections"] = int_field("max_connections", 1, 65536, &Config::max_connections);
-  setters["max_connections_per_client"] =
-      int_field("max_connections_per_client", 0, 65536, &Config::max_connections_per_client);
-  setters["request_deadline_ms"] =
-      int_field("request_deadline_ms", 100, 3600000, &Config::request_deadline_ms);
-  setters["keep_alive_max_count"] =
-      int_field("keep_alive_max_count", 1, 100000000, &Config::keep_alive_max_count);
-  setters["keep_alive_timeout_s"] =
-      int_field("keep_alive_timeout_s", 1, 3600, &Config::keep_alive_timeout_s);
-  setters["max_body_bytes"] =
-      int_field("max_body_bytes", 1024, int64_t{1} << 30, &Config::max_body_bytes);
-  setters["trusted_proxies"] = [&origin](const rapidjson::Value& v, Config& c) {
+}
+
+Setter TrustedProxiesSetting(const std::string& origin) {
+  return [&origin](const rapidjson::Value& v, Config& c) {
     const char* shape = "must be a list of IP addresses or CIDR networks";
     if (!v.IsArray()) return KeyError(origin, "trusted_proxies", shape);
     c.trusted_proxies.clear();
@@ -180,7 +160,10 @@ std::map<std::string, Setter> Setters(const std::string& origin) {
     if (!parsed.ok()) return KeyError(origin, "trusted_proxies", parsed.status().message());
     return Status::Ok();
   };
-  setters["tiers"] = [&origin](const rapidjson::Value& v, Config& c) {
+}
+
+Setter TiersSetting(const std::string& origin) {
+  return [&origin](const rapidjson::Value& v, Config& c) {
     const char* shape = "must be a list of {\"name\", \"min_spend_fen\", \"min_visits\"}";
     if (!v.IsArray() || v.Empty()) return KeyError(origin, "tiers", shape);
     c.tiers.clear();
@@ -198,11 +181,53 @@ std::map<std::string, Setter> Setters(const std::string& origin) {
     if (!valid.ok()) return KeyError(origin, "tiers", valid.message());
     return Status::Ok();
   };
-  setters["tier_grace_days"] = int_field("tier_grace_days", 0, 3650, &Config::tier_grace_days);
-  setters["points_expiry_months"] =
-      int_field("points_expiry_months", 0, 1200, &Config::points_expiry_months);
-  setters["jobs_interval_s"] = int_field("jobs_interval_s", 0, 7 * 86400, &Config::jobs_interval_s);
-  return setters;
+}
+
+// Every config key and how it is read; a key not here is refused.
+std::map<std::string, Setter> Setters(const std::string& origin) {
+  using C = Config;
+  return {
+      // Storage and the service.
+      {"listen", ListenSetting(origin)},
+      {"database", CheckedString(origin, "database", &C::database, ValidateDatabaseUrl)},
+      {"database_pool_size",
+       IntSetting(origin, "database_pool_size", 1, 1024, &C::database_pool_size)},
+      {"database_timeout_ms",
+       IntSetting(origin, "database_timeout_ms", 1, 600000, &C::database_timeout_ms)},
+      {"kv", CheckedString(origin, "kv", &C::kv, ValidateKvUrl)},
+      {"kv_pool_size", IntSetting(origin, "kv_pool_size", 1, 1024, &C::kv_pool_size)},
+      {"kv_timeout_ms", IntSetting(origin, "kv_timeout_ms", 1, 600000, &C::kv_timeout_ms)},
+      {"log_level", CheckedString(origin, "log_level", &C::log_level, CheckLogLevel)},
+      {"jobs_interval_s", IntSetting(origin, "jobs_interval_s", 0, 7 * 86400, &C::jobs_interval_s)},
+      // Secrets.
+      {"data_key", CheckedString(origin, "data_key", &C::data_key, CheckDataKey)},
+      {"previous_data_keys", PreviousDataKeysSetting(origin)},
+      {"session_ttl_s", IntSetting(origin, "session_ttl_s", 60, 30 * 24 * 3600, &C::session_ttl_s)},
+      // HTTP.
+      {"http_threads", IntSetting(origin, "http_threads", 1, 4096, &C::http_threads)},
+      {"max_connections", IntSetting(origin, "max_connections", 1, 65536, &C::max_connections)},
+      {"max_connections_per_client",
+       IntSetting(origin, "max_connections_per_client", 0, 65536, &C::max_connections_per_client)},
+      {"request_deadline_ms",
+       IntSetting(origin, "request_deadline_ms", 100, 3600000, &C::request_deadline_ms)},
+      {"keep_alive_max_count",
+       IntSetting(origin, "keep_alive_max_count", 1, 100000000, &C::keep_alive_max_count)},
+      {"keep_alive_timeout_s",
+       IntSetting(origin, "keep_alive_timeout_s", 1, 3600, &C::keep_alive_timeout_s)},
+      {"max_body_bytes",
+       IntSetting(origin, "max_body_bytes", 1024, int64_t{1} << 30, &C::max_body_bytes)},
+      {"trusted_proxies", TrustedProxiesSetting(origin)},
+      // WeChat.
+      {"wechat_api_base_url",
+       CheckedString(origin, "wechat_api_base_url", &C::wechat_api_base_url, CheckBaseUrl)},
+      {"wechat_pay_base_url",
+       CheckedString(origin, "wechat_pay_base_url", &C::wechat_pay_base_url, CheckBaseUrl)},
+      // Membership.
+      {"tiers", TiersSetting(origin)},
+      {"tier_grace_days", IntSetting(origin, "tier_grace_days", 0, 3650, &C::tier_grace_days)},
+      {"points_expiry_months",
+       IntSetting(origin, "points_expiry_months", 0, 1200, &C::points_expiry_months)},
+  };
 }
 
 }  // namespace

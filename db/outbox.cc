@@ -1,8 +1,8 @@
-#include "payments/outbox_payload.h"
+#include "db/outbox.h"
 
 #include <cstdio>
 
-namespace mileage::payments {
+namespace mileage::db {
 namespace {
 
 void AppendQuoted(std::string_view text, std::string& out) {
@@ -40,4 +40,15 @@ std::string PayloadJson(std::initializer_list<PayloadField> fields) {
   return out;
 }
 
-}  // namespace mileage::payments
+Status AddOutboxEvent(Connection& conn, std::string_view topic, int64_t brand_id,
+                      std::string_view aggregate_ref, std::string_view payload, int64_t now) {
+  return conn
+      .Exec(
+          "INSERT INTO outbox_events (topic, brand_id, aggregate_ref, payload, created_at) "
+          "VALUES (?, ?, ?, ?, ?)",
+          {Value(std::string(topic)), Value(brand_id), Value(std::string(aggregate_ref)),
+           Value(std::string(payload)), Value(now)})
+      .status();
+}
+
+}  // namespace mileage::db

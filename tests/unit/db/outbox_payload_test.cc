@@ -1,8 +1,8 @@
-#include "payments/outbox_payload.h"
+#include "db/outbox.h"
 
 #include <gtest/gtest.h>
 
-namespace mileage::payments {
+namespace mileage::db {
 namespace {
 
 TEST(OutboxPayloadTest, WritesFieldsInOrder) {
@@ -20,4 +20,4 @@ TEST(OutboxPayloadTest, NegativeNumbers) {
 }
 
 }  // namespace
-}  // namespace mileage::payments
+}  // namespace mileage::db

@@ -1,0 +1,29 @@
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+
+#include "common/status.h"
+#include "db/db.h"
+
+namespace mileage::db {
+
+// One field of an outbox event payload: a name and an integer or text value.
+using PayloadField = std::pair<std::string_view, std::variant<int64_t, std::string_view>>;
+
+// The JSON object text of the fields, in order, strings escaped (the domain modules do not
+// link a JSON library; outbox consumers parse it). Pure.
+std::string PayloadJson(std::initializer_list<PayloadField> fields);
+
+// Appends a domain event to outbox_events inside the caller's transaction on `conn`, so that
+// the event commits (or rolls back) with the change it reports; a relay publishes it later.
+// `payload` is a JSON object text (PayloadJson). Every domain module writes its events here.
+// Errors: the Connection's.
+Status AddOutboxEvent(Connection& conn, std::string_view topic, int64_t brand_id,
+                      std::string_view aggregate_ref, std::string_view payload, int64_t now);
+
+}  // namespace mileage::db
