@@ -316,6 +316,38 @@ void PrintReport(bool json, const payments::ReconciliationReport& r,
 }
 
 // Exit status 2 with the reason.
+// A day's trade bill from WeChat Pay; a day without one (WeChat answers NO_STATEMENT_EXIST)
+// is an empty bill that does not exist.
+struct DownloadedBill {
+  payments::Bill bill;
+  bool exists = true;
+  std::string missing_reason;
+};
+
+Result<DownloadedBill> DownloadBill(ReconcileContext& context, const payments::MerchantKeys& keys,
+                                    const ReconcileArgs& parsed,
+                                    const crypto::RsaPrivateKey& merchant_key,
+                                    const std::string& date) {
+  wechat::client::PayClient pay(context.api(), context.clock(), context.random(), parsed.mchid,
+                                parsed.serial, merchant_key, keys.platform_keys);
+  Result<wechat::client::TradeBill> downloaded = pay.DownloadTradeBill(date);
+  DownloadedBill out;
+  wechat::client::TradeBill trade_bill;
+  if (downloaded.ok()) {
+    trade_bill = std::move(*downloaded);
+  } else if (downloaded.status().reason() == "WECHATPAY_API_NO_STATEMENT_EXIST") {
+    out.exists = false;
+    out.missing_reason = std::string(downloaded.status().reason());
+  } else {
+    return InvalidArgumentError("downloading the trade bill of " + date + " from " +
+                                context.config().wechat_pay_base_url +
+                                " failed: " + std::string(downloaded.status().reason()) + ": " +
+                                downloaded.status().message());
+  }
+  MILEAGE_ASSIGN_OR_RETURN(out.bill, ToBill(trade_bill));
+  return out;
+}
+
 int Fail(std::ostream& err, const std::string& message) {
   err << "mileage reconcile: " << message << '\n';
   return 2;
@@ -351,30 +383,17 @@ int RunReconcile(const std::vector<std::string>& args, std::ostream& out, std::o
   }
   const payments::MerchantRef& merchant = (*keys)->merchant;
 
-  wechat::client::PayClient pay(context.api(), context.clock(), context.random(), parsed.mchid,
-                                parsed.serial, *merchant_key, (*keys)->platform_keys);
-  Result<wechat::client::TradeBill> downloaded = pay.DownloadTradeBill(day->date);
-  wechat::client::TradeBill trade_bill;
-  if (downloaded.ok()) {
-    trade_bill = std::move(*downloaded);
-  } else if (downloaded.status().reason() != "WECHATPAY_API_NO_STATEMENT_EXIST") {
-    return Fail(err, "downloading the trade bill of " + day->date + " from " +
-                         context.config().wechat_pay_base_url +
-                         " failed: " + std::string(downloaded.status().reason()) + ": " +
-                         downloaded.status().message());
-  }
-  Result<payments::Bill> bill = ToBill(trade_bill);
+  Result<DownloadedBill> bill = DownloadBill(context, **keys, parsed, *merchant_key, day->date);
   if (!bill.ok()) return Fail(err, bill.status().message());
 
   Result<payments::ReconciliationReport> report =
-      context.reconciler().Compare(merchant, *day, *bill);
+      context.reconciler().Compare(merchant, *day, bill->bill);
   if (!report.ok()) return Fail(err, "reading the recorded payments: " + report.status().message());
-  if (!downloaded.ok() && report->recorded_count > 0) {
+  if (!bill->exists && report->recorded_count > 0) {
     // WeChat has no bill for a day on which Mileage recorded payments: the bill may not be
     // generated yet (WeChat makes it after 09:00 the next day), so nothing can be compared.
-    return Fail(err, "WeChat has no trade bill for " + day->date + " (" +
-                         std::string(downloaded.status().reason()) + ") but Mileage recorded " +
-                         std::to_string(report->recorded_count) +
+    return Fail(err, "WeChat has no trade bill for " + day->date + " (" + bill->missing_reason +
+                         ") but Mileage recorded " + std::to_string(report->recorded_count) +
                          " payments that day; bills are generated after 09:00 the next day");
   }
 
