@@ -1,7 +1,6 @@
 #include "server/console/console_json.h"
 
 #include <charconv>
-#include <utility>
 
 #include "common/civil_time.h"
 #include "org/validation.h"
@@ -9,15 +8,11 @@
 namespace mileage::server {
 namespace {
 
-void Key(JsonWriter& w, const char* key) { w.Key(key); }
-
 void WriteScope(JsonWriter& w, const org::NodePath& scope) {
-  Key(w, "scope");
+  w.Key("scope");
   w.StartObject();
-  Key(w, "type");
-  WriteString(w, org::NodeTypeName(scope.type));
-  Key(w, "id");
-  w.Int64(scope.id());
+  WriteText(w, "type", org::NodeTypeName(scope.type));
+  WriteInt(w, "id", scope.id());
   w.EndObject();
   WritePathIds(w, scope);
 }
@@ -102,14 +97,10 @@ Result<int64_t> RequiredId(const rapidjson::Value& object, const char* field) {
 
 void WriteNode(JsonWriter& w, const org::Node& node) {
   w.StartObject();
-  Key(w, "id");
-  w.Int64(node.path.id());
-  Key(w, "type");
-  WriteString(w, org::NodeTypeName(node.path.type));
-  Key(w, "name");
-  WriteString(w, node.name);
-  Key(w, "active");
-  w.Bool(node.active);
+  WriteInt(w, "id", node.path.id());
+  WriteText(w, "type", org::NodeTypeName(node.path.type));
+  WriteText(w, "name", node.name);
+  WriteBool(w, "active", node.active);
   WritePathIds(w, node.path);
   WriteTime(w, "created_at", node.created_at);
   WriteTime(w, "updated_at", node.updated_at);
@@ -118,34 +109,19 @@ void WriteNode(JsonWriter& w, const org::Node& node) {
 
 void WriteMerchant(JsonWriter& w, const org::Merchant& merchant) {
   w.StartObject();
-  Key(w, "id");
-  w.Int64(merchant.id);
-  Key(w, "mchid");
-  WriteString(w, merchant.mchid);
-  Key(w, "appid");
-  WriteString(w, merchant.appid);
-  Key(w, "active");
-  w.Bool(merchant.active);
+  WriteInt(w, "id", merchant.id);
+  WriteText(w, "mchid", merchant.mchid);
+  WriteText(w, "appid", merchant.appid);
+  WriteBool(w, "active", merchant.active);
   WritePathIds(w, merchant.store);
-  Key(w, "platform_keys");
-  w.StartArray();
-  for (const org::PlatformKey& key : merchant.platform_keys) {
+  WriteArray(w, "platform_keys", merchant.platform_keys, [&w](const org::PlatformKey& key) {
     w.StartObject();
-    Key(w, "serial");
-    WriteString(w, key.serial);
+    WriteText(w, "serial", key.serial);
     WriteTime(w, "created_at", key.created_at);
-    for (auto [name, at] :
-         {std::pair{"expires_at", key.expires_at}, std::pair{"retired_at", key.retired_at}}) {
-      Key(w, name);
-      if (at == 0) {
-        w.Null();
-      } else {
-        WriteString(w, Rfc3339(at));
-      }
-    }
+    WriteOptionalTime(w, "expires_at", key.expires_at);
+    WriteOptionalTime(w, "retired_at", key.retired_at);
     w.EndObject();
-  }
-  w.EndArray();
+  });
   WriteTime(w, "created_at", merchant.created_at);
   WriteTime(w, "updated_at", merchant.updated_at);
   w.EndObject();
@@ -153,20 +129,13 @@ void WriteMerchant(JsonWriter& w, const org::Merchant& merchant) {
 
 void WriteBrandApp(JsonWriter& w, const org::BrandApp& app) {
   w.StartObject();
-  Key(w, "id");
-  w.Int64(app.id);
-  Key(w, "brand_id");
-  w.Int64(app.brand_id);
-  Key(w, "appid");
-  WriteString(w, app.appid);
-  Key(w, "kind");
-  WriteString(w, org::AppKindName(app.kind));
-  Key(w, "name");
-  WriteString(w, app.name);
-  Key(w, "has_secret");
-  w.Bool(app.has_secret);
-  Key(w, "active");
-  w.Bool(app.active);
+  WriteInt(w, "id", app.id);
+  WriteInt(w, "brand_id", app.brand_id);
+  WriteText(w, "appid", app.appid);
+  WriteText(w, "kind", org::AppKindName(app.kind));
+  WriteText(w, "name", app.name);
+  WriteBool(w, "has_secret", app.has_secret);
+  WriteBool(w, "active", app.active);
   WriteTime(w, "created_at", app.created_at);
   WriteTime(w, "updated_at", app.updated_at);
   w.EndObject();
@@ -174,18 +143,12 @@ void WriteBrandApp(JsonWriter& w, const org::BrandApp& app) {
 
 void WritePartner(JsonWriter& w, const org::Partner& partner) {
   w.StartObject();
-  Key(w, "id");
-  w.Int64(partner.id);
-  Key(w, "brand_id");
-  w.Int64(partner.brand_id);
-  Key(w, "name");
-  WriteString(w, partner.name);
-  Key(w, "category");
-  WriteString(w, org::PartnerCategoryName(partner.category));
-  Key(w, "api_key_id");
-  WriteString(w, partner.api_key_id);
-  Key(w, "active");
-  w.Bool(partner.active);
+  WriteInt(w, "id", partner.id);
+  WriteInt(w, "brand_id", partner.brand_id);
+  WriteText(w, "name", partner.name);
+  WriteText(w, "category", org::PartnerCategoryName(partner.category));
+  WriteText(w, "api_key_id", partner.api_key_id);
+  WriteBool(w, "active", partner.active);
   WriteTime(w, "created_at", partner.created_at);
   WriteTime(w, "updated_at", partner.updated_at);
   w.EndObject();
@@ -193,15 +156,11 @@ void WritePartner(JsonWriter& w, const org::Partner& partner) {
 
 void WriteStaff(JsonWriter& w, const org::Staff& staff) {
   w.StartObject();
-  Key(w, "id");
-  w.Int64(staff.id);
-  Key(w, "username");
-  WriteString(w, staff.username);
-  Key(w, "role");
-  WriteString(w, org::RoleName(staff.role));
+  WriteInt(w, "id", staff.id);
+  WriteText(w, "username", staff.username);
+  WriteText(w, "role", org::RoleName(staff.role));
   WriteScope(w, staff.scope);
-  Key(w, "active");
-  w.Bool(staff.active);
+  WriteBool(w, "active", staff.active);
   WriteTime(w, "created_at", staff.created_at);
   WriteTime(w, "updated_at", staff.updated_at);
   w.EndObject();
@@ -209,47 +168,26 @@ void WriteStaff(JsonWriter& w, const org::Staff& staff) {
 
 void WritePrincipal(JsonWriter& w, const org::Principal& principal) {
   w.StartObject();
-  Key(w, "id");
-  w.Int64(principal.staff_id);
-  Key(w, "username");
-  WriteString(w, principal.username);
-  Key(w, "role");
-  WriteString(w, org::RoleName(principal.role));
+  WriteInt(w, "id", principal.staff_id);
+  WriteText(w, "username", principal.username);
+  WriteText(w, "role", org::RoleName(principal.role));
   WriteScope(w, principal.scope);
   w.EndObject();
 }
 
 void WriteAuditRecord(JsonWriter& w, const org::AuditRecord& record) {
   w.StartObject();
-  Key(w, "id");
-  w.Int64(record.id);
+  WriteInt(w, "id", record.id);
   WriteTime(w, "time", record.created_at);
-  Key(w, "staff_id");
-  if (record.staff_id.has_value()) {
-    w.Int64(*record.staff_id);
-  } else {
-    w.Null();
-  }
-  Key(w, "staff_username");
-  WriteString(w, record.staff_username);
-  Key(w, "action");
-  WriteString(w, record.action);
-  Key(w, "object_type");
-  WriteString(w, record.object_type);
-  Key(w, "object_id");
-  if (record.object_id.has_value()) {
-    w.Int64(*record.object_id);
-  } else {
-    w.Null();
-  }
-  Key(w, "outcome");
-  WriteString(w, record.outcome);
-  Key(w, "detail");
-  WriteString(w, record.detail);
-  Key(w, "request_id");
-  WriteString(w, record.request_id);
-  Key(w, "client_address");
-  WriteString(w, record.client_address);
+  WriteOptionalInt(w, "staff_id", record.staff_id);
+  WriteText(w, "staff_username", record.staff_username);
+  WriteText(w, "action", record.action);
+  WriteText(w, "object_type", record.object_type);
+  WriteOptionalInt(w, "object_id", record.object_id);
+  WriteText(w, "outcome", record.outcome);
+  WriteText(w, "detail", record.detail);
+  WriteText(w, "request_id", record.request_id);
+  WriteText(w, "client_address", record.client_address);
   w.EndObject();
 }
 
