@@ -61,6 +61,17 @@ void EscapeControlCharacters(std::string& text, size_t from) {
   text = std::move(escaped);
 }
 
+std::string DescribeException(const std::exception_ptr& error) {
+  if (!error) return "no exception";
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    return e.what();
+  } catch (...) {
+  }
+  return "an exception of unknown type";
+}
+
 void SetLogLevel(LogLevel level) { g_level.store(level, std::memory_order_relaxed); }
 LogLevel GetLogLevel() { return g_level.load(std::memory_order_relaxed); }
 
@@ -91,8 +102,9 @@ LogLine::LogLine(LogLevel level, const char* file, int line) : level_(level) {
   std::string_view path(file);
   size_t slash = path.rfind('/');
   if (slash != std::string_view::npos) path.remove_prefix(slash + 1);
-  stream_ << civil::FormatRfc3339UtcMillis(std::chrono::system_clock::now()) << ' ' << LevelName(level_)
-          << " req=" << CurrentRequestId() << ' ' << path << ':' << line << "] ";
+  stream_ << civil::FormatRfc3339UtcMillis(std::chrono::system_clock::now()) << ' '
+          << LevelName(level_) << " req=" << CurrentRequestId() << ' ' << path << ':' << line
+          << "] ";
   prefix_size_ = static_cast<size_t>(stream_.tellp());
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <exception>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -32,6 +33,10 @@ std::string_view CurrentRequestId();
 // Replaces the control characters of text[from..] (newlines included) with escapes: "\n",
 // "\r", "\t", "\x1b". What a client sent can then never start a log line of its own.
 void EscapeControlCharacters(std::string& text, size_t from = 0);
+
+// What an exception says, for the log: its what() for std::exception, else a note of its
+// unknown type; "no exception" for a null pointer. Never throws.
+std::string DescribeException(const std::exception_ptr& error);
 
 // One log line, written to stderr with one write(2) when destroyed, so that lines from
 // concurrent threads never interleave. Whatever is streamed into it is escaped with

@@ -1,15 +1,11 @@
-#include <pthread.h>
-#include <signal.h>
 #include <sys/resource.h>
 
-#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <iostream>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "common/log.h"
@@ -20,6 +16,7 @@
 #include "server/jobs.h"
 #include "server/reconcile_command.h"
 #include "server/sandbox_command.h"
+#include "server/stop_signals.h"
 #include "server/storage.h"
 
 namespace mileage::server {
@@ -147,13 +144,7 @@ void RaiseOpenFileLimit(const Config& config) {
 }
 
 int RunServe(const Args& args) {
-  // Block the stop signals in every thread; one thread waits for them with sigwait.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-  signal(SIGPIPE, SIG_IGN);
+  StopSignals::Block();
 
   Result<Config> config = LoadConfig(args);
   if (!config.ok()) return Fail(config.status());
@@ -163,11 +154,7 @@ int RunServe(const Args& args) {
   Result<int> port = (*app)->Bind();
   if (!port.ok()) return Fail(port.status());
 
-  std::atomic<bool> serving_done{false};
-  std::thread signal_watcher([&] {
-    int signal_number = 0;
-    sigwait(&stop_signals, &signal_number);
-    if (serving_done.load()) return;
+  StopSignals stop_signals([&app](int signal_number) {
     MILEAGE_LOG(kInfo) << "received " << strsignal(signal_number)
                        << "; finishing in-flight requests";
     (*app)->Stop();
@@ -176,9 +163,6 @@ int RunServe(const Args& args) {
   MILEAGE_LOG(kInfo) << "listening on http://" << config->listen.host << ':' << *port;
   std::cout << "mileage: listening on http://" << config->listen.host << ':' << *port << std::endl;
   (*app)->Serve();
-  serving_done.store(true);
-  pthread_kill(signal_watcher.native_handle(), SIGTERM);
-  signal_watcher.join();
   MILEAGE_LOG(kInfo) << "stopped";
   return 0;
 }
@@ -228,17 +212,6 @@ int Main(int argc, char** argv) {
   if (args->command == "migrate") return RunMigrate(*args);
   if (args->command == "jobs") return RunJobs(*args);
   return UsageError("unknown command " + args->command);
-}
-
-std::string DescribeException(const std::exception_ptr& error) {
-  try {
-    if (error) std::rethrow_exception(error);
-  } catch (const std::exception& e) {
-    return e.what();
-  } catch (...) {
-    return "an exception of unknown type";
-  }
-  return "no exception";
 }
 
 // std::terminate's last words: an exception escaped a thread, or a noexcept function threw.

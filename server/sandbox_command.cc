@@ -1,11 +1,9 @@
 #include "server/sandbox_command.h"
 
 #include <httplib.h>
-#include <pthread.h>
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
-#include <signal.h>
 #include <sys/stat.h>
 
 #include <atomic>
@@ -22,6 +20,7 @@
 #include "common/log.h"
 #include "server/http/json.h"
 #include "server/sandbox_host.h"
+#include "server/stop_signals.h"
 #include "wechat/sandbox/sandbox_config.h"
 #include "wechat/sandbox/sandbox_state.h"
 
@@ -125,12 +124,7 @@ int Fail(std::ostream& err, const std::string& command, const Status& status) {
 }
 
 int Serve(const SandboxArgs& args, std::ostream& out, std::ostream& err) {
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-  signal(SIGPIPE, SIG_IGN);
+  StopSignals::Block();
 
   Result<wechat::sandbox::SandboxConfig> config = LoadConfig(args);
   if (!config.ok()) return Fail(err, "serve", config.status());
@@ -140,13 +134,7 @@ int Serve(const SandboxArgs& args, std::ostream& out, std::ostream& err) {
   Result<int> port = (*host)->Bind();
   if (!port.ok()) return Fail(err, "serve", port.status());
 
-  std::atomic<bool> done{false};
-  std::thread watcher([&] {
-    int signal_number = 0;
-    sigwait(&stop_signals, &signal_number);
-    if (done.load()) return;
-    (*host)->Stop();
-  });
+  StopSignals stop_signals([&host](int) { (*host)->Stop(); });
   const wechat::sandbox::Sandbox& sandbox = (*host)->sandbox();
   out << "mileage sandbox: listening on http://" << host_name << ':' << *port << '\n';
   out << "mileage sandbox: key mode " << KeyModeName(sandbox.config().key_mode)
@@ -160,9 +148,6 @@ int Serve(const SandboxArgs& args, std::ostream& out, std::ostream& err) {
   }
   out.flush();
   (*host)->Serve();
-  done.store(true);
-  pthread_kill(watcher.native_handle(), SIGTERM);
-  watcher.join();
   (*host)->Stop();
   return 0;
 }

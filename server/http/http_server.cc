@@ -185,16 +185,6 @@ httplib::Server::HandlerResponse FillHttplibError(const httplib::Request&, httpl
   return httplib::Server::HandlerResponse::Handled;
 }
 
-std::string DescribeException(const std::exception_ptr& error) {
-  try {
-    if (error) std::rethrow_exception(error);
-  } catch (const std::exception& e) {
-    return e.what();
-  } catch (...) {
-  }
-  return "unknown exception";
-}
-
 }  // namespace
 
 std::string PathTemplateToRegex(std::string_view path_template) {
