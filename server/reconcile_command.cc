@@ -169,6 +169,15 @@ std::string Yuan(int64_t fen) {
   return sign + std::to_string(abs / 100) + "." + (cents.size() < 2 ? "0" : "") + cents;
 }
 
+void PrintMismatches(std::string_view title, const std::vector<payments::AmountMismatch>& list,
+                     std::ostream& out) {
+  out << title << ": " << list.size() << '\n';
+  for (const payments::AmountMismatch& m : list) {
+    out << "  " << m.id << "  bill " << Yuan(m.billed_fen) << "  mileage " << Yuan(m.recorded_fen)
+        << '\n';
+  }
+}
+
 void PrintText(const payments::ReconciliationReport& r,
                const std::optional<std::vector<payments::AppliedItem>>& applied,
                std::ostream& out) {
@@ -188,21 +197,13 @@ void PrintText(const payments::ReconciliationReport& r,
     out << "  " << p.transaction_id << "  " << p.out_trade_no << "  " << Yuan(p.amount_fen) << "  "
         << Rfc3339(p.paid_at) << '\n';
   }
-  out << "amount mismatches: " << r.amount_mismatches.size() << '\n';
-  for (const payments::AmountMismatch& m : r.amount_mismatches) {
-    out << "  " << m.id << "  bill " << Yuan(m.billed_fen) << "  mileage " << Yuan(m.recorded_fen)
-        << '\n';
-  }
+  PrintMismatches("amount mismatches", r.amount_mismatches, out);
   out << "refunds missing in Mileage: " << r.refunds_missing_in_mileage.size() << '\n';
   for (const payments::BilledRefund& f : r.refunds_missing_in_mileage) {
     out << "  " << f.refund_id << "  of " << f.transaction_id << "  " << Yuan(f.amount_fen) << "  "
         << Rfc3339(f.refunded_at) << '\n';
   }
-  out << "refund amount mismatches: " << r.refund_amount_mismatches.size() << '\n';
-  for (const payments::AmountMismatch& m : r.refund_amount_mismatches) {
-    out << "  " << m.id << "  bill " << Yuan(m.billed_fen) << "  mileage " << Yuan(m.recorded_fen)
-        << '\n';
-  }
+  PrintMismatches("refund amount mismatches", r.refund_amount_mismatches, out);
   if (applied.has_value()) {
     out << "applied: " << applied->size() << '\n';
     for (const payments::AppliedItem& item : *applied) {

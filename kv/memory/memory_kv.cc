@@ -105,6 +105,15 @@ MemoryKv::MemoryKv(const Clock& clock, MemoryKvOptions options)
 
 MemoryKv::~MemoryKv() = default;
 
+template <typename Op>
+auto MemoryKv::Locked(std::string_view key, Op&& op) {
+  const TimePoint now = clock_.Now();
+  Shard& shard = ShardFor(key);
+  std::lock_guard lock(shard.mutex);
+  shard.CountOperation(now, options_.sweep_interval, options_.sweep_batch);
+  return op(shard, now);
+}
+
 MemoryKv::Shard& MemoryKv::ShardFor(std::string_view key) {
   // Mix the hash so that the shard does not correlate with the bucket inside the shard's map.
   uint64_t h = std::hash<std::string_view>{}(key);
@@ -115,107 +124,91 @@ MemoryKv::Shard& MemoryKv::ShardFor(std::string_view key) {
 }
 
 Result<std::optional<std::string>> MemoryKv::Get(std::string_view key) {
-  TimePoint now = clock_.Now();
-  Shard& shard = ShardFor(key);
-  std::lock_guard lock(shard.mutex);
-  shard.CountOperation(now, options_.sweep_interval, options_.sweep_batch);
-  auto it = shard.FindLive(key, now);
-  if (it == shard.entries.end()) return std::optional<std::string>();
-  return std::optional<std::string>(it->second.value);
+  return Locked(key, [&](Shard& shard, TimePoint now) -> Result<std::optional<std::string>> {
+    auto it = shard.FindLive(key, now);
+    if (it == shard.entries.end()) return std::optional<std::string>();
+    return std::optional<std::string>(it->second.value);
+  });
 }
 
 Status MemoryKv::Set(std::string_view key, std::string_view value, std::chrono::milliseconds ttl) {
   MILEAGE_RETURN_IF_ERROR(CheckTtl(ttl));
-  TimePoint now = clock_.Now();
-  Shard& shard = ShardFor(key);
-  std::lock_guard lock(shard.mutex);
-  shard.CountOperation(now, options_.sweep_interval, options_.sweep_batch);
-  shard.Upsert(key, value, Deadline(now, ttl));
-  return Status::Ok();
+  return Locked(key, [&](Shard& shard, TimePoint now) -> Status {
+    shard.Upsert(key, value, Deadline(now, ttl));
+    return Status::Ok();
+  });
 }
 
 Result<bool> MemoryKv::Delete(std::string_view key) {
-  TimePoint now = clock_.Now();
-  Shard& shard = ShardFor(key);
-  std::lock_guard lock(shard.mutex);
-  shard.CountOperation(now, options_.sweep_interval, options_.sweep_batch);
-  auto it = shard.FindLive(key, now);
-  if (it == shard.entries.end()) return false;
-  shard.Erase(it);
-  return true;
+  return Locked(key, [&](Shard& shard, TimePoint now) -> Result<bool> {
+    auto it = shard.FindLive(key, now);
+    if (it == shard.entries.end()) return false;
+    shard.Erase(it);
+    return true;
+  });
 }
 
 Result<bool> MemoryKv::SetIfAbsent(std::string_view key, std::string_view value,
                                    std::chrono::milliseconds ttl) {
   MILEAGE_RETURN_IF_ERROR(CheckTtl(ttl));
-  TimePoint now = clock_.Now();
-  Shard& shard = ShardFor(key);
-  std::lock_guard lock(shard.mutex);
-  shard.CountOperation(now, options_.sweep_interval, options_.sweep_batch);
-  if (shard.FindLive(key, now) != shard.entries.end()) return false;
-  shard.Upsert(key, value, Deadline(now, ttl));
-  return true;
+  return Locked(key, [&](Shard& shard, TimePoint now) -> Result<bool> {
+    if (shard.FindLive(key, now) != shard.entries.end()) return false;
+    shard.Upsert(key, value, Deadline(now, ttl));
+    return true;
+  });
 }
 
 Result<bool> MemoryKv::DeleteIfEquals(std::string_view key, std::string_view value) {
-  TimePoint now = clock_.Now();
-  Shard& shard = ShardFor(key);
-  std::lock_guard lock(shard.mutex);
-  shard.CountOperation(now, options_.sweep_interval, options_.sweep_batch);
-  auto it = shard.FindLive(key, now);
-  if (it == shard.entries.end() || it->second.value != value) return false;
-  shard.Erase(it);
-  return true;
+  return Locked(key, [&](Shard& shard, TimePoint now) -> Result<bool> {
+    auto it = shard.FindLive(key, now);
+    if (it == shard.entries.end() || it->second.value != value) return false;
+    shard.Erase(it);
+    return true;
+  });
 }
 
 Result<bool> MemoryKv::CompareAndSet(std::string_view key, std::string_view expected,
                                      std::string_view value, std::chrono::milliseconds ttl) {
   MILEAGE_RETURN_IF_ERROR(CheckTtl(ttl));
-  TimePoint now = clock_.Now();
-  Shard& shard = ShardFor(key);
-  std::lock_guard lock(shard.mutex);
-  shard.CountOperation(now, options_.sweep_interval, options_.sweep_batch);
-  auto it = shard.FindLive(key, now);
-  if (it == shard.entries.end() || it->second.value != expected) return false;
-  it->second.value.assign(value);
-  shard.SetExpiry(it, Deadline(now, ttl));
-  return true;
+  return Locked(key, [&](Shard& shard, TimePoint now) -> Result<bool> {
+    auto it = shard.FindLive(key, now);
+    if (it == shard.entries.end() || it->second.value != expected) return false;
+    it->second.value.assign(value);
+    shard.SetExpiry(it, Deadline(now, ttl));
+    return true;
+  });
 }
 
 Result<int64_t> MemoryKv::Increment(std::string_view key, int64_t delta,
                                     std::chrono::milliseconds ttl) {
   MILEAGE_RETURN_IF_ERROR(CheckTtl(ttl));
-  TimePoint now = clock_.Now();
-  Shard& shard = ShardFor(key);
-  std::lock_guard lock(shard.mutex);
-  shard.CountOperation(now, options_.sweep_interval, options_.sweep_batch);
-  auto it = shard.FindLive(key, now);
-  if (it == shard.entries.end()) {
-    shard.Upsert(key, std::to_string(delta), Deadline(now, ttl));
-    return delta;
-  }
-  std::optional<int64_t> current = ParseKvInteger(it->second.value);
-  if (!current) return FailedPreconditionError("kv: the value is not an integer");
-  int64_t sum = 0;
-  if (__builtin_add_overflow(*current, delta, &sum)) {
-    return FailedPreconditionError("kv: increment would overflow int64");
-  }
-  it->second.value = std::to_string(sum);
-  return sum;
+  return Locked(key, [&](Shard& shard, TimePoint now) -> Result<int64_t> {
+    auto it = shard.FindLive(key, now);
+    if (it == shard.entries.end()) {
+      shard.Upsert(key, std::to_string(delta), Deadline(now, ttl));
+      return delta;
+    }
+    std::optional<int64_t> current = ParseKvInteger(it->second.value);
+    if (!current) return FailedPreconditionError("kv: the value is not an integer");
+    int64_t sum = 0;
+    if (__builtin_add_overflow(*current, delta, &sum)) {
+      return FailedPreconditionError("kv: increment would overflow int64");
+    }
+    it->second.value = std::to_string(sum);
+    return sum;
+  });
 }
 
 Result<std::optional<int64_t>> MemoryKv::DecrementIfPositive(std::string_view key) {
-  TimePoint now = clock_.Now();
-  Shard& shard = ShardFor(key);
-  std::lock_guard lock(shard.mutex);
-  shard.CountOperation(now, options_.sweep_interval, options_.sweep_batch);
-  auto it = shard.FindLive(key, now);
-  if (it == shard.entries.end()) return std::optional<int64_t>();
-  std::optional<int64_t> current = ParseKvInteger(it->second.value);
-  if (!current) return FailedPreconditionError("kv: the value is not an integer");
-  if (*current <= 0) return std::optional<int64_t>();
-  it->second.value = std::to_string(*current - 1);
-  return std::optional<int64_t>(*current - 1);
+  return Locked(key, [&](Shard& shard, TimePoint now) -> Result<std::optional<int64_t>> {
+    auto it = shard.FindLive(key, now);
+    if (it == shard.entries.end()) return std::optional<int64_t>();
+    std::optional<int64_t> current = ParseKvInteger(it->second.value);
+    if (!current) return FailedPreconditionError("kv: the value is not an integer");
+    if (*current <= 0) return std::optional<int64_t>();
+    it->second.value = std::to_string(*current - 1);
+    return std::optional<int64_t>(*current - 1);
+  });
 }
 
 Status MemoryKv::Ping() { return Status::Ok(); }

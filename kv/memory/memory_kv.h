@@ -57,6 +57,10 @@ class MemoryKv final : public Kv {
   struct Shard;
 
   Shard& ShardFor(std::string_view key);
+  // Runs `op(shard, now)` under the lock of the key's shard, after counting the operation
+  // there (which sweeps expired entries now and then).
+  template <typename Op>
+  auto Locked(std::string_view key, Op&& op);
 
   const Clock& clock_;
   const MemoryKvOptions options_;
