@@ -1,10 +1,10 @@
 #include <rapidjson/document.h>
 
+#include "common/civil_time.h"
 #include "crypto/random_string.h"
 #include "wechat/client/json_writer.h"
 #include "wechat/internal/json_reader.h"
 #include "wechat/pay/notification_builder.h"
-#include "common/civil_time.h"
 #include "wechat/pay/transaction.h"
 #include "wechat/sandbox/fixtures.h"
 #include "wechat/sandbox/sandbox.h"

@@ -181,4 +181,27 @@ client::TradeBill OrderBook::Bill(std::string_view mchid, std::string_view bill_
   return bill;
 }
 
+pay::Transaction TransactionOf(const Order& order) {
+  pay::Transaction t;
+  t.appid = order.appid;
+  t.mchid = order.mchid;
+  t.out_trade_no = order.out_trade_no;
+  t.transaction_id = order.transaction_id;
+  t.trade_type = "JSAPI";
+  t.attach = order.attach;
+  t.payer_openid = order.payer_openid;
+  t.amount =
+      pay::TransactionAmount{order.total, order.success_time ? order.total : 0, "CNY", "CNY"};
+  if (!order.success_time) {
+    t.trade_state = pay::TradeState::kNotPay;
+    t.trade_state_desc = "订单未支付";
+  } else {
+    t.trade_state = order.refunded > 0 ? pay::TradeState::kRefund : pay::TradeState::kSuccess;
+    t.trade_state_desc = order.refunded > 0 ? "转入退款" : "支付成功";
+    t.bank_type = "OTHERS";
+    t.success_time = order.success_time;
+  }
+  return t;
+}
+
 }  // namespace mileage::wechat::sandbox

@@ -13,6 +13,7 @@
 #include "common/random.h"
 #include "common/result.h"
 #include "wechat/client/trade_bill.h"
+#include "wechat/pay/transaction.h"
 
 namespace mileage::wechat::sandbox {
 
@@ -33,6 +34,10 @@ struct Order {
   std::optional<TimePoint> success_time;
   int64_t refunded = 0;
 };
+
+// The order as WeChat Pay reports it (query and notification): NOTPAY until paid, then
+// SUCCESS, or REFUND once refunded.
+pay::Transaction TransactionOf(const Order& order);
 
 // A refund as the sandbox keeps it (it succeeds at once). Money in fen. A value type.
 struct RefundRecord {

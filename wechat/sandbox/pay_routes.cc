@@ -1,5 +1,6 @@
 #include <rapidjson/document.h>
 
+#include "common/civil_time.h"
 #include "crypto/aes_gcm.h"
 #include "crypto/base64.h"
 #include "crypto/digest.h"
@@ -10,7 +11,6 @@
 #include "wechat/client/trade_bill.h"
 #include "wechat/internal/json_reader.h"
 #include "wechat/pay/notification.h"
-#include "common/civil_time.h"
 #include "wechat/pay/transaction.h"
 #include "wechat/sandbox/sandbox.h"
 
@@ -33,29 +33,6 @@ bool IsBillDate(std::string_view date) {
     if (date[i] < '0' || date[i] > '9') return false;
   }
   return true;
-}
-
-std::string TransactionJson(const Order& order) {
-  pay::Transaction t;
-  t.appid = order.appid;
-  t.mchid = order.mchid;
-  t.out_trade_no = order.out_trade_no;
-  t.transaction_id = order.transaction_id;
-  t.trade_type = "JSAPI";
-  t.attach = order.attach;
-  t.payer_openid = order.payer_openid;
-  t.amount =
-      pay::TransactionAmount{order.total, order.success_time ? order.total : 0, "CNY", "CNY"};
-  if (!order.success_time) {
-    t.trade_state = pay::TradeState::kNotPay;
-    t.trade_state_desc = "订单未支付";
-  } else {
-    t.trade_state = order.refunded > 0 ? pay::TradeState::kRefund : pay::TradeState::kSuccess;
-    t.trade_state_desc = order.refunded > 0 ? "转入退款" : "支付成功";
-    t.bank_type = "OTHERS";
-    t.success_time = order.success_time;
-  }
-  return pay::SerializeTransaction(t);
 }
 
 }  // namespace
@@ -118,7 +95,7 @@ SandboxResponse Sandbox::QueryOrder(const SandboxRequest& request) {
   }
   Result<Order> order = orders_.Find((*merchant)->state.mchid, request.path_params.at(0));
   if (!order.ok()) return PayError(order.status());
-  return SignedJson(200, TransactionJson(*order));
+  return SignedJson(200, pay::SerializeTransaction(TransactionOf(*order)));
 }
 
 SandboxResponse Sandbox::CreateRefund(const SandboxRequest& request) {

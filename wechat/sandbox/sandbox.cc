@@ -1,5 +1,6 @@
 #include "wechat/sandbox/sandbox.h"
 
+#include "common/civil_time.h"
 #include "common/log.h"
 #include "crypto/base64.h"
 #include "crypto/random_string.h"
@@ -7,7 +8,6 @@
 #include "wechat/pay/notification_builder.h"
 #include "wechat/pay/refund.h"
 #include "wechat/pay/request_authorization.h"
-#include "common/civil_time.h"
 #include "wechat/pay/transaction.h"
 
 namespace mileage::wechat::sandbox {
@@ -210,21 +210,9 @@ std::string Sandbox::NewNotificationId() {
 }
 
 Result<int64_t> Sandbox::DeliverTransaction(const Merchant& merchant, const Order& order) {
-  pay::Transaction t;
-  t.appid = order.appid;
-  t.mchid = order.mchid;
-  t.out_trade_no = order.out_trade_no;
-  t.transaction_id = order.transaction_id;
-  t.trade_type = "JSAPI";
-  t.trade_state = pay::TradeState::kSuccess;
-  t.trade_state_desc = "支付成功";
-  t.bank_type = "OTHERS";
-  t.attach = order.attach;
-  t.success_time = order.success_time;
-  t.payer_openid = order.payer_openid;
-  t.amount = pay::TransactionAmount{order.total, order.total, "CNY", "CNY"};
-  return EnqueueNotification(merchant, pay::TransactionNotificationSpec(NewNotificationId(), t),
-                             order.notify_url, order.out_trade_no, "");
+  return EnqueueNotification(
+      merchant, pay::TransactionNotificationSpec(NewNotificationId(), TransactionOf(order)),
+      order.notify_url, order.out_trade_no, "");
 }
 
 Result<int64_t> Sandbox::DeliverRefund(const Merchant& merchant, const RefundRecord& refund) {
