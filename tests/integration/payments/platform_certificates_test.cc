@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "server/config_loader.h"
+#include "tests/integration/payments/cli_deployment.h"
 #include "tests/integration/payments/payments_checks.h"
 #include "tests/support/running_sandbox.h"
 #include "tests/support/subprocess.h"
@@ -30,50 +31,19 @@ class PlatformCertificatesTest : public ::testing::TestWithParam<Backend> {
     });
     ASSERT_TRUE(sandbox_->ok());
     exported_ = sandbox_->Export(kMchid);
-    std::ofstream(dir_.path() / "config.json")
-        << R"({"database":")" << database_->url()
-        << R"(","kv":"memory","log_level":"warn","data_key":")"
-        << "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
-        << R"(","wechat_pay_base_url":")" << sandbox_->url() << R"("})";
-    key_file_ = Write("merchant_key.pem", exported_.merchant_private_key_pem);
-    const std::string brand = Admin({"create-brand", "--name", "Brand"});
-    const std::string region = Admin({"create-region", "--brand", brand, "--name", "Region"});
-    const std::string dealer = Admin({"create-dealer", "--region", region, "--name", "Dealer"});
-    const std::string store = Admin({"create-store", "--dealer", dealer, "--name", "Store"});
-    Admin({"add-app", "--brand", brand, "--appid", exported_.appid, "--kind", "miniprogram",
-           "--name", "Mini"});
-    Admin({"add-merchant", "--store", store, "--mchid", kMchid, "--appid", exported_.appid,
-           "--apiv3-key-file", Write("apiv3.key", exported_.apiv3_key), "--platform-key",
-           exported_.public_key_id + "=" + Write("public_key.pem", exported_.public_key_pem)});
+    cli_ = std::make_unique<CliDeployment>(database_->url(), sandbox_->url());
+    key_file_ = cli_->Write("merchant_key.pem", exported_.merchant_private_key_pem);
+    cli_->Bootstrap(exported_, {exported_.public_key_id + "=" +
+                                cli_->Write("public_key.pem", exported_.public_key_pem)});
   }
 
-  std::string Config() const { return (dir_.path() / "config.json").string(); }
-  std::string Write(const std::string& name, const std::string& text) {
-    std::ofstream(dir_.path() / name) << text;
-    return (dir_.path() / name).string();
-  }
-  std::string Admin(std::vector<std::string> args) {
-    return RunAdmin(MILEAGE_BINARY, Config(), std::move(args));
-  }
-
-  struct Run {
-    int code = -1;
-    std::string out;
-    std::string err;
-  };
-  Run Fetch(const std::string& serial) {
-    Subprocess process({MILEAGE_BINARY, "admin", "fetch-platform-certificates", "--config",
-                        Config(), "--merchant", kMchid, "--merchant-key-file", key_file_,
-                        "--merchant-serial", serial});
-    Run run;
-    run.code = process.Wait(std::chrono::seconds(60));
-    run.out = process.stdout_text();
-    run.err = process.stderr_text();
-    return run;
+  CliDeployment::Run Fetch(const std::string& serial) {
+    return cli_->Mileage({"admin", "fetch-platform-certificates", "--merchant", kMchid,
+                          "--merchant-key-file", key_file_, "--merchant-serial", serial});
   }
   int64_t Keys() { return database_->Scalar("SELECT COUNT(*) FROM merchant_platform_keys"); }
 
-  TempDir dir_;
+  std::unique_ptr<CliDeployment> cli_;
   std::unique_ptr<TestDatabase> database_;
   std::unique_ptr<RunningSandbox> sandbox_;
   MerchantExport exported_;
@@ -86,12 +56,12 @@ TEST_P(PlatformCertificatesTest, FetchedCertificatesVerifyTheNotificationsSigned
   const int64_t audit = database_->Scalar("SELECT COUNT(*) FROM audit_log");
 
   // The merchant's API key must sign the request: a wrong serial is refused and adds nothing.
-  Run refused = Fetch("0123456789ABCDEF");
+  CliDeployment::Run refused = Fetch("0123456789ABCDEF");
   EXPECT_EQ(refused.code, 1) << refused.out;
   EXPECT_NE(refused.err.find("SIGN_ERROR"), std::string::npos) << refused.err;
   EXPECT_EQ(Keys(), 1);
 
-  Run fetched = Fetch(exported_.merchant_serial);
+  CliDeployment::Run fetched = Fetch(exported_.merchant_serial);
   ASSERT_EQ(fetched.code, 0) << fetched.err;
   EXPECT_EQ(fetched.out, "added " + exported_.certificate_serial + "\n");
   EXPECT_EQ(Keys(), 2);
@@ -104,13 +74,13 @@ TEST_P(PlatformCertificatesTest, FetchedCertificatesVerifyTheNotificationsSigned
   EXPECT_EQ(database_->Scalar("SELECT COUNT(*) FROM audit_log"), audit + 1);
 
   // Again: nothing new.
-  Run again = Fetch(exported_.merchant_serial);
+  CliDeployment::Run again = Fetch(exported_.merchant_serial);
   EXPECT_EQ(again.code, 0) << again.err;
   EXPECT_EQ(again.out, "known " + exported_.certificate_serial + "\n");
   EXPECT_EQ(Keys(), 2);
 
   // A notification signed with the fetched certificate verifies and is applied.
-  Result<mileage::Config> config = server::LoadConfigFile(Config());
+  Result<mileage::Config> config = server::LoadConfigFile(cli_->Config());
   ASSERT_TRUE(config.ok()) << config.status().ToString();
   std::unique_ptr<TestServer> server = TestServer::Start(*config);
   ASSERT_NE(server, nullptr);

@@ -21,6 +21,7 @@
 #include "payments/payment_recorder.h"
 #include "payments/reconciliation.h"
 #include "server/config_loader.h"
+#include "tests/integration/payments/cli_deployment.h"
 #include "tests/integration/payments/payments_checks.h"
 #include "tests/support/free_port.h"
 #include "tests/support/running_sandbox.h"
@@ -91,48 +92,22 @@ class ReconcileTest : public ::testing::TestWithParam<Backend> {
     });
     ASSERT_TRUE(sandbox_->ok());
     exported_ = sandbox_->Export(kMchid);
-    std::ofstream(dir_.path() / "config.json")
-        << R"({"database":")" << database_->url()
-        << R"(","kv":"memory","log_level":"warn","data_key":")"
-        << "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
-        << R"(","wechat_pay_base_url":")" << sandbox_->url() << R"("})";
-    key_file_ = Write("merchant_key.pem", exported_.merchant_private_key_pem);
-    const std::string brand = Admin({"create-brand", "--name", "Brand"});
-    brand_ = std::stoll(brand);
-    const std::string region = Admin({"create-region", "--brand", brand, "--name", "Region"});
-    const std::string dealer = Admin({"create-dealer", "--region", region, "--name", "Dealer"});
-    const std::string store = Admin({"create-store", "--dealer", dealer, "--name", "Store"});
-    Admin({"add-app", "--brand", brand, "--appid", exported_.appid, "--kind", "miniprogram",
-           "--name", "Mini"});
-    Admin({"add-merchant", "--store", store, "--mchid", kMchid, "--appid", exported_.appid,
-           "--apiv3-key-file", Write("apiv3.key", exported_.apiv3_key), "--platform-key",
-           exported_.certificate_serial + "=" + Write("cert.pem", exported_.certificate_pem),
-           "--platform-key",
-           exported_.public_key_id + "=" + Write("public_key.pem", exported_.public_key_pem)});
+    cli_ = std::make_unique<CliDeployment>(database_->url(), sandbox_->url());
+    key_file_ = cli_->Write("merchant_key.pem", exported_.merchant_private_key_pem);
+    brand_ = cli_->Bootstrap(
+        exported_,
+        {exported_.certificate_serial + "=" + cli_->Write("cert.pem", exported_.certificate_pem),
+         exported_.public_key_id + "=" + cli_->Write("public_key.pem", exported_.public_key_pem)});
   }
 
-  std::string Config() const { return (dir_.path() / "config.json").string(); }
-
+  std::string Config() const { return cli_->Config(); }
   std::string Write(const std::string& name, const std::string& text) {
-    std::ofstream(dir_.path() / name) << text;
-    return (dir_.path() / name).string();
+    return cli_->Write(name, text);
   }
 
-  std::string Admin(std::vector<std::string> args) {
-    return RunAdmin(MILEAGE_BINARY, Config(), std::move(args));
-  }
-
-  struct Run {
-    int code = -1;
-    std::string out;
-    std::string err;
-  };
-  Run Reconcile(const std::string& date, std::vector<std::string> extra = {},
-                const std::string& mchid = kMchid) {
-    std::vector<std::string> argv = {MILEAGE_BINARY,
-                                     "reconcile",
-                                     "--config",
-                                     Config(),
+  CliDeployment::Run Reconcile(const std::string& date, std::vector<std::string> extra = {},
+                               const std::string& mchid = kMchid) {
+    std::vector<std::string> args = {"reconcile",
                                      "--merchant",
                                      mchid,
                                      "--date",
@@ -141,13 +116,8 @@ class ReconcileTest : public ::testing::TestWithParam<Backend> {
                                      key_file_,
                                      "--merchant-serial",
                                      exported_.merchant_serial};
-    argv.insert(argv.end(), extra.begin(), extra.end());
-    Subprocess process(argv);
-    Run run;
-    run.code = process.Wait(std::chrono::seconds(60));
-    run.out = process.stdout_text();
-    run.err = process.stderr_text();
-    return run;
+    args.insert(args.end(), extra.begin(), extra.end());
+    return cli_->Mileage(std::move(args));
   }
 
   std::unique_ptr<TestServer> StartServer() {
@@ -190,7 +160,7 @@ class ReconcileTest : public ::testing::TestWithParam<Backend> {
     return ids;
   }
 
-  TempDir dir_;
+  std::unique_ptr<CliDeployment> cli_;
   OsRandom random_;
   std::unique_ptr<TestDatabase> database_;
   std::unique_ptr<RunningSandbox> sandbox_;
@@ -243,7 +213,7 @@ TEST_P(ReconcileTest, ReportsTheDifferencesAppliesTheMissingAndThenAgrees) {
   EXPECT_EQ(Balance("recon-bob"), 45 + 200);
 
   // Report only: exactly those differences, exit 1, nothing written.
-  Run report = Reconcile(date, {"--json"});
+  CliDeployment::Run report = Reconcile(date, {"--json"});
   ASSERT_EQ(report.code, 1) << report.err << report.out;
   rapidjson::Document json;
   json.Parse(report.out.c_str());
@@ -274,7 +244,7 @@ TEST_P(ReconcileTest, ReportsTheDifferencesAppliesTheMissingAndThenAgrees) {
   EXPECT_EQ(Written(), before);
 
   // The text report says the same.
-  Run text = Reconcile(date);
+  CliDeployment::Run text = Reconcile(date);
   EXPECT_EQ(text.code, 1) << text.err;
   EXPECT_NE(text.out.find("missing in Mileage: 2"), std::string::npos) << text.out;
   EXPECT_NE(text.out.find("missing in bill: 1"), std::string::npos) << text.out;
@@ -283,7 +253,7 @@ TEST_P(ReconcileTest, ReportsTheDifferencesAppliesTheMissingAndThenAgrees) {
   EXPECT_NE(text.out.find("Differences found."), std::string::npos) << text.out;
 
   // --apply: the lost payments become what their notifications would have made.
-  Run applied = Reconcile(date, {"--json", "--apply"});
+  CliDeployment::Run applied = Reconcile(date, {"--json", "--apply"});
   ASSERT_EQ(applied.code, 1) << applied.err << applied.out;
   json.Parse(applied.out.c_str());
   ASSERT_TRUE(json.IsObject()) << applied.out;
@@ -329,7 +299,7 @@ TEST_P(ReconcileTest, ReportsTheDifferencesAppliesTheMissingAndThenAgrees) {
   EXPECT_EQ(Balance("recon-alice"), 133);
 
   // Nothing is missing any more; the mismatch and the extra record remain until fixed.
-  Run second = Reconcile(date, {"--json"});
+  CliDeployment::Run second = Reconcile(date, {"--json"});
   ASSERT_EQ(second.code, 1) << second.err << second.out;
   json.Parse(second.out.c_str());
   ASSERT_TRUE(json.IsObject()) << second.out;
@@ -342,11 +312,11 @@ TEST_P(ReconcileTest, ReportsTheDifferencesAppliesTheMissingAndThenAgrees) {
   Exec("UPDATE payment_transactions SET amount_fen = 4500 WHERE transaction_id = '" +
        p2.transaction_id + "'");
   Exec("DELETE FROM payment_transactions WHERE transaction_id = 'RECON-NOT-IN-BILL'");
-  Run agreed = Reconcile(date);
+  CliDeployment::Run agreed = Reconcile(date);
   EXPECT_EQ(agreed.code, 0) << agreed.err << agreed.out;
   EXPECT_NE(agreed.out.find("The bill and Mileage agree."), std::string::npos) << agreed.out;
   EXPECT_NE(agreed.out.find("matched: 5"), std::string::npos) << agreed.out;
-  Run agreed_apply = Reconcile(date, {"--apply", "--json"});
+  CliDeployment::Run agreed_apply = Reconcile(date, {"--apply", "--json"});
   EXPECT_EQ(agreed_apply.code, 0) << agreed_apply.err;
   EXPECT_NE(agreed_apply.out.find(R"("applied":[])"), std::string::npos) << agreed_apply.out;
 }
@@ -402,26 +372,26 @@ TEST_P(ReconcileTest, BadInputIsRefusedWithItsReasonAndWritesNothing) {
   Pay(1500, "recon-erin", "http://127.0.0.1:" + std::to_string(FreeLoopbackPort()) + "/closed");
   const std::string before = Written();
 
-  Run unknown = Reconcile(date, {"--apply"}, "1900009999");
+  CliDeployment::Run unknown = Reconcile(date, {"--apply"}, "1900009999");
   EXPECT_EQ(unknown.code, 2);
   EXPECT_NE(unknown.err.find("unknown merchant 1900009999"), std::string::npos) << unknown.err;
 
   for (const char* bad : {"2026-02-30", "23/11/2026", "tomorrow"}) {
-    Run run = Reconcile(bad, {"--apply"});
+    CliDeployment::Run run = Reconcile(bad, {"--apply"});
     EXPECT_EQ(run.code, 2) << bad;
     EXPECT_NE(run.err.find("bad --date"), std::string::npos) << run.err;
     EXPECT_NE(run.err.find(bad), std::string::npos) << run.err;
   }
 
   const std::string real_key = key_file_;
-  key_file_ = (dir_.path() / "no-such-key.pem").string();
-  Run missing = Reconcile(date, {"--apply"});
+  key_file_ = (cli_->dir().path() / "no-such-key.pem").string();
+  CliDeployment::Run missing = Reconcile(date, {"--apply"});
   EXPECT_EQ(missing.code, 2);
   EXPECT_NE(missing.err.find("cannot read the merchant key file " + key_file_), std::string::npos)
       << missing.err;
   key_file_ =
       Write("not-a-key.pem", "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n");
-  Run garbage = Reconcile(date, {"--apply"});
+  CliDeployment::Run garbage = Reconcile(date, {"--apply"});
   EXPECT_EQ(garbage.code, 2);
   EXPECT_NE(garbage.err.find("holds no unencrypted RSA private key"), std::string::npos)
       << garbage.err;
@@ -430,14 +400,14 @@ TEST_P(ReconcileTest, BadInputIsRefusedWithItsReasonAndWritesNothing) {
   Result<wechat::sandbox::GeneratedKey> other = wechat::sandbox::GenerateRsaKey();
   ASSERT_TRUE(other.ok());
   key_file_ = Write("other-key.pem", other->private_key_pem);
-  Run refused = Reconcile(date, {"--apply"});
+  CliDeployment::Run refused = Reconcile(date, {"--apply"});
   EXPECT_EQ(refused.code, 2);
   EXPECT_NE(refused.err.find("downloading the trade bill of " + date), std::string::npos)
       << refused.err;
   EXPECT_NE(refused.err.find("WECHATPAY_API_SIGN_ERROR"), std::string::npos) << refused.err;
   key_file_ = real_key;
 
-  Run usage = Reconcile(date, {"--frobnicate"});
+  CliDeployment::Run usage = Reconcile(date, {"--frobnicate"});
   EXPECT_EQ(usage.code, 2);
   EXPECT_NE(usage.err.find("unknown option --frobnicate"), std::string::npos) << usage.err;
 
@@ -448,7 +418,7 @@ TEST_P(ReconcileTest, BadInputIsRefusedWithItsReasonAndWritesNothing) {
 // A day without any payment: WeChat has no bill and Mileage has nothing; that agrees.
 TEST_P(ReconcileTest, ADayWithoutPaymentsAgrees) {
   if (database_ == nullptr) return;
-  Run run = Reconcile("2020-01-01", {"--json"});
+  CliDeployment::Run run = Reconcile("2020-01-01", {"--json"});
   EXPECT_EQ(run.code, 0) << run.err << run.out;
   EXPECT_NE(run.out.find(R"("clean":true)"), std::string::npos) << run.out;
 }
