@@ -247,7 +247,7 @@ payments::PaymentPolicy PaymentPolicyOf(const Config& config) {
 }
 
 Result<Config> ParseConfig(const std::string& json, const std::string& origin) {
-  Result<rapidjson::Document> parsed = ParseJson(json);
+  Result<rapidjson::Document> parsed = json::Parse(json);
   if (!parsed.ok()) {
     return InvalidArgumentError(origin + ": " + parsed.status().message(), "INVALID_CONFIG");
   }

@@ -11,21 +11,13 @@
 #include <string_view>
 
 #include "common/result.h"
+#include "json/reader.h"
 
 namespace mileage::server {
 
 using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
 
-// The deepest nesting of arrays and objects the server reads: `[[1]]` is 2 levels.
-inline constexpr int kMaxJsonDepth = 64;
-
-// The server's one JSON reader (request bodies, config files, answers of other services): one
-// UTF-8 JSON value and nothing after it, parsed iteratively so that no input can exhaust the
-// stack, with nesting deeper than `max_depth` refused before it is built. InvalidArgument
-// MALFORMED_JSON (with the byte offset; invalid UTF-8 included) or JSON_TOO_DEEP.
-Result<rapidjson::Document> ParseJson(std::string_view text, int max_depth = kMaxJsonDepth);
-
-// ParseJson for a body that must be one JSON object: also BODY_NOT_OBJECT.
+// json::Parse (json/reader.h) for a body that must be one JSON object: also BODY_NOT_OBJECT.
 Result<rapidjson::Document> ParseJsonObject(std::string_view body);
 
 // Field accessors with clear errors: InvalidArgument MISSING_FIELD when a required field is

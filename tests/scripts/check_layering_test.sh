@@ -49,6 +49,8 @@ expect 1 "crypto includes the wechat core" "$(violating_tree u crypto/x.cc '#inc
 expect 1 "crypto includes org" "$(violating_tree v crypto/x.h '#include "org/types.h"')"
 expect 1 "crypto includes httplib" "$(violating_tree w crypto/x.h '#include <httplib.h>')"
 expect 1 "common includes crypto" "$(violating_tree x common/c.h '#include "crypto/hex.h"')"
+expect 1 "a domain module includes the JSON reader" "$(violating_tree y members/m.cc '#include "json/reader.h"')"
+expect 1 "json includes the wechat core" "$(violating_tree z json/r.cc '#include "wechat/reasons.h"')"
 expect 1 "points includes coupons" "$(violating_tree r points/l.cc '#include "coupons/stock.h"')"
 expect 1 "points includes the wechat core" "$(violating_tree s points/l.h '#include "wechat/pay/notification.h"')"
 expect 0 "points may include members" "$(violating_tree t points/l.cc '#include "members/member.h"')"

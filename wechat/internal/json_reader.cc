@@ -1,13 +1,17 @@
 #include "wechat/internal/json_reader.h"
 
+#include <utility>
+
+#include "json/reader.h"
+
 namespace mileage::wechat::internal {
 
 bool ParseJsonObject(std::string_view text, rapidjson::Document& doc) {
   if (text.empty() || text.size() > kMaxJsonBytes) return false;
-  constexpr unsigned kFlags =
-      rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
-  doc.Parse<kFlags>(text.data(), text.size());
-  return !doc.HasParseError() && doc.IsObject();
+  Result<rapidjson::Document> parsed = json::Parse(text);
+  if (!parsed.ok() || !parsed->IsObject()) return false;
+  doc = std::move(*parsed);
+  return true;
 }
 
 ObjectReader::ObjectReader(const rapidjson::Value& object, std::string path)

@@ -12,8 +12,8 @@ namespace mileage::wechat::internal {
 // Largest JSON text accepted by ParseJsonObject.
 inline constexpr size_t kMaxJsonBytes = 1 << 20;
 
-// Parses `text` as one UTF-8 JSON object (iteratively, so nesting depth cannot exhaust the
-// stack). False when it is not valid JSON, not an object, or longer than kMaxJsonBytes.
+// Parses `text` as one UTF-8 JSON object with json::Parse (iterative, depth-limited, strict
+// about escapes). False when it is not valid JSON, not an object, or longer than kMaxJsonBytes.
 bool ParseJsonObject(std::string_view text, rapidjson::Document& doc);
 
 // Reads typed fields of a JSON object and remembers the first problem (a missing required field

@@ -23,8 +23,8 @@ std::string NestedObjects(int depth) {
 }
 
 TEST(JsonReaderTest, SixtyFourLevelsAreReadSixtyFiveRefused) {
-  ASSERT_EQ(kMaxJsonDepth, 64);
-  Result<rapidjson::Document> arrays = ParseJson(NestedArrays(64));
+  ASSERT_EQ(json::kMaxDepth, 64);
+  Result<rapidjson::Document> arrays = json::Parse(NestedArrays(64));
   ASSERT_TRUE(arrays.ok()) << arrays.status().ToString();
   const rapidjson::Value* v = &*arrays;
   int depth = 0;
@@ -35,28 +35,28 @@ TEST(JsonReaderTest, SixtyFourLevelsAreReadSixtyFiveRefused) {
   }
   EXPECT_EQ(depth, 64);
 
-  Result<rapidjson::Document> too_deep = ParseJson(NestedArrays(65));
+  Result<rapidjson::Document> too_deep = json::Parse(NestedArrays(65));
   ASSERT_FALSE(too_deep.ok());
   EXPECT_EQ(too_deep.status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(too_deep.status().reason(), "JSON_TOO_DEEP");
 
-  EXPECT_TRUE(ParseJson(NestedObjects(64)).ok());
-  EXPECT_EQ(ParseJson(NestedObjects(65)).status().reason(), "JSON_TOO_DEEP");
+  EXPECT_TRUE(json::Parse(NestedObjects(64)).ok());
+  EXPECT_EQ(json::Parse(NestedObjects(65)).status().reason(), "JSON_TOO_DEEP");
   // Arrays and objects count alike.
-  EXPECT_TRUE(ParseJson("{\"a\":" + NestedArrays(63) + "}").ok());
-  EXPECT_EQ(ParseJson("{\"a\":" + NestedArrays(64) + "}").status().reason(), "JSON_TOO_DEEP");
+  EXPECT_TRUE(json::Parse("{\"a\":" + NestedArrays(63) + "}").ok());
+  EXPECT_EQ(json::Parse("{\"a\":" + NestedArrays(64) + "}").status().reason(), "JSON_TOO_DEEP");
 }
 
 TEST(JsonReaderTest, AnExplicitLimitIsHonoured) {
-  EXPECT_TRUE(ParseJson("[[1]]", 2).ok());
-  EXPECT_EQ(ParseJson("[[[1]]]", 2).status().reason(), "JSON_TOO_DEEP");
-  EXPECT_TRUE(ParseJson("7", 0).ok());
-  EXPECT_EQ(ParseJson("[]", 0).status().reason(), "JSON_TOO_DEEP");
+  EXPECT_TRUE(json::Parse("[[1]]", 2).ok());
+  EXPECT_EQ(json::Parse("[[[1]]]", 2).status().reason(), "JSON_TOO_DEEP");
+  EXPECT_TRUE(json::Parse("7", 0).ok());
+  EXPECT_EQ(json::Parse("[]", 0).status().reason(), "JSON_TOO_DEEP");
 }
 
 TEST(JsonReaderTest, HundredsOfThousandsOfBracketsAreRefusedWithoutRecursion) {
   // The body that took the server down: unclosed, and closed.
-  EXPECT_EQ(ParseJson(std::string(150000, '[')).status().reason(), "JSON_TOO_DEEP");
+  EXPECT_EQ(json::Parse(std::string(150000, '[')).status().reason(), "JSON_TOO_DEEP");
   EXPECT_EQ(ParseJsonObject(NestedArrays(150000)).status().reason(), "JSON_TOO_DEEP");
   std::string objects;
   for (int i = 0; i < 150000; ++i) objects += "{\"a\":";
@@ -70,7 +70,7 @@ TEST(JsonReaderTest, MalformedTextSaysWhere) {
   };
   for (const Case& c : {Case{"{\"name\":", 8}, Case{"", 0}, Case{"{} trailing", 3},
                         Case{"{\"a\":01}", 6}, Case{"[1,]", 3}, Case{"{\"a\":\"\xff\"}", 6}}) {
-    Result<rapidjson::Document> doc = ParseJson(c.text);
+    Result<rapidjson::Document> doc = json::Parse(c.text);
     ASSERT_FALSE(doc.ok()) << c.text;
     EXPECT_EQ(doc.status().reason(), "MALFORMED_JSON") << c.text;
     EXPECT_NE(doc.status().message().find("at byte " + std::to_string(c.offset)), std::string::npos)
@@ -81,12 +81,12 @@ TEST(JsonReaderTest, MalformedTextSaysWhere) {
 TEST(JsonReaderTest, EscapesMustDecodeToUnicodeCodePoints) {
   // A pair is one code point (U+1F600); a lone low surrogate is none (found by the fuzzer:
   // RapidJSON 1.1.0 accepts it and stores bytes that are not UTF-8).
-  Result<rapidjson::Document> pair = ParseJson(R"(["\ud83d\ude00","\u00e9\u0000"])");
+  Result<rapidjson::Document> pair = json::Parse(R"(["\ud83d\ude00","\u00e9\u0000"])");
   ASSERT_TRUE(pair.ok()) << pair.status().ToString();
   EXPECT_EQ(std::string((*pair)[0].GetString(), (*pair)[0].GetStringLength()), "\xF0\x9F\x98\x80");
   for (const char* text : {R"(["\ude00"])", R"({"\udfff":1})", R"(["a\ud41d\udc00"])",
                            R"(["\ud83d"])", R"(["\ud83dx"])"}) {
-    Result<rapidjson::Document> doc = ParseJson(text);
+    Result<rapidjson::Document> doc = json::Parse(text);
     EXPECT_FALSE(doc.ok()) << text;
     EXPECT_EQ(doc.status().reason(), "MALFORMED_JSON") << text;
   }
@@ -94,11 +94,11 @@ TEST(JsonReaderTest, EscapesMustDecodeToUnicodeCodePoints) {
 
 TEST(JsonReaderTest, NumbersBeyondADoubleAreMalformed) {
   for (const char* text : {"[2e308]", "[-2e308]", "[1e400]"}) {
-    EXPECT_EQ(ParseJson(text).status().reason(), "MALFORMED_JSON") << text;
+    EXPECT_EQ(json::Parse(text).status().reason(), "MALFORMED_JSON") << text;
   }
-  EXPECT_EQ((*ParseJson("[1e-400]"))[0].GetDouble(), 0.0);
+  EXPECT_EQ((*json::Parse("[1e-400]"))[0].GetDouble(), 0.0);
   // A long number that broke RapidJSON's full-precision path (found by the fuzzer) is read.
-  EXPECT_TRUE(ParseJson("[92233720368547758083681.5e200,922337203623372036828016920]").ok());
+  EXPECT_TRUE(json::Parse("[92233720368547758083681.5e200,922337203623372036828016920]").ok());
 }
 
 TEST(JsonReaderTest, ObjectBodiesOnly) {
@@ -125,7 +125,7 @@ TEST(JsonFieldTest, AccessorsNameTheFieldAndItsProblem) {
 }
 
 TEST(JsonFieldTest, AccessorsOnANonObjectFindNothingInsteadOfBreakingAContract) {
-  Result<rapidjson::Document> array = ParseJson("[1,2]");
+  Result<rapidjson::Document> array = json::Parse("[1,2]");
   ASSERT_TRUE(array.ok());
   EXPECT_EQ(RequiredString(*array, "name").status().reason(), "MISSING_FIELD");
   EXPECT_FALSE(OptionalInt(*array, "count")->has_value());
