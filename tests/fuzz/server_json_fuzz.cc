@@ -114,7 +114,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace mileage::server;
   using mileage::fuzz::Check;
   const std::string_view input(reinterpret_cast<const char*>(data), size);
-  mileage::Result<rapidjson::Document> doc = json::Parse(input);
+  mileage::Result<rapidjson::Document> doc = mileage::json::Parse(input);
   mileage::Result<rapidjson::Document> object = ParseJsonObject(input);
   if (!doc.ok()) {
     const std::string_view reason = doc.status().reason();
@@ -127,14 +127,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   // Nothing deeper than the limit got through; every value is reachable without recursion.
   for (const auto& [value, depth] : AllValues(*doc)) {
-    Check(depth < json::kMaxDepth || (!value->IsArray() && !value->IsObject()),
+    Check(depth < mileage::json::kMaxDepth || (!value->IsArray() && !value->IsObject()),
           "nesting within the limit");
     ExerciseAccessors(*value);
   }
 
   // What the server would write back reads as the same document (doubles within an ulp or
   // so: RapidJSON's reader is not correctly rounded).
-  mileage::Result<rapidjson::Document> again = json::Parse(Serialize(*doc));
+  mileage::Result<rapidjson::Document> again = mileage::json::Parse(Serialize(*doc));
   Check(again.ok(), "a serialized document parses");
   Check(SameDocument(*doc, *again), "a serialized document reads back the same");
   return 0;
