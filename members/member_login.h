@@ -42,9 +42,9 @@ class LoginCodeExchanger {
                                       std::string_view code) = 0;
 };
 
-// How mini-program logins are throttled per client address (docs/OPERATIONS.md, "Member login
-// limits"). Generous: carrier-grade NAT puts many phones behind one IPv4 address, and a login
-// costs one WeChat call, not a password hash. A value type.
+// How mini-program logins are throttled per client address (docs/OPERATIONS.md, "Member
+// sessions and login limits"). Generous: carrier-grade NAT puts many phones behind one IPv4
+// address, and a login costs one WeChat call, not a password hash. A value type.
 struct MemberLoginLimits {
   // Every attempt from one address.
   int64_t per_address = 120;

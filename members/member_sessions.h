@@ -43,7 +43,8 @@ struct OpenedMemberSession {
   MemberSession session;
 };
 
-// How long member sessions last (docs/OPERATIONS.md, "Member sessions"). A value type.
+// How long member sessions last (docs/OPERATIONS.md, "Member sessions and login limits"). A
+// value type.
 struct MemberSessionOptions {
   // Idle lifetime (config member_session_ttl_s): a member who opens the mini-program at least
   // once a week stays signed in; each request past half of it extends it.
