@@ -12,9 +12,9 @@ using std::chrono::milliseconds;
 
 constexpr std::string_view kMarkPrefix = "mp:member-revoked:";
 constexpr std::string_view kSuspended = "MEMBER_SUSPENDED";
-// More members than any deployment serves within a few seconds; past it the cache starts
-// over rather than grow without bound.
-constexpr size_t kMaxCached = 100000;
+// Members per cache shard: more than any deployment serves within a few seconds; past it the
+// shard starts over rather than grow without bound.
+constexpr size_t kMaxCachedPerShard = 10000;
 
 std::string MarkKey(int64_t member_id) {
   return std::string(kMarkPrefix) + std::to_string(member_id);
@@ -62,9 +62,10 @@ Status MemberSessionTruth::Check(int64_t member_id, std::string_view appid, Time
 }
 
 void MemberSessionTruth::Forget(int64_t member_id) {
-  std::lock_guard lock(mutex_);
-  cache_.erase(member_id);
-  ++generation_;
+  Shard& shard = ShardOf(member_id);
+  std::lock_guard lock(shard.mutex);
+  shard.members.erase(member_id);
+  ++shard.generation;
 }
 
 Status MemberSessionTruth::Revoke(int64_t member_id) {
@@ -96,24 +97,25 @@ Result<MemberSessionTruth::State> MemberSessionTruth::Read(int64_t member_id,
 Result<MemberSessionTruth::State> MemberSessionTruth::StateOf(int64_t member_id,
                                                               std::string_view appid) {
   const TimePoint now = clock_.Now();
+  Shard& shard = ShardOf(member_id);
   uint64_t generation = 0;
   {
-    std::lock_guard lock(mutex_);
-    auto member = cache_.find(member_id);
-    if (member != cache_.end()) {
+    std::lock_guard lock(shard.mutex);
+    auto member = shard.members.find(member_id);
+    if (member != shard.members.end()) {
       auto app = member->second.find(std::string(appid));
       if (app != member->second.end() && now - app->second.fetched_at < cache_bound_) {
         return app->second.state;
       }
     }
-    generation = generation_;
+    generation = shard.generation;
   }
   MILEAGE_ASSIGN_OR_RETURN(State state, Read(member_id, appid));
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(shard.mutex);
   // A change forgotten while this read ran may not be in what it read: do not keep it.
-  if (cache_bound_.count() > 0 && generation == generation_) {
-    if (cache_.size() >= kMaxCached) cache_.clear();
-    cache_[member_id][std::string(appid)] = Cached{state, now};
+  if (cache_bound_.count() > 0 && generation == shard.generation) {
+    if (shard.members.size() >= kMaxCachedPerShard) shard.members.clear();
+    shard.members[member_id][std::string(appid)] = Cached{state, now};
   }
   return state;
 }

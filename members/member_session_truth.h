@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <mutex>
@@ -69,15 +70,23 @@ class MemberSessionTruth {
   // The state from the cache, or from the database when the entry is older than the bound.
   Result<State> StateOf(int64_t member_id, std::string_view appid);
 
+  // The cache is split by member id into shards with a lock each, so that concurrent member
+  // requests (the hottest path of the member API) rarely wait for one another.
+  struct Shard {
+    std::mutex mutex;
+    // By member id, then appid; guarded by mutex.
+    std::unordered_map<int64_t, std::unordered_map<std::string, Cached>> members;
+    uint64_t generation = 0;  // guarded by mutex; counts Forget calls of its members
+  };
+  static constexpr size_t kShards = 16;
+  Shard& ShardOf(int64_t member_id) { return shards_[static_cast<uint64_t>(member_id) % kShards]; }
+
   db::Db& db_;
   kv::Kv& kv_;
   const Clock& clock_;
   const std::chrono::milliseconds cache_bound_;
   const std::chrono::milliseconds mark_ttl_;
-  std::mutex mutex_;
-  // By member id, then appid; guarded by mutex_.
-  std::unordered_map<int64_t, std::unordered_map<std::string, Cached>> cache_;
-  uint64_t generation_ = 0;  // guarded by mutex_; counts Forget calls
+  std::array<Shard, kShards> shards_;
 };
 
 }  // namespace mileage::members
