@@ -120,10 +120,13 @@ Result<MemberLoginResult> MemberLogin::Login(const MemberLoginRequest& request,
   MILEAGE_RETURN_IF_ERROR(Admit(request.client_key, retry_after));
 
   Result<org::BrandAppCredentials> app = UsableApp(request.appid);
-  if (!app.ok() && app.status().code() != StatusCode::kUnavailable) {
-    return Refuse(request.client_key, app.status());
+  if (!app.ok()) {
+    const StatusCode code = app.status().code();
+    if (code == StatusCode::kNotFound || code == StatusCode::kFailedPrecondition) {
+      return Refuse(request.client_key, app.status());
+    }
+    return app.status();
   }
-  if (!app.ok()) return app.status();
   Result<WechatUser> user = wechat_.Exchange(request.appid, app->secret, request.code);
   if (!user.ok()) {
     const StatusCode code = user.status().code();
