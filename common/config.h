@@ -80,6 +80,9 @@ struct Config {
   std::vector<std::string> previous_data_keys;
   // "session_ttl_s": idle lifetime of a console session in seconds (sliding expiry).
   int session_ttl_s = 8 * 3600;
+  // "member_session_ttl_s": idle lifetime of a mini-program member session in seconds (sliding
+  // expiry; a session also ends 30 days after its login however active).
+  int member_session_ttl_s = 7 * 24 * 3600;
   // "wechat_api_base_url": where the mini-program API (code2Session, stable_token, ...) is
   // called; a sandbox ("http://127.0.0.1:9090") stands in for WeChat in development and tests.
   std::string wechat_api_base_url = "https://api.weixin.qq.com";

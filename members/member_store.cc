@@ -232,6 +232,36 @@ Result<std::vector<Identity>> MemberStore::Identities(int64_t member_id) {
   return out;
 }
 
+Result<std::optional<MemberStanding>> MemberStore::Standing(db::Connection& conn, int64_t member_id,
+                                                            std::string_view appid) {
+  MILEAGE_ASSIGN_OR_RETURN(
+      std::vector<db::Row> rows,
+      conn.Query("SELECT m.brand_id, m.status, (SELECT COUNT(*) FROM member_identities i "
+                 "WHERE i.member_id = m.id AND i.kind = 'openid' AND i.appid = ?) "
+                 "FROM members m WHERE m.id = ?",
+                 {db::Value(std::string(appid)), db::Value(member_id)}));
+  if (rows.empty()) return std::optional<MemberStanding>();
+  return std::optional<MemberStanding>(
+      MemberStanding{rows.front().Int(0), rows.front().Text(1), rows.front().Int(2) > 0});
+}
+
+Result<bool> MemberStore::SetStatus(int64_t member_id, std::string_view status, int64_t now) {
+  if (status != "active" && status != "suspended") {
+    return InvalidArgumentError("status must be active or suspended", "INVALID_FIELD");
+  }
+  MILEAGE_ASSIGN_OR_RETURN(
+      db::ExecResult updated,
+      conn_.Exec("UPDATE members SET status = ?, updated_at = ? WHERE id = ? AND status <> ?",
+                 {db::Value(std::string(status)), db::Value(now), db::Value(member_id),
+                  db::Value(std::string(status))}));
+  if (updated.affected_rows > 0) return true;
+  MILEAGE_ASSIGN_OR_RETURN(std::optional<Member> member, Find(member_id));
+  if (!member.has_value()) {
+    return NotFoundError("member " + std::to_string(member_id) + " not found", "MEMBER_NOT_FOUND");
+  }
+  return false;
+}
+
 Status MemberStore::RecordActivity(int64_t member_id, int64_t spend_fen, int64_t visits,
                                    int64_t at) {
   MILEAGE_RETURN_IF_ERROR(ValidatePositiveId(member_id, "member_id"));
@@ -240,8 +270,8 @@ Status MemberStore::RecordActivity(int64_t member_id, int64_t spend_fen, int64_t
       "INSERT INTO member_activity (member_id, month, spend_fen, visits) VALUES (?, ?, ?, ?)" +
       AddOnConflict(conn_.dialect(), {"member_id", "month"}, {"spend_fen", "visits"});
   return conn_
-      .Exec(sql,
-            {db::Value(member_id), db::Value(civil::BeijingMonth(at)), db::Value(spend_fen), db::Value(visits)})
+      .Exec(sql, {db::Value(member_id), db::Value(civil::BeijingMonth(at)), db::Value(spend_fen),
+                  db::Value(visits)})
       .status();
 }
 

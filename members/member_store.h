@@ -24,6 +24,13 @@ struct TierState {
   int64_t visits = 0;     // rolling 12 months
 };
 
+// What a member session's truth check reads about a member (members/member_session_truth.h).
+struct MemberStanding {
+  int64_t brand_id = 0;
+  std::string status;         // "active" | "suspended"
+  bool holds_openid = false;  // the member holds an openid of the app asked about
+};
+
 // The SQL of members, member_identities, member_activity and member_tier_changes on one
 // connection, inside the caller's transaction (the payment flow enrolls, records activity and
 // credits points in one commit). Lives for one use of its connection; not safe for concurrent
@@ -52,6 +59,14 @@ class MemberStore {
   Result<std::optional<Member>> FindByOpenid(int64_t brand_id, std::string_view appid,
                                              std::string_view openid);
   Result<std::vector<Identity>> Identities(int64_t member_id);
+  // The member's brand and status and whether it holds an openid of `appid`, in one query;
+  // nullopt when no member has the id. Static: it draws no member numbers.
+  static Result<std::optional<MemberStanding>> Standing(db::Connection& conn, int64_t member_id,
+                                                        std::string_view appid);
+  // Sets the member's status ("active" or "suspended") with a conditional update; false when it
+  // had it already. NotFound MEMBER_NOT_FOUND when no member has the id; InvalidArgument
+  // INVALID_FIELD for another status.
+  Result<bool> SetStatus(int64_t member_id, std::string_view status, int64_t now);
 
   // Adds `spend_fen` (negative for a refund) and `visits` (+1 for a payment, 0 for a refund)
   // to the member's activity of the calendar month of `at`.

@@ -22,11 +22,7 @@ Result<BrandApp> BrandAppService::Create(const Actor& actor, int64_t brand_id,
   MILEAGE_RETURN_IF_ERROR(ValidateAppid(app.appid));
   MILEAGE_ASSIGN_OR_RETURN(AppKind kind, ValidateAppKind(app.kind));
   MILEAGE_RETURN_IF_ERROR(ValidateName(app.name, "name"));
-  std::string sealed;
-  if (!app.secret.empty()) {
-    MILEAGE_RETURN_IF_ERROR(ValidateAppSecret(app.secret));
-    MILEAGE_ASSIGN_OR_RETURN(sealed, cipher_.Seal(app.secret, AppSecretContext(app.appid)));
-  }
+  MILEAGE_ASSIGN_OR_RETURN(std::string sealed, SealSecret(app.appid, app.secret));
   BrandApp created;
   AuditRecord base;
   base.action = "app.create";
@@ -48,6 +44,63 @@ Result<BrandApp> BrandAppService::Create(const Actor& actor, int64_t brand_id,
   });
   if (!written.ok()) return written;
   return created;
+}
+
+Result<std::string> BrandAppService::SealSecret(std::string_view appid,
+                                                std::string_view secret) const {
+  if (secret.empty()) return std::string();
+  MILEAGE_RETURN_IF_ERROR(ValidateAppSecret(secret));
+  return cipher_.Seal(secret, AppSecretContext(appid));
+}
+
+Result<BrandApp> BrandAppService::RegisterMiniProgram(const Actor& actor, int64_t brand_id,
+                                                      NewBrandApp app) {
+  MILEAGE_RETURN_IF_ERROR(ValidateId(brand_id, "brand_id"));
+  MILEAGE_RETURN_IF_ERROR(ValidateAppid(app.appid));
+  if (app.secret.empty()) {
+    return InvalidArgumentError("a mini-program needs its AppSecret", "MISSING_SECRET");
+  }
+  MILEAGE_RETURN_IF_ERROR(ValidateAppSecret(app.secret));
+  app.kind = std::string(AppKindName(AppKind::kMiniprogram));
+  if (app.name.empty()) app.name = app.appid;
+  std::optional<SealedBrandApp> existing;
+  {
+    MILEAGE_ASSIGN_OR_RETURN(db::PooledConnection conn, db_.Acquire());
+    MILEAGE_ASSIGN_OR_RETURN(existing, BrandAppStore(*conn).FindByAppid(app.appid));
+  }
+  if (!existing.has_value()) return Create(actor, brand_id, app);
+  if (existing->app.brand_id != brand_id) {
+    return AlreadyExistsError("appid " + app.appid + " is already registered", "APP_EXISTS");
+  }
+  if (existing->app.kind != AppKind::kMiniprogram) {
+    return FailedPreconditionError("appid " + app.appid + " is registered as " +
+                                       std::string(AppKindName(existing->app.kind)) +
+                                       ", not as a mini-program",
+                                   "APP_NOT_MINIPROGRAM");
+  }
+  return SetSecret(actor, existing->app, app.secret);
+}
+
+Result<BrandApp> BrandAppService::SetSecret(const Actor& actor, const BrandApp& app,
+                                            std::string_view secret) {
+  MILEAGE_ASSIGN_OR_RETURN(std::string sealed, SealSecret(app.appid, secret));
+  BrandApp updated = app;
+  AuditRecord base;
+  base.action = "app.secret";
+  base.object_type = "app";
+  base.object_id = app.id;
+  const Status written = writer_.Run(actor, base, [&](db::Connection& conn, AuditRecord& record) {
+    MILEAGE_RETURN_IF_ERROR(authorizer_.Check(actor, Action::kAppWrite,
+                                              NodePath::Brand(app.brand_id), AppLabel(app.id)));
+    MILEAGE_RETURN_IF_ERROR(BrandAppStore(conn).SetSecret(app.id, sealed, record.created_at));
+    updated.has_secret = true;
+    updated.updated_at = record.created_at;
+    record.brand_id = app.brand_id;
+    record.detail = "appid: " + app.appid + "; secret replaced";
+    return Status::Ok();
+  });
+  if (!written.ok()) return written;
+  return updated;
 }
 
 Result<BrandApp> BrandAppService::Get(const Actor& actor, int64_t id) {

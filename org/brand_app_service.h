@@ -54,6 +54,14 @@ class BrandAppService {
   // (WeChat's appids are global); NotFound when the brand does not exist or is not the
   // caller's.
   Result<BrandApp> Create(const Actor& actor, int64_t brand_id, const NewBrandApp& app);
+  // Registers a mini-program of `brand_id` with its AppSecret (what member login needs), or,
+  // when the appid is already a mini-program of this brand, gives it this secret (a secret
+  // reset in WeChat's console, an app registered without one); its other fields and its active
+  // flag stay. `app.kind` is ignored; an empty name becomes the appid. Audited as app.create
+  // or app.secret. Besides Create's errors: InvalidArgument MISSING_SECRET when the secret is
+  // empty; AlreadyExists APP_EXISTS when another brand has the appid; FailedPrecondition
+  // APP_NOT_MINIPROGRAM when the brand's app of this appid is of another kind.
+  Result<BrandApp> RegisterMiniProgram(const Actor& actor, int64_t brand_id, NewBrandApp app);
   Result<BrandApp> Get(const Actor& actor, int64_t id);
   // The app of an appid (the operator CLI names apps by appid); NotFound "appid X not found".
   Result<BrandApp> GetByAppid(const Actor& actor, std::string_view appid);
@@ -68,6 +76,10 @@ class BrandAppService {
   Result<BrandAppCredentials> Credentials(std::string_view appid);
 
  private:
+  // The secret sealed for `appid` ("" for none), validated first.
+  Result<std::string> SealSecret(std::string_view appid, std::string_view secret) const;
+  Result<BrandApp> SetSecret(const Actor& actor, const BrandApp& app, std::string_view secret);
+
   db::Db& db_;
   const Authorizer& authorizer_;
   AuditedWriter& writer_;

@@ -63,6 +63,13 @@ Result<PageOf<BrandApp>> BrandAppStore::List(int64_t brand_id, const PageRequest
       {db::Value(brand_id)}, page, [](const db::Row& row) { return FromRow(row).app; });
 }
 
+Status BrandAppStore::SetSecret(int64_t id, std::string_view secret_sealed, int64_t now) {
+  return conn_
+      .Exec("UPDATE brand_apps SET secret_sealed = ?, updated_at = ? WHERE id = ?",
+            {db::Value(std::string(secret_sealed)), db::Value(now), db::Value(id)})
+      .status();
+}
+
 Result<bool> BrandAppStore::SetActive(int64_t id, bool active, int64_t now) {
   const int64_t flag = active ? 1 : 0;
   MILEAGE_ASSIGN_OR_RETURN(

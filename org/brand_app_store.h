@@ -31,6 +31,8 @@ class BrandAppStore {
   Result<std::optional<SealedBrandApp>> FindByAppid(std::string_view appid);
   // A page of the brand's apps, id order.
   Result<PageOf<BrandApp>> List(int64_t brand_id, const PageRequest& page);
+  // Replaces the sealed secret.
+  Status SetSecret(int64_t id, std::string_view secret_sealed, int64_t now);
   // Sets `active`; false when it already was.
   Result<bool> SetActive(int64_t id, bool active, int64_t now);
   // The appids of the brand's active apps, sorted.

@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <optional>
 
-#include "crypto/digest.h"
-#include "crypto/hex.h"
 #include "kv/kv_integer.h"
 
 namespace mileage::org {
@@ -19,11 +17,6 @@ constexpr std::string_view kWaitPrefix = "console:login-wait:";
 constexpr std::string_view kAccountPrefix = "console:login-account:";
 constexpr std::string_view kKnownPrefix = "console:login-known:";
 
-// Keys hold a hash, so that the Kv holds no usernames or addresses and keys stay short.
-std::string Hashed(std::string_view prefix, std::string_view subject) {
-  return std::string(prefix) + crypto::HexEncode(crypto::Sha256(subject).substr(0, 16));
-}
-
 // An account and an address as one subject (a newline appears in neither).
 std::string Pair(std::string_view account, std::string_view address) {
   return std::string(account) + "\n" + std::string(address);
@@ -33,20 +26,14 @@ int64_t UnixMillis(TimePoint t) {
   return std::chrono::duration_cast<milliseconds>(t.time_since_epoch()).count();
 }
 
-// Whole seconds from now until `until`, rounded up, at least 1.
-seconds SecondsUntil(TimePoint now, TimePoint until) {
-  const int64_t ms = std::max<int64_t>(UnixMillis(until) - UnixMillis(now), 1);
-  return seconds((ms + 999) / 1000);
-}
-
 Status Limited(seconds retry_after) {
   return ResourceExhaustedError(
       "too many login attempts; try again in " + std::to_string(retry_after.count()) + " s",
       "RATE_LIMITED");
 }
 
-// The integer a counter key holds; 0 when absent or not an integer.
-Result<int64_t> CounterValue(kv::Kv& kv, const std::string& key) {
+// The integer a key holds; 0 when absent or not an integer.
+Result<int64_t> IntegerAt(kv::Kv& kv, const std::string& key) {
   MILEAGE_ASSIGN_OR_RETURN(std::optional<std::string> value, kv.Get(key));
   if (!value.has_value()) return int64_t{0};
   return kv::ParseKvInteger(*value).value_or(0);
@@ -54,39 +41,37 @@ Result<int64_t> CounterValue(kv::Kv& kv, const std::string& key) {
 
 }  // namespace
 
-LoginLimiter::Window LoginLimiter::WindowOf(std::string_view prefix, std::string_view subject,
-                                            seconds length) const {
-  const int64_t length_ms = std::max<int64_t>(milliseconds(length).count(), 1);
-  const int64_t number = UnixMillis(clock_.Now()) / length_ms;
-  return Window{Hashed(prefix, subject) + ":" + std::to_string(number),
-                TimePoint(milliseconds((number + 1) * length_ms))};
-}
+LoginLimiter::LoginLimiter(kv::Kv& kv, const Clock& clock, LoginLimits limits)
+    : kv_(kv),
+      clock_(clock),
+      limits_(limits),
+      by_address_(kv, clock, std::string(kAddressPrefix), limits.address_window),
+      by_pair_(kv, clock, std::string(kPairPrefix), limits.pair_window),
+      by_account_(kv, clock, std::string(kAccountPrefix), limits.account_window) {}
 
 Status LoginLimiter::Admit(std::string_view account, std::string_view address,
                            seconds* retry_after) {
   const TimePoint now = clock_.Now();
-  const Window by_address = WindowOf(kAddressPrefix, address, limits_.address_window);
-  MILEAGE_ASSIGN_OR_RETURN(int64_t attempts,
-                           kv_.Increment(by_address.key, 1, limits_.address_window));
-  if (attempts > limits_.per_address) {
-    *retry_after = SecondsUntil(now, by_address.ends);
+  MILEAGE_ASSIGN_OR_RETURN(kv::FixedWindow::Count attempts, by_address_.Add(address));
+  if (attempts.value > limits_.per_address) {
+    *retry_after = kv::SecondsUntil(now, attempts.ends);
     return Limited(*retry_after);
   }
 
   const std::string pair = Pair(account, address);
-  MILEAGE_ASSIGN_OR_RETURN(int64_t wait_until_ms, CounterValue(kv_, Hashed(kWaitPrefix, pair)));
+  MILEAGE_ASSIGN_OR_RETURN(int64_t wait_until_ms, IntegerAt(kv_, kv::HashedKey(kWaitPrefix, pair)));
   const TimePoint wait_until{milliseconds(wait_until_ms)};
   if (wait_until > now) {
-    *retry_after = SecondsUntil(now, wait_until);
+    *retry_after = kv::SecondsUntil(now, wait_until);
     return Limited(*retry_after);
   }
 
-  const Window by_account = WindowOf(kAccountPrefix, account, limits_.account_window);
-  MILEAGE_ASSIGN_OR_RETURN(int64_t failures, CounterValue(kv_, by_account.key));
-  if (failures >= limits_.per_account) {
-    MILEAGE_ASSIGN_OR_RETURN(std::optional<std::string> known, kv_.Get(Hashed(kKnownPrefix, pair)));
+  MILEAGE_ASSIGN_OR_RETURN(kv::FixedWindow::Count failures, by_account_.Read(account));
+  if (failures.value >= limits_.per_account) {
+    MILEAGE_ASSIGN_OR_RETURN(std::optional<std::string> known,
+                             kv_.Get(kv::HashedKey(kKnownPrefix, pair)));
     if (!known.has_value()) {
-      *retry_after = SecondsUntil(now, by_account.ends);
+      *retry_after = kv::SecondsUntil(now, failures.ends);
       return Limited(*retry_after);
     }
   }
@@ -95,25 +80,22 @@ Status LoginLimiter::Admit(std::string_view account, std::string_view address,
 
 Status LoginLimiter::RecordFailure(std::string_view account, std::string_view address) {
   const std::string pair = Pair(account, address);
-  const Window by_account = WindowOf(kAccountPrefix, account, limits_.account_window);
-  MILEAGE_RETURN_IF_ERROR(kv_.Increment(by_account.key, 1, limits_.account_window).status());
-  const Window by_pair = WindowOf(kPairPrefix, pair, limits_.pair_window);
-  MILEAGE_ASSIGN_OR_RETURN(int64_t failures, kv_.Increment(by_pair.key, 1, limits_.pair_window));
-  if (failures < limits_.free_failures) return Status::Ok();
+  MILEAGE_RETURN_IF_ERROR(by_account_.Add(account).status());
+  MILEAGE_ASSIGN_OR_RETURN(kv::FixedWindow::Count failures, by_pair_.Add(pair));
+  if (failures.value < limits_.free_failures) return Status::Ok();
   // The wait doubles with each failure past the free ones (capped before the shift overflows).
-  const int64_t doublings = std::min<int64_t>(failures - limits_.free_failures, 30);
+  const int64_t doublings = std::min<int64_t>(failures.value - limits_.free_failures, 30);
   const seconds wait =
       std::min<seconds>(limits_.first_backoff * (int64_t{1} << doublings), limits_.max_backoff);
   const TimePoint until = clock_.Now() + wait;
-  return kv_.Set(Hashed(kWaitPrefix, pair), std::to_string(UnixMillis(until)), wait);
+  return kv_.Set(kv::HashedKey(kWaitPrefix, pair), std::to_string(UnixMillis(until)), wait);
 }
 
 Status LoginLimiter::RecordSuccess(std::string_view account, std::string_view address) {
   const std::string pair = Pair(account, address);
-  MILEAGE_RETURN_IF_ERROR(
-      kv_.Delete(WindowOf(kPairPrefix, pair, limits_.pair_window).key).status());
-  MILEAGE_RETURN_IF_ERROR(kv_.Delete(Hashed(kWaitPrefix, pair)).status());
-  return kv_.Set(Hashed(kKnownPrefix, pair), "1", limits_.known_address_ttl);
+  MILEAGE_RETURN_IF_ERROR(by_pair_.Clear(pair));
+  MILEAGE_RETURN_IF_ERROR(kv_.Delete(kv::HashedKey(kWaitPrefix, pair)).status());
+  return kv_.Set(kv::HashedKey(kKnownPrefix, pair), "1", limits_.known_address_ttl);
 }
 
 }  // namespace mileage::org

@@ -7,6 +7,7 @@
 
 #include "common/clock.h"
 #include "common/result.h"
+#include "kv/fixed_window.h"
 #include "kv/kv.h"
 
 namespace mileage::org {
@@ -41,8 +42,7 @@ struct LoginLimits {
 // or addresses in the Kv). Owned by the SessionService; safe for concurrent use.
 class LoginLimiter {
  public:
-  LoginLimiter(kv::Kv& kv, const Clock& clock, LoginLimits limits)
-      : kv_(kv), clock_(clock), limits_(limits) {}
+  LoginLimiter(kv::Kv& kv, const Clock& clock, LoginLimits limits);
 
   // Before the password is checked: counts the attempt for the address, then refuses it when
   // the address used up its attempts, the address must still wait for this account, or the
@@ -60,17 +60,12 @@ class LoginLimiter {
   Status RecordSuccess(std::string_view account, std::string_view address);
 
  private:
-  // The key of a fixed window counter: "<prefix><hash>:<window number>", and when it ends.
-  struct Window {
-    std::string key;
-    TimePoint ends;
-  };
-  Window WindowOf(std::string_view prefix, std::string_view subject,
-                  std::chrono::seconds length) const;
-
   kv::Kv& kv_;
   const Clock& clock_;
   const LoginLimits limits_;
+  kv::FixedWindow by_address_;
+  kv::FixedWindow by_pair_;
+  kv::FixedWindow by_account_;
 };
 
 }  // namespace mileage::org

@@ -6,7 +6,7 @@ OrgModule::OrgModule(db::Db& db, kv::Kv& kv, const Clock& clock, RandomSource& r
                      const crypto::DataKey& data_key, const OrgOptions& options)
     : cipher_(data_key, options.previous_data_keys, random),
       hasher_(random, options.scrypt),
-      tokens_(data_key, random),
+      tokens_(data_key, random, kConsoleTokens),
       writer_(db, clock),
       truth_(db, kv, clock, options.sessions.truth_cache,
              options.sessions.ttl + std::chrono::minutes(1)),

@@ -5,6 +5,7 @@
 
 #include "common/clock.h"
 #include "common/random.h"
+#include "crypto/bearer_tokens.h"
 #include "crypto/data_key.h"
 #include "crypto/field_cipher.h"
 #include "crypto/password_hasher.h"
@@ -18,7 +19,6 @@
 #include "org/merchant_service.h"
 #include "org/partner_service.h"
 #include "org/session_service.h"
-#include "org/session_tokens.h"
 #include "org/session_truth.h"
 #include "org/staff_service.h"
 
@@ -61,7 +61,7 @@ class OrgModule {
   Authorizer authorizer_;
   crypto::FieldCipher cipher_;
   crypto::PasswordHasher hasher_;
-  SessionTokens tokens_;
+  crypto::BearerTokens tokens_;
   AuditedWriter writer_;
   SessionTruth truth_;
   HierarchyService hierarchy_;

@@ -9,18 +9,8 @@
 namespace mileage::org {
 namespace {
 
-using std::chrono::milliseconds;
-
-constexpr std::string_view kRevokedValue = "revoked";
-// Authenticate re-reads a session whose refresh lost a race at most this often.
-constexpr int kRefreshAttempts = 3;
-
 Status InvalidCredentials() {
   return UnauthenticatedError("username or password is wrong", "INVALID_CREDENTIALS");
-}
-
-Status Expired() {
-  return UnauthenticatedError("the session has expired; log in again", "SESSION_EXPIRED");
 }
 
 std::string Lowercase(std::string_view text) {
@@ -85,60 +75,40 @@ Result<LoginResult> SessionService::Login(const LoginRequest& request,
 
 Result<LoginResult> SessionService::OpenSession(const Staff& staff, int64_t credentials_version,
                                                 const LoginRequest& request) {
-  Session session{Principal{staff.id, staff.username, staff.role, staff.scope},
-                  clock_.Now() + options_.ttl, credentials_version};
-  MILEAGE_ASSIGN_OR_RETURN(MintedToken minted, tokens_.Mint());
-  MILEAGE_RETURN_IF_ERROR(kv_.Set(minted.kv_key, EncodeSession(session), options_.ttl));
-  Status audited =
-      Audit(session.principal, "session.login", request.client_address, request.request_id);
+  const Principal principal{staff.id, staff.username, staff.role, staff.scope};
+  MILEAGE_ASSIGN_OR_RETURN(crypto::MintedToken minted, tokens_.Mint());
+  MILEAGE_ASSIGN_OR_RETURN(
+      kv::SessionEntry entry,
+      sessions_.Open(minted.kv_key, EncodeSession(principal, credentials_version)));
+  Status audited = Audit(principal, "session.login", request.client_address, request.request_id);
   if (!audited.ok()) {
     // A login that is not on record must not stay usable.
-    kv_.Delete(minted.kv_key).status().IgnoreError();
+    sessions_.Revoke(minted.kv_key).IgnoreError();
     return audited;
   }
-  return LoginResult{std::move(minted.token), std::move(session)};
+  return LoginResult{std::move(minted.token),
+                     Session{principal, entry.expires_at, credentials_version}};
 }
 
 Result<Session> SessionService::Authenticate(std::string_view token) {
   MILEAGE_ASSIGN_OR_RETURN(std::string key, tokens_.KvKeyOf(token));
-  for (int attempt = 0; attempt < kRefreshAttempts; ++attempt) {
-    MILEAGE_ASSIGN_OR_RETURN(std::optional<std::string> value, kv_.Get(key));
-    if (!value.has_value()) return Expired();
-    if (*value == kRevokedValue) {
-      return UnauthenticatedError("the session was logged out; log in again", "SESSION_REVOKED");
-    }
-    std::optional<Session> session = DecodeSession(*value);
-    if (!session.has_value()) {
-      MILEAGE_LOG(kWarn) << "unreadable console session in the Kv; treating it as expired";
-      return Expired();
-    }
-    const TimePoint now = clock_.Now();
-    if (now >= session->expires_at) return Expired();
-    MILEAGE_RETURN_IF_ERROR(
-        truth_.Check(session->principal.staff_id, session->credentials_version));
-    if (session->expires_at - now >= options_.ttl / 2) return std::move(*session);
-    session->expires_at = now + options_.ttl;
-    // Only over the value just read: a logout (or another refresh) in between wins.
-    Result<bool> refreshed = kv_.CompareAndSet(key, *value, EncodeSession(*session), options_.ttl);
-    if (!refreshed.ok()) {
-      // The session stays valid until its old expiry; the next request tries again.
-      MILEAGE_LOG(kWarn) << "refreshing a console session failed: "
-                         << refreshed.status().ToString();
-      return std::move(*session);
-    }
-    if (*refreshed) return std::move(*session);
-  }
-  return UnavailableError("the session kept changing while it was refreshed; try again");
+  std::optional<Session> session;
+  MILEAGE_ASSIGN_OR_RETURN(
+      kv::SessionEntry entry, sessions_.Touch(key, [&](const kv::SessionEntry& read) {
+        session = DecodeSession(read.payload);
+        if (!session.has_value()) {
+          MILEAGE_LOG(kWarn) << "unreadable console session in the Kv; treating it as expired";
+          return UnauthenticatedError("the session has expired; log in again", "SESSION_EXPIRED");
+        }
+        return truth_.Check(session->principal.staff_id, session->credentials_version);
+      }));
+  session->expires_at = entry.expires_at;
+  return std::move(*session);
 }
 
 Status SessionService::Logout(const Actor& actor, std::string_view token) {
   MILEAGE_ASSIGN_OR_RETURN(std::string key, tokens_.KvKeyOf(token));
-  MILEAGE_ASSIGN_OR_RETURN(std::optional<std::string> value, kv_.Get(key));
-  if (value.has_value() && *value != kRevokedValue) {
-    // The mark lasts as long as the session could have (a refresh racing this logout extends
-    // it by at most one ttl, and loses to the mark).
-    MILEAGE_RETURN_IF_ERROR(kv_.Set(key, kRevokedValue, options_.ttl));
-  }
+  MILEAGE_RETURN_IF_ERROR(sessions_.Revoke(key));
   if (!actor.staff.has_value()) return Status::Ok();
   return Audit(*actor.staff, "session.logout", actor.client_address, actor.request_id);
 }

@@ -9,17 +9,23 @@
 
 #include "common/clock.h"
 #include "common/result.h"
+#include "crypto/bearer_tokens.h"
 #include "crypto/password_hasher.h"
 #include "db/db.h"
 #include "kv/kv.h"
+#include "kv/sliding_sessions.h"
 #include "org/audited_writer.h"
 #include "org/login_limiter.h"
 #include "org/principal.h"
 #include "org/session_record.h"
-#include "org/session_tokens.h"
 #include "org/session_truth.h"
 
 namespace mileage::org {
+
+// Console session tokens: "mst1." + 256 random bits + a tag (crypto::BearerTokens), stored
+// under "console:session:<SHA-256 of the token>".
+inline constexpr crypto::BearerTokenKind kConsoleTokens{"mst1.", "mileage/console-session-token/v1",
+                                                        "console:session:"};
 
 struct SessionOptions {
   // Idle lifetime: a session expires `ttl` after it was last refreshed. It is refreshed (sliding
@@ -55,16 +61,16 @@ struct LoginResult {
 class SessionService {
  public:
   SessionService(db::Db& db, kv::Kv& kv, const Clock& clock, const crypto::PasswordHasher& hasher,
-                 const SessionTokens& tokens, AuditedWriter& writer, SessionTruth& truth,
+                 const crypto::BearerTokens& tokens, AuditedWriter& writer, SessionTruth& truth,
                  SessionOptions options)
       : db_(db),
-        kv_(kv),
         clock_(clock),
         hasher_(hasher),
         tokens_(tokens),
         writer_(writer),
         truth_(truth),
         limiter_(kv, clock, options.limits),
+        sessions_(kv, clock, kv::SessionLifetime{options.ttl, std::chrono::seconds(0)}),
         options_(options) {}
 
   // Checks the password with one scrypt (one for a dummy hash when the user is unknown, so
@@ -78,10 +84,10 @@ class SessionService {
   // The session of a bearer token: two Kv reads (the session and the account's revocation
   // mark), the account's state from SessionTruth (its cache, or one database read), and a Kv
   // compare-and-set when the sliding expiry is due, so that a refresh never revives a session
-  // logged out meanwhile. Errors, all Unauthenticated: INVALID_TOKEN (malformed, or minted by
-  // another deployment: no Kv read), SESSION_EXPIRED, SESSION_REVOKED (logged out),
-  // STAFF_DEACTIVATED, CREDENTIALS_CHANGED (SessionTruth::Check); Unavailable when the Kv or
-  // database fails.
+  // logged out meanwhile (kv::SlidingSessions). Errors, all Unauthenticated: INVALID_TOKEN
+  // (malformed, or minted by another deployment: no Kv read), SESSION_EXPIRED, SESSION_REVOKED
+  // (logged out), STAFF_DEACTIVATED, CREDENTIALS_CHANGED (SessionTruth::Check); Unavailable when
+  // the Kv or database fails.
   Result<Session> Authenticate(std::string_view token);
   // Revokes the session of `token` (which the caller has just authenticated); once this
   // returns, the token never authenticates again. Audited.
@@ -98,13 +104,13 @@ class SessionService {
                const std::string& request_id);
 
   db::Db& db_;
-  kv::Kv& kv_;
   const Clock& clock_;
   const crypto::PasswordHasher& hasher_;
-  const SessionTokens& tokens_;
+  const crypto::BearerTokens& tokens_;
   AuditedWriter& writer_;
   SessionTruth& truth_;
   LoginLimiter limiter_;
+  kv::SlidingSessions sessions_;
   const SessionOptions options_;
   // The first brand never changes once it exists (brands are never deleted); 0 = not read yet.
   std::atomic<int64_t> first_brand_{0};

@@ -51,6 +51,15 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, AppOptions option
       std::make_unique<payments::PaymentViews>(*app->db_, app->org_->authorizer());
   app->earning_rules_ = std::make_unique<payments::EarningRuleService>(
       *app->db_, app->org_->authorizer(), app->org_->writer(), policy.tiers);
+  MemberApiOptions member_options;
+  member_options.first_tier = policy.tiers.tiers.front().name;
+  member_options.truth_cache = org_options.sessions.truth_cache;
+  if (options.member_login_limits.has_value()) {
+    member_options.login_limits = *options.member_login_limits;
+  }
+  MILEAGE_ASSIGN_OR_RETURN(app->member_api_,
+                           MemberApi::Create(app->config_, *app->db_, *app->kv_, app->clock_,
+                                             app->random_, data_key, *app->org_, member_options));
   app->health_ = std::make_unique<HealthChecker>(*app->db_, *app->kv_);
   app->http_ = std::make_unique<HttpServer>(app->config_, app->metrics_);
   app->RegisterRoutes();
@@ -81,6 +90,7 @@ void App::RegisterRoutes() {
   RegisterMemberRoutes(*console_, *member_views_);
   RegisterPaymentRoutes(*console_, *payment_views_);
   RegisterEarningRuleRoutes(*console_, *earning_rules_);
+  member_api_->RegisterRoutes(*http_);
   RegisterWechatPayRoutes(*http_, *notifications_);
 }
 

@@ -23,6 +23,7 @@
 #include "server/http/http_server.h"
 #include "server/http/metrics.h"
 #include "server/jobs.h"
+#include "server/mp/member_api.h"
 
 namespace mileage::server {
 
@@ -37,9 +38,11 @@ struct AppOptions {
   std::optional<crypto::ScryptParams> scrypt;
   // Default: org::LoginLimits{}.
   std::optional<org::LoginLimits> login_limits;
-  // Default: org::SessionOptions{}.truth_cache (how long an account's state read from the
-  // database is trusted).
+  // Default: org::SessionOptions{}.truth_cache (how long an account's or a member's state
+  // read from the database is trusted; console and member sessions alike).
   std::optional<std::chrono::milliseconds> session_truth_cache;
+  // Default: members::MemberLoginLimits{}.
+  std::optional<members::MemberLoginLimits> member_login_limits;
   // Default: the tiers and expiry of the config.
   std::optional<payments::PaymentPolicy> payment_policy;
 };
@@ -67,6 +70,7 @@ class App {
   HttpServer& http() { return *http_; }
   org::OrgModule& org() { return *org_; }
   const ConsoleRouter& console() const { return *console_; }
+  MemberApi& member_api() { return *member_api_; }
   payments::NotificationService& notifications() { return *notifications_; }
   const members::PhoneVault& phones() const { return *phones_; }
 
@@ -99,6 +103,7 @@ class App {
   std::unique_ptr<HealthChecker> health_;
   std::unique_ptr<HttpServer> http_;
   std::unique_ptr<ConsoleRouter> console_;
+  std::unique_ptr<MemberApi> member_api_;
 };
 
 }  // namespace mileage::server

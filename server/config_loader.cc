@@ -203,6 +203,8 @@ std::map<std::string, Setter> Setters(const std::string& origin) {
       {"data_key", CheckedString(origin, "data_key", &C::data_key, CheckDataKey)},
       {"previous_data_keys", PreviousDataKeysSetting(origin)},
       {"session_ttl_s", IntSetting(origin, "session_ttl_s", 60, 30 * 24 * 3600, &C::session_ttl_s)},
+      {"member_session_ttl_s",
+       IntSetting(origin, "member_session_ttl_s", 300, 30 * 24 * 3600, &C::member_session_ttl_s)},
       // HTTP.
       {"http_threads", IntSetting(origin, "http_threads", 1, 4096, &C::http_threads)},
       {"max_connections", IntSetting(origin, "max_connections", 1, 65536, &C::max_connections)},

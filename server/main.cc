@@ -36,6 +36,7 @@ Commands:
                                    [--password-file FILE]   (else the password is read
                                    from standard input)
               admin add-app        --brand ID --appid A --kind K --name NAME [--secret-file F]
+              admin add-miniprogram --brand ID --appid A --secret-file F [--name NAME]
               admin add-merchant   --store ID --mchid M --appid A --apiv3-key-file FILE
                                    --platform-key SERIAL=PEM_FILE [--platform-key ...]
               admin list-apps, deactivate-app, reactivate-app, add-platform-key,
@@ -44,6 +45,7 @@ Commands:
               admin reset-password --staff ID [--password-file FILE]
               admin deactivate-user | reactivate-user --staff ID
               admin deactivate-partner | reactivate-partner --partner ID
+              admin suspend-member | reactivate-member --member ID
   reconcile Compare a merchant's WeChat Pay trade bill of a day with the recorded payments
             (mileage reconcile --help):
               reconcile --merchant MCHID --date YYYY-MM-DD --merchant-key-file PEM

@@ -33,6 +33,8 @@ class OperatorContext {
   const Clock& clock() const { return clock_; }
   RandomSource& random() { return random_; }
   db::Db& db() { return *db_; }
+  // The command's own in-process Kv: nothing else reads it.
+  kv::Kv& kv() { return *kv_; }
   org::OrgModule& org() { return *org_; }
   // A WeChat API client on the config's wechat_api_base_url and wechat_pay_base_url. Errors:
   // ApiClient::Create's.

@@ -6,7 +6,7 @@
 #include "common/random.h"
 #include "crypto/data_key.h"
 #include "crypto/password_hasher.h"
-#include "org/session_tokens.h"
+#include "org/session_service.h"
 
 namespace mileage::org {
 namespace {
@@ -28,8 +28,8 @@ BENCHMARK(BM_ScryptHash)->DenseRange(13, 16)->Unit(benchmark::kMillisecond)->Use
 void BM_SessionTokenCheck(benchmark::State& state) {
   OsRandom random;
   Result<crypto::DataKey> key = crypto::DataKey::FromHex(RandomHex(random, 32));
-  SessionTokens tokens(*key, random);
-  Result<MintedToken> minted = tokens.Mint();
+  crypto::BearerTokens tokens(*key, random, kConsoleTokens);
+  Result<crypto::MintedToken> minted = tokens.Mint();
   for (auto _ : state) {
     Result<std::string> kv_key = tokens.KvKeyOf(minted->token);
     benchmark::DoNotOptimize(kv_key);

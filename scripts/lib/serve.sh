@@ -5,6 +5,9 @@
 
 demo_mchid=1900000001
 demo_appid=wx8888888888888888
+# The AppSecret the sandbox knows its mini-program by (write_sandbox_config), which member
+# login (code2Session) needs registered with the app.
+demo_app_secret=sandbox-secret
 
 # True when something accepts connections on 127.0.0.1:PORT.
 serve_port_in_use() {
@@ -57,7 +60,7 @@ write_sandbox_config() {
     {"mchid": "$demo_mchid", "appid": "$demo_appid",
      "notify_url": "http://127.0.0.1:$serve_port/wechatpay/v3/notify/$demo_mchid"}
   ],
-  "mini_programs": [{"appid": "$demo_appid", "secret": "sandbox-secret"}]
+  "mini_programs": [{"appid": "$demo_appid", "secret": "$demo_app_secret"}]
 }
 JSON
 }
@@ -91,10 +94,10 @@ demo_step() {
 }
 
 # demo_bootstrap: the demo brand, region, dealer and store, the sandbox's mini-program
-# registered as the brand's app (with its secret), the sandbox's merchant registered on the
-# store, and the console user `demo` (brand_admin) with a generated password kept in
-# var_dir/demo-password. Idempotent: what var_dir/demo.env records is not created again. A new
-# database (no mileage.db yet) starts a new demo.env.
+# registered as the brand's app with its secret (what member login needs), the sandbox's
+# merchant registered on the store, and the console user `demo` (brand_admin) with a generated
+# password kept in var_dir/demo-password. Idempotent: what var_dir/demo.env records is not
+# created again. A new database (no mileage.db yet) starts a new demo.env.
 demo_bootstrap() {
   demo_env="$var_dir/demo.env"
   if [[ -f $demo_env ]]; then
@@ -106,14 +109,13 @@ demo_bootstrap() {
   demo_step DEMO_DEALER_ID create-dealer --region "$DEMO_REGION_ID" --name "Demo Dealer"
   demo_step DEMO_STORE_ID create-store --dealer "$DEMO_DEALER_ID" --name "Demo Store"
 
-  # A merchant's appid must be an app of its brand. A demo made before apps existed has its
-  # merchant already, and the migration registered the merchant's appid as the brand's app.
-  if [[ -z ${DEMO_MERCHANT_ID:-} ]]; then
-    local secret_file="$var_dir/demo-app-secret"
-    (umask 077 && printf 'sandbox-secret\n' >"$secret_file")
-    demo_step DEMO_APP_ID add-app --brand "$DEMO_BRAND_ID" --appid "$demo_appid" \
-      --kind miniprogram --name "Demo mini-program" --secret-file "$secret_file"
-  fi
+  # A merchant's appid must be an app of its brand, registered first. add-miniprogram also gives
+  # the secret to the app of a demo made before member login (the app exists, perhaps without
+  # a secret: the migration made it from the merchant), and records it once like every step.
+  local secret_file="$var_dir/demo-app-secret"
+  (umask 077 && printf '%s\n' "$demo_app_secret" >"$secret_file")
+  demo_step DEMO_MINIPROGRAM_ID add-miniprogram --brand "$DEMO_BRAND_ID" --appid "$demo_appid" \
+    --name "Demo mini-program" --secret-file "$secret_file"
 
   # What the merchant needs, from the sandbox's state: the APIv3 key, the platform certificate
   # and the WeChat Pay public key with their serials. The export prints the add-merchant options.

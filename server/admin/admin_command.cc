@@ -10,6 +10,8 @@
 #include <sstream>
 
 #include "common/log.h"
+#include "members/member_accounts.h"
+#include "members/member_sessions.h"
 #include "org/org_module.h"
 #include "org/validation.h"
 #include "server/admin/certificate_fetch.h"
@@ -31,6 +33,9 @@ Operator tools for setting up a deployment. Each prints the new id alone on stdo
                  The password comes from FILE, or else from standard input; never argv.
   add-app        --brand ID --appid APPID --kind miniprogram|official_account|app --name NAME
                  [--secret-file FILE]
+  add-miniprogram --brand ID --appid APPID --secret-file FILE [--name NAME]
+                 a mini-program with its AppSecret (what member login needs); for an appid
+                 that is already a mini-program of the brand, replaces its secret
   list-apps      --brand ID      (prints "id appid kind active|inactive name" per app)
   deactivate-app --appid APPID   reactivate-app --appid APPID
   add-merchant   --store ID --mchid MCHID --appid APPID --apiv3-key-file FILE
@@ -50,7 +55,10 @@ files only. A running service sees key and merchant changes made here within 60 
   reactivate-user   --staff ID
   deactivate-partner --partner ID  (its API key stops working)
   reactivate-partner --partner ID
-The account commands print the account's or partner's id.
+  suspend-member    --member ID   (ends the member's sessions; a running service refuses them
+                                   within 5 s)
+  reactivate-member --member ID
+The account commands print the account's, partner's or member's id.
 )";
 
 namespace {
@@ -76,6 +84,7 @@ const std::map<std::string, std::vector<std::string>>& CommandOptions() {
       {"create-user", {"username", "role", "scope-type", "scope-id", "password-file"}},
       {"add-merchant", {"store", "mchid", "appid", "apiv3-key-file", "platform-key"}},
       {"add-app", {"brand", "appid", "kind", "name", "secret-file"}},
+      {"add-miniprogram", {"brand", "appid", "secret-file", "name"}},
       {"list-apps", {"brand"}},
       {"deactivate-app", {"appid"}},
       {"reactivate-app", {"appid"}},
@@ -89,11 +98,14 @@ const std::map<std::string, std::vector<std::string>>& CommandOptions() {
       {"reactivate-user", {"staff"}},
       {"deactivate-partner", {"partner"}},
       {"reactivate-partner", {"partner"}},
+      {"suspend-member", {"member"}},
+      {"reactivate-member", {"member"}},
   };
   return *kOptions;
 }
 
-bool IsOptional(const std::string& option) {
+bool IsOptional(const std::string& command, const std::string& option) {
+  if (command == "add-miniprogram") return option == "name";
   return option == "password-file" || option == "platform-key" || option == "secret-file";
 }
 
@@ -131,7 +143,7 @@ std::optional<UsageError> ParseAdminArgs(const std::vector<std::string>& args, A
     }
   }
   for (const std::string& option : known->second) {
-    if (!IsOptional(option) && out->options.count(option) == 0) {
+    if (!IsOptional(out->command, option) && out->options.count(option) == 0) {
       return UsageError{out->command + " needs --" + option};
     }
   }
@@ -226,20 +238,45 @@ Result<int64_t> AddMerchant(org::OrgModule& org, const AdminArgs& args) {
   return created.id;
 }
 
+// The app secret of --secret-file without its trailing newline; "" without the option.
+Result<std::string> SecretOption(const AdminArgs& args) {
+  auto file = args.options.find("secret-file");
+  if (file == args.options.end()) return std::string();
+  MILEAGE_ASSIGN_OR_RETURN(std::string secret, ReadFile(file->second));
+  secret = TrimNewlines(std::move(secret));
+  if (secret.empty()) return InvalidArgumentError("the secret file " + file->second + " is empty");
+  return secret;
+}
+
+// add-app, and add-miniprogram (a mini-program with its secret, or a new secret for one).
 Result<int64_t> AddApp(org::OrgModule& org, const AdminArgs& args) {
   MILEAGE_ASSIGN_OR_RETURN(int64_t brand, IdOption(args, "brand"));
-  org::NewBrandApp app{args.options.at("appid"), args.options.at("kind"), args.options.at("name"),
-                       ""};
-  auto file = args.options.find("secret-file");
-  if (file != args.options.end()) {
-    MILEAGE_ASSIGN_OR_RETURN(std::string secret, ReadFile(file->second));
-    app.secret = TrimNewlines(std::move(secret));
-    if (app.secret.empty())
-      return InvalidArgumentError("the secret file " + file->second + " is empty");
-  }
-  MILEAGE_ASSIGN_OR_RETURN(org::BrandApp created,
-                           org.apps().Create(org::Actor::System("cli"), brand, app));
-  return created.id;
+  const bool miniprogram = args.command == "add-miniprogram";
+  auto name = args.options.find("name");
+  org::NewBrandApp app{args.options.at("appid"),
+                       miniprogram ? "miniprogram" : args.options.at("kind"),
+                       name != args.options.end() ? name->second : "", ""};
+  MILEAGE_ASSIGN_OR_RETURN(app.secret, SecretOption(args));
+  const org::Actor actor = org::Actor::System("cli");
+  MILEAGE_ASSIGN_OR_RETURN(org::BrandApp done,
+                           miniprogram ? org.apps().RegisterMiniProgram(actor, brand, app)
+                                       : org.apps().Create(actor, brand, app));
+  return done.id;
+}
+
+// suspend-member, reactivate-member.
+Result<int64_t> SetMemberSuspended(OperatorContext& context, const AdminArgs& args) {
+  MILEAGE_ASSIGN_OR_RETURN(int64_t id, IdOption(args, "member"));
+  // The command's Kv is its own: a running service learns of the change from the database
+  // (MemberSessionTruth's cache bound), as it does of every operator change.
+  members::MemberSessionTruth truth(context.db(), context.kv(), context.clock(),
+                                    std::chrono::milliseconds(0),
+                                    members::MemberSessionOptions{}.max_age);
+  members::MemberAccounts accounts(context.db(), context.random(), context.org().writer(), truth);
+  MILEAGE_ASSIGN_OR_RETURN(
+      members::Member member,
+      accounts.SetSuspended(org::Actor::System("cli"), id, args.command == "suspend-member"));
+  return member.id;
 }
 
 // One line per app of the brand: "id appid kind active|inactive name".
@@ -349,7 +386,10 @@ Result<std::string> Execute(OperatorContext& context, const AdminArgs& args, std
   if (command == "create-store") return id(CreateNode(org, args, org::NodeType::kStore, "dealer"));
   if (command == "create-user") return id(CreateUser(org, args, in));
   if (command == "add-merchant") return id(AddMerchant(org, args));
-  if (command == "add-app") return id(AddApp(org, args));
+  if (command == "add-app" || command == "add-miniprogram") return id(AddApp(org, args));
+  if (command == "suspend-member" || command == "reactivate-member") {
+    return id(SetMemberSuspended(context, args));
+  }
   if (command == "list-apps") return ListApps(org, args);
   if (command == "deactivate-app" || command == "reactivate-app") {
     return id(SetAppActive(org, args, command == "reactivate-app"));

@@ -1,31 +1,10 @@
 #include "server/console/console_router.h"
 
-#include <strings.h>
-
 #include "common/log.h"
+#include "server/http/bearer_token.h"
 #include "server/http/json.h"
 
 namespace mileage::server {
-namespace {
-
-void MarkPrivate(httplib::Response& res) { res.set_header("Cache-Control", "no-store"); }
-
-}  // namespace
-
-std::string_view BearerToken(const httplib::Request& req) {
-  auto it = req.headers.find("Authorization");
-  if (it == req.headers.end()) return {};
-  std::string_view value = it->second;
-  constexpr std::string_view kScheme = "bearer ";
-  if (value.size() <= kScheme.size() ||
-      strncasecmp(value.data(), kScheme.data(), kScheme.size()) != 0) {
-    return {};
-  }
-  value.remove_prefix(kScheme.size());
-  while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
-  while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
-  return value;
-}
 
 void ConsoleRouter::Refuse(const org::Actor& actor, org::Action action, std::string_view method,
                            std::string_view path_template, httplib::Response& res) {
@@ -52,19 +31,13 @@ void ConsoleRouter::Route(std::string_view method, std::string_view path_templat
         MarkPrivate(res);
         const std::string_view token = BearerToken(req);
         if (token.empty()) {
-          res.set_header("WWW-Authenticate", "Bearer");
-          return WriteError(res,
-                            UnauthenticatedError("send the session token as Authorization: Bearer "
-                                                 "<token> (POST /api/console/login)",
-                                                 "MISSING_TOKEN"));
+          return WriteAuthenticationError(
+              res, UnauthenticatedError("send the session token as Authorization: Bearer "
+                                        "<token> (POST /api/console/login)",
+                                        "MISSING_TOKEN"));
         }
         Result<org::Session> session = sessions_.Authenticate(token);
-        if (!session.ok()) {
-          if (session.status().code() == StatusCode::kUnauthenticated) {
-            res.set_header("WWW-Authenticate", "Bearer");
-          }
-          return WriteError(res, session.status());
-        }
+        if (!session.ok()) return WriteAuthenticationError(res, session.status());
         ConsoleRequest request{
             req, token, *session,
             org::Actor::ForStaff(session->principal, std::string(CurrentRequestId()),

@@ -77,8 +77,4 @@ class ConsoleRouter {
   std::vector<ConsoleRouteInfo> routes_;
 };
 
-// The token of an "Authorization: Bearer <token>" header (scheme case-insensitive); empty when
-// the header is absent or uses another scheme.
-std::string_view BearerToken(const httplib::Request& req);
-
 }  // namespace mileage::server

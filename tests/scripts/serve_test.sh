@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # scripts/serve, as a newcomer runs it, with an existing binary on free ports and a temporary
-# var dir: it starts the sandbox and the service, sets up the demo organisation (merchant and
-# console user demo), prints a payment command that reaches the service, stops both on SIGTERM
-# without leaving a process behind, and a second run reuses everything instead of failing.
+# var dir: it starts the sandbox and the service, sets up the demo organisation (merchant,
+# mini-program with its secret, console user demo), prints a payment command that reaches the
+# service and a member login that finds the member it made, stops both on SIGTERM without
+# leaving a process behind, and a second run reuses everything instead of failing.
 # Usage: serve_test.sh REPO MILEAGE_BINARY
 set -uo pipefail
 repo=$1
@@ -122,6 +123,45 @@ print(d["total"], d["items"][0]["points"], d["items"][0]["reason"])'
 check "the payer is a member with 88 points for the payment" \
   test "$(member_points)" == "1 88 payment"
 
+# The printed member login (alice's wx.login code, answered by the sandbox) finds that member.
+paid_member=$(curl -fsS "$base/api/console/members?q=$openid" -H "Authorization: Bearer $token" |
+  python3 -c 'import json, sys; print(json.load(sys.stdin)["items"][0]["id"])')
+mp_login=$(grep -m1 -- "-X POST $base/api/mp/login" "$work/run1.out")
+check "the member login command is printed" grep -q '"code":"alice"' <<<"$mp_login"
+mp_field() {  # mp_field JSON FIELD...: prints the value at the path, or nothing
+  python3 -c 'import json, sys
+v = json.loads(sys.argv[1])
+for k in sys.argv[2:]: v = v[k]
+print(v)' "$@" 2>/dev/null
+}
+login_answer=$(eval "$mp_login")
+member_token=$(mp_field "$login_answer" token)
+check "alice logs in to the member API as the member the payment made" \
+  test "$(mp_field "$login_answer" member id)" == "$paid_member"
+me() { curl -sS "$base/api/mp/me" -H "Authorization: Bearer $member_token"; }
+check "her member token works on /api/mp/me" test "$(mp_field "$(me)" member id)" == "$paid_member"
+
+# An operator suspends her from the command line (another process, its own Kv): the running
+# service ends her session within its 5 s truth cache, and she cannot log in until reactivated.
+admin() { "$bin" admin "$@" --config "$var/serve.json"; }
+check "mileage admin suspend-member prints the member" \
+  test "$(admin suspend-member --member "$paid_member")" == "$paid_member"
+session_ends() {
+  local _
+  for _ in $(seq 150); do
+    [[ $(mp_field "$(me)" code) == MEMBER_SUSPENDED ]] && return 0
+    sleep 0.1
+  done
+  me
+  return 1
+}
+check "the suspended member's session ends" session_ends
+check "a suspended member cannot log in" \
+  test "$(mp_field "$(eval "$mp_login")" code)" == MEMBER_SUSPENDED
+admin reactivate-member --member "$paid_member" >/dev/null
+check "reactivated, she logs in again" \
+  test "$(mp_field "$(eval "$mp_login")" member id)" == "$paid_member"
+
 cp "$var/demo.env" "$work/demo.env.first"
 cp "$var/demo-password" "$work/password.first"
 check "SIGTERM stops the script, the service and the sandbox" stop_serve
@@ -137,7 +177,24 @@ token=$(login)
 check "demo still logs in" test -n "$token"
 check "the merchant is still registered once" \
   test "$(merchants "$token")" == "1 ('1900000001', $store_id)"
+check "alice still logs in as the same member" \
+  test "$(mp_field "$(eval "$mp_login")" member id)" == "$paid_member"
 check "the second run also stops cleanly" stop_serve
+
+# --- Third run: a demo made before member login (no mini-program step recorded, its app without
+# a secret, as the merchant-trust migration made it) gets the secret, once.
+grep -v '^DEMO_MINIPROGRAM_ID=' "$work/demo.env.first" >"$var/demo.env"
+python3 -c 'import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.execute("UPDATE brand_apps SET secret_sealed = \x27\x27")
+db.commit()' "$var/mileage.db"
+if ! start_serve "$work/run3.out"; then exit 1; fi
+check "the third run records the mini-program step" \
+  grep -q "^DEMO_MINIPROGRAM_ID=$(sed -n 's/^DEMO_MINIPROGRAM_ID=//p' "$work/demo.env.first")\$" \
+  "$var/demo.env"
+check "alice logs in once the secret is registered" \
+  test "$(mp_field "$(eval "$mp_login")" member id)" == "$paid_member"
+check "the third run also stops cleanly" stop_serve
 check "nothing is left running" no_leftovers
 
 echo "$passes passed, $failures failed"

@@ -33,6 +33,8 @@ bool IsRejectedCode(std::string_view code) {
   return false;
 }
 
+bool IsUsedCode(std::string_view code) { return !IsRejectedCode(code) && code.starts_with("used"); }
+
 std::string OpenidFor(std::string_view appid, std::string_view code) {
   return "o" + Derive("openid", appid, code, 27);
 }

@@ -45,6 +45,7 @@ SandboxResponse Sandbox::Code2Session(const SandboxRequest& request) {
     return Errcode(40002, "invalid grant_type");
   }
   if (IsRejectedCode(code)) return Errcode(40029, "invalid code");
+  if (IsUsedCode(code)) return Errcode(40163, "code been used");
   JsonWriter w;
   w.BeginObject();
   w.String("openid", OpenidFor(appid, code));

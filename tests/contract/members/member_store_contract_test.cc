@@ -661,6 +661,55 @@ TEST_P(MemberStoreTest, BadInputIsRefusedAndWritesNothing) {
   EXPECT_EQ(TableCounts(), after_enroll);
 }
 
+// What a member session's truth check reads, and the status change that suspends a member.
+TEST_P(MemberStoreTest, StandingAndStatusChanges) {
+  if (db_ == nullptr) return;
+  Result<Enrollment> e = Enroll(Payer("o_standing"));
+  MEMBERS_ASSERT_OK(e);
+  const int64_t id = e->member.id;
+  auto standing = [&](int64_t member, std::string_view appid) {
+    Result<db::PooledConnection> conn = db().Acquire();
+    EXPECT_TRUE(conn.ok()) << conn.status().ToString();
+    if (!conn.ok()) return std::optional<MemberStanding>();
+    Result<std::optional<MemberStanding>> out = MemberStore::Standing(**conn, member, appid);
+    EXPECT_TRUE(out.ok()) << out.status().ToString();
+    return out.ok() ? *out : std::optional<MemberStanding>();
+  };
+  std::optional<MemberStanding> active = standing(id, kAppid);
+  ASSERT_TRUE(active.has_value());
+  EXPECT_EQ(active->brand_id, brand_);
+  EXPECT_EQ(active->status, "active");
+  EXPECT_TRUE(active->holds_openid);
+  EXPECT_FALSE(standing(id, "wxotherapp")->holds_openid);
+  EXPECT_FALSE(standing(id + 1000, kAppid).has_value());
+
+  Result<bool> changed = false;
+  MEMBERS_ASSERT_OK(InStore([&](MemberStore& s) {
+    changed = s.SetStatus(id, "suspended", kNow + 5);
+    return changed.status();
+  }));
+  EXPECT_TRUE(*changed);
+  EXPECT_EQ(standing(id, kAppid)->status, "suspended");
+  EXPECT_EQ(QueryInt("SELECT updated_at FROM members WHERE id = ?", {db::Value(id)}), kNow + 5);
+  MEMBERS_ASSERT_OK(InStore([&](MemberStore& s) {
+    changed = s.SetStatus(id, "suspended", kNow + 9);
+    return changed.status();
+  }));
+  EXPECT_FALSE(*changed) << "already suspended";
+  EXPECT_EQ(QueryInt("SELECT updated_at FROM members WHERE id = ?", {db::Value(id)}), kNow + 5);
+
+  const std::string counts = TableCounts();
+  EXPECT_EQ(
+      InStore([&](MemberStore& s) { return s.SetStatus(id, "banned", kNow).status(); }).reason(),
+      "INVALID_FIELD");
+  EXPECT_EQ(InStore([&](MemberStore& s) {
+              return s.SetStatus(id + 1000, "active", kNow).status();
+            }).reason(),
+            "MEMBER_NOT_FOUND");
+  EXPECT_EQ(TableCounts(), counts);
+  EXPECT_EQ(standing(id, kAppid)->status, "suspended");
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, MemberStoreTest,
                          ::testing::Values(Backend::kSqlite, Backend::kMysql),
                          testing::BackendName);

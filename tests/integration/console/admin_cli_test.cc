@@ -78,8 +78,9 @@ TEST_F(AdminCliTest, HelpListsTheAdminCommands) {
   EXPECT_EQ(testing::Run(help), 0);
   for (const char* command :
        {"admin create-brand", "create-region", "create-dealer", "create-store", "create-user",
-        "add-app", "add-merchant", "fetch-platform-certificates", "reset-password",
-        "deactivate-user", "reactivate-user", "deactivate-partner", "reactivate-partner"}) {
+        "add-app", "add-miniprogram", "add-merchant", "fetch-platform-certificates",
+        "reset-password", "deactivate-user", "reactivate-user", "deactivate-partner",
+        "reactivate-partner", "suspend-member", "reactivate-member"}) {
     EXPECT_NE(help.stdout_text().find(command), std::string::npos) << command;
   }
   Subprocess admin_help({kBinary, "admin", "--help"});
@@ -279,6 +280,58 @@ TEST_F(AdminCliTest, AccountToolsResetPasswordsAndSwitchAccountsAndPartners) {
   EXPECT_EQ(by_cli.count("staff.password_reset"), 2u);
   serve.Signal(SIGTERM);
   EXPECT_EQ(serve.Wait(30s), 0) << serve.stderr_text();
+}
+
+// add-miniprogram registers a mini-program with its secret, or replaces the secret of one the
+// brand has; it never takes over another brand's appid or an app of another kind.
+TEST_F(AdminCliTest, MiniProgramsAreRegisteredWithTheirSecret) {
+  const std::string brand = CreateId({"create-brand", "--name", "B"});
+  const std::string other = CreateId({"create-brand", "--name", "Other"});
+  const std::string secret = Write("mp.secret", "first-secret\n");
+  const std::string app = CreateId({"add-miniprogram", "--brand", brand, "--appid",
+                                    "wxmini0000000001", "--secret-file", secret});
+  std::string out, err;
+  ASSERT_EQ(Admin({"list-apps", "--brand", brand}, &out, &err), 0) << err;
+  EXPECT_EQ(out, app + " wxmini0000000001 miniprogram active wxmini0000000001\n");
+  // Again with a new secret (reset in WeChat's console): the same app.
+  const std::string rotated = Write("mp2.secret", "second-secret\n");
+  EXPECT_EQ(CreateId({"add-miniprogram", "--brand", brand, "--appid", "wxmini0000000001",
+                      "--secret-file", rotated, "--name", "ignored"}),
+            app);
+  ASSERT_EQ(Admin({"list-apps", "--brand", brand}, &out, &err), 0) << err;
+  EXPECT_EQ(out, app + " wxmini0000000001 miniprogram active wxmini0000000001\n");
+
+  EXPECT_EQ(Admin({"add-miniprogram", "--brand", other, "--appid", "wxmini0000000001",
+                   "--secret-file", secret},
+                  &out, &err),
+            1);
+  EXPECT_NE(err.find("APP_EXISTS"), std::string::npos) << err;
+  CreateId({"add-app", "--brand", brand, "--appid", "wxofficial000001", "--kind",
+            "official_account", "--name", "OA"});
+  EXPECT_EQ(Admin({"add-miniprogram", "--brand", brand, "--appid", "wxofficial000001",
+                   "--secret-file", secret},
+                  &out, &err),
+            1);
+  EXPECT_NE(err.find("APP_NOT_MINIPROGRAM"), std::string::npos) << err;
+  const std::string empty = Write("empty.secret", "\n");
+  EXPECT_EQ(Admin({"add-miniprogram", "--brand", brand, "--appid", "wxmini0000000002",
+                   "--secret-file", empty},
+                  &out, &err),
+            1);
+  EXPECT_NE(err.find("is empty"), std::string::npos) << err;
+  EXPECT_EQ(Admin({"add-miniprogram", "--brand", brand, "--appid", "wxmini0000000002"}, &out, &err),
+            2);
+  EXPECT_NE(err.find("add-miniprogram needs --secret-file"), std::string::npos) << err;
+  ASSERT_EQ(Admin({"list-apps", "--brand", brand}, &out, &err), 0) << err;
+  EXPECT_EQ(out.find("wxmini0000000002"), std::string::npos) << "nothing registered: " << out;
+  ASSERT_EQ(Admin({"list-apps", "--brand", other}, &out, &err), 0) << err;
+  EXPECT_EQ(out, "");
+
+  EXPECT_EQ(Admin({"suspend-member", "--member", "42"}, &out, &err), 1);
+  EXPECT_NE(err.find("MEMBER_NOT_FOUND"), std::string::npos) << err;
+  EXPECT_EQ(Admin({"reactivate-member", "--member", "x"}, &out, &err), 1);
+  EXPECT_NE(err.find("--member"), std::string::npos) << err;
+  EXPECT_EQ(Admin({"suspend-member"}, &out, &err), 2);
 }
 
 TEST_F(AdminCliTest, UsageErrorsExitWithTwo) {

@@ -1,6 +1,7 @@
 // Console sign-in and bad input over HTTP: each failure has its own clear error and writes
 // nothing but the audit entry where one is due (docs/API.md "Console").
-#include "org/session_tokens.h"
+#include "crypto/bearer_tokens.h"
+#include "org/session_service.h"
 #include "tests/integration/console/console_fixture.h"
 
 namespace mileage::testing {
@@ -69,9 +70,9 @@ TEST_P(ConsoleAuthTest, LogoutRevokesTheToken) {
 
 TEST_P(ConsoleAuthTest, TokensOfAnotherDeploymentAreRefused) {
   FakeRandom random(99);
-  org::SessionTokens elsewhere(
+  crypto::BearerTokens elsewhere(
       *crypto::DataKey::FromHex("ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100"),
-      random);
+      random, org::kConsoleTokens);
   Reply reply = Get("/api/console/me", elsewhere.Mint()->token);
   EXPECT_EQ(reply.status, 401);
   EXPECT_EQ(reply.code(), "INVALID_TOKEN");

@@ -58,6 +58,7 @@ TEST_F(SandboxApiTest, Code2SessionGivesEachCodeAStableUser) {
   EXPECT_EQ(elsewhere.unionid, first.unionid);
 
   EXPECT_EQ(client->Code2Session("invalid-code").status().reason(), wechat::reason::kInvalidCode);
+  EXPECT_EQ(client->Code2Session("used-code").status().reason(), wechat::reason::kCodeUsed);
   EXPECT_EQ(Client("wrong")->Code2Session("user-42").status().reason(),
             wechat::reason::kBadCredentials);
 }

@@ -23,6 +23,7 @@ TEST(ConfigLoaderTest, EmptyObjectGivesTheEmbeddedDefaults) {
   EXPECT_EQ(config->max_connections, 1024);
   EXPECT_EQ(config->max_connections_per_client, 128);
   EXPECT_EQ(config->request_deadline_ms, 30000);
+  EXPECT_EQ(config->member_session_ttl_s, 7 * 24 * 3600);
 }
 
 TEST(ConfigLoaderTest, ReadsEverySetting) {
@@ -34,7 +35,8 @@ TEST(ConfigLoaderTest, ReadsEverySetting) {
     "wechat_api_base_url": "http://127.0.0.1:9090",
     "wechat_pay_base_url": "https://[::1]:9443/",
     "trusted_proxies": ["10.0.0.0/8", "::1"], "max_connections": 300,
-    "max_connections_per_client": 0, "request_deadline_ms": 2500})",
+    "max_connections_per_client": 0, "request_deadline_ms": 2500,
+    "member_session_ttl_s": 86400})",
                             "test");
   ASSERT_TRUE(config.ok()) << config.status().ToString();
   EXPECT_EQ(config->listen.host, "0.0.0.0");
@@ -56,6 +58,7 @@ TEST(ConfigLoaderTest, ReadsEverySetting) {
   EXPECT_EQ(config->max_connections, 300);
   EXPECT_EQ(config->max_connections_per_client, 0);
   EXPECT_EQ(config->request_deadline_ms, 2500);
+  EXPECT_EQ(config->member_session_ttl_s, 86400);
 }
 
 TEST(ConfigLoaderTest, WeChatBaseUrlsMayComeFromTheEnvironment) {
@@ -113,6 +116,9 @@ TEST(ConfigLoaderTest, EveryBadValueNamesItsKey) {
         Case{R"({"max_connections":0})", "\"max_connections\""},
         Case{R"({"max_connections_per_client":-1})", "\"max_connections_per_client\""},
         Case{R"({"request_deadline_ms":10})", "\"request_deadline_ms\""},
+        Case{R"({"member_session_ttl_s":299})", "\"member_session_ttl_s\""},
+        Case{R"({"member_session_ttl_s":2592001})", "\"member_session_ttl_s\""},
+        Case{R"({"member_session_ttl_s":"7d"})", "\"member_session_ttl_s\""},
         Case{R"({"request_deadline_ms":"30s"})", "\"request_deadline_ms\""},
         Case{R"({"trusted_proxies":"10.0.0.1"})", "\"trusted_proxies\""},
         Case{R"({"trusted_proxies":[10]})", "\"trusted_proxies\""},

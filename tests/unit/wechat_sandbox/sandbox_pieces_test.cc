@@ -56,6 +56,9 @@ TEST(FixturesTest, CodesNameStableUsers) {
   EXPECT_TRUE(IsRejectedCode(""));
   EXPECT_TRUE(IsRejectedCode("a b"));
   EXPECT_FALSE(IsRejectedCode("user-42"));
+  EXPECT_TRUE(IsUsedCode("used-1"));
+  EXPECT_FALSE(IsUsedCode("user-42"));
+  EXPECT_FALSE(IsUsedCode("used code")) << "malformed: rejected, not used";
 }
 
 TEST(SandboxConfigTest, ParsesEverySetting) {

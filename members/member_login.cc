@@ -1,0 +1,158 @@
+#include "members/member_login.h"
+
+#include "common/log.h"
+#include "db/outbox.h"
+#include "members/member_store.h"
+#include "org/validation.h"
+
+namespace mileage::members {
+namespace {
+
+constexpr size_t kMaxCodeBytes = 256;
+constexpr std::string_view kAttemptsPrefix = "mp:login-address:";
+constexpr std::string_view kRefusalsPrefix = "mp:login-refused:";
+// What a client is told to wait when WeChat throttles our calls (its quotas are per minute).
+constexpr std::chrono::seconds kWechatRetryAfter{60};
+
+Status Limited(std::chrono::seconds retry_after) {
+  return ResourceExhaustedError("too many login attempts from this address; try again in " +
+                                    std::to_string(retry_after.count()) + " s",
+                                "RATE_LIMITED");
+}
+
+}  // namespace
+
+bool IsPlausibleLoginCode(std::string_view code) {
+  if (code.empty() || code.size() > kMaxCodeBytes) return false;
+  for (char c : code) {
+    if (c <= 0x20 || c >= 0x7F) return false;
+  }
+  return true;
+}
+
+MemberLogin::MemberLogin(db::Db& db, kv::Kv& kv, const Clock& clock, RandomSource& random,
+                         org::BrandAppService& apps, LoginCodeExchanger& wechat,
+                         MemberSessions& sessions, std::string first_tier, MemberLoginLimits limits)
+    : db_(db),
+      clock_(clock),
+      random_(random),
+      apps_(apps),
+      wechat_(wechat),
+      sessions_(sessions),
+      first_tier_(std::move(first_tier)),
+      limits_(limits),
+      attempts_(kv, clock, std::string(kAttemptsPrefix), limits.address_window),
+      refusals_(kv, clock, std::string(kRefusalsPrefix), limits.refusal_window) {}
+
+Status MemberLogin::Admit(const std::string& client_key, std::chrono::seconds* retry_after) {
+  const TimePoint now = clock_.Now();
+  MILEAGE_ASSIGN_OR_RETURN(kv::FixedWindow::Count attempts, attempts_.Add(client_key));
+  if (attempts.value > limits_.per_address) {
+    *retry_after = kv::SecondsUntil(now, attempts.ends);
+    return Limited(*retry_after);
+  }
+  MILEAGE_ASSIGN_OR_RETURN(kv::FixedWindow::Count refusals, refusals_.Read(client_key));
+  if (refusals.value >= limits_.refusals_per_address) {
+    *retry_after = kv::SecondsUntil(now, refusals.ends);
+    return Limited(*retry_after);
+  }
+  return Status::Ok();
+}
+
+Status MemberLogin::Refuse(const std::string& client_key, Status refusal) {
+  Result<kv::FixedWindow::Count> counted = refusals_.Add(client_key);
+  if (!counted.ok()) {
+    MILEAGE_LOG(kWarn) << "counting a refused member login failed: " << counted.status().ToString();
+  }
+  return refusal;
+}
+
+Result<org::BrandAppCredentials> MemberLogin::UsableApp(std::string_view appid) {
+  Result<org::BrandAppCredentials> app = apps_.Credentials(appid);
+  if (!app.ok() && app.status().code() == StatusCode::kNotFound) {
+    return NotFoundError("no mini-program has this appid", "APP_NOT_FOUND");
+  }
+  if (!app.ok() && app.status().code() == StatusCode::kFailedPrecondition) {
+    // The server logs an Unavailable message; the client sees only the code.
+    return UnavailableError(
+        "the AppSecret of " + std::string(appid) +
+            " does not open with the configured data keys: " + app.status().ToString(),
+        "APP_MISCONFIGURED");
+  }
+  if (!app.ok()) return app.status();
+  if (app->app.kind != org::AppKind::kMiniprogram) {
+    return FailedPreconditionError("the appid is not a mini-program", "APP_NOT_MINIPROGRAM");
+  }
+  if (!app->app.active) {
+    return FailedPreconditionError("the mini-program is deactivated", "APP_INACTIVE");
+  }
+  if (app->secret.empty()) {
+    return FailedPreconditionError(
+        "the mini-program has no AppSecret registered (mileage admin add-miniprogram)",
+        "APP_NO_SECRET");
+  }
+  return app;
+}
+
+Result<Enrollment> MemberLogin::FindOrEnroll(const PayerIdentity& user) {
+  Enrollment enrollment;
+  const int64_t now = UnixSeconds(clock_.Now());
+  MILEAGE_RETURN_IF_ERROR(db::InTransaction(db_, [&](db::Connection& conn) -> Status {
+    MILEAGE_ASSIGN_OR_RETURN(
+        enrollment,
+        MemberStore(conn, random_).FindOrEnroll(user, first_tier_, "miniprogram", 0, now));
+    if (!enrollment.created) return Status::Ok();
+    const Member& m = enrollment.member;
+    return db::AddOutboxEvent(
+        conn, "member.enrolled", m.brand_id, std::to_string(m.id),
+        db::PayloadJson({{"member_id", m.id}, {"number", m.number}, {"via", "miniprogram"}}), now);
+  }));
+  return enrollment;
+}
+
+Result<MemberLoginResult> MemberLogin::Login(const MemberLoginRequest& request,
+                                             std::chrono::seconds* retry_after) {
+  MILEAGE_RETURN_IF_ERROR(org::ValidateAppid(request.appid));
+  if (!IsPlausibleLoginCode(request.code)) {
+    return InvalidArgumentError("code must be 1..256 printable ASCII characters without spaces",
+                                "INVALID_FIELD");
+  }
+  MILEAGE_RETURN_IF_ERROR(Admit(request.client_key, retry_after));
+
+  Result<org::BrandAppCredentials> app = UsableApp(request.appid);
+  if (!app.ok()) {
+    const StatusCode code = app.status().code();
+    if (code == StatusCode::kNotFound || code == StatusCode::kFailedPrecondition) {
+      return Refuse(request.client_key, app.status());
+    }
+    return app.status();
+  }
+  Result<WechatUser> user = wechat_.Exchange(request.appid, app->secret, request.code);
+  if (!user.ok()) {
+    const StatusCode code = user.status().code();
+    if (code == StatusCode::kResourceExhausted) *retry_after = kWechatRetryAfter;
+    if (code == StatusCode::kUnauthenticated || code == StatusCode::kPermissionDenied) {
+      return Refuse(request.client_key, user.status());
+    }
+    return user.status();
+  }
+
+  MILEAGE_ASSIGN_OR_RETURN(
+      Enrollment enrollment,
+      FindOrEnroll(PayerIdentity{app->app.brand_id, app->app.appid, user->openid, user->unionid}));
+  const Member& member = enrollment.member;
+  if (member.status != "active") {
+    MILEAGE_LOG(kInfo) << "mini-program login refused: member " << member.id << " is suspended";
+    return PermissionDeniedError("the member is suspended", "MEMBER_SUSPENDED");
+  }
+  MILEAGE_ASSIGN_OR_RETURN(
+      OpenedMemberSession opened,
+      sessions_.Open(MemberPrincipal{member.id, member.brand_id, app->app.appid}));
+  MILEAGE_LOG(kInfo) << "mini-program login: member " << member.id << " of brand "
+                     << member.brand_id << " through " << app->app.appid
+                     << (enrollment.created ? " (enrolled now)" : "");
+  return MemberLoginResult{std::move(opened.token), std::move(opened.session), member,
+                           enrollment.created};
+}
+
+}  // namespace mileage::members

@@ -1,0 +1,68 @@
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "common/clock.h"
+#include "common/config.h"
+#include "common/random.h"
+#include "crypto/data_key.h"
+#include "db/db.h"
+#include "kv/kv.h"
+#include "members/member_accounts.h"
+#include "members/member_login.h"
+#include "members/member_session_truth.h"
+#include "members/member_sessions.h"
+#include "org/org_module.h"
+#include "server/http/http_server.h"
+#include "server/mp/mp_router.h"
+#include "server/mp/wechat_login_codes.h"
+#include "wechat/client/api_client.h"
+
+namespace mileage::server {
+
+// Settings of the member API beyond the config, for tests.
+struct MemberApiOptions {
+  members::MemberLoginLimits login_limits;
+  // How long an instance trusts what it read from the database about a member's standing.
+  std::chrono::milliseconds truth_cache{5000};
+  // The tier a new member starts at (the first tier of the config's policy).
+  std::string first_tier = "silver";
+};
+
+// The member (mini-program) API of one `mileage serve` process, wired: the WeChat API client
+// and its mini-program clients, member session truth, sessions, login and accounts, and the
+// MpRouter once RegisterRoutes ran. Built by the App on its database, Kv, clock, randomness
+// and org module, which must outlive it; safe for concurrent use once routes are registered.
+class MemberApi {
+ public:
+  // Errors: ApiClient::Create's (a bad wechat_api_base_url; the config loader checks it first).
+  static Result<std::unique_ptr<MemberApi>> Create(const Config& config, db::Db& db, kv::Kv& kv,
+                                                   const Clock& clock, RandomSource& random,
+                                                   const crypto::DataKey& data_key,
+                                                   org::OrgModule& org, MemberApiOptions options);
+
+  // Creates the router on `http` and registers the /api/mp/ routes; once.
+  void RegisterRoutes(HttpServer& http);
+
+  // The router (after RegisterRoutes): where the other member routes register.
+  MpRouter& router() { return *router_; }
+  members::MemberSessions& sessions() { return *sessions_; }
+  members::MemberAccounts& accounts() { return *accounts_; }
+  MiniProgramClients& wechat() { return *clients_; }
+
+ private:
+  MemberApi() = default;
+
+  std::unique_ptr<wechat::client::ApiClient> api_;
+  std::unique_ptr<MiniProgramClients> clients_;
+  std::unique_ptr<WechatLoginCodes> codes_;
+  std::unique_ptr<members::MemberSessionTruth> truth_;
+  std::unique_ptr<members::MemberSessions> sessions_;
+  std::unique_ptr<members::MemberLogin> login_;
+  std::unique_ptr<members::MemberAccounts> accounts_;
+  std::unique_ptr<MpRouter> router_;
+};
+
+}  // namespace mileage::server
