@@ -52,6 +52,8 @@ void NotificationDispatcher::Stop() {
     stopping_ = true;
   }
   wake_.notify_all();
+  // Two threads may stop at once (a signal watcher and the main thread): one joins.
+  std::lock_guard join_lock(join_mutex_);
   if (thread_.joinable()) thread_.join();
 }
 

@@ -90,7 +90,8 @@ class NotificationDispatcher {
   std::vector<Delivery> List() const;
   std::optional<Delivery> Find(int64_t id) const;
 
-  // Stops the thread; pending deliveries stay pending. Idempotent.
+  // Stops the thread; pending deliveries stay pending. Idempotent, and safe to call from
+  // several threads at once.
   void Stop();
 
  private:
@@ -115,6 +116,7 @@ class NotificationDispatcher {
   int64_t next_id_ = 1;
   std::map<int64_t, Delivery> deliveries_;
   std::priority_queue<Due, std::vector<Due>, std::greater<Due>> queue_;
+  std::mutex join_mutex_;  // serialises joining thread_
   std::thread thread_;
 };
 
