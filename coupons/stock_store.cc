@@ -202,8 +202,9 @@ Status StockStore::ReplaceStores(int64_t stock_id, const std::vector<org::NodePa
 Status StockStore::RaiseCaps(int64_t stock_id, int64_t increase) {
   MILEAGE_ASSIGN_OR_RETURN(
       std::vector<db::Row> rows,
-      conn_.Query("SELECT shard FROM coupon_stock_counters WHERE stock_id = ? ORDER BY shard",
+      conn_.Query("SELECT shard FROM coupon_stock_counters WHERE stock_id = ? ORDER BY cap, shard",
                   {db::Value(stock_id)}));
+  // The smallest caps get the rest of the division, so the caps stay within one of each other.
   const std::vector<int64_t> parts = SplitIncrease(increase, static_cast<int64_t>(rows.size()));
   for (size_t i = 0; i < rows.size(); ++i) {
     if (parts[i] == 0) continue;
@@ -302,17 +303,23 @@ Result<bool> StockStore::TakeShard(int64_t stock_id, int64_t shard) {
 }
 
 Result<bool> StockStore::TakeDay(int64_t stock_id, int64_t day, int64_t daily_quantity) {
-  MILEAGE_RETURN_IF_ERROR(
-      conn_
-          .Exec(std::string(db::InsertIgnoreInto(conn_.dialect())) +
-                    " coupon_stock_days (stock_id, day, issued) VALUES (?, ?, 0)",
-                {db::Value(stock_id), db::Value(day)})
-          .status());
+  const std::string take =
+      "UPDATE coupon_stock_days SET issued = issued + 1 WHERE stock_id = ? AND day = ? AND "
+      "issued < ?";
+  const std::vector<db::Value> params = {db::Value(stock_id), db::Value(day),
+                                         db::Value(daily_quantity)};
+  MILEAGE_ASSIGN_OR_RETURN(db::ExecResult updated, conn_.Exec(take, params));
+  if (updated.affected_rows == 1) return true;
+  // No row yet (the day's first coupon), or the day is full. Inserting only when the update
+  // found nothing keeps the usual path to one statement and free of the shared lock an insert
+  // that meets an existing row takes (two of those upgrading at once deadlock on MySQL).
   MILEAGE_ASSIGN_OR_RETURN(
-      db::ExecResult updated,
-      conn_.Exec("UPDATE coupon_stock_days SET issued = issued + 1 WHERE stock_id = ? AND day = ? "
-                 "AND issued < ?",
-                 {db::Value(stock_id), db::Value(day), db::Value(daily_quantity)}));
+      db::ExecResult inserted,
+      conn_.Exec(std::string(db::InsertIgnoreInto(conn_.dialect())) +
+                     " coupon_stock_days (stock_id, day, issued) VALUES (?, ?, 1)",
+                 {db::Value(stock_id), db::Value(day)}));
+  if (inserted.affected_rows == 1) return true;
+  MILEAGE_ASSIGN_OR_RETURN(updated, conn_.Exec(take, params));  // inserted meanwhile by another
   return updated.affected_rows == 1;
 }
 

@@ -57,7 +57,7 @@ class StockStore {
   // updated_at.
   Status Update(const Stock& stock);
   Status ReplaceStores(int64_t stock_id, const std::vector<org::NodePath>& stores);
-  // Adds `increase` to the caps of the stock's shards, spread evenly.
+  // Adds `increase` to the caps of the stock's shards, spread evenly (the smallest caps first).
   Status RaiseCaps(int64_t stock_id, int64_t increase);
   Result<StockCounts> Counts(int64_t stock_id);
 
