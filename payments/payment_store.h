@@ -72,7 +72,8 @@ class PaymentStore {
                            int64_t now);
 
   // Whether the member has a recorded payment other than the one of row id `except_id` (any
-  // merchant, any state): the payment rewards' "first payment".
+  // merchant, any state): the payment rewards' "first payment". A locking read (the member's
+  // row lock, PaymentRecorder's, orders payments of one member).
   Result<bool> HasOtherPayment(int64_t member_id, int64_t except_id);
   // Whether the member paid at a store in the subtree of `scope`.
   Result<bool> HasPaidInSubtree(int64_t member_id, const org::NodePath& scope);
