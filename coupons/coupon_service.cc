@@ -95,6 +95,11 @@ Result<Coupon> CouponService::Claim(const MemberRef& member, int64_t stock_id, i
         return Status::Ok();
       },
       kIssueAttempts);
+  if (status.code() == StatusCode::kAborted) {
+    // Whether the last loss was a race for a unit or a deadlock, the client's answer is one.
+    return AbortedError("the claim of stock " + std::to_string(stock_id) + " lost " +
+                        std::to_string(kIssueAttempts) + " races in a row; retry");
+  }
   MILEAGE_RETURN_IF_ERROR(status);
   return std::move(*issued);
 }

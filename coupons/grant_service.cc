@@ -87,6 +87,9 @@ Result<GrantOutcome> GrantService::GrantOne(const org::Actor& actor, const Stock
   } else if (IsMemberRefusal(status)) {
     out.outcome = std::string(status.reason());
     out.coupon.reset();
+  } else if (status.code() == StatusCode::kAborted) {
+    return AbortedError("granting to member " + std::to_string(member.id) + " lost " +
+                        std::to_string(kIssueAttempts) + " races in a row; repeat the request");
   } else {
     return status;
   }
