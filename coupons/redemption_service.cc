@@ -34,6 +34,65 @@ bool SameRequest(const Redemption& r, int64_t coupon_id, const RedeemRequest& re
          r.order_amount_fen == request.order_amount_fen;
 }
 
+Redemption NewRedemption(const org::Actor& actor, const Coupon& coupon, const org::NodePath& store,
+                         const RedeemRequest& request, int64_t discount_fen, int64_t now) {
+  Redemption r;
+  r.brand_id = coupon.brand_id;
+  r.coupon_id = coupon.id;
+  r.stock_id = coupon.stock_id;
+  r.member_id = coupon.member_id;
+  r.store = store;
+  if (actor.staff.has_value()) r.staff_id = actor.staff->staff_id;
+  r.request_id = request.request_id;
+  r.order_amount_fen = request.order_amount_fen;
+  r.discount_fen = discount_fen;
+  r.created_at = now;
+  return r;
+}
+
+// The write of a redemption in its audited transaction: the row (the request id's key decides a
+// race of one request with itself), the coupon's conditional move to redeemed, the event.
+Status WriteRedemption(db::Connection& tx, const Redemption& redemption, int64_t now,
+                       org::AuditRecord& record, RedemptionResult& result) {
+  const std::string label = "coupon " + std::to_string(redemption.coupon_id);
+  Result<int64_t> inserted = RedemptionStore(tx).Insert(redemption);
+  if (!inserted.ok() && inserted.status().code() == StatusCode::kAlreadyExists) {
+    // Not Aborted: retrying this transaction cannot help, reading the winner's answer does.
+    return AlreadyExistsError("the request id was taken meanwhile", std::string(kRequestRace));
+  }
+  MILEAGE_RETURN_IF_ERROR(inserted.status());
+  result.redemption = redemption;
+  result.redemption.id = *inserted;
+  CouponStore coupons(tx);
+  MILEAGE_ASSIGN_OR_RETURN(bool redeemed,
+                           coupons.MarkRedeemed(redemption.coupon_id, *inserted, now));
+  // The latest version, locked: a concurrent redemption may have moved it.
+  MILEAGE_ASSIGN_OR_RETURN(std::optional<Coupon> current, coupons.Find(redemption.coupon_id, true));
+  if (!current.has_value()) return InternalError(label + " vanished");
+  if (!redeemed) {
+    MILEAGE_RETURN_IF_ERROR(CheckUsable(*current, now));
+    return AbortedError(label + " changed meanwhile");
+  }
+  result.coupon = std::move(*current);
+  MILEAGE_RETURN_IF_ERROR(db::AddOutboxEvent(
+      tx, "coupon.redeemed", redemption.brand_id, std::to_string(redemption.coupon_id),
+      db::PayloadJson({{"coupon_id", redemption.coupon_id},
+                       {"redemption_id", result.redemption.id},
+                       {"stock_id", redemption.stock_id},
+                       {"member_id", redemption.member_id},
+                       {"store_id", redemption.store.store_id},
+                       {"order_amount_fen", redemption.order_amount_fen},
+                       {"discount_fen", redemption.discount_fen}}),
+      now));
+  record.brand_id = redemption.brand_id;
+  record.object_id = redemption.coupon_id;
+  record.detail = "at store " + std::to_string(redemption.store.store_id) + ", order " +
+                  std::to_string(redemption.order_amount_fen) + " fen, discount " +
+                  std::to_string(redemption.discount_fen) + " fen, request " +
+                  redemption.request_id;
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<RedemptionService::CouponKey> RedemptionService::ValidateRedeem(const RedeemRequest& request,
@@ -130,59 +189,13 @@ Result<RedemptionResult> RedemptionService::RedeemOnce(const org::Actor& actor,
   if (checked.earlier.has_value()) {
     return RedemptionResult{std::move(*checked.earlier), std::move(checked.coupon)};
   }
-  const Coupon& coupon = checked.coupon;
-  const std::string label = FormatCouponCode(coupon.code);
-  const std::string store_label = org::NodeLabel(org::NodeType::kStore, request.store_id);
-  const int64_t discount = checked.discount_fen;
-  const org::AuditRecord base = Base("coupon.redeem", "coupon");
-  Redemption redemption;
-  redemption.brand_id = coupon.brand_id;
-  redemption.coupon_id = coupon.id;
-  redemption.stock_id = coupon.stock_id;
-  redemption.member_id = coupon.member_id;
-  redemption.store = checked.store;
-  if (actor.staff.has_value()) redemption.staff_id = actor.staff->staff_id;
-  redemption.request_id = request.request_id;
-  redemption.order_amount_fen = request.order_amount_fen;
-  redemption.discount_fen = discount;
-  redemption.created_at = now;
+  const Redemption redemption =
+      NewRedemption(actor, checked.coupon, checked.store, request, checked.discount_fen, now);
   RedemptionResult result;
-  Status written = writer_.Run(actor, base, [&](db::Connection& tx, org::AuditRecord& record) {
-    Result<int64_t> inserted = RedemptionStore(tx).Insert(redemption);
-    if (!inserted.ok() && inserted.status().code() == StatusCode::kAlreadyExists) {
-      // Not Aborted: retrying this transaction cannot help, reading the winner's answer does.
-      return AlreadyExistsError("the request id was taken meanwhile", std::string(kRequestRace));
-    }
-    MILEAGE_RETURN_IF_ERROR(inserted.status());
-    result.redemption = redemption;
-    result.redemption.id = *inserted;
-    CouponStore tx_coupons(tx);
-    MILEAGE_ASSIGN_OR_RETURN(bool redeemed, tx_coupons.MarkRedeemed(coupon.id, *inserted, now));
-    // The latest version, locked: a concurrent redemption may have moved it.
-    MILEAGE_ASSIGN_OR_RETURN(std::optional<Coupon> current, tx_coupons.Find(coupon.id, true));
-    if (!current.has_value()) return InternalError("coupon " + label + " vanished");
-    if (!redeemed) {
-      MILEAGE_RETURN_IF_ERROR(CheckUsable(*current, now));
-      return AbortedError("coupon " + label + " changed meanwhile");
-    }
-    result.coupon = std::move(*current);
-    MILEAGE_RETURN_IF_ERROR(
-        db::AddOutboxEvent(tx, "coupon.redeemed", redemption.brand_id, std::to_string(coupon.id),
-                           db::PayloadJson({{"coupon_id", coupon.id},
-                                            {"redemption_id", result.redemption.id},
-                                            {"stock_id", redemption.stock_id},
-                                            {"member_id", redemption.member_id},
-                                            {"store_id", redemption.store.store_id},
-                                            {"order_amount_fen", redemption.order_amount_fen},
-                                            {"discount_fen", redemption.discount_fen}}),
-                           now));
-    record.brand_id = redemption.brand_id;
-    record.object_id = coupon.id;
-    record.detail = "at " + store_label + ", order " + std::to_string(redemption.order_amount_fen) +
-                    " fen, discount " + std::to_string(discount) + " fen, request " +
-                    redemption.request_id;
-    return Status::Ok();
-  });
+  Status written = writer_.Run(actor, Base("coupon.redeem", "coupon"),
+                               [&](db::Connection& tx, org::AuditRecord& record) {
+                                 return WriteRedemption(tx, redemption, now, record, result);
+                               });
   if (written.reason() == kRequestRace) {
     raced = true;
     return written;

@@ -221,6 +221,9 @@ TEST_P(ClaimTest, AMembersCouponsAndQrTokens) {
   Result<RedemptionResult> redeemed = coupons().redemptions().Redeem(clerk_a1_, r, kNow + 30);
   COUPONS_ASSERT_OK(redeemed);
   EXPECT_EQ(redeemed->coupon.id, first->id);
+  // The token again, under another request id: the coupon decides.
+  r.request_id = "qr-2";
+  COUPONS_EXPECT_CODE(coupons().redemptions().Redeem(clerk_a1_, r, kNow + 40), "ALREADY_REDEEMED");
   COUPONS_EXPECT_CODE(coupons().coupons().MemberQrToken(Ref(member), first->id, kNow),
                       "ALREADY_REDEEMED");
   Result<PageOf<CouponDetail>> redeemed_only =
