@@ -1,15 +1,17 @@
 #include "coupons/coupon_store.h"
 
+#include "coupons/visibility_sql.h"
 #include "db/paged_query.h"
 #include "db/sql_dialect.h"
 
 namespace mileage::coupons {
 namespace {
 
+// Selected FROM coupons c.
 constexpr const char* kCouponColumns =
-    "id, code, brand_id, stock_id, member_id, member_slot, channel, source_ref, state, "
-    "issued_at, valid_from, expires_at, redeemed_at, redemption_id, voided_at, void_reason, "
-    "reward_refunded_after_redemption, updated_at";
+    "c.id, c.code, c.brand_id, c.stock_id, c.member_id, c.member_slot, c.channel, c.source_ref, "
+    "c.state, c.issued_at, c.valid_from, c.expires_at, c.redeemed_at, c.redemption_id, "
+    "c.voided_at, c.void_reason, c.reward_refunded_after_redemption, c.updated_at";
 
 constexpr const char* kRedemptionColumns =
     "id, brand_id, coupon_id, stock_id, member_id, region_id, dealer_id, store_id, staff_id, "
@@ -87,14 +89,14 @@ Result<int64_t> CouponStore::Insert(const Coupon& c) {
 }
 
 Result<std::optional<Coupon>> CouponStore::Find(int64_t id, bool lock) {
-  std::string sql = std::string("SELECT ") + kCouponColumns + " FROM coupons WHERE id = ?";
+  std::string sql = std::string("SELECT ") + kCouponColumns + " FROM coupons c WHERE c.id = ?";
   if (lock) sql += db::ForUpdate(conn_.dialect());
   return FirstOf<Coupon>(conn_.Query(sql, {db::Value(id)}), CouponFromRow);
 }
 
 Result<std::optional<Coupon>> CouponStore::FindByCode(std::string_view code) {
   return FirstOf<Coupon>(
-      conn_.Query(std::string("SELECT ") + kCouponColumns + " FROM coupons WHERE code = ?",
+      conn_.Query(std::string("SELECT ") + kCouponColumns + " FROM coupons c WHERE c.code = ?",
                   {db::Value(std::string(code))}),
       CouponFromRow);
 }
@@ -102,9 +104,10 @@ Result<std::optional<Coupon>> CouponStore::FindByCode(std::string_view code) {
 Result<std::optional<Coupon>> CouponStore::FindBySource(int64_t stock_id, int64_t member_id,
                                                         std::string_view source_ref) {
   return FirstOf<Coupon>(
-      conn_.Query(std::string("SELECT ") + kCouponColumns +
-                      " FROM coupons WHERE stock_id = ? AND member_id = ? AND source_ref = ?",
-                  {db::Value(stock_id), db::Value(member_id), db::Value(std::string(source_ref))}),
+      conn_.Query(
+          std::string("SELECT ") + kCouponColumns +
+              " FROM coupons c WHERE c.stock_id = ? AND c.member_id = ? AND c.source_ref = ?",
+          {db::Value(stock_id), db::Value(member_id), db::Value(std::string(source_ref))}),
       CouponFromRow);
 }
 
@@ -113,7 +116,7 @@ Result<std::vector<Coupon>> CouponStore::OfMemberBySource(int64_t member_id,
   MILEAGE_ASSIGN_OR_RETURN(
       std::vector<db::Row> rows,
       conn_.Query(std::string("SELECT ") + kCouponColumns +
-                      " FROM coupons WHERE member_id = ? AND source_ref = ? ORDER BY id",
+                      " FROM coupons c WHERE c.member_id = ? AND c.source_ref = ? ORDER BY c.id",
                   {db::Value(member_id), db::Value(std::string(source_ref))}));
   std::vector<Coupon> out;
   for (const db::Row& row : rows) out.push_back(CouponFromRow(row));
@@ -122,16 +125,23 @@ Result<std::vector<Coupon>> CouponStore::OfMemberBySource(int64_t member_id,
 
 Result<PageOf<Coupon>> CouponStore::OfMember(int64_t member_id,
                                              const std::optional<CouponState>& state,
-                                             const PageRequest& page) {
-  std::string where = " WHERE member_id = ?";
+                                             const PageRequest& page,
+                                             const std::optional<org::NodePath>& viewer) {
+  std::string where = " WHERE c.member_id = ?";
   std::vector<db::Value> params = {db::Value(member_id)};
   if (state.has_value()) {
-    where += " AND state = ?";
+    where += " AND c.state = ?";
     params.emplace_back(std::string(CouponStateName(*state)));
   }
-  const std::string select = std::string("SELECT ") + kCouponColumns + " FROM coupons";
-  return db::QueryPage<Coupon>(conn_, {select, "SELECT COUNT(*) FROM coupons", where, "id DESC"},
-                               std::move(params), page, CouponFromRow);
+  std::string from = " FROM coupons c";
+  if (viewer.has_value()) {
+    from += " JOIN coupon_stocks s ON s.id = c.stock_id";
+    AppendVisibleStocks(*viewer, where, params);
+  }
+  const std::string select = std::string("SELECT ") + kCouponColumns + from;
+  const std::string count = "SELECT COUNT(*)" + from;
+  return db::QueryPage<Coupon>(conn_, {select, count, where, "c.id DESC"}, std::move(params), page,
+                               CouponFromRow);
 }
 
 Result<bool> CouponStore::MarkRedeemed(int64_t id, int64_t redemption_id, int64_t now) {
@@ -189,8 +199,8 @@ Result<std::vector<Coupon>> CouponStore::LockDueForExpiry(int64_t now, int64_t l
   MILEAGE_ASSIGN_OR_RETURN(
       std::vector<db::Row> rows,
       conn_.Query(std::string("SELECT ") + kCouponColumns +
-                      " FROM coupons WHERE state = 'issued' AND expires_at < ? ORDER BY "
-                      "expires_at, id LIMIT ?" +
+                      " FROM coupons c WHERE c.state = 'issued' AND c.expires_at < ? ORDER BY "
+                      "c.expires_at, c.id LIMIT ?" +
                       std::string(db::ForUpdate(conn_.dialect())),
                   {db::Value(now), db::Value(limit)}));
   std::vector<Coupon> out;

@@ -3,6 +3,7 @@
 #include "common/clock.h"
 #include "common/random.h"
 #include "coupons/coupon_service.h"
+#include "coupons/coupon_views.h"
 #include "coupons/grant_service.h"
 #include "coupons/payment_rewards.h"
 #include "coupons/qr_tokens.h"
@@ -31,7 +32,8 @@ class CouponsModule {
       : tokens_(data_key, random),
         stocks_(db, authorizer, writer, clock, tiers),
         coupons_(db, transactions, random, tokens_, tiers),
-        grants_(db, authorizer, writer, random, tiers, std::move(visible)),
+        grants_(db, authorizer, writer, random, tiers, visible),
+        views_(db, authorizer, std::move(visible)),
         redemptions_(db, authorizer, writer, tokens_),
         payment_rewards_(random, tiers) {}
   CouponsModule(const CouponsModule&) = delete;
@@ -40,6 +42,7 @@ class CouponsModule {
   StockService& stocks() { return stocks_; }
   CouponService& coupons() { return coupons_; }
   GrantService& grants() { return grants_; }
+  CouponViews& views() { return views_; }
   RedemptionService& redemptions() { return redemptions_; }
   PaymentRewards& payment_rewards() { return payment_rewards_; }
   const QrTokens& qr_tokens() const { return tokens_; }
@@ -49,6 +52,7 @@ class CouponsModule {
   StockService stocks_;
   CouponService coupons_;
   GrantService grants_;
+  CouponViews views_;
   RedemptionService redemptions_;
   PaymentRewards payment_rewards_;
 };

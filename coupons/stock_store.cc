@@ -4,6 +4,7 @@
 #include <map>
 
 #include "coupons/rules.h"
+#include "coupons/visibility_sql.h"
 #include "db/paged_query.h"
 #include "db/sql_dialect.h"
 #include "org/scope_sql.h"
@@ -21,7 +22,6 @@ constexpr const char* kStockColumns =
 constexpr size_t kStockColumnCount = 31;
 
 const org::PathColumns kStockPath{"s.brand_id", "s.region_id", "s.dealer_id", "s.store_id"};
-const org::PathColumns kStockStorePath{nullptr, "x.region_id", "x.dealer_id", "x.store_id"};
 
 Stock StockFromRow(const db::Row& row) {
   Stock s;
@@ -57,30 +57,6 @@ Stock StockFromRow(const db::Row& row) {
 }
 
 db::Value OptionalId(int64_t id) { return id > 0 ? db::Value(id) : db::Value(nullptr); }
-
-// " AND <stocks the staff scoped at `viewer` see>" (coupons/access.h): created in the subtree,
-// or at an ancestor of the scope node and redeemable at a store in the subtree.
-void AppendVisible(const org::NodePath& viewer, std::string& sql, std::vector<db::Value>& params) {
-  sql += " AND s.brand_id = ?";
-  params.emplace_back(viewer.brand_id);
-  if (viewer.type == org::NodeType::kBrand) return;
-  sql += " AND ((1 = 1";
-  org::AppendSubtreeFilter(kStockPath, viewer, sql, params);
-  sql += ") OR ((s.node_type = 'brand'";
-  if (viewer.type > org::NodeType::kRegion) {
-    sql += " OR (s.node_type = 'region' AND s.region_id = ?)";
-    params.emplace_back(viewer.region_id);
-  }
-  if (viewer.type > org::NodeType::kDealer) {
-    sql += " OR (s.node_type = 'dealer' AND s.dealer_id = ?)";
-    params.emplace_back(viewer.dealer_id);
-  }
-  sql +=
-      ") AND (NOT EXISTS (SELECT 1 FROM coupon_stock_stores x WHERE x.stock_id = s.id) OR "
-      "EXISTS (SELECT 1 FROM coupon_stock_stores x WHERE x.stock_id = s.id";
-  org::AppendSubtreeFilter(kStockStorePath, viewer, sql, params);
-  sql += "))))";
-}
 
 }  // namespace
 
@@ -249,7 +225,7 @@ Result<PageOf<Stock>> StockStore::List(const std::optional<org::NodePath>& viewe
                                        const PageRequest& page) {
   std::string where = " WHERE 1 = 1";
   std::vector<db::Value> params;
-  if (viewer.has_value()) AppendVisible(*viewer, where, params);
+  if (viewer.has_value()) AppendVisibleStocks(*viewer, where, params);
   if (state.has_value()) {
     where += " AND s.state = ?";
     params.emplace_back(std::string(StockStateName(*state)));

@@ -1,6 +1,8 @@
 // Redemption at the counter and its reversal on SQLite and MariaDB: discounts written out from
 // the rule, every refusal with its code and nothing written, isolation between dealers, stores
 // and brands, reversal, and the same request id answering the same redemption.
+#include <set>
+
 #include "coupons/codes.h"
 #include "tests/contract/coupons/coupons_fixture.h"
 
@@ -340,6 +342,52 @@ TEST_P(RedemptionTest, AStoresRedemptionsByBeijingDay) {
   COUPONS_ASSERT_OK(all);
   ASSERT_EQ(all->items.size(), 3u);
   EXPECT_EQ(all->items[0].created_at, times[2]);  // newest first
+}
+
+TEST_P(RedemptionTest, TheConsoleLooksUpCouponsItsStaffSee) {
+  const Stock dealer_a_stock = CreateActive(Cash(tree_.dealer_a));
+  const Stock brand_stock = CreateActive(Cash(tree_.brand));
+  const Stock region2_stock = CreateActive(Cash(tree_.region2));
+  const int64_t member = NewMember(tree_.store_a1);
+  const Coupon a = ClaimOne(dealer_a_stock, member);
+  const Coupon b = ClaimOne(brand_stock, member);
+  const Coupon c = ClaimOne(region2_stock, member);
+  CouponViews& views = coupons().views();
+
+  Result<CouponDetail> found = views.FindByCode(clerk_a1_, FormatCouponCode(a.code));
+  COUPONS_ASSERT_OK(found);
+  EXPECT_EQ(found->coupon.id, a.id);
+  EXPECT_EQ(found->stock.id, dealer_a_stock.id);
+  COUPONS_EXPECT_CODE(views.FindByCode(clerk_b1_, a.code), "COUPON_NOT_FOUND");
+  COUPONS_EXPECT_CODE(views.FindByCode(admin_z_, a.code), "COUPON_NOT_FOUND");
+  COUPONS_ASSERT_OK(views.FindByCode(clerk_b1_, b.code));  // the brand's campaign
+  std::string typo = a.code;
+  typo[0] = typo[0] == '1' ? '2' : '1';
+  COUPONS_EXPECT_CODE(views.FindByCode(admin_, typo), "INVALID_COUPON_CODE");
+
+  auto ids = [&](const org::Actor& actor) {
+    Result<PageOf<CouponDetail>> page = views.MemberCoupons(actor, member, std::nullopt, {});
+    std::set<int64_t> out;
+    if (!page.ok()) {
+      ADD_FAILURE() << page.status().ToString();
+      return out;
+    }
+    for (const CouponDetail& d : page->items) out.insert(d.coupon.id);
+    EXPECT_EQ(page->total, static_cast<int64_t>(out.size()));
+    return out;
+  };
+  EXPECT_EQ(ids(admin_), (std::set<int64_t>{a.id, b.id, c.id}));
+  EXPECT_EQ(ids(dealer_a_manager_), (std::set<int64_t>{a.id, b.id}));
+  EXPECT_EQ(ids(clerk_a1_), (std::set<int64_t>{a.id, b.id}));
+  // Dealer B does not see the member (enrolled at A1, no payment at B): like an unknown one.
+  COUPONS_EXPECT_CODE(views.MemberCoupons(dealer_b_manager_, member, std::nullopt, {}),
+                      "MEMBER_NOT_FOUND");
+  COUPONS_EXPECT_CODE(views.MemberCoupons(admin_z_, member, std::nullopt, {}), "MEMBER_NOT_FOUND");
+  COUPONS_EXPECT_CODE(views.MemberCoupons(admin_, 987654, std::nullopt, {}), "MEMBER_NOT_FOUND");
+  Result<PageOf<CouponDetail>> issued =
+      views.MemberCoupons(admin_, member, CouponState::kRedeemed, {});
+  COUPONS_ASSERT_OK(issued);
+  EXPECT_TRUE(issued->items.empty());
 }
 
 MILEAGE_COUPONS_TEST_SUITE(RedemptionTest);
