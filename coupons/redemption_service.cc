@@ -120,11 +120,12 @@ Result<RedemptionResult> RedemptionService::Redeem(const org::Actor& actor,
   MILEAGE_ASSIGN_OR_RETURN(CouponKey key, ValidateRedeem(request, now));
   MILEAGE_RETURN_IF_ERROR(authorizer_.CheckRole(actor, org::Action::kCouponRedeem));
   // A request that lost the race for its own request id reads the winner's redemption.
-  for (int attempt = 0;; ++attempt) {
+  for (int attempt = 0; attempt < 2; ++attempt) {
     bool raced = false;
     Result<RedemptionResult> result = RedeemOnce(actor, request, key, now, raced);
-    if (!raced || attempt > 0) return result;
+    if (!raced) return result;
   }
+  return AbortedError("request_id " + request.request_id + " is being redeemed; retry");
 }
 
 Result<RedemptionService::Checked> RedemptionService::CheckRedeem(const org::Actor& actor,
