@@ -195,13 +195,12 @@ Result<int64_t> CouponStore::ExtendExpiry(int64_t stock_id, int64_t from, int64_
   return updated.affected_rows;
 }
 
-Result<std::vector<Coupon>> CouponStore::LockDueForExpiry(int64_t now, int64_t limit) {
+Result<std::vector<Coupon>> CouponStore::DueForExpiry(int64_t now, int64_t limit) {
   MILEAGE_ASSIGN_OR_RETURN(
       std::vector<db::Row> rows,
       conn_.Query(std::string("SELECT ") + kCouponColumns +
                       " FROM coupons c WHERE c.state = 'issued' AND c.expires_at < ? ORDER BY "
-                      "c.expires_at, c.id LIMIT ?" +
-                      std::string(db::ForUpdate(conn_.dialect())),
+                      "c.expires_at, c.id LIMIT ?",
                   {db::Value(now), db::Value(limit)}));
   std::vector<Coupon> out;
   out.reserve(rows.size());
@@ -209,19 +208,13 @@ Result<std::vector<Coupon>> CouponStore::LockDueForExpiry(int64_t now, int64_t l
   return out;
 }
 
-Result<int64_t> CouponStore::MarkExpired(const std::vector<int64_t>& ids, int64_t now) {
-  if (ids.empty()) return int64_t{0};
-  std::string sql =
-      "UPDATE coupons SET state = 'expired', updated_at = ? WHERE state = 'issued' "
-      "AND id IN (";
-  std::vector<db::Value> params = {db::Value(now)};
-  for (int64_t id : ids) {
-    sql += params.size() == 1 ? "?" : ", ?";
-    params.emplace_back(id);
-  }
-  sql += ")";
-  MILEAGE_ASSIGN_OR_RETURN(db::ExecResult updated, conn_.Exec(sql, params));
-  return updated.affected_rows;
+Result<bool> CouponStore::ExpireOne(int64_t id, int64_t now) {
+  MILEAGE_ASSIGN_OR_RETURN(
+      db::ExecResult updated,
+      conn_.Exec("UPDATE coupons SET state = 'expired', updated_at = ? WHERE id = ? AND state = "
+                 "'issued' AND expires_at < ?",
+                 {db::Value(now), db::Value(id), db::Value(now)}));
+  return updated.affected_rows == 1;
 }
 
 Result<int64_t> RedemptionStore::Insert(const Redemption& r) {

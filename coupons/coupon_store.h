@@ -57,11 +57,11 @@ class CouponStore {
   // window made longer); returns how many moved.
   Result<int64_t> ExtendExpiry(int64_t stock_id, int64_t from, int64_t to, int64_t now);
 
-  // Up to `limit` issued coupons whose expires_at is before `now`, oldest expiry first, locked
-  // until commit (MySQL FOR UPDATE; SQLite's write transaction holds the lock already).
-  Result<std::vector<Coupon>> LockDueForExpiry(int64_t now, int64_t limit);
-  // issued -> expired for `ids` (those still issued); returns how many moved.
-  Result<int64_t> MarkExpired(const std::vector<int64_t>& ids, int64_t now);
+  // Up to `limit` issued coupons whose expires_at is before `now`, oldest expiry first. A plain
+  // read: ExpireOne decides.
+  Result<std::vector<Coupon>> DueForExpiry(int64_t now, int64_t limit);
+  // issued -> expired when the coupon is still issued and expires_at is before `now`.
+  Result<bool> ExpireOne(int64_t id, int64_t now);
 
  private:
   db::Connection& conn_;

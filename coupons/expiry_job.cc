@@ -1,5 +1,6 @@
 #include "coupons/expiry_job.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "coupons/coupon_store.h"
@@ -15,13 +16,17 @@ Result<int64_t> RunCouponExpiry(db::Db& db, int64_t now, int64_t batch_limit) {
     int64_t expired = 0;
     const Status batch = db::InTransaction(db, [&](db::Connection& conn) -> Status {
       CouponStore coupons(conn);
-      MILEAGE_ASSIGN_OR_RETURN(std::vector<Coupon> due, coupons.LockDueForExpiry(now, batch_limit));
+      MILEAGE_ASSIGN_OR_RETURN(std::vector<Coupon> due, coupons.DueForExpiry(now, batch_limit));
       found = static_cast<int64_t>(due.size());
-      std::vector<int64_t> ids;
-      ids.reserve(due.size());
-      for (const Coupon& coupon : due) ids.push_back(coupon.id);
-      MILEAGE_ASSIGN_OR_RETURN(expired, coupons.MarkExpired(ids, now));
+      expired = 0;
+      // One conditional update per coupon by primary key, in id order: no range locks, so two
+      // runs (or a run and redemptions) never deadlock, and each coupon moves once.
+      std::sort(due.begin(), due.end(),
+                [](const Coupon& a, const Coupon& b) { return a.id < b.id; });
       for (const Coupon& coupon : due) {
+        MILEAGE_ASSIGN_OR_RETURN(bool moved, coupons.ExpireOne(coupon.id, now));
+        if (!moved) continue;  // redeemed, or expired by a concurrent run
+        ++expired;
         MILEAGE_RETURN_IF_ERROR(
             db::AddOutboxEvent(conn, "coupon.expired", coupon.brand_id, std::to_string(coupon.id),
                                db::PayloadJson({{"coupon_id", coupon.id},
