@@ -19,6 +19,8 @@ bool IsRead(Action action) {
     case Action::kMemberRead:
     case Action::kPaymentRead:
     case Action::kEarningRuleRead:
+    case Action::kStockRead:
+    case Action::kRedemptionRead:
       return true;
     default:
       return false;
@@ -29,6 +31,13 @@ bool IsRead(Action action) {
 bool IsMembershipAction(Action action) {
   return action == Action::kMemberRead || action == Action::kPaymentRead ||
          action == Action::kEarningRuleRead || action == Action::kEarningRuleWrite;
+}
+
+// What region and dealer managers may do with coupons: all of it.
+bool IsCouponAction(Action action) {
+  return action == Action::kStockRead || action == Action::kStockWrite ||
+         action == Action::kCouponGrant || action == Action::kCouponRedeem ||
+         action == Action::kRedemptionRead || action == Action::kRedemptionReverse;
 }
 
 Status NotFound(std::string_view what) { return NotFoundError(std::string(what) + " not found"); }
@@ -101,6 +110,18 @@ std::string_view ActionName(Action action) {
       return "earning_rule.read";
     case Action::kEarningRuleWrite:
       return "earning_rule.write";
+    case Action::kStockRead:
+      return "stock.read";
+    case Action::kStockWrite:
+      return "stock.write";
+    case Action::kCouponGrant:
+      return "coupon.grant";
+    case Action::kCouponRedeem:
+      return "coupon.redeem";
+    case Action::kRedemptionRead:
+      return "redemption.read";
+    case Action::kRedemptionReverse:
+      return "redemption.reverse";
   }
   return "?";
 }
@@ -143,15 +164,17 @@ bool Authorizer::RoleAllows(Role role, Action action) const {
              action == Action::kDealerWrite || action == Action::kStoreRead ||
              action == Action::kStoreWrite || action == Action::kMerchantRead ||
              action == Action::kStaffRead || action == Action::kStaffWrite ||
-             IsMembershipAction(action);
+             IsMembershipAction(action) || IsCouponAction(action);
     case Role::kDealerManager:
       return action == Action::kDealerRead || action == Action::kStoreRead ||
              action == Action::kStoreWrite || action == Action::kMerchantRead ||
              action == Action::kStaffRead || action == Action::kStaffWrite ||
-             IsMembershipAction(action);
+             IsMembershipAction(action) || IsCouponAction(action);
     case Role::kStoreClerk:
       return action == Action::kStoreRead || action == Action::kMemberRead ||
-             action == Action::kPaymentRead || action == Action::kEarningRuleRead;
+             action == Action::kPaymentRead || action == Action::kEarningRuleRead ||
+             action == Action::kStockRead || action == Action::kCouponRedeem ||
+             action == Action::kRedemptionRead;
     case Role::kAnalyst:
       return IsRead(action) && action != Action::kAuditRead;
   }

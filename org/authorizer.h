@@ -34,6 +34,13 @@ enum class Action {
   kPaymentRead,      // transactions and refunds (payments::PaymentViews)
   kEarningRuleRead,  // earning rules of the brand or a store
   kEarningRuleWrite,
+  // Coupons (coupons/access.h decides which stocks, coupons and redemptions a caller sees).
+  kStockRead,          // stocks (campaigns) and their numbers
+  kStockWrite,         // create and change stocks
+  kCouponGrant,        // grant a stock's coupons to members
+  kCouponRedeem,       // redeem coupons at a store's counter
+  kRedemptionRead,     // a store's redemptions
+  kRedemptionReverse,  // take a redemption back
 };
 
 // "store.write" etc., for logs, route listings and the audit records of refused routes.
@@ -77,7 +84,10 @@ enum class Decision {
 // rules: every role reads them in its scope; region and dealer managers and brand admins write
 // earning rules (a brand's rule sits on the brand node, so only brand-scope staff reach it).
 // Which members a caller sees is decided by payments::MemberViews, which then asks for
-// kMemberRead at the caller's scope node.
+// kMemberRead at the caller's scope node. Coupons: every role reads stocks and redemptions in
+// its scope; region and dealer managers and brand admins write stocks, grant coupons and
+// reverse redemptions; they and store clerks redeem. Which stocks a caller sees beyond its
+// subtree (an ancestor's campaign its stores take) is coupons::StockAccess's rule.
 //
 // Actors: the system actor (the operator CLI, Actor::System) is always allowed; an Actor that
 // is neither staff nor the system is always refused (PermissionDenied). Stateless; safe for

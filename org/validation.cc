@@ -66,12 +66,13 @@ Status ValidateId(int64_t id, std::string_view field) {
   return Status::Ok();
 }
 
-Status ValidateName(std::string_view name, std::string_view field) {
+Status ValidateText(std::string_view text, std::string_view field, size_t min_chars,
+                    size_t max_chars) {
   size_t characters = 0;
   bool only_spaces = true;
-  for (size_t i = 0; i < name.size();) {
+  for (size_t i = 0; i < text.size();) {
     char32_t c = 0;
-    size_t length = DecodeUtf8(name, i, &c);
+    size_t length = DecodeUtf8(text, i, &c);
     if (length == 0) return InvalidField(field, "must be valid UTF-8");
     if (c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0)) {
       return InvalidField(field, "must not contain control characters");
@@ -80,9 +81,18 @@ Status ValidateName(std::string_view name, std::string_view field) {
     ++characters;
     i += length;
   }
-  if (characters == 0 || only_spaces) return InvalidField(field, "must not be empty");
-  if (characters > 100) return InvalidField(field, "must be at most 100 characters");
+  if (min_chars > 0 && (characters == 0 || only_spaces)) {
+    return InvalidField(field, "must not be empty");
+  }
+  if (characters < min_chars || characters > max_chars) {
+    return InvalidField(field, "must be " + std::to_string(min_chars) + ".." +
+                                   std::to_string(max_chars) + " characters");
+  }
   return Status::Ok();
+}
+
+Status ValidateName(std::string_view name, std::string_view field) {
+  return ValidateText(name, field, 1, 100);
 }
 
 Result<std::string> NormalizeUsername(std::string_view username) {

@@ -21,6 +21,10 @@ Status ValidateId(int64_t id, std::string_view field);
 // A display name: valid UTF-8 of 1..100 characters (code points), no control characters, not
 // only spaces. INVALID_FIELD otherwise.
 Status ValidateName(std::string_view name, std::string_view field);
+// Text of min_chars..max_chars characters (code points) of valid UTF-8 without control
+// characters; when min_chars > 0 it must not be only spaces. INVALID_FIELD otherwise.
+Status ValidateText(std::string_view text, std::string_view field, size_t min_chars,
+                    size_t max_chars);
 
 // The canonical (lowercase) form of a username: 3..64 of [a-z0-9._@-] after lowercasing ASCII.
 // INVALID_FIELD otherwise.

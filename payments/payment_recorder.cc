@@ -26,6 +26,11 @@ std::string RefundKey(const MerchantRef& merchant, const std::string& refund_id)
   return "refund:" + merchant.mchid + ":" + refund_id;
 }
 
+coupons::RewardPayment RewardPaymentOf(const TransactionRecord& payment, bool first_payment) {
+  return {payment.merchant.store, payment.merchant.mchid, payment.transaction_id,
+          payment.amount_fen, first_payment};
+}
+
 }  // namespace
 
 struct PayerUpdate {
@@ -86,7 +91,12 @@ Result<TransactionRecord> PaymentRecorder::RecordPayment(db::Connection& conn,
                                        policy_.expiry.ExpiresAt(paid.paid_at)})
                                 .status());
   }
-  MILEAGE_RETURN_IF_ERROR(WritePaymentEvents(conn, record, payer, now));
+  MILEAGE_ASSIGN_OR_RETURN(bool paid_before,
+                           PaymentStore(conn).HasOtherPayment(record.member_id, record.id));
+  MILEAGE_ASSIGN_OR_RETURN(std::vector<coupons::Coupon> rewards,
+                           rewards_.Grant(conn, record.member_id, payer.tier,
+                                          RewardPaymentOf(record, !paid_before), now));
+  MILEAGE_RETURN_IF_ERROR(WritePaymentEvents(conn, record, payer, rewards.size(), now));
 
   MILEAGE_ASSIGN_OR_RETURN(
       std::vector<RefundRecord> pending,
@@ -98,7 +108,7 @@ Result<TransactionRecord> PaymentRecorder::RecordPayment(db::Connection& conn,
 }
 
 Status PaymentRecorder::WritePaymentEvents(db::Connection& conn, const TransactionRecord& record,
-                                           const PayerUpdate& payer, int64_t now) {
+                                           const PayerUpdate& payer, size_t coupons, int64_t now) {
   const org::NodePath& store = record.merchant.store;
   const int64_t member_id = record.member_id;
   if (payer.enrollment.created) {
@@ -124,7 +134,8 @@ Status PaymentRecorder::WritePaymentEvents(db::Connection& conn, const Transacti
                                              {"member_id", member_id},
                                              {"store_id", store.store_id},
                                              {"amount_fen", record.amount_fen},
-                                             {"points", record.points_earned}}),
+                                             {"points", record.points_earned},
+                                             {"coupons", static_cast<int64_t>(coupons)}}),
                             now);
 }
 
@@ -187,6 +198,9 @@ Status PaymentRecorder::ApplyRefund(db::Connection& conn, TransactionRecord& pay
   MILEAGE_RETURN_IF_ERROR(payments.MarkRefundApplied(payment.merchant.id, refund.refund_id,
                                                      effect.points_to_reverse, now));
   MILEAGE_RETURN_IF_ERROR(members.RecordActivity(payment.member_id, -refunded_now, 0, now));
+  MILEAGE_RETURN_IF_ERROR(rewards_.OnRefunded(conn, payment.member_id,
+                                              RewardPaymentOf(payment, false),
+                                              payment.amount_fen - effect.refunded_after, now));
   MILEAGE_RETURN_IF_ERROR(
       db::AddOutboxEvent(conn, "payment.refunded", store.brand_id, refund.refund_id,
                          db::PayloadJson({{"refund_id", refund.refund_id},

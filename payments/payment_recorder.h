@@ -4,6 +4,7 @@
 
 #include "common/random.h"
 #include "common/result.h"
+#include "coupons/payment_rewards.h"
 #include "db/db.h"
 #include "payments/types.h"
 
@@ -18,9 +19,11 @@ struct PayerUpdate;
 
 // The database half of "pay = membership" (DESIGN.md section 5, step 2), inside the caller's
 // transaction on `conn`: records a payment, enrolls or finds the payer, records their activity
-// and tier, credits points by the earning rules, applies refunds that arrived first and writes
-// outbox events; or records a refund and reverses points in proportion. Owned by the
-// composition root; stateless apart from its references, so safe for concurrent use.
+// and tier, credits points by the earning rules, grants the payment-reward coupons
+// (coupons::PaymentRewards), applies refunds that arrived first and writes outbox events; or
+// records a refund, reverses points in proportion and voids (or marks) the rewards the refunded
+// payment no longer earns. Owned by the composition root; stateless apart from its references,
+// so safe for concurrent use.
 //
 // Everything is keyed by the merchant the payment or refund came through (WeChat's ids are
 // unique per merchant): a refund only ever reverses a payment of its own merchant.
@@ -30,8 +33,9 @@ struct PayerUpdate;
 // the same payment (retry the transaction: db::InTransaction does); the db errors.
 class PaymentRecorder {
  public:
-  PaymentRecorder(RandomSource& random, const PaymentPolicy& policy)
-      : random_(random), policy_(policy) {}
+  PaymentRecorder(RandomSource& random, const PaymentPolicy& policy,
+                  coupons::PaymentRewards& rewards)
+      : random_(random), policy_(policy), rewards_(rewards) {}
 
   // `paid` holds the facts of the payment (transaction_id, merchant, appid, out_trade_no,
   // payer_openid, amount_fen, payer_total_fen, paid_at); the rest is computed.
@@ -49,7 +53,7 @@ class PaymentRecorder {
   Result<PayerUpdate> UpdatePayer(db::Connection& conn, const TransactionRecord& paid, int64_t now);
   // member.enrolled, member.tier_changed (when they happened) and payment.recorded.
   Status WritePaymentEvents(db::Connection& conn, const TransactionRecord& record,
-                            const PayerUpdate& payer, int64_t now);
+                            const PayerUpdate& payer, size_t coupons, int64_t now);
   // Reverses the refund's share of the payment's points and updates both rows; `payment` is
   // updated in place.
   Status ApplyRefund(db::Connection& conn, TransactionRecord& payment, const RefundRecord& refund,
@@ -57,6 +61,7 @@ class PaymentRecorder {
 
   RandomSource& random_;
   const PaymentPolicy policy_;
+  coupons::PaymentRewards& rewards_;
 };
 
 }  // namespace mileage::payments

@@ -269,6 +269,17 @@ Status PaymentStore::MarkRefundApplied(int64_t merchant_id, std::string_view ref
   return Status::Ok();
 }
 
+Result<bool> PaymentStore::HasOtherPayment(int64_t member_id, int64_t except_id) {
+  // A locking read sees the latest commit: a consistent read on MySQL could miss a payment of
+  // the member committed after this transaction's snapshot but before it locked the member.
+  MILEAGE_ASSIGN_OR_RETURN(
+      std::vector<db::Row> rows,
+      conn_.Query("SELECT id FROM payment_transactions WHERE member_id = ? AND id <> ? LIMIT 1" +
+                      std::string(db::ForUpdate(conn_.dialect())),
+                  {db::Value(member_id), db::Value(except_id)}));
+  return !rows.empty();
+}
+
 Result<bool> PaymentStore::HasPaidInSubtree(int64_t member_id, const org::NodePath& scope) {
   std::string sql = "SELECT 1 FROM payment_transactions WHERE member_id = ?";
   std::vector<db::Value> params{db::Value(member_id)};

@@ -71,6 +71,10 @@ class PaymentStore {
   Status MarkRefundApplied(int64_t merchant_id, std::string_view refund_id, int64_t points_reversed,
                            int64_t now);
 
+  // Whether the member has a recorded payment other than the one of row id `except_id` (any
+  // merchant, any state): the payment rewards' "first payment". A locking read (the member's
+  // row lock, PaymentRecorder's, orders payments of one member).
+  Result<bool> HasOtherPayment(int64_t member_id, int64_t except_id);
   // Whether the member paid at a store in the subtree of `scope`.
   Result<bool> HasPaidInSubtree(int64_t member_id, const org::NodePath& scope);
   // Newest first, in the subtree of `scope`, optionally of one member.

@@ -33,7 +33,6 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, AppOptions option
       std::make_unique<payments::MerchantKeyCache>(app->org_->merchants(), app->clock_);
   const payments::PaymentPolicy policy =
       options.payment_policy.value_or(PaymentPolicyOf(app->config_));
-  app->payment_recorder_ = std::make_unique<payments::PaymentRecorder>(app->random_, policy);
   // SQLite pays an fsync per commit and runs one writer at a time: share commits. InnoDB
   // shares log flushes among concurrent transactions by itself.
   if (app->db_->dialect() == db::Dialect::kSqlite) {
@@ -41,6 +40,12 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, AppOptions option
   } else {
     app->transactions_ = std::make_unique<db::SeparateTransactions>(*app->db_);
   }
+  // Grants see the members the console shows the caller (payments' rule, above coupons).
+  app->coupons_ = std::make_unique<coupons::CouponsModule>(
+      *app->db_, *app->transactions_, app->org_->authorizer(), app->org_->writer(), app->clock_,
+      app->random_, data_key, policy.tiers, payments::MemberViews::Visible);
+  app->payment_recorder_ = std::make_unique<payments::PaymentRecorder>(
+      app->random_, policy, app->coupons_->payment_rewards());
   app->notifications_ = std::make_unique<payments::NotificationService>(
       *app->transactions_, *app->merchant_keys_, *app->payment_recorder_, app->clock_);
   app->phones_ = std::make_unique<members::PhoneVault>(data_key, app->org_->cipher());

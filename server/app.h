@@ -6,6 +6,7 @@
 #include "common/clock.h"
 #include "common/config.h"
 #include "common/random.h"
+#include "coupons/coupons_module.h"
 #include "db/db.h"
 #include "db/transaction_runner.h"
 #include "kv/kv.h"
@@ -69,6 +70,8 @@ class App {
   kv::Kv& kv() { return *kv_; }
   HttpServer& http() { return *http_; }
   org::OrgModule& org() { return *org_; }
+  // The coupons services (stocks, claims, grants, redemptions) for the routes to call.
+  coupons::CouponsModule& coupons() { return *coupons_; }
   const ConsoleRouter& console() const { return *console_; }
   MemberApi& member_api() { return *member_api_; }
   payments::NotificationService& notifications() { return *notifications_; }
@@ -90,6 +93,7 @@ class App {
   std::unique_ptr<kv::Kv> kv_;
   std::unique_ptr<org::OrgModule> org_;
   std::unique_ptr<db::TransactionRunner> transactions_;
+  std::unique_ptr<coupons::CouponsModule> coupons_;
   std::unique_ptr<payments::MerchantKeyCache> merchant_keys_;
   std::unique_ptr<payments::PaymentRecorder> payment_recorder_;
   std::unique_ptr<payments::NotificationService> notifications_;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/log.h"
+#include "coupons/expiry_job.h"
 #include "db/sql_dialect.h"
 #include "members/tier_job.h"
 #include "points/expiry_job.h"
@@ -21,6 +22,7 @@ constexpr int64_t kRetryAfterErrorS = 30;
 
 constexpr std::string_view kTierDowngrades = "tier_downgrades";
 constexpr std::string_view kPointsExpiry = "points_expiry";
+constexpr std::string_view kCouponExpiry = "coupon_expiry";
 
 JobTiming TimingOf(const Config& config) {
   JobTiming timing;
@@ -38,6 +40,8 @@ std::vector<Job> MembershipJobs(db::Db& db, const Config& config) {
           }},
       Job{std::string(kPointsExpiry), "points lots expired",
           [&db](int64_t now) { return points::RunPointsExpiry(db, now, kBatch); }},
+      Job{std::string(kCouponExpiry), "coupons expired",
+          [&db](int64_t now) { return coupons::RunCouponExpiry(db, now, kBatch); }},
   };
 }
 
@@ -126,7 +130,9 @@ Result<JobsReport> RunMembershipJobs(db::Db& db, const Config& config, const Clo
       if (first_error.ok()) first_error = done.status();
       continue;
     }
-    (job.name == kTierDowngrades ? report.members_downgraded : report.lots_expired) = *done;
+    if (job.name == kTierDowngrades) report.members_downgraded = *done;
+    if (job.name == kPointsExpiry) report.lots_expired = *done;
+    if (job.name == kCouponExpiry) report.coupons_expired = *done;
   }
   MILEAGE_RETURN_IF_ERROR(first_error);
   return report;

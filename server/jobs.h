@@ -28,10 +28,11 @@ struct Job {
   std::function<Result<int64_t>(int64_t now)> work;
 };
 
-// The membership jobs with the tiers and points expiry of `config` (which must outlive
-// them): "tier_downgrades" (members::RunTierDowngrades) and "points_expiry"
-// (points::RunPointsExpiry), each committing in short transactions so that payments are not
-// held up and a failure keeps the work before it.
+// The periodic jobs with the tiers and points expiry of `config` (which must outlive
+// them): "tier_downgrades" (members::RunTierDowngrades), "points_expiry"
+// (points::RunPointsExpiry) and "coupon_expiry" (coupons::RunCouponExpiry), each committing in
+// short transactions so that payments, claims and redemptions are not held up and a failure
+// keeps the work before it.
 std::vector<Job> MembershipJobs(db::Db& db, const Config& config);
 
 // The job_runs table (migration 0008): each job's last start, finish and outcome. Holds no
@@ -72,15 +73,16 @@ class JobRuns {
 // work's result; a failure to record is logged, not returned.
 Result<int64_t> RunAndRecord(JobRuns& runs, const Job& job, int64_t now, const Clock& clock);
 
-// What one run of the membership jobs did.
+// What one run of the periodic jobs did.
 struct JobsReport {
   int64_t members_downgraded = 0;
   int64_t lots_expired = 0;
+  int64_t coupons_expired = 0;
 };
 
-// The membership jobs once, now by `clock`, as `mileage jobs` runs them: every job runs,
-// whatever its schedule, and each run is recorded in job_runs, so that a scheduler counts
-// its next run from it. Errors: the first job's error (the second still runs).
+// The periodic jobs (MembershipJobs) once, now by `clock`, as `mileage jobs` runs them: every job
+// runs, whatever its schedule, and each run is recorded in job_runs, so that a scheduler counts its
+// next run from it. Errors: the first job's error (the others still run).
 Result<JobsReport> RunMembershipJobs(db::Db& db, const Config& config, const Clock& clock);
 
 // When a JobScheduler runs its jobs.
@@ -106,7 +108,8 @@ struct JobTiming {
 // thread.
 class JobScheduler {
  public:
-  // The membership jobs every config.jobs_interval_s (0 = never); `config` must outlive it.
+  // The periodic jobs (MembershipJobs) every config.jobs_interval_s (0 = never); `config` must
+  // outlive it.
   JobScheduler(db::Db& db, const Config& config, const Clock& clock);
   JobScheduler(db::Db& db, std::vector<Job> jobs, JobTiming timing, const Clock& clock);
   ~JobScheduler() { Stop(); }

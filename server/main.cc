@@ -56,8 +56,9 @@ Commands:
               sandbox export --mchid M [--state-dir DIR] [--out DIR]
               sandbox pay --amount FEN --openid-code CODE [--sandbox URL]
               sandbox refund --out-trade-no NO [--amount FEN] [--sandbox URL]
-  jobs      Run the membership jobs once (tier downgrades after the grace period, points
-            expiry) and print what they did; `serve` also runs them every jobs_interval_s.
+  jobs      Run the periodic jobs once (tier downgrades after the grace period, points
+            expiry, coupon expiry) and print what they did; `serve` also runs them every
+            jobs_interval_s.
   help      Show this text (also --help, -h).
 
 Options:
@@ -122,7 +123,8 @@ int RunJobs(const Args& args) {
   (*database)->Close();
   if (!report.ok()) return Fail(report.status());
   std::cout << "mileage: " << report->members_downgraded << " members downgraded, "
-            << report->lots_expired << " points lots expired\n";
+            << report->lots_expired << " points lots expired, " << report->coupons_expired
+            << " coupons expired\n";
   return 0;
 }
 

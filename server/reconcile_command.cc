@@ -6,6 +6,7 @@
 #include <ostream>
 
 #include "common/log.h"
+#include "coupons/payment_rewards.h"
 #include "crypto/rsa.h"
 #include "org/org_module.h"
 #include "payments/merchant_keys.h"
@@ -125,7 +126,7 @@ Result<payments::Bill> ToBill(const wechat::client::TradeBill& trade_bill) {
 }
 
 // What the command opens beyond the operator context: the merchant keys, the recorder with
-// the config's membership rules, the reconciler and the WeChat API client.
+// the config's membership rules and payment rewards, the reconciler and the WeChat API client.
 class ReconcileContext {
  public:
   static Result<std::unique_ptr<ReconcileContext>> Open(const std::string& config_path) {
@@ -134,8 +135,10 @@ class ReconcileContext {
     OperatorContext& base = *context->base_;
     context->keys_ =
         std::make_unique<payments::MerchantKeyCache>(base.org().merchants(), base.clock());
+    const payments::PaymentPolicy policy = PaymentPolicyOf(base.config());
+    context->rewards_ = std::make_unique<coupons::PaymentRewards>(base.random(), policy.tiers);
     context->recorder_ =
-        std::make_unique<payments::PaymentRecorder>(base.random(), PaymentPolicyOf(base.config()));
+        std::make_unique<payments::PaymentRecorder>(base.random(), policy, *context->rewards_);
     context->reconciler_ =
         std::make_unique<payments::Reconciler>(base.db(), *context->recorder_, base.clock());
     MILEAGE_ASSIGN_OR_RETURN(context->api_, base.OpenWechatApi());
@@ -157,6 +160,7 @@ class ReconcileContext {
   ReconcileContext() = default;
   std::unique_ptr<OperatorContext> base_;
   std::unique_ptr<payments::MerchantKeyCache> keys_;
+  std::unique_ptr<coupons::PaymentRewards> rewards_;
   std::unique_ptr<payments::PaymentRecorder> recorder_;
   std::unique_ptr<payments::Reconciler> reconciler_;
   std::unique_ptr<wechat::client::ApiClient> api_;

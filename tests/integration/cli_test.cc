@@ -107,7 +107,8 @@ TEST(CliTest, JobsRunOnceAndSayWhatTheyDid) {
       WriteConfig(dir, R"({"database":"sqlite:)" + (dir.path() / "m.db").string() + R"("})");
   Subprocess p({kBinary, "jobs", "--config", config});
   EXPECT_EQ(testing::Run(p), 0) << p.stderr_text();
-  EXPECT_NE(p.stdout_text().find("0 members downgraded, 0 points lots expired"), std::string::npos)
+  EXPECT_NE(p.stdout_text().find("0 members downgraded, 0 points lots expired, 0 coupons expired"),
+            std::string::npos)
       << p.stdout_text();
 }
 

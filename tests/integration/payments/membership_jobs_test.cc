@@ -8,6 +8,7 @@
 #include <set>
 #include <vector>
 
+#include "coupons/types.h"
 #include "server/jobs.h"
 #include "server/storage.h"
 #include "tests/integration/payments/payments_checks.h"
@@ -209,6 +210,55 @@ TEST_P(MembershipJobsTest, ARunByHandCountsAsTheLastRun) {
   EXPECT_EQ(LastStart("points_expiry"), by_hand + 6 * 3600);
   EXPECT_EQ(LastStart("tier_downgrades"), by_hand + 6 * 3600);
   EXPECT_EQ(RunRecord("points_expiry").at(3), "0 points lots expired");
+}
+
+// coupon_expiry is one of the jobs: `mileage jobs` runs and records it, and so does the
+// scheduler of `serve`; a one-day coupon expires after 23:59:59 Beijing time of its day.
+TEST_P(MembershipJobsTest, CouponsExpireByHandAndOnSchedule) {
+  const int64_t day = Unix(2026, 11, 17);
+  clock_.SetUnixSeconds(day + 10 * 3600);
+  ASSERT_EQ(Post(Payment({"4200000001", "openid-a", 10000}))->status, 204);
+  const int64_t member = Scalar("SELECT id FROM members");
+  coupons::CouponsModule& module = server_->app().coupons();
+  coupons::NewStock s;
+  s.node_type = org::NodeType::kBrand;
+  s.node_id = brand_;
+  s.name = "One day";
+  s.type = coupons::StockType::kExchange;
+  s.item = "car wash";
+  s.valid_days = 1;
+  s.total_quantity = 10;
+  s.per_member_limit = 2;
+  s.channels = {coupons::Channel::kClaim};
+  const org::Actor op = org::Actor::System("test");
+  Result<coupons::Stock> stock = module.stocks().Create(op, s);
+  ASSERT_TRUE(stock.ok()) << stock.status().ToString();
+  coupons::StockPatch active;
+  active.state = coupons::StockState::kActive;
+  ASSERT_TRUE(module.stocks().Update(op, stock->id, active).ok());
+  const coupons::MemberRef ref{member, brand_};
+  ASSERT_TRUE(module.coupons().Claim(ref, stock->id, day + 10 * 3600).ok());
+
+  clock_.SetUnixSeconds(day + 86400 - 1);  // 23:59:59 Beijing: still valid
+  EXPECT_EQ(RunJobs().coupons_expired, 0);
+  EXPECT_EQ(RunRecord("coupon_expiry").at(3), "0 coupons expired");
+  clock_.SetUnixSeconds(day + 86400);
+  EXPECT_EQ(RunJobs().coupons_expired, 1);
+  EXPECT_EQ(RunRecord("coupon_expiry"),
+            (std::vector<std::string>{std::to_string(day + 86400), std::to_string(day + 86400),
+                                      "ok", "1 coupons expired"}));
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM coupons WHERE state = 'expired'"), 1);
+
+  // The scheduler runs it one interval later.
+  ASSERT_TRUE(module.coupons().Claim(ref, stock->id, day + 86400 + 60).ok());
+  std::unique_ptr<server::JobScheduler> scheduler = Scheduler(database_->db(), 2 * 86400, 0);
+  scheduler->Start();
+  clock_.SetUnixSeconds(day + 3 * 86400);
+  ASSERT_TRUE(PassedNow(*scheduler, clock_));
+  scheduler->Stop();
+  EXPECT_EQ(LastStart("coupon_expiry"), day + 3 * 86400);
+  EXPECT_EQ(RunRecord("coupon_expiry").at(3), "1 coupons expired");
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM coupons WHERE state = 'expired'"), 2);
 }
 
 // Two processes that read the same last start: exactly one claims the run, and the loser's

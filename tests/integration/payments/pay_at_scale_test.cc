@@ -2,8 +2,9 @@
 // payments by 300 payers, every notification delivered three times at once and out of order,
 // refunds (partial, full, some before their payment), SIGNTEST probes and tampered copies.
 // Then: one member per payer, each transaction once, balances as the payments and refunds
-// imply (computed here from docs/API.md's rule), a ledger with exactly their journals, and
-// nothing written by any tampered copy.
+// imply (computed here from docs/API.md's rule), a ledger with exactly their journals, nothing
+// written by any tampered copy, and the payment-reward coupons: one per qualifying payment,
+// voided exactly when its refunds took the payment below the reward's minimum.
 #include <rapidjson/document.h>
 
 #include <atomic>
@@ -14,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "coupons/types.h"
 #include "tests/integration/payments/payments_checks.h"
 #include "tests/integration/payments/payments_fixture.h"
 #include "tests/support/free_port.h"
@@ -136,6 +138,49 @@ class ForwardingProxy {
 class PayAtScaleTest : public PaymentsTest {
  protected:
   PayAtScaleTest() { real_clock_ = true; }
+
+  // An active payment-reward stock of the brand (as the console would create it).
+  int64_t RewardStock(const std::string& name, int64_t min_amount_fen, bool first_payment_only) {
+    coupons::NewStock s;
+    s.node_type = org::NodeType::kBrand;
+    s.node_id = brand_;
+    s.name = name;
+    s.type = coupons::StockType::kCash;
+    s.value_fen = 1000;
+    s.valid_days = 30;
+    s.total_quantity = 10000;
+    s.per_member_limit = 100;
+    s.channels = {coupons::Channel::kPayment};
+    s.reward_min_amount_fen = min_amount_fen;
+    s.reward_first_payment_only = first_payment_only;
+    const org::Actor op = org::Actor::System("test");
+    Result<coupons::Stock> created = server_->app().coupons().stocks().Create(op, s);
+    EXPECT_TRUE(created.ok()) << created.status().ToString();
+    if (!created.ok()) return 0;
+    coupons::StockPatch active;
+    active.state = coupons::StockState::kActive;
+    EXPECT_TRUE(server_->app().coupons().stocks().Update(op, created->id, active).ok());
+    return created->id;
+  }
+  // The reward coupons of a stock: out_trade_no of the payment that earned each -> state.
+  std::map<std::string, std::vector<std::string>> RewardsByPayment(int64_t stock_id) {
+    std::map<std::string, std::vector<std::string>> out;
+    Result<db::PooledConnection> conn = database_->db().Acquire();
+    EXPECT_TRUE(conn.ok());
+    if (!conn.ok()) return out;
+    Result<std::vector<db::Row>> rows = (*conn)->Query(
+        "SELECT t.out_trade_no, c.state FROM coupons c JOIN payment_transactions t ON "
+        "c.source_ref = " +
+            std::string(database_->db().dialect() == db::Dialect::kSqlite
+                            ? "'pay:' || t.mchid || ':' || t.transaction_id"
+                            : "CONCAT('pay:', t.mchid, ':', t.transaction_id)") +
+            " WHERE c.stock_id = ?",
+        {db::Value(stock_id)});
+    EXPECT_TRUE(rows.ok()) << rows.status().ToString();
+    if (!rows.ok()) return out;
+    for (const db::Row& row : *rows) out[row.Text(0)].push_back(row.Text(1));
+    return out;
+  }
 };
 
 struct PaymentPlan {
@@ -156,6 +201,10 @@ TEST_P(PayAtScaleTest, AThousandPaymentsDeliveredThriceWithRefundsProbesAndTampe
                     {exported.public_key_id, exported.public_key_pem, 0}});
   ForwardingProxy proxy(server_->port(), KeysFor(exported, true, true), exported.apiv3_key);
   const std::string notify_url = proxy.url(kSandboxMchid);
+  // Every payment of 200 yuan or more earns a coupon; every payer's first payment another.
+  constexpr int64_t kBigSpend = 20000;
+  const int64_t big_spend = RewardStock("Big spender", kBigSpend, false);
+  const int64_t welcome = RewardStock("Welcome", 0, true);
 
   constexpr int kPayments = 1000;
   constexpr int kPayers = 300;
@@ -274,6 +323,40 @@ TEST_P(PayAtScaleTest, AThousandPaymentsDeliveredThriceWithRefundsProbesAndTampe
   EXPECT_LE(refunds_reversing, refunds);
   EXPECT_EQ(Scalar("SELECT COALESCE(SUM(points_reversed), 0) FROM payment_refunds"), reversed);
   ExpectLedger(*database_, brand_, kPayments, earned, refunds_reversing, reversed);
+
+  // Reward coupons, from the plan: one per payment of kBigSpend or more, voided when its
+  // refunds left less than kBigSpend of it; one per payer for their first recorded payment
+  // (any amount; which one was first depends on delivery order), voided when that payment was
+  // refunded in full.
+  const auto big = RewardsByPayment(big_spend);
+  std::map<std::string, std::vector<std::string>> big_expected;
+  for (const PaymentPlan& p : plan) {
+    if (p.amount < kBigSpend) continue;
+    big_expected[p.out_trade_no] = {p.amount - p.refunded < kBigSpend ? "voided" : "issued"};
+  }
+  EXPECT_GT(big_expected.size(), 100u);
+  EXPECT_EQ(big, big_expected);
+  const auto firsts = RewardsByPayment(welcome);
+  EXPECT_EQ(firsts.size(), static_cast<size_t>(kPayers));
+  std::set<std::string> payers_welcomed;
+  int wrong_welcomes = 0;
+  for (const PaymentPlan& p : plan) {
+    auto found = firsts.find(p.out_trade_no);
+    if (found == firsts.end()) continue;
+    payers_welcomed.insert(p.openid);
+    const std::vector<std::string> want = {p.refunded >= p.amount ? "voided" : "issued"};
+    if (found->second != want && ++wrong_welcomes <= 5) {
+      ADD_FAILURE() << p.out_trade_no << " welcome coupon "
+                    << ::testing::PrintToString(found->second);
+    }
+  }
+  EXPECT_EQ(wrong_welcomes, 0);
+  EXPECT_EQ(payers_welcomed.size(), static_cast<size_t>(kPayers));
+  EXPECT_EQ(Count("coupons"), static_cast<int64_t>(big_expected.size()) + kPayers);
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM outbox_events WHERE topic = 'coupon.issued'"),
+            Count("coupons"));
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM outbox_events WHERE topic = 'coupon.voided'"),
+            Scalar("SELECT COUNT(*) FROM coupons WHERE state = 'voided'"));
 }
 
 MILEAGE_PAYMENTS_TEST_SUITE(PayAtScaleTest);

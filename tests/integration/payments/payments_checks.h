@@ -28,7 +28,7 @@ inline std::string WrittenState(TestDatabase& database) {
   for (const char* table :
        {"payment_notifications", "payment_transactions", "payment_refunds", "outbox_events",
         "members", "member_identities", "member_activity", "member_tier_changes", "point_journals",
-        "point_entries", "point_lots", "point_accounts"}) {
+        "point_entries", "point_lots", "point_accounts", "coupons"}) {
     out += std::string(table) + "=" +
            std::to_string(database.Scalar(std::string("SELECT COUNT(*) FROM ") + table)) + " ";
   }

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "common/civil_time.h"
+#include "coupons/payment_rewards.h"
 #include "payments/merchant_keys.h"
 #include "payments/payment_recorder.h"
 #include "payments/reconciliation.h"
@@ -345,7 +346,9 @@ TEST_P(ReconcileTest, ANotificationArrivingBeforeTheApplyMakesItADuplicate) {
     bill.payments.push_back({row.transaction_id, row.out_trade_no, row.appid, row.openid,
                              row.order_amount, row.order_amount, *at, row.trade_state});
   }
-  payments::PaymentRecorder recorder(random_, payments::PaymentPolicy{});
+  const payments::PaymentPolicy policy;
+  coupons::PaymentRewards rewards(random_, policy.tiers);
+  payments::PaymentRecorder recorder(random_, policy, rewards);
   payments::Reconciler reconciler(database_->db(), recorder, clock);
   Result<payments::ChinaDay> day = payments::ChinaDayOf(date);
   ASSERT_TRUE(day.ok());
