@@ -144,6 +144,10 @@ class Sandbox {
   std::unique_ptr<NotificationDispatcher> dispatcher_;
   std::atomic<uint64_t> answer_signatures_{0};
   std::atomic<uint64_t> notification_signatures_{0};
+  // NewNotificationId's sequence and its random start.
+  std::atomic<uint64_t> notification_sequence_{0};
+  std::once_flag notification_start_once_;
+  uint64_t notification_start_ = 0;
   mutable std::mutex mutex_;  // guards mini_programs_ and bills_
   std::map<std::string, MiniProgram, std::less<>> mini_programs_;
   std::map<std::string, std::pair<std::string, std::string>> bills_;  // token -> mchid, csv
