@@ -37,6 +37,14 @@ RequestStream::RequestStream(int fd, StreamLimits limits) : fd_(fd), limits_(lim
   if (getpeername(fd_, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
     peer_ = AddressOf(address, &peer_port_);
   }
+  if (peer_) peer_text_ = peer_->ToString();
+  // httplib asks for both addresses on every request; they do not change on a connection.
+  address = {};
+  length = sizeof address;
+  if (getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
+    std::optional<IpAddress> local = AddressOf(address, &local_port_);
+    if (local) local_text_ = local->ToString();
+  }
   BeginRequest();
 }
 
@@ -65,7 +73,29 @@ RequestStream::Wait RequestStream::WaitFor(short events, Clock::time_point deadl
 }
 
 bool RequestStream::Fill() {
+  // recv first and poll only when nothing is there: on a keep-alive connection the request is
+  // usually waiting already, and a poll per read was a system call per request for nothing.
+  // The deadline is still checked before every read (a clock read, not a system call).
   while (true) {
+    if (Clock::now() >= read_deadline_) {
+      read_failure_ = ReadFailure::kDeadline;
+      return false;
+    }
+    ssize_t n = ::recv(fd_, buffer_.data(), buffer_.size(), MSG_DONTWAIT);
+    if (n > 0) {
+      begin_ = 0;
+      end_ = static_cast<size_t>(n);
+      return true;
+    }
+    if (n == 0) {
+      read_failure_ = ReadFailure::kClosed;
+      return false;
+    }
+    if (errno == EINTR) continue;
+    if (errno != EAGAIN && errno != EWOULDBLOCK) {
+      read_failure_ = ReadFailure::kError;
+      return false;
+    }
     switch (WaitFor(POLLIN, read_deadline_)) {
       case Wait::kReady:
         break;
@@ -78,20 +108,6 @@ bool RequestStream::Fill() {
       case Wait::kError:
         read_failure_ = ReadFailure::kError;
         return false;
-    }
-    ssize_t n = ::recv(fd_, buffer_.data(), buffer_.size(), MSG_DONTWAIT);
-    if (n > 0) {
-      begin_ = 0;
-      end_ = static_cast<size_t>(n);
-      return true;
-    }
-    if (n == 0) {
-      read_failure_ = ReadFailure::kClosed;
-      return false;
-    }
-    if (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK) {
-      read_failure_ = ReadFailure::kError;
-      return false;
     }
   }
 }
@@ -121,27 +137,25 @@ ssize_t RequestStream::read(char* ptr, size_t size) {
 
 ssize_t RequestStream::write(const char* ptr, size_t size) {
   if (!write_deadline_) write_deadline_ = Clock::now() + limits_.request_deadline;
+  // send first, poll only when the socket buffer is full (as Fill does for reads).
   while (true) {
-    if (WaitFor(POLLOUT, *write_deadline_) != Wait::kReady) return -1;
+    if (Clock::now() >= *write_deadline_) return -1;
     ssize_t n = ::send(fd_, ptr, size, MSG_NOSIGNAL | MSG_DONTWAIT);
     if (n >= 0) return n;
-    if (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK) return -1;
+    if (errno == EINTR) continue;
+    if (errno != EAGAIN && errno != EWOULDBLOCK) return -1;
+    if (WaitFor(POLLOUT, *write_deadline_) != Wait::kReady) return -1;
   }
 }
 
 void RequestStream::get_remote_ip_and_port(std::string& ip, int& port) const {
-  ip = peer_ ? peer_->ToString() : std::string();
+  ip = peer_text_;
   port = peer_port_;
 }
 
 void RequestStream::get_local_ip_and_port(std::string& ip, int& port) const {
-  sockaddr_storage address{};
-  socklen_t length = sizeof address;
-  ip.clear();
-  port = 0;
-  if (getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length) != 0) return;
-  std::optional<IpAddress> local = AddressOf(address, &port);
-  if (local) ip = local->ToString();
+  ip = local_text_;
+  port = local_port_;
 }
 
 }  // namespace mileage::server

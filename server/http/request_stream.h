@@ -73,6 +73,9 @@ class RequestStream : public httplib::Stream {
   const StreamLimits limits_;
   std::optional<IpAddress> peer_;
   int peer_port_ = 0;
+  std::string peer_text_;
+  std::string local_text_;
+  int local_port_ = 0;
   std::array<char, 4096> buffer_{};
   size_t begin_ = 0;
   size_t end_ = 0;
