@@ -656,6 +656,23 @@ TEST_P(MpCouponsTest, ConcurrentClaimsNeverExceedTheTotalOrTheLimit) {
     EXPECT_LT(c.sent, first_sold_out) << "a coupon after SOLD_OUT";
   }
   EXPECT_EQ(scarce_won, kScarce);
+  std::map<std::pair<int64_t, std::string>, int64_t> refusals;  // (stock, code) -> count
+  // Claims of one member for one stock that were in flight at the same time.
+  int64_t raced_own = 0;
+  for (size_t i = 0; i < claims.size(); ++i) {
+    if (claims[i].status != 201) ++refusals[{claims[i].stock, claims[i].code}];
+    for (size_t j = i + 1; j < claims.size() && j < i + 3; ++j) {
+      const bool same = claims[j].member == claims[i].member && claims[j].stock == claims[i].stock;
+      if (same && claims[j].sent < claims[i].answered && claims[i].sent < claims[j].answered) {
+        ++raced_own;
+      }
+    }
+  }
+  EXPECT_GT(raced_own, 0) << "no member's claims raced each other";
+  EXPECT_GT((refusals[{scarce, "SOLD_OUT"}]), 0);
+  EXPECT_EQ((refusals[{scarce, "SOLD_OUT"}]) + (refusals[{scarce, "LIMIT_REACHED"}]),
+            static_cast<int64_t>(3 * kMembers) - kScarce);
+  EXPECT_EQ((refusals[{ample, "LIMIT_REACHED"}]), static_cast<int64_t>(kMembers));
   for (size_t m = 0; m < kMembers; ++m) {
     EXPECT_EQ((won[{m, ample}]), 2) << "member " << m << " at the limit of the ample stock";
     EXPECT_LE((won[{m, scarce}]), 2);
