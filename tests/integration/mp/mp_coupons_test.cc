@@ -429,6 +429,46 @@ TEST_P(MpCouponsTest, TheQrTokenIsShortLivedAndRedeemsItsCouponOnce) {
   EXPECT_EQ(CouponsWritten(), expired_before);
 }
 
+// Only a usable coupon gets a QR code: not before its stock's window opens, not once voided
+// (a refunded payment's reward); asking writes nothing.
+TEST_P(MpCouponsTest, AQrCodeIsShownOnlyForAUsableCoupon) {
+  const int64_t opens = Now() + 3600;
+  const int64_t stock = NewStock([&](coupons::NewStock& s) {
+    s.valid_days = 0;
+    s.valid_from = opens;
+    s.valid_until = opens + 10 * 86400;
+  });
+  MpReply claimed = Claim(alice_, stock);
+  ASSERT_EQ(claimed.status, 201) << claimed.body;
+  EXPECT_EQ(claimed.Text("valid_from"), server::Rfc3339(opens));
+  EXPECT_EQ(claimed.Text("expires_at"), server::Rfc3339(opens + 10 * 86400));
+  const std::string id = std::to_string(claimed.json["id"].GetInt64());
+  const auto before = CouponsWritten();
+  MpReply early = Send("POST", "/api/mp/coupons/" + id + "/qr", alice_.token);
+  EXPECT_EQ(early.status, 409) << early.body;
+  EXPECT_EQ(early.code(), "COUPON_NOT_YET_VALID");
+  clock_.Advance(seconds(3600));
+  EXPECT_EQ(Send("POST", "/api/mp/coupons/" + id + "/qr", alice_.token).status, 200);
+
+  {
+    Result<db::PooledConnection> conn = app().db().Acquire();
+    ASSERT_TRUE(conn.ok());
+    ASSERT_TRUE((*conn)
+                    ->Exec("UPDATE coupons SET state = 'voided', voided_at = ?, void_reason = "
+                           "'refunded' WHERE id = ?",
+                           {db::Value(Now()), db::Value(claimed.json["id"].GetInt64())})
+                    .ok());
+  }
+  MpReply voided = Send("POST", "/api/mp/coupons/" + id + "/qr", alice_.token);
+  EXPECT_EQ(voided.status, 409) << voided.body;
+  EXPECT_EQ(voided.code(), "COUPON_VOIDED");
+  EXPECT_EQ(Send("GET", "/api/mp/coupons/" + id, alice_.token).Text("state"), "voided");
+  MpReply listed = Send("GET", "/api/mp/coupons?state=voided", alice_.token);
+  ASSERT_EQ(listed.json["total"].GetInt64(), 1);
+  EXPECT_EQ(std::to_string(listed.json["items"][0]["id"].GetInt64()), id);
+  EXPECT_EQ(CouponsWritten(), before);
+}
+
 // Nothing in the request names the member: a member id in the body or the query is not read
 // (like every /api/mp/ route, these ignore bodies and parameters they do not take).
 TEST_P(MpCouponsTest, TheMemberComesFromTheSessionOnly) {
