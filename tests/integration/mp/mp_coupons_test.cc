@@ -1,4 +1,4 @@
-// The member's coupon routes over HTTP (docs/API.md, "Member API", the coupon routes): what a
+// The member's coupon routes over HTTP (docs/API.md, "Coupons (member side)"): what a
 // member may claim, claims and each refusal, concurrent claims against the total and the limit,
 // the member's coupons and their QR tokens redeemed at the counter, other members' and other
 // brands' objects as 404, sessions, and bad input on every route, each checked in the answer
