@@ -5,6 +5,7 @@
 #include "server/config_loader.h"
 #include "server/console/console_routes.h"
 #include "server/data_key_source.h"
+#include "server/mp/coupon_routes.h"
 #include "server/routes/system_routes.h"
 #include "server/routes/wechatpay_routes.h"
 #include "server/storage.h"
@@ -96,6 +97,7 @@ void App::RegisterRoutes() {
   RegisterPaymentRoutes(*console_, *payment_views_);
   RegisterEarningRuleRoutes(*console_, *earning_rules_);
   member_api_->RegisterRoutes(*http_);
+  RegisterMemberCouponRoutes(member_api_->router(), coupons_->coupons(), clock_);
   RegisterWechatPayRoutes(*http_, *notifications_);
 }
 

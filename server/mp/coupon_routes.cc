@@ -1,0 +1,148 @@
+#include "server/mp/coupon_routes.h"
+
+#include <optional>
+#include <vector>
+
+#include "coupons/codes.h"
+#include "server/console/console_json.h"
+#include "server/http/json_fields.h"
+
+namespace mileage::server {
+namespace {
+
+// Like every /api/mp/ route, these read no member id from the request: the member is the
+// session's. Like the other routes, they ignore query parameters they do not read and the body
+// of a POST that takes none.
+coupons::MemberRef MemberOf(const MpRequest& req) {
+  return {req.member().member_id, req.member().brand_id};
+}
+
+// ?state= of the coupon list: nullopt when absent. InvalidArgument INVALID_FIELD for any other
+// text than a coupon state.
+Result<std::optional<coupons::CouponState>> StateParam(const httplib::Request& req) {
+  if (!req.has_param("state")) return std::optional<coupons::CouponState>();
+  std::optional<coupons::CouponState> state =
+      coupons::ParseCouponState(req.get_param_value("state"));
+  if (!state.has_value()) {
+    return InvalidArgumentError("state must be issued, redeemed, expired or voided",
+                                "INVALID_FIELD");
+  }
+  return state;
+}
+
+// What a member sees of a stock: what a coupon is worth, when it is valid, the limit and where
+// it is redeemed; none of the console's numbers (total, budget, channels, reward rule, state,
+// who made it).
+void WriteMemberStockFields(JsonWriter& w, const coupons::Stock& stock) {
+  WriteInt(w, "id", stock.id);
+  WriteText(w, "name", stock.name);
+  WriteText(w, "description", stock.description);
+  WriteText(w, "type", coupons::StockTypeName(stock.type));
+  WriteInt(w, "value_fen", stock.value_fen);
+  WriteInt(w, "threshold_fen", stock.threshold_fen);
+  WriteInt(w, "percent_off", stock.percent_off);
+  WriteInt(w, "max_discount_fen", stock.max_discount_fen);
+  WriteText(w, "item", stock.item);
+  WriteOptionalTime(w, "valid_from", stock.valid_from);
+  WriteOptionalTime(w, "valid_until", stock.valid_until);
+  WriteInt(w, "valid_days", stock.valid_days);
+  WriteInt(w, "per_member_limit", stock.per_member_limit);
+  WriteText(w, "min_tier", stock.min_tier);
+  WritePathIds(w, stock.node);
+  WriteArray(w, "store_ids", stock.stores,
+             [&w](const org::NodePath& store) { w.Int64(store.store_id); });
+}
+
+void WriteClaimable(JsonWriter& w, const std::vector<coupons::ClaimableStock>& offered) {
+  w.StartObject();
+  WriteArray(w, "items", offered, [&w](const coupons::ClaimableStock& item) {
+    w.StartObject();
+    WriteMemberStockFields(w, item.stock);
+    WriteInt(w, "remaining", item.remaining);
+    WriteInt(w, "claimed", item.claimed);
+    w.EndObject();
+  });
+  w.EndObject();
+}
+
+void WriteMemberCouponFields(JsonWriter& w, const coupons::Coupon& coupon) {
+  WriteInt(w, "id", coupon.id);
+  WriteText(w, "code", coupons::FormatCouponCode(coupon.code));
+  WriteInt(w, "stock_id", coupon.stock_id);
+  WriteText(w, "state", coupons::CouponStateName(coupon.state));
+  WriteText(w, "channel", coupons::ChannelName(coupon.channel));
+  WriteTime(w, "issued_at", coupon.issued_at);
+  WriteTime(w, "valid_from", coupon.valid_from);
+  WriteTime(w, "expires_at", coupon.expires_at);
+  WriteOptionalTime(w, "redeemed_at", coupon.redeemed_at.value_or(0));
+}
+
+void WriteMemberCoupon(JsonWriter& w, const coupons::Coupon& coupon) {
+  w.StartObject();
+  WriteMemberCouponFields(w, coupon);
+  w.EndObject();
+}
+
+void WriteMemberCouponDetail(JsonWriter& w, const coupons::CouponDetail& detail) {
+  w.StartObject();
+  WriteMemberCouponFields(w, detail.coupon);
+  w.Key("stock");
+  w.StartObject();
+  WriteMemberStockFields(w, detail.stock);
+  w.EndObject();
+  w.EndObject();
+}
+
+void WriteQrToken(JsonWriter& w, const coupons::QrToken& token) {
+  w.StartObject();
+  WriteText(w, "qr_token", token.token);
+  WriteTime(w, "expires_at", token.expires_at);
+  w.EndObject();
+}
+
+}  // namespace
+
+void RegisterMemberCouponRoutes(MpRouter& router, coupons::CouponService& coupons,
+                                const Clock& clock) {
+  router.Route("GET", "/api/mp/stocks",
+               [&coupons, &clock](const MpRequest& req, httplib::Response& res) {
+                 Respond(res, coupons.ClaimableStocks(MemberOf(req), UnixSeconds(clock.Now())), 200,
+                         WriteClaimable);
+               });
+
+  router.Route("POST", "/api/mp/stocks/{id}/claim",
+               [&coupons, &clock](const MpRequest& req, httplib::Response& res) {
+                 Result<int64_t> id = PathId(req.http, 1);
+                 if (!id.ok()) return WriteError(res, id.status());
+                 Respond(res, coupons.Claim(MemberOf(req), *id, UnixSeconds(clock.Now())), 201,
+                         WriteMemberCoupon);
+               });
+
+  router.Route("GET", "/api/mp/coupons", [&coupons](const MpRequest& req, httplib::Response& res) {
+    Result<std::optional<coupons::CouponState>> state = StateParam(req.http);
+    if (!state.ok()) return WriteError(res, state.status());
+    Result<PageRequest> page = PageParams(req.http);
+    if (!page.ok()) return WriteError(res, page.status());
+    Respond(res, coupons.MemberCoupons(MemberOf(req), *state, *page), 200,
+            [](JsonWriter& w, const PageOf<coupons::CouponDetail>& found) {
+              WritePage(w, found, WriteMemberCouponDetail);
+            });
+  });
+
+  router.Route(
+      "GET", "/api/mp/coupons/{id}", [&coupons](const MpRequest& req, httplib::Response& res) {
+        Result<int64_t> id = PathId(req.http, 1);
+        if (!id.ok()) return WriteError(res, id.status());
+        Respond(res, coupons.MemberCoupon(MemberOf(req), *id), 200, WriteMemberCouponDetail);
+      });
+
+  router.Route("POST", "/api/mp/coupons/{id}/qr",
+               [&coupons, &clock](const MpRequest& req, httplib::Response& res) {
+                 Result<int64_t> id = PathId(req.http, 1);
+                 if (!id.ok()) return WriteError(res, id.status());
+                 Respond(res, coupons.MemberQrToken(MemberOf(req), *id, UnixSeconds(clock.Now())),
+                         200, WriteQrToken);
+               });
+}
+
+}  // namespace mileage::server
