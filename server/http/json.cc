@@ -74,9 +74,10 @@ Result<std::optional<bool>> OptionalBool(const rapidjson::Value& object, const c
 }
 
 Result<std::optional<int64_t>> OptionalTime(const rapidjson::Value& object, const char* field) {
-  MILEAGE_ASSIGN_OR_RETURN(std::optional<std::string> text, OptionalString(object, field));
-  if (!text.has_value()) return std::optional<int64_t>();
-  std::optional<TimePoint> time = civil::ParseRfc3339(*text);
+  const rapidjson::Value* v = Find(object, field);
+  if (v == nullptr) return std::optional<int64_t>();
+  std::optional<TimePoint> time;
+  if (v->IsString()) time = civil::ParseRfc3339({v->GetString(), v->GetStringLength()});
   if (!time.has_value()) return InvalidField(field, "an RFC 3339 time (2026-11-22T08:00:00Z)");
   return std::optional<int64_t>(UnixSeconds(*time));
 }
