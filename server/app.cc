@@ -96,6 +96,7 @@ void App::RegisterRoutes() {
   RegisterMemberRoutes(*console_, *member_views_);
   RegisterPaymentRoutes(*console_, *payment_views_);
   RegisterEarningRuleRoutes(*console_, *earning_rules_);
+  RegisterCouponRoutes(*console_, *coupons_, clock_);
   member_api_->RegisterRoutes(*http_);
   RegisterMemberCouponRoutes(member_api_->router(), coupons_->coupons(), clock_);
   RegisterWechatPayRoutes(*http_, *notifications_);

@@ -12,4 +12,10 @@ void RegisterConsoleRoutes(ConsoleRouter& router, org::OrgModule& org) {
   RegisterAuditRoutes(router, org.audit());
 }
 
+void RegisterCouponRoutes(ConsoleRouter& router, coupons::CouponsModule& coupons,
+                          const Clock& clock) {
+  RegisterStockRoutes(router, coupons.stocks(), coupons.grants(), clock);
+  RegisterRedemptionRoutes(router, coupons.redemptions(), coupons.views(), clock);
+}
+
 }  // namespace mileage::server

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "common/clock.h"
+#include "coupons/coupons_module.h"
 #include "org/org_module.h"
 #include "payments/earning_rule_service.h"
 #include "payments/member_views.h"
@@ -25,5 +27,15 @@ void RegisterAuditRoutes(ConsoleRouter& router, org::AuditService& audit);
 void RegisterMemberRoutes(ConsoleRouter& router, payments::MemberViews& members);
 void RegisterPaymentRoutes(ConsoleRouter& router, payments::PaymentViews& payments);
 void RegisterEarningRuleRoutes(ConsoleRouter& router, payments::EarningRuleService& rules);
+
+// Coupons (coupons/ services, docs/API.md "Coupons (console)"), registered by the App: stocks and
+// grants; the counter (lookup, redemption, reversal), a store's redemptions and a member's
+// coupons. `clock` gives the services their "now".
+void RegisterCouponRoutes(ConsoleRouter& router, coupons::CouponsModule& coupons,
+                          const Clock& clock);
+void RegisterStockRoutes(ConsoleRouter& router, coupons::StockService& stocks,
+                         coupons::GrantService& grants, const Clock& clock);
+void RegisterRedemptionRoutes(ConsoleRouter& router, coupons::RedemptionService& redemptions,
+                              coupons::CouponViews& views, const Clock& clock);
 
 }  // namespace mileage::server

@@ -7,6 +7,8 @@
 
 #include <cmath>
 
+#include "common/civil_time.h"
+#include "common/clock.h"
 #include "common/log.h"
 #include "server/http/error_mapping.h"
 
@@ -62,6 +64,22 @@ Result<std::optional<int64_t>> OptionalInt(const rapidjson::Value& object, const
   if (v == nullptr) return std::optional<int64_t>();
   if (!v->IsInt64()) return InvalidField(field, "an integer");
   return std::optional<int64_t>(v->GetInt64());
+}
+
+Result<std::optional<bool>> OptionalBool(const rapidjson::Value& object, const char* field) {
+  const rapidjson::Value* v = Find(object, field);
+  if (v == nullptr) return std::optional<bool>();
+  if (!v->IsBool()) return InvalidField(field, "true or false");
+  return std::optional<bool>(v->GetBool());
+}
+
+Result<std::optional<int64_t>> OptionalTime(const rapidjson::Value& object, const char* field) {
+  const rapidjson::Value* v = Find(object, field);
+  if (v == nullptr) return std::optional<int64_t>();
+  std::optional<TimePoint> time;
+  if (v->IsString()) time = civil::ParseRfc3339({v->GetString(), v->GetStringLength()});
+  if (!time.has_value()) return InvalidField(field, "an RFC 3339 time (2026-11-22T08:00:00Z)");
+  return std::optional<int64_t>(UnixSeconds(*time));
 }
 
 void WriteError(httplib::Response& res, const Status& status) {

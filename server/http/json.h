@@ -28,6 +28,9 @@ Result<std::optional<std::string>> OptionalString(const rapidjson::Value& object
                                                   const char* field);
 Result<int64_t> RequiredInt(const rapidjson::Value& object, const char* field);
 Result<std::optional<int64_t>> OptionalInt(const rapidjson::Value& object, const char* field);
+Result<std::optional<bool>> OptionalBool(const rapidjson::Value& object, const char* field);
+// An RFC 3339 time ("2026-11-22T23:42:52Z", any offset) as Unix seconds (fractions dropped).
+Result<std::optional<int64_t>> OptionalTime(const rapidjson::Value& object, const char* field);
 
 // Writes a JSON response produced by `fill`, which writes one value with the writer.
 template <typename Fill>

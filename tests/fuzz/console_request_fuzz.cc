@@ -1,5 +1,6 @@
 // libFuzzer target: the console's request parsers (server/console/console_json.h): path ids,
-// query ids and pages, and JSON bodies restricted to known members, as the routes use them.
+// query ids and pages, and JSON bodies restricted to known members, as the routes use them;
+// and the coupon routes' parsers (server/console/coupon_requests.h) over the same request.
 // The input is "query string\npath segment\nbody".
 #include <httplib.h>
 
@@ -11,6 +12,7 @@
 
 #include "common/percent_decode.h"
 #include "server/console/console_json.h"
+#include "server/console/coupon_requests.h"
 #include "tests/fuzz/fuzz_support.h"
 
 namespace {
@@ -88,6 +90,51 @@ void CheckBody(const httplib::Request& req) {
   }
 }
 
+// A refused request names one of the shape codes the coupon parsers document.
+void CheckRefusal(const mileage::Status& status, const char* what) {
+  const std::string_view reason = status.reason();
+  Check(reason == "MALFORMED_JSON" || reason == "JSON_TOO_DEEP" || reason == "BODY_NOT_OBJECT" ||
+            reason == "UNKNOWN_FIELD" || reason == "MISSING_FIELD" || reason == "INVALID_FIELD" ||
+            reason == "INVALID_ID",
+        what);
+}
+
+void CheckCouponBodies(const httplib::Request& req) {
+  mileage::Result<mileage::coupons::NewStock> stock = mileage::server::ParseNewStock(req);
+  if (stock.ok()) {
+    Check(stock->node_id > 0, "a stock's node id is positive");
+    Check(!stock->channels.empty() || req.body.find("channels") != std::string::npos,
+          "channels were given");
+  } else {
+    CheckRefusal(stock.status(), "a refused stock has a shape code");
+  }
+  mileage::Result<mileage::coupons::StockPatch> patch = mileage::server::ParseStockPatch(req);
+  if (!patch.ok()) CheckRefusal(patch.status(), "a refused patch has a shape code");
+  mileage::Result<mileage::server::GrantRequest> grant = mileage::server::ParseGrant(req);
+  if (!grant.ok()) CheckRefusal(grant.status(), "a refused grant has a shape code");
+  mileage::Result<mileage::coupons::RedeemRequest> redeem = mileage::server::ParseRedeem(req);
+  if (redeem.ok()) {
+    Check(redeem->store_id > 0, "a redemption's store id is positive");
+  } else {
+    CheckRefusal(redeem.status(), "a refused redemption has a shape code");
+  }
+  mileage::Result<std::string> reason = mileage::server::ParseReverseReason(req);
+  if (!reason.ok()) CheckRefusal(reason.status(), "a refused reversal has a shape code");
+}
+
+void CheckCouponQueries(const httplib::Request& req) {
+  mileage::Result<mileage::coupons::StockFilter> filter = mileage::server::ParseStockFilter(req);
+  if (filter.ok()) {
+    Check(!filter->node.has_value() || filter->node->id > 0, "a filter node id is positive");
+  } else {
+    CheckRefusal(filter.status(), "a refused filter has a shape code");
+  }
+  mileage::Result<std::optional<mileage::civil::Date>> day = mileage::server::QueryDay(req);
+  if (!day.ok()) CheckRefusal(day.status(), "a refused day is INVALID_FIELD");
+  auto state = mileage::server::QueryCouponState(req);
+  if (!state.ok()) CheckRefusal(state.status(), "a refused state is INVALID_FIELD");
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -100,5 +147,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   req.body = std::string(input);
   CheckIds(req);
   CheckBody(req);
+  CheckCouponBodies(req);
+  CheckCouponQueries(req);
   return 0;
 }

@@ -99,8 +99,8 @@ class ConsoleTest : public ::testing::TestWithParam<Backend> {
   // The id of the member with the openid (0 when none).
   int64_t MemberIdOf(const std::string& openid);
 
-  // Rows of every org table (and of the earning rules and payments), to prove that a refused
-  // request wrote nothing.
+  // Rows of every org table (and of the earning rules, payments, coupons and the outbox), to
+  // prove that a refused request wrote nothing.
   std::map<std::string, int64_t> RowCounts();
   int64_t AuditRows() { return RowCounts()["audit_log"]; }
 

@@ -32,6 +32,42 @@ class ConsoleScopeTest : public ConsoleTest {
     Pay(kOtherMchid, kTransactionB1, "openid-paid-only-at-b1", 10000);
     member_b_ = MemberIdOf("openid-paid-only-at-b1");
     ASSERT_GT(member_b_, 0);
+    MakeDealerBCoupons();
+  }
+
+  // Dealer B's campaign, a coupon of it for member_b_ and a redemption of another at B1.
+  void MakeDealerBCoupons() {
+    const org::Actor op = org::Actor::System("test");
+    coupons::CouponsModule& c = server_->app().coupons();
+    coupons::NewStock stock;
+    stock.node_type = org::NodeType::kDealer;
+    stock.node_id = tree_.dealer_b;
+    stock.name = "Dealer B campaign";
+    stock.value_fen = 100;
+    stock.valid_days = 10;
+    stock.total_quantity = 10;
+    stock.per_member_limit = 2;
+    stock.channels = {coupons::Channel::kGrant};
+    Result<coupons::Stock> created = c.stocks().Create(op, stock);
+    ASSERT_TRUE(created.ok()) << created.status().ToString();
+    stock_b_ = created->id;
+    coupons::StockPatch activate;
+    activate.state = coupons::StockState::kActive;
+    ASSERT_TRUE(c.stocks().Update(op, stock_b_, activate).ok());
+    const int64_t now = UnixSeconds(clock_.Now());
+    std::vector<std::string> codes;
+    for (const char* request : {"scope-1", "scope-2"}) {
+      Result<std::vector<coupons::GrantOutcome>> granted =
+          c.grants().Grant(op, stock_b_, request, {coupons::GrantTarget{member_b_, ""}}, now);
+      ASSERT_TRUE(granted.ok()) << granted.status().ToString();
+      ASSERT_TRUE(granted->front().coupon.has_value()) << granted->front().outcome;
+      codes.push_back(granted->front().coupon->code);
+    }
+    coupon_b_code_ = codes[0];
+    Result<coupons::RedemptionResult> redeemed = c.redemptions().Redeem(
+        op, coupons::RedeemRequest{codes[1], "", tree_.store_b1, 100, "scope-redeem"}, now);
+    ASSERT_TRUE(redeemed.ok()) << redeemed.status().ToString();
+    redemption_b_ = redeemed->redemption.id;
   }
 
   // A request that addresses one of dealer B's objects (or region 2, dealer B's region),
@@ -45,6 +81,9 @@ class ConsoleScopeTest : public ConsoleTest {
   };
 
   int64_t member_b_ = 0;
+  int64_t stock_b_ = 0;
+  std::string coupon_b_code_;
+  int64_t redemption_b_ = 0;
 
   // Valid input (registration parses the key before it asks the authorizer).
   std::string MerchantBody() const {
@@ -108,6 +147,36 @@ class ConsoleScopeTest : public ConsoleTest {
          {{"GET", "/api/console/stores/" + b1 + "/earning-rule"}}},
         {{"PUT", "/api/console/stores/{id}/earning-rule"},
          {{"PUT", "/api/console/stores/" + b1 + "/earning-rule", R"({"points_per_yuan":5})"}}},
+        // Dealer B's campaign, its coupons and its store's redemptions.
+        {{"POST", "/api/console/stocks"},
+         {{"POST", "/api/console/stocks",
+           R"({"node":{"type":"dealer","id":)" + b +
+               R"(},"name":"x","type":"cash","value_fen":100,"valid_days":10,)"
+               R"("total_quantity":10,"channels":["grant"]})"}}},
+        {{"GET", "/api/console/stocks"}, {{"GET", "/api/console/stocks?dealer_id=" + b}}},
+        {{"GET", "/api/console/stocks/{id}"},
+         {{"GET", Path("/api/console/stocks/{id}", stock_b_), "{}", "STOCK_NOT_FOUND"}}},
+        {{"PATCH", "/api/console/stocks/{id}"},
+         {{"PATCH", Path("/api/console/stocks/{id}", stock_b_), R"({"name":"x"})",
+           "STOCK_NOT_FOUND"}}},
+        {{"POST", "/api/console/stocks/{id}/grants"},
+         {{"POST", Path("/api/console/stocks/{id}/grants", stock_b_),
+           R"({"request_id":"x","members":[)" + std::to_string(member_b_) + "]}",
+           "STOCK_NOT_FOUND"}}},
+        {{"GET", "/api/console/coupons"},
+         {{"GET", "/api/console/coupons?code=" + coupon_b_code_, "{}", "COUPON_NOT_FOUND"}}},
+        {{"POST", "/api/console/redemptions"},
+         {{"POST", "/api/console/redemptions",
+           R"({"code":")" + coupon_b_code_ + R"(","store_id":)" + b1 +
+               R"(,"order_amount_fen":100,"request_id":"x"})",
+           "COUPON_NOT_FOUND"}}},
+        {{"POST", "/api/console/redemptions/{id}/reverse"},
+         {{"POST", Path("/api/console/redemptions/{id}/reverse", redemption_b_),
+           R"({"reason":"x"})", "REDEMPTION_NOT_FOUND"}}},
+        {{"GET", "/api/console/stores/{id}/redemptions"},
+         {{"GET", "/api/console/stores/" + b1 + "/redemptions"}}},
+        {{"GET", "/api/console/members/{id}/coupons"},
+         {{"GET", Path("/api/console/members/{id}/coupons", member_b_), "{}", "MEMBER_NOT_FOUND"}}},
         // Dealer B's region, dealer, stores, merchants and staff.
         {{"GET", "/api/console/regions/{id}"},
          {{"GET", Path("/api/console/regions/{id}", t.region2)}}},

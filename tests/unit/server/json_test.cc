@@ -124,6 +124,28 @@ TEST(JsonFieldTest, AccessorsNameTheFieldAndItsProblem) {
   EXPECT_FALSE(OptionalInt(*doc, "missing")->has_value());
 }
 
+TEST(JsonFieldTest, FlagsAndTimesAreReadStrictly) {
+  Result<rapidjson::Document> doc = ParseJsonObject(
+      R"({"on":true,"off":false,"one":1,"utc":"2027-01-15T08:00:00Z",)"
+      R"("beijing":"2027-01-15T16:00:00.750+08:00","unix":1800000000,"day":"2027-01-15",)"
+      R"("none":null})");
+  ASSERT_TRUE(doc.ok());
+  EXPECT_EQ(*OptionalBool(*doc, "on"), std::optional<bool>(true));
+  EXPECT_EQ(*OptionalBool(*doc, "off"), std::optional<bool>(false));
+  EXPECT_FALSE(OptionalBool(*doc, "none")->has_value());
+  EXPECT_EQ(OptionalBool(*doc, "one").status().reason(), "INVALID_FIELD");
+  // 1800000000 is 2027-01-15T08:00:00Z; the offset is applied and the fraction dropped.
+  EXPECT_EQ(*OptionalTime(*doc, "utc"), std::optional<int64_t>(1800000000));
+  EXPECT_EQ(*OptionalTime(*doc, "beijing"), std::optional<int64_t>(1800000000));
+  EXPECT_FALSE(OptionalTime(*doc, "missing")->has_value());
+  EXPECT_FALSE(OptionalTime(*doc, "none")->has_value());
+  for (const char* field : {"unix", "day", "on"}) {
+    Result<std::optional<int64_t>> bad = OptionalTime(*doc, field);
+    EXPECT_EQ(bad.status().reason(), "INVALID_FIELD") << field;
+    EXPECT_NE(bad.status().message().find(field), std::string::npos) << bad.status().message();
+  }
+}
+
 TEST(JsonFieldTest, AccessorsOnANonObjectFindNothingInsteadOfBreakingAContract) {
   Result<rapidjson::Document> array = json::Parse("[1,2]");
   ASSERT_TRUE(array.ok());
