@@ -78,6 +78,10 @@ class Subprocess {
     return exited_ ? exit_code_ : -1;
   }
 
+  // Reads what the process wrote so far without waiting, so that a long-running process never
+  // blocks on a full pipe.
+  void Pump() { Drain(0); }
+
   const std::string& stdout_text() const { return stdout_; }
   const std::string& stderr_text() const { return stderr_; }
 

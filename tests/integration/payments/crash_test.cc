@@ -2,7 +2,8 @@
 // the sandbox delivers payment and refund notifications to it, and restarted each time; WeChat's
 // retries (the sandbox's, scaled) finish the job. The end state must be what a run without
 // kills gives: every payment once, one member per payer, balances as payments and refunds
-// imply, a ledger with exactly their journals, every delivery acknowledged.
+// imply, a ledger with exactly their journals, every delivery acknowledged, and one reward
+// coupon per qualifying payment (voided by the refunds that take it below the rule).
 #include <signal.h>
 
 #include <chrono>
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "tests/integration/payments/payments_checks.h"
+#include "tests/support/console_calls.h"
 #include "tests/support/free_port.h"
 #include "tests/support/running_sandbox.h"
 #include "tests/support/subprocess.h"
@@ -84,7 +86,19 @@ TEST_P(CrashTest, KilledAndRestartedWhileDeliveringEndsInTheSameState) {
          "--platform-key",
          exported.public_key_id + "=" + write("public_key.pem", exported.public_key_pem)});
 
+  Admin({"create-user", "--username", "admin", "--role", "brand_admin", "--scope-type", "brand",
+         "--scope-id", brand, "--password-file", write("password", "pass-word-123")});
+
   std::unique_ptr<Subprocess> server = StartServer();
+  // A reward coupon for every payment of 150 yuan or more, through the console as staff make it.
+  constexpr int64_t kRewardMinimum = 15000;
+  httplib::Client console("127.0.0.1", port_);
+  const int64_t reward = CreateActiveStock(
+      console, ConsoleLogin(console, "admin", "pass-word-123"), std::stoll(brand),
+      R"("name":"Reward","type":"cash","value_fen":2000,"valid_days":30,"total_quantity":1000,)"
+      R"("per_member_limit":100,"channels":["payment"],"reward_min_amount_fen":)" +
+          std::to_string(kRewardMinimum));
+  ASSERT_GT(reward, 0);
   constexpr int kPayments = 200;
   constexpr int kPayers = 50;
   std::map<std::string, int64_t> expected;
@@ -151,6 +165,29 @@ TEST_P(CrashTest, KilledAndRestartedWhileDeliveringEndsInTheSameState) {
     }
   }
   EXPECT_EQ(wrong, 0);
+
+  // The reward coupons: one per payment of at least the minimum, however often the delivery was
+  // cut by a kill; voided when its refund took the payment below the minimum.
+  const auto rewards = RewardsByPayment(*database_, reward);
+  int qualifying = 0, voided = 0;
+  for (int k = 0; k < kPayments; ++k) {
+    const std::string out_trade_no = "CRASH" + std::to_string(k);
+    const auto found = rewards.find(out_trade_no);
+    if (amounts[k] < kRewardMinimum) {
+      EXPECT_EQ(found, rewards.end()) << out_trade_no << " earned a reward below the minimum";
+      continue;
+    }
+    ++qualifying;
+    ASSERT_NE(found, rewards.end()) << out_trade_no << " has no reward";
+    ASSERT_EQ(found->second.size(), 1u) << out_trade_no;
+    const bool below_after_refund = amounts[k] - refunded[k] < kRewardMinimum;
+    if (below_after_refund) ++voided;
+    EXPECT_EQ(found->second[0], below_after_refund ? "voided" : "issued") << out_trade_no;
+  }
+  EXPECT_GT(qualifying, 0);
+  EXPECT_GT(voided, 0);
+  EXPECT_EQ(rewards.size(), static_cast<size_t>(qualifying));
+
   server->Signal(SIGTERM);
   EXPECT_EQ(server->Wait(std::chrono::seconds(30)), 0);
 }

@@ -162,25 +162,6 @@ class PayAtScaleTest : public PaymentsTest {
     EXPECT_TRUE(server_->app().coupons().stocks().Update(op, created->id, active).ok());
     return created->id;
   }
-  // The reward coupons of a stock: out_trade_no of the payment that earned each -> state.
-  std::map<std::string, std::vector<std::string>> RewardsByPayment(int64_t stock_id) {
-    std::map<std::string, std::vector<std::string>> out;
-    Result<db::PooledConnection> conn = database_->db().Acquire();
-    EXPECT_TRUE(conn.ok());
-    if (!conn.ok()) return out;
-    Result<std::vector<db::Row>> rows = (*conn)->Query(
-        "SELECT t.out_trade_no, c.state FROM coupons c JOIN payment_transactions t ON "
-        "c.source_ref = " +
-            std::string(database_->db().dialect() == db::Dialect::kSqlite
-                            ? "'pay:' || t.mchid || ':' || t.transaction_id"
-                            : "CONCAT('pay:', t.mchid, ':', t.transaction_id)") +
-            " WHERE c.stock_id = ?",
-        {db::Value(stock_id)});
-    EXPECT_TRUE(rows.ok()) << rows.status().ToString();
-    if (!rows.ok()) return out;
-    for (const db::Row& row : *rows) out[row.Text(0)].push_back(row.Text(1));
-    return out;
-  }
 };
 
 struct PaymentPlan {
@@ -328,7 +309,7 @@ TEST_P(PayAtScaleTest, AThousandPaymentsDeliveredThriceWithRefundsProbesAndTampe
   // refunds left less than kBigSpend of it; one per payer for their first recorded payment
   // (any amount; which one was first depends on delivery order), voided when that payment was
   // refunded in full.
-  const auto big = RewardsByPayment(big_spend);
+  const auto big = RewardsByPayment(*database_, big_spend);
   std::map<std::string, std::vector<std::string>> big_expected;
   for (const PaymentPlan& p : plan) {
     if (p.amount < kBigSpend) continue;
@@ -336,7 +317,7 @@ TEST_P(PayAtScaleTest, AThousandPaymentsDeliveredThriceWithRefundsProbesAndTampe
   }
   EXPECT_GT(big_expected.size(), 100u);
   EXPECT_EQ(big, big_expected);
-  const auto firsts = RewardsByPayment(welcome);
+  const auto firsts = RewardsByPayment(*database_, welcome);
   EXPECT_EQ(firsts.size(), static_cast<size_t>(kPayers));
   std::set<std::string> payers_welcomed;
   int wrong_welcomes = 0;

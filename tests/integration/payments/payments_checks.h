@@ -132,6 +132,27 @@ inline std::map<std::string, std::vector<int64_t>> PaymentsByOutTradeNo(TestData
 
 // `mileage admin ARGS --config CONFIG` with the real binary; its stdout (the new id) without
 // the newline. Records a failure when it does not exit 0.
+// The reward coupons of a stock: out_trade_no of the payment that earned each -> their states.
+inline std::map<std::string, std::vector<std::string>> RewardsByPayment(TestDatabase& database,
+                                                                        int64_t stock_id) {
+  std::map<std::string, std::vector<std::string>> out;
+  Result<db::PooledConnection> conn = database.db().Acquire();
+  EXPECT_TRUE(conn.ok());
+  if (!conn.ok()) return out;
+  Result<std::vector<db::Row>> rows = (*conn)->Query(
+      "SELECT t.out_trade_no, c.state FROM coupons c JOIN payment_transactions t ON "
+      "c.source_ref = " +
+          std::string(database.db().dialect() == db::Dialect::kSqlite
+                          ? "'pay:' || t.mchid || ':' || t.transaction_id"
+                          : "CONCAT('pay:', t.mchid, ':', t.transaction_id)") +
+          " WHERE c.stock_id = ?",
+      {db::Value(stock_id)});
+  EXPECT_TRUE(rows.ok()) << rows.status().ToString();
+  if (!rows.ok()) return out;
+  for (const db::Row& row : *rows) out[row.Text(0)].push_back(row.Text(1));
+  return out;
+}
+
 inline std::string RunAdmin(const std::string& binary, const std::string& config,
                             std::vector<std::string> args) {
   std::vector<std::string> argv = {binary, "admin"};
