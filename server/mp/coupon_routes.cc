@@ -5,6 +5,7 @@
 
 #include "coupons/codes.h"
 #include "server/console/console_json.h"
+#include "server/console/coupon_requests.h"
 #include "server/http/json_fields.h"
 
 namespace mileage::server {
@@ -15,19 +16,6 @@ namespace {
 // of a POST that takes none.
 coupons::MemberRef MemberOf(const MpRequest& req) {
   return {req.member().member_id, req.member().brand_id};
-}
-
-// ?state= of the coupon list: nullopt when absent. InvalidArgument INVALID_FIELD for any other
-// text than a coupon state.
-Result<std::optional<coupons::CouponState>> StateParam(const httplib::Request& req) {
-  if (!req.has_param("state")) return std::optional<coupons::CouponState>();
-  std::optional<coupons::CouponState> state =
-      coupons::ParseCouponState(req.get_param_value("state"));
-  if (!state.has_value()) {
-    return InvalidArgumentError("state must be issued, redeemed, expired or voided",
-                                "INVALID_FIELD");
-  }
-  return state;
 }
 
 // What a member sees of a stock: what a coupon is worth, when it is valid, the limit and where
@@ -119,7 +107,7 @@ void RegisterMemberCouponRoutes(MpRouter& router, coupons::CouponService& coupon
                });
 
   router.Route("GET", "/api/mp/coupons", [&coupons](const MpRequest& req, httplib::Response& res) {
-    Result<std::optional<coupons::CouponState>> state = StateParam(req.http);
+    Result<std::optional<coupons::CouponState>> state = QueryCouponState(req.http);
     if (!state.ok()) return WriteError(res, state.status());
     Result<PageRequest> page = PageParams(req.http);
     if (!page.ok()) return WriteError(res, page.status());
