@@ -19,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench/load_driver.h"
 #include "common/clock.h"
 #include "common/random.h"
 #include "crypto/rsa.h"
@@ -28,57 +29,14 @@
 namespace {
 
 using mileage::wechat::pay::SignedNotification;
-using Clock = std::chrono::steady_clock;
+using mileage::bench::Drive;
+using mileage::bench::Run;
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path);
   std::stringstream text;
   text << in.rdbuf();
   return text.str();
-}
-
-struct Run {
-  double rps = 0;
-  double p50_ms = 0;
-  double p99_ms = 0;
-  int64_t failed = 0;
-};
-
-// Sends requests from `connections` threads (thread c uses connection c) for `seconds` or
-// until `limit` requests; send(c, i) makes request i and says whether it succeeded.
-template <typename Send>
-Run Drive(int connections, int seconds, size_t limit, const Send& send) {
-  std::atomic<size_t> next{0};
-  std::atomic<int64_t> failed{0};
-  std::vector<std::vector<double>> latencies(connections);
-  const auto end = Clock::now() + std::chrono::seconds(seconds);
-  const auto start = Clock::now();
-  std::vector<std::thread> threads;
-  for (int c = 0; c < connections; ++c) {
-    threads.emplace_back([&, c] {
-      while (Clock::now() < end) {
-        const size_t i = next.fetch_add(1);
-        if (i >= limit) break;
-        const auto t0 = Clock::now();
-        if (!send(c, i)) ++failed;
-        latencies[c].push_back(
-            std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
-      }
-    });
-  }
-  for (auto& t : threads) t.join();
-  const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
-  std::vector<double> all;
-  for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
-  std::sort(all.begin(), all.end());
-  Run run;
-  run.rps = static_cast<double>(all.size()) / elapsed;
-  if (!all.empty()) {
-    run.p50_ms = all[all.size() / 2];
-    run.p99_ms = all[std::min(all.size() - 1, all.size() * 99 / 100)];
-  }
-  run.failed = failed;
-  return run;
 }
 
 }  // namespace

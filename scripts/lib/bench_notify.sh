@@ -1,9 +1,9 @@
 # shellcheck shell=bash
 # The payment-notification part of scripts/bench (sourced; uses $work, $pids, free_port,
-# wait_http, DURATION, ROUNDS, NOTIFY_CONNECTIONS from it). For each backend: a fresh
-# database with one merchant whose platform keys are the official Java SDK test pair, the
-# service, then bench/payments/notification_load (ROUNDS runs, median by notifications/s),
-# signing in public-key mode.
+# wait_http, bench_config, mariadb_redis_start/stop, DURATION, ROUNDS, NOTIFY_CONNECTIONS from
+# it). For each backend: a fresh database with one merchant whose platform keys are the
+# official Java SDK test pair, the service, then bench/payments/notification_load (ROUNDS runs,
+# median by notifications/s), signing in public-key mode.
 
 _notify_bootstrap() {  # CONFIG: brand .. store and the merchant, through `mileage admin`
   local config="$1" bin=build/release/server/mileage brand region dealer store
@@ -46,27 +46,14 @@ _notify_run() {
 bench_notifications() {
   local port
   port=$(free_port)
-  cat >"$work/notify-sqlite.json" <<JSON
-{"listen": "127.0.0.1:$port", "database": "sqlite:$work/notify.db", "kv": "memory",
- "http_threads": 64, "log_level": "warn"}
-JSON
+  bench_config "$work/notify-sqlite.json" "$port" "sqlite:$work/notify.db" memory
   _notify_run sqlite "$work/notify-sqlite.json" "$port"
 
-  # shellcheck source=scripts/lib/mariadb.sh
-  source scripts/lib/mariadb.sh
-  # shellcheck source=scripts/lib/redis.sh
-  source scripts/lib/redis.sh
-  mariadb_start "$work/mariadb" >/dev/null
-  redis_start "$work/redis" >/dev/null
+  mariadb_redis_start "$work/notify-servers"
   port=$(free_port)
-  cat >"$work/notify-mariadb.json" <<JSON
-{"listen": "127.0.0.1:$port", "database": "$MILEAGE_TEST_MYSQL_URL", "kv": "$MILEAGE_TEST_REDIS_URL",
- "database_pool_size": 32, "http_threads": 64, "log_level": "warn",
- "data_key": "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"}
-JSON
+  bench_config "$work/notify-mariadb.json" "$port" "$MILEAGE_TEST_MYSQL_URL" "$MILEAGE_TEST_REDIS_URL"
   _notify_run mariadb "$work/notify-mariadb.json" "$port"
-  mariadb_stop
-  redis_stop
+  mariadb_redis_stop
 
   echo
   echo "Payment notifications, $(nproc) cores, $NOTIFY_CONNECTIONS connections, ${DURATION}s, median of $ROUNDS rounds"
