@@ -5,16 +5,8 @@
 #include "server/http/json_fields.h"
 
 namespace mileage::server {
-namespace {
 
-void WriteStockFields(JsonWriter& w, const coupons::Stock& s) {
-  WriteInt(w, "id", s.id);
-  w.Key("node");
-  w.StartObject();
-  WriteText(w, "type", org::NodeTypeName(s.node.type));
-  WriteInt(w, "id", s.node.id());
-  w.EndObject();
-  WritePathIds(w, s.node);
+void WriteStockTerms(JsonWriter& w, const coupons::Stock& s) {
   WriteText(w, "name", s.name);
   WriteText(w, "description", s.description);
   WriteText(w, "type", coupons::StockTypeName(s.type));
@@ -26,6 +18,19 @@ void WriteStockFields(JsonWriter& w, const coupons::Stock& s) {
   WriteOptionalTime(w, "valid_from", s.valid_from);
   WriteOptionalTime(w, "valid_until", s.valid_until);
   WriteInt(w, "valid_days", s.valid_days);
+}
+
+namespace {
+
+void WriteStockFields(JsonWriter& w, const coupons::Stock& s) {
+  WriteInt(w, "id", s.id);
+  w.Key("node");
+  w.StartObject();
+  WriteText(w, "type", org::NodeTypeName(s.node.type));
+  WriteInt(w, "id", s.node.id());
+  w.EndObject();
+  WritePathIds(w, s.node);
+  WriteStockTerms(w, s);
   WriteInt(w, "total_quantity", s.total_quantity);
   WriteInt(w, "per_member_limit", s.per_member_limit);
   WriteInt(w, "daily_quantity", s.daily_quantity);

@@ -12,6 +12,9 @@ namespace mileage::server {
 // "Coupons (console)"). Money in fen, times RFC 3339 UTC (null when absent), codes formatted
 // XXXX-XXXX-XXXX-XXXX-C.
 
+// What a coupon of the stock is worth and when it is valid (name .. valid_days): the fields the
+// console's STOCK and the member's MEMBER_STOCK share, written into an open object.
+void WriteStockTerms(JsonWriter& w, const coupons::Stock& stock);
 // STOCK; the view adds issued, redeemed, expired, voided and remaining.
 void WriteStock(JsonWriter& w, const coupons::Stock& stock);
 void WriteStockView(JsonWriter& w, const coupons::StockView& view);

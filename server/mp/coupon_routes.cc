@@ -5,6 +5,7 @@
 
 #include "coupons/codes.h"
 #include "server/console/console_json.h"
+#include "server/console/coupon_json.h"
 #include "server/console/coupon_requests.h"
 #include "server/http/json_fields.h"
 
@@ -23,17 +24,7 @@ coupons::MemberRef MemberOf(const MpRequest& req) {
 // who made it).
 void WriteMemberStockFields(JsonWriter& w, const coupons::Stock& stock) {
   WriteInt(w, "id", stock.id);
-  WriteText(w, "name", stock.name);
-  WriteText(w, "description", stock.description);
-  WriteText(w, "type", coupons::StockTypeName(stock.type));
-  WriteInt(w, "value_fen", stock.value_fen);
-  WriteInt(w, "threshold_fen", stock.threshold_fen);
-  WriteInt(w, "percent_off", stock.percent_off);
-  WriteInt(w, "max_discount_fen", stock.max_discount_fen);
-  WriteText(w, "item", stock.item);
-  WriteOptionalTime(w, "valid_from", stock.valid_from);
-  WriteOptionalTime(w, "valid_until", stock.valid_until);
-  WriteInt(w, "valid_days", stock.valid_days);
+  WriteStockTerms(w, stock);
   WriteInt(w, "per_member_limit", stock.per_member_limit);
   WriteText(w, "min_tier", stock.min_tier);
   WritePathIds(w, stock.node);
