@@ -23,7 +23,8 @@ Status NotEligible(const Stock& stock) {
 
 }  // namespace
 
-Result<std::vector<CouponDetail>> WithStocks(db::Connection& conn, std::vector<Coupon> coupons) {
+Result<std::vector<CouponDetail>> WithStocks(db::Connection& conn, std::vector<Coupon> coupons,
+                                             int64_t now) {
   std::map<int64_t, Stock> stocks;
   std::vector<CouponDetail> out;
   out.reserve(coupons.size());
@@ -34,6 +35,9 @@ Result<std::vector<CouponDetail>> WithStocks(db::Connection& conn, std::vector<C
       if (!stock.has_value())
         return InternalError("coupon " + std::to_string(coupon.id) + " has no stock");
       found = stocks.emplace(coupon.stock_id, std::move(*stock)).first;
+    }
+    if (coupon.state == CouponState::kIssued && now > coupon.expires_at) {
+      coupon.state = CouponState::kExpired;
     }
     out.push_back({std::move(coupon), found->second});
   }
@@ -105,42 +109,43 @@ Result<Coupon> CouponService::Claim(const MemberRef& member, int64_t stock_id, i
 }
 
 Result<CouponDetail> CouponService::FindOwned(db::Connection& conn, const MemberRef& member,
-                                              int64_t coupon_id) {
+                                              int64_t coupon_id, int64_t now) {
   MILEAGE_ASSIGN_OR_RETURN(std::optional<Coupon> coupon, CouponStore(conn).Find(coupon_id));
   if (!coupon.has_value() || coupon->member_id != member.member_id ||
       coupon->brand_id != member.brand_id) {
     return CouponNotFound(coupon_id);
   }
   MILEAGE_ASSIGN_OR_RETURN(std::vector<CouponDetail> details,
-                           WithStocks(conn, {std::move(*coupon)}));
+                           WithStocks(conn, {std::move(*coupon)}, now));
   return std::move(details.front());
 }
 
 Result<PageOf<CouponDetail>> CouponService::MemberCoupons(const MemberRef& member,
                                                           const std::optional<CouponState>& state,
-                                                          const PageRequest& page) {
+                                                          const PageRequest& page, int64_t now) {
   MILEAGE_RETURN_IF_ERROR(org::ValidateId(member.member_id, "member_id"));
   MILEAGE_RETURN_IF_ERROR(ValidatePage(page));
   MILEAGE_ASSIGN_OR_RETURN(db::PooledConnection conn, db_.Acquire());
   MILEAGE_ASSIGN_OR_RETURN(PageOf<Coupon> coupons,
-                           CouponStore(*conn).OfMember(member.member_id, state, page));
+                           CouponStore(*conn).OfMember(member.member_id, state, page, now));
   PageOf<CouponDetail> out;
   out.total = coupons.total;
   out.request = coupons.request;
-  MILEAGE_ASSIGN_OR_RETURN(out.items, WithStocks(*conn, std::move(coupons.items)));
+  MILEAGE_ASSIGN_OR_RETURN(out.items, WithStocks(*conn, std::move(coupons.items), now));
   return out;
 }
 
-Result<CouponDetail> CouponService::MemberCoupon(const MemberRef& member, int64_t coupon_id) {
+Result<CouponDetail> CouponService::MemberCoupon(const MemberRef& member, int64_t coupon_id,
+                                                 int64_t now) {
   MILEAGE_RETURN_IF_ERROR(org::ValidateId(member.member_id, "member_id"));
   MILEAGE_RETURN_IF_ERROR(org::ValidateId(coupon_id, "coupon_id"));
   MILEAGE_ASSIGN_OR_RETURN(db::PooledConnection conn, db_.Acquire());
-  return FindOwned(*conn, member, coupon_id);
+  return FindOwned(*conn, member, coupon_id, now);
 }
 
 Result<QrToken> CouponService::MemberQrToken(const MemberRef& member, int64_t coupon_id,
                                              int64_t now) {
-  MILEAGE_ASSIGN_OR_RETURN(CouponDetail detail, MemberCoupon(member, coupon_id));
+  MILEAGE_ASSIGN_OR_RETURN(CouponDetail detail, MemberCoupon(member, coupon_id, now));
   MILEAGE_RETURN_IF_ERROR(CheckUsable(detail.coupon, now));
   return tokens_.Mint(coupon_id, now);
 }

@@ -56,12 +56,13 @@ class CouponService {
   // is below its min_tier), LIMIT_REACHED, SOLD_OUT (also when today's quantity is gone), in
   // that order; Aborted when it lost kIssueAttempts races in a row.
   Result<Coupon> Claim(const MemberRef& member, int64_t stock_id, int64_t now);
-  // The member's coupons, newest first, optionally in one state, each with its stock.
+  // The member's coupons as of `now` (WithStocks), newest first, optionally in one state, each
+  // with its stock.
   Result<PageOf<CouponDetail>> MemberCoupons(const MemberRef& member,
                                              const std::optional<CouponState>& state,
-                                             const PageRequest& page);
-  // Errors: NotFound COUPON_NOT_FOUND (unknown or another member's).
-  Result<CouponDetail> MemberCoupon(const MemberRef& member, int64_t coupon_id);
+                                             const PageRequest& page, int64_t now);
+  // The coupon as of `now`. Errors: NotFound COUPON_NOT_FOUND (unknown or another member's).
+  Result<CouponDetail> MemberCoupon(const MemberRef& member, int64_t coupon_id, int64_t now);
   // A QR token for the member's coupon, valid QrTokens::kLifetimeS. Errors: NotFound
   // COUPON_NOT_FOUND; FailedPrecondition ALREADY_REDEEMED, COUPON_EXPIRED, COUPON_VOIDED,
   // COUPON_NOT_YET_VALID (rules.h CheckUsable).
@@ -71,7 +72,8 @@ class CouponService {
   // The work of one claim transaction.
   Result<Coupon> ClaimIn(db::Connection& conn, const MemberRef& member, int64_t stock_id,
                          int64_t now);
-  Result<CouponDetail> FindOwned(db::Connection& conn, const MemberRef& member, int64_t coupon_id);
+  Result<CouponDetail> FindOwned(db::Connection& conn, const MemberRef& member, int64_t coupon_id,
+                                 int64_t now);
 
   db::Db& db_;
   db::TransactionRunner& transactions_;
@@ -81,7 +83,10 @@ class CouponService {
   const members::TierPolicy tiers_;
 };
 
-// The stocks of `coupons`, each read once (with its stores), paired with its coupons.
-Result<std::vector<CouponDetail>> WithStocks(db::Connection& conn, std::vector<Coupon> coupons);
+// The stocks of `coupons`, each read once (with its stores), paired with its coupons, each
+// coupon as of `now`: an issued coupon past its expires_at reads expired (what it is, though the
+// coupon_expiry job has not moved it yet), as CouponStore::OfMember's state filter counts it.
+Result<std::vector<CouponDetail>> WithStocks(db::Connection& conn, std::vector<Coupon> coupons,
+                                             int64_t now);
 
 }  // namespace mileage::coupons

@@ -125,11 +125,17 @@ Result<std::vector<Coupon>> CouponStore::OfMemberBySource(int64_t member_id,
 
 Result<PageOf<Coupon>> CouponStore::OfMember(int64_t member_id,
                                              const std::optional<CouponState>& state,
-                                             const PageRequest& page,
+                                             const PageRequest& page, int64_t now,
                                              const std::optional<org::NodePath>& viewer) {
   std::string where = " WHERE c.member_id = ?";
   std::vector<db::Value> params = {db::Value(member_id)};
-  if (state.has_value()) {
+  if (state == CouponState::kIssued) {
+    where += " AND c.state = 'issued' AND c.expires_at >= ?";
+    params.emplace_back(now);
+  } else if (state == CouponState::kExpired) {
+    where += " AND (c.state = 'expired' OR (c.state = 'issued' AND c.expires_at < ?))";
+    params.emplace_back(now);
+  } else if (state.has_value()) {
     where += " AND c.state = ?";
     params.emplace_back(std::string(CouponStateName(*state)));
   }

@@ -35,10 +35,11 @@ class CouponStore {
                                              std::string_view source_ref);
   // The member's coupons of any stock with `source_ref` (a payment's rewards), id order.
   Result<std::vector<Coupon>> OfMemberBySource(int64_t member_id, std::string_view source_ref);
-  // A page of the member's coupons, newest first, optionally in one state; with `viewer`, only
-  // those whose stock staff scoped there see (coupons/access.h).
+  // A page of the member's coupons, newest first, optionally in one state as of `now` (an
+  // issued coupon past its expires_at counts as expired, not issued); with `viewer`, only those
+  // whose stock staff scoped there see (coupons/access.h).
   Result<PageOf<Coupon>> OfMember(int64_t member_id, const std::optional<CouponState>& state,
-                                  const PageRequest& page,
+                                  const PageRequest& page, int64_t now,
                                   const std::optional<org::NodePath>& viewer = std::nullopt);
 
   // issued -> redeemed with `redemption_id`, when the coupon is usable at `now` (valid_from <=

@@ -10,7 +10,8 @@
 
 namespace mileage::coupons {
 
-Result<CouponDetail> CouponViews::FindByCode(const org::Actor& actor, std::string_view code) {
+Result<CouponDetail> CouponViews::FindByCode(const org::Actor& actor, std::string_view code,
+                                             int64_t now) {
   MILEAGE_ASSIGN_OR_RETURN(std::string stored, NormalizeCouponCode(code));
   MILEAGE_RETURN_IF_ERROR(authorizer_.CheckRole(actor, org::Action::kStockRead));
   const Status not_found =
@@ -19,7 +20,7 @@ Result<CouponDetail> CouponViews::FindByCode(const org::Actor& actor, std::strin
   MILEAGE_ASSIGN_OR_RETURN(std::optional<Coupon> coupon, CouponStore(*conn).FindByCode(stored));
   if (!coupon.has_value()) return not_found;
   MILEAGE_ASSIGN_OR_RETURN(std::vector<CouponDetail> details,
-                           WithStocks(*conn, {std::move(*coupon)}));
+                           WithStocks(*conn, {std::move(*coupon)}, now));
   MILEAGE_RETURN_IF_ERROR(
       access_.CheckSees(actor, details.front().stock, org::Action::kStockRead, not_found));
   return std::move(details.front());
@@ -27,7 +28,7 @@ Result<CouponDetail> CouponViews::FindByCode(const org::Actor& actor, std::strin
 
 Result<PageOf<CouponDetail>> CouponViews::MemberCoupons(const org::Actor& actor, int64_t member_id,
                                                         const std::optional<CouponState>& state,
-                                                        const PageRequest& page) {
+                                                        const PageRequest& page, int64_t now) {
   MILEAGE_RETURN_IF_ERROR(org::ValidateId(member_id, "member_id"));
   MILEAGE_RETURN_IF_ERROR(ValidatePage(page));
   MILEAGE_RETURN_IF_ERROR(authorizer_.CheckRole(actor, org::Action::kStockRead));
@@ -45,11 +46,11 @@ Result<PageOf<CouponDetail>> CouponViews::MemberCoupons(const org::Actor& actor,
     return NotFoundError("member " + std::to_string(member_id) + " not found", "MEMBER_NOT_FOUND");
   }
   MILEAGE_ASSIGN_OR_RETURN(PageOf<Coupon> coupons,
-                           CouponStore(*conn).OfMember(member_id, state, page, viewer));
+                           CouponStore(*conn).OfMember(member_id, state, page, now, viewer));
   PageOf<CouponDetail> out;
   out.total = coupons.total;
   out.request = coupons.request;
-  MILEAGE_ASSIGN_OR_RETURN(out.items, WithStocks(*conn, std::move(coupons.items)));
+  MILEAGE_ASSIGN_OR_RETURN(out.items, WithStocks(*conn, std::move(coupons.items), now));
   return out;
 }
 

@@ -25,16 +25,16 @@ class CouponViews {
   CouponViews(db::Db& db, const org::Authorizer& authorizer, MemberVisibility visible)
       : db_(db), authorizer_(authorizer), access_(authorizer), visible_(std::move(visible)) {}
 
-  // Errors: InvalidArgument INVALID_COUPON_CODE (codes.h, before any lookup); NotFound
-  // COUPON_NOT_FOUND; PermissionDenied; the db errors.
-  Result<CouponDetail> FindByCode(const org::Actor& actor, std::string_view code);
-  // The member's coupons whose stocks the caller sees (all of them for the system actor),
-  // newest first, optionally in one state. Errors: InvalidArgument INVALID_ID, INVALID_PAGE;
+  // The coupon as of `now` (WithStocks). Errors: InvalidArgument INVALID_COUPON_CODE (codes.h,
+  // before any lookup); NotFound COUPON_NOT_FOUND; PermissionDenied; the db errors.
+  Result<CouponDetail> FindByCode(const org::Actor& actor, std::string_view code, int64_t now);
+  // The member's coupons whose stocks the caller sees (all of them for the system actor), as of
+  // `now`, newest first, optionally in one state. Errors: InvalidArgument INVALID_ID, INVALID_PAGE;
   // NotFound MEMBER_NOT_FOUND (unknown, another brand's, or one the caller does not see);
   // PermissionDenied; the db errors.
   Result<PageOf<CouponDetail>> MemberCoupons(const org::Actor& actor, int64_t member_id,
                                              const std::optional<CouponState>& state,
-                                             const PageRequest& page);
+                                             const PageRequest& page, int64_t now);
 
  private:
   db::Db& db_;

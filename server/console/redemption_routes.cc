@@ -10,9 +10,11 @@ namespace {
 void RegisterCounterRoutes(ConsoleRouter& router, coupons::RedemptionService& redemptions,
                            coupons::CouponViews& views, const Clock& clock) {
   router.Route("GET", "/api/console/coupons", org::Action::kStockRead,
-               [&views](const ConsoleRequest& req, httplib::Response& res) {
-                 Respond(res, views.FindByCode(req.actor, req.http.get_param_value("code")), 200,
-                         WriteCouponDetail);
+               [&views, &clock](const ConsoleRequest& req, httplib::Response& res) {
+                 Respond(res,
+                         views.FindByCode(req.actor, req.http.get_param_value("code"),
+                                          UnixSeconds(clock.Now())),
+                         200, WriteCouponDetail);
                });
 
   router.Route("POST", "/api/console/redemptions", org::Action::kCouponRedeem,
@@ -55,19 +57,21 @@ void RegisterRedemptionRoutes(ConsoleRouter& router, coupons::RedemptionService&
                          });
                });
 
-  router.Route("GET", "/api/console/members/{id}/coupons", org::Action::kStockRead,
-               [&views](const ConsoleRequest& req, httplib::Response& res) {
-                 Result<int64_t> member = PathId(req.http, 1);
-                 if (!member.ok()) return WriteError(res, member.status());
-                 Result<PageRequest> page = PageParams(req.http);
-                 if (!page.ok()) return WriteError(res, page.status());
-                 Result<std::optional<coupons::CouponState>> state = QueryCouponState(req.http);
-                 if (!state.ok()) return WriteError(res, state.status());
-                 Respond(res, views.MemberCoupons(req.actor, *member, *state, *page), 200,
-                         [](JsonWriter& w, const PageOf<coupons::CouponDetail>& list) {
-                           WritePage(w, list, WriteCouponDetail);
-                         });
-               });
+  router.Route(
+      "GET", "/api/console/members/{id}/coupons", org::Action::kStockRead,
+      [&views, &clock](const ConsoleRequest& req, httplib::Response& res) {
+        Result<int64_t> member = PathId(req.http, 1);
+        if (!member.ok()) return WriteError(res, member.status());
+        Result<PageRequest> page = PageParams(req.http);
+        if (!page.ok()) return WriteError(res, page.status());
+        Result<std::optional<coupons::CouponState>> state = QueryCouponState(req.http);
+        if (!state.ok()) return WriteError(res, state.status());
+        Respond(res,
+                views.MemberCoupons(req.actor, *member, *state, *page, UnixSeconds(clock.Now())),
+                200, [](JsonWriter& w, const PageOf<coupons::CouponDetail>& list) {
+                  WritePage(w, list, WriteCouponDetail);
+                });
+      });
 }
 
 }  // namespace mileage::server

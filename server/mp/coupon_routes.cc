@@ -97,23 +97,25 @@ void RegisterMemberCouponRoutes(MpRouter& router, coupons::CouponService& coupon
                          WriteMemberCoupon);
                });
 
-  router.Route("GET", "/api/mp/coupons", [&coupons](const MpRequest& req, httplib::Response& res) {
-    Result<std::optional<coupons::CouponState>> state = QueryCouponState(req.http);
-    if (!state.ok()) return WriteError(res, state.status());
-    Result<PageRequest> page = PageParams(req.http);
-    if (!page.ok()) return WriteError(res, page.status());
-    Respond(res, coupons.MemberCoupons(MemberOf(req), *state, *page), 200,
-            [](JsonWriter& w, const PageOf<coupons::CouponDetail>& found) {
-              WritePage(w, found, WriteMemberCouponDetail);
-            });
-  });
-
   router.Route(
-      "GET", "/api/mp/coupons/{id}", [&coupons](const MpRequest& req, httplib::Response& res) {
-        Result<int64_t> id = PathId(req.http, 1);
-        if (!id.ok()) return WriteError(res, id.status());
-        Respond(res, coupons.MemberCoupon(MemberOf(req), *id), 200, WriteMemberCouponDetail);
+      "GET", "/api/mp/coupons", [&coupons, &clock](const MpRequest& req, httplib::Response& res) {
+        Result<std::optional<coupons::CouponState>> state = QueryCouponState(req.http);
+        if (!state.ok()) return WriteError(res, state.status());
+        Result<PageRequest> page = PageParams(req.http);
+        if (!page.ok()) return WriteError(res, page.status());
+        Respond(res, coupons.MemberCoupons(MemberOf(req), *state, *page, UnixSeconds(clock.Now())),
+                200, [](JsonWriter& w, const PageOf<coupons::CouponDetail>& found) {
+                  WritePage(w, found, WriteMemberCouponDetail);
+                });
       });
+
+  router.Route("GET", "/api/mp/coupons/{id}",
+               [&coupons, &clock](const MpRequest& req, httplib::Response& res) {
+                 Result<int64_t> id = PathId(req.http, 1);
+                 if (!id.ok()) return WriteError(res, id.status());
+                 Respond(res, coupons.MemberCoupon(MemberOf(req), *id, UnixSeconds(clock.Now())),
+                         200, WriteMemberCouponDetail);
+               });
 
   router.Route("POST", "/api/mp/coupons/{id}/qr",
                [&coupons, &clock](const MpRequest& req, httplib::Response& res) {

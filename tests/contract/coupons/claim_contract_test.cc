@@ -197,16 +197,17 @@ TEST_P(ClaimTest, AMembersCouponsAndQrTokens) {
   COUPONS_ASSERT_OK(second);
   COUPONS_ASSERT_OK(theirs);
 
-  Result<PageOf<CouponDetail>> mine = coupons().coupons().MemberCoupons(Ref(member), {}, {});
+  Result<PageOf<CouponDetail>> mine = coupons().coupons().MemberCoupons(Ref(member), {}, {}, kNow);
   COUPONS_ASSERT_OK(mine);
   ASSERT_EQ(mine->items.size(), 2u);
   EXPECT_EQ(mine->total, 2);
   EXPECT_EQ(mine->items[0].coupon.id, second->id);  // newest first
   EXPECT_EQ(mine->items[1].coupon.id, first->id);
   EXPECT_EQ(mine->items[0].stock.name, "100 off 500");
-  COUPONS_EXPECT_CODE(coupons().coupons().MemberCoupon(Ref(member), theirs->id),
+  COUPONS_EXPECT_CODE(coupons().coupons().MemberCoupon(Ref(member), theirs->id, kNow),
                       "COUPON_NOT_FOUND");
-  COUPONS_EXPECT_CODE(coupons().coupons().MemberCoupon(Ref(member), 987654), "COUPON_NOT_FOUND");
+  COUPONS_EXPECT_CODE(coupons().coupons().MemberCoupon(Ref(member), 987654, kNow),
+                      "COUPON_NOT_FOUND");
   COUPONS_EXPECT_CODE(coupons().coupons().MemberQrToken(Ref(member), theirs->id, kNow),
                       "COUPON_NOT_FOUND");
 
@@ -227,12 +228,47 @@ TEST_P(ClaimTest, AMembersCouponsAndQrTokens) {
   COUPONS_EXPECT_CODE(coupons().coupons().MemberQrToken(Ref(member), first->id, kNow),
                       "ALREADY_REDEEMED");
   Result<PageOf<CouponDetail>> redeemed_only =
-      coupons().coupons().MemberCoupons(Ref(member), CouponState::kRedeemed, {});
+      coupons().coupons().MemberCoupons(Ref(member), CouponState::kRedeemed, {}, kNow);
   COUPONS_ASSERT_OK(redeemed_only);
   ASSERT_EQ(redeemed_only->items.size(), 1u);
   EXPECT_EQ(redeemed_only->items[0].coupon.id, first->id);
   COUPONS_EXPECT_CODE(coupons().coupons().MemberQrToken(Ref(member), second->id, kNow + 31 * kDay),
                       "COUPON_EXPIRED");
+}
+
+TEST_P(ClaimTest, ACouponPastItsExpiryReadsExpiredBeforeTheJobMovesIt) {
+  const Stock stock = CreateActive(Cash(tree_.brand));  // valid 30 days from the claim
+  const int64_t member = NewMember(tree_.store_a1);
+  Result<Coupon> coupon = Claim(member, stock.id);
+  COUPONS_ASSERT_OK(coupon);
+  const int64_t later = coupon->expires_at + 1;
+  auto ids = [&](std::optional<CouponState> state, int64_t now) {
+    Result<PageOf<CouponDetail>> page =
+        coupons().coupons().MemberCoupons(Ref(member), state, {}, now);
+    EXPECT_TRUE(page.ok());
+    std::vector<int64_t> out;
+    if (page.ok()) {
+      for (const CouponDetail& d : page->items) out.push_back(d.coupon.id);
+      EXPECT_EQ(page->total, static_cast<int64_t>(out.size()));
+    }
+    return out;
+  };
+  // At its last second it is still issued; a second later it reads expired everywhere.
+  EXPECT_EQ(ids(CouponState::kIssued, coupon->expires_at), std::vector<int64_t>{coupon->id});
+  EXPECT_EQ(ids(CouponState::kIssued, later), std::vector<int64_t>{});
+  EXPECT_EQ(ids(CouponState::kExpired, later), std::vector<int64_t>{coupon->id});
+  Result<CouponDetail> one = coupons().coupons().MemberCoupon(Ref(member), coupon->id, later);
+  COUPONS_ASSERT_OK(one);
+  EXPECT_EQ(one->coupon.state, CouponState::kExpired);
+  Result<PageOf<CouponDetail>> staff =
+      coupons().views().MemberCoupons(admin_, member, {}, {}, later);
+  COUPONS_ASSERT_OK(staff);
+  ASSERT_EQ(staff->items.size(), 1u);
+  EXPECT_EQ(staff->items[0].coupon.state, CouponState::kExpired);
+  // Nothing was written: the row is still issued until the coupon_expiry job runs.
+  EXPECT_EQ(database_->Scalar("SELECT COUNT(*) FROM coupons WHERE state = 'issued' AND id = " +
+                              std::to_string(coupon->id)),
+            1);
 }
 
 TEST_P(ClaimTest, GrantsGiveEachListedMemberOneCouponPerRequest) {

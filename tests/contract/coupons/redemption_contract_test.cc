@@ -239,14 +239,15 @@ TEST_P(RedemptionTest, DealersStoresAndBrandsStayApart) {
   EXPECT_TRUE(reverse(dealer_b_manager_).ok());
 
   // A store's list: the caller's stores only.
-  EXPECT_EQ(coupons()
-                .redemptions()
-                .StoreRedemptions(dealer_a_manager_, tree_.store_b1.store_id, std::nullopt, {})
-                .status()
-                .code(),
-            StatusCode::kNotFound);
+  EXPECT_EQ(
+      coupons()
+          .redemptions()
+          .StoreRedemptions(dealer_a_manager_, tree_.store_b1.store_id, std::nullopt, {}, kNow)
+          .status()
+          .code(),
+      StatusCode::kNotFound);
   Result<PageOf<Redemption>> b_list = coupons().redemptions().StoreRedemptions(
-      clerk_b1_, tree_.store_b1.store_id, std::nullopt, {});
+      clerk_b1_, tree_.store_b1.store_id, std::nullopt, {}, kNow);
   COUPONS_ASSERT_OK(b_list);
   ASSERT_EQ(b_list->items.size(), 1u);
   EXPECT_EQ(b_list->items[0].id, id);
@@ -338,7 +339,7 @@ TEST_P(RedemptionTest, AStoresRedemptionsByBeijingDay) {
   EXPECT_EQ(on(2026, 11, 18), 1);
   EXPECT_EQ(on(2026, 11, 16), 0);
   Result<PageOf<Redemption>> all = coupons().redemptions().StoreRedemptions(
-      clerk_a1_, tree_.store_a1.store_id, std::nullopt, {});
+      clerk_a1_, tree_.store_a1.store_id, std::nullopt, {}, kNow);
   COUPONS_ASSERT_OK(all);
   ASSERT_EQ(all->items.size(), 3u);
   EXPECT_EQ(all->items[0].created_at, times[2]);  // newest first
@@ -354,19 +355,19 @@ TEST_P(RedemptionTest, TheConsoleLooksUpCouponsItsStaffSee) {
   const Coupon c = ClaimOne(region2_stock, member);
   CouponViews& views = coupons().views();
 
-  Result<CouponDetail> found = views.FindByCode(clerk_a1_, FormatCouponCode(a.code));
+  Result<CouponDetail> found = views.FindByCode(clerk_a1_, FormatCouponCode(a.code), kNow);
   COUPONS_ASSERT_OK(found);
   EXPECT_EQ(found->coupon.id, a.id);
   EXPECT_EQ(found->stock.id, dealer_a_stock.id);
-  COUPONS_EXPECT_CODE(views.FindByCode(clerk_b1_, a.code), "COUPON_NOT_FOUND");
-  COUPONS_EXPECT_CODE(views.FindByCode(admin_z_, a.code), "COUPON_NOT_FOUND");
-  COUPONS_ASSERT_OK(views.FindByCode(clerk_b1_, b.code));  // the brand's campaign
+  COUPONS_EXPECT_CODE(views.FindByCode(clerk_b1_, a.code, kNow), "COUPON_NOT_FOUND");
+  COUPONS_EXPECT_CODE(views.FindByCode(admin_z_, a.code, kNow), "COUPON_NOT_FOUND");
+  COUPONS_ASSERT_OK(views.FindByCode(clerk_b1_, b.code, kNow));  // the brand's campaign
   std::string typo = a.code;
   typo[0] = typo[0] == '1' ? '2' : '1';
-  COUPONS_EXPECT_CODE(views.FindByCode(admin_, typo), "INVALID_COUPON_CODE");
+  COUPONS_EXPECT_CODE(views.FindByCode(admin_, typo, kNow), "INVALID_COUPON_CODE");
 
   auto ids = [&](const org::Actor& actor) {
-    Result<PageOf<CouponDetail>> page = views.MemberCoupons(actor, member, std::nullopt, {});
+    Result<PageOf<CouponDetail>> page = views.MemberCoupons(actor, member, std::nullopt, {}, kNow);
     std::set<int64_t> out;
     if (!page.ok()) {
       ADD_FAILURE() << page.status().ToString();
@@ -380,12 +381,14 @@ TEST_P(RedemptionTest, TheConsoleLooksUpCouponsItsStaffSee) {
   EXPECT_EQ(ids(dealer_a_manager_), (std::set<int64_t>{a.id, b.id}));
   EXPECT_EQ(ids(clerk_a1_), (std::set<int64_t>{a.id, b.id}));
   // Dealer B does not see the member (enrolled at A1, no payment at B): like an unknown one.
-  COUPONS_EXPECT_CODE(views.MemberCoupons(dealer_b_manager_, member, std::nullopt, {}),
+  COUPONS_EXPECT_CODE(views.MemberCoupons(dealer_b_manager_, member, std::nullopt, {}, kNow),
                       "MEMBER_NOT_FOUND");
-  COUPONS_EXPECT_CODE(views.MemberCoupons(admin_z_, member, std::nullopt, {}), "MEMBER_NOT_FOUND");
-  COUPONS_EXPECT_CODE(views.MemberCoupons(admin_, 987654, std::nullopt, {}), "MEMBER_NOT_FOUND");
+  COUPONS_EXPECT_CODE(views.MemberCoupons(admin_z_, member, std::nullopt, {}, kNow),
+                      "MEMBER_NOT_FOUND");
+  COUPONS_EXPECT_CODE(views.MemberCoupons(admin_, 987654, std::nullopt, {}, kNow),
+                      "MEMBER_NOT_FOUND");
   Result<PageOf<CouponDetail>> issued =
-      views.MemberCoupons(admin_, member, CouponState::kRedeemed, {});
+      views.MemberCoupons(admin_, member, CouponState::kRedeemed, {}, kNow);
   COUPONS_ASSERT_OK(issued);
   EXPECT_TRUE(issued->items.empty());
 }

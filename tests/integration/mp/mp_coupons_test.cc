@@ -429,6 +429,31 @@ TEST_P(MpCouponsTest, TheQrTokenIsShortLivedAndRedeemsItsCouponOnce) {
   EXPECT_EQ(CouponsWritten(), expired_before);
 }
 
+// A coupon past its last second reads expired to its member at once, in the list, its filter
+// and on its own, before the hourly coupon_expiry job moves the row.
+TEST_P(MpCouponsTest, ACouponPastItsLastDayReadsExpiredBeforeTheJobRuns) {
+  const int64_t stock = NewStock([](coupons::NewStock& s) { s.valid_days = 1; });
+  const int64_t coupon = ClaimedId(alice_, stock);
+  ASSERT_NE(coupon, 0);
+  clock_.Advance(seconds(EndOfBeijingDay(Now(), 1) - Now() + 1));
+  const std::string path = "/api/mp/coupons/" + std::to_string(coupon);
+  MpReply one = Send("GET", path, alice_.token);
+  ASSERT_EQ(one.status, 200) << one.body;
+  EXPECT_EQ(one.Text("state"), "expired");
+  MpReply issued = Send("GET", "/api/mp/coupons?state=issued", alice_.token);
+  ASSERT_EQ(issued.status, 200) << issued.body;
+  EXPECT_EQ(issued.json["total"].GetInt64(), 0);
+  MpReply expired = Send("GET", "/api/mp/coupons?state=expired", alice_.token);
+  ASSERT_EQ(expired.status, 200) << expired.body;
+  ASSERT_EQ(expired.json["items"].Size(), 1u);
+  EXPECT_EQ(expired.json["items"][0]["id"].GetInt64(), coupon);
+  EXPECT_EQ(std::string(expired.json["items"][0]["state"].GetString()), "expired");
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM coupons WHERE state = 'issued' AND id = " +
+                   std::to_string(coupon)),
+            1)
+      << "a read wrote the state";
+}
+
 // Only a usable coupon gets a QR code: not before its stock's window opens, not once voided
 // (a refunded payment's reward); asking writes nothing.
 TEST_P(MpCouponsTest, AQrCodeIsShownOnlyForAUsableCoupon) {
