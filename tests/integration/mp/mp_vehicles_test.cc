@@ -4,6 +4,7 @@
 // duplicate plates and the per-member limit; and the console's search by plate under the
 // visibility rule, which never shows a plate in clear.
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "common/civil_time.h"
@@ -432,6 +433,43 @@ TEST_P(MpVehiclesTest, AMemberHoldsAtMostTenVehicles) {
   EXPECT_EQ(Snapshot(), before);
   EXPECT_EQ(Send("GET", "/api/mp/vehicles", alice_.token).json["items"].Size(), 10u);
   EXPECT_NE(Added(bob_, "京A10011"), 0) << "the limit is per member";
+}
+
+// Concurrent adds: the limit and the plate's uniqueness hold in the database, not in a read
+// before the write.
+TEST_P(MpVehiclesTest, ConcurrentAddsKeepTheLimitAndOnePlateHolder) {
+  constexpr int kAdds = 14;
+  std::vector<MpReply> replies(kAdds);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kAdds; ++i) {
+    threads.emplace_back([&, i] {
+      replies[static_cast<size_t>(i)] =
+          Add(alice_, R"({"plate":"京A2)" + std::to_string(1000 + i) + R"(","model":"x"})");
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  int created = 0;
+  for (const MpReply& reply : replies) {
+    if (reply.status == 201) {
+      ++created;
+    } else {
+      EXPECT_EQ(reply.code(), "VEHICLE_LIMIT") << reply.body;
+    }
+  }
+  EXPECT_EQ(created, 10);
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM vehicles WHERE member_id = " + std::to_string(alice_.id)),
+            10);
+
+  // Two members race for one plate: one holds it.
+  MpReply a, b;
+  std::thread first([&] { a = Add(bob_, R"({"plate":"京C54321","model":"x"})"); });
+  std::thread second([&] { b = Add(SignIn("carol"), R"({"plate":"京c·54321","model":"x"})"); });
+  first.join();
+  second.join();
+  EXPECT_EQ((a.status == 201) + (b.status == 201), 1) << a.body << " / " << b.body;
+  EXPECT_EQ((a.code() == "VEHICLE_EXISTS") + (b.code() == "VEHICLE_EXISTS"), 1);
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM vehicles WHERE member_id <> " + std::to_string(alice_.id)),
+            1);
 }
 
 // "%E4%BA%AC..." for a query parameter.
