@@ -4,13 +4,29 @@
 #include <string>
 
 #include "members/validation.h"
+#include "members/vehicle_store.h"
 
 namespace mileage::members {
+namespace {
+
+// The member whose vehicle has the plate of `plate_hash` (a plate is unique per brand).
+Result<std::vector<Member>> ByPlate(MemberStore& store, db::Connection& conn, int64_t brand_id,
+                                    const std::string& plate_hash) {
+  std::vector<Member> out;
+  MILEAGE_ASSIGN_OR_RETURN(std::optional<int64_t> holder,
+                           VehicleStore(conn).MemberByPlate(brand_id, plate_hash));
+  if (!holder.has_value()) return out;
+  MILEAGE_ASSIGN_OR_RETURN(std::optional<Member> member, store.Find(*holder));
+  if (member.has_value() && member->brand_id == brand_id) out.push_back(std::move(*member));
+  return out;
+}
+
+}  // namespace
 
 Result<std::vector<Member>> MemberDirectory::Search(int64_t brand_id, MemberSearchBy by,
                                                     std::string_view value) {
   MILEAGE_RETURN_IF_ERROR(ValidatePositiveId(brand_id, "brand_id"));
-  // Validate (and hash a phone) before taking a connection.
+  // Validate (and hash a phone or plate) before taking a connection.
   std::string key;
   switch (by) {
     case MemberSearchBy::kNumber:
@@ -25,6 +41,10 @@ Result<std::vector<Member>> MemberDirectory::Search(int64_t brand_id, MemberSear
       MILEAGE_ASSIGN_OR_RETURN(key, phones_.Hash(value));
       break;
     }
+    case MemberSearchBy::kPlate: {
+      MILEAGE_ASSIGN_OR_RETURN(key, vehicles_.PlateHash(value));
+      break;
+    }
   }
   MILEAGE_ASSIGN_OR_RETURN(db::PooledConnection conn, db_.Acquire());
   MemberStore store(*conn, no_draws_);
@@ -34,6 +54,7 @@ Result<std::vector<Member>> MemberDirectory::Search(int64_t brand_id, MemberSear
     if (found.has_value() && found->brand_id == brand_id) out.push_back(std::move(*found));
     return out;
   }
+  if (by == MemberSearchBy::kPlate) return ByPlate(store, *conn, brand_id, key);
   const IdentityKind kind =
       by == MemberSearchBy::kOpenid ? IdentityKind::kOpenid : IdentityKind::kPhone;
   return store.FindByIdentity(brand_id, kind, key, kMaxResults);
@@ -53,6 +74,9 @@ Result<MemberProfile> MemberDirectory::Profile(int64_t brand_id, int64_t member_
   MILEAGE_ASSIGN_OR_RETURN(out.identities, store.Identities(member_id));
   MILEAGE_ASSIGN_OR_RETURN(out.tier_history, store.TierHistory(member_id));
   MILEAGE_ASSIGN_OR_RETURN(out.rolling_activity, store.RollingActivity(member_id, now));
+  MILEAGE_ASSIGN_OR_RETURN(std::vector<StoredVehicle> vehicles,
+                           VehicleStore(*conn).OfMember(member_id));
+  for (StoredVehicle& row : vehicles) out.vehicles.push_back(std::move(row.vehicle));
   return out;
 }
 

@@ -1,14 +1,13 @@
 #pragma once
 
 #include <cstdint>
-#include <memory>
 #include <string>
 #include <string_view>
 
 #include "common/result.h"
 #include "crypto/data_key.h"
-#include "crypto/digest.h"
 #include "crypto/field_cipher.h"
+#include "members/pii_vault.h"
 
 namespace mileage::members {
 
@@ -21,10 +20,9 @@ struct ProtectedPhone {
   std::string masked;
 };
 
-// Keyed hashing and sealing of member phones. Built once by the composition root from the data
-// key and the org crypto::FieldCipher (which must outlive it); immutable and safe for concurrent
-// use. Rotating the data key changes the hash key, so the stored hashes must then be recomputed
-// from the sealed copies (not implemented yet).
+// Member phones through the PiiVault: normalised, hashed under the phone key, sealed to their
+// brand and masked. Built once by the composition root from the data key and the org
+// crypto::FieldCipher (which must outlive it); immutable and safe for concurrent use.
 class PhoneVault {
  public:
   PhoneVault(const crypto::DataKey& data_key, const crypto::FieldCipher& cipher);
@@ -40,11 +38,8 @@ class PhoneVault {
  private:
   // Binds a sealed phone to its brand, so a copy moved to another brand's row does not open.
   static std::string Context(int64_t brand_id);
-  Result<std::string> HashNormalized(std::string_view normalized) const;
 
-  const crypto::FieldCipher& cipher_;
-  Status setup_;
-  std::unique_ptr<crypto::HmacSha256Key> mac_;
+  PiiVault vault_;
 };
 
 }  // namespace mileage::members

@@ -37,7 +37,10 @@ Result<MemberQuery> ParseMemberQuery(std::string_view q) {
   }
   MemberQuery query;
   query.value = std::string(q);
-  if (digits_only && q.size() == 12) {
+  // A plate starts with its province character: the one form that is not ASCII.
+  if (static_cast<unsigned char>(q.front()) >= 0x80) {
+    query.by = members::MemberSearchBy::kPlate;
+  } else if (digits_only && q.size() == 12) {
     query.by = members::MemberSearchBy::kNumber;
   } else if (phone_like) {
     query.by = members::MemberSearchBy::kPhone;
@@ -45,7 +48,8 @@ Result<MemberQuery> ParseMemberQuery(std::string_view q) {
     query.by = members::MemberSearchBy::kOpenid;
   } else {
     return InvalidArgumentError(
-        "q must be a 12-digit member number, a mobile phone number or an openid", "INVALID_QUERY");
+        "q must be a 12-digit member number, a mobile phone number, a plate or an openid",
+        "INVALID_QUERY");
   }
   return query;
 }

@@ -17,14 +17,15 @@
 
 namespace mileage::payments {
 
-// What `GET /api/console/members?q=` searched for: a 12-digit member number, a phone or an
-// openid.
+// What `GET /api/console/members?q=` searched for: a 12-digit member number, a phone, a
+// vehicle plate or an openid.
 struct MemberQuery {
   members::MemberSearchBy by = members::MemberSearchBy::kOpenid;
   std::string value;
 };
 
-// Reads a console search string: 12 digits are a member number; digits with an optional
+// Reads a console search string: text starting with a non-ASCII character is a plate (it
+// starts with its province, 京A12345); 12 digits are a member number; digits with an optional
 // leading "+", spaces or dashes are a phone; anything else is an openid. Errors:
 // InvalidArgument INVALID_QUERY (empty, over kMaxQuery bytes, or no openid either).
 // The number, phone and openid rules themselves are checked by the search.
@@ -62,7 +63,7 @@ class MemberViews {
 
   // The members of the caller's brand that `query` names and the caller may see, id order
   // (at most MemberDirectory::kMaxResults). Errors: ParseMemberQuery's, and the directory's
-  // INVALID_MEMBER_NUMBER, INVALID_PHONE.
+  // INVALID_MEMBER_NUMBER, INVALID_PHONE, INVALID_PLATE.
   Result<std::vector<members::Member>> Search(const org::Actor& actor, std::string_view q);
   // Errors: NotFound MEMBER_NOT_FOUND.
   Result<MemberView> Profile(const org::Actor& actor, int64_t member_id);

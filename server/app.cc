@@ -6,6 +6,7 @@
 #include "server/console/console_routes.h"
 #include "server/data_key_source.h"
 #include "server/mp/coupon_routes.h"
+#include "server/mp/vehicle_routes.h"
 #include "server/routes/system_routes.h"
 #include "server/routes/wechatpay_routes.h"
 #include "server/storage.h"
@@ -50,7 +51,10 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, AppOptions option
   app->notifications_ = std::make_unique<payments::NotificationService>(
       *app->transactions_, *app->merchant_keys_, *app->payment_recorder_, app->clock_);
   app->phones_ = std::make_unique<members::PhoneVault>(data_key, app->org_->cipher());
-  app->directory_ = std::make_unique<members::MemberDirectory>(*app->db_, *app->phones_);
+  app->vehicle_vault_ = std::make_unique<members::VehicleVault>(data_key, app->org_->cipher());
+  app->vehicles_ = std::make_unique<members::VehicleService>(*app->db_, *app->vehicle_vault_);
+  app->directory_ =
+      std::make_unique<members::MemberDirectory>(*app->db_, *app->phones_, *app->vehicle_vault_);
   app->member_views_ = std::make_unique<payments::MemberViews>(*app->db_, app->org_->authorizer(),
                                                                *app->directory_, app->clock_);
   app->payment_views_ =
@@ -99,6 +103,7 @@ void App::RegisterRoutes() {
   RegisterCouponRoutes(*console_, *coupons_, clock_);
   member_api_->RegisterRoutes(*http_);
   RegisterMemberCouponRoutes(member_api_->router(), coupons_->coupons(), clock_);
+  RegisterMemberVehicleRoutes(member_api_->router(), *vehicles_, clock_);
   RegisterWechatPayRoutes(*http_, *notifications_);
 }
 

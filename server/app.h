@@ -12,6 +12,8 @@
 #include "kv/kv.h"
 #include "members/member_directory.h"
 #include "members/phone_vault.h"
+#include "members/vehicle_service.h"
+#include "members/vehicle_vault.h"
 #include "org/org_module.h"
 #include "payments/earning_rule_service.h"
 #include "payments/member_views.h"
@@ -76,6 +78,8 @@ class App {
   MemberApi& member_api() { return *member_api_; }
   payments::NotificationService& notifications() { return *notifications_; }
   const members::PhoneVault& phones() const { return *phones_; }
+  // Members' vehicles: the member routes' service, and the read the owner card composes.
+  members::VehicleService& vehicles() { return *vehicles_; }
 
  private:
   App(const Config& config, const AppOptions& options)
@@ -99,6 +103,8 @@ class App {
   std::unique_ptr<payments::NotificationService> notifications_;
   std::unique_ptr<JobScheduler> jobs_;
   std::unique_ptr<members::PhoneVault> phones_;
+  std::unique_ptr<members::VehicleVault> vehicle_vault_;
+  std::unique_ptr<members::VehicleService> vehicles_;
   std::unique_ptr<members::MemberDirectory> directory_;
   std::unique_ptr<payments::MemberViews> member_views_;
   std::unique_ptr<payments::PaymentViews> payment_views_;

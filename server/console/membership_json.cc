@@ -1,5 +1,6 @@
 #include "server/console/membership_json.h"
 
+#include "common/civil_time.h"
 #include "server/console/console_json.h"
 
 namespace mileage::server {
@@ -37,7 +38,31 @@ void WriteTransactionFields(JsonWriter& w, const payments::TransactionRecord& t)
   WriteTime(w, "created_at", t.created_at);
 }
 
+void WriteOptionalText(JsonWriter& w, std::string_view key,
+                       const std::optional<std::string>& text) {
+  if (text.has_value()) return WriteText(w, key, *text);
+  w.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
+  w.Null();
+}
+
 }  // namespace
+
+void WriteVehicle(JsonWriter& w, const members::Vehicle& vehicle, std::string_view plate,
+                  const std::optional<std::string>& vin) {
+  w.StartObject();
+  WriteInt(w, "id", vehicle.id);
+  WriteText(w, "plate", plate);
+  WriteOptionalText(w, "vin", vin);
+  WriteText(w, "model", vehicle.model);
+  WriteOptionalText(w, "purchase_date",
+                    vehicle.purchase_date.has_value()
+                        ? std::optional<std::string>(civil::FormatDate(*vehicle.purchase_date))
+                        : std::nullopt);
+  WriteInt(w, "mileage_km", vehicle.mileage_km);
+  WriteTime(w, "created_at", vehicle.created_at);
+  WriteTime(w, "updated_at", vehicle.updated_at);
+  w.EndObject();
+}
 
 void WriteMember(JsonWriter& w, const members::Member& member) {
   w.StartObject();
@@ -81,6 +106,9 @@ void WriteMemberView(JsonWriter& w, const payments::MemberView& view) {
     w.EndObject();
   }
   w.EndArray();
+  WriteArray(w, "vehicles", profile.vehicles, [&w](const members::Vehicle& vehicle) {
+    WriteVehicle(w, vehicle, vehicle.plate_masked, vehicle.vin_masked);
+  });
   w.Key("activity_12m");
   w.StartObject();
   WriteInt(w, "spend_fen", profile.rolling_activity.spend_fen);

@@ -1,6 +1,11 @@
 #pragma once
 
+#include <optional>
+#include <string>
+#include <string_view>
+
 #include "members/types.h"
+#include "members/vehicle_types.h"
 #include "payments/member_views.h"
 #include "payments/payment_views.h"
 #include "payments/types.h"
@@ -11,7 +16,7 @@
 namespace mileage::server {
 
 // The JSON of members, points, payments and earning rules in console answers (docs/API.md,
-// "Members", "Payments", "Earning rules"). Phones only ever appear masked.
+// "Members", "Payments", "Earning rules"). Phones, plates and VINs only ever appear masked.
 void WriteMember(JsonWriter& w, const members::Member& member);
 void WriteMemberView(JsonWriter& w, const payments::MemberView& view);
 void WriteJournalLine(JsonWriter& w, const points::JournalLine& line);
@@ -19,5 +24,9 @@ void WriteTransaction(JsonWriter& w, const payments::TransactionRecord& transact
 void WriteRefund(JsonWriter& w, const payments::RefundRecord& refund);
 void WriteTransactionDetail(JsonWriter& w, const payments::TransactionDetail& detail);
 void WriteEarningRule(JsonWriter& w, const points::EarningRule& rule);
+// VEHICLE (docs/API.md, "Vehicles") with the plate and VIN given: the masked ones of `vehicle`
+// in the console, the clear ones for the owner (server/mp/vehicle_routes.cc).
+void WriteVehicle(JsonWriter& w, const members::Vehicle& vehicle, std::string_view plate,
+                  const std::optional<std::string>& vin);
 
 }  // namespace mileage::server

@@ -528,7 +528,7 @@ TEST_P(MemberStoreTest, PhoneIsHashedSealedAndShownMasked) {
 
 TEST_P(MemberStoreTest, DirectorySearchesByNumberOpenidAndPhone) {
   if (db_ == nullptr) return;
-  MemberDirectory directory(db(), *vault_);
+  MemberDirectory directory(db(), *vault_, *vehicle_vault_);
   Result<Enrollment> a = Enroll(Payer("o_search"));
   PayerIdentity a_other_app{brand_, "wxsecondapp", "o_search_2", std::nullopt};
   MEMBERS_ASSERT_OK(a);
@@ -578,7 +578,7 @@ TEST_P(MemberStoreTest, DirectorySearchesByNumberOpenidAndPhone) {
 
 TEST_P(MemberStoreTest, DirectoryProfileShowsIdentitiesHistoryAndActivity) {
   if (db_ == nullptr) return;
-  MemberDirectory directory(db(), *vault_);
+  MemberDirectory directory(db(), *vault_, *vehicle_vault_);
   PayerIdentity payer = Payer("o_profile");
   payer.unionid = "u_profile";
   Result<Enrollment> e = Enroll(payer);

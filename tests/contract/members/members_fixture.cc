@@ -12,6 +12,7 @@ void MembersTest::SetUp() {
   cipher_ =
       std::make_unique<crypto::FieldCipher>(data_key_, std::span<const crypto::DataKey>(), random_);
   vault_ = std::make_unique<PhoneVault>(data_key_, *cipher_);
+  vehicle_vault_ = std::make_unique<VehicleVault>(data_key_, *cipher_);
   brand_ = NewBrand("Brand A");
 }
 

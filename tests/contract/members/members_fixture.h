@@ -14,6 +14,7 @@
 #include "db/db.h"
 #include "members/member_store.h"
 #include "members/phone_vault.h"
+#include "members/vehicle_vault.h"
 #include "tests/support/test_database.h"
 
 namespace mileage::members {
@@ -66,6 +67,7 @@ class MembersTest : public ::testing::TestWithParam<testing::Backend> {
                      17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32});
   std::unique_ptr<crypto::FieldCipher> cipher_;
   std::unique_ptr<PhoneVault> vault_;
+  std::unique_ptr<VehicleVault> vehicle_vault_;
   int64_t brand_ = 0;
 };
 

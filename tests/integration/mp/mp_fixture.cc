@@ -112,9 +112,11 @@ MpReply MpTest::Send(const std::string& method, const std::string& path, const s
   client->set_interface(from);
   httplib::Headers headers;
   if (!token.empty()) headers.emplace("Authorization", "Bearer " + token);
-  httplib::Result res = method == "GET"
-                            ? client->Get(path.c_str(), headers)
-                            : client->Post(path.c_str(), headers, body, "application/json");
+  httplib::Result res =
+      method == "GET"      ? client->Get(path.c_str(), headers)
+      : method == "PATCH"  ? client->Patch(path.c_str(), headers, body, "application/json")
+      : method == "DELETE" ? client->Delete(path.c_str(), headers, body, "application/json")
+                           : client->Post(path.c_str(), headers, body, "application/json");
   MpReply reply;
   if (!res) {
     ADD_FAILURE() << method << " " << path << ": no answer";
@@ -160,7 +162,8 @@ std::string MpTest::UnionidOf(const std::string& code) { return wechat::sandbox:
 std::map<std::string, int64_t> MpTest::Written() {
   std::map<std::string, int64_t> counts;
   for (const char* table : {"members", "member_identities", "member_activity", "outbox_events",
-                            "audit_log", "brand_apps", "payment_transactions", "point_journals"}) {
+                            "audit_log", "brand_apps", "payment_transactions", "point_journals",
+                            "vehicles", "vehicle_mileage_corrections"}) {
     counts[table] = Scalar(std::string("SELECT COUNT(*) FROM ") + table);
   }
   return counts;

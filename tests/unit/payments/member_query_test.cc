@@ -31,12 +31,21 @@ TEST(MemberQueryTest, TwelveDigitsAreANumberOtherDigitsAPhoneTheRestAnOpenid) {
   EXPECT_EQ(ParseMemberQuery("openid-alice")->value, "openid-alice");
 }
 
+// A plate starts with its province character; whether it is a plate at all is the directory's
+// INVALID_PLATE (so "张三" is read as a plate, and refused there).
+TEST(MemberQueryTest, TextStartingWithAChineseCharacterIsAPlate) {
+  EXPECT_EQ(By("京A12345"), MemberSearchBy::kPlate);
+  EXPECT_EQ(By("粤B·D12345"), MemberSearchBy::kPlate);
+  EXPECT_EQ(By("张三"), MemberSearchBy::kPlate);
+  EXPECT_EQ(ParseMemberQuery("京a 12345")->value, "京a 12345");
+  EXPECT_EQ(By("A12345"), MemberSearchBy::kOpenid);
+}
+
 TEST(MemberQueryTest, EmptyTooLongOrUnreadableQueriesAreRefused) {
   EXPECT_EQ(Reason(""), "INVALID_QUERY");
   EXPECT_EQ(Reason(std::string(kMaxQuery + 1, 'o')), "INVALID_QUERY");
   EXPECT_EQ(Reason("not an openid"), "INVALID_QUERY");
   EXPECT_EQ(Reason("o+1"), "INVALID_QUERY");
-  EXPECT_EQ(Reason("张三"), "INVALID_QUERY");
   EXPECT_EQ(By(std::string(kMaxQuery, 'o')), MemberSearchBy::kOpenid);
 }
 
