@@ -6,6 +6,7 @@
 #include "server/console/console_routes.h"
 #include "server/data_key_source.h"
 #include "server/mp/coupon_routes.h"
+#include "server/mp/store_routes.h"
 #include "server/routes/system_routes.h"
 #include "server/routes/wechatpay_routes.h"
 #include "server/storage.h"
@@ -99,6 +100,7 @@ void App::RegisterRoutes() {
   RegisterCouponRoutes(*console_, *coupons_, clock_);
   member_api_->RegisterRoutes(*http_);
   RegisterMemberCouponRoutes(member_api_->router(), coupons_->coupons(), clock_);
+  RegisterMemberStoreRoutes(member_api_->router(), org_->stores());
   RegisterWechatPayRoutes(*http_, *notifications_);
 }
 

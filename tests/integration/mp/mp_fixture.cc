@@ -112,8 +112,9 @@ MpReply MpTest::Send(const std::string& method, const std::string& path, const s
   client->set_interface(from);
   httplib::Headers headers;
   if (!token.empty()) headers.emplace("Authorization", "Bearer " + token);
-  httplib::Result res = method == "GET"
-                            ? client->Get(path.c_str(), headers)
+  httplib::Result res = method == "GET" ? client->Get(path.c_str(), headers)
+                        : method == "PATCH"
+                            ? client->Patch(path.c_str(), headers, body, "application/json")
                             : client->Post(path.c_str(), headers, body, "application/json");
   MpReply reply;
   if (!res) {
