@@ -64,9 +64,10 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, AppOptions option
   if (options.member_login_limits.has_value()) {
     member_options.login_limits = *options.member_login_limits;
   }
-  MILEAGE_ASSIGN_OR_RETURN(app->member_api_,
-                           MemberApi::Create(app->config_, *app->db_, *app->kv_, app->clock_,
-                                             app->random_, data_key, *app->org_, member_options));
+  MILEAGE_ASSIGN_OR_RETURN(
+      app->member_api_,
+      MemberApi::Create(app->config_, *app->db_, *app->kv_, app->clock_, app->random_, data_key,
+                        *app->org_, *app->phones_, member_options));
   app->health_ = std::make_unique<HealthChecker>(*app->db_, *app->kv_);
   app->http_ = std::make_unique<HttpServer>(app->config_, app->metrics_);
   app->RegisterRoutes();
