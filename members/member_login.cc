@@ -3,6 +3,7 @@
 #include "common/log.h"
 #include "db/outbox.h"
 #include "members/member_store.h"
+#include "members/mini_program_app.h"
 #include "org/validation.h"
 
 namespace mileage::members {
@@ -67,33 +68,6 @@ Status MemberLogin::Refuse(const std::string& client_key, Status refusal) {
   return refusal;
 }
 
-Result<org::BrandAppCredentials> MemberLogin::UsableApp(std::string_view appid) {
-  Result<org::BrandAppCredentials> app = apps_.Credentials(appid);
-  if (!app.ok() && app.status().code() == StatusCode::kNotFound) {
-    return NotFoundError("no mini-program has this appid", "APP_NOT_FOUND");
-  }
-  if (!app.ok() && app.status().code() == StatusCode::kFailedPrecondition) {
-    // The server logs an Unavailable message; the client sees only the code.
-    return UnavailableError(
-        "the AppSecret of " + std::string(appid) +
-            " does not open with the configured data keys: " + app.status().ToString(),
-        "APP_MISCONFIGURED");
-  }
-  if (!app.ok()) return app.status();
-  if (app->app.kind != org::AppKind::kMiniprogram) {
-    return FailedPreconditionError("the appid is not a mini-program", "APP_NOT_MINIPROGRAM");
-  }
-  if (!app->app.active) {
-    return FailedPreconditionError("the mini-program is deactivated", "APP_INACTIVE");
-  }
-  if (app->secret.empty()) {
-    return FailedPreconditionError(
-        "the mini-program has no AppSecret registered (mileage admin add-miniprogram)",
-        "APP_NO_SECRET");
-  }
-  return app;
-}
-
 Result<Enrollment> MemberLogin::FindOrEnroll(const PayerIdentity& user) {
   Enrollment enrollment;
   const int64_t now = UnixSeconds(clock_.Now());
@@ -119,7 +93,7 @@ Result<MemberLoginResult> MemberLogin::Login(const MemberLoginRequest& request,
   }
   MILEAGE_RETURN_IF_ERROR(Admit(request.client_key, retry_after));
 
-  Result<org::BrandAppCredentials> app = UsableApp(request.appid);
+  Result<org::BrandAppCredentials> app = UsableMiniProgram(apps_, request.appid);
   if (!app.ok()) {
     const StatusCode code = app.status().code();
     if (code == StatusCode::kNotFound || code == StatusCode::kFailedPrecondition) {

@@ -96,8 +96,6 @@ class MemberLogin {
  private:
   // Counts the attempt; RATE_LIMITED when the address used up its attempts or refusals.
   Status Admit(const std::string& client_key, std::chrono::seconds* retry_after);
-  // The app of `appid` with its secret, when it may log members in.
-  Result<org::BrandAppCredentials> UsableApp(std::string_view appid);
   // Finds or enrolls the member in one transaction.
   Result<Enrollment> FindOrEnroll(const PayerIdentity& user);
   // Counts a refusal that was the client's doing and passes `refusal` on.

@@ -50,7 +50,7 @@ Result<Node> HierarchyService::CreateBrand(const Actor& actor, std::string_view 
   const Status written = writer_.Run(actor, base, [&](db::Connection& conn, AuditRecord& record) {
     MILEAGE_ASSIGN_OR_RETURN(NodePath path, NodeStore(conn).Insert(NodeType::kBrand, NodePath{},
                                                                    name, record.created_at));
-    created = Node{path, std::string(name), true, record.created_at, record.created_at};
+    created = Node{path, std::string(name), true, record.created_at, record.created_at, {}};
     record.brand_id = path.brand_id;
     record.object_id = path.brand_id;
     record.detail = "name: " + std::string(name);
@@ -80,7 +80,7 @@ Result<Node> HierarchyService::Create(const Actor& actor, NodeType type, int64_t
     }
     MILEAGE_ASSIGN_OR_RETURN(NodePath path,
                              NodeStore(conn).Insert(type, parent.path, name, record.created_at));
-    created = Node{path, std::string(name), true, record.created_at, record.created_at};
+    created = Node{path, std::string(name), true, record.created_at, record.created_at, {}};
     record.brand_id = path.brand_id;
     record.object_id = path.id();
     record.detail = "name: " + std::string(name) + "; under " + NodeLabel(parent_type, parent_id);
@@ -121,6 +121,81 @@ Result<Node> HierarchyService::Rename(const Actor& actor, NodeType type, int64_t
   });
   if (!written.ok()) return written;
   return renamed;
+}
+
+namespace {
+
+// The change applied to `details` (a copy of the store's), and what the audit records of it.
+StoreDetails Apply(const StoreChange& change, StoreDetails details, std::string* changed) {
+  const auto note = [changed](const char* field) {
+    *changed += changed->empty() ? field : std::string(", ") + field;
+  };
+  if (change.address.has_value()) {
+    details.address = *change.address;
+    note("address");
+  }
+  if (change.phone.has_value()) {
+    details.phone = *change.phone;
+    note("phone");
+  }
+  if (change.hours.has_value()) {
+    details.hours = *change.hours;
+    note("hours");
+  }
+  if (change.position.has_value()) {
+    details.position = *change.position;
+    note("position");
+  }
+  return details;
+}
+
+Status ValidateStoreChange(const StoreChange& change) {
+  if (!change.name && !change.address && !change.phone && !change.hours && !change.position) {
+    return InvalidArgumentError(
+        "give at least one of name, address, phone, hours, latitude and longitude",
+        "MISSING_FIELD");
+  }
+  if (change.name.has_value()) MILEAGE_RETURN_IF_ERROR(ValidateName(*change.name, "name"));
+  StoreDetails given;
+  given.address = change.address.value_or("");
+  given.phone = change.phone.value_or("");
+  given.hours = change.hours.value_or("");
+  given.position = change.position.value_or(std::nullopt);
+  return ValidateStoreDetails(given);
+}
+
+}  // namespace
+
+Result<Node> HierarchyService::UpdateStore(const Actor& actor, int64_t id,
+                                           const StoreChange& change) {
+  MILEAGE_RETURN_IF_ERROR(ValidateId(id, "id"));
+  MILEAGE_RETURN_IF_ERROR(ValidateStoreChange(change));
+  Node store;
+  AuditRecord base;
+  base.action = ActionLabel(NodeType::kStore, "update");
+  base.object_type = std::string(NodeTypeName(NodeType::kStore));
+  base.object_id = id;
+  const Status written = writer_.Run(actor, base, [&](db::Connection& conn, AuditRecord& record) {
+    MILEAGE_ASSIGN_OR_RETURN(store, LoadNode(conn, NodeType::kStore, id, true));
+    MILEAGE_RETURN_IF_ERROR(authorizer_.Check(actor, WriteActionFor(NodeType::kStore), store.path,
+                                              NodeLabel(NodeType::kStore, id)));
+    std::string changed;
+    std::string name = store.name;
+    if (change.name.has_value()) {
+      changed = "name: " + store.name + " -> " + *change.name;
+      name = *change.name;
+    }
+    StoreDetails details = Apply(change, store.store, &changed);
+    MILEAGE_RETURN_IF_ERROR(NodeStore(conn).UpdateStore(id, name, details, record.created_at));
+    record.brand_id = store.path.brand_id;
+    record.detail = changed;
+    store.name = std::move(name);
+    store.store = std::move(details);
+    store.updated_at = record.created_at;
+    return Status::Ok();
+  });
+  if (!written.ok()) return written;
+  return store;
 }
 
 Result<Node> HierarchyService::Deactivate(const Actor& actor, NodeType type, int64_t id) {

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "common/clock.h"
@@ -19,6 +20,16 @@ namespace mileage::org {
 struct NodeRef {
   NodeType type = NodeType::kBrand;
   int64_t id = 0;
+};
+
+// A change to a store (PATCH /api/console/stores/{id}): each member that holds a value replaces
+// the store's; `position` holding nullopt removes the store's position.
+struct StoreChange {
+  std::optional<std::string> name;
+  std::optional<std::string> address;
+  std::optional<std::string> phone;
+  std::optional<std::string> hours;
+  std::optional<std::optional<GeoPoint>> position;
 };
 
 // Brands, regions, dealers and stores: create, read, rename, deactivate and list, with the
@@ -47,6 +58,10 @@ class HierarchyService {
   Result<Node> Create(const Actor& actor, NodeType type, int64_t parent_id, std::string_view name);
   Result<Node> Get(const Actor& actor, NodeType type, int64_t id);
   Result<Node> Rename(const Actor& actor, NodeType type, int64_t id, std::string_view name);
+  // Applies `change` to the store, audited as store.update like a rename. InvalidArgument
+  // MISSING_FIELD when the change is empty, INVALID_FIELD naming a bad field
+  // (ValidateName, ValidateStoreDetails), before anything is read.
+  Result<Node> UpdateStore(const Actor& actor, int64_t id, const StoreChange& change);
   // Idempotent. FailedPrecondition HAS_ACTIVE_CHILDREN while active nodes remain below it;
   // InvalidArgument for a brand (brands are not deactivated from the console). The node's
   // staff lose their sessions (a failure to write their Kv marks is logged: the database ends

@@ -47,10 +47,23 @@ const NodeTable& TableOf(NodeType type) {
   return kBrands;
 }
 
+StoreDetails StoreDetailsFromRow(const db::Row& row, size_t first) {
+  StoreDetails details{row.Text(first), row.Text(first + 1), row.Text(first + 2), std::nullopt};
+  const std::optional<int64_t> latitude = row.OptionalInt(first + 3);
+  const std::optional<int64_t> longitude = row.OptionalInt(first + 4);
+  if (latitude.has_value() && longitude.has_value()) {
+    details.position = GeoPoint{*latitude, *longitude};
+  }
+  return details;
+}
+
+// The columns of a store's details (migration 0013), after the common ones.
+constexpr char kStoreDetailColumns[] = ", address, phone, hours, latitude_e6, longitude_e6";
+
 std::string SelectFrom(NodeType type) {
   const NodeTable& t = TableOf(type);
-  return std::string("SELECT ") + t.path_select + ", name, active, created_at, updated_at FROM " +
-         t.table;
+  return std::string("SELECT ") + t.path_select + ", name, active, created_at, updated_at" +
+         (type == NodeType::kStore ? kStoreDetailColumns : "") + " FROM " + t.table;
 }
 
 Node NodeFromRow(const db::Row& row, NodeType type) {
@@ -61,6 +74,7 @@ Node NodeFromRow(const db::Row& row, NodeType type) {
   node.active = row.Int(next + 1) != 0;
   node.created_at = row.Int(next + 2);
   node.updated_at = row.Int(next + 3);
+  if (type == NodeType::kStore) node.store = StoreDetailsFromRow(row, next + 4);
   return node;
 }
 
@@ -97,6 +111,37 @@ Status NodeStore::UpdateName(const NodePath& path, std::string_view name, int64_
                           " SET name = ?, updated_at = ? WHERE id = ?";
   return conn_.Exec(sql, {db::Value(std::string(name)), db::Value(now), db::Value(path.id())})
       .status();
+}
+
+Status NodeStore::UpdateStore(int64_t store_id, std::string_view name, const StoreDetails& details,
+                              int64_t now) {
+  db::Value latitude(nullptr);
+  db::Value longitude(nullptr);
+  if (details.position.has_value()) {
+    latitude = details.position->latitude_e6;
+    longitude = details.position->longitude_e6;
+  }
+  return conn_
+      .Exec(
+          "UPDATE stores SET name = ?, address = ?, phone = ?, hours = ?, latitude_e6 = ?, "
+          "longitude_e6 = ?, updated_at = ? WHERE id = ?",
+          {db::Value(std::string(name)), db::Value(details.address), db::Value(details.phone),
+           db::Value(details.hours), latitude, longitude, db::Value(now), db::Value(store_id)})
+      .status();
+}
+
+Result<std::vector<LocatedStore>> NodeStore::ActiveStores(int64_t brand_id) {
+  MILEAGE_ASSIGN_OR_RETURN(
+      std::vector<db::Row> rows,
+      conn_.Query(std::string("SELECT id, name") + kStoreDetailColumns +
+                      " FROM stores WHERE brand_id = ? AND active = 1 ORDER BY id",
+                  {db::Value(brand_id)}));
+  std::vector<LocatedStore> out;
+  out.reserve(rows.size());
+  for (const db::Row& row : rows) {
+    out.push_back(LocatedStore{row.Int(0), row.Text(1), StoreDetailsFromRow(row, 2), {}});
+  }
+  return out;
 }
 
 Status NodeStore::SetInactive(const NodePath& path, int64_t now) {

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string_view>
+#include <vector>
 
 #include "common/result.h"
 #include "db/db.h"
@@ -25,6 +26,11 @@ class NodeStore {
   // commit (MySQL FOR UPDATE; SQLite transactions hold the write lock already).
   Result<std::optional<Node>> Find(NodeType type, int64_t id, bool lock = false);
   Status UpdateName(const NodePath& path, std::string_view name, int64_t now);
+  // Sets a store's name and details (all of them).
+  Status UpdateStore(int64_t store_id, std::string_view name, const StoreDetails& details,
+                     int64_t now);
+  // The active stores of `brand_id` with their details, in id order (one query).
+  Result<std::vector<LocatedStore>> ActiveStores(int64_t brand_id);
   Status SetInactive(const NodePath& path, int64_t now);
   // Active nodes one level below `path` (0 for a store).
   Result<int64_t> CountActiveChildren(const NodePath& path);

@@ -16,6 +16,7 @@ OrgModule::OrgModule(db::Db& db, kv::Kv& kv, const Clock& clock, RandomSource& r
       partners_(db, authorizer_, writer_, cipher_, random),
       sessions_(db, kv, clock, hasher_, tokens_, writer_, truth_, options.sessions),
       staff_(db, authorizer_, writer_, hasher_, truth_),
-      audit_(db, authorizer_) {}
+      audit_(db, authorizer_),
+      stores_(db) {}
 
 }  // namespace mileage::org

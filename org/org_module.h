@@ -21,6 +21,7 @@
 #include "org/session_service.h"
 #include "org/session_truth.h"
 #include "org/staff_service.h"
+#include "org/store_locator.h"
 
 namespace mileage::org {
 
@@ -51,6 +52,7 @@ class OrgModule {
   StaffService& staff() { return staff_; }
   SessionService& sessions() { return sessions_; }
   AuditService& audit() { return audit_; }
+  StoreLocator& stores() { return stores_; }
   const crypto::PasswordHasher& hasher() const { return hasher_; }
   // For the other domain modules of the composition root: the data-key cipher (member phones)
   // and the audited writer (their console writes).
@@ -71,6 +73,7 @@ class OrgModule {
   SessionService sessions_;
   StaffService staff_;
   AuditService audit_;
+  StoreLocator stores_;
 };
 
 }  // namespace mileage::org

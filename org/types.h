@@ -56,13 +56,41 @@ enum class PartnerCategory { kFuel, kParking, kCarwash, kToll, kOther };
 std::string_view PartnerCategoryName(PartnerCategory category);
 std::optional<PartnerCategory> ParsePartnerCategory(std::string_view name);
 
-// A brand, region, dealer or store. Times are Unix seconds.
+// A position in GCJ-02 (the coordinates WeChat's maps and wx.getLocation use), in integer
+// microdegrees, so that the database and comparisons stay exact. A value type.
+struct GeoPoint {
+  int64_t latitude_e6 = 0;   // -90'000'000..90'000'000
+  int64_t longitude_e6 = 0;  // -180'000'000..180'000'000
+  bool operator==(const GeoPoint&) const = default;
+};
+
+// What the mini-program's store list shows of a store beyond its name: each text is "" when not
+// given, the position absent when not given. A value type.
+struct StoreDetails {
+  std::string address;  // 0..255 characters
+  std::string phone;    // 0..32: a mobile or landline number as staff typed it
+  std::string hours;    // 0..128 characters of text: "08:30-18:00"
+  std::optional<GeoPoint> position;
+  bool operator==(const StoreDetails&) const = default;
+};
+
+// A store as the member's store list shows it: `distance_m` (metres from the member's
+// position) only when both a position was asked about and the store has one. A value type.
+struct LocatedStore {
+  int64_t id = 0;
+  std::string name;
+  StoreDetails details;
+  std::optional<int64_t> distance_m;
+};
+
+// A brand, region, dealer or store. Times are Unix seconds. `store` is empty but for stores.
 struct Node {
   NodePath path;
   std::string name;
   bool active = true;
   int64_t created_at = 0;
   int64_t updated_at = 0;
+  StoreDetails store;
 };
 
 // A WeChat Pay platform certificate (by its hex serial) or WeChat Pay public key (by its

@@ -1,6 +1,7 @@
 #include "org/validation.h"
 
 #include <charconv>
+#include <cmath>
 
 #include "crypto/rsa.h"
 
@@ -93,6 +94,72 @@ Status ValidateText(std::string_view text, std::string_view field, size_t min_ch
 
 Status ValidateName(std::string_view name, std::string_view field) {
   return ValidateText(name, field, 1, 100);
+}
+
+Status ValidateStorePhone(std::string_view phone, std::string_view field) {
+  constexpr size_t kMaxChars = 32;
+  if (phone.empty()) return Status::Ok();
+  if (phone.size() > kMaxChars) return InvalidField(field, "must be at most 32 characters");
+  size_t digits = 0;
+  for (size_t i = 0; i < phone.size(); ++i) {
+    const char c = phone[i];
+    if (c >= '0' && c <= '9') {
+      ++digits;
+    } else if (!(c == ' ' || c == '-' || c == '(' || c == ')' || (c == '+' && i == 0))) {
+      return InvalidField(field,
+                          "must be a phone number: digits, spaces, '-', '(', ')' and a leading "
+                          "'+'");
+    }
+  }
+  if (digits < 5 || digits > 20) return InvalidField(field, "must hold 5..20 digits");
+  return Status::Ok();
+}
+
+Status ValidateGeoPoint(const GeoPoint& point, std::string_view latitude_field,
+                        std::string_view longitude_field) {
+  constexpr int64_t kMaxLatitude = 90'000'000;
+  constexpr int64_t kMaxLongitude = 180'000'000;
+  if (point.latitude_e6 < -kMaxLatitude || point.latitude_e6 > kMaxLatitude) {
+    return InvalidField(latitude_field, "must be -90..90 degrees");
+  }
+  if (point.longitude_e6 < -kMaxLongitude || point.longitude_e6 > kMaxLongitude) {
+    return InvalidField(longitude_field, "must be -180..180 degrees");
+  }
+  return Status::Ok();
+}
+
+Status ValidateStoreDetails(const StoreDetails& details) {
+  MILEAGE_RETURN_IF_ERROR(ValidateText(details.address, "address", 0, 255));
+  MILEAGE_RETURN_IF_ERROR(ValidateStorePhone(details.phone, "phone"));
+  MILEAGE_RETURN_IF_ERROR(ValidateText(details.hours, "hours", 0, 128));
+  if (details.position.has_value()) MILEAGE_RETURN_IF_ERROR(ValidateGeoPoint(*details.position));
+  return Status::Ok();
+}
+
+Result<std::optional<GeoPoint>> PositionFromDegrees(std::optional<double> latitude,
+                                                    std::optional<double> longitude,
+                                                    std::string_view latitude_field,
+                                                    std::string_view longitude_field) {
+  if (!latitude.has_value() && !longitude.has_value()) return std::optional<GeoPoint>();
+  if (!longitude.has_value()) {
+    return InvalidArgumentError(
+        std::string(longitude_field) + " must be given with " + std::string(latitude_field),
+        "MISSING_FIELD");
+  }
+  if (!latitude.has_value()) {
+    return InvalidArgumentError(
+        std::string(latitude_field) + " must be given with " + std::string(longitude_field),
+        "MISSING_FIELD");
+  }
+  // Range first: a huge double would overflow the conversion to microdegrees.
+  if (!std::isfinite(*latitude) || *latitude < -90.0 || *latitude > 90.0) {
+    return InvalidField(latitude_field, "must be -90..90 degrees");
+  }
+  if (!std::isfinite(*longitude) || *longitude < -180.0 || *longitude > 180.0) {
+    return InvalidField(longitude_field, "must be -180..180 degrees");
+  }
+  return std::optional<GeoPoint>(
+      GeoPoint{std::llround(*latitude * 1e6), std::llround(*longitude * 1e6)});
 }
 
 Result<std::string> NormalizeUsername(std::string_view username) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -25,6 +26,24 @@ Status ValidateName(std::string_view name, std::string_view field);
 // characters; when min_chars > 0 it must not be only spaces. INVALID_FIELD otherwise.
 Status ValidateText(std::string_view text, std::string_view field, size_t min_chars,
                     size_t max_chars);
+
+// A store's details (INVALID_FIELD naming the field): `address` 0..255 and `hours` 0..128
+// characters of text as ValidateText; `phone` empty or 1..32 characters of digits, spaces, '-',
+// '(' and ')' with an optional leading '+', holding 5..20 digits ("010-6552 9988",
+// "+86 138 0013 8000", "400-800-1234"); the position as ValidateGeoPoint.
+Status ValidateStoreDetails(const StoreDetails& details);
+Status ValidateStorePhone(std::string_view phone, std::string_view field);
+// Latitude -90..90 and longitude -180..180 degrees (in microdegrees). INVALID_FIELD naming
+// `latitude_field` or `longitude_field`.
+Status ValidateGeoPoint(const GeoPoint& point, std::string_view latitude_field = "latitude",
+                        std::string_view longitude_field = "longitude");
+// A position from degrees (GCJ-02), rounded to microdegrees: INVALID_FIELD naming the field of
+// a value that is not finite or out of range. `latitude` and `longitude` must be given together:
+// nullopt when neither is; MISSING_FIELD naming the absent one when only one is.
+Result<std::optional<GeoPoint>> PositionFromDegrees(std::optional<double> latitude,
+                                                    std::optional<double> longitude,
+                                                    std::string_view latitude_field,
+                                                    std::string_view longitude_field);
 
 // The canonical (lowercase) form of a username: 3..64 of [a-z0-9._@-] after lowercasing ASCII.
 // INVALID_FIELD otherwise.

@@ -7,6 +7,7 @@
 #include "server/data_key_source.h"
 #include "server/mp/coupon_routes.h"
 #include "server/mp/vehicle_routes.h"
+#include "server/mp/store_routes.h"
 #include "server/routes/system_routes.h"
 #include "server/routes/wechatpay_routes.h"
 #include "server/storage.h"
@@ -67,9 +68,10 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, AppOptions option
   if (options.member_login_limits.has_value()) {
     member_options.login_limits = *options.member_login_limits;
   }
-  MILEAGE_ASSIGN_OR_RETURN(app->member_api_,
-                           MemberApi::Create(app->config_, *app->db_, *app->kv_, app->clock_,
-                                             app->random_, data_key, *app->org_, member_options));
+  MILEAGE_ASSIGN_OR_RETURN(
+      app->member_api_,
+      MemberApi::Create(app->config_, *app->db_, *app->kv_, app->clock_, app->random_, data_key,
+                        *app->org_, *app->phones_, member_options));
   app->health_ = std::make_unique<HealthChecker>(*app->db_, *app->kv_);
   app->http_ = std::make_unique<HttpServer>(app->config_, app->metrics_);
   app->RegisterRoutes();
@@ -104,6 +106,7 @@ void App::RegisterRoutes() {
   member_api_->RegisterRoutes(*http_);
   RegisterMemberCouponRoutes(member_api_->router(), coupons_->coupons(), clock_);
   RegisterMemberVehicleRoutes(member_api_->router(), *vehicles_, clock_);
+  RegisterMemberStoreRoutes(member_api_->router(), org_->stores());
   RegisterWechatPayRoutes(*http_, *notifications_);
 }
 

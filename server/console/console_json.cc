@@ -95,6 +95,24 @@ Result<int64_t> RequiredId(const rapidjson::Value& object, const char* field) {
   return id;
 }
 
+void WriteStoreDetails(JsonWriter& w, const org::StoreDetails& details) {
+  WriteText(w, "address", details.address);
+  WriteText(w, "phone", details.phone);
+  WriteText(w, "hours", details.hours);
+  // Degrees with the stored six decimals; RapidJSON writes the shortest exact form (31.2304).
+  const auto degrees = [&w](const char* key, std::optional<int64_t> e6) {
+    w.Key(key);
+    if (e6.has_value()) {
+      w.Double(static_cast<double>(*e6) / 1e6);
+    } else {
+      w.Null();
+    }
+  };
+  const std::optional<org::GeoPoint>& at = details.position;
+  degrees("latitude", at ? std::optional<int64_t>(at->latitude_e6) : std::nullopt);
+  degrees("longitude", at ? std::optional<int64_t>(at->longitude_e6) : std::nullopt);
+}
+
 void WriteNode(JsonWriter& w, const org::Node& node) {
   w.StartObject();
   WriteInt(w, "id", node.path.id());
@@ -102,6 +120,7 @@ void WriteNode(JsonWriter& w, const org::Node& node) {
   WriteText(w, "name", node.name);
   WriteBool(w, "active", node.active);
   WritePathIds(w, node.path);
+  if (node.path.type == org::NodeType::kStore) WriteStoreDetails(w, node.store);
   WriteTime(w, "created_at", node.created_at);
   WriteTime(w, "updated_at", node.updated_at);
   w.EndObject();

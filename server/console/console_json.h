@@ -45,7 +45,10 @@ Status CheckMembers(const rapidjson::Value& object, std::initializer_list<std::s
 // A required JSON integer id field: MISSING_FIELD, INVALID_FIELD (not an integer) or INVALID_ID.
 Result<int64_t> RequiredId(const rapidjson::Value& object, const char* field);
 
+// A node; a store also with its details (WriteStoreDetails).
 void WriteNode(JsonWriter& w, const org::Node& node);
+// "address","phone","hours","latitude","longitude" (degrees; null without a position).
+void WriteStoreDetails(JsonWriter& w, const org::StoreDetails& details);
 void WriteMerchant(JsonWriter& w, const org::Merchant& merchant);
 void WriteBrandApp(JsonWriter& w, const org::BrandApp& app);
 void WritePartner(JsonWriter& w, const org::Partner& partner);

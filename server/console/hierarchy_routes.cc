@@ -1,3 +1,4 @@
+#include "org/validation.h"
 #include "server/console/console_json.h"
 #include "server/console/console_routes.h"
 
@@ -52,6 +53,34 @@ Result<NewNode> ParseNewNode(const ConsoleRequest& req, const Level& level) {
   return node;
 }
 
+// PATCH /api/console/stores/{id}: {"name","address","phone","hours","latitude","longitude"},
+// any of them; latitude and longitude together (both numbers, or both null to remove the
+// position).
+Result<org::StoreChange> ParseStoreChange(const httplib::Request& req) {
+  MILEAGE_ASSIGN_OR_RETURN(
+      rapidjson::Document body,
+      ParseBody(req, {"name", "address", "phone", "hours", "latitude", "longitude"}));
+  org::StoreChange change;
+  MILEAGE_ASSIGN_OR_RETURN(change.name, OptionalString(body, "name"));
+  MILEAGE_ASSIGN_OR_RETURN(change.address, OptionalString(body, "address"));
+  MILEAGE_ASSIGN_OR_RETURN(change.phone, OptionalString(body, "phone"));
+  MILEAGE_ASSIGN_OR_RETURN(change.hours, OptionalString(body, "hours"));
+  MILEAGE_ASSIGN_OR_RETURN(auto latitude, NullableNumber(body, "latitude"));
+  MILEAGE_ASSIGN_OR_RETURN(auto longitude, NullableNumber(body, "longitude"));
+  const bool removes = latitude.has_value() && longitude.has_value() && !latitude->has_value() &&
+                       !longitude->has_value();
+  if (removes) {
+    change.position = std::optional<org::GeoPoint>();
+  } else if (latitude.has_value() || longitude.has_value()) {
+    MILEAGE_ASSIGN_OR_RETURN(
+        std::optional<org::GeoPoint> position,
+        org::PositionFromDegrees(latitude.value_or(std::nullopt), longitude.value_or(std::nullopt),
+                                 "latitude", "longitude"));
+    change.position = position;
+  }
+  return change;
+}
+
 void RegisterLevel(ConsoleRouter& router, org::HierarchyService& hierarchy, const Level& level) {
   const std::string collection = level.collection;
   const std::string item = collection + "/{id}";
@@ -86,16 +115,21 @@ void RegisterLevel(ConsoleRouter& router, org::HierarchyService& hierarchy, cons
                  Respond(res, hierarchy.Get(req.actor, type, *id), 200, WriteNode);
                });
 
-  router.Route("PATCH", item, write,
-               [&hierarchy, type](const ConsoleRequest& req, httplib::Response& res) {
-                 Result<int64_t> id = PathId(req.http, 1);
-                 if (!id.ok()) return WriteError(res, id.status());
-                 Result<rapidjson::Document> body = ParseBody(req.http, {"name"});
-                 if (!body.ok()) return WriteError(res, body.status());
-                 Result<std::string> name = RequiredString(*body, "name");
-                 if (!name.ok()) return WriteError(res, name.status());
-                 Respond(res, hierarchy.Rename(req.actor, type, *id, *name), 200, WriteNode);
-               });
+  router.Route(
+      "PATCH", item, write, [&hierarchy, type](const ConsoleRequest& req, httplib::Response& res) {
+        Result<int64_t> id = PathId(req.http, 1);
+        if (!id.ok()) return WriteError(res, id.status());
+        if (type == NodeType::kStore) {
+          Result<org::StoreChange> change = ParseStoreChange(req.http);
+          if (!change.ok()) return WriteError(res, change.status());
+          return Respond(res, hierarchy.UpdateStore(req.actor, *id, *change), 200, WriteNode);
+        }
+        Result<rapidjson::Document> body = ParseBody(req.http, {"name"});
+        if (!body.ok()) return WriteError(res, body.status());
+        Result<std::string> name = RequiredString(*body, "name");
+        if (!name.ok()) return WriteError(res, name.status());
+        Respond(res, hierarchy.Rename(req.actor, type, *id, *name), 200, WriteNode);
+      });
 
   router.Route("POST", item + "/deactivate", write,
                [&hierarchy, type](const ConsoleRequest& req, httplib::Response& res) {

@@ -66,6 +66,17 @@ Result<std::optional<int64_t>> OptionalInt(const rapidjson::Value& object, const
   return std::optional<int64_t>(v->GetInt64());
 }
 
+Result<std::optional<std::optional<double>>> NullableNumber(const rapidjson::Value& object,
+                                                            const char* field) {
+  using Nullable = std::optional<std::optional<double>>;
+  if (!object.IsObject()) return Nullable();
+  auto it = object.FindMember(field);
+  if (it == object.MemberEnd()) return Nullable();
+  if (it->value.IsNull()) return Nullable(std::optional<double>());
+  if (!it->value.IsNumber()) return InvalidField(field, "a number or null");
+  return Nullable(std::optional<double>(it->value.GetDouble()));
+}
+
 Result<std::optional<bool>> OptionalBool(const rapidjson::Value& object, const char* field) {
   const rapidjson::Value* v = Find(object, field);
   if (v == nullptr) return std::optional<bool>();

@@ -28,6 +28,10 @@ Result<std::optional<std::string>> OptionalString(const rapidjson::Value& object
                                                   const char* field);
 Result<int64_t> RequiredInt(const rapidjson::Value& object, const char* field);
 Result<std::optional<int64_t>> OptionalInt(const rapidjson::Value& object, const char* field);
+// A number that may be null: nullopt when absent, an empty optional when null, INVALID_FIELD
+// when neither a number nor null.
+Result<std::optional<std::optional<double>>> NullableNumber(const rapidjson::Value& object,
+                                                            const char* field);
 Result<std::optional<bool>> OptionalBool(const rapidjson::Value& object, const char* field);
 // An RFC 3339 time ("2026-11-22T23:42:52Z", any offset) as Unix seconds (fractions dropped).
 Result<std::optional<int64_t>> OptionalTime(const rapidjson::Value& object, const char* field);

@@ -1,6 +1,7 @@
 #include "server/mp/member_api.h"
 
 #include "server/mp/mp_routes.h"
+#include "server/mp/profile_routes.h"
 
 namespace mileage::server {
 
@@ -8,6 +9,7 @@ Result<std::unique_ptr<MemberApi>> MemberApi::Create(const Config& config, db::D
                                                      const Clock& clock, RandomSource& random,
                                                      const crypto::DataKey& data_key,
                                                      org::OrgModule& org,
+                                                     const members::PhoneVault& phones,
                                                      MemberApiOptions options) {
   std::unique_ptr<MemberApi> api(new MemberApi());
   wechat::client::ApiClientOptions wechat;
@@ -28,12 +30,17 @@ Result<std::unique_ptr<MemberApi>> MemberApi::Create(const Config& config, db::D
                                                        options.first_tier, options.login_limits);
   api->accounts_ =
       std::make_unique<members::MemberAccounts>(db, random, org.writer(), *api->truth_);
+  api->phone_codes_ = std::make_unique<WechatPhoneCodes>(*api->clients_);
+  api->phones_ = std::make_unique<members::MemberPhones>(db, clock, random, org.apps(),
+                                                         *api->phone_codes_, phones);
+  api->profiles_ = std::make_unique<members::MemberProfiles>(db, clock, random);
   return api;
 }
 
 void MemberApi::RegisterRoutes(HttpServer& http) {
   router_ = std::make_unique<MpRouter>(http, *sessions_);
   RegisterMemberSessionRoutes(*router_, *login_, *sessions_, *accounts_);
+  RegisterMemberProfileRoutes(*router_, *phones_, *profiles_);
 }
 
 }  // namespace mileage::server

@@ -12,8 +12,11 @@
 #include "kv/kv.h"
 #include "members/member_accounts.h"
 #include "members/member_login.h"
+#include "members/member_phone.h"
+#include "members/member_profile.h"
 #include "members/member_session_truth.h"
 #include "members/member_sessions.h"
+#include "members/phone_vault.h"
 #include "org/org_module.h"
 #include "server/http/http_server.h"
 #include "server/mp/mp_router.h"
@@ -32,16 +35,19 @@ struct MemberApiOptions {
 };
 
 // The member (mini-program) API of one `mileage serve` process, wired: the WeChat API client
-// and its mini-program clients, member session truth, sessions, login and accounts, and the
-// MpRouter once RegisterRoutes ran. Built by the App on its database, Kv, clock, randomness
-// and org module, which must outlive it; safe for concurrent use once routes are registered.
+// and its mini-program clients, member session truth, sessions, login, accounts, phones and
+// profiles, and the MpRouter once RegisterRoutes ran. Built by the App on its database, Kv, clock,
+// randomness, org module and phone vault, which must outlive it; safe for concurrent use once
+// routes are registered.
 class MemberApi {
  public:
   // Errors: ApiClient::Create's (a bad wechat_api_base_url; the config loader checks it first).
   static Result<std::unique_ptr<MemberApi>> Create(const Config& config, db::Db& db, kv::Kv& kv,
                                                    const Clock& clock, RandomSource& random,
                                                    const crypto::DataKey& data_key,
-                                                   org::OrgModule& org, MemberApiOptions options);
+                                                   org::OrgModule& org,
+                                                   const members::PhoneVault& phones,
+                                                   MemberApiOptions options);
 
   // Creates the router on `http` and registers the /api/mp/ routes; once.
   void RegisterRoutes(HttpServer& http);
@@ -50,6 +56,8 @@ class MemberApi {
   MpRouter& router() { return *router_; }
   members::MemberSessions& sessions() { return *sessions_; }
   members::MemberAccounts& accounts() { return *accounts_; }
+  members::MemberPhones& phones() { return *phones_; }
+  members::MemberProfiles& profiles() { return *profiles_; }
   MiniProgramClients& wechat() { return *clients_; }
 
  private:
@@ -62,6 +70,9 @@ class MemberApi {
   std::unique_ptr<members::MemberSessions> sessions_;
   std::unique_ptr<members::MemberLogin> login_;
   std::unique_ptr<members::MemberAccounts> accounts_;
+  std::unique_ptr<WechatPhoneCodes> phone_codes_;
+  std::unique_ptr<members::MemberPhones> phones_;
+  std::unique_ptr<members::MemberProfiles> profiles_;
   std::unique_ptr<MpRouter> router_;
 };
 

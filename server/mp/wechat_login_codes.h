@@ -10,6 +10,7 @@
 #include "common/random.h"
 #include "kv/kv.h"
 #include "members/member_login.h"
+#include "members/member_phone.h"
 #include "wechat/client/api_client.h"
 #include "wechat/client/miniprogram_client.h"
 
@@ -54,6 +55,20 @@ class WechatLoginCodes final : public members::LoginCodeExchanger {
 
   Result<members::WechatUser> Exchange(std::string_view appid, std::string_view secret,
                                        std::string_view code) override;
+
+ private:
+  MiniProgramClients& clients_;
+};
+
+// members::PhoneCodeExchanger over WeChat's getuserphonenumber (wechat/client), with the same
+// clients (and access tokens) as the login and the same mapping of WeChat's answers. Never puts
+// the code or the phone into a message. Safe for concurrent use.
+class WechatPhoneCodes final : public members::PhoneCodeExchanger {
+ public:
+  explicit WechatPhoneCodes(MiniProgramClients& clients) : clients_(clients) {}
+
+  Result<members::WechatPhone> Exchange(std::string_view appid, std::string_view secret,
+                                        std::string_view code) override;
 
  private:
   MiniProgramClients& clients_;
