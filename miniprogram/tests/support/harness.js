@@ -95,13 +95,25 @@ function fakeWx() {
   return new FakeWx().install()
 }
 
+const openPages = []
+
 // Renders pages/<name>/index, attaches it and calls onLoad(query) as WeChat would.
 function openPage(name, query) {
   const id = simulate.load(path.join(root, 'pages', name, 'index'), {rootPath: root})
   const page = simulate.render(id)
   page.attach(document.createElement('parent-wrapper'))
+  openPages.push(page)
   page.instance.onLoad(query || {})
   return page
+}
+
+// Closes every page a test opened, as leaving it would (onUnload, then detached), so no page
+// timer outlives its test. Test files call it in afterEach.
+function closePages() {
+  for (const page of openPages.splice(0)) {
+    if (page.instance.onUnload) page.instance.onUnload()
+    page.detach()
+  }
 }
 
 // Waits until cond() is truthy (checked every 5 ms), failing after timeoutMs.
@@ -131,4 +143,4 @@ function tap(page, selector) {
   node.dispatchEvent('tap')
 }
 
-module.exports = {root, simulate, fakeWx, openPage, waitFor, text, find, tap}
+module.exports = {root, simulate, fakeWx, openPage, closePages, waitFor, text, find, tap}
