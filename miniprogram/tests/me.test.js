@@ -19,7 +19,7 @@ test('shows the member and the entries of pages to come', async () => {
   assert.equal(text(find(page, '#tier')), '银卡会员')
   tap(page, '#entry-points')
   await waitFor(() => wx.navigations.length)
-  assert.deepEqual(wx.navigations, ['/pages/soon/index?title=积分明细'])
+  assert.deepEqual(wx.navigations, [`/pages/soon/index?title=${encodeURIComponent('积分明细')}`])
 })
 
 test('the 即将上线 page says the feature is coming, with no data', () => {

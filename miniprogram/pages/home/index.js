@@ -104,7 +104,7 @@ Component({
       wx.navigateTo({url: '/pages/claim/index'})
     },
     goSoon(e) {
-      wx.navigateTo({url: `/pages/soon/index?title=${e.currentTarget.dataset.title}`})
+      wx.navigateTo({url: `/pages/soon/index?title=${encodeURIComponent(e.currentTarget.dataset.title)}`})
     },
   },
 })

@@ -52,7 +52,7 @@ Component({
     },
 
     openEntry(e) {
-      wx.navigateTo({url: `/pages/soon/index?title=${e.currentTarget.dataset.title}`})
+      wx.navigateTo({url: `/pages/soon/index?title=${encodeURIComponent(e.currentTarget.dataset.title)}`})
     },
 
     confirmLogout() {
