@@ -89,3 +89,10 @@ test('quick links go to the claim centre and the coupons tab', async () => {
   await waitFor(() => wx.navigations.length === 2)
   assert.deepEqual(wx.navigations, ['/pages/claim/index', '/pages/coupons/index'])
 })
+
+test('a card answer it cannot read shows the error state, not an endless loading', async () => {
+  fakeWx().reply('GET', '/api/mp/card', 200, {})
+  const page = openPage('home')
+  await waitFor(() => find(page, '#error'))
+  assert.equal(text(find(page, '#error-message')), '请求失败，请稍后重试')
+})

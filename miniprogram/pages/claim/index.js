@@ -27,7 +27,7 @@ Component({
     load() {
       return api.stocks().then(res => {
         this.setData({status: 'ready', items: res.items.map(stockView), errorMessage: ''})
-      }, err => {
+      }).catch(err => {
         this.setData({status: 'error', errorMessage: messageOf(err)})
       })
     },

@@ -53,7 +53,7 @@ Component({
       return api.coupon(this.couponId).then(coupon => {
         this.showCoupon(coupon)
         if (coupon.state === 'issued') this.refreshQr()
-      }, err => {
+      }).catch(err => {
         this.setData({status: 'error', errorMessage: messageOf(err)})
       })
     },

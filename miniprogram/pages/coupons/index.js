@@ -61,7 +61,7 @@ Component({
           total: res.total,
           page: 1,
         })
-      }, err => {
+      }).catch(err => {
         if (seq !== this.seq) return
         this.setData({status: 'error', errorMessage: messageOf(err)})
       })

@@ -73,7 +73,7 @@ Component({
       return api.card().then(card => {
         this.setData({status: 'ready', card: view(card), errorMessage: ''})
         this.showMemberCode(card.member_code)
-      }, err => {
+      }).catch(err => {
         this.setData({status: 'error', errorMessage: messageOf(err)})
       })
     },

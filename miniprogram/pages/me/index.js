@@ -46,7 +46,7 @@ Component({
             enrolledAt: format.beijing(me.member.enrolled_at, false),
           },
         })
-      }, err => {
+      }).catch(err => {
         this.setData({status: 'error', errorMessage: messageOf(err)})
       })
     },
