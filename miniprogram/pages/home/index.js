@@ -1,0 +1,110 @@
+// 首页: the owner card (GET /api/mp/card): member number, tier and the way to the next one,
+// the member QR code (refreshed before it expires), points, usable coupons, quick links.
+// Built with Component (WeChat's "使用 Component 构造器构造页面"), so its lifecycle methods
+// are plain methods that tests can call.
+const api = require('../../utils/api')
+const {messageOf} = require('../../utils/errors')
+const format = require('../../utils/format')
+const qr = require('../../utils/qr')
+const timing = require('../../utils/timing')
+
+// The card as the page shows it.
+function view(card) {
+  const tier = card.tier || {}
+  const points = card.points || {}
+  let upgrade = '已是最高等级'
+  if (tier.next) {
+    const ways = []
+    if (tier.spend_fen_to_next != null) ways.push(`再消费¥${format.yuan(tier.spend_fen_to_next)}`)
+    if (tier.visits_to_next != null) ways.push(`再到店${tier.visits_to_next}次`)
+    upgrade = `${ways.join('或')}即可升级为${format.tierName(tier.next)}`
+  }
+  return {
+    number: format.memberNumber(card.member.number),
+    tierName: format.tierName(tier.current || card.member.tier),
+    upgrade,
+    suspended: card.member.status !== 'active',
+    balance: points.balance || 0,
+    expiring: points.expiring_30d || 0,
+    nextExpiry: format.beijing(points.next_expiry_at, false),
+    usableCoupons: (card.coupons && card.coupons.usable) || 0,
+    vehicleCount: (card.vehicles || []).length,
+  }
+}
+
+Component({
+  data: {
+    status: 'loading', // loading | ready | error
+    errorMessage: '',
+    card: null,
+    codeShown: false,
+  },
+  lifetimes: {
+    detached() {
+      this.stopRefresh()
+    },
+  },
+  methods: {
+    onLoad() {
+      this.load()
+    },
+    onShow() {
+      this.hidden = false
+      // Coming back (e.g. after claiming a coupon): fresh numbers and a fresh member code.
+      if (this.data.status !== 'loading') this.load()
+    },
+    onHide() {
+      this.hidden = true
+      this.stopRefresh()
+    },
+    onUnload() {
+      this.stopRefresh()
+    },
+    onPullDownRefresh() {
+      this.load().then(() => wx.stopPullDownRefresh())
+    },
+    retry() {
+      this.setData({status: 'loading'})
+      this.load()
+    },
+
+    load() {
+      this.stopRefresh()
+      return api.card().then(card => {
+        this.setData({status: 'ready', card: view(card), errorMessage: ''})
+        this.showMemberCode(card.member_code)
+      }).catch(err => {
+        this.setData({status: 'error', errorMessage: messageOf(err)})
+      })
+    },
+
+    // Draws the member code and schedules the next card load before the code expires.
+    showMemberCode(code) {
+      if (!code || !code.token) {
+        this.setData({codeShown: false})
+        return
+      }
+      // Drawn once the canvas is on screen.
+      this.setData({codeShown: true}, () => qr.drawOnCanvas(this, '#member-qr', code.token))
+      if (this.hidden) return
+      const left = Date.parse(code.expires_at) - Date.now() - timing.qrRefreshLeadMs
+      const wait = Math.min(timing.qrMaxRefreshMs, Math.max(timing.qrMinRefreshMs, left || 0))
+      this.refreshTimer = setTimeout(() => this.load(), wait)
+    },
+
+    stopRefresh() {
+      if (this.refreshTimer) clearTimeout(this.refreshTimer)
+      this.refreshTimer = null
+    },
+
+    goCoupons() {
+      wx.switchTab({url: '/pages/coupons/index'})
+    },
+    goClaim() {
+      wx.navigateTo({url: '/pages/claim/index'})
+    },
+    goSoon(e) {
+      wx.navigateTo({url: `/pages/soon/index?title=${encodeURIComponent(e.currentTarget.dataset.title)}`})
+    },
+  },
+})

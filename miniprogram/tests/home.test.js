@@ -1,0 +1,98 @@
+// 首页 (pages/home) with GET /api/mp/card faked at the wx.request boundary.
+const test = require('node:test')
+const assert = require('node:assert/strict')
+const {fakeWx, openPage, closePages, waitFor, text, find, tap} = require('./support/harness')
+const fixtures = require('./support/fixtures')
+const qr = require('../utils/qr')
+const timing = require('../utils/timing')
+
+const drawn = []
+qr.drawOnCanvas = (page, selector, token) => drawn.push({selector, token})
+
+test.beforeEach(() => { drawn.length = 0 })
+test.afterEach(closePages)
+
+test('shows a loading state until the card arrives', async () => {
+  const wx = fakeWx().route('GET', '/api/mp/card', () => new Promise(() => {}))
+  const page = openPage('home')
+  await waitFor(() => wx.calls('GET', '/api/mp/card').length === 1)
+  assert.equal(text(find(page, '#loading')), '加载中…')
+  assert.equal(find(page, '#card'), undefined)
+})
+
+test('shows the owner card: number in groups of 4, tier, next tier, points, coupons, member QR', async () => {
+  const wx = fakeWx().reply('GET', '/api/mp/card', 200, fixtures.card())
+  const page = openPage('home')
+  await waitFor(() => find(page, '#card'))
+  assert.equal(text(find(page, '#member-number')), '6001 2345 6786')
+  assert.equal(text(find(page, '#tier')), '金卡会员')
+  assert.equal(text(find(page, '#upgrade')), '再消费¥12345或再到店20次即可升级为铂金卡会员')
+  assert.equal(text(find(page, '#points')), '3260')
+  assert.equal(text(find(page, '#expiring')), '120 积分将在30天内过期（最早 2026-12-31 到期）')
+  assert.equal(text(find(page, '#usable-coupons')), '3')
+  assert.match(text(find(page, '#member-code')), /向门店出示会员码/)
+  await waitFor(() => drawn.length === 1)
+  assert.deepEqual(drawn[0], {selector: '#member-qr', token: 'mc1.first'})
+  assert.equal(wx.logins, 1)
+})
+
+test('the top tier says so and hides the expiry line when nothing expires', async () => {
+  fakeWx().reply('GET', '/api/mp/card', 200, fixtures.card({
+    tier: {current: 'platinum', next: null, spend_fen_to_next: null, visits_to_next: null},
+    points: {balance: 0, expiring_30d: 0, next_expiry_at: null},
+  }))
+  const page = openPage('home')
+  await waitFor(() => find(page, '#card'))
+  assert.equal(text(find(page, '#upgrade')), '已是最高等级')
+  assert.equal(find(page, '#expiring'), undefined)
+})
+
+test('the member QR is fetched again and redrawn before it expires', async () => {
+  const saved = {...timing}
+  timing.qrRefreshLeadMs = 0
+  timing.qrMinRefreshMs = 20
+  const tokens = ['mc1.first', 'mc1.second']
+  let served = 0
+  const wx = fakeWx().route('GET', '/api/mp/card', () => {
+    const token = tokens[Math.min(served++, 1)]
+    return {status: 200, body: fixtures.card({member_code: {token,
+      expires_at: new Date(Date.now() + 50).toISOString()}})}
+  })
+  const page = openPage('home')
+  try {
+    await waitFor(() => drawn.some(d => d.token === 'mc1.second'), 2000, 'the second member code')
+    assert.ok(wx.calls('GET', '/api/mp/card').length >= 2)
+    assert.equal(drawn[0].token, 'mc1.first')
+  } finally {
+      Object.assign(timing, saved)
+  }
+})
+
+test('a card that cannot load shows the error in Chinese and a retry that works', async () => {
+  const wx = fakeWx().reply('GET', '/api/mp/card', 404, {code: 'NOT_FOUND', message: 'no route'})
+  const page = openPage('home')
+  await waitFor(() => find(page, '#error'))
+  assert.match(text(find(page, '#error')), /会员卡加载失败/)
+  assert.equal(text(find(page, '#error-message')), '该功能暂未开放')
+  wx.reply('GET', '/api/mp/card', 200, fixtures.card())
+  tap(page, '#retry')
+  await waitFor(() => find(page, '#card'))
+  assert.equal(text(find(page, '#member-number')), '6001 2345 6786')
+})
+
+test('quick links go to the claim centre and the coupons tab', async () => {
+  const wx = fakeWx().reply('GET', '/api/mp/card', 200, fixtures.card())
+  const page = openPage('home')
+  await waitFor(() => find(page, '#card'))
+  tap(page, '#link-claim')
+  tap(page, '#usable-coupons')
+  await waitFor(() => wx.navigations.length === 2)
+  assert.deepEqual(wx.navigations, ['/pages/claim/index', '/pages/coupons/index'])
+})
+
+test('a card answer it cannot read shows the error state, not an endless loading', async () => {
+  fakeWx().reply('GET', '/api/mp/card', 200, {})
+  const page = openPage('home')
+  await waitFor(() => find(page, '#error'))
+  assert.equal(text(find(page, '#error-message')), '请求失败，请稍后重试')
+})

@@ -1,0 +1,52 @@
+// 我的 (pages/me) and 即将上线 (pages/soon).
+const test = require('node:test')
+const assert = require('node:assert/strict')
+const {fakeWx, openPage, closePages, waitFor, text, find, tap} = require('./support/harness')
+const {TOKEN_KEY} = require('../utils/request')
+
+const ME = {member: {id: 1, number: '600123456786', tier: 'silver', status: 'active',
+  enrolled_at: '2026-11-01T02:00:00Z'}, appid: 'wx8888888888888888',
+expires_at: '2026-12-13T00:00:00Z'}
+
+test.afterEach(closePages)
+
+test('shows the member and the entries of pages to come', async () => {
+  const wx = fakeWx().reply('GET', '/api/mp/me', 200, ME)
+  const page = openPage('me')
+  assert.equal(text(find(page, '#loading')), '加载中…')
+  await waitFor(() => find(page, '#profile'))
+  assert.equal(text(find(page, '#member-number')), '会员号 6001 2345 6786')
+  assert.equal(text(find(page, '#tier')), '银卡会员')
+  tap(page, '#entry-points')
+  await waitFor(() => wx.navigations.length)
+  assert.deepEqual(wx.navigations, [`/pages/soon/index?title=${encodeURIComponent('积分明细')}`])
+})
+
+test('the 即将上线 page says the feature is coming, with no data', () => {
+  fakeWx()
+  const page = openPage('soon', {title: encodeURIComponent('我的车辆')})
+  assert.equal(text(find(page, '#soon')), '我的车辆 即将上线该功能正在建设中，敬请期待返回')
+})
+
+test('logout ends the session, forgets the token and logs in again on demand', async () => {
+  const wx = fakeWx().reply('GET', '/api/mp/me', 200, ME).reply('POST', '/api/mp/logout', 204, '')
+  const page = openPage('me')
+  await waitFor(() => find(page, '#profile'))
+  assert.equal(wx.storage.get(TOKEN_KEY), 'mmt1.token-1')
+  tap(page, '#logout')
+  await waitFor(() => find(page, '#logged-out'))
+  assert.equal(wx.calls('POST', '/api/mp/logout')[0].token, 'mmt1.token-1')
+  assert.equal(wx.storage.has(TOKEN_KEY), false)
+  assert.match(text(find(page, '#logged-out')), /已退出登录/)
+  tap(page, '#relogin')
+  await waitFor(() => find(page, '#profile'))
+  assert.equal(wx.logins, 2)
+  assert.equal(wx.storage.get(TOKEN_KEY), 'mmt1.token-2')
+})
+
+test('a failed load shows the error in Chinese', async () => {
+  fakeWx().reply('POST', '/api/mp/login', 403, {code: 'MEMBER_SUSPENDED', message: 'x'})
+  const page = openPage('me')
+  await waitFor(() => find(page, '#error'))
+  assert.equal(text(find(page, '#error-message')), '会员账户已停用，请联系门店')
+})

@@ -1,0 +1,33 @@
+// Answers of the member API shaped as docs/API.md gives them, for the page tests.
+const STOCK_CASH = {
+  id: 7, name: '满300减50', description: '保养专享', type: 'cash', value_fen: 5000,
+  threshold_fen: 30000, percent_off: 0, max_discount_fen: 0, item: '', valid_from: null,
+  valid_until: null, valid_days: 30, per_member_limit: 2, min_tier: '', brand_id: 1,
+  region_id: null, dealer_id: null, store_id: null, store_ids: [],
+}
+
+function stockListItem(overrides) {
+  return Object.assign({}, STOCK_CASH, {remaining: 48, claimed: 0}, overrides)
+}
+
+function coupon(overrides) {
+  return Object.assign({
+    id: 42, code: '7K3M-Q9XD-2HRT-B6WN-P', stock_id: 7, state: 'issued', channel: 'claim',
+    issued_at: '2026-12-06T04:30:00Z', valid_from: '2026-12-06T04:30:00Z',
+    expires_at: '2027-01-04T15:59:59Z', redeemed_at: null, stock: STOCK_CASH,
+  }, overrides)
+}
+
+function card(overrides) {
+  return Object.assign({
+    member: {id: 1, brand_id: 1, number: '600123456786', tier: 'gold', status: 'active',
+      enrolled_at: '2026-11-01T02:00:00Z'},
+    tier: {current: 'gold', next: 'platinum', spend_fen_to_next: 1234500, visits_to_next: 20},
+    points: {balance: 3260, expiring_30d: 120, next_expiry_at: '2026-12-31T15:59:59Z'},
+    coupons: {usable: 3},
+    vehicles: [],
+    member_code: {token: 'mc1.first', expires_at: new Date(Date.now() + 120000).toISOString()},
+  }, overrides)
+}
+
+module.exports = {STOCK_CASH, stockListItem, coupon, card}
