@@ -5,6 +5,7 @@
 #include "server/config_loader.h"
 #include "server/console/console_routes.h"
 #include "server/data_key_source.h"
+#include "server/mp/card_routes.h"
 #include "server/mp/coupon_routes.h"
 #include "server/routes/system_routes.h"
 #include "server/routes/wechatpay_routes.h"
@@ -66,6 +67,11 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, AppOptions option
   MILEAGE_ASSIGN_OR_RETURN(app->member_api_,
                            MemberApi::Create(app->config_, *app->db_, *app->kv_, app->clock_,
                                              app->random_, data_key, *app->org_, member_options));
+  app->member_points_ = std::make_unique<points::MemberPoints>(*app->db_);
+  app->member_codes_ = std::make_unique<members::MemberCodes>(data_key, app->random_);
+  app->owner_card_ =
+      std::make_unique<OwnerCard>(app->member_api_->accounts(), *app->member_points_,
+                                  app->coupons_->coupons(), *app->member_codes_, policy.tiers);
   app->health_ = std::make_unique<HealthChecker>(*app->db_, *app->kv_);
   app->http_ = std::make_unique<HttpServer>(app->config_, app->metrics_);
   app->RegisterRoutes();
@@ -99,6 +105,7 @@ void App::RegisterRoutes() {
   RegisterCouponRoutes(*console_, *coupons_, clock_);
   member_api_->RegisterRoutes(*http_);
   RegisterMemberCouponRoutes(member_api_->router(), coupons_->coupons(), clock_);
+  RegisterMemberCardRoutes(member_api_->router(), *owner_card_, *member_points_, clock_);
   RegisterWechatPayRoutes(*http_, *notifications_);
 }
 
