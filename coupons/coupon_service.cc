@@ -135,6 +135,12 @@ Result<PageOf<CouponDetail>> CouponService::MemberCoupons(const MemberRef& membe
   return out;
 }
 
+Result<int64_t> CouponService::UsableCount(const MemberRef& member, int64_t now) {
+  MILEAGE_RETURN_IF_ERROR(org::ValidateId(member.member_id, "member_id"));
+  MILEAGE_ASSIGN_OR_RETURN(db::PooledConnection conn, db_.Acquire());
+  return CouponStore(*conn).CountOfMember(member.member_id, CouponState::kIssued, now);
+}
+
 Result<CouponDetail> CouponService::MemberCoupon(const MemberRef& member, int64_t coupon_id,
                                                  int64_t now) {
   MILEAGE_RETURN_IF_ERROR(org::ValidateId(member.member_id, "member_id"));

@@ -42,6 +42,11 @@ class CouponStore {
                                   const PageRequest& page, int64_t now,
                                   const std::optional<org::NodePath>& viewer = std::nullopt);
 
+  // How many coupons the member holds, optionally in one state as of `now` (OfMember's filter),
+  // in one query.
+  Result<int64_t> CountOfMember(int64_t member_id, const std::optional<CouponState>& state,
+                                int64_t now);
+
   // issued -> redeemed with `redemption_id`, when the coupon is usable at `now` (valid_from <=
   // now <= expires_at).
   Result<bool> MarkRedeemed(int64_t id, int64_t redemption_id, int64_t now);

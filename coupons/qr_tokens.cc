@@ -1,94 +1,22 @@
 #include "coupons/qr_tokens.h"
 
-#include <charconv>
-#include <vector>
-
-#include "crypto/constant_time.h"
-#include "crypto/hex.h"
-
 namespace mileage::coupons {
+
 namespace {
 
-constexpr std::string_view kPrefix = "cq1";
-constexpr std::string_view kKeyLabel = "mileage/coupon-qr-token/v1";
-constexpr size_t kRandomBytes = 8;
-constexpr size_t kTagBytes = 16;
-
-Status Invalid() {
-  return InvalidArgumentError("the QR token is not valid here", "INVALID_QR_TOKEN");
-}
-
-bool IsLowerHex(std::string_view s, size_t length) {
-  return s.size() == length && s.find_first_not_of("0123456789abcdef") == std::string_view::npos;
-}
-
-// A positive decimal without sign or leading zero, within int64.
-bool ParsePositive(std::string_view s, int64_t* out) {
-  if (s.empty() || s.size() > 19 || s[0] == '0' ||
-      s.find_first_not_of("0123456789") != std::string_view::npos) {
-    return false;
-  }
-  auto [end, error] = std::from_chars(s.data(), s.data() + s.size(), *out);
-  return error == std::errc() && end == s.data() + s.size() && *out > 0;
-}
-
-std::vector<std::string_view> Split(std::string_view s, char separator) {
-  std::vector<std::string_view> parts;
-  for (size_t start = 0;;) {
-    const size_t at = s.find(separator, start);
-    parts.push_back(s.substr(start, at == std::string_view::npos ? at : at - start));
-    if (at == std::string_view::npos) return parts;
-    start = at + 1;
-  }
-}
+constexpr crypto::SignedTokenKind kQrTokenKind = {
+    .prefix = "cq1",
+    .key_label = "mileage/coupon-qr-token/v1",
+    .lifetime_s = QrTokens::kLifetimeS,
+    .invalid_reason = "INVALID_QR_TOKEN",
+    .invalid_message = "the QR token is not valid here",
+    .expired_reason = "QR_TOKEN_EXPIRED",
+    .expired_message = "the QR token has expired; show a new one",
+};
 
 }  // namespace
 
-QrTokens::QrTokens(const crypto::DataKey& data_key, RandomSource& random) : random_(random) {
-  Result<crypto::Key256> key = data_key.Derive(kKeyLabel);
-  if (!key.ok()) {
-    setup_ = key.status();
-    return;
-  }
-  mac_ = std::make_unique<crypto::HmacSha256Key>(*key);
-}
-
-Result<std::string> QrTokens::Tag(std::string_view signed_part) const {
-  MILEAGE_RETURN_IF_ERROR(setup_);
-  MILEAGE_ASSIGN_OR_RETURN(crypto::Digest256 mac, mac_->Sign(signed_part));
-  return crypto::HexEncode(std::span<const uint8_t>(mac.data(), kTagBytes));
-}
-
-Result<QrToken> QrTokens::Mint(int64_t coupon_id, int64_t now) const {
-  QrToken out;
-  out.expires_at = now + kLifetimeS;
-  std::string signed_part = std::string(kPrefix) + "." + std::to_string(coupon_id) + "." +
-                            std::to_string(out.expires_at) + "." + RandomHex(random_, kRandomBytes);
-  MILEAGE_ASSIGN_OR_RETURN(std::string tag, Tag(signed_part));
-  out.token = signed_part + "." + tag;
-  return out;
-}
-
-Result<int64_t> QrTokens::Verify(std::string_view token, int64_t now) const {
-  if (token.size() > kMaxLength) return Invalid();
-  const std::vector<std::string_view> parts = Split(token, '.');
-  if (parts.size() != 5 || parts[0] != kPrefix || !IsLowerHex(parts[3], 2 * kRandomBytes) ||
-      !IsLowerHex(parts[4], 2 * kTagBytes)) {
-    return Invalid();
-  }
-  const std::string_view signed_part = token.substr(0, token.size() - parts[4].size() - 1);
-  MILEAGE_ASSIGN_OR_RETURN(std::string expected, Tag(signed_part));
-  if (!crypto::ConstantTimeEquals(expected, parts[4])) return Invalid();
-  int64_t coupon_id = 0;
-  int64_t expires_at = 0;
-  // A tag we made covers only well-formed numbers; checked anyway.
-  if (!ParsePositive(parts[1], &coupon_id) || !ParsePositive(parts[2], &expires_at)) {
-    return Invalid();
-  }
-  if (now >= expires_at) {
-    return FailedPreconditionError("the QR token has expired; show a new one", "QR_TOKEN_EXPIRED");
-  }
-  return coupon_id;
-}
+QrTokens::QrTokens(const crypto::DataKey& data_key, RandomSource& random)
+    : tokens_(data_key, random, kQrTokenKind) {}
 
 }  // namespace mileage::coupons

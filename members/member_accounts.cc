@@ -22,6 +22,16 @@ Result<Member> MemberAccounts::Get(int64_t member_id) {
   return std::move(*member);
 }
 
+Result<MemberWithActivity> MemberAccounts::GetWithActivity(int64_t member_id, int64_t now) {
+  MILEAGE_RETURN_IF_ERROR(ValidatePositiveId(member_id, "member_id"));
+  MILEAGE_ASSIGN_OR_RETURN(db::PooledConnection conn, db_.Acquire());
+  MemberStore store(*conn, random_);
+  MILEAGE_ASSIGN_OR_RETURN(std::optional<Member> member, store.Find(member_id));
+  if (!member.has_value()) return MemberNotFound(member_id);
+  MILEAGE_ASSIGN_OR_RETURN(MemberStore::Activity activity, store.RollingActivity(member_id, now));
+  return MemberWithActivity{std::move(*member), activity.spend_fen, activity.visits};
+}
+
 Result<Member> MemberAccounts::SetSuspended(const org::Actor& actor, int64_t member_id,
                                             bool suspended) {
   MILEAGE_RETURN_IF_ERROR(ValidatePositiveId(member_id, "member_id"));

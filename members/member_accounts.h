@@ -12,6 +12,14 @@
 
 namespace mileage::members {
 
+// A member with their spend and visits over the rolling 12 months (members/rules.h
+// RollingWindow), refunds deducted.
+struct MemberWithActivity {
+  Member member;
+  int64_t spend_fen = 0;
+  int64_t visits = 0;
+};
+
 // A member's account as a whole: read (the member API's own view) and suspended or
 // reactivated by the operator. Suspension ends every session of the member: at once on this
 // instance and, through the Kv's revocation mark, on every instance sharing the Kv; the
@@ -26,6 +34,9 @@ class MemberAccounts {
 
   // The member. NotFound MEMBER_NOT_FOUND; storage errors.
   Result<Member> Get(int64_t member_id);
+  // The member and their rolling activity at `now`, on one connection (two queries). Errors
+  // as Get's.
+  Result<MemberWithActivity> GetWithActivity(int64_t member_id, int64_t now);
   // Sets the member's status to suspended or back to active, audited as member.suspend or
   // member.reactivate (idempotent: an unchanged status is recorded as such). Errors:
   // InvalidArgument INVALID_ID; PermissionDenied unless the actor is the operator (no console

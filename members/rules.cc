@@ -67,6 +67,23 @@ size_t QualifiedRank(const TierPolicy& policy, int64_t spend_fen, int64_t visits
   return rank;
 }
 
+TierProgress ProgressToNextTier(const TierPolicy& policy, std::string_view current_tier,
+                                int64_t spend_fen, int64_t visits) {
+  TierProgress out;
+  out.current = std::string(current_tier);
+  const std::optional<size_t> rank = TierRank(policy, current_tier);
+  if (!rank.has_value() || *rank + 1 >= policy.tiers.size()) return out;
+  const TierRule& next = policy.tiers[*rank + 1];
+  out.next = next.name;
+  auto left = [](int64_t threshold, int64_t have) -> std::optional<int64_t> {
+    if (threshold <= 0) return std::nullopt;  // not a criterion of the tier
+    return have >= threshold ? 0 : threshold - have;
+  };
+  out.spend_fen_to_next = left(next.min_spend_fen, spend_fen);
+  out.visits_to_next = left(next.min_visits, visits);
+  return out;
+}
+
 std::string ActivitySummary(int64_t spend_fen, int64_t visits) {
   return "spend " + std::to_string(spend_fen) + " fen, " + std::to_string(visits) +
          " visits in 12 months";

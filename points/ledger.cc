@@ -452,6 +452,28 @@ Result<Balance> Ledger::BalanceOf(int64_t member_id) {
   return out;
 }
 
+Result<PointsSummary> Ledger::Summary(int64_t member_id, int64_t until) {
+  // Three index lookups (point_accounts_owner, point_lots_member) in one round trip; a lot with
+  // points left is active, one that never expires has expires_at 0.
+  MILEAGE_ASSIGN_OR_RETURN(
+      std::vector<db::Row> rows,
+      conn_.Query(
+          "SELECT COALESCE((SELECT balance FROM point_accounts WHERE kind = 'member' AND "
+          "owner_id = ?), 0), "
+          "(SELECT COALESCE(SUM(remaining), 0) FROM point_lots WHERE member_id = ? AND "
+          "active = 1 AND expires_at > 0 AND expires_at <= ?), "
+          "(SELECT COALESCE(MIN(expires_at), 0) FROM point_lots WHERE member_id = ? AND "
+          "active = 1 AND expires_at > 0)",
+          {db::Value(member_id), db::Value(member_id), db::Value(until), db::Value(member_id)}));
+  PointsSummary out;
+  if (!rows.empty()) {
+    out.balance = rows.front().Int(0);
+    out.expiring = rows.front().Int(1);
+    out.next_expiry_at = rows.front().Int(2);
+  }
+  return out;
+}
+
 Result<PageOf<JournalLine>> Ledger::History(int64_t member_id, const PageRequest& page) {
   MILEAGE_RETURN_IF_ERROR(ValidatePage(page));
   return db::QueryPage<JournalLine>(
@@ -471,6 +493,21 @@ Result<PageOf<JournalLine>> Ledger::History(int64_t member_id, const PageRequest
         line.created_at = row.Int(7);
         return line;
       });
+}
+
+Result<PointsSummary> MemberPoints::Summary(int64_t member_id, int64_t now, int64_t horizon_s) {
+  if (member_id <= 0 || horizon_s < 0) {
+    return InvalidArgumentError("a points summary needs a member and a horizon", "INVALID_ID");
+  }
+  MILEAGE_ASSIGN_OR_RETURN(db::PooledConnection conn, db_.Acquire());
+  return Ledger(*conn).Summary(member_id, now + horizon_s);
+}
+
+Result<PageOf<JournalLine>> MemberPoints::History(int64_t member_id, const PageRequest& page) {
+  if (member_id <= 0) return InvalidArgumentError("member_id must be positive", "INVALID_ID");
+  MILEAGE_RETURN_IF_ERROR(ValidatePage(page));
+  MILEAGE_ASSIGN_OR_RETURN(db::PooledConnection conn, db_.Acquire());
+  return Ledger(*conn).History(member_id, page);
 }
 
 Result<int64_t> Ledger::SumOfEntries(int64_t brand_id) {

@@ -47,6 +47,16 @@ struct JournalLine {
   int64_t created_at = 0;
 };
 
+// A member's points as the owner card shows them at one moment: the spendable balance, the
+// points of the lots that expire within the horizon asked for (lots past their expiry that the
+// expiry job has not swept yet included: they are still in the balance and go at its next run),
+// and the earliest expiry of any lot holding points (0: none, or none that expires).
+struct PointsSummary {
+  int64_t balance = 0;
+  int64_t expiring = 0;
+  int64_t next_expiry_at = 0;
+};
+
 // The brand side of the ledger: sums of the brand accounts' entries (they keep no running
 // balance). `liability` is minus the points credited and not spent or reversed; `breakage` the
 // points that expired. What the brand owes its members is -(liability + breakage).
@@ -79,6 +89,8 @@ class Ledger {
   Result<int64_t> ExpireDue(int64_t brand_id, int64_t now, int64_t limit);
 
   Result<Balance> BalanceOf(int64_t member_id);
+  // The member's balance and the points of lots expiring at or before `until`, in one query.
+  Result<PointsSummary> Summary(int64_t member_id, int64_t until);
   // A page of the member's journal lines, newest first, with their count. InvalidArgument
   // INVALID_PAGE for a page out of range.
   Result<PageOf<JournalLine>> History(int64_t member_id, const PageRequest& page);
@@ -88,6 +100,24 @@ class Ledger {
 
  private:
   db::Connection& conn_;
+};
+
+// The member side of the points module on the composition root's database: a member's summary
+// and history, each one query (the history: a page and its count) on a pooled connection,
+// outside any transaction. Owned by the composition root; safe for concurrent use.
+class MemberPoints {
+ public:
+  explicit MemberPoints(db::Db& db) : db_(db) {}
+
+  // The member's summary with the lots expiring within `horizon_s` of `now`. InvalidArgument
+  // INVALID_ID for a member id <= 0 or a negative horizon; the db errors.
+  Result<PointsSummary> Summary(int64_t member_id, int64_t now, int64_t horizon_s);
+  // Ledger::History on a pooled connection. InvalidArgument INVALID_ID, INVALID_PAGE; the db
+  // errors.
+  Result<PageOf<JournalLine>> History(int64_t member_id, const PageRequest& page);
+
+ private:
+  db::Db& db_;
 };
 
 }  // namespace mileage::points

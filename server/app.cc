@@ -5,9 +5,10 @@
 #include "server/config_loader.h"
 #include "server/console/console_routes.h"
 #include "server/data_key_source.h"
+#include "server/mp/card_routes.h"
 #include "server/mp/coupon_routes.h"
-#include "server/mp/vehicle_routes.h"
 #include "server/mp/store_routes.h"
+#include "server/mp/vehicle_routes.h"
 #include "server/routes/system_routes.h"
 #include "server/routes/wechatpay_routes.h"
 #include "server/storage.h"
@@ -72,6 +73,11 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, AppOptions option
       app->member_api_,
       MemberApi::Create(app->config_, *app->db_, *app->kv_, app->clock_, app->random_, data_key,
                         *app->org_, *app->phones_, member_options));
+  app->member_points_ = std::make_unique<points::MemberPoints>(*app->db_);
+  app->member_codes_ = std::make_unique<members::MemberCodes>(data_key, app->random_);
+  app->owner_card_ = std::make_unique<OwnerCard>(app->member_api_->accounts(), *app->member_points_,
+                                                 app->coupons_->coupons(), *app->vehicles_,
+                                                 *app->member_codes_, policy.tiers);
   app->health_ = std::make_unique<HealthChecker>(*app->db_, *app->kv_);
   app->http_ = std::make_unique<HttpServer>(app->config_, app->metrics_);
   app->RegisterRoutes();
@@ -107,6 +113,7 @@ void App::RegisterRoutes() {
   RegisterMemberCouponRoutes(member_api_->router(), coupons_->coupons(), clock_);
   RegisterMemberVehicleRoutes(member_api_->router(), *vehicles_, clock_);
   RegisterMemberStoreRoutes(member_api_->router(), org_->stores());
+  RegisterMemberCardRoutes(member_api_->router(), *owner_card_, *member_points_, clock_);
   RegisterWechatPayRoutes(*http_, *notifications_);
 }
 

@@ -10,6 +10,7 @@
 #include "db/db.h"
 #include "db/transaction_runner.h"
 #include "kv/kv.h"
+#include "members/member_codes.h"
 #include "members/member_directory.h"
 #include "members/phone_vault.h"
 #include "members/vehicle_service.h"
@@ -21,12 +22,14 @@
 #include "payments/notification_service.h"
 #include "payments/payment_recorder.h"
 #include "payments/payment_views.h"
+#include "points/ledger.h"
 #include "server/console/console_router.h"
 #include "server/health.h"
 #include "server/http/http_server.h"
 #include "server/http/metrics.h"
 #include "server/jobs.h"
 #include "server/mp/member_api.h"
+#include "server/mp/owner_card.h"
 
 namespace mileage::server {
 
@@ -114,6 +117,9 @@ class App {
   std::unique_ptr<HttpServer> http_;
   std::unique_ptr<ConsoleRouter> console_;
   std::unique_ptr<MemberApi> member_api_;
+  std::unique_ptr<points::MemberPoints> member_points_;
+  std::unique_ptr<members::MemberCodes> member_codes_;
+  std::unique_ptr<OwnerCard> owner_card_;
 };
 
 }  // namespace mileage::server

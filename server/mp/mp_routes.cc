@@ -22,7 +22,8 @@ Result<LoginBody> ParseLogin(const httplib::Request& req) {
   return login;
 }
 
-// What a member sees of their own account: no identities, no personal data.
+}  // namespace
+
 void WriteOwnMember(JsonWriter& w, const members::Member& member) {
   w.StartObject();
   WriteInt(w, "id", member.id);
@@ -32,8 +33,6 @@ void WriteOwnMember(JsonWriter& w, const members::Member& member) {
   WriteTime(w, "enrolled_at", member.created_at);
   w.EndObject();
 }
-
-}  // namespace
 
 void RegisterMemberSessionRoutes(MpRouter& router, members::MemberLogin& login,
                                  members::MemberSessions& sessions,

@@ -343,6 +343,46 @@ TEST_P(LedgerTest, HistoryPagesNewestFirst) {
   ExpectConsistent(brand);
 }
 
+// The owner card's summary: the balance, the lots expiring by the bound (included; never-expiring
+// lots and spent or swept lots not), the earliest expiry, one member only.
+TEST_P(LedgerTest, SummaryCountsTheLotsExpiringByTheBound) {
+  const int64_t brand = NewBrand("b");
+  POINTS_ASSERT_OK(Earn(brand, 101, 10, "a", /*expires_at=*/5000));
+  POINTS_ASSERT_OK(Earn(brand, 101, 20, "b", 9000));
+  POINTS_ASSERT_OK(Earn(brand, 101, 40, "c", 9001));
+  POINTS_ASSERT_OK(Earn(brand, 101, 80, "d", 0));
+  POINTS_ASSERT_OK(Earn(brand, 102, 160, "e", 4000));
+  auto summary = [&](int64_t member, int64_t until) {
+    return InTx([&](Ledger& l) { return l.Summary(member, until); });
+  };
+  Result<PointsSummary> s = summary(101, 9000);
+  POINTS_ASSERT_OK(s);
+  EXPECT_EQ(s->balance, 150);
+  EXPECT_EQ(s->expiring, 30);
+  EXPECT_EQ(s->next_expiry_at, 5000);
+
+  POINTS_ASSERT_OK(Spend(brand, 101, 15, "spend"));  // all of a, 5 of b
+  s = summary(101, 9000);
+  POINTS_ASSERT_OK(s);
+  EXPECT_EQ(s->balance, 135);
+  EXPECT_EQ(s->expiring, 15);
+  EXPECT_EQ(s->next_expiry_at, 9000);
+
+  POINTS_ASSERT_OK(InTx([&](Ledger& l) { return l.ExpireDue(brand, 9000, 100); }));
+  s = summary(101, 100000);
+  POINTS_ASSERT_OK(s);
+  EXPECT_EQ(s->balance, 120);
+  EXPECT_EQ(s->expiring, 40);
+  EXPECT_EQ(s->next_expiry_at, 9001);
+
+  s = summary(103, 100000);  // no account, no lots
+  POINTS_ASSERT_OK(s);
+  EXPECT_EQ(s->balance, 0);
+  EXPECT_EQ(s->expiring, 0);
+  EXPECT_EQ(s->next_expiry_at, 0);
+  ExpectConsistent(brand);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, LedgerTest, ::testing::Values(Backend::kSqlite, Backend::kMysql),
                          testing::BackendName);
 

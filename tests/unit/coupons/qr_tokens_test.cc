@@ -9,6 +9,7 @@
 #include "common/testing/fake_random.h"
 #include "crypto/digest.h"
 #include "crypto/hex.h"
+#include "members/member_codes.h"
 
 namespace mileage::coupons {
 namespace {
@@ -82,6 +83,19 @@ TEST_F(QrTokensTest, AnotherDeploymentsTokenIsInvalidAndAnExpiredForgeryIsNotExp
   // The tag is checked before the expiry: a forged token is never reported as merely old.
   Result<int64_t> late = tokens_.Verify(foreign, kNow + 3600);
   EXPECT_EQ(late.status().reason(), "INVALID_QR_TOKEN");
+}
+
+// The QR tokens and the member codes share one construction (crypto::SignedTokens) and one data
+// key; their prefixes and key labels keep them apart.
+TEST_F(QrTokensTest, QrTokensAndMemberCodesAreNotInterchangeable) {
+  members::MemberCodes codes(key_, random_);
+  const std::string qr_token = tokens_.Mint(901, kNow).value().token;
+  EXPECT_EQ(codes.Verify(3, qr_token, kNow).status().reason(), "INVALID_MEMBER_CODE");
+  EXPECT_EQ(codes.Verify(3, "mc1" + qr_token.substr(3), kNow).status().reason(),
+            "INVALID_MEMBER_CODE");
+  const std::string code = codes.Mint(3, 901, kNow).value().token;
+  EXPECT_EQ(tokens_.Verify(code, kNow).status().reason(), "INVALID_QR_TOKEN");
+  EXPECT_EQ(tokens_.Verify("cq1" + code.substr(3), kNow).status().reason(), "INVALID_QR_TOKEN");
 }
 
 }  // namespace

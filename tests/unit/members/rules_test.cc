@@ -104,6 +104,43 @@ TEST(TierRulesTest, ZeroThresholdIsNotACriterion) {
   EXPECT_EQ(QualifiedRank(policy, 100, 0), 1u);
 }
 
+TEST(TierRulesTest, ProgressIsWhatIsLeftToTheNextTier) {
+  const TierPolicy policy;  // gold: 500000 fen or 12 visits; platinum: 2000000 or 36
+  TierProgress silver = ProgressToNextTier(policy, "silver", 123400, 5);
+  EXPECT_EQ(silver.current, "silver");
+  EXPECT_EQ(silver.next, "gold");
+  EXPECT_EQ(silver.spend_fen_to_next, 376600);
+  EXPECT_EQ(silver.visits_to_next, 7);
+  // Net refunds count against the member; met thresholds read 0, not negative.
+  TierProgress refunded = ProgressToNextTier(policy, "silver", -5000, 14);
+  EXPECT_EQ(refunded.spend_fen_to_next, 505000);
+  EXPECT_EQ(refunded.visits_to_next, 0);
+  TierProgress gold = ProgressToNextTier(policy, "gold", 2500000, 0);
+  EXPECT_EQ(gold.next, "platinum");
+  EXPECT_EQ(gold.spend_fen_to_next, 0);
+  EXPECT_EQ(gold.visits_to_next, 36);
+}
+
+TEST(TierRulesTest, NoProgressAtTheTopOrOutsideThePolicy) {
+  const TierPolicy policy;
+  for (const char* tier : {"platinum", "diamond", ""}) {
+    TierProgress progress = ProgressToNextTier(policy, tier, 0, 0);
+    EXPECT_EQ(progress.current, tier);
+    EXPECT_EQ(progress.next, std::nullopt) << tier;
+    EXPECT_EQ(progress.spend_fen_to_next, std::nullopt) << tier;
+    EXPECT_EQ(progress.visits_to_next, std::nullopt) << tier;
+  }
+}
+
+TEST(TierRulesTest, AZeroThresholdIsNoDistance) {
+  TierPolicy policy;
+  policy.tiers = {{"basic", 0, 0}, {"vip", 0, 10}};
+  TierProgress progress = ProgressToNextTier(policy, "basic", 999999, 4);
+  EXPECT_EQ(progress.next, "vip");
+  EXPECT_EQ(progress.spend_fen_to_next, std::nullopt);
+  EXPECT_EQ(progress.visits_to_next, 6);
+}
+
 TEST(TierRulesTest, PolicyValidation) {
   EXPECT_TRUE(ValidateTierPolicy(TierPolicy{}).ok());
   auto reason = [](const TierPolicy& p) { return std::string(ValidateTierPolicy(p).reason()); };
