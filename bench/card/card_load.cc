@@ -22,50 +22,16 @@
 #include <thread>
 #include <vector>
 
+#include "bench/api_calls.h"
 #include "bench/load_driver.h"
 
 namespace {
 
+using mileage::bench::Call;
+using mileage::bench::CreateActiveStock;
 using mileage::bench::Drive;
+using mileage::bench::Reply;
 using mileage::bench::Run;
-
-struct Reply {
-  int status = 0;
-  rapidjson::Document json;
-};
-
-Reply Call(httplib::Client& client, const char* method, const std::string& path,
-           const std::string& token, const std::string& body) {
-  httplib::Headers headers;
-  if (!token.empty()) headers.emplace("Authorization", "Bearer " + token);
-  httplib::Result result = std::string(method) == "GET" ? client.Get(path, headers)
-                           : std::string(method) == "PATCH"
-                               ? client.Patch(path, headers, body, "application/json")
-                               : client.Post(path, headers, body, "application/json");
-  Reply reply;
-  if (!result) return reply;
-  reply.status = result->status;
-  reply.json.Parse(result->body.c_str());
-  return reply;
-}
-
-// An active stock of the brand taking `channels_and_rule` (e.g. `"channels":["claim"]`); 0 on
-// failure.
-int64_t CreateStock(httplib::Client& console, const std::string& token, const std::string& brand,
-                    const std::string& channels_and_rule) {
-  Reply created = Call(console, "POST", "/api/console/stocks", token,
-                       R"({"node":{"type":"brand","id":)" + brand +
-                           R"(},"name":"Bench","type":"cash","value_fen":1000,"valid_days":30,)"
-                           R"("total_quantity":10000000,"per_member_limit":100,)" +
-                           channels_and_rule + "}");
-  if (created.status != 201 || !created.json.IsObject() || !created.json.HasMember("id")) {
-    return 0;
-  }
-  const int64_t id = created.json["id"].GetInt64();
-  Reply active = Call(console, "PATCH", "/api/console/stocks/" + std::to_string(id), token,
-                      R"({"state":"active"})");
-  return active.status == 200 ? id : 0;
-}
 
 // The card's points balance, or -1.
 int64_t Balance(httplib::Client& client, const std::string& token) {
@@ -101,9 +67,10 @@ int main(int argc, char** argv) {
     return 2;
   }
   const std::string staff = login.json["token"].GetString();
-  const int64_t claimable = CreateStock(console, staff, brand, R"("channels":["claim"])");
-  const int64_t reward =
-      CreateStock(console, staff, brand, R"("channels":["payment"],"reward_min_amount_fen":100)");
+  const int64_t claimable =
+      CreateActiveStock(console, staff, brand, 10000000, 100, R"("channels":["claim"])");
+  const int64_t reward = CreateActiveStock(console, staff, brand, 10000000, 100,
+                                           R"("channels":["payment"],"reward_min_amount_fen":100)");
   if (claimable == 0 || reward == 0) {
     std::fprintf(stderr, "card_load: could not create the stocks\n");
     return 2;

@@ -4,9 +4,9 @@
 // oversold: the 201s equal the stock's total and the stock's own issued count.
 //
 // Setup through the real API: the brand admin logs in to the console and creates the stocks;
-// CONNECTIONS x MEMBERS_PER_CONNECTION members log in through POST /api/mp/login (WeChat's code2Session is the sandbox, which
-// accepts any code); each connection has its own loopback address 127.0.0.(10 + c) because
-// logins are limited per address.
+// CONNECTIONS x MEMBERS_PER_CONNECTION members log in through POST /api/mp/login (WeChat's
+// code2Session is the sandbox, which accepts any code); each connection has its own loopback
+// address 127.0.0.(10 + c) because logins are limited per address.
 //
 // Usage: claim_load HOST PORT APPID BRAND_ID STORE_ID USERNAME PASSWORD CONNECTIONS SECONDS
 //                   MEMBERS_PER_CONNECTION
@@ -20,55 +20,17 @@
 #include <string>
 #include <vector>
 
+#include "bench/api_calls.h"
 #include "bench/load_driver.h"
 
 namespace {
 
+using mileage::bench::Call;
+using mileage::bench::CreateActiveStock;
 using mileage::bench::Drive;
+using mileage::bench::IntField;
+using mileage::bench::Reply;
 using mileage::bench::Run;
-
-struct Reply {
-  int status = 0;
-  rapidjson::Document json;
-};
-
-Reply Call(httplib::Client& client, const char* method, const std::string& path,
-           const std::string& token, const std::string& body) {
-  httplib::Headers headers;
-  if (!token.empty()) headers.emplace("Authorization", "Bearer " + token);
-  httplib::Result result = std::string(method) == "GET" ? client.Get(path, headers)
-                           : std::string(method) == "PATCH"
-                               ? client.Patch(path, headers, body, "application/json")
-                               : client.Post(path, headers, body, "application/json");
-  Reply reply;
-  if (!result) return reply;
-  reply.status = result->status;
-  reply.json.Parse(result->body.c_str());
-  return reply;
-}
-
-int64_t IntField(const rapidjson::Value& object, const char* name) {
-  return object.IsObject() && object.HasMember(name) && object[name].IsInt64()
-             ? object[name].GetInt64()
-             : -1;
-}
-
-// A claim-channel cash stock of the brand, activated; 0 on failure.
-int64_t CreateStock(httplib::Client& console, const std::string& token, const std::string& brand,
-                    int64_t total, int64_t per_member_limit) {
-  Reply created =
-      Call(console, "POST", "/api/console/stocks", token,
-           R"({"node":{"type":"brand","id":)" + brand +
-               R"(},"name":"Bench","type":"cash","value_fen":1000,"valid_days":30,)"
-               R"("total_quantity":)" +
-               std::to_string(total) + R"(,"per_member_limit":)" +
-               std::to_string(per_member_limit) + R"(,"channels":["claim"]})");
-  if (created.status != 201) return 0;
-  const int64_t id = IntField(created.json, "id");
-  Reply active = Call(console, "PATCH", "/api/console/stocks/" + std::to_string(id), token,
-                      R"({"state":"active"})");
-  return active.status == 200 ? id : 0;
-}
 
 }  // namespace
 
@@ -108,9 +70,9 @@ int main(int argc, char** argv) {
                                          std::chrono::milliseconds(1));
   std::vector<std::string> tokens(static_cast<size_t>(connections) * per_connection);
   const Run logins = Drive(connections, 600, tokens.size(), [&](int c, size_t i) {
-    Reply reply = Call(*clients[c], "POST", "/api/mp/login", "",
-                       R"({"appid":")" + appid + R"(","code":"bench-)" + run + "-" +
-                           std::to_string(i) + R"("})");
+    Reply reply = Call(
+        *clients[c], "POST", "/api/mp/login", "",
+        R"({"appid":")" + appid + R"(","code":"bench-)" + run + "-" + std::to_string(i) + R"("})");
     if (reply.status != 200) return false;
     tokens[i] = reply.json["token"].GetString();
     return true;
@@ -122,7 +84,8 @@ int main(int argc, char** argv) {
   }
 
   // Throughput: a stock nobody exhausts in the run (10^7 coupons, 100 per member).
-  const int64_t hot = CreateStock(console, staff, brand, 10000000, 100);
+  const int64_t hot =
+      CreateActiveStock(console, staff, brand, 10000000, 100, R"("channels":["claim"])");
   if (hot == 0) {
     std::fprintf(stderr, "claim_load: could not create the stock\n");
     return 2;
@@ -163,7 +126,8 @@ int main(int argc, char** argv) {
 
   // Sell-out: more claims than the total, all at once; the 201s must be the total exactly.
   constexpr int64_t kSellOutTotal = 2000;
-  const int64_t small = CreateStock(console, staff, brand, kSellOutTotal, 100);
+  const int64_t small =
+      CreateActiveStock(console, staff, brand, kSellOutTotal, 100, R"("channels":["claim"])");
   std::fill(claims_of.begin(), claims_of.end(), 0);
   const size_t attempts = static_cast<size_t>(kSellOutTotal) * 2;
   const Run sellout = Drive(connections, 600, attempts, claim(small));
