@@ -49,12 +49,16 @@ test('turning a consent on sends that consent with the text version and shows th
   assert.deepEqual(wx.toasts, [{title: '已同意', icon: 'success'}])
 })
 
-test('turning marketing off sends a withdrawal; a refusal keeps what the server holds', async () => {
+test('turning marketing off sends a withdrawal; a refusal turns the switch back on', async () => {
   const wx = fakeWx().reply('GET', PROFILE, 200, fixtures.profile())
-  wx.reply('PATCH', PROFILE, 503, {code: 'UNAVAILABLE', message: 'x'})
+  let refuse
+  wx.route('PATCH', PROFILE, () => new Promise(r => { refuse = r }))
   const page = openPage('profile')
   await waitFor(() => find(page, '#profile'))
   fire(page, '#switch-marketing', 'change', {value: false})
+  await waitFor(() => refuse, 2000, 'the PATCH')
+  assert.equal(page.instance.data.profile.consents[0].granted, false)
+  refuse({status: 503, body: {code: 'UNAVAILABLE', message: 'x'}})
   await waitFor(() => wx.toasts.length)
   assert.deepEqual(wx.calls('PATCH', PROFILE).map(r => r.data),
     [{consents: {marketing: {granted: false, text_version: '2026-01'}}}])

@@ -70,10 +70,10 @@ test('delete asks first: cancelling sends nothing, confirming deletes and reload
 
   wx.modalConfirms = false
   tap(page, '#delete-12')
-  await waitFor(() => wx.modals.length === 1)
+  await waitFor(() => wx.modals.length === 1 && wx.modals[0].answered)
   assert.equal(wx.modals[0].title, '删除车辆')
   assert.equal(wx.modals[0].content, '确定删除 京A12345（宝马 X5）吗？删除后里程记录一并删除，无法恢复。')
-  await new Promise(r => setTimeout(r, 20))
+  // The page acts in the modal's callback, so a DELETE would have been sent by now.
   assert.equal(wx.calls('DELETE', '/api/mp/vehicles/12').length, 0)
   assert.ok(find(page, '#vehicle-12'))
 

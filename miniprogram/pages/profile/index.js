@@ -43,7 +43,6 @@ Component({
     profile: null,
     nicknameDraft: '',
     phoneError: '',
-    saving: false,
     today: '',
   },
   methods: {
@@ -67,17 +66,16 @@ Component({
       this.setData({status: 'ready', profile: v, nicknameDraft: v.nickname, errorMessage: ''})
     },
 
-    // One PATCH; the answer is the whole profile. A refusal is a toast and the page shows what
-    // the server holds (a switch flipped by the member flips back).
+    // One PATCH; the answer is the whole profile, shown. A refusal is a toast. Resolves whether
+    // it was saved.
     save(body, done) {
-      this.setData({saving: true})
       return api.updateProfile(body).then(profile => {
-        this.setData({saving: false})
         this.show(profile)
         if (done) wx.showToast({title: done, icon: 'success'})
+        return true
       }, err => {
-        this.setData({saving: false, profile: this.data.profile})
         wx.showToast({title: messageOf(err), icon: 'none'})
+        return false
       })
     },
 
@@ -96,11 +94,19 @@ Component({
     onBirthday(e) {
       return this.save({birthday: e.detail.value}, '生日已保存')
     },
+    // The switch shows the new state at once; a refused change sets it back (a real change of
+    // the data, so the switch re-renders).
     toggleConsent(e) {
       const kind = e.currentTarget.dataset.kind
       const granted = Boolean(e.detail.value)
+      const index = this.data.profile.consents.findIndex(c => c.kind === kind)
+      if (index < 0) return Promise.resolve()
+      const key = `profile.consents[${index}].granted`
+      this.setData({[key]: granted})
       return this.save({consents: {[kind]: {granted, text_version: CONSENT_TEXT_VERSION}}},
-        granted ? '已同意' : '已撤回')
+        granted ? '已同意' : '已撤回').then(ok => {
+        if (!ok) this.setData({[key]: !granted})
+      })
     },
 
     // <button open-type="getPhoneNumber">: a code when the member allowed it, none when not.

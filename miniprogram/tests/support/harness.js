@@ -85,8 +85,12 @@ class FakeWx {
       },
       showToast(opts) { self.toasts.push(opts) },
       showModal(opts) {
-        self.modals.push(opts)
-        setTimeout(() => opts.success({confirm: self.modalConfirms, cancel: !self.modalConfirms}), 0)
+        const modal = Object.assign({answered: false}, opts)
+        self.modals.push(modal)
+        setTimeout(() => {
+          opts.success({confirm: self.modalConfirms, cancel: !self.modalConfirms})
+          modal.answered = true
+        }, 0)
       },
       navigateTo(opts) { self.navigations.push(opts.url) },
       switchTab(opts) { self.navigations.push(opts.url) },
