@@ -4,13 +4,17 @@
 // re-login, staff create and activate a stock in the console, the member claims it on the claim
 // page (a second claim is refused LIMIT_REACHED), sees it on the coupons page, opens it, the QR
 // drawn on the coupon page is scanned and redeemed at the counter through the console, and the
-// page turns to 已核销.
+// page turns to 已核销. A second member's pages: the home card, adding a vehicle through the
+// vehicle form (a second add of the plate refused in Chinese) which the card then counts, a
+// sandbox payment's points in the points history, stores with the distance, phone binding and
+// a consent on the profile page.
 // Needs the mileage binary (MILEAGE_BIN, default build/asan/server/mileage): skipped without
 // it unless MILEAGE_E2E_REQUIRED=1 (scripts/test sets it), which makes a missing binary fail.
 const test = require('node:test')
 const assert = require('node:assert/strict')
 const fs = require('fs')
-const {fakeWx, openPage, closePages, waitFor, text, find, tap} = require('./support/harness')
+const {fakeWx, openPage, closePages, waitFor, text, find, tap, fire, type} =
+  require('./support/harness')
 const {Mileage, wxRequestOverHttp, binaryPath} = require('./support/mileage')
 const {rgbaContext, scan} = require('./support/canvas')
 const config = require('../config')
@@ -101,6 +105,116 @@ test('a member claims a coupon, shows its QR, staff redeem it, the page says 已
       assert.equal(find(detail, '#coupon-qr'), undefined)
       const used = await api.coupons('redeemed')
       assert.deepEqual(used.items.map(c => c.id), [couponId])
+    } catch (err) {
+      if (mileage.children) console.error(mileage.logs())
+      throw err
+    } finally {
+      closePages()
+      await mileage.stop()
+    }
+  })
+
+// The harness's fake wx with wx.request over real HTTP to mileage and wx.login giving `code`
+// (the sandbox names a WeChat user by it).
+function realWx(mileage, code) {
+  const wx = fakeWx()
+  global.wx.request = wxRequestOverHttp
+  global.wx.login = opts => {
+    wx.logins += 1
+    setTimeout(() => opts.success({code, errMsg: 'login:ok'}), 0)
+  }
+  config.baseUrl = mileage.base
+  return wx
+}
+
+test('a member sees the card, adds a vehicle, sees a payment\'s points, the stores and the profile',
+  {skip, timeout: 180000}, async () => {
+    const mileage = new Mileage()
+    try {
+      await mileage.start()
+      const wx = realWx(mileage, 'e2e-bob')
+
+      // 首页: the card of a new member (silver, no vehicle), number in groups of four.
+      const home = openPage('home')
+      await waitFor(() => find(home, '#card') || find(home, '#error'), 10000, 'the home card')
+      assert.equal(home.instance.data.errorMessage, '')
+      const me = await api.me()
+      assert.equal(text(find(home, '#member-number')), me.member.number.replace(/(\d{4})(?=\d)/g, '$1 '))
+      assert.match(text(find(home, '#member-number')), /^\d{4} \d{4} \d{4}$/)
+      assert.equal(text(find(home, '#tier')), '银卡会员')
+      assert.equal(text(find(home, '#vehicles')), '0')
+      assert.equal(text(find(home, '#points')), '0')
+
+      // 我的车辆: empty; the form adds one, normalised by the server as typed here.
+      const vehicles = openPage('vehicles')
+      await waitFor(() => find(vehicles, '#empty'), 10000, 'the empty vehicle list')
+      const form = openPage('vehicle')
+      await waitFor(() => find(form, '#form'))
+      type(form, '#plate', '京a·12345')
+      type(form, '#model', '宝马 X5')
+      type(form, '#vin', 'lvshcamb1ce054249')
+      type(form, '#mileage', '12000')
+      fire(form, '#purchase-date', 'change', {value: '2024-05-01'})
+      await waitFor(() => form.instance.data.form.purchaseDate === '2024-05-01' &&
+        form.instance.data.form.mileage === '12000')
+      await form.instance.submit()
+      assert.deepEqual(wx.navigations, ['back'])
+      vehicles.instance.onShow()
+      await waitFor(() => find(vehicles, '#list'), 10000, 'the vehicle list')
+      assert.match(text(find(vehicles, '#list')),
+        /^京A12345宝马 X5车架号 LVSHCAMB1CE054249购车日期 2024-05-01行驶里程 12000 公里/)
+
+      // The same plate again: the server refuses it, shown in Chinese under the plate.
+      const again = openPage('vehicle')
+      await waitFor(() => find(again, '#form'))
+      type(again, '#plate', '京A12345')
+      type(again, '#model', '另一辆')
+      await waitFor(() => again.instance.data.form.model === '另一辆')
+      await again.instance.submit()
+      assert.equal(text(find(again, '#error-plate')), '该车牌号已被登记')
+
+      // Back on 首页 the card counts the vehicle.
+      home.instance.onShow()
+      await waitFor(() => text(find(home, '#vehicles')) === '1', 10000, 'the card with 1 vehicle')
+
+      // A payment of 88.00 yuan at the store: 88 points (1 per yuan without an earning rule).
+      await mileage.pay(8800, 'e2e-bob')
+      const points = openPage('points')
+      await waitFor(() => find(points, '#list'), 10000, 'the points history')
+      assert.equal(points.data.items.length, 1)
+      assert.match(text(find(points, '#list')), /^消费\d{4}-\d\d-\d\d \d\d:\d\d\+88没有更多了$/)
+      home.instance.onShow()
+      await waitFor(() => text(find(home, '#points')) === '88', 10000, 'the card with 88 points')
+
+      // 门店: staff give the store a position; the member's is 31.2, 121.5 (the harness's).
+      await mileage.consoleLogin()
+      const placed = await mileage.console('PATCH', `/api/console/stores/${mileage.storeId}`,
+        {latitude: 31.230416, longitude: 121.473701, phone: '021-6355 1234'})
+      assert.equal(placed.status, 200, JSON.stringify(placed.body))
+      const stores = openPage('stores')
+      await waitFor(() => find(stores, `#store-${mileage.storeId}`), 10000, 'the store')
+      // Haversine on the mean Earth radius: 4206 m.
+      assert.equal(text(find(stores, `#distance-${mileage.storeId}`)), '4.2km')
+      tap(stores, `#navigate-${mileage.storeId}`)
+      await waitFor(() => wx.openedLocations.length)
+      assert.deepEqual(wx.openedLocations[0], {latitude: 31.230416, longitude: 121.473701,
+        name: 'Store 1', address: '', scale: 16})
+
+      // 个人信息: the sandbox gives 13800138000 for this button code; a consent is recorded.
+      const profile = openPage('profile')
+      await waitFor(() => find(profile, '#profile'), 10000, 'the profile')
+      assert.equal(text(find(profile, '#phone')), '未绑定')
+      fire(profile, '#bind-phone', 'getphonenumber', {errMsg: 'getPhoneNumber:ok',
+        code: 'phone-13800138000'})
+      await waitFor(() => text(find(profile, '#phone')) === '138****8000', 10000, 'the bound phone')
+      fire(profile, '#switch-marketing', 'change', {value: true})
+      await waitFor(() => /^已同意 · 文本版本 2026-01 · \d{4}-/.test(text(find(profile, '#state-marketing'))),
+        10000, 'the marketing consent')
+      const stored = await api.profile()
+      assert.equal(stored.phone, '138****8000')
+      assert.deepEqual([stored.consents.marketing.granted, stored.consents.marketing.text_version],
+        [true, '2026-01'])
+      assert.equal(stored.consents.partner_sharing.granted, false)
     } catch (err) {
       if (mileage.children) console.error(mileage.logs())
       throw err

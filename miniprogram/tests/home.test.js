@@ -80,14 +80,18 @@ test('a card that cannot load shows the error in Chinese and a retry that works'
   assert.equal(text(find(page, '#member-number')), '6001 2345 6786')
 })
 
-test('quick links go to the claim centre and the coupons tab', async () => {
-  const wx = fakeWx().reply('GET', '/api/mp/card', 200, fixtures.card())
+test('quick links go to the claim centre, coupons, points, vehicles and stores', async () => {
+  const wx = fakeWx().reply('GET', '/api/mp/card', 200, fixtures.card({vehicles: [fixtures.vehicle()]}))
   const page = openPage('home')
   await waitFor(() => find(page, '#card'))
-  tap(page, '#link-claim')
-  tap(page, '#usable-coupons')
-  await waitFor(() => wx.navigations.length === 2)
-  assert.deepEqual(wx.navigations, ['/pages/claim/index', '/pages/coupons/index'])
+  assert.equal(text(find(page, '#vehicles')), '1')
+  for (const link of ['#link-claim', '#usable-coupons', '#link-points', '#link-vehicles',
+    '#link-stores']) {
+    tap(page, link)
+  }
+  await waitFor(() => wx.navigations.length === 5)
+  assert.deepEqual(wx.navigations, ['/pages/claim/index', '/pages/coupons/index',
+    '/pages/points/index', '/pages/vehicles/index', '/pages/stores/index'])
 })
 
 test('a card answer it cannot read shows the error state, not an endless loading', async () => {

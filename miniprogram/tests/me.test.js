@@ -1,4 +1,4 @@
-// 我的 (pages/me) and 即将上线 (pages/soon).
+// 我的 (pages/me): the member, the entries of the member's pages, logout.
 const test = require('node:test')
 const assert = require('node:assert/strict')
 const {fakeWx, openPage, closePages, waitFor, text, find, tap} = require('./support/harness')
@@ -10,22 +10,18 @@ expires_at: '2026-12-13T00:00:00Z'}
 
 test.afterEach(closePages)
 
-test('shows the member and the entries of pages to come', async () => {
+test('shows the member and opens each of their pages', async () => {
   const wx = fakeWx().reply('GET', '/api/mp/me', 200, ME)
   const page = openPage('me')
   assert.equal(text(find(page, '#loading')), '加载中…')
   await waitFor(() => find(page, '#profile'))
   assert.equal(text(find(page, '#member-number')), '会员号 6001 2345 6786')
   assert.equal(text(find(page, '#tier')), '银卡会员')
-  tap(page, '#entry-points')
-  await waitFor(() => wx.navigations.length)
-  assert.deepEqual(wx.navigations, [`/pages/soon/index?title=${encodeURIComponent('积分明细')}`])
-})
-
-test('the 即将上线 page says the feature is coming, with no data', () => {
-  fakeWx()
-  const page = openPage('soon', {title: encodeURIComponent('我的车辆')})
-  assert.equal(text(find(page, '#soon')), '我的车辆 即将上线该功能正在建设中，敬请期待返回')
+  assert.equal(text(find(page, '.entries')), '积分明细›我的车辆›门店列表›个人信息›')
+  for (const key of ['points', 'vehicles', 'stores', 'profile']) tap(page, `#entry-${key}`)
+  await waitFor(() => wx.navigations.length === 4)
+  assert.deepEqual(wx.navigations, ['/pages/points/index', '/pages/vehicles/index',
+    '/pages/stores/index', '/pages/profile/index'])
 })
 
 test('logout ends the session, forgets the token and logs in again on demand', async () => {

@@ -97,3 +97,12 @@ test('logout ends the session on the server and forgets the token', async () => 
   assert.equal(wx.calls('POST', '/api/mp/logout')[0].token, 'mmt1.kept')
   assert.equal(wx.storage.has(request.TOKEN_KEY), false)
 })
+
+test('a 401 refusing the code a route was given is surfaced without a re-login or retry', async () => {
+  const wx = fakeWx().reply('POST', '/api/mp/phone', 401, {code: 'CODE_USED', message: 'used'})
+  await assert.rejects(request.request('POST', '/api/mp/phone', {code: 'c1'}),
+    {status: 401, code: 'CODE_USED', message: 'used'})
+  assert.equal(wx.calls('POST', '/api/mp/phone').length, 1)
+  assert.equal(wx.logins, 1)
+  assert.equal(wx.storage.get(request.TOKEN_KEY), 'mmt1.token-1')
+})

@@ -4,10 +4,23 @@ const {request} = require('./request')
 module.exports = {
   me: () => request('GET', '/api/mp/me'),
   card: () => request('GET', '/api/mp/card'),
+  points: (page, pageSize) =>
+    request('GET', `/api/mp/points?page=${page || 1}&page_size=${pageSize || 20}`),
   stocks: () => request('GET', '/api/mp/stocks'),
   claim: stockId => request('POST', `/api/mp/stocks/${stockId}/claim`),
   coupons: (state, page, pageSize) =>
     request('GET', `/api/mp/coupons?state=${state}&page=${page || 1}&page_size=${pageSize || 20}`),
   coupon: id => request('GET', `/api/mp/coupons/${id}`),
   couponQr: id => request('POST', `/api/mp/coupons/${id}/qr`),
+  vehicles: () => request('GET', '/api/mp/vehicles'),
+  addVehicle: body => request('POST', '/api/mp/vehicles', body),
+  updateVehicle: (id, body) => request('PATCH', `/api/mp/vehicles/${id}`, body),
+  deleteVehicle: id => request('DELETE', `/api/mp/vehicles/${id}`),
+  // lat and lng (GCJ-02 degrees) are left out when the position is unknown.
+  stores: position => request('GET', position
+    ? `/api/mp/stores?lat=${position.latitude.toFixed(6)}&lng=${position.longitude.toFixed(6)}`
+    : '/api/mp/stores'),
+  bindPhone: code => request('POST', '/api/mp/phone', {code}),
+  profile: () => request('GET', '/api/mp/profile'),
+  updateProfile: body => request('PATCH', '/api/mp/profile', body),
 }

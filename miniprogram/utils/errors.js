@@ -34,14 +34,40 @@ const MESSAGES = {
   COUPON_EXPIRED: '该券已过期',
   COUPON_VOIDED: '该券已作废',
   COUPON_NOT_YET_VALID: '该券还未到使用时间',
+  INVALID_PAGE: '分页参数有误，请刷新重试',
+  INVALID_FIELD: '填写的内容有误，请检查后重试',
+  MISSING_FIELD: '请填写必填项',
+  UNKNOWN_FIELD: '请求有误，请更新小程序后重试',
+  INVALID_ID: '车辆不存在或已删除',
+  INVALID_PLATE: '车牌号格式不正确',
+  INVALID_VIN: '车架号（VIN）不正确，请核对后重试',
+  INVALID_MODEL: '车型请填写1到64个字',
+  INVALID_PURCHASE_DATE: '购车日期不正确',
+  INVALID_MILEAGE: '行驶里程须为0到9999999之间的整数',
+  INVALID_CORRECTION_REASON: '更正原因请填写1到200个字',
+  CORRECTION_REASON_REQUIRED: '里程比上次记录少，请填写更正原因',
+  VEHICLE_NOT_FOUND: '车辆不存在或已删除',
+  VEHICLE_EXISTS: '该车牌号已被登记',
+  VEHICLE_LIMIT: '最多可添加10辆车',
+  PHONE_TAKEN: '该手机号已绑定其他会员，请联系门店处理',
+  PHONE_NOT_SUPPORTED: '暂只支持中国大陆手机号',
+  PHONE_REFUSED: '微信暂时限制了获取手机号，请稍后再试',
 }
 
-// The member-facing message of an error from utils/request.js (or anything thrown).
-function messageOf(err) {
+// Where one code means something else on a page: a code from the phone button, not wx.login.
+const PHONE_MESSAGES = {
+  INVALID_CODE: '获取手机号失败，请重新授权',
+  CODE_USED: '获取手机号失败，请重新授权',
+}
+
+// The member-facing message of an error from utils/request.js (or anything thrown); `overrides`
+// (e.g. PHONE_MESSAGES) takes precedence over the common text.
+function messageOf(err, overrides) {
   const code = err && err.code
+  if (code && overrides && overrides[code]) return overrides[code]
   if (code && MESSAGES[code]) return MESSAGES[code]
   if (code) return `请求失败（${code}）`
   return '请求失败，请稍后重试'
 }
 
-module.exports = {messageOf, MESSAGES}
+module.exports = {messageOf, MESSAGES, PHONE_MESSAGES}

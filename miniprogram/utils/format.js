@@ -36,6 +36,12 @@ function beijing(rfc3339, withTime) {
   return `${date} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`
 }
 
+// Today in Beijing as YYYY-MM-DD (the server's bound for purchase dates and birthdays; the
+// date pickers' end).
+function beijingToday(nowMs) {
+  return beijing(new Date(nowMs == null ? Date.now() : nowMs).toISOString(), false)
+}
+
 // What a stock or coupon is worth, for the big figure of a coupon card.
 function couponValue(stock) {
   if (!stock) return ''
@@ -65,4 +71,37 @@ function stockValidity(stock) {
   return `${beijing(stock.valid_from, false)} 至 ${beijing(stock.valid_until, false)}`
 }
 
-module.exports = {memberNumber, yuan, tierName, beijing, couponValue, couponTerms, stockValidity}
+// The reason of a points journal line (GET /api/mp/points), as the member reads it.
+const POINTS_REASONS = {
+  payment: '消费',
+  refund: '退款',
+  expire: '过期',
+  expiry: '过期',
+  redeem: '兑换',
+  adjustment: '调整',
+  promotion: '活动赠送',
+  partner: '合作伙伴',
+}
+
+function pointsReason(reason) {
+  return POINTS_REASONS[reason] || '其他'
+}
+
+// 123 -> '+123', -40 -> '-40', 0 -> '0'
+function signedPoints(points) {
+  const n = Number(points) || 0
+  return n > 0 ? `+${n}` : String(n)
+}
+
+// Metres from the member to a store: under 1 km in metres, else km with one decimal
+// (850 -> '850m', 1234 -> '1.2km', 15000 -> '15km'); '' when unknown.
+function distance(metres) {
+  if (metres == null || Number.isNaN(Number(metres))) return ''
+  const m = Math.round(Number(metres))
+  if (m < 1000) return `${m}m`
+  const km = Math.round(m / 100) / 10
+  return `${km}km`
+}
+
+module.exports = {memberNumber, yuan, tierName, beijing, couponValue, couponTerms, stockValidity,
+  pointsReason, signedPoints, distance, beijingToday}

@@ -2,11 +2,14 @@
 // Login is silent: wx.login gives a one-time code, POST /api/mp/login exchanges it for a member
 // token kept in storage, and each request sends it as `Authorization: Bearer`. A 401 (expired,
 // revoked or foreign token) clears the token, logs in once more and retries the request once;
-// a second 401 is surfaced, never looped on. Failures reject with {status, code, message}:
+// a second 401 is surfaced, never looped on. A 401 about a one-time WeChat code the route was
+// given (POST /api/mp/phone: INVALID_CODE, CODE_USED) is the route's answer, not the session's:
+// it is surfaced as it is, since retrying would send the spent code again. Failures reject with {status, code, message}:
 // the server's own {"code","message"} when it sent one, NETWORK_ERROR when no answer came.
 const config = require('../config')
 
 const TOKEN_KEY = 'mileage.member_token'
+const CODE_REFUSALS = new Set(['INVALID_CODE', 'CODE_USED'])
 
 function getToken() {
   return wx.getStorageSync(TOKEN_KEY) || ''
@@ -94,7 +97,7 @@ async function request(method, path, data) {
   let token = getToken()
   if (!token) token = (await login()).token
   let res = await send(method, path, data, token)
-  if (res.status === 401) {
+  if (res.status === 401 && !(res.data && CODE_REFUSALS.has(res.data.code))) {
     clearToken()
     token = (await login()).token
     res = await send(method, path, data, token)

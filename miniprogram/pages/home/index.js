@@ -103,8 +103,14 @@ Component({
     goClaim() {
       wx.navigateTo({url: '/pages/claim/index'})
     },
-    goSoon(e) {
-      wx.navigateTo({url: `/pages/soon/index?title=${encodeURIComponent(e.currentTarget.dataset.title)}`})
+    goPoints() {
+      wx.navigateTo({url: '/pages/points/index'})
+    },
+    goVehicles() {
+      wx.navigateTo({url: '/pages/vehicles/index'})
+    },
+    goStores() {
+      wx.navigateTo({url: '/pages/stores/index'})
     },
   },
 })

@@ -1,11 +1,11 @@
-// 我的: who is signed in (GET /api/mp/me), entries for the member pages to come, and logout
+// 我的: who is signed in (GET /api/mp/me), entries for the member's pages, and logout
 // (POST /api/mp/logout, then the token is forgotten; the next request logs in again).
 const api = require('../../utils/api')
 const {logout} = require('../../utils/request')
 const {messageOf} = require('../../utils/errors')
 const format = require('../../utils/format')
 
-// Pages whose member API routes are not on the server yet: they open the 即将上线 page.
+// Each entry opens pages/<key>/index.
 const ENTRIES = [
   {key: 'points', title: '积分明细'},
   {key: 'vehicles', title: '我的车辆'},
@@ -52,7 +52,7 @@ Component({
     },
 
     openEntry(e) {
-      wx.navigateTo({url: `/pages/soon/index?title=${encodeURIComponent(e.currentTarget.dataset.title)}`})
+      wx.navigateTo({url: `/pages/${e.currentTarget.dataset.key}/index`})
     },
 
     confirmLogout() {

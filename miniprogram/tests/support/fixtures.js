@@ -30,4 +30,31 @@ function card(overrides) {
   }, overrides)
 }
 
-module.exports = {STOCK_CASH, stockListItem, coupon, card}
+// A VEHICLE (its VIN carries a valid check digit).
+function vehicle(overrides) {
+  return Object.assign({
+    id: 12, plate: '京A12345', vin: 'LVSHCAMB1CE054249', model: '宝马 X5',
+    purchase_date: '2024-05-01', mileage_km: 12000,
+    created_at: '2026-12-06T04:30:00Z', updated_at: '2026-12-06T04:30:00Z',
+  }, overrides)
+}
+
+function profile(overrides) {
+  return Object.assign({
+    nickname: '小爱', birthday: '1990-05-01', phone: null,
+    consents: {
+      marketing: {granted: true, text_version: '2026-01', at: '2026-12-06T05:00:00Z'},
+      partner_sharing: {granted: false, text_version: '2026-01', at: '2026-12-06T05:30:00Z'},
+      plate_recognition: {granted: false, text_version: null, at: null},
+    },
+  }, overrides)
+}
+
+function store(overrides) {
+  return Object.assign({
+    id: 7, name: '人民广场店', address: '上海市黄浦区人民大道 1 号', phone: '021-6355 1234',
+    hours: '08:30-18:00', latitude: 31.230416, longitude: 121.473701, distance_m: 850,
+  }, overrides)
+}
+
+module.exports = {STOCK_CASH, stockListItem, coupon, card, vehicle, profile, store}

@@ -1,5 +1,6 @@
 // Test harness for the pages: a DOM (jsdom), miniprogram-simulate, and a fake of the wx.*
-// boundary only (wx.login, wx.request, storage, toasts, navigation). Pages and utils run
+// boundary only (wx.login, wx.request, storage, toasts, modals, navigation, location, phone
+// calls and maps). Pages and utils run
 // unchanged against it. Each test installs a new fake with fakeWx().
 require('global-jsdom')()
 // Node 20 has its own Event and CustomEvent globals, which global-jsdom leaves in place; jsdom's
@@ -21,7 +22,13 @@ class FakeWx {
     this.toasts = []
     this.navigations = []
     this.logins = 0
+    this.modals = []
     this.modalConfirms = true
+    // What wx.getLocation gives; null: the member refused the location permission.
+    this.location = {latitude: 31.2, longitude: 121.5}
+    this.locationRequests = []
+    this.phoneCalls = []
+    this.openedLocations = []
     this.route('POST', '/api/mp/login', req => {
       const n = this.logins
       return {status: 200, body: {token: `mmt1.token-${n}`, expires_at: '2027-01-01T00:00:00Z',
@@ -78,11 +85,24 @@ class FakeWx {
       },
       showToast(opts) { self.toasts.push(opts) },
       showModal(opts) {
-        setTimeout(() => opts.success({confirm: self.modalConfirms, cancel: !self.modalConfirms}), 0)
+        const modal = Object.assign({answered: false}, opts)
+        self.modals.push(modal)
+        setTimeout(() => {
+          opts.success({confirm: self.modalConfirms, cancel: !self.modalConfirms})
+          modal.answered = true
+        }, 0)
       },
       navigateTo(opts) { self.navigations.push(opts.url) },
       switchTab(opts) { self.navigations.push(opts.url) },
       navigateBack() { self.navigations.push('back') },
+      getLocation(opts) {
+        self.locationRequests.push({type: opts.type})
+        setTimeout(() => (self.location
+          ? opts.success(Object.assign({errMsg: 'getLocation:ok'}, self.location))
+          : opts.fail({errMsg: 'getLocation:fail auth deny'})), 0)
+      },
+      makePhoneCall(opts) { self.phoneCalls.push(opts) },
+      openLocation(opts) { self.openedLocations.push(opts) },
       setNavigationBarTitle() {},
       stopPullDownRefresh() {},
       getWindowInfo: () => ({pixelRatio: 2}),
@@ -143,4 +163,18 @@ function tap(page, selector) {
   node.dispatchEvent('tap')
 }
 
-module.exports = {root, simulate, fakeWx, openPage, closePages, waitFor, text, find, tap}
+// Fires a component event the member causes (typing into an input, a picker or switch
+// change, the getPhoneNumber button's answer) with its detail.
+function fire(page, selector, eventName, detail) {
+  const node = page.querySelector(selector)
+  if (!node) throw new Error(`nothing matches ${selector}`)
+  node.dispatchEvent(eventName, {detail})
+}
+
+// Types value into the input of selector, as bindinput receives it.
+function type(page, selector, value) {
+  fire(page, selector, 'input', {value})
+}
+
+module.exports = {root, simulate, fakeWx, openPage, closePages, waitFor, text, find, tap, fire,
+  type}

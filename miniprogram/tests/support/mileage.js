@@ -2,7 +2,9 @@
 // takes any wx.login code as a user) and `mileage serve` on free loopback ports with SQLite in
 // a temporary directory, and an organisation made with `mileage admin` as scripts/serve's
 // demo_bootstrap makes it: brand, region, dealer, store, the sandbox's mini-program with its
-// secret, and a brand_admin. The binary is MILEAGE_BIN (default build/asan/server/mileage).
+// secret, the sandbox's WeChat Pay merchant on the store (from `mileage sandbox export`, so
+// sandbox payments notify this service and make points), and a brand_admin. The binary is
+// MILEAGE_BIN (default build/asan/server/mileage).
 const {spawn, execFileSync} = require('child_process')
 const fs = require('fs')
 const http = require('http')
@@ -13,6 +15,7 @@ const path = require('path')
 const repo = path.join(__dirname, '..', '..', '..')
 const APPID = 'wx8888888888888888'
 const APP_SECRET = 'sandbox-secret'
+const MCHID = '1900000001'
 
 function binaryPath() {
   return path.resolve(repo, process.env.MILEAGE_BIN || 'build/asan/server/mileage')
@@ -89,6 +92,8 @@ class Mileage {
     fs.writeFileSync(sandboxConfig, JSON.stringify({
       listen: `127.0.0.1:${sandboxPort}`,
       state_dir: path.join(this.dir, 'sandbox'),
+      merchants: [{mchid: MCHID, appid: APPID,
+        notify_url: `${this.base}/wechatpay/v3/notify/${MCHID}`}],
       mini_programs: [{appid: APPID, secret: APP_SECRET}],
     }))
     fs.writeFileSync(this.config, JSON.stringify({
@@ -101,8 +106,38 @@ class Mileage {
     this.bootstrap()
     await this.spawn('sandbox', ['sandbox', 'serve', '--config', sandboxConfig],
       `${this.sandboxBase}/sandbox/deliveries`)
+    this.addMerchant()
     await this.spawn('serve', ['serve', '--config', this.config], `${this.base}/healthz`)
     return this
+  }
+
+  // Registers the sandbox's merchant on the store with what `mileage sandbox export` wrote (its
+  // last line is the add-merchant command, with STORE_ID to fill in).
+  addMerchant() {
+    const out = execFileSync(this.bin, ['sandbox', 'export', '--state-dir',
+      path.join(this.dir, 'sandbox'), '--mchid', MCHID, '--out', path.join(this.dir, 'export')],
+    {encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe']}).trim()
+    const words = out.split('\n').pop().split(/\s+/)
+    if (words.slice(0, 3).join(' ') !== 'mileage admin add-merchant' || words[4] !== 'STORE_ID') {
+      throw new Error(`mileage sandbox export printed '${out}'`)
+    }
+    words[4] = String(this.storeId)
+    this.merchantId = this.admin(...words.slice(2))
+  }
+
+  // The sandbox pays an order of `fen` for the WeChat user of wx.login code `code` and waits
+  // until the service accepted the notification. Resolves the payment.
+  async pay(fen, code) {
+    const res = await call(this.sandboxBase, 'POST', '/sandbox/payments',
+      {amount: fen, openid_code: code, mchid: MCHID})
+    if (res.status !== 200) throw new Error(`sandbox pay: ${res.status} ${JSON.stringify(res.body)}`)
+    const end = Date.now() + 20000
+    for (;;) {
+      const d = await call(this.sandboxBase, 'GET', `/sandbox/deliveries/${res.body.delivery_id}`)
+      if (d.body && d.body.state === 'delivered') return res.body
+      if (Date.now() > end) throw new Error(`the payment was not delivered: ${JSON.stringify(d.body)}`)
+      await new Promise(r => setTimeout(r, 50))
+    }
   }
 
   admin(...args) {
