@@ -27,11 +27,6 @@ constexpr int64_t kDay = 86400;
 constexpr int64_t kGoldSpend = 30000, kGoldVisits = 3;
 constexpr int64_t kPlatinumSpend = 100000, kPlatinumVisits = 10;
 
-struct SignedIn {
-  std::string token;
-  int64_t id = 0;
-};
-
 std::set<std::string> Keys(const rapidjson::Value& object) {
   std::set<std::string> keys;
   for (const auto& member : object.GetObject()) keys.insert(member.name.GetString());
@@ -41,13 +36,6 @@ std::set<std::string> Keys(const rapidjson::Value& object) {
 class MpCardTest : public MpTest {
  protected:
   int64_t Now() { return UnixSeconds(clock_.Now()); }
-
-  SignedIn SignIn(const std::string& code) {
-    MpReply login = Login(code);
-    EXPECT_EQ(login.status, 200) << login.body;
-    if (login.status != 200) return {};
-    return {login.Text("token"), login.json["member"]["id"].GetInt64()};
-  }
 
   MpReply Card(const std::string& token) { return Send("GET", "/api/mp/card", token); }
   MpReply History(const std::string& token, const std::string& query = "") {

@@ -29,11 +29,7 @@ using std::chrono::seconds;
 
 constexpr int64_t kBeijingOffset = 8 * 3600;
 
-// A member signed in through the mini-program login.
-struct Member {
-  std::string token;
-  int64_t id = 0;
-};
+using Member = SignedIn;
 
 class MpCouponsTest : public MpTest {
  protected:
@@ -42,13 +38,6 @@ class MpCouponsTest : public MpTest {
     if (server_ == nullptr) return;
     alice_ = SignIn("alice");
     bob_ = SignIn("bob");
-  }
-
-  Member SignIn(const std::string& code) {
-    MpReply login = Login(code);
-    EXPECT_EQ(login.status, 200) << login.body;
-    if (login.status != 200) return {};
-    return {login.Text("token"), login.json["member"]["id"].GetInt64()};
   }
 
   int64_t Now() { return UnixSeconds(clock_.Now()); }

@@ -106,6 +106,13 @@ std::string MpTest::TokenOf(const std::string& code) {
   return reply.Text("token");
 }
 
+SignedIn MpTest::SignIn(const std::string& code) {
+  MpReply reply = Login(code);
+  EXPECT_EQ(reply.status, 200) << code << ": " << reply.body;
+  if (reply.status != 200) return {};
+  return {reply.Text("token"), reply.json["member"]["id"].GetInt64()};
+}
+
 MpReply MpTest::Send(const std::string& method, const std::string& path, const std::string& token,
                      const std::string& body, const std::string& from) {
   std::unique_ptr<httplib::Client> client = server_->Client();

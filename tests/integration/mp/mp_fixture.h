@@ -32,6 +32,12 @@ struct MpReply {
   std::string Header(const std::string& name) const;
 };
 
+// A member signed in through the mini-program login: the session token and the member's id.
+struct SignedIn {
+  std::string token;
+  int64_t id = 0;
+};
+
 // The member API against a real in-process server and the WeChat sandbox (which answers
 // code2Session and delivers payment notifications), on the backend under test: SQLite with the
 // in-process Kv, or MariaDB with a Redis of the test's own. The server's clock is a FakeClock
@@ -59,6 +65,8 @@ class MpTest : public ::testing::TestWithParam<Backend> {
                 const std::string& from = "127.0.0.1");
   // The token of a successful login; fails the test otherwise.
   std::string TokenOf(const std::string& code);
+  // The token and member id of a successful login; fails the test otherwise.
+  SignedIn SignIn(const std::string& code);
   // GET, PATCH and DELETE as named; any other method is sent as POST.
   MpReply Send(const std::string& method, const std::string& path, const std::string& token,
                const std::string& body = "", const std::string& from = "127.0.0.1");

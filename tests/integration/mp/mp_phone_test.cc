@@ -18,16 +18,12 @@ class MpPhoneTest : public MpTest {
   void SetUp() override {
     MpTest::SetUp();
     if (server_ == nullptr) return;
-    alice_ = SignIn("alice", &alice_id_);
-    bob_ = SignIn("bob", &bob_id_);
-  }
-
-  std::string SignIn(const std::string& code, int64_t* id) {
-    MpReply login = Login(code);
-    EXPECT_EQ(login.status, 200) << login.body;
-    if (login.status != 200) return "";
-    *id = login.json["member"]["id"].GetInt64();
-    return login.Text("token");
+    const SignedIn alice = SignIn("alice");
+    const SignedIn bob = SignIn("bob");
+    alice_ = alice.token;
+    alice_id_ = alice.id;
+    bob_ = bob.token;
+    bob_id_ = bob.id;
   }
 
   MpReply Bind(const std::string& token, const std::string& code) {

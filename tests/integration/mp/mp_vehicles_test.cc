@@ -22,10 +22,7 @@ constexpr const char* kPlate = "京A12345";
 constexpr const char* kVin = "LVSHCAMB1CE054249";
 constexpr const char* kOtherVin = "1HGCM82633A004352";
 
-struct Member {
-  std::string token;
-  int64_t id = 0;
-};
+using Member = SignedIn;
 
 // One vehicles row as stored, every text column joined, to look for clear text in it.
 struct Row {
@@ -45,13 +42,6 @@ class MpVehiclesTest : public MpTest {
     if (server_ == nullptr) return;
     alice_ = SignIn("alice");
     bob_ = SignIn("bob");
-  }
-
-  Member SignIn(const std::string& code) {
-    MpReply login = Login(code);
-    EXPECT_EQ(login.status, 200) << login.body;
-    if (login.status != 200) return {};
-    return {login.Text("token"), login.json["member"]["id"].GetInt64()};
   }
 
   MpReply Add(const Member& member, const std::string& body) {
