@@ -61,7 +61,7 @@ JSON
 
   echo
   echo "Owner card GET /api/mp/card, $(nproc) cores, $CONNECTIONS connections, ${DURATION}s, median of $ROUNDS rounds"
-  echo "(session check + member + rolling activity + points summary + usable coupons count, one"
+  echo "(session check + member + rolling activity + points summary + usable coupons count + vehicles, one"
   echo "query each, + a signed member code; members with two payments and four coupons each):"
   echo
   echo "| backend | cards/s | p50 ms | p99 ms | GET /ping req/s | ping p50 ms | ping p99 ms | ratio | failed |"
