@@ -6,6 +6,7 @@
 #include <rapidjson/document.h>
 
 #include <cstdint>
+#include <cstdio>
 #include <string>
 
 namespace mileage::bench {
@@ -38,19 +39,31 @@ inline int64_t IntField(const rapidjson::Value& object, const char* name) {
              : -1;
 }
 
+// The console token of staff `username`, or "" (after saying why on stderr, as `tool`).
+inline std::string StaffLogin(httplib::Client& console, const std::string& username,
+                              const std::string& password, const char* tool) {
+  Reply login = Call(console, "POST", "/api/console/login", "",
+                     R"({"username":")" + username + R"(","password":")" + password + R"("})");
+  if (login.status != 200 || !login.json.IsObject() || !login.json.HasMember("token") ||
+      !login.json["token"].IsString()) {
+    std::fprintf(stderr, "%s: console login answered %d\n", tool, login.status);
+    return "";
+  }
+  return login.json["token"].GetString();
+}
+
 // A cash stock of 10 yuan, 30 days from issue, at the brand with `total` and `per_member_limit`
 // and `channels_and_rule` (e.g. `"channels":["claim"]`), created and activated through the
 // console API by the staff member of `token`; its id, or 0 on failure.
 inline int64_t CreateActiveStock(httplib::Client& console, const std::string& token,
                                  const std::string& brand, int64_t total, int64_t per_member_limit,
                                  const std::string& channels_and_rule) {
-  Reply created =
-      Call(console, "POST", "/api/console/stocks", token,
-           R"({"node":{"type":"brand","id":)" + brand +
-               R"(},"name":"Bench","type":"cash","value_fen":1000,"valid_days":30,)"
-               R"("total_quantity":)" +
-               std::to_string(total) + R"(,"per_member_limit":)" +
-               std::to_string(per_member_limit) + "," + channels_and_rule + "}");
+  Reply created = Call(console, "POST", "/api/console/stocks", token,
+                       R"({"node":{"type":"brand","id":)" + brand +
+                           R"(},"name":"Bench","type":"cash","value_fen":1000,"valid_days":30,)"
+                           R"("total_quantity":)" +
+                           std::to_string(total) + R"(,"per_member_limit":)" +
+                           std::to_string(per_member_limit) + "," + channels_and_rule + "}");
   if (created.status != 201) return 0;
   const int64_t id = IntField(created.json, "id");
   if (id <= 0) return 0;

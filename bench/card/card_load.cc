@@ -32,6 +32,7 @@ using mileage::bench::CreateActiveStock;
 using mileage::bench::Drive;
 using mileage::bench::Reply;
 using mileage::bench::Run;
+using mileage::bench::StaffLogin;
 
 // The card's points balance, or -1.
 int64_t Balance(httplib::Client& client, const std::string& token) {
@@ -60,13 +61,8 @@ int main(int argc, char** argv) {
   constexpr int64_t kPoints = kFirstPayment / 100 + kSecondPayment / 100;  // 1 point a yuan
 
   httplib::Client console(host, port);
-  Reply login = Call(console, "POST", "/api/console/login", "",
-                     R"({"username":")" + username + R"(","password":")" + password + R"("})");
-  if (login.status != 200) {
-    std::fprintf(stderr, "card_load: console login answered %d\n", login.status);
-    return 2;
-  }
-  const std::string staff = login.json["token"].GetString();
+  const std::string staff = StaffLogin(console, username, password, "card_load");
+  if (staff.empty()) return 2;
   const int64_t claimable =
       CreateActiveStock(console, staff, brand, 10000000, 100, R"("channels":["claim"])");
   const int64_t reward = CreateActiveStock(console, staff, brand, 10000000, 100,

@@ -31,6 +31,7 @@ using mileage::bench::Drive;
 using mileage::bench::IntField;
 using mileage::bench::Reply;
 using mileage::bench::Run;
+using mileage::bench::StaffLogin;
 
 }  // namespace
 
@@ -49,13 +50,8 @@ int main(int argc, char** argv) {
   const int per_connection = std::stoi(argv[10]);
 
   httplib::Client console(host, port);
-  Reply login = Call(console, "POST", "/api/console/login", "",
-                     R"({"username":")" + username + R"(","password":")" + password + R"("})");
-  if (login.status != 200) {
-    std::fprintf(stderr, "claim_load: console login answered %d\n", login.status);
-    return 2;
-  }
-  const std::string staff = login.json["token"].GetString();
+  const std::string staff = StaffLogin(console, username, password, "claim_load");
+  if (staff.empty()) return 2;
 
   std::vector<std::unique_ptr<httplib::Client>> clients;
   for (int c = 0; c < connections; ++c) {

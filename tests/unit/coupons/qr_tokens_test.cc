@@ -10,22 +10,17 @@
 #include "crypto/digest.h"
 #include "crypto/hex.h"
 #include "members/member_codes.h"
+#include "tests/support/data_keys.h"
 
 namespace mileage::coupons {
 namespace {
 
 constexpr int64_t kNow = 1'794'880'800;
 
-crypto::DataKey Key(uint8_t fill) {
-  crypto::Key256 bytes{};
-  bytes.fill(fill);
-  return crypto::DataKey::FromBytes(bytes);
-}
-
 class QrTokensTest : public ::testing::Test {
  protected:
   testing::FakeRandom random_{3};
-  crypto::DataKey key_ = Key(9);
+  crypto::DataKey key_ = testing::FilledDataKey(9);
   QrTokens tokens_{key_, random_};
 };
 
@@ -75,7 +70,7 @@ TEST_F(QrTokensTest, AlteredTokensAreInvalid) {
 }
 
 TEST_F(QrTokensTest, AnotherDeploymentsTokenIsInvalidAndAnExpiredForgeryIsNotExpired) {
-  QrTokens other(Key(10), random_);
+  QrTokens other(testing::FilledDataKey(10), random_);
   const std::string foreign = other.Mint(4242, kNow).value().token;
   Result<int64_t> verified = tokens_.Verify(foreign, kNow);
   ASSERT_FALSE(verified.ok());

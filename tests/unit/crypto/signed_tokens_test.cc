@@ -11,6 +11,7 @@
 #include "common/testing/fake_random.h"
 #include "crypto/digest.h"
 #include "crypto/hex.h"
+#include "tests/support/data_keys.h"
 
 namespace mileage::crypto {
 namespace {
@@ -27,16 +28,10 @@ constexpr SignedTokenKind kKind = {
     .expired_message = "expired",
 };
 
-DataKey Key(uint8_t fill) {
-  Key256 bytes{};
-  bytes.fill(fill);
-  return DataKey::FromBytes(bytes);
-}
-
 class SignedTokensTest : public ::testing::Test {
  protected:
   testing::FakeRandom random_{3};
-  DataKey key_ = Key(9);
+  DataKey key_ = testing::FilledDataKey(9);
   SignedTokens tokens_{key_, random_, kKind};
 };
 
@@ -113,7 +108,7 @@ TEST_F(SignedTokensTest, AlteredTokensAreInvalid) {
 
 TEST_F(SignedTokensTest, AnotherKeyLabelOrDeploymentIsForeignEvenWhenExpired) {
   SignedTokens other_label(key_, "mileage/test-token/v2", random_, kKind);
-  SignedTokens other_key(Key(10), random_, kKind);
+  SignedTokens other_key(testing::FilledDataKey(10), random_, kKind);
   for (const SignedTokens* other : {&other_label, &other_key}) {
     const std::string foreign = other->Mint(77, kNow).value().token;
     ASSERT_TRUE(other->Verify(foreign, kNow).ok());

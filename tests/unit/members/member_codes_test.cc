@@ -10,22 +10,17 @@
 #include "common/testing/fake_random.h"
 #include "crypto/digest.h"
 #include "crypto/hex.h"
+#include "tests/support/data_keys.h"
 
 namespace mileage::members {
 namespace {
 
 constexpr int64_t kNow = 1'794'880'800;
 
-crypto::DataKey Key(uint8_t fill) {
-  crypto::Key256 bytes{};
-  bytes.fill(fill);
-  return crypto::DataKey::FromBytes(bytes);
-}
-
 class MemberCodesTest : public ::testing::Test {
  protected:
   testing::FakeRandom random_{7};
-  crypto::DataKey key_ = Key(9);
+  crypto::DataKey key_ = testing::FilledDataKey(9);
   MemberCodes codes_{key_, random_};
 };
 
@@ -76,7 +71,7 @@ TEST_F(MemberCodesTest, TamperedCodesAreInvalid) {
 TEST_F(MemberCodesTest, AnotherBrandsOrDeploymentsCodeIsForeignEvenWhenExpired) {
   const std::string brand4 = codes_.Mint(4, 901, kNow).value().token;
   ASSERT_TRUE(codes_.Verify(4, brand4, kNow).ok());
-  MemberCodes other_deployment(Key(10), random_);
+  MemberCodes other_deployment(testing::FilledDataKey(10), random_);
   const std::string foreign = other_deployment.Mint(3, 901, kNow).value().token;
   for (const std::string& code : {brand4, foreign}) {
     for (int64_t at : {kNow, kNow + 3600}) {
