@@ -88,6 +88,11 @@ struct Config {
   std::string wechat_api_base_url = "https://api.weixin.qq.com";
   // "wechat_pay_base_url": where the WeChat Pay API v3 is called; the same sandbox answers it.
   std::string wechat_pay_base_url = "https://api.mch.weixin.qq.com";
+  // "public_base_url": where WeChat Pay reaches this service (https://host[:port]); orders made
+  // in the mini-program ask for their notifications at
+  // <public_base_url>/wechatpay/v3/notify/<mchid>. Empty: http://127.0.0.1:<the bound port>
+  // (development with the sandbox on the same machine).
+  std::string public_base_url;
   // "tiers": member tiers lowest first, [{"name","min_spend_fen","min_visits"}, ...]; the first
   // has zero thresholds (every member starts there). A payment upgrades at once.
   std::vector<TierSetting> tiers = {

@@ -123,6 +123,23 @@ Result<std::vector<Coupon>> CouponStore::OfMemberBySource(int64_t member_id,
   return out;
 }
 
+Result<std::vector<Coupon>> CouponStore::OfMemberBySourcePrefixes(
+    int64_t member_id, const std::vector<std::string>& prefixes) {
+  std::vector<Coupon> out;
+  if (prefixes.empty()) return out;
+  std::string sql = std::string("SELECT ") + kCouponColumns +
+                    " FROM coupons c WHERE c.member_id = ? AND (";
+  std::vector<db::Value> params{db::Value(member_id)};
+  for (const std::string& prefix : prefixes) {
+    sql += params.size() == 1 ? "c.source_ref LIKE ?" : " OR c.source_ref LIKE ?";
+    params.emplace_back(prefix + "%");
+  }
+  sql += ") ORDER BY c.id";
+  MILEAGE_ASSIGN_OR_RETURN(std::vector<db::Row> rows, conn_.Query(sql, params));
+  for (const db::Row& row : rows) out.push_back(CouponFromRow(row));
+  return out;
+}
+
 namespace {
 
 // The WHERE clause of a member's coupons, optionally in one state as of `now` (an issued coupon

@@ -35,6 +35,11 @@ class CouponStore {
                                              std::string_view source_ref);
   // The member's coupons of any stock with `source_ref` (a payment's rewards), id order.
   Result<std::vector<Coupon>> OfMemberBySource(int64_t member_id, std::string_view source_ref);
+  // The member's coupons whose source_ref starts with one of `prefixes` (an order's coupons:
+  // "order:<id>:"), id order, in one query; none for no prefixes. Prefixes hold no LIKE
+  // wildcards.
+  Result<std::vector<Coupon>> OfMemberBySourcePrefixes(int64_t member_id,
+                                                       const std::vector<std::string>& prefixes);
   // A page of the member's coupons, newest first, optionally in one state as of `now` (an
   // issued coupon past its expires_at counts as expired, not issued); with `viewer`, only those
   // whose stock staff scoped there see (coupons/access.h).

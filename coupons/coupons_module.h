@@ -5,6 +5,9 @@
 #include "coupons/coupon_service.h"
 #include "coupons/coupon_views.h"
 #include "coupons/grant_service.h"
+#include "coupons/package_fulfilment.h"
+#include "coupons/package_sales.h"
+#include "coupons/package_service.h"
 #include "coupons/payment_rewards.h"
 #include "coupons/qr_tokens.h"
 #include "coupons/redemption_service.h"
@@ -35,7 +38,10 @@ class CouponsModule {
         grants_(db, authorizer, writer, random, tiers, visible),
         views_(db, authorizer, std::move(visible)),
         redemptions_(db, authorizer, writer, tokens_),
-        payment_rewards_(random, tiers) {}
+        payment_rewards_(random, tiers),
+        packages_(db, authorizer, writer, clock),
+        package_sales_(db, random),
+        package_fulfilment_(random) {}
   CouponsModule(const CouponsModule&) = delete;
   CouponsModule& operator=(const CouponsModule&) = delete;
 
@@ -45,6 +51,9 @@ class CouponsModule {
   CouponViews& views() { return views_; }
   RedemptionService& redemptions() { return redemptions_; }
   PaymentRewards& payment_rewards() { return payment_rewards_; }
+  PackageService& packages() { return packages_; }
+  PackageSales& package_sales() { return package_sales_; }
+  PackageFulfilment& package_fulfilment() { return package_fulfilment_; }
   const QrTokens& qr_tokens() const { return tokens_; }
 
  private:
@@ -55,6 +64,9 @@ class CouponsModule {
   CouponViews views_;
   RedemptionService redemptions_;
   PaymentRewards payment_rewards_;
+  PackageService packages_;
+  PackageSales package_sales_;
+  PackageFulfilment package_fulfilment_;
 };
 
 }  // namespace mileage::coupons

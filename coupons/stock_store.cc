@@ -124,6 +124,22 @@ Result<std::optional<Stock>> StockStore::Find(int64_t id, bool lock) {
   return std::optional<Stock>(std::move(stocks.front()));
 }
 
+Result<std::vector<Stock>> StockStore::FindMany(const std::vector<int64_t>& ids) {
+  std::vector<Stock> stocks;
+  if (ids.empty()) return stocks;
+  std::string sql = std::string("SELECT ") + kStockColumns + " FROM coupon_stocks s WHERE s.id IN (";
+  std::vector<db::Value> params;
+  for (int64_t id : ids) {
+    sql += params.empty() ? "?" : ", ?";
+    params.emplace_back(id);
+  }
+  sql += ") ORDER BY s.id";
+  MILEAGE_ASSIGN_OR_RETURN(std::vector<db::Row> rows, conn_.Query(sql, params));
+  for (const db::Row& row : rows) stocks.push_back(StockFromRow(row));
+  MILEAGE_RETURN_IF_ERROR(LoadStores(stocks));
+  return stocks;
+}
+
 Status StockStore::LoadStores(std::vector<Stock>& stocks) {
   if (stocks.empty()) return Status::Ok();
   std::string sql =

@@ -53,6 +53,8 @@ class StockStore {
   // The stock with its stores, or nullopt. `lock` locks the stock's row until commit (MySQL FOR
   // UPDATE; SQLite's write transaction holds the lock already).
   Result<std::optional<Stock>> Find(int64_t id, bool lock = false);
+  // The stocks of `ids` that exist, id order, in two queries (stocks, then their stores).
+  Result<std::vector<Stock>> FindMany(const std::vector<int64_t>& ids);
   // Writes the stock's name, description, total, daily quantity, valid_until, state and
   // updated_at.
   Status Update(const Stock& stock);

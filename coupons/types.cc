@@ -1,5 +1,7 @@
 #include "coupons/types.h"
 
+#include "coupons/package_types.h"
+
 #include <array>
 #include <utility>
 
@@ -39,6 +41,15 @@ constexpr std::array<std::pair<CouponState, std::string_view>, 4> kCouponStates{
      {CouponState::kRedeemed, "redeemed"},
      {CouponState::kExpired, "expired"},
      {CouponState::kVoided, "voided"}}};
+constexpr std::array<std::pair<PackageState, std::string_view>, 3> kPackageStates{
+    {{PackageState::kDraft, "draft"},
+     {PackageState::kOnSale, "on_sale"},
+     {PackageState::kOffSale, "off_sale"}}};
+constexpr std::array<std::pair<OrderState, std::string_view>, 4> kOrderStates{
+    {{OrderState::kPending, "pending"},
+     {OrderState::kPaid, "paid"},
+     {OrderState::kGrantFailed, "grant_failed"},
+     {OrderState::kRefunded, "refunded"}}};
 
 }  // namespace
 
@@ -53,6 +64,15 @@ std::optional<Channel> ParseChannel(std::string_view name) { return ParseName(kC
 std::string_view CouponStateName(CouponState state) { return NameOf(kCouponStates, state); }
 std::optional<CouponState> ParseCouponState(std::string_view name) {
   return ParseName(kCouponStates, name);
+}
+
+std::string_view PackageStateName(PackageState state) { return NameOf(kPackageStates, state); }
+std::optional<PackageState> ParsePackageState(std::string_view name) {
+  return ParseName(kPackageStates, name);
+}
+std::string_view OrderStateName(OrderState state) { return NameOf(kOrderStates, state); }
+std::optional<OrderState> ParseOrderState(std::string_view name) {
+  return ParseName(kOrderStates, name);
 }
 
 }  // namespace mileage::coupons

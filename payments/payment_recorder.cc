@@ -26,6 +26,12 @@ std::string RefundKey(const MerchantRef& merchant, const std::string& refund_id)
   return "refund:" + merchant.mchid + ":" + refund_id;
 }
 
+coupons::OrderPayment OrderPaymentOf(const TransactionRecord& payment) {
+  return {payment.merchant.id,     payment.merchant.mchid, payment.out_trade_no,
+          payment.transaction_id,  payment.member_id,      payment.amount_fen,
+          payment.paid_at};
+}
+
 coupons::RewardPayment RewardPaymentOf(const TransactionRecord& payment, bool first_payment) {
   return {payment.merchant.store, payment.merchant.mchid, payment.transaction_id,
           payment.amount_fen, first_payment};
@@ -96,7 +102,10 @@ Result<TransactionRecord> PaymentRecorder::RecordPayment(db::Connection& conn,
   MILEAGE_ASSIGN_OR_RETURN(std::vector<coupons::Coupon> rewards,
                            rewards_.Grant(conn, record.member_id, payer.tier,
                                           RewardPaymentOf(record, !paid_before), now));
-  MILEAGE_RETURN_IF_ERROR(WritePaymentEvents(conn, record, payer, rewards.size(), now));
+  MILEAGE_ASSIGN_OR_RETURN(int64_t package_coupons,
+                           packages_.OnPaid(conn, OrderPaymentOf(record), now));
+  MILEAGE_RETURN_IF_ERROR(WritePaymentEvents(
+      conn, record, payer, rewards.size() + static_cast<size_t>(package_coupons), now));
 
   MILEAGE_ASSIGN_OR_RETURN(
       std::vector<RefundRecord> pending,
@@ -201,6 +210,8 @@ Status PaymentRecorder::ApplyRefund(db::Connection& conn, TransactionRecord& pay
   MILEAGE_RETURN_IF_ERROR(rewards_.OnRefunded(conn, payment.member_id,
                                               RewardPaymentOf(payment, false),
                                               payment.amount_fen - effect.refunded_after, now));
+  MILEAGE_RETURN_IF_ERROR(packages_.OnRefunded(conn, OrderPaymentOf(payment),
+                                               payment.amount_fen - effect.refunded_after, now));
   MILEAGE_RETURN_IF_ERROR(
       db::AddOutboxEvent(conn, "payment.refunded", store.brand_id, refund.refund_id,
                          db::PayloadJson({{"refund_id", refund.refund_id},

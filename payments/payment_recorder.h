@@ -4,6 +4,7 @@
 
 #include "common/random.h"
 #include "common/result.h"
+#include "coupons/package_fulfilment.h"
 #include "coupons/payment_rewards.h"
 #include "db/db.h"
 #include "payments/types.h"
@@ -20,9 +21,10 @@ struct PayerUpdate;
 // The database half of "pay = membership" (DESIGN.md section 5, step 2), inside the caller's
 // transaction on `conn`: records a payment, enrolls or finds the payer, records their activity
 // and tier, credits points by the earning rules, grants the payment-reward coupons
-// (coupons::PaymentRewards), applies refunds that arrived first and writes outbox events; or
-// records a refund, reverses points in proportion and voids (or marks) the rewards the refunded
-// payment no longer earns. Owned by the composition root; stateless apart from its references,
+// (coupons::PaymentRewards), fulfils the package order the payment names
+// (coupons::PackageFulfilment), applies refunds that arrived first and writes outbox events; or
+// records a refund, reverses points in proportion, voids (or marks) the rewards the refunded
+// payment no longer earns and the coupons of a package order refunded in full. Owned by the composition root; stateless apart from its references,
 // so safe for concurrent use.
 //
 // Everything is keyed by the merchant the payment or refund came through (WeChat's ids are
@@ -34,8 +36,8 @@ struct PayerUpdate;
 class PaymentRecorder {
  public:
   PaymentRecorder(RandomSource& random, const PaymentPolicy& policy,
-                  coupons::PaymentRewards& rewards)
-      : random_(random), policy_(policy), rewards_(rewards) {}
+                  coupons::PaymentRewards& rewards, coupons::PackageFulfilment& packages)
+      : random_(random), policy_(policy), rewards_(rewards), packages_(packages) {}
 
   // `paid` holds the facts of the payment (transaction_id, merchant, appid, out_trade_no,
   // payer_openid, amount_fen, payer_total_fen, paid_at); the rest is computed.
@@ -62,6 +64,7 @@ class PaymentRecorder {
   RandomSource& random_;
   const PaymentPolicy policy_;
   coupons::PaymentRewards& rewards_;
+  coupons::PackageFulfilment& packages_;
 };
 
 }  // namespace mileage::payments

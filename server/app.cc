@@ -7,6 +7,7 @@
 #include "server/data_key_source.h"
 #include "server/mp/card_routes.h"
 #include "server/mp/coupon_routes.h"
+#include "server/mp/package_routes.h"
 #include "server/mp/store_routes.h"
 #include "server/mp/vehicle_routes.h"
 #include "server/routes/system_routes.h"
@@ -49,7 +50,8 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, AppOptions option
       *app->db_, *app->transactions_, app->org_->authorizer(), app->org_->writer(), app->clock_,
       app->random_, data_key, policy.tiers, payments::MemberViews::Visible);
   app->payment_recorder_ = std::make_unique<payments::PaymentRecorder>(
-      app->random_, policy, app->coupons_->payment_rewards());
+      app->random_, policy, app->coupons_->payment_rewards(),
+      app->coupons_->package_fulfilment());
   app->notifications_ = std::make_unique<payments::NotificationService>(
       *app->transactions_, *app->merchant_keys_, *app->payment_recorder_, app->clock_);
   app->phones_ = std::make_unique<members::PhoneVault>(data_key, app->org_->cipher());
@@ -114,10 +116,24 @@ void App::RegisterRoutes() {
   RegisterMemberVehicleRoutes(member_api_->router(), *vehicles_, clock_);
   RegisterMemberStoreRoutes(member_api_->router(), org_->stores());
   RegisterMemberCardRoutes(member_api_->router(), *owner_card_, *member_points_, clock_);
+  RegisterMemberPackageRoutes(
+      member_api_->router(), coupons_->package_sales(), member_api_->pay_clients(),
+      [this](std::string_view mchid) { return NotifyUrl(mchid); }, clock_);
   RegisterWechatPayRoutes(*http_, *notifications_);
 }
 
-Result<int> App::Bind() { return http_->Bind(config_.listen); }
+Result<int> App::Bind() {
+  Result<int> port = http_->Bind(config_.listen);
+  if (port.ok()) bound_port_ = *port;
+  return port;
+}
+
+std::string App::NotifyUrl(std::string_view mchid) const {
+  const std::string base = !config_.public_base_url.empty()
+                               ? config_.public_base_url
+                               : "http://127.0.0.1:" + std::to_string(bound_port_.load());
+  return base + "/wechatpay/v3/notify/" + std::string(mchid);
+}
 
 void App::Serve() {
   jobs_ = std::make_unique<JobScheduler>(*db_, config_, clock_);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <optional>
 
@@ -90,8 +91,11 @@ class App {
         clock_(options.clock != nullptr ? *options.clock : system_clock_),
         random_(options.random != nullptr ? *options.random : os_random_) {}
   void RegisterRoutes();
+  // <public_base_url, or http://127.0.0.1:<bound port>>/wechatpay/v3/notify/<mchid>.
+  std::string NotifyUrl(std::string_view mchid) const;
 
   Config config_;
+  std::atomic<int> bound_port_{0};
   SystemClock system_clock_;
   OsRandom os_random_;
   const Clock& clock_;

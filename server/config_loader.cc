@@ -224,6 +224,8 @@ std::map<std::string, Setter> Setters(const std::string& origin) {
        CheckedString(origin, "wechat_api_base_url", &C::wechat_api_base_url, CheckBaseUrl)},
       {"wechat_pay_base_url",
        CheckedString(origin, "wechat_pay_base_url", &C::wechat_pay_base_url, CheckBaseUrl)},
+      {"public_base_url",
+       CheckedString(origin, "public_base_url", &C::public_base_url, CheckBaseUrl)},
       // Membership.
       {"tiers", TiersSetting(origin)},
       {"tier_grace_days", IntSetting(origin, "tier_grace_days", 0, 3650, &C::tier_grace_days)},

@@ -6,6 +6,7 @@
 #include <ostream>
 
 #include "common/log.h"
+#include "coupons/package_fulfilment.h"
 #include "coupons/payment_rewards.h"
 #include "crypto/rsa.h"
 #include "org/org_module.h"
@@ -137,8 +138,9 @@ class ReconcileContext {
         std::make_unique<payments::MerchantKeyCache>(base.org().merchants(), base.clock());
     const payments::PaymentPolicy policy = PaymentPolicyOf(base.config());
     context->rewards_ = std::make_unique<coupons::PaymentRewards>(base.random(), policy.tiers);
-    context->recorder_ =
-        std::make_unique<payments::PaymentRecorder>(base.random(), policy, *context->rewards_);
+    context->packages_ = std::make_unique<coupons::PackageFulfilment>(base.random());
+    context->recorder_ = std::make_unique<payments::PaymentRecorder>(
+        base.random(), policy, *context->rewards_, *context->packages_);
     context->reconciler_ =
         std::make_unique<payments::Reconciler>(base.db(), *context->recorder_, base.clock());
     MILEAGE_ASSIGN_OR_RETURN(context->api_, base.OpenWechatApi());
@@ -161,6 +163,7 @@ class ReconcileContext {
   std::unique_ptr<OperatorContext> base_;
   std::unique_ptr<payments::MerchantKeyCache> keys_;
   std::unique_ptr<coupons::PaymentRewards> rewards_;
+  std::unique_ptr<coupons::PackageFulfilment> packages_;
   std::unique_ptr<payments::PaymentRecorder> recorder_;
   std::unique_ptr<payments::Reconciler> reconciler_;
   std::unique_ptr<wechat::client::ApiClient> api_;

@@ -16,6 +16,7 @@ void RegisterCouponRoutes(ConsoleRouter& router, coupons::CouponsModule& coupons
                           const Clock& clock) {
   RegisterStockRoutes(router, coupons.stocks(), coupons.grants(), clock);
   RegisterRedemptionRoutes(router, coupons.redemptions(), coupons.views(), clock);
+  RegisterPackageRoutes(router, coupons.packages());
 }
 
 }  // namespace mileage::server

@@ -37,5 +37,6 @@ void RegisterStockRoutes(ConsoleRouter& router, coupons::StockService& stocks,
                          coupons::GrantService& grants, const Clock& clock);
 void RegisterRedemptionRoutes(ConsoleRouter& router, coupons::RedemptionService& redemptions,
                               coupons::CouponViews& views, const Clock& clock);
+void RegisterPackageRoutes(ConsoleRouter& router, coupons::PackageService& packages);
 
 }  // namespace mileage::server

@@ -8,6 +8,7 @@
 #include "server/console/coupon_json.h"
 #include "server/console/coupon_requests.h"
 #include "server/http/json_fields.h"
+#include "server/mp/member_coupon_json.h"
 
 namespace mileage::server {
 namespace {
@@ -19,19 +20,6 @@ coupons::MemberRef MemberOf(const MpRequest& req) {
   return {req.member().member_id, req.member().brand_id};
 }
 
-// What a member sees of a stock: what a coupon is worth, when it is valid, the limit and where
-// it is redeemed; none of the console's numbers (total, budget, channels, reward rule, state,
-// who made it).
-void WriteMemberStockFields(JsonWriter& w, const coupons::Stock& stock) {
-  WriteInt(w, "id", stock.id);
-  WriteStockTerms(w, stock);
-  WriteInt(w, "per_member_limit", stock.per_member_limit);
-  WriteText(w, "min_tier", stock.min_tier);
-  WritePathIds(w, stock.node);
-  WriteArray(w, "store_ids", stock.stores,
-             [&w](const org::NodePath& store) { w.Int64(store.store_id); });
-}
-
 void WriteClaimable(JsonWriter& w, const std::vector<coupons::ClaimableStock>& offered) {
   w.StartObject();
   WriteArray(w, "items", offered, [&w](const coupons::ClaimableStock& item) {
@@ -41,34 +29,6 @@ void WriteClaimable(JsonWriter& w, const std::vector<coupons::ClaimableStock>& o
     WriteInt(w, "claimed", item.claimed);
     w.EndObject();
   });
-  w.EndObject();
-}
-
-void WriteMemberCouponFields(JsonWriter& w, const coupons::Coupon& coupon) {
-  WriteInt(w, "id", coupon.id);
-  WriteText(w, "code", coupons::FormatCouponCode(coupon.code));
-  WriteInt(w, "stock_id", coupon.stock_id);
-  WriteText(w, "state", coupons::CouponStateName(coupon.state));
-  WriteText(w, "channel", coupons::ChannelName(coupon.channel));
-  WriteTime(w, "issued_at", coupon.issued_at);
-  WriteTime(w, "valid_from", coupon.valid_from);
-  WriteTime(w, "expires_at", coupon.expires_at);
-  WriteOptionalTime(w, "redeemed_at", coupon.redeemed_at.value_or(0));
-}
-
-void WriteMemberCoupon(JsonWriter& w, const coupons::Coupon& coupon) {
-  w.StartObject();
-  WriteMemberCouponFields(w, coupon);
-  w.EndObject();
-}
-
-void WriteMemberCouponDetail(JsonWriter& w, const coupons::CouponDetail& detail) {
-  w.StartObject();
-  WriteMemberCouponFields(w, detail.coupon);
-  w.Key("stock");
-  w.StartObject();
-  WriteMemberStockFields(w, detail.stock);
-  w.EndObject();
   w.EndObject();
 }
 

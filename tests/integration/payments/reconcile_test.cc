@@ -348,7 +348,8 @@ TEST_P(ReconcileTest, ANotificationArrivingBeforeTheApplyMakesItADuplicate) {
   }
   const payments::PaymentPolicy policy;
   coupons::PaymentRewards rewards(random_, policy.tiers);
-  payments::PaymentRecorder recorder(random_, policy, rewards);
+  coupons::PackageFulfilment packages(random_);
+  payments::PaymentRecorder recorder(random_, policy, rewards, packages);
   payments::Reconciler reconciler(database_->db(), recorder, clock);
   Result<payments::ChinaDay> day = payments::ChinaDayOf(date);
   ASSERT_TRUE(day.ok());
