@@ -103,6 +103,17 @@ Result<std::optional<Merchant>> MerchantStore::Find(int64_t id) {
   return std::optional<Merchant>(std::move(found.front()));
 }
 
+Result<std::optional<Merchant>> MerchantStore::FindActiveAt(int64_t store_id,
+                                                            std::string_view appid) {
+  MILEAGE_ASSIGN_OR_RETURN(
+      std::vector<db::Row> rows,
+      conn_.Query(std::string(kSelect) +
+                      " WHERE store_id = ? AND appid = ? AND active = 1 ORDER BY id LIMIT 1",
+                  {db::Value(store_id), db::Value(std::string(appid))}));
+  if (rows.empty()) return std::optional<Merchant>();
+  return std::optional<Merchant>(FromRow(rows.front()).merchant);
+}
+
 Result<std::optional<SealedMerchant>> MerchantStore::FindByMchid(std::string_view mchid) {
   MILEAGE_ASSIGN_OR_RETURN(
       std::vector<db::Row> rows,

@@ -41,6 +41,9 @@ class MerchantStore {
   // With its platform keys; nullopt when no merchant has the id.
   Result<std::optional<Merchant>> Find(int64_t id);
   Result<std::optional<SealedMerchant>> FindByMchid(std::string_view mchid);
+  // The active merchant of the store that collects for `appid` (the lowest id when several
+  // do), without platform keys; nullopt when none.
+  Result<std::optional<Merchant>> FindActiveAt(int64_t store_id, std::string_view appid);
   // A page of the merchants in the subtree of `scope` (and of `parent` when given), id order.
   Result<PageOf<Merchant>> List(const NodePath& scope, const std::optional<NodePath>& parent,
                                 const PageRequest& page);
