@@ -64,6 +64,21 @@ Status CheckBrandApp(db::Connection& conn, int64_t brand_id, std::string_view ap
 
 std::string MerchantLabel(int64_t id) { return "merchant " + std::to_string(id); }
 
+Status UnknownMchid(std::string_view mchid) {
+  return NotFoundError("mchid " + std::string(mchid) + " not found", "MERCHANT_UNKNOWN");
+}
+
+// The API private key as SetApiKey accepts it.
+Status CheckApiKeyPem(std::string_view pem) {
+  constexpr size_t kMaxPem = 16384;
+  if (pem.size() <= kMaxPem && crypto::RsaPrivateKey::FromPem(pem).ok()) return Status::Ok();
+  return InvalidArgumentError(
+      "the merchant API key must be an unencrypted RSA private key in PEM (PKCS#8 or PKCS#1) of "
+      "at least " +
+          std::to_string(crypto::kMinRsaBits) + " bits and at most 16 KiB",
+      "INVALID_MERCHANT_KEY");
+}
+
 std::string Serials(const std::vector<PlatformKey>& keys) {
   std::string out;
   for (const PlatformKey& key : keys) out += (out.empty() ? "" : ", ") + key.serial;
@@ -74,6 +89,10 @@ std::string Serials(const std::vector<PlatformKey>& keys) {
 
 std::string ApiV3KeyContext(std::string_view mchid) {
   return "merchants.apiv3_key:" + std::string(mchid);
+}
+
+std::string ApiKeyContext(std::string_view mchid) {
+  return "merchant_api_keys.key:" + std::string(mchid);
 }
 
 Result<Merchant> MerchantService::Create(const Actor& actor, int64_t store_id,
@@ -102,8 +121,8 @@ Result<Merchant> MerchantService::Create(const Actor& actor, int64_t store_id,
     MILEAGE_ASSIGN_OR_RETURN(
         int64_t id,
         merchants.Insert(store->path, merchant.mchid, merchant.appid, sealed, record.created_at));
-    created = Merchant{id, store->path, merchant.mchid,    merchant.appid,
-                       {}, true,        record.created_at, record.created_at};
+    created = Merchant{id,   store->path,       merchant.mchid,    merchant.appid, {},
+                       true, record.created_at, record.created_at, std::nullopt};
     for (PlatformKey key : keys) {
       key.created_at = record.created_at;
       MILEAGE_RETURN_IF_ERROR(merchants.InsertPlatformKey(id, key));
@@ -220,6 +239,35 @@ Result<Merchant> MerchantService::RetirePlatformKey(const Actor& actor, int64_t 
       });
 }
 
+Result<Merchant> MerchantService::SetApiKey(const Actor& actor, std::string_view mchid,
+                                            std::string_view serial,
+                                            std::string_view private_key_pem) {
+  MILEAGE_RETURN_IF_ERROR(ValidateMchid(mchid));
+  MILEAGE_RETURN_IF_ERROR(ValidateMerchantKeySerial(serial));
+  MILEAGE_RETURN_IF_ERROR(CheckApiKeyPem(private_key_pem));
+  MILEAGE_ASSIGN_OR_RETURN(std::string sealed, cipher_.Seal(private_key_pem, ApiKeyContext(mchid)));
+  std::optional<SealedMerchant> found;
+  {
+    MILEAGE_ASSIGN_OR_RETURN(db::PooledConnection conn, db_.Acquire());
+    MILEAGE_ASSIGN_OR_RETURN(found, MerchantStore(*conn).FindByMchid(mchid));
+  }
+  if (!found.has_value()) return UnknownMchid(mchid);
+  Result<Merchant> changed =
+      Modify(actor, found->merchant.id, "merchant.api_key_set",
+             [&](db::Connection& conn, Merchant& merchant, AuditRecord& record) -> Status {
+               MILEAGE_RETURN_IF_ERROR(MerchantStore(conn).UpsertApiKey(merchant.id, serial, sealed,
+                                                                        record.created_at));
+               record.detail += "; API key serial " + std::string(serial);
+               if (merchant.api_key_serial.has_value()) {
+                 record.detail += " (replaces " + *merchant.api_key_serial + ")";
+               }
+               return Status::Ok();
+             });
+  // Another brand's merchant answers as an unknown one.
+  if (!changed.ok() && changed.status().code() == StatusCode::kNotFound) return UnknownMchid(mchid);
+  return changed;
+}
+
 Result<Merchant> MerchantService::SetActive(const Actor& actor, int64_t merchant_id, bool active) {
   return Modify(actor, merchant_id, active ? "merchant.reactivate" : "merchant.deactivate",
                 [&](db::Connection& conn, Merchant& merchant, AuditRecord& record) -> Status {
@@ -287,6 +335,25 @@ Result<MerchantCredentials> MerchantService::Credentials(std::string_view mchid)
   MILEAGE_ASSIGN_OR_RETURN(std::string key,
                            cipher_.Open(found->apiv3_key_sealed, ApiV3KeyContext(mchid)));
   return MerchantCredentials{std::move(found->merchant), std::move(key), std::move(appids)};
+}
+
+Result<std::optional<MerchantApiKey>> MerchantService::OpenApiKey(std::string_view mchid) {
+  MILEAGE_RETURN_IF_ERROR(ValidateMchid(mchid));
+  MILEAGE_ASSIGN_OR_RETURN(db::PooledConnection conn, db_.Acquire());
+  MerchantStore merchants(*conn);
+  MILEAGE_ASSIGN_OR_RETURN(std::optional<SealedMerchant> found, merchants.FindByMchid(mchid));
+  if (!found.has_value()) return UnknownMchid(mchid);
+  MILEAGE_ASSIGN_OR_RETURN(std::optional<SealedApiKey> sealed,
+                           merchants.FindApiKey(found->merchant.id));
+  if (!sealed.has_value()) return std::optional<MerchantApiKey>();
+  MILEAGE_ASSIGN_OR_RETURN(std::string pem, cipher_.Open(sealed->key_sealed, ApiKeyContext(mchid)));
+  Result<crypto::RsaPrivateKey> key = crypto::RsaPrivateKey::FromPem(pem);
+  if (!key.ok()) {
+    return FailedPreconditionError(
+        "the stored API key of mchid " + std::string(mchid) + " is not a usable RSA private key",
+        "MERCHANT_KEYS_UNUSABLE");
+  }
+  return std::optional<MerchantApiKey>(MerchantApiKey{std::move(sealed->serial), *key});
 }
 
 }  // namespace mileage::org

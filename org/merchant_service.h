@@ -10,6 +10,7 @@
 #include "common/clock.h"
 #include "common/result.h"
 #include "crypto/field_cipher.h"
+#include "crypto/rsa.h"
 #include "db/db.h"
 #include "org/audited_writer.h"
 #include "org/authorizer.h"
@@ -35,13 +36,21 @@ struct MerchantCredentials {
   std::vector<std::string> brand_appids;  // the brand's active apps, sorted
 };
 
+// A merchant's API private key, opened and parsed, with its certificate serial: what signing
+// WeChat Pay API requests and wx.requestPayment (wechat::client::PayClient) takes.
+struct MerchantApiKey {
+  std::string serial;
+  crypto::RsaPrivateKey key;
+};
+
 // WeChat Pay merchants of stores: register them, add and retire their platform keys, deactivate
 // and reactivate them, read and list them, with the authorizer's checks (writes are
 // kMerchantWrite: brand admins and the operator CLI) and an audit record for each write. The
 // platform keys decide whose notifications are believed, so each is parsed and checked when it
 // is registered (ParsePlatformKey) and a merchant always keeps one usable key. The API v3 key is
 // sealed with the data key (crypto::FieldCipher, bound to the mchid) and never returned except
-// by Credentials. Every committed write tells the MerchantChanges listeners. Owned by the org
+// by Credentials; so is the API private key (SetApiKey), opened by OpenApiKey only. Every
+// committed write tells the MerchantChanges listeners. Owned by the org
 // module; safe for concurrent use.
 //
 // Errors common to the methods: InvalidArgument for bad input (INVALID_FIELD, INVALID_ID and
@@ -74,6 +83,15 @@ class MerchantService {
   // expired) would remain.
   Result<Merchant> RetirePlatformKey(const Actor& actor, int64_t merchant_id,
                                      std::string_view serial);
+  // Registers merchant `mchid`'s API private key (what Mileage creates JSAPI orders and signs
+  // wx.requestPayment with) and the serial of its certificate, replacing the one it had (a
+  // rotation is the same call). The key is sealed and never returned except by OpenApiKey; the
+  // audit record names the serial only. Same authorisation as the other merchant writes.
+  // InvalidArgument INVALID_FIELD (mchid; serial not 1..64 hex digits), INVALID_MERCHANT_KEY
+  // (not an unencrypted RSA private key in PEM of at least 2048 bits, or longer than 16 KiB);
+  // NotFound MERCHANT_UNKNOWN when no merchant has the mchid or the caller cannot see it.
+  Result<Merchant> SetApiKey(const Actor& actor, std::string_view mchid, std::string_view serial,
+                             std::string_view private_key_pem);
   // Idempotent. An inactive merchant's notifications are refused and nothing is written.
   Result<Merchant> SetActive(const Actor& actor, int64_t merchant_id, bool active);
   Result<Merchant> Get(const Actor& actor, int64_t id);
@@ -88,6 +106,14 @@ class MerchantService {
   // signature authenticates; there is no staff caller). NotFound when no merchant has the
   // mchid; FailedPrecondition when the sealed key does not open with the configured data keys.
   Result<MerchantCredentials> Credentials(std::string_view mchid);
+
+  // The API private key of merchant `mchid` (active or not), opened and parsed, for the
+  // server's WeChat Pay calls (there is no staff caller); nullopt when none is registered.
+  // InvalidArgument INVALID_FIELD (mchid); NotFound MERCHANT_UNKNOWN when no merchant has the
+  // mchid; FailedPrecondition when the sealed key does not open with the configured data keys
+  // (crypto::FieldCipher::Open's reasons) or what opens is not a usable key
+  // (MERCHANT_KEYS_UNUSABLE).
+  Result<std::optional<MerchantApiKey>> OpenApiKey(std::string_view mchid);
 
   // Where committed changes are announced (payments' key cache subscribes).
   MerchantChanges& changes() { return changes_; }
@@ -110,5 +136,7 @@ class MerchantService {
 
 // The crypto::FieldCipher context of a merchant's API v3 key.
 std::string ApiV3KeyContext(std::string_view mchid);
+// The crypto::FieldCipher context of a merchant's API private key.
+std::string ApiKeyContext(std::string_view mchid);
 
 }  // namespace mileage::org

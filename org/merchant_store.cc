@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "db/paged_query.h"
+#include "db/sql_dialect.h"
 #include "org/scope_sql.h"
 
 namespace mileage::org {
@@ -12,7 +13,9 @@ namespace {
 constexpr PathColumns kColumns{"brand_id", "region_id", "dealer_id", "store_id"};
 constexpr const char* kSelect =
     "SELECT brand_id, region_id, dealer_id, store_id, id, mchid, appid, active, created_at, "
-    "updated_at, apiv3_key_sealed FROM merchants";
+    "updated_at, apiv3_key_sealed, "
+    "(SELECT k.serial FROM merchant_api_keys k WHERE k.merchant_id = merchants.id) "
+    "FROM merchants";
 
 SealedMerchant FromRow(const db::Row& row) {
   SealedMerchant out;
@@ -25,6 +28,7 @@ SealedMerchant FromRow(const db::Row& row) {
   m.created_at = row.Int(8);
   m.updated_at = row.Int(9);
   out.apiv3_key_sealed = row.Text(10);
+  if (!row.IsNull(11)) m.api_key_serial = row.Text(11);
   return out;
 }
 
@@ -75,6 +79,28 @@ Result<bool> MerchantStore::RetirePlatformKey(int64_t merchant_id, std::string_v
                  "WHERE merchant_id = ? AND serial = ? AND retired_at = 0",
                  {db::Value(now), db::Value(merchant_id), db::Value(std::string(serial))}));
   return updated.affected_rows > 0;
+}
+
+Status MerchantStore::UpsertApiKey(int64_t merchant_id, std::string_view serial,
+                                   std::string_view key_sealed, int64_t now) {
+  return conn_
+      .Exec(
+          "INSERT INTO merchant_api_keys (merchant_id, serial, key_sealed, updated_at) "
+          "VALUES (?, ?, ?, ?)" +
+              db::UpsertClause(conn_.dialect(), {"merchant_id"},
+                               {"serial", "key_sealed", "updated_at"}),
+          {db::Value(merchant_id), db::Value(std::string(serial)),
+           db::Value(std::string(key_sealed)), db::Value(now)})
+      .status();
+}
+
+Result<std::optional<SealedApiKey>> MerchantStore::FindApiKey(int64_t merchant_id) {
+  MILEAGE_ASSIGN_OR_RETURN(
+      std::vector<db::Row> rows,
+      conn_.Query("SELECT serial, key_sealed FROM merchant_api_keys WHERE merchant_id = ?",
+                  {db::Value(merchant_id)}));
+  if (rows.empty()) return std::optional<SealedApiKey>();
+  return std::optional<SealedApiKey>(SealedApiKey{rows.front().Text(0), rows.front().Text(1)});
 }
 
 Status MerchantStore::Touch(int64_t id, int64_t now) {

@@ -17,8 +17,15 @@ struct SealedMerchant {
   std::string apiv3_key_sealed;
 };
 
-// The SQL of the merchants and merchant_platform_keys tables on one connection. Lives for one
-// use of its connection; not safe for concurrent use. Errors: the db::Connection errors.
+// A merchant's API private key as stored: its certificate serial and the sealed PEM.
+struct SealedApiKey {
+  std::string serial;
+  std::string key_sealed;
+};
+
+// The SQL of the merchants, merchant_platform_keys and merchant_api_keys tables on one connection.
+// Lives for one use of its connection; not safe for concurrent use. Errors: the db::Connection
+// errors.
 class MerchantStore {
  public:
   explicit MerchantStore(db::Connection& conn) : conn_(conn) {}
@@ -32,6 +39,11 @@ class MerchantStore {
   Status RestorePlatformKey(int64_t merchant_id, const PlatformKey& key);
   // Retires a key in use; false when it was not in use.
   Result<bool> RetirePlatformKey(int64_t merchant_id, std::string_view serial, int64_t now);
+  // Inserts or replaces the merchant's API key.
+  Status UpsertApiKey(int64_t merchant_id, std::string_view serial, std::string_view key_sealed,
+                      int64_t now);
+  // nullopt when the merchant has no API key.
+  Result<std::optional<SealedApiKey>> FindApiKey(int64_t merchant_id);
   // Sets updated_at, which also locks the merchant's row until the transaction ends (on SQLite
   // the write transaction holds the database already), so that writers of its keys take turns.
   // NotFound when no merchant has the id.

@@ -109,10 +109,10 @@ struct PlatformKey {
   bool usable(int64_t now) const { return !retired() && (expires_at == 0 || expires_at > now); }
 };
 
-// A WeChat Pay merchant account attached to a store. The API v3 key is never part of it: it
-// stays encrypted in the database and only MerchantService::Credentials opens it. Its
-// platform_keys include retired ones (serial order). An inactive merchant's notifications are
-// refused.
+// A WeChat Pay merchant account attached to a store. The API v3 key and the API private key
+// are never part of it: they stay encrypted in the database and only
+// MerchantService::Credentials and OpenApiKey open them. Its platform_keys include retired ones
+// (serial order). An inactive merchant's notifications are refused.
 struct Merchant {
   int64_t id = 0;
   NodePath store;
@@ -122,6 +122,9 @@ struct Merchant {
   bool active = true;
   int64_t created_at = 0;
   int64_t updated_at = 0;
+  // The certificate serial of the merchant's API key (what Mileage signs WeChat Pay requests
+  // with); nullopt until one is registered.
+  std::optional<std::string> api_key_serial;
 };
 
 // What a brand app is in WeChat.

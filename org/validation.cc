@@ -213,6 +213,14 @@ Status ValidatePlatformKeySerial(std::string_view serial) {
   return Status::Ok();
 }
 
+Status ValidateMerchantKeySerial(std::string_view serial) {
+  if (serial.empty() || serial.size() > 64 ||
+      serial.find_first_not_of("0123456789ABCDEFabcdef") != std::string_view::npos) {
+    return InvalidField("merchant key serial", "must be 1..64 hex digits");
+  }
+  return Status::Ok();
+}
+
 Status ValidatePlatformKey(std::string_view serial, std::string_view pem) {
   MILEAGE_RETURN_IF_ERROR(ValidatePlatformKeySerial(serial));
   if (pem.size() > 16384 || pem.find("-----BEGIN ") == pem.npos) {

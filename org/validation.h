@@ -60,6 +60,8 @@ Status ValidateAppid(std::string_view appid);
 Status ValidateApiV3Key(std::string_view key);
 Status ValidatePlatformKeySerial(std::string_view serial);
 Status ValidatePlatformKey(std::string_view serial, std::string_view pem);
+// The certificate serial of a merchant's API key: 1..64 hex digits (INVALID_FIELD).
+Status ValidateMerchantKeySerial(std::string_view serial);
 
 // A platform key as registration accepts it: ValidatePlatformKey, then the PEM parsed with
 // crypto/. A "PUB_KEY_ID_<digits>" serial needs a PUBLIC KEY; any other serial names a

@@ -74,7 +74,7 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, AppOptions option
   MILEAGE_ASSIGN_OR_RETURN(
       app->member_api_,
       MemberApi::Create(app->config_, *app->db_, *app->kv_, app->clock_, app->random_, data_key,
-                        *app->org_, *app->phones_, member_options));
+                        *app->org_, *app->merchant_keys_, *app->phones_, member_options));
   app->member_points_ = std::make_unique<points::MemberPoints>(*app->db_);
   app->member_codes_ = std::make_unique<members::MemberCodes>(data_key, app->random_);
   app->owner_card_ = std::make_unique<OwnerCard>(app->member_api_->accounts(), *app->member_points_,

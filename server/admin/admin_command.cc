@@ -47,6 +47,10 @@ Operator tools for setting up a deployment. Each prints the new id alone on stdo
   fetch-platform-certificates --merchant MCHID --merchant-key-file PEM --merchant-serial SERIAL
                  downloads the platform certificates from wechat_pay_base_url's
                  /v3/certificates and adds the new ones (prints "added|known|skipped SERIAL")
+  set-merchant-api-key --merchant MCHID --merchant-key-file PEM --merchant-serial SERIAL
+                 the merchant's API private key (RSA, PEM) and its certificate serial (hex),
+                 what Mileage creates JSAPI orders and signs wx.requestPayment with; sealed
+                 with the data key; running it again replaces the key (rotation)
 The merchant and app commands print the merchant's or app's id. Keys and secrets are read from
 files only. A running service sees key and merchant changes made here within 60 s.
   reset-password --staff ID [--password-file FILE]
@@ -93,6 +97,7 @@ const std::map<std::string, std::vector<std::string>>& CommandOptions() {
       {"deactivate-merchant", {"merchant"}},
       {"reactivate-merchant", {"merchant"}},
       {"fetch-platform-certificates", {"merchant", "merchant-key-file", "merchant-serial"}},
+      {"set-merchant-api-key", {"merchant", "merchant-key-file", "merchant-serial"}},
       {"reset-password", {"staff", "password-file"}},
       {"deactivate-user", {"staff"}},
       {"reactivate-user", {"staff"}},
@@ -327,6 +332,15 @@ Result<int64_t> AddPlatformKeys(org::OrgModule& org, const AdminArgs& args) {
   });
 }
 
+Result<int64_t> SetMerchantApiKey(org::OrgModule& org, const AdminArgs& args) {
+  MILEAGE_ASSIGN_OR_RETURN(std::string pem, ReadFile(args.options.at("merchant-key-file")));
+  MILEAGE_ASSIGN_OR_RETURN(
+      org::Merchant merchant,
+      org.merchants().SetApiKey(org::Actor::System("cli"), args.options.at("merchant"),
+                                args.options.at("merchant-serial"), pem));
+  return merchant.id;
+}
+
 Result<std::string> FetchCertificates(OperatorContext& context, const AdminArgs& args) {
   MILEAGE_ASSIGN_OR_RETURN(crypto::RsaPrivateKey key,
                            ReadMerchantKeyFile(args.options.at("merchant-key-file")));
@@ -407,6 +421,7 @@ Result<std::string> Execute(OperatorContext& context, const AdminArgs& args, std
     }));
   }
   if (command == "fetch-platform-certificates") return FetchCertificates(context, args);
+  if (command == "set-merchant-api-key") return id(SetMerchantApiKey(org, args));
   return id(ManageAccount(org, args, in));
 }
 

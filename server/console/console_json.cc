@@ -141,6 +141,7 @@ void WriteMerchant(JsonWriter& w, const org::Merchant& merchant) {
     WriteOptionalTime(w, "retired_at", key.retired_at);
     w.EndObject();
   });
+  WriteOptionalText(w, "api_key_serial", merchant.api_key_serial);
   WriteTime(w, "created_at", merchant.created_at);
   WriteTime(w, "updated_at", merchant.updated_at);
   w.EndObject();

@@ -38,13 +38,6 @@ void WriteTransactionFields(JsonWriter& w, const payments::TransactionRecord& t)
   WriteTime(w, "created_at", t.created_at);
 }
 
-void WriteOptionalText(JsonWriter& w, std::string_view key,
-                       const std::optional<std::string>& text) {
-  if (text.has_value()) return WriteText(w, key, *text);
-  w.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
-  w.Null();
-}
-
 }  // namespace
 
 void WriteVehicle(JsonWriter& w, const members::Vehicle& vehicle, std::string_view plate,

@@ -26,6 +26,13 @@ void WriteBool(JsonWriter& w, std::string_view key, bool value) {
   w.Bool(value);
 }
 
+void WriteOptionalText(JsonWriter& w, std::string_view key,
+                       const std::optional<std::string>& text) {
+  if (text.has_value()) return WriteText(w, key, *text);
+  Key(w, key);
+  w.Null();
+}
+
 void WriteOptionalInt(JsonWriter& w, std::string_view key, std::optional<int64_t> value) {
   Key(w, key);
   if (value.has_value()) {

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "server/http/json.h"
@@ -14,6 +15,7 @@ namespace mileage::server {
 void WriteInt(JsonWriter& w, std::string_view key, int64_t value);
 void WriteText(JsonWriter& w, std::string_view key, std::string_view value);
 void WriteBool(JsonWriter& w, std::string_view key, bool value);
+void WriteOptionalText(JsonWriter& w, std::string_view key, const std::optional<std::string>& text);
 void WriteOptionalInt(JsonWriter& w, std::string_view key, std::optional<int64_t> value);
 void WriteOptionalId(JsonWriter& w, std::string_view key, int64_t id);
 void WriteTime(JsonWriter& w, std::string_view key, int64_t unix_seconds);

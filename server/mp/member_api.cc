@@ -5,18 +5,18 @@
 
 namespace mileage::server {
 
-Result<std::unique_ptr<MemberApi>> MemberApi::Create(const Config& config, db::Db& db, kv::Kv& kv,
-                                                     const Clock& clock, RandomSource& random,
-                                                     const crypto::DataKey& data_key,
-                                                     org::OrgModule& org,
-                                                     const members::PhoneVault& phones,
-                                                     MemberApiOptions options) {
+Result<std::unique_ptr<MemberApi>> MemberApi::Create(
+    const Config& config, db::Db& db, kv::Kv& kv, const Clock& clock, RandomSource& random,
+    const crypto::DataKey& data_key, org::OrgModule& org, payments::MerchantKeyCache& merchant_keys,
+    const members::PhoneVault& phones, MemberApiOptions options) {
   std::unique_ptr<MemberApi> api(new MemberApi());
   wechat::client::ApiClientOptions wechat;
   wechat.api_base_url = config.wechat_api_base_url;
   wechat.pay_base_url = config.wechat_pay_base_url;
   MILEAGE_ASSIGN_OR_RETURN(api->api_, wechat::client::ApiClient::Create(wechat, random));
   api->clients_ = std::make_unique<MiniProgramClients>(*api->api_, kv, clock, random);
+  api->pay_clients_ = std::make_unique<MerchantPayClients>(org.merchants(), merchant_keys,
+                                                           *api->api_, clock, random);
   api->codes_ = std::make_unique<WechatLoginCodes>(*api->clients_);
   members::MemberSessionOptions lifetime;
   lifetime.idle_ttl = std::chrono::seconds(config.member_session_ttl_s);

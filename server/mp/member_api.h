@@ -18,7 +18,9 @@
 #include "members/member_sessions.h"
 #include "members/phone_vault.h"
 #include "org/org_module.h"
+#include "payments/merchant_keys.h"
 #include "server/http/http_server.h"
+#include "server/mp/merchant_pay_clients.h"
 #include "server/mp/mp_router.h"
 #include "server/mp/wechat_login_codes.h"
 #include "wechat/client/api_client.h"
@@ -35,10 +37,10 @@ struct MemberApiOptions {
 };
 
 // The member (mini-program) API of one `mileage serve` process, wired: the WeChat API client
-// and its mini-program clients, member session truth, sessions, login, accounts, phones and
-// profiles, and the MpRouter once RegisterRoutes ran. Built by the App on its database, Kv, clock,
-// randomness, org module and phone vault, which must outlive it; safe for concurrent use once
-// routes are registered.
+// and its mini-program and merchant pay clients, member session truth, sessions, login,
+// accounts, phones and profiles, and the MpRouter once RegisterRoutes ran. Built by the App on
+// its database, Kv, clock, randomness, org module, merchant key cache and phone vault, which
+// must outlive it; safe for concurrent use once routes are registered.
 class MemberApi {
  public:
   // Errors: ApiClient::Create's (a bad wechat_api_base_url; the config loader checks it first).
@@ -46,6 +48,7 @@ class MemberApi {
                                                    const Clock& clock, RandomSource& random,
                                                    const crypto::DataKey& data_key,
                                                    org::OrgModule& org,
+                                                   payments::MerchantKeyCache& merchant_keys,
                                                    const members::PhoneVault& phones,
                                                    MemberApiOptions options);
 
@@ -59,12 +62,15 @@ class MemberApi {
   members::MemberPhones& phones() { return *phones_; }
   members::MemberProfiles& profiles() { return *profiles_; }
   MiniProgramClients& wechat() { return *clients_; }
+  // WeChat Pay clients by mchid (JSAPI orders, wx.requestPayment signatures).
+  MerchantPayClients& pay_clients() { return *pay_clients_; }
 
  private:
   MemberApi() = default;
 
   std::unique_ptr<wechat::client::ApiClient> api_;
   std::unique_ptr<MiniProgramClients> clients_;
+  std::unique_ptr<MerchantPayClients> pay_clients_;
   std::unique_ptr<WechatLoginCodes> codes_;
   std::unique_ptr<members::MemberSessionTruth> truth_;
   std::unique_ptr<members::MemberSessions> sessions_;
