@@ -80,7 +80,10 @@ function tail(file) {
 }
 
 class Mileage {
-  async start() {
+  // opts.beforeServe(this), if given, runs once the organisation and the merchant are made and
+  // before `mileage serve` starts (which reads merchants and their keys then, and again only
+  // every 60 s).
+  async start(opts) {
     this.bin = binaryPath()
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mileage-mp-e2e-'))
     this.children = []
@@ -107,6 +110,7 @@ class Mileage {
     await this.spawn('sandbox', ['sandbox', 'serve', '--config', sandboxConfig],
       `${this.sandboxBase}/sandbox/deliveries`)
     this.addMerchant()
+    if (opts && opts.beforeServe) opts.beforeServe(this)
     await this.spawn('serve', ['serve', '--config', this.config], `${this.base}/healthz`)
     return this
   }
@@ -150,13 +154,13 @@ class Mileage {
     {encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe']})
   }
 
-  // Pays a JSAPI order (made by POST /api/mp/orders) as WeChat's cashier would and waits until
-  // the service accepted the notification. Resolves the sandbox's answer (delivery_id...).
+  // Pays a JSAPI order (made by POST /api/mp/orders) as WeChat's cashier would. The
+  // notification goes out on its own, as on WeChat: wait for it with delivered(delivery_id).
+  // Resolves the sandbox's answer.
   async payOrder(outTradeNo) {
     const res = await call(this.sandboxBase, 'POST',
       `/sandbox/merchants/${MCHID}/orders/${outTradeNo}/pay`, {})
     if (res.status !== 200) throw new Error(`sandbox pay: ${res.status} ${JSON.stringify(res.body)}`)
-    await this.delivered(res.body.delivery_id)
     return res.body
   }
 
@@ -168,6 +172,7 @@ class Mileage {
     return res.body
   }
 
+  // Waits until the service accepted (2xx) the notification of delivery `deliveryId`.
   async delivered(deliveryId) {
     const end = Date.now() + 20000
     for (;;) {
