@@ -13,11 +13,10 @@
 const test = require('node:test')
 const assert = require('node:assert/strict')
 const fs = require('fs')
-const {fakeWx, openPage, closePages, waitFor, text, find, tap, fire, type} =
+const {openPage, closePages, waitFor, text, find, tap, fire, type} =
   require('./support/harness')
-const {Mileage, wxRequestOverHttp, binaryPath} = require('./support/mileage')
+const {Mileage, realWx, binaryPath} = require('./support/mileage')
 const {rgbaContext, scan} = require('./support/canvas')
-const config = require('../config')
 const api = require('../utils/api')
 const qr = require('../utils/qr')
 const timing = require('../utils/timing')
@@ -40,14 +39,8 @@ test('a member claims a coupon, shows its QR, staff redeem it, the page says 已
     const mileage = new Mileage()
     try {
       await mileage.start()
-      const wx = fakeWx()
-      global.wx.request = wxRequestOverHttp
       // The sandbox names a WeChat user by the code: the same user logs in each time.
-      global.wx.login = opts => {
-        wx.logins += 1
-        setTimeout(() => opts.success({code: 'e2e-alice', errMsg: 'login:ok'}), 0)
-      }
-      config.baseUrl = mileage.base
+      const wx = realWx(mileage, 'e2e-alice')
       timing.couponPollMs = 100
 
       // Login through the request layer, then a forged token: one silent re-login.
@@ -113,19 +106,6 @@ test('a member claims a coupon, shows its QR, staff redeem it, the page says 已
       await mileage.stop()
     }
   })
-
-// The harness's fake wx with wx.request over real HTTP to mileage and wx.login giving `code`
-// (the sandbox names a WeChat user by it).
-function realWx(mileage, code) {
-  const wx = fakeWx()
-  global.wx.request = wxRequestOverHttp
-  global.wx.login = opts => {
-    wx.logins += 1
-    setTimeout(() => opts.success({code, errMsg: 'login:ok'}), 0)
-  }
-  config.baseUrl = mileage.base
-  return wx
-}
 
 test('a member sees the card, adds a vehicle, sees a payment\'s points, the stores and the profile',
   {skip, timeout: 180000}, async () => {

@@ -23,4 +23,9 @@ module.exports = {
   bindPhone: code => request('POST', '/api/mp/phone', {code}),
   profile: () => request('GET', '/api/mp/profile'),
   updateProfile: body => request('PATCH', '/api/mp/profile', body),
+  packages: () => request('GET', '/api/mp/packages'),
+  createOrder: packageId => request('POST', '/api/mp/orders', {package_id: packageId}),
+  orders: (page, pageSize) =>
+    request('GET', `/api/mp/orders?page=${page || 1}&page_size=${pageSize || 20}`),
+  order: id => request('GET', `/api/mp/orders/${id}`),
 }

@@ -52,12 +52,24 @@ const MESSAGES = {
   PHONE_TAKEN: '该手机号已绑定其他会员，请联系门店处理',
   PHONE_NOT_SUPPORTED: '暂只支持中国大陆手机号',
   PHONE_REFUSED: '微信暂时限制了获取手机号，请稍后再试',
+  UNKNOWN_PACKAGE: '该套餐已下架',
+  PAYMENT_UNAVAILABLE: '该门店暂不支持在线购买',
+  ORDER_NOT_FOUND: '订单不存在',
+  PAY_FAILED: '支付未完成，请稍后重试',
 }
 
 // Where one code means something else on a page: a code from the phone button, not wx.login.
 const PHONE_MESSAGES = {
   INVALID_CODE: '获取手机号失败，请重新授权',
   CODE_USED: '获取手机号失败，请重新授权',
+}
+
+// A purchase (POST /api/mp/orders): SOLD_OUT and LIMIT_REACHED are about the package's coupons.
+const PURCHASE_MESSAGES = {
+  UNKNOWN_PACKAGE: '该套餐已下架',
+  LIMIT_REACHED: '您已达到该套餐的购买上限',
+  SOLD_OUT: '该套餐已售罄',
+  PAYMENT_UNAVAILABLE: '该门店暂不支持在线购买',
 }
 
 // The member-facing message of an error from utils/request.js (or anything thrown); `overrides`
@@ -70,4 +82,4 @@ function messageOf(err, overrides) {
   return '请求失败，请稍后重试'
 }
 
-module.exports = {messageOf, MESSAGES, PHONE_MESSAGES}
+module.exports = {messageOf, MESSAGES, PHONE_MESSAGES, PURCHASE_MESSAGES}

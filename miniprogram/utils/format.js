@@ -15,6 +15,13 @@ function yuan(fen) {
   return (n < 0 ? '-' : '') + whole + (cents ? '.' + String(cents).padStart(2, '0') : '')
 }
 
+// A price with its cents always shown: 19900 -> '199.00', 5 -> '0.05'
+function price(fen) {
+  const n = Number(fen) || 0
+  const abs = Math.abs(n)
+  return (n < 0 ? '-' : '') + Math.floor(abs / 100) + '.' + String(abs % 100).padStart(2, '0')
+}
+
 function tierName(tier) {
   if (!tier) return ''
   return TIER_NAMES[tier] || tier
@@ -103,5 +110,5 @@ function distance(metres) {
   return `${km}km`
 }
 
-module.exports = {memberNumber, yuan, tierName, beijing, couponValue, couponTerms, stockValidity,
+module.exports = {memberNumber, yuan, price, tierName, beijing, couponValue, couponTerms, stockValidity,
   pointsReason, signedPoints, distance, beijingToday}

@@ -2,6 +2,10 @@
 module.exports = {
   // How often the coupon page asks whether staff have redeemed the coupon shown as a QR.
   couponPollMs: 3000,
+  // Right after wx.requestPayment succeeds the order may still read pending (WeChat's
+  // notification comes on its own): the order page asks again this often, for this long.
+  orderPollMs: 1500,
+  orderPollForMs: 10000,
   // A QR token (coupon: 60 s; member code: its expires_at) is replaced this long before it
   // expires, so the code on screen never scans as expired.
   qrRefreshLeadMs: 10000,

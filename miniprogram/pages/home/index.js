@@ -1,5 +1,6 @@
 // 首页: the owner card (GET /api/mp/card): member number, tier and the way to the next one,
-// the member QR code (refreshed before it expires), points, usable coupons, quick links.
+// the member QR code (refreshed before it expires), points, usable coupons, quick links
+// (coupons, stores, packages, orders).
 // Built with Component (WeChat's "使用 Component 构造器构造页面"), so its lifecycle methods
 // are plain methods that tests can call.
 const api = require('../../utils/api')
@@ -111,6 +112,12 @@ Component({
     },
     goStores() {
       wx.navigateTo({url: '/pages/stores/index'})
+    },
+    goPackages() {
+      wx.navigateTo({url: '/pages/packages/index'})
+    },
+    goOrders() {
+      wx.navigateTo({url: '/pages/orders/index'})
     },
   },
 })

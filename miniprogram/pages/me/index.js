@@ -9,6 +9,8 @@ const format = require('../../utils/format')
 const ENTRIES = [
   {key: 'points', title: '积分明细'},
   {key: 'vehicles', title: '我的车辆'},
+  {key: 'packages', title: '套餐'},
+  {key: 'orders', title: '我的订单'},
   {key: 'stores', title: '门店列表'},
   {key: 'profile', title: '个人信息'},
 ]

@@ -57,4 +57,38 @@ function store(overrides) {
   }, overrides)
 }
 
-module.exports = {STOCK_CASH, stockListItem, coupon, card, vehicle, profile, store}
+// An exchange stock as a package item carries it (MEMBER_STOCK).
+const STOCK_WASH = Object.assign({}, STOCK_CASH, {
+  id: 9, name: '洗车券', description: '', type: 'exchange', value_fen: 0, threshold_fen: 0,
+  item: '洗车一次', valid_days: 90, per_member_limit: 10,
+})
+
+// A PACKAGE of PACKAGES_SPEC.md: ten car washes and a 50-off-300 coupon for 199 yuan.
+function pkg(overrides) {
+  return Object.assign({
+    id: 3, name: '洗车年卡', description: '全年洗车无忧', price_fen: 19900,
+    store: {id: 7, name: '人民广场店'},
+    items: [{stock_id: 9, quantity: 10, stock: STOCK_WASH},
+      {stock_id: 7, quantity: 1, stock: STOCK_CASH}],
+  }, overrides)
+}
+
+// An ORDER of PACKAGES_SPEC.md, pending (coupons come once paid).
+function order(overrides) {
+  return Object.assign({
+    id: 21, package_id: 3, package_name: '洗车年卡', amount_fen: 19900, state: 'pending',
+    out_trade_no: 'PKG21X7Q2M', created_at: '2026-12-06T04:30:00Z', paid_at: null, coupons: [],
+  }, overrides)
+}
+
+// What POST /api/mp/orders answers: the order and what wx.requestPayment takes.
+function orderCreated(overrides) {
+  return {
+    order: order(overrides),
+    payment: {appId: 'wx8888888888888888', timeStamp: '1796531400', nonceStr: '5K8264ILTKCH16CQ',
+      package: 'prepay_id=wx06123000abc', signType: 'RSA', paySign: 'c2lnbmF0dXJl'},
+  }
+}
+
+module.exports = {STOCK_CASH, STOCK_WASH, stockListItem, coupon, card, vehicle, profile, store,
+  pkg, order, orderCreated}

@@ -1,6 +1,6 @@
 // Test harness for the pages: a DOM (jsdom), miniprogram-simulate, and a fake of the wx.*
 // boundary only (wx.login, wx.request, storage, toasts, modals, navigation, location, phone
-// calls and maps). Pages and utils run
+// calls, maps and wx.requestPayment). Pages and utils run
 // unchanged against it. Each test installs a new fake with fakeWx().
 require('global-jsdom')()
 // Node 20 has its own Event and CustomEvent globals, which global-jsdom leaves in place; jsdom's
@@ -29,6 +29,10 @@ class FakeWx {
     this.locationRequests = []
     this.phoneCalls = []
     this.openedLocations = []
+    // What wx.requestPayment was given (its callbacks left out) and how the cashier ends:
+    // {errMsg} of success, or of fail (e.g. 'requestPayment:fail cancel').
+    this.payments = []
+    this.paymentOutcome = {ok: true, errMsg: 'requestPayment:ok'}
     this.route('POST', '/api/mp/login', req => {
       const n = this.logins
       return {status: 200, body: {token: `mmt1.token-${n}`, expires_at: '2027-01-01T00:00:00Z',
@@ -103,6 +107,14 @@ class FakeWx {
       },
       makePhoneCall(opts) { self.phoneCalls.push(opts) },
       openLocation(opts) { self.openedLocations.push(opts) },
+      requestPayment(opts) {
+        const fields = Object.assign({}, opts)
+        for (const callback of ['success', 'fail', 'complete']) delete fields[callback]
+        self.payments.push(fields)
+        const outcome = self.paymentOutcome
+        setTimeout(() => (outcome.ok ? opts.success({errMsg: outcome.errMsg})
+          : opts.fail({errMsg: outcome.errMsg})), 0)
+      },
       setNavigationBarTitle() {},
       stopPullDownRefresh() {},
       getWindowInfo: () => ({pixelRatio: 2}),
