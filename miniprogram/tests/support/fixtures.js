@@ -63,7 +63,7 @@ const STOCK_WASH = Object.assign({}, STOCK_CASH, {
   item: '洗车一次', valid_days: 90, per_member_limit: 10,
 })
 
-// A PACKAGE of PACKAGES_SPEC.md: ten car washes and a 50-off-300 coupon for 199 yuan.
+// A PACKAGE of docs/API.md, "Packages and orders": ten car washes and a 50-off-300 coupon for 199 yuan.
 function pkg(overrides) {
   return Object.assign({
     id: 3, name: '洗车年卡', description: '全年洗车无忧', price_fen: 19900,
@@ -73,7 +73,7 @@ function pkg(overrides) {
   }, overrides)
 }
 
-// An ORDER of PACKAGES_SPEC.md, pending (coupons come once paid).
+// An ORDER of docs/API.md, "Packages and orders", pending (coupons come once paid).
 function order(overrides) {
   return Object.assign({
     id: 21, package_id: 3, package_name: '洗车年卡', amount_fen: 19900, state: 'pending',

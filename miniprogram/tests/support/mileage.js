@@ -140,17 +140,17 @@ class Mileage {
   }
 
   // Registers the merchant's API private key (what a JSAPI prepay and the wx.requestPayment
-  // signature take; PACKAGES_SPEC.md, merchant_api_keys) from the sandbox's export: the key file
-  // addMerchant() wrote and its serial. The operator command is the lead's (issue 11): adapt
-  // this one call if it is named or shaped otherwise.
+  // signature take; docs/API.md, "Packages and orders", merchant_api_keys) from the sandbox's export: the key file
+  // addMerchant() wrote and its serial, with `mileage admin set-merchant-api-key`.
   addMerchantKey() {
     const exported = JSON.parse(execFileSync(this.bin, ['sandbox', 'export', '--state-dir',
       path.join(this.dir, 'sandbox'), '--mchid', MCHID], {encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe']}))
     this.merchantKeySerial = exported.merchant_key.serial
     this.merchantKeyFile = path.join(this.dir, 'export', 'merchant_private_key.pem')
-    execFileSync(this.bin, ['admin', 'set-merchant-key', '--merchant', MCHID, '--key-file',
-      this.merchantKeyFile, '--serial', this.merchantKeySerial, '--config', this.config],
+    execFileSync(this.bin, ['admin', 'set-merchant-api-key', '--merchant', MCHID,
+      '--merchant-key-file', this.merchantKeyFile, '--merchant-serial', this.merchantKeySerial,
+      '--config', this.config],
     {encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe']})
   }
 
