@@ -195,7 +195,7 @@ Result<Package> PackageService::Update(const org::Actor& actor, int64_t package_
             return FailedPreconditionError(
                 "a package cannot go from " + std::string(PackageStateName(updated.state)) +
                     " to " + std::string(PackageStateName(*patch.state)),
-                "PACKAGE_NOT_EDITABLE");
+                "INVALID_STATE_TRANSITION");
           }
           updated.state = *patch.state;
         }

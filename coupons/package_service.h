@@ -40,7 +40,7 @@ class PackageService {
   // The packages of the caller's subtree, id order. Errors: INVALID_PAGE; PermissionDenied.
   Result<PageOf<Package>> List(const org::Actor& actor, const PageRequest& page);
   // Errors: Get's; INVALID_PACKAGE; FailedPrecondition PACKAGE_NOT_EDITABLE (the price of a
-  // package no longer draft, or a state change other than draft->on_sale<->off_sale);
+  // package no longer draft), INVALID_STATE_TRANSITION (other than draft->on_sale<->off_sale);
   // PermissionDenied.
   Result<Package> Update(const org::Actor& actor, int64_t package_id, const PackagePatch& patch);
   // The package's orders, newest first. Errors: Get's; INVALID_PAGE.

@@ -452,7 +452,8 @@ TEST_P(MpPackagesTest, StaffCreatePackagesWithCheckedItemsAndStates) {
   const std::string path = "/api/console/packages/" + std::to_string(package);
   MpReply price = Send("PATCH", path, staff_, R"({"price_fen":1})");
   EXPECT_EQ(price.code(), "PACKAGE_NOT_EDITABLE") << price.body;
-  EXPECT_EQ(Send("PATCH", path, staff_, R"({"state":"draft"})").code(), "PACKAGE_NOT_EDITABLE");
+  EXPECT_EQ(Send("PATCH", path, staff_, R"({"state":"draft"})").code(),
+            "INVALID_STATE_TRANSITION");
   MpReply off = Send("PATCH", path, staff_, R"({"state":"off_sale"})");
   ASSERT_EQ(off.status, 200) << off.body;
   EXPECT_EQ(Send("GET", "/api/mp/packages", alice_.token).json["items"].Size(), 0u);
