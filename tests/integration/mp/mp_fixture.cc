@@ -77,6 +77,9 @@ void MpTest::BuildOrg() {
                             {{exported.certificate_serial, exported.certificate_pem},
                              {exported.public_key_id, exported.public_key_pem}}};
   MustOk(org.merchants().Create(op, store_, merchant));
+  // The merchant's API key (the sandbox generated it), so that the server can sell.
+  MustOk(org.merchants().SetApiKey(op, kMchid, exported.merchant_serial,
+                                   exported.merchant_private_key_pem));
   MustOk(org.staff().Create(op, org::NewStaff{"admin", kPassword, "brand_admin", "brand", brand_}));
 }
 
