@@ -42,6 +42,8 @@ Commands:
               admin list-apps, deactivate-app, reactivate-app, add-platform-key,
                     retire-platform-key, deactivate-merchant, reactivate-merchant,
                     fetch-platform-certificates (see mileage admin --help)
+              admin set-merchant-api-key --merchant M --merchant-key-file PEM
+                                   --merchant-serial SERIAL
               admin reset-password --staff ID [--password-file FILE]
               admin deactivate-user | reactivate-user --staff ID
               admin deactivate-partner | reactivate-partner --partner ID

@@ -95,7 +95,7 @@ demo_step() {
 
 # demo_bootstrap: the demo brand, region, dealer and store, the sandbox's mini-program
 # registered as the brand's app with its secret (what member login needs), the sandbox's
-# merchant registered on the store, and the console user `demo` (brand_admin) with a generated
+# merchant registered on the store with its API key, and the console user `demo` (brand_admin) with a generated
 # password kept in var_dir/demo-password. Idempotent: what var_dir/demo.env records is not
 # created again. A new database (no mileage.db yet) starts a new demo.env.
 demo_bootstrap() {
@@ -141,6 +141,21 @@ demo_bootstrap() {
     echo "scripts/serve: warning: the sandbox has new keys (platform certificate $serial, the" \
       "merchant was registered with $DEMO_SANDBOX_SERIAL), so the service will reject its" \
       "notifications; delete $var_dir to start over" >&2
+  fi
+
+  # The merchant's API private key (the sandbox generated it; the export above wrote it) and its
+  # certificate serial (from the JSON export), so that the service can create JSAPI orders and
+  # sign wx.requestPayment: what selling packages in the mini-program takes.
+  local key_file="$export_dir/merchant_private_key.pem" merchant_serial
+  if [[ -z ${DEMO_MERCHANT_API_KEY:-} && -s $key_file ]]; then
+    merchant_serial=$("$bin" sandbox export --state-dir "$var_dir/sandbox" --mchid "$demo_mchid" |
+      sed -n 's/.*"merchant_key":{"serial":"\([0-9A-Fa-f]*\)".*/\1/p')
+    if [[ -z $merchant_serial ]]; then
+      echo "scripts/serve: mileage sandbox export gave no merchant key serial" >&2
+      return 1
+    fi
+    demo_step DEMO_MERCHANT_API_KEY set-merchant-api-key --merchant "$demo_mchid" \
+      --merchant-key-file "$key_file" --merchant-serial "$merchant_serial"
   fi
 
   demo_password_file="$var_dir/demo-password"

@@ -217,11 +217,26 @@ std::map<std::string, int64_t> ConsoleTest::RowCounts() {
   Result<db::PooledConnection> conn = server_->app().db().Acquire();
   EXPECT_TRUE(conn.ok()) << conn.status().ToString();
   if (!conn.ok()) return counts;
-  for (const char* table :
-       {"brands", "regions", "dealers", "stores", "merchants", "merchant_platform_keys",
-        "brand_apps", "partners", "staff", "audit_log", "earning_rules", "members",
-        "point_journals", "payment_transactions", "coupon_stocks", "coupon_stock_stores", "coupons",
-        "coupon_redemptions", "outbox_events"}) {
+  for (const char* table : {"brands",
+                            "regions",
+                            "dealers",
+                            "stores",
+                            "merchants",
+                            "merchant_platform_keys",
+                            "merchant_api_keys",
+                            "brand_apps",
+                            "partners",
+                            "staff",
+                            "audit_log",
+                            "earning_rules",
+                            "members",
+                            "point_journals",
+                            "payment_transactions",
+                            "coupon_stocks",
+                            "coupon_stock_stores",
+                            "coupons",
+                            "coupon_redemptions",
+                            "outbox_events"}) {
     Result<std::vector<db::Row>> rows =
         (*conn)->Query(std::string("SELECT COUNT(*) FROM ") + table);
     EXPECT_TRUE(rows.ok()) << rows.status().ToString();

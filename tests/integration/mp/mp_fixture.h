@@ -43,8 +43,9 @@ struct SignedIn {
 // in-process Kv, or MariaDB with a Redis of the test's own. The server's clock is a FakeClock
 // started at the real time (the sandbox signs notifications with the real time, which the
 // server checks within 300 s); tests move it forward for expiry. The organisation: one brand
-// with a store whose merchant is the sandbox's 1900000001, the sandbox's mini-program kAppid
-// registered with its secret, and a brand admin `admin`.
+// with a store whose merchant is the sandbox's 1900000001 (with the API key the sandbox
+// generated, so the server can create orders), the sandbox's mini-program kAppid registered
+// with its secret, and a brand admin `admin`.
 class MpTest : public ::testing::TestWithParam<Backend> {
  protected:
   static constexpr const char* kAppid = "wx8888888888888888";

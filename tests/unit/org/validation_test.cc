@@ -20,6 +20,18 @@ TEST(ParseIdTest, AcceptsPositiveDecimalIdsOnly) {
   }
 }
 
+TEST(ValidateMerchantKeySerialTest, AcceptsOneToSixtyFourHexDigits) {
+  for (const std::string& good : {std::string("5F1C72E2A8931B72A2E13AF8DEE92471EB397115"),
+                                  std::string("0a"), std::string("F"), std::string(64, 'f')}) {
+    EXPECT_TRUE(ValidateMerchantKeySerial(good).ok()) << good;
+  }
+  for (const std::string& bad :
+       {std::string(""), std::string(65, 'A'), std::string("5F1C-72E2"), std::string("0x5F"),
+        std::string("G1"), std::string(" 5F"), std::string("PUB_KEY_ID_01")}) {
+    EXPECT_EQ(ValidateMerchantKeySerial(bad).reason(), "INVALID_FIELD") << bad;
+  }
+}
+
 TEST(ValidateNameTest, CountsCharactersNotBytes) {
   std::string hundred_chinese;
   for (int i = 0; i < 100; ++i) hundred_chinese += "车";
