@@ -54,7 +54,8 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, AppOptions option
       *app->transactions_, *app->merchant_keys_, *app->payment_recorder_, app->clock_);
   app->phones_ = std::make_unique<members::PhoneVault>(data_key, app->org_->cipher());
   app->vehicle_vault_ = std::make_unique<members::VehicleVault>(data_key, app->org_->cipher());
-  app->vehicles_ = std::make_unique<members::VehicleService>(*app->db_, *app->vehicle_vault_);
+  app->vehicles_ = std::make_unique<members::VehicleService>(*app->db_, *app->vehicle_vault_,
+                                                             *app->kv_, app->clock_);
   app->directory_ =
       std::make_unique<members::MemberDirectory>(*app->db_, *app->phones_, *app->vehicle_vault_);
   app->member_views_ = std::make_unique<payments::MemberViews>(*app->db_, app->org_->authorizer(),
