@@ -50,4 +50,28 @@ Status FixedWindow::Clear(std::string_view subject) {
   return kv_.Delete(Current(subject).key).status();
 }
 
+Status RateLimitedError(std::string_view what, std::chrono::seconds retry_after) {
+  return ResourceExhaustedError("too many " + std::string(what) + "; try again in " +
+                                    std::to_string(retry_after.count()) + " s",
+                                "RATE_LIMITED");
+}
+
+Status FixedWindowLimit::Take(std::string_view subject, std::chrono::seconds* retry_after) {
+  const TimePoint now = clock_.Now();
+  MILEAGE_ASSIGN_OR_RETURN(FixedWindow::Count count, window_.Add(subject));
+  if (count.value <= max_) return Status::Ok();
+  *retry_after = SecondsUntil(now, count.ends);
+  return RateLimitedError(what_, *retry_after);
+}
+
+Status FixedWindowLimit::Check(std::string_view subject, std::chrono::seconds* retry_after) {
+  const TimePoint now = clock_.Now();
+  MILEAGE_ASSIGN_OR_RETURN(FixedWindow::Count count, window_.Read(subject));
+  if (count.value < max_) return Status::Ok();
+  *retry_after = SecondsUntil(now, count.ends);
+  return RateLimitedError(what_, *retry_after);
+}
+
+Status FixedWindowLimit::Count(std::string_view subject) { return window_.Add(subject).status(); }
+
 }  // namespace mileage::kv

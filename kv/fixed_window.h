@@ -56,4 +56,39 @@ class FixedWindow {
   const std::chrono::seconds length_;
 };
 
+// ResourceExhausted RATE_LIMITED "too many <what>; try again in <retry_after> s": the one
+// refusal of every rate limit, which routes answer 429 with a Retry-After header.
+Status RateLimitedError(std::string_view what, std::chrono::seconds retry_after);
+
+// A rate limit of `max` per subject per fixed window (FixedWindow's counting): attempts are
+// counted and refused past the limit (Take), or refusals are counted (Count) and further
+// attempts refused once they reach it (Check). Holds no state of its own; safe for concurrent
+// use.
+class FixedWindowLimit {
+ public:
+  // `what` names the attempts in the refusal's message ("vehicle changes").
+  FixedWindowLimit(Kv& kv, const Clock& clock, std::string prefix, int64_t max,
+                   std::chrono::seconds length, std::string what)
+      : window_(kv, clock, std::move(prefix), length),
+        clock_(clock),
+        max_(max),
+        what_(std::move(what)) {}
+
+  // Counts one attempt of the subject. Errors: RateLimitedError with *retry_after set (whole
+  // seconds to the window's end, at least 1) when this attempt is past `max` in the window;
+  // Unavailable when the Kv fails.
+  Status Take(std::string_view subject, std::chrono::seconds* retry_after);
+  // Counts nothing. Errors: RateLimitedError with *retry_after set when the subject's counter
+  // reached `max` in the window; Unavailable when the Kv fails.
+  Status Check(std::string_view subject, std::chrono::seconds* retry_after);
+  // Counts one for the subject without judging it. Unavailable when the Kv fails.
+  Status Count(std::string_view subject);
+
+ private:
+  FixedWindow window_;
+  const Clock& clock_;
+  const int64_t max_;
+  const std::string what_;
+};
+
 }  // namespace mileage::kv

@@ -14,12 +14,7 @@ constexpr std::string_view kAttemptsPrefix = "mp:login-address:";
 constexpr std::string_view kRefusalsPrefix = "mp:login-refused:";
 // What a client is told to wait when WeChat throttles our calls (its quotas are per minute).
 constexpr std::chrono::seconds kWechatRetryAfter{60};
-
-Status Limited(std::chrono::seconds retry_after) {
-  return ResourceExhaustedError("too many login attempts from this address; try again in " +
-                                    std::to_string(retry_after.count()) + " s",
-                                "RATE_LIMITED");
-}
+constexpr std::string_view kLimited = "login attempts from this address";
 
 }  // namespace
 
@@ -41,29 +36,20 @@ MemberLogin::MemberLogin(db::Db& db, kv::Kv& kv, const Clock& clock, RandomSourc
       wechat_(wechat),
       sessions_(sessions),
       first_tier_(std::move(first_tier)),
-      limits_(limits),
-      attempts_(kv, clock, std::string(kAttemptsPrefix), limits.address_window),
-      refusals_(kv, clock, std::string(kRefusalsPrefix), limits.refusal_window) {}
+      attempts_(kv, clock, std::string(kAttemptsPrefix), limits.per_address, limits.address_window,
+                std::string(kLimited)),
+      refusals_(kv, clock, std::string(kRefusalsPrefix), limits.refusals_per_address,
+                limits.refusal_window, std::string(kLimited)) {}
 
 Status MemberLogin::Admit(const std::string& client_key, std::chrono::seconds* retry_after) {
-  const TimePoint now = clock_.Now();
-  MILEAGE_ASSIGN_OR_RETURN(kv::FixedWindow::Count attempts, attempts_.Add(client_key));
-  if (attempts.value > limits_.per_address) {
-    *retry_after = kv::SecondsUntil(now, attempts.ends);
-    return Limited(*retry_after);
-  }
-  MILEAGE_ASSIGN_OR_RETURN(kv::FixedWindow::Count refusals, refusals_.Read(client_key));
-  if (refusals.value >= limits_.refusals_per_address) {
-    *retry_after = kv::SecondsUntil(now, refusals.ends);
-    return Limited(*retry_after);
-  }
-  return Status::Ok();
+  MILEAGE_RETURN_IF_ERROR(attempts_.Take(client_key, retry_after));
+  return refusals_.Check(client_key, retry_after);
 }
 
 Status MemberLogin::Refuse(const std::string& client_key, Status refusal) {
-  Result<kv::FixedWindow::Count> counted = refusals_.Add(client_key);
+  const Status counted = refusals_.Count(client_key);
   if (!counted.ok()) {
-    MILEAGE_LOG(kWarn) << "counting a refused member login failed: " << counted.status().ToString();
+    MILEAGE_LOG(kWarn) << "counting a refused member login failed: " << counted.ToString();
   }
   return refusal;
 }

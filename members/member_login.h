@@ -108,9 +108,8 @@ class MemberLogin {
   LoginCodeExchanger& wechat_;
   MemberSessions& sessions_;
   const std::string first_tier_;
-  const MemberLoginLimits limits_;
-  kv::FixedWindow attempts_;
-  kv::FixedWindow refusals_;
+  kv::FixedWindowLimit attempts_;
+  kv::FixedWindowLimit refusals_;
 };
 
 // True for a plausible wx.login code: 1..256 bytes of printable ASCII without spaces.

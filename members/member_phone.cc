@@ -9,12 +9,31 @@
 #include "members/validation.h"
 
 namespace mileage::members {
+namespace {
 
-Result<std::string> MemberPhones::Bind(const MemberPrincipal& member, std::string_view code) {
+constexpr std::string_view kAttemptsPrefix = "mp:phone-binds:";
+
+}  // namespace
+
+MemberPhones::MemberPhones(db::Db& db, kv::Kv& kv, const Clock& clock, RandomSource& random,
+                           org::BrandAppService& apps, PhoneCodeExchanger& wechat,
+                           const PhoneVault& vault, PhoneBindLimits limits)
+    : db_(db),
+      clock_(clock),
+      random_(random),
+      apps_(apps),
+      wechat_(wechat),
+      vault_(vault),
+      attempts_(kv, clock, std::string(kAttemptsPrefix), limits.attempts, limits.window,
+                "phone binding attempts") {}
+
+Result<std::string> MemberPhones::Bind(const MemberPrincipal& member, std::string_view code,
+                                       std::chrono::seconds* retry_after) {
   if (!IsPlausibleLoginCode(code)) {
     return InvalidArgumentError("code must be 1..256 printable ASCII characters without spaces",
                                 "INVALID_FIELD");
   }
+  MILEAGE_RETURN_IF_ERROR(attempts_.Take(std::to_string(member.member_id), retry_after));
   MILEAGE_ASSIGN_OR_RETURN(org::BrandAppCredentials app, UsableMiniProgram(apps_, member.appid));
   MILEAGE_ASSIGN_OR_RETURN(WechatPhone phone, wechat_.Exchange(member.appid, app.secret, code));
   Result<std::string> normalized = NormalizePhone(phone.number);

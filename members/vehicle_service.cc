@@ -4,12 +4,16 @@
 #include <string>
 #include <utility>
 
+#include "common/log.h"
 #include "members/member_store.h"
 #include "members/validation.h"
 #include "members/vehicle_rules.h"
 
 namespace mileage::members {
 namespace {
+
+constexpr std::string_view kPlateWritesPrefix = "mp:vehicle-writes:";
+constexpr std::string_view kRefusalsPrefix = "mp:vehicle-refused:";
 
 Status VehicleNotFound(int64_t vehicle_id) {
   return NotFoundError("vehicle " + std::to_string(vehicle_id) + " not found", "VEHICLE_NOT_FOUND");
@@ -87,7 +91,45 @@ void ApplyFields(const CheckedPatch& checked, const std::optional<SealedPii>& pl
   if (checked.purchase_date.has_value()) v.purchase_date = *checked.purchase_date;
 }
 
+// Locks the owner's vehicle, applies the checked patch (sealed copies made by the caller) and
+// records a correction when the reading goes down, into `row`. Errors: VEHICLE_NOT_FOUND,
+// CORRECTION_REASON_REQUIRED, the store's (VEHICLE_EXISTS).
+Status ApplyPatch(db::Connection& conn, const VehicleOwner& owner, int64_t vehicle_id,
+                  const CheckedPatch& checked, const std::optional<SealedPii>& plate,
+                  const std::optional<SealedPii>& vin, int64_t now, StoredVehicle& row) {
+  VehicleStore store(conn);
+  MILEAGE_ASSIGN_OR_RETURN(std::optional<StoredVehicle> found,
+                           store.LockOwned(owner.member_id, vehicle_id));
+  if (!found.has_value() || found->vehicle.brand_id != owner.brand_id) {
+    return VehicleNotFound(vehicle_id);
+  }
+  row = std::move(*found);
+  ApplyFields(checked, plate, vin, row);
+  Vehicle& v = row.vehicle;
+  if (checked.mileage_km.has_value() && *checked.mileage_km < v.mileage_km) {
+    if (!checked.correction_reason.has_value()) {
+      return InvalidArgumentError("mileage_km below the recorded " + std::to_string(v.mileage_km) +
+                                      " km needs a correction_reason",
+                                  "CORRECTION_REASON_REQUIRED");
+    }
+    MILEAGE_RETURN_IF_ERROR(store.RecordCorrection(
+        {vehicle_id, v.mileage_km, *checked.mileage_km, *checked.correction_reason, now}));
+  }
+  if (checked.mileage_km.has_value()) v.mileage_km = *checked.mileage_km;
+  v.updated_at = now;
+  return store.Update(row);
+}
+
 }  // namespace
+
+VehicleService::VehicleService(db::Db& db, const VehicleVault& vault, kv::Kv& kv,
+                               const Clock& clock, VehicleLimits limits)
+    : db_(db),
+      vault_(vault),
+      plate_writes_(kv, clock, std::string(kPlateWritesPrefix), limits.plate_writes,
+                    limits.plate_write_window, "vehicle adds and plate changes"),
+      refusals_(kv, clock, std::string(kRefusalsPrefix), limits.refusals, limits.refusal_window,
+                "refused vehicle adds and plate changes") {}
 
 Result<OwnVehicle> VehicleService::Opened(const VehicleOwner& owner,
                                           const StoredVehicle& row) const {
@@ -121,9 +163,8 @@ Result<std::vector<OwnVehicle>> VehicleService::List(const VehicleOwner& owner) 
   return OfMember(*conn, owner);
 }
 
-Result<OwnVehicle> VehicleService::Add(const VehicleOwner& owner, const NewVehicle& input,
-                                       int64_t now) {
-  MILEAGE_RETURN_IF_ERROR(ValidateOwner(owner));
+Result<OwnVehicle> VehicleService::Prepare(const VehicleOwner& owner, const NewVehicle& input,
+                                           int64_t now, StoredVehicle& row) const {
   OwnVehicle out;
   MILEAGE_ASSIGN_OR_RETURN(out.plate, NormalizePlate(input.plate));
   MILEAGE_ASSIGN_OR_RETURN(out.vin, CheckVin(input.vin));
@@ -136,7 +177,7 @@ Result<OwnVehicle> VehicleService::Add(const VehicleOwner& owner, const NewVehic
   v.mileage_km = input.mileage_km;
   v.created_at = v.updated_at = now;
   v.plate_masked = MaskPlate(out.plate);
-  StoredVehicle row{v, "", "", std::nullopt, std::nullopt};
+  row = StoredVehicle{v, "", "", std::nullopt, std::nullopt};
   MILEAGE_ASSIGN_OR_RETURN(SealedPii plate, vault_.SealPlate(owner, out.plate));
   row.plate_hash = std::move(plate.hash);
   row.plate_sealed = std::move(plate.sealed);
@@ -146,8 +187,12 @@ Result<OwnVehicle> VehicleService::Add(const VehicleOwner& owner, const NewVehic
     row.vin_sealed = std::move(vin.sealed);
     row.vehicle.vin_masked = v.vin_masked = MaskVin(*out.vin);
   }
+  return out;
+}
+
+Status VehicleService::Insert(const VehicleOwner& owner, StoredVehicle& row, Vehicle& v) {
   OsRandom no_draws;  // MemberStore wants a source; LockMember never draws
-  const Status done = db::InTransaction(db_, [&](db::Connection& conn) -> Status {
+  return db::InTransaction(db_, [&](db::Connection& conn) -> Status {
     // The member's row lock makes the count and the insert one step for concurrent adds.
     MemberStore members(conn, no_draws);
     MILEAGE_RETURN_IF_ERROR(members.LockMember(owner.member_id));
@@ -165,50 +210,61 @@ Result<OwnVehicle> VehicleService::Add(const VehicleOwner& owner, const NewVehic
     MILEAGE_ASSIGN_OR_RETURN(v.id, store.Insert(row));
     return Status::Ok();
   });
-  if (!done.ok()) return done;
+}
+
+Status VehicleService::Refuse(int64_t member_id, Status refusal) {
+  const StatusCode code = refusal.code();
+  if (code != StatusCode::kInvalidArgument && code != StatusCode::kAlreadyExists) return refusal;
+  const Status counted = refusals_.Count(std::to_string(member_id));
+  if (!counted.ok()) {
+    MILEAGE_LOG(kWarn) << "counting a refused vehicle write failed: " << counted.ToString();
+  }
+  return refusal;
+}
+
+Result<OwnVehicle> VehicleService::Add(const VehicleOwner& owner, const NewVehicle& input,
+                                       int64_t now, std::chrono::seconds* retry_after) {
+  MILEAGE_RETURN_IF_ERROR(ValidateOwner(owner));
+  const std::string member = std::to_string(owner.member_id);
+  MILEAGE_RETURN_IF_ERROR(refusals_.Check(member, retry_after));
+  StoredVehicle row;
+  Result<OwnVehicle> out = Prepare(owner, input, now, row);
+  if (!out.ok()) return Refuse(owner.member_id, out.status());
+  MILEAGE_RETURN_IF_ERROR(plate_writes_.Take(member, retry_after));
+  const Status inserted = Insert(owner, row, out->vehicle);
+  if (!inserted.ok()) return Refuse(owner.member_id, inserted);
   return out;
 }
 
 Result<OwnVehicle> VehicleService::Update(const VehicleOwner& owner, int64_t vehicle_id,
-                                          const VehiclePatch& patch, int64_t now) {
+                                          const VehiclePatch& patch, int64_t now,
+                                          std::chrono::seconds* retry_after) {
   MILEAGE_RETURN_IF_ERROR(ValidateOwner(owner));
   MILEAGE_RETURN_IF_ERROR(ValidatePositiveId(vehicle_id, "vehicle_id"));
-  MILEAGE_ASSIGN_OR_RETURN(CheckedPatch checked, Check(patch, now));
+  // Only a new plate can probe the brand's plates: other changes are not limited.
+  const bool limited = patch.plate.has_value();
+  const std::string member = std::to_string(owner.member_id);
+  auto refuse = [&](Status refusal) {
+    return limited ? Refuse(owner.member_id, std::move(refusal)) : refusal;
+  };
+  if (limited) MILEAGE_RETURN_IF_ERROR(refusals_.Check(member, retry_after));
+  Result<CheckedPatch> checked = Check(patch, now);
+  if (!checked.ok()) return refuse(checked.status());
   // Seal outside the transaction: randomness and OpenSSL need no lock.
   std::optional<SealedPii> plate;
-  if (checked.plate.has_value()) {
-    MILEAGE_ASSIGN_OR_RETURN(plate, vault_.SealPlate(owner, *checked.plate));
+  if (checked->plate.has_value()) {
+    MILEAGE_ASSIGN_OR_RETURN(plate, vault_.SealPlate(owner, *checked->plate));
   }
   std::optional<SealedPii> vin;
-  if (checked.vin.has_value() && checked.vin->has_value()) {
-    MILEAGE_ASSIGN_OR_RETURN(vin, vault_.SealVin(owner, **checked.vin));
+  if (checked->vin.has_value() && checked->vin->has_value()) {
+    MILEAGE_ASSIGN_OR_RETURN(vin, vault_.SealVin(owner, **checked->vin));
   }
+  if (limited) MILEAGE_RETURN_IF_ERROR(plate_writes_.Take(member, retry_after));
   StoredVehicle row;
   const Status done = db::InTransaction(db_, [&](db::Connection& conn) -> Status {
-    VehicleStore store(conn);
-    MILEAGE_ASSIGN_OR_RETURN(std::optional<StoredVehicle> found,
-                             store.LockOwned(owner.member_id, vehicle_id));
-    if (!found.has_value() || found->vehicle.brand_id != owner.brand_id) {
-      return VehicleNotFound(vehicle_id);
-    }
-    row = std::move(*found);
-    ApplyFields(checked, plate, vin, row);
-    Vehicle& v = row.vehicle;
-    if (checked.mileage_km.has_value() && *checked.mileage_km < v.mileage_km) {
-      if (!checked.correction_reason.has_value()) {
-        return InvalidArgumentError("mileage_km below the recorded " +
-                                        std::to_string(v.mileage_km) +
-                                        " km needs a correction_reason",
-                                    "CORRECTION_REASON_REQUIRED");
-      }
-      MILEAGE_RETURN_IF_ERROR(store.RecordCorrection(
-          {vehicle_id, v.mileage_km, *checked.mileage_km, *checked.correction_reason, now}));
-    }
-    if (checked.mileage_km.has_value()) v.mileage_km = *checked.mileage_km;
-    v.updated_at = now;
-    return store.Update(row);
+    return ApplyPatch(conn, owner, vehicle_id, *checked, plate, vin, now, row);
   });
-  if (!done.ok()) return done;
+  if (!done.ok()) return refuse(done);
   return Opened(owner, row);
 }
 

@@ -26,11 +26,9 @@ int64_t UnixMillis(TimePoint t) {
   return std::chrono::duration_cast<milliseconds>(t.time_since_epoch()).count();
 }
 
-Status Limited(seconds retry_after) {
-  return ResourceExhaustedError(
-      "too many login attempts; try again in " + std::to_string(retry_after.count()) + " s",
-      "RATE_LIMITED");
-}
+constexpr std::string_view kLimited = "login attempts";
+
+Status Limited(seconds retry_after) { return kv::RateLimitedError(kLimited, retry_after); }
 
 // The integer a key holds; 0 when absent or not an integer.
 Result<int64_t> IntegerAt(kv::Kv& kv, const std::string& key) {
@@ -45,18 +43,15 @@ LoginLimiter::LoginLimiter(kv::Kv& kv, const Clock& clock, LoginLimits limits)
     : kv_(kv),
       clock_(clock),
       limits_(limits),
-      by_address_(kv, clock, std::string(kAddressPrefix), limits.address_window),
+      by_address_(kv, clock, std::string(kAddressPrefix), limits.per_address, limits.address_window,
+                  std::string(kLimited)),
       by_pair_(kv, clock, std::string(kPairPrefix), limits.pair_window),
       by_account_(kv, clock, std::string(kAccountPrefix), limits.account_window) {}
 
 Status LoginLimiter::Admit(std::string_view account, std::string_view address,
                            seconds* retry_after) {
   const TimePoint now = clock_.Now();
-  MILEAGE_ASSIGN_OR_RETURN(kv::FixedWindow::Count attempts, by_address_.Add(address));
-  if (attempts.value > limits_.per_address) {
-    *retry_after = kv::SecondsUntil(now, attempts.ends);
-    return Limited(*retry_after);
-  }
+  MILEAGE_RETURN_IF_ERROR(by_address_.Take(address, retry_after));
 
   const std::string pair = Pair(account, address);
   MILEAGE_ASSIGN_OR_RETURN(int64_t wait_until_ms, IntegerAt(kv_, kv::HashedKey(kWaitPrefix, pair)));

@@ -63,7 +63,7 @@ class LoginLimiter {
   kv::Kv& kv_;
   const Clock& clock_;
   const LoginLimits limits_;
-  kv::FixedWindow by_address_;
+  kv::FixedWindowLimit by_address_;
   kv::FixedWindow by_pair_;
   kv::FixedWindow by_account_;
 };

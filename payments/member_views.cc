@@ -113,6 +113,13 @@ Result<MemberView> MemberViews::Profile(const org::Actor& actor, int64_t member_
   return view;
 }
 
+Result<MemberView> MemberViews::Scan(const org::Actor& actor, std::string_view code) {
+  if (!actor.staff.has_value()) return StaffOnly();
+  MILEAGE_ASSIGN_OR_RETURN(int64_t member_id, codes_.Verify(actor.staff->scope.brand_id, code,
+                                                            UnixSeconds(clock_.Now())));
+  return Profile(actor, member_id);
+}
+
 Result<PageOf<points::JournalLine>> MemberViews::Points(const org::Actor& actor, int64_t member_id,
                                                         const PageRequest& page) {
   if (!actor.staff.has_value()) return StaffOnly();

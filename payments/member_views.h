@@ -8,6 +8,7 @@
 #include "common/random.h"
 #include "common/result.h"
 #include "db/db.h"
+#include "members/member_codes.h"
 #include "members/member_directory.h"
 #include "org/authorizer.h"
 #include "org/principal.h"
@@ -58,8 +59,8 @@ struct MemberView {
 class MemberViews {
  public:
   MemberViews(db::Db& db, const org::Authorizer& authorizer, members::MemberDirectory& directory,
-              const Clock& clock)
-      : db_(db), authorizer_(authorizer), directory_(directory), clock_(clock) {}
+              members::MemberCodes& codes, const Clock& clock)
+      : db_(db), authorizer_(authorizer), directory_(directory), codes_(codes), clock_(clock) {}
 
   // The members of the caller's brand that `query` names and the caller may see, id order
   // (at most MemberDirectory::kMaxResults). Errors: ParseMemberQuery's, and the directory's
@@ -67,6 +68,12 @@ class MemberViews {
   Result<std::vector<members::Member>> Search(const org::Actor& actor, std::string_view q);
   // Errors: NotFound MEMBER_NOT_FOUND.
   Result<MemberView> Profile(const org::Actor& actor, int64_t member_id);
+  // The profile of the member whom a member code (the owner card's QR, members::MemberCodes)
+  // names, as the counter scans it: the code is verified under the caller's brand at now, then
+  // Profile's rule applies. Errors: InvalidArgument INVALID_MEMBER_CODE (malformed, altered,
+  // another brand's or another deployment's); FailedPrecondition MEMBER_CODE_EXPIRED (checked
+  // before visibility: it tells nothing of the member); NotFound MEMBER_NOT_FOUND.
+  Result<MemberView> Scan(const org::Actor& actor, std::string_view code);
   // The member's journal lines, newest first. Errors: NotFound MEMBER_NOT_FOUND.
   Result<PageOf<points::JournalLine>> Points(const org::Actor& actor, int64_t member_id,
                                              const PageRequest& page);
@@ -83,6 +90,7 @@ class MemberViews {
   db::Db& db_;
   const org::Authorizer& authorizer_;
   members::MemberDirectory& directory_;
+  members::MemberCodes& codes_;
   const Clock& clock_;
   OsRandom no_draws_;  // members::MemberStore wants a source; reads never draw
 };

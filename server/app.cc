@@ -56,11 +56,13 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, AppOptions option
       *app->transactions_, *app->merchant_keys_, *app->payment_recorder_, app->clock_);
   app->phones_ = std::make_unique<members::PhoneVault>(data_key, app->org_->cipher());
   app->vehicle_vault_ = std::make_unique<members::VehicleVault>(data_key, app->org_->cipher());
-  app->vehicles_ = std::make_unique<members::VehicleService>(*app->db_, *app->vehicle_vault_);
+  app->vehicles_ = std::make_unique<members::VehicleService>(*app->db_, *app->vehicle_vault_,
+                                                             *app->kv_, app->clock_);
   app->directory_ =
       std::make_unique<members::MemberDirectory>(*app->db_, *app->phones_, *app->vehicle_vault_);
-  app->member_views_ = std::make_unique<payments::MemberViews>(*app->db_, app->org_->authorizer(),
-                                                               *app->directory_, app->clock_);
+  app->member_codes_ = std::make_unique<members::MemberCodes>(data_key, app->random_);
+  app->member_views_ = std::make_unique<payments::MemberViews>(
+      *app->db_, app->org_->authorizer(), *app->directory_, *app->member_codes_, app->clock_);
   app->payment_views_ =
       std::make_unique<payments::PaymentViews>(*app->db_, app->org_->authorizer());
   app->earning_rules_ = std::make_unique<payments::EarningRuleService>(
@@ -76,7 +78,6 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, AppOptions option
       MemberApi::Create(app->config_, *app->db_, *app->kv_, app->clock_, app->random_, data_key,
                         *app->org_, *app->merchant_keys_, *app->phones_, member_options));
   app->member_points_ = std::make_unique<points::MemberPoints>(*app->db_);
-  app->member_codes_ = std::make_unique<members::MemberCodes>(data_key, app->random_);
   app->owner_card_ = std::make_unique<OwnerCard>(app->member_api_->accounts(), *app->member_points_,
                                                  app->coupons_->coupons(), *app->vehicles_,
                                                  *app->member_codes_, policy.tiers);

@@ -25,6 +25,15 @@ void RegisterMemberRoutes(ConsoleRouter& router, payments::MemberViews& members)
                  Respond(res, members.Profile(req.actor, *id), 200, WriteMemberView);
                });
 
+  router.Route("POST", "/api/console/member-codes/scan", org::Action::kMemberRead,
+               [&members](const ConsoleRequest& req, httplib::Response& res) {
+                 Result<rapidjson::Document> body = ParseBody(req.http, {"code"});
+                 if (!body.ok()) return WriteError(res, body.status());
+                 Result<std::string> code = RequiredString(*body, "code");
+                 if (!code.ok()) return WriteError(res, code.status());
+                 Respond(res, members.Scan(req.actor, *code), 200, WriteMemberView);
+               });
+
   router.Route("GET", "/api/console/members/{id}/points", org::Action::kMemberRead,
                [&members](const ConsoleRequest& req, httplib::Response& res) {
                  Result<int64_t> id = PathId(req.http, 1);

@@ -36,9 +36,7 @@ void RegisterSessionRoutes(ConsoleRouter& router, org::SessionService& sessions)
                                     router.ClientAddress(req), std::string(CurrentRequestId())};
     std::chrono::seconds retry_after{0};
     Result<org::LoginResult> result = sessions.Login(attempt, &retry_after);
-    if (!result.ok() && result.status().code() == StatusCode::kResourceExhausted) {
-      res.set_header("Retry-After", std::to_string(retry_after.count()));
-    }
+    SetRetryAfter(res, result.status(), retry_after);
     Respond(res, result, 200, [](JsonWriter& w, const org::LoginResult& login) {
       w.StartObject();
       w.Key("token");

@@ -104,4 +104,9 @@ void WriteError(httplib::Response& res, const Status& status) {
   res.set_content(ErrorBody(status), "application/json");
 }
 
+void SetRetryAfter(httplib::Response& res, const Status& status, std::chrono::seconds retry_after) {
+  if (status.code() != StatusCode::kResourceExhausted || retry_after.count() <= 0) return;
+  res.set_header("Retry-After", std::to_string(retry_after.count()));
+}
+
 }  // namespace mileage::server

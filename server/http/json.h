@@ -5,6 +5,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -48,6 +49,10 @@ void WriteJson(httplib::Response& res, int status, Fill&& fill) {
 
 // Writes the JSON error body of a non-OK Status with its HTTP status (one mapping table).
 void WriteError(httplib::Response& res, const Status& status);
+
+// Sets the Retry-After header (whole seconds) when `status` is a 429 (ResourceExhausted) and the
+// service said how long to wait (`retry_after` > 0).
+void SetRetryAfter(httplib::Response& res, const Status& status, std::chrono::seconds retry_after);
 
 inline void WriteString(JsonWriter& w, std::string_view s) {
   w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));

@@ -31,7 +31,7 @@ Result<std::unique_ptr<MemberApi>> MemberApi::Create(
   api->accounts_ =
       std::make_unique<members::MemberAccounts>(db, random, org.writer(), *api->truth_);
   api->phone_codes_ = std::make_unique<WechatPhoneCodes>(*api->clients_);
-  api->phones_ = std::make_unique<members::MemberPhones>(db, clock, random, org.apps(),
+  api->phones_ = std::make_unique<members::MemberPhones>(db, kv, clock, random, org.apps(),
                                                          *api->phone_codes_, phones);
   api->profiles_ = std::make_unique<members::MemberProfiles>(db, clock, random);
   return api;

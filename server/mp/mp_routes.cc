@@ -44,9 +44,7 @@ void RegisterMemberSessionRoutes(MpRouter& router, members::MemberLogin& login,
         std::chrono::seconds retry_after{0};
         Result<members::MemberLoginResult> result =
             login.Login({body->appid, body->code, router.ClientKey(req)}, &retry_after);
-        if (!result.ok() && result.status().code() == StatusCode::kResourceExhausted) {
-          res.set_header("Retry-After", std::to_string(retry_after.count()));
-        }
+        SetRetryAfter(res, result.status(), retry_after);
         Respond(res, result, 200, [](JsonWriter& w, const members::MemberLoginResult& done) {
           w.StartObject();
           WriteText(w, "token", done.token);

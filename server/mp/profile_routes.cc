@@ -1,5 +1,6 @@
 #include "server/mp/profile_routes.h"
 
+#include <chrono>
 #include <string>
 
 #include "server/console/console_json.h"
@@ -121,12 +122,14 @@ void RegisterMemberProfileRoutes(MpRouter& router, members::MemberPhones& phones
     if (!body.ok()) return WriteError(res, body.status());
     Result<std::string> code = RequiredString(*body, "code");
     if (!code.ok()) return WriteError(res, code.status());
-    Respond(res, phones.Bind(req.member(), *code), 200,
-            [](JsonWriter& w, const std::string& masked) {
-              w.StartObject();
-              WriteText(w, "phone", masked);
-              w.EndObject();
-            });
+    std::chrono::seconds retry_after{0};
+    Result<std::string> bound = phones.Bind(req.member(), *code, &retry_after);
+    SetRetryAfter(res, bound.status(), retry_after);
+    Respond(res, bound, 200, [](JsonWriter& w, const std::string& masked) {
+      w.StartObject();
+      WriteText(w, "phone", masked);
+      w.EndObject();
+    });
   });
 
   router.Route("GET", "/api/mp/profile",

@@ -1,5 +1,6 @@
 #include "server/mp/vehicle_routes.h"
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -118,8 +119,11 @@ void RegisterMemberVehicleRoutes(MpRouter& router, members::VehicleService& vehi
                [&vehicles, &clock](const MpRequest& req, httplib::Response& res) {
                  Result<members::NewVehicle> input = ParseNewVehicle(req.http);
                  if (!input.ok()) return WriteError(res, input.status());
-                 Respond(res, vehicles.Add(OwnerOf(req), *input, UnixSeconds(clock.Now())), 201,
-                         WriteOwnVehicle);
+                 std::chrono::seconds retry_after{0};
+                 Result<members::OwnVehicle> added =
+                     vehicles.Add(OwnerOf(req), *input, UnixSeconds(clock.Now()), &retry_after);
+                 SetRetryAfter(res, added.status(), retry_after);
+                 Respond(res, added, 201, WriteOwnVehicle);
                });
 
   router.Route("PATCH", "/api/mp/vehicles/{id}",
@@ -128,8 +132,11 @@ void RegisterMemberVehicleRoutes(MpRouter& router, members::VehicleService& vehi
                  if (!id.ok()) return WriteError(res, id.status());
                  Result<members::VehiclePatch> patch = ParsePatch(req.http);
                  if (!patch.ok()) return WriteError(res, patch.status());
-                 Respond(res, vehicles.Update(OwnerOf(req), *id, *patch, UnixSeconds(clock.Now())),
-                         200, WriteOwnVehicle);
+                 std::chrono::seconds retry_after{0};
+                 Result<members::OwnVehicle> changed = vehicles.Update(
+                     OwnerOf(req), *id, *patch, UnixSeconds(clock.Now()), &retry_after);
+                 SetRetryAfter(res, changed.status(), retry_after);
+                 Respond(res, changed, 200, WriteOwnVehicle);
                });
 
   router.Route("DELETE", "/api/mp/vehicles/{id}",

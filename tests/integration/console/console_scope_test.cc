@@ -3,6 +3,8 @@
 // not write get 403 (DESIGN.md section 7; docs/API.md "Console: authorization").
 #include <set>
 
+#include "crypto/data_key.h"
+#include "members/member_codes.h"
 #include "tests/integration/console/console_fixture.h"
 #include "tests/integration/console/merchant_bodies.h"
 #include "tests/integration/console/role_table.h"
@@ -32,6 +34,15 @@ class ConsoleScopeTest : public ConsoleTest {
     Pay(kOtherMchid, kTransactionB1, "openid-paid-only-at-b1", 10000);
     member_b_ = MemberIdOf("openid-paid-only-at-b1");
     ASSERT_GT(member_b_, 0);
+    // Member B's owner-card code, made as the card makes it (valid while the clock stands).
+    Result<crypto::DataKey> key = crypto::DataKey::FromHex(kDataKey);
+    ASSERT_TRUE(key.ok()) << key.status().ToString();
+    OsRandom random;
+    members::MemberCodes codes(*key, random);
+    Result<members::MemberCode> code =
+        codes.Mint(tree_.brand, member_b_, UnixSeconds(clock_.Now()));
+    ASSERT_TRUE(code.ok()) << code.status().ToString();
+    member_code_b_ = code->token;
     MakeDealerBCoupons();
   }
 
@@ -81,6 +92,7 @@ class ConsoleScopeTest : public ConsoleTest {
   };
 
   int64_t member_b_ = 0;
+  std::string member_code_b_;
   int64_t stock_b_ = 0;
   std::string coupon_b_code_;
   int64_t redemption_b_ = 0;
@@ -134,6 +146,9 @@ class ConsoleScopeTest : public ConsoleTest {
         // The member who paid only at B1, B1's payments and earning rule.
         {{"GET", "/api/console/members/{id}"},
          {{"GET", Path("/api/console/members/{id}", member_b_), "{}", "MEMBER_NOT_FOUND"}}},
+        {{"POST", "/api/console/member-codes/scan"},
+         {{"POST", "/api/console/member-codes/scan", R"({"code":")" + member_code_b_ + R"("})",
+           "MEMBER_NOT_FOUND"}}},
         {{"GET", "/api/console/members/{id}/points"},
          {{"GET", Path("/api/console/members/{id}/points", member_b_), "{}", "MEMBER_NOT_FOUND"}}},
         {{"GET", "/api/console/stores/{id}/transactions"},
@@ -292,10 +307,14 @@ TEST_P(ConsoleScopeTest, DealerBIsNotFoundOnEveryRouteForEveryoneOutsideIt) {
                                                       {"dealer_a_manager", "dealer_manager"},
                                                       {"analyst_a", "analyst"},
                                                       {"region1_manager", "region_manager"}};
+  // Reads that take their input in a POST body: not audited, like every read.
+  const std::set<std::pair<std::string, std::string>> posted_reads = {
+      {"POST", "/api/console/member-codes/scan"}};
   for (const auto& [caller, role] : role_of) {
     const std::string& token = Token(caller);
     for (const auto& [route, requests] : targets) {
       const bool has_action = roles.allows.at(role).count(action_of[route]) == 1;
+      const bool write = route.first != "GET" && posted_reads.count(route) == 0;
       for (const Target& target : requests) {
         auto before = RowCounts();
         Reply reply = Send(target.method, target.path, token, target.body);
@@ -303,7 +322,7 @@ TEST_P(ConsoleScopeTest, DealerBIsNotFoundOnEveryRouteForEveryoneOutsideIt) {
           EXPECT_EQ(reply.status, 403)
               << caller << ": " << target.method << " " << target.path << " -> " << reply.body;
           EXPECT_EQ(reply.code(), "PERMISSION_DENIED");
-          if (target.method != "GET") ++before["audit_log"];
+          if (write) ++before["audit_log"];
           EXPECT_EQ(RowCounts(), before) << caller << ": " << target.method << " " << target.path;
           continue;
         }
@@ -313,7 +332,7 @@ TEST_P(ConsoleScopeTest, DealerBIsNotFoundOnEveryRouteForEveryoneOutsideIt) {
         // The message never tells "exists elsewhere" from "does not exist".
         EXPECT_NE(reply.body.find("not found"), std::string::npos) << reply.body;
         auto after = RowCounts();
-        if (target.method != "GET") ++before["audit_log"];  // the denied write is on record
+        if (write) ++before["audit_log"];  // the denied write is on record
         EXPECT_EQ(after, before) << caller << ": " << target.method << " " << target.path;
       }
     }

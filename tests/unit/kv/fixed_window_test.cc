@@ -1,4 +1,5 @@
-// kv::FixedWindow, the rate-limit counters of console and member logins.
+// kv::FixedWindow and kv::FixedWindowLimit, the rate-limit counters of console and member
+// logins and of members' probing-prone writes.
 #include "kv/fixed_window.h"
 
 #include <gtest/gtest.h>
@@ -46,6 +47,40 @@ TEST_F(FixedWindowTest, KeysNameTheSubjectOnlyByItsHash) {
   EXPECT_EQ(key.size(), 2u + 32u);
   EXPECT_EQ(key.find("alice"), std::string::npos);
   EXPECT_NE(key, HashedKey("t:", "bob@example"));
+}
+
+TEST_F(FixedWindowTest, ALimitRefusesPastItsMaximumUntilTheWindowEnds) {
+  FixedWindowLimit limit(kv_, clock_, "l:", 2, seconds(60), "tries");
+  seconds retry_after{0};
+  EXPECT_TRUE(limit.Take("m1", &retry_after).ok());
+  clock_.Advance(seconds(20));
+  EXPECT_TRUE(limit.Take("m1", &retry_after).ok());
+  EXPECT_EQ(retry_after, seconds(0)) << "set only on a refusal";
+  clock_.Advance(milliseconds(500));
+  const Status third = limit.Take("m1", &retry_after);
+  EXPECT_EQ(third.code(), StatusCode::kResourceExhausted);
+  EXPECT_EQ(third.reason(), "RATE_LIMITED");
+  EXPECT_EQ(third.message(), "too many tries; try again in 40 s");
+  EXPECT_EQ(retry_after, seconds(40)) << "39.5 s to the window's end, rounded up";
+  EXPECT_TRUE(limit.Take("m2", &retry_after).ok()) << "subjects are limited apart";
+  clock_.Advance(seconds(40));
+  EXPECT_TRUE(limit.Take("m1", &retry_after).ok()) << "a new window";
+}
+
+TEST_F(FixedWindowTest, ALimitOfCountedRefusalsChecksWithoutCounting) {
+  FixedWindowLimit refusals(kv_, clock_, "r:", 2, seconds(60), "refusals");
+  seconds retry_after{0};
+  for (int i = 0; i < 3; ++i) EXPECT_TRUE(refusals.Check("m1", &retry_after).ok());
+  ASSERT_TRUE(refusals.Count("m1").ok());
+  EXPECT_TRUE(refusals.Check("m1", &retry_after).ok());
+  ASSERT_TRUE(refusals.Count("m1").ok());
+  clock_.Advance(seconds(15));
+  const Status refused = refusals.Check("m1", &retry_after);
+  EXPECT_EQ(refused.reason(), "RATE_LIMITED");
+  EXPECT_EQ(retry_after, seconds(45));
+  EXPECT_TRUE(refusals.Check("m2", &retry_after).ok());
+  clock_.Advance(seconds(45));
+  EXPECT_TRUE(refusals.Check("m1", &retry_after).ok());
 }
 
 TEST(SecondsUntilTest, RoundsUpAndIsAtLeastOne) {
