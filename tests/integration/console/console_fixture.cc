@@ -233,6 +233,8 @@ std::map<std::string, int64_t> ConsoleTest::RowCounts() {
                             "point_journals",
                             "payment_transactions",
                             "coupon_stocks",
+                            "coupon_packages",
+                            "package_orders",
                             "coupon_stock_stores",
                             "coupons",
                             "coupon_redemptions",

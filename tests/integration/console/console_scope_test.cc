@@ -79,6 +79,14 @@ class ConsoleScopeTest : public ConsoleTest {
         op, coupons::RedeemRequest{codes[1], "", tree_.store_b1, 100, "scope-redeem"}, now);
     ASSERT_TRUE(redeemed.ok()) << redeemed.status().ToString();
     redemption_b_ = redeemed->redemption.id;
+    coupons::NewPackage package;
+    package.store_id = tree_.store_b1;
+    package.name = "Dealer B package";
+    package.price_fen = 100;
+    package.items = {{stock_b_, 1, {}}};
+    Result<coupons::Package> sold = c.packages().Create(op, package);
+    ASSERT_TRUE(sold.ok()) << sold.status().ToString();
+    package_b_ = sold->id;
   }
 
   // A request that addresses one of dealer B's objects (or region 2, dealer B's region),
@@ -96,6 +104,7 @@ class ConsoleScopeTest : public ConsoleTest {
   int64_t stock_b_ = 0;
   std::string coupon_b_code_;
   int64_t redemption_b_ = 0;
+  int64_t package_b_ = 0;
 
   // Valid input (registration parses the key before it asks the authorizer).
   std::string MerchantBody() const {
@@ -178,6 +187,20 @@ class ConsoleScopeTest : public ConsoleTest {
          {{"POST", Path("/api/console/stocks/{id}/grants", stock_b_),
            R"({"request_id":"x","members":[)" + std::to_string(member_b_) + "]}",
            "STOCK_NOT_FOUND"}}},
+        // Dealer B's package at B1 (the list is the caller's subtree: ListsReturnExactlyTheScope).
+        {{"POST", "/api/console/packages"},
+         {{"POST", "/api/console/packages",
+           R"({"store_id":)" + b1 + R"(,"name":"x","price_fen":100,"items":[{"stock_id":)" +
+               std::to_string(stock_b_) + "}]}"}}},
+        {{"GET", "/api/console/packages"}, {}},
+        {{"GET", "/api/console/packages/{id}"},
+         {{"GET", Path("/api/console/packages/{id}", package_b_), "{}", "PACKAGE_NOT_FOUND"}}},
+        {{"PATCH", "/api/console/packages/{id}"},
+         {{"PATCH", Path("/api/console/packages/{id}", package_b_), R"({"name":"x"})",
+           "PACKAGE_NOT_FOUND"}}},
+        {{"GET", "/api/console/packages/{id}/orders"},
+         {{"GET", Path("/api/console/packages/{id}/orders", package_b_), "{}",
+           "PACKAGE_NOT_FOUND"}}},
         {{"GET", "/api/console/coupons"},
          {{"GET", "/api/console/coupons?code=" + coupon_b_code_, "{}", "COUPON_NOT_FOUND"}}},
         {{"POST", "/api/console/redemptions"},
@@ -414,6 +437,11 @@ TEST_P(ConsoleScopeTest, ListsReturnExactlyTheScope) {
       {"analyst_a", "merchants", 200, {t.merchant_a1}},
       {"analyst_a", "partners", 200, {}},
       {"analyst_a", "staff", 200, dealer_a_staff},
+      {"admin", "packages", 200, {package_b_}},
+      {"region2_manager", "packages", 200, {package_b_}},
+      {"clerk_b1", "packages", 200, {package_b_}},
+      {"region1_manager", "packages", 200, {}},
+      {"dealer_a_manager", "packages", 200, {}},
       {"clerk_a1", "regions", 403, {}},
       {"clerk_a1", "dealers", 403, {}},
       {"clerk_a1", "stores", 200, {t.store_a1}},
