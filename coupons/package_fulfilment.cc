@@ -40,8 +40,7 @@ Status IssueOne(db::Connection& conn, const Issuer& issuer, const PackageOrder& 
   }
   MILEAGE_RETURN_IF_ERROR(CheckIssuing(context->stock, Channel::kGrant, now));
   return issuer
-      .Issue(conn, *context,
-             {order.member_id, Channel::kGrant, OrderCouponRef(order.id, n), now})
+      .Issue(conn, *context, {order.member_id, Channel::kGrant, OrderCouponRef(order.id, n), now})
       .status();
 }
 
@@ -54,10 +53,9 @@ Result<int64_t> PackageFulfilment::OnPaid(db::Connection& conn, const OrderPayme
                            packages.FindOrderByTrade(payment.merchant_id, payment.out_trade_no));
   if (!order.has_value()) return 0;
   MILEAGE_RETURN_IF_ERROR(conn.Exec("SAVEPOINT package_order").status());
-  MILEAGE_ASSIGN_OR_RETURN(bool paid,
-                           packages.MarkPaid(order->id, payment.member_id, payment.amount_fen,
-                                             payment.transaction_id, OrderState::kPaid,
-                                             payment.paid_at, now));
+  MILEAGE_ASSIGN_OR_RETURN(bool paid, packages.MarkPaid(order->id, payment.member_id,
+                                                        payment.amount_fen, payment.transaction_id,
+                                                        OrderState::kPaid, payment.paid_at, now));
   if (!paid) {
     MILEAGE_RETURN_IF_ERROR(conn.Exec("RELEASE SAVEPOINT package_order").status());
     // Another member's order, another amount, or paid already: the payment stands alone.
@@ -68,15 +66,15 @@ Result<int64_t> PackageFulfilment::OnPaid(db::Connection& conn, const OrderPayme
   MILEAGE_ASSIGN_OR_RETURN(std::optional<Package> package, packages.Find(order->package_id));
   Status issued = Status::Ok();
   int64_t n = 0;
-  for (const PackageItem& item : package.has_value() ? package->items : std::vector<PackageItem>{}) {
+  for (const PackageItem& item :
+       package.has_value() ? package->items : std::vector<PackageItem>{}) {
     for (int64_t k = 0; k < item.quantity && issued.ok(); ++k) {
       issued = IssueOne(conn, issuer_, *order, item.stock_id, ++n, now);
     }
   }
   if (issued.ok()) {
     MILEAGE_RETURN_IF_ERROR(conn.Exec("RELEASE SAVEPOINT package_order").status());
-    MILEAGE_RETURN_IF_ERROR(
-        Event(conn, "order.paid", *order, payment.transaction_id, "", n, now));
+    MILEAGE_RETURN_IF_ERROR(Event(conn, "order.paid", *order, payment.transaction_id, "", n, now));
     return n;
   }
   if (issued.code() != StatusCode::kFailedPrecondition) return issued;
@@ -88,8 +86,8 @@ Result<int64_t> PackageFulfilment::OnPaid(db::Connection& conn, const OrderPayme
                                         payment.transaction_id, OrderState::kGrantFailed,
                                         payment.paid_at, now)
                               .status());
-  MILEAGE_RETURN_IF_ERROR(Event(conn, "order.grant_failed", *order, payment.transaction_id,
-                                issued.reason(), 0, now));
+  MILEAGE_RETURN_IF_ERROR(
+      Event(conn, "order.grant_failed", *order, payment.transaction_id, issued.reason(), 0, now));
   return 0;
 }
 
@@ -118,15 +116,14 @@ Status PackageFulfilment::OnRefunded(db::Connection& conn, const OrderPayment& p
       if (flagged) topic = "coupon.reward_refunded_after_redemption";
     }
     if (topic.empty()) continue;
-    MILEAGE_RETURN_IF_ERROR(
-        db::AddOutboxEvent(conn, topic, coupon.brand_id, std::to_string(coupon.id),
-                           db::PayloadJson({{"coupon_id", coupon.id},
-                                            {"stock_id", coupon.stock_id},
-                                            {"member_id", coupon.member_id},
-                                            {"order_id", order->id},
-                                            {"transaction_id",
-                                             std::string_view(payment.transaction_id)}}),
-                           now));
+    MILEAGE_RETURN_IF_ERROR(db::AddOutboxEvent(
+        conn, topic, coupon.brand_id, std::to_string(coupon.id),
+        db::PayloadJson({{"coupon_id", coupon.id},
+                         {"stock_id", coupon.stock_id},
+                         {"member_id", coupon.member_id},
+                         {"order_id", order->id},
+                         {"transaction_id", std::string_view(payment.transaction_id)}}),
+        now));
   }
   return Event(conn, "order.refunded", *order, payment.transaction_id, "", 0, now);
 }

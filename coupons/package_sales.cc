@@ -47,10 +47,9 @@ Status PackageSales::CheckRoom(db::Connection& conn, const Package& package, int
     if (!context.has_value()) return UnknownPackage(package.id);
     const std::string what = "stock " + std::to_string(item.stock_id);
     if (context->member_slots + item.quantity > item.stock.per_member_limit) {
-      return FailedPreconditionError(what + " allows " +
-                                         std::to_string(item.stock.per_member_limit) +
-                                         " coupons per member",
-                                     "LIMIT_REACHED");
+      return FailedPreconditionError(
+          what + " allows " + std::to_string(item.stock.per_member_limit) + " coupons per member",
+          "LIMIT_REACHED");
     }
     MILEAGE_ASSIGN_OR_RETURN(StockCounts counts, stocks.Counts(item.stock_id));
     if (counts.remaining < item.quantity) {
@@ -114,8 +113,7 @@ Status PackageSales::AttachPrepay(int64_t order_id, std::string_view prepay_id, 
   return PackageStore(*conn).SetPrepay(order_id, prepay_id, now);
 }
 
-Result<std::vector<OrderDetail>> PackageSales::WithCoupons(db::Connection& conn,
-                                                           int64_t member_id,
+Result<std::vector<OrderDetail>> PackageSales::WithCoupons(db::Connection& conn, int64_t member_id,
                                                            std::vector<PackageOrder> orders) {
   std::vector<std::string> prefixes;
   for (const PackageOrder& order : orders) prefixes.push_back(OrderCouponPrefix(order.id));

@@ -45,8 +45,7 @@ Status ValidateNew(const NewPackage& p) {
   MILEAGE_RETURN_IF_ERROR(ValidateTexts(p.name, p.description));
   MILEAGE_RETURN_IF_ERROR(ValidatePrice(p.price_fen));
   if (p.items.empty() || p.items.size() > NewPackage::kMaxItems) {
-    return InvalidPackage("a package holds 1.." + std::to_string(NewPackage::kMaxItems) +
-                          " items");
+    return InvalidPackage("a package holds 1.." + std::to_string(NewPackage::kMaxItems) + " items");
   }
   std::set<int64_t> seen;
   for (const PackageItem& item : p.items) {
@@ -94,9 +93,9 @@ Status PackageService::CheckItems(db::Connection& conn, const org::Actor& actor,
           "NOT_ELIGIBLE");
     }
     if (!StockAccess::RedeemableAt(*stock, store)) {
-      return FailedPreconditionError("stock " + std::to_string(stock->id) +
-                                         " is not redeemable at the package's store",
-                                     "INVALID_ITEM");
+      return FailedPreconditionError(
+          "stock " + std::to_string(stock->id) + " is not redeemable at the package's store",
+          "INVALID_ITEM");
     }
     item.stock = std::move(*stock);
   }
@@ -112,9 +111,9 @@ Result<Package> PackageService::Create(const org::Actor& actor, const NewPackage
   const Status written =
       writer_.Run(actor, base, [&](db::Connection& conn, org::AuditRecord& record) -> Status {
         const std::string label = org::NodeLabel(org::NodeType::kStore, package.store_id);
-        MILEAGE_ASSIGN_OR_RETURN(std::optional<org::Node> store,
-                                 org::NodeStore(conn).Find(org::NodeType::kStore,
-                                                           package.store_id));
+        MILEAGE_ASSIGN_OR_RETURN(
+            std::optional<org::Node> store,
+            org::NodeStore(conn).Find(org::NodeType::kStore, package.store_id));
         if (!store.has_value()) return NotFoundError(label + " not found");
         MILEAGE_RETURN_IF_ERROR(
             authorizer_.Check(actor, org::Action::kStockWrite, store->path, label));
@@ -192,10 +191,10 @@ Result<Package> PackageService::Update(const org::Actor& actor, int64_t package_
         }
         if (patch.state.has_value() && *patch.state != updated.state) {
           if (!IsTransition(updated.state, *patch.state)) {
-            return FailedPreconditionError(
-                "a package cannot go from " + std::string(PackageStateName(updated.state)) +
-                    " to " + std::string(PackageStateName(*patch.state)),
-                "INVALID_STATE_TRANSITION");
+            return FailedPreconditionError("a package cannot go from " +
+                                               std::string(PackageStateName(updated.state)) +
+                                               " to " + std::string(PackageStateName(*patch.state)),
+                                           "INVALID_STATE_TRANSITION");
           }
           updated.state = *patch.state;
         }

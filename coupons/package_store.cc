@@ -81,15 +81,15 @@ std::string OrderCouponRef(int64_t order_id, int64_t n) {
 Result<int64_t> PackageStore::Insert(const Package& p) {
   MILEAGE_ASSIGN_OR_RETURN(
       db::ExecResult inserted,
-      conn_.Exec("INSERT INTO coupon_packages (brand_id, region_id, dealer_id, store_id, name, "
-                 "description, price_fen, state, created_by, created_at, updated_at) VALUES (?, "
-                 "?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                 {db::Value(p.store.brand_id), db::Value(p.store.region_id),
-                  db::Value(p.store.dealer_id), db::Value(p.store.store_id), db::Value(p.name),
-                  db::Value(p.description), db::Value(p.price_fen),
-                  db::Value(std::string(PackageStateName(p.state))),
-                  p.created_by.has_value() ? db::Value(*p.created_by) : db::Value(nullptr),
-                  db::Value(p.created_at), db::Value(p.updated_at)}));
+      conn_.Exec(
+          "INSERT INTO coupon_packages (brand_id, region_id, dealer_id, store_id, name, "
+          "description, price_fen, state, created_by, created_at, updated_at) VALUES (?, "
+          "?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          {db::Value(p.store.brand_id), db::Value(p.store.region_id), db::Value(p.store.dealer_id),
+           db::Value(p.store.store_id), db::Value(p.name), db::Value(p.description),
+           db::Value(p.price_fen), db::Value(std::string(PackageStateName(p.state))),
+           p.created_by.has_value() ? db::Value(*p.created_by) : db::Value(nullptr),
+           db::Value(p.created_at), db::Value(p.updated_at)}));
   const int64_t id = inserted.last_insert_id;
   for (const PackageItem& item : p.items) {
     MILEAGE_RETURN_IF_ERROR(
@@ -104,11 +104,12 @@ Result<int64_t> PackageStore::Insert(const Package& p) {
 
 Status PackageStore::Update(const Package& p) {
   return conn_
-      .Exec("UPDATE coupon_packages SET name = ?, description = ?, price_fen = ?, state = ?, "
-            "updated_at = ? WHERE id = ?",
-            {db::Value(p.name), db::Value(p.description), db::Value(p.price_fen),
-             db::Value(std::string(PackageStateName(p.state))), db::Value(p.updated_at),
-             db::Value(p.id)})
+      .Exec(
+          "UPDATE coupon_packages SET name = ?, description = ?, price_fen = ?, state = ?, "
+          "updated_at = ? WHERE id = ?",
+          {db::Value(p.name), db::Value(p.description), db::Value(p.price_fen),
+           db::Value(std::string(PackageStateName(p.state))), db::Value(p.updated_at),
+           db::Value(p.id)})
       .status();
 }
 
@@ -216,8 +217,8 @@ Result<std::optional<PackageOrder>> PackageStore::FindOrderByTrade(int64_t merch
 }
 
 Result<bool> PackageStore::MarkPaid(int64_t order_id, int64_t member_id, int64_t amount_fen,
-                                    std::string_view transaction_id, OrderState to,
-                                    int64_t paid_at, int64_t now) {
+                                    std::string_view transaction_id, OrderState to, int64_t paid_at,
+                                    int64_t now) {
   MILEAGE_ASSIGN_OR_RETURN(
       db::ExecResult updated,
       conn_.Exec("UPDATE package_orders SET state = ?, transaction_id = ?, paid_at = ?, "
@@ -239,18 +240,15 @@ Result<bool> PackageStore::MarkRefunded(int64_t order_id, int64_t now) {
 }
 
 Result<PageOf<PackageOrder>> PackageStore::OfMember(int64_t member_id, const PageRequest& page) {
-  return db::QueryPage<PackageOrder>(conn_,
-                                     {kOrderSelect, kOrderCount, " WHERE o.member_id = ?",
-                                      "o.id DESC"},
-                                     {db::Value(member_id)}, page, OrderFromRow);
+  return db::QueryPage<PackageOrder>(
+      conn_, {kOrderSelect, kOrderCount, " WHERE o.member_id = ?", "o.id DESC"},
+      {db::Value(member_id)}, page, OrderFromRow);
 }
 
-Result<PageOf<PackageOrder>> PackageStore::OfPackage(int64_t package_id,
-                                                     const PageRequest& page) {
-  return db::QueryPage<PackageOrder>(conn_,
-                                     {kOrderSelect, kOrderCount, " WHERE o.package_id = ?",
-                                      "o.id DESC"},
-                                     {db::Value(package_id)}, page, OrderFromRow);
+Result<PageOf<PackageOrder>> PackageStore::OfPackage(int64_t package_id, const PageRequest& page) {
+  return db::QueryPage<PackageOrder>(
+      conn_, {kOrderSelect, kOrderCount, " WHERE o.package_id = ?", "o.id DESC"},
+      {db::Value(package_id)}, page, OrderFromRow);
 }
 
 }  // namespace mileage::coupons

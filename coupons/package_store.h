@@ -31,8 +31,7 @@ class PackageStore {
   Result<std::optional<Package>> Find(int64_t id);
   // A page of the packages at stores in the subtree of `viewer` (all: nullopt), id order, with
   // items.
-  Result<PageOf<Package>> List(const std::optional<org::NodePath>& viewer,
-                               const PageRequest& page);
+  Result<PageOf<Package>> List(const std::optional<org::NodePath>& viewer, const PageRequest& page);
   // The brand's packages in `state`, id order, at most `limit`, with items.
   Result<std::vector<Package>> OfBrand(int64_t brand_id, PackageState state, int64_t limit);
 

@@ -36,9 +36,9 @@ struct PackageItem {
 // What staff give to create a package (PackageService::Create).
 struct NewPackage {
   int64_t store_id = 0;
-  std::string name;         // 1..64 characters
-  std::string description;  // 0..255 characters
-  int64_t price_fen = 0;    // 1..kMaxPriceFen
+  std::string name;                // 1..64 characters
+  std::string description;         // 0..255 characters
+  int64_t price_fen = 0;           // 1..kMaxPriceFen
   std::vector<PackageItem> items;  // 1..kMaxItems distinct stocks
 
   static constexpr int64_t kMaxPriceFen = 100'000'000;  // 1 million yuan

@@ -51,9 +51,9 @@ Result<OrderPlaced> PlaceOrder(const MpRequest& req, coupons::PackageSales& sale
   auto payable = [&pay, &client](const std::string& mchid) -> Status {
     Result<std::shared_ptr<wechat::client::PayClient>> found = pay.For(mchid);
     if (!found.ok()) {
-      return UnavailableError("merchant " + mchid + " cannot take payments: " +
-                                  found.status().ToString(),
-                              "PAYMENT_UNAVAILABLE");
+      return UnavailableError(
+          "merchant " + mchid + " cannot take payments: " + found.status().ToString(),
+          "PAYMENT_UNAVAILABLE");
     }
     client = std::move(*found);
     return Status::Ok();
@@ -87,25 +87,23 @@ void RegisterMemberPackageRoutes(MpRouter& router, coupons::PackageSales& sales,
     Respond(res, sales.OnSale(MemberOf(req)), 200,
             [](JsonWriter& w, const std::vector<coupons::Package>& packages) {
               w.StartObject();
-              WriteArray(w, "items", packages, [&w](const coupons::Package& package) {
-                WriteMemberPackage(w, package);
-              });
+              WriteArray(w, "items", packages,
+                         [&w](const coupons::Package& package) { WriteMemberPackage(w, package); });
               w.EndObject();
             });
   });
 
-  router.Route("POST", "/api/mp/orders",
-               [&sales, &pay, notify_url = std::move(notify_url), &clock](
-                   const MpRequest& req, httplib::Response& res) {
-                 Result<rapidjson::Document> body = ParseBody(req.http, {"package_id"});
-                 if (!body.ok()) return WriteError(res, body.status());
-                 Result<int64_t> package_id = RequiredId(*body, "package_id");
-                 if (!package_id.ok()) return WriteError(res, package_id.status());
-                 Respond(res,
-                         PlaceOrder(req, sales, pay, notify_url, *package_id,
-                                    UnixSeconds(clock.Now())),
-                         201, WriteOrderPlaced);
-               });
+  router.Route(
+      "POST", "/api/mp/orders",
+      [&sales, &pay, notify_url = std::move(notify_url), &clock](const MpRequest& req,
+                                                                 httplib::Response& res) {
+        Result<rapidjson::Document> body = ParseBody(req.http, {"package_id"});
+        if (!body.ok()) return WriteError(res, body.status());
+        Result<int64_t> package_id = RequiredId(*body, "package_id");
+        if (!package_id.ok()) return WriteError(res, package_id.status());
+        Respond(res, PlaceOrder(req, sales, pay, notify_url, *package_id, UnixSeconds(clock.Now())),
+                201, WriteOrderPlaced);
+      });
 
   router.Route("GET", "/api/mp/orders", [&sales](const MpRequest& req, httplib::Response& res) {
     Result<PageRequest> page = PageParams(req.http);

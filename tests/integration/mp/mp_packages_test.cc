@@ -82,11 +82,10 @@ class MpPackagesTest : public MpTest {
 
   // A package of `quantity` coupons of `stock` at the fixture's store for `price_fen`, on sale.
   int64_t OnSalePackage(int64_t stock, int64_t quantity, int64_t price_fen = 9900) {
-    MpReply created = CreatePackage(R"({"store_id":)" + std::to_string(store_) +
-                                    R"(,"name":"洗车10次卡","price_fen":)" +
-                                    std::to_string(price_fen) + R"(,"items":[{"stock_id":)" +
-                                    std::to_string(stock) + R"(,"quantity":)" +
-                                    std::to_string(quantity) + "}]}");
+    MpReply created = CreatePackage(
+        R"({"store_id":)" + std::to_string(store_) + R"(,"name":"洗车10次卡","price_fen":)" +
+        std::to_string(price_fen) + R"(,"items":[{"stock_id":)" + std::to_string(stock) +
+        R"(,"quantity":)" + std::to_string(quantity) + "}]}");
     EXPECT_EQ(created.status, 201) << created.body;
     if (created.status != 201) return 0;
     const int64_t id = created.json["id"].GetInt64();
@@ -133,8 +132,8 @@ class MpPackagesTest : public MpTest {
   std::map<std::string, int64_t> PackagesWritten() {
     std::map<std::string, int64_t> counts = Written();
     counts["audit_log"] = Scalar("SELECT COUNT(*) FROM audit_log WHERE outcome <> 'denied'");
-    for (const char* table : {"coupons", "coupon_packages", "coupon_package_items",
-                              "package_orders"}) {
+    for (const char* table :
+         {"coupons", "coupon_packages", "coupon_package_items", "package_orders"}) {
       counts[table] = Scalar(std::string("SELECT COUNT(*) FROM ") + table);
     }
     return counts;
@@ -182,8 +181,8 @@ TEST_P(MpPackagesTest, AMemberBuysAPackageAndTheNotificationGrantsItsCouponsOnce
                               pay["nonceStr"].GetString() + "\n" + package_param + "\n";
   const MerchantExport merchant = sandbox_->Export(kMchid);
   EXPECT_TRUE(VerifiedBy(merchant.merchant_private_key_pem, message, pay["paySign"].GetString()));
-  EXPECT_FALSE(VerifiedBy(merchant.merchant_private_key_pem, message + "x",
-                          pay["paySign"].GetString()));
+  EXPECT_FALSE(
+      VerifiedBy(merchant.merchant_private_key_pem, message + "x", pay["paySign"].GetString()));
   EXPECT_EQ(CouponsOf(alice_.id), 0);
 
   const int64_t delivery = PayOrder(out_trade_no);
@@ -278,8 +277,8 @@ TEST_P(MpPackagesTest, EveryOrderRefusalHasItsCodeAndWritesNothing) {
   const org::Actor op = org::Actor::System("test");
   org::OrgModule& org = app().org();
   const int64_t other_brand = MustOk(org.hierarchy().CreateBrand(op, "Other")).path.id();
-  const int64_t r = MustOk(org.hierarchy().Create(op, org::NodeType::kRegion, other_brand, "R"))
-                        .path.id();
+  const int64_t r =
+      MustOk(org.hierarchy().Create(op, org::NodeType::kRegion, other_brand, "R")).path.id();
   const int64_t d = MustOk(org.hierarchy().Create(op, org::NodeType::kDealer, r, "D")).path.id();
   const int64_t other_store =
       MustOk(org.hierarchy().Create(op, org::NodeType::kStore, d, "S")).path.id();
@@ -345,8 +344,8 @@ TEST_P(MpPackagesTest, EveryOrderRefusalHasItsCodeAndWritesNothing) {
 TEST_P(MpPackagesTest, AStoreWithoutAMerchantForTheAppCannotSell) {
   const org::Actor op = org::Actor::System("test");
   const int64_t stock = WashStock();
-  const int64_t dealer = MustOk(app().org().hierarchy().Get(op, org::NodeType::kStore, store_))
-                             .path.dealer_id;
+  const int64_t dealer =
+      MustOk(app().org().hierarchy().Get(op, org::NodeType::kStore, store_)).path.dealer_id;
   const int64_t bare =
       MustOk(app().org().hierarchy().Create(op, org::NodeType::kStore, dealer, "No pay")).path.id();
   coupons::NewPackage p;
@@ -375,9 +374,9 @@ TEST_P(MpPackagesTest, AFullRefundVoidsTheUnredeemedCoupons) {
   ASSERT_EQ(CouponsOf(alice_.id), 3);
   const std::string notify_url =
       "http://127.0.0.1:" + std::to_string(server_->port()) + "/wechatpay/v3/notify/" + kMchid;
-  rapidjson::Document refunded = sandbox_->PostJson(
-      "/sandbox/refunds", R"({"out_trade_no":")" + no + R"(","notify_url":")" + notify_url +
-                              R"("})");
+  rapidjson::Document refunded =
+      sandbox_->PostJson("/sandbox/refunds", R"({"out_trade_no":")" + no + R"(","notify_url":")" +
+                                                 notify_url + R"("})");
   ASSERT_TRUE(refunded.IsObject() && refunded.HasMember("delivery_id"));
   EXPECT_EQ(sandbox_->AwaitFinal(refunded["delivery_id"].GetInt64()).state, "delivered");
   MpReply after = GetOrder(alice_, order);
@@ -452,8 +451,7 @@ TEST_P(MpPackagesTest, StaffCreatePackagesWithCheckedItemsAndStates) {
   const std::string path = "/api/console/packages/" + std::to_string(package);
   MpReply price = Send("PATCH", path, staff_, R"({"price_fen":1})");
   EXPECT_EQ(price.code(), "PACKAGE_NOT_EDITABLE") << price.body;
-  EXPECT_EQ(Send("PATCH", path, staff_, R"({"state":"draft"})").code(),
-            "INVALID_STATE_TRANSITION");
+  EXPECT_EQ(Send("PATCH", path, staff_, R"({"state":"draft"})").code(), "INVALID_STATE_TRANSITION");
   MpReply off = Send("PATCH", path, staff_, R"({"state":"off_sale"})");
   ASSERT_EQ(off.status, 200) << off.body;
   EXPECT_EQ(Send("GET", "/api/mp/packages", alice_.token).json["items"].Size(), 0u);
