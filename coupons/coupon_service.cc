@@ -138,7 +138,13 @@ Result<PageOf<CouponDetail>> CouponService::MemberCoupons(const MemberRef& membe
 Result<int64_t> CouponService::UsableCount(const MemberRef& member, int64_t now) {
   MILEAGE_RETURN_IF_ERROR(org::ValidateId(member.member_id, "member_id"));
   MILEAGE_ASSIGN_OR_RETURN(db::PooledConnection conn, db_.Acquire());
-  return CouponStore(*conn).CountOfMember(member.member_id, CouponState::kIssued, now);
+  return UsableCount(*conn, member, now);
+}
+
+Result<int64_t> CouponService::UsableCount(db::Connection& conn, const MemberRef& member,
+                                           int64_t now) {
+  MILEAGE_RETURN_IF_ERROR(org::ValidateId(member.member_id, "member_id"));
+  return CouponStore(conn).CountOfMember(member.member_id, CouponState::kIssued, now);
 }
 
 Result<CouponDetail> CouponService::MemberCoupon(const MemberRef& member, int64_t coupon_id,

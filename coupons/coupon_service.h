@@ -64,6 +64,7 @@ class CouponService {
   // How many of the member's coupons are usable as of `now`: issued and not past expires_at
   // (the filter of MemberCoupons' `issued`), in one query.
   Result<int64_t> UsableCount(const MemberRef& member, int64_t now);
+  Result<int64_t> UsableCount(db::Connection& conn, const MemberRef& member, int64_t now);
   // The coupon as of `now`. Errors: NotFound COUPON_NOT_FOUND (unknown or another member's).
   Result<CouponDetail> MemberCoupon(const MemberRef& member, int64_t coupon_id, int64_t now);
   // A QR token for the member's coupon, valid QrTokens::kLifetimeS. Errors: NotFound

@@ -25,7 +25,13 @@ Result<Member> MemberAccounts::Get(int64_t member_id) {
 Result<MemberWithActivity> MemberAccounts::GetWithActivity(int64_t member_id, int64_t now) {
   MILEAGE_RETURN_IF_ERROR(ValidatePositiveId(member_id, "member_id"));
   MILEAGE_ASSIGN_OR_RETURN(db::PooledConnection conn, db_.Acquire());
-  MemberStore store(*conn, random_);
+  return GetWithActivity(*conn, member_id, now);
+}
+
+Result<MemberWithActivity> MemberAccounts::GetWithActivity(db::Connection& conn, int64_t member_id,
+                                                           int64_t now) {
+  MILEAGE_RETURN_IF_ERROR(ValidatePositiveId(member_id, "member_id"));
+  MemberStore store(conn, random_);
   MILEAGE_ASSIGN_OR_RETURN(std::optional<Member> member, store.Find(member_id));
   if (!member.has_value()) return MemberNotFound(member_id);
   MILEAGE_ASSIGN_OR_RETURN(MemberStore::Activity activity, store.RollingActivity(member_id, now));

@@ -37,6 +37,8 @@ class MemberAccounts {
   // The member and their rolling activity at `now`, on one connection (two queries). Errors
   // as Get's.
   Result<MemberWithActivity> GetWithActivity(int64_t member_id, int64_t now);
+  // The same on the caller's connection (a composed read that takes one connection).
+  Result<MemberWithActivity> GetWithActivity(db::Connection& conn, int64_t member_id, int64_t now);
   // Sets the member's status to suspended or back to active, audited as member.suspend or
   // member.reactivate (idempotent: an unchanged status is recorded as such). Errors:
   // InvalidArgument INVALID_ID; PermissionDenied unless the actor is the operator (no console

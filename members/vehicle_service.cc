@@ -163,6 +163,12 @@ Result<std::vector<OwnVehicle>> VehicleService::List(const VehicleOwner& owner) 
   return OfMember(*conn, owner);
 }
 
+Result<std::vector<OwnVehicle>> VehicleService::List(db::Connection& conn,
+                                                     const VehicleOwner& owner) {
+  MILEAGE_RETURN_IF_ERROR(ValidateOwner(owner));
+  return OfMember(conn, owner);
+}
+
 Result<OwnVehicle> VehicleService::Prepare(const VehicleOwner& owner, const NewVehicle& input,
                                            int64_t now, StoredVehicle& row) const {
   OwnVehicle out;

@@ -51,6 +51,8 @@ class VehicleService {
 
   // The owner's vehicles, id order, in clear.
   Result<std::vector<OwnVehicle>> List(const VehicleOwner& owner);
+  // The same on the caller's connection (a composed read that takes one connection).
+  Result<std::vector<OwnVehicle>> List(db::Connection& conn, const VehicleOwner& owner);
   // The same on the caller's connection (and transaction): one query, for the owner card.
   Result<std::vector<OwnVehicle>> OfMember(db::Connection& conn, const VehicleOwner& owner) const;
 

@@ -500,7 +500,15 @@ Result<PointsSummary> MemberPoints::Summary(int64_t member_id, int64_t now, int6
     return InvalidArgumentError("a points summary needs a member and a horizon", "INVALID_ID");
   }
   MILEAGE_ASSIGN_OR_RETURN(db::PooledConnection conn, db_.Acquire());
-  return Ledger(*conn).Summary(member_id, now + horizon_s);
+  return Summary(*conn, member_id, now, horizon_s);
+}
+
+Result<PointsSummary> MemberPoints::Summary(db::Connection& conn, int64_t member_id, int64_t now,
+                                            int64_t horizon_s) {
+  if (member_id <= 0 || horizon_s < 0) {
+    return InvalidArgumentError("a points summary needs a member and a horizon", "INVALID_ID");
+  }
+  return Ledger(conn).Summary(member_id, now + horizon_s);
 }
 
 Result<PageOf<JournalLine>> MemberPoints::History(int64_t member_id, const PageRequest& page) {

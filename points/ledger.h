@@ -112,6 +112,9 @@ class MemberPoints {
   // The member's summary with the lots expiring within `horizon_s` of `now`. InvalidArgument
   // INVALID_ID for a member id <= 0 or a negative horizon; the db errors.
   Result<PointsSummary> Summary(int64_t member_id, int64_t now, int64_t horizon_s);
+  // The same on the caller's connection (a composed read that takes one connection).
+  Result<PointsSummary> Summary(db::Connection& conn, int64_t member_id, int64_t now,
+                                int64_t horizon_s);
   // Ledger::History on a pooled connection. InvalidArgument INVALID_ID, INVALID_PAGE; the db
   // errors.
   Result<PageOf<JournalLine>> History(int64_t member_id, const PageRequest& page);

@@ -78,7 +78,8 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, AppOptions option
       MemberApi::Create(app->config_, *app->db_, *app->kv_, app->clock_, app->random_, data_key,
                         *app->org_, *app->merchant_keys_, *app->phones_, member_options));
   app->member_points_ = std::make_unique<points::MemberPoints>(*app->db_);
-  app->owner_card_ = std::make_unique<OwnerCard>(app->member_api_->accounts(), *app->member_points_,
+  app->owner_card_ = std::make_unique<OwnerCard>(*app->db_, app->member_api_->accounts(),
+                                                 *app->member_points_,
                                                  app->coupons_->coupons(), *app->vehicles_,
                                                  *app->member_codes_, policy.tiers);
   app->health_ = std::make_unique<HealthChecker>(*app->db_, *app->kv_);

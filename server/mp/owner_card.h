@@ -26,7 +26,9 @@ struct OwnerCardView {
 
 // The owner card: one read of each module that owns a part of it (the member and their rolling
 // activity, the points summary, the count of usable coupons, the vehicles; one query each, no
-// per-item queries) with the tier progress by the members module's rule and a fresh member code.
+// per-item queries), all on one pooled connection (a card is the mini-program's hottest read:
+// one pool hand-off instead of five), with the tier progress by the members module's rule and a
+// fresh member code.
 // The parts are read one after another, not in one transaction: a payment landing in between can
 // show in one part and not yet in another. Owned by the composition root, with the services it
 // reads, which must outlive it; safe for concurrent use.
@@ -34,10 +36,11 @@ class OwnerCard {
  public:
   static constexpr int64_t kExpiringHorizonS = 30 * 86400;
 
-  OwnerCard(members::MemberAccounts& accounts, points::MemberPoints& points,
+  OwnerCard(db::Db& db, members::MemberAccounts& accounts, points::MemberPoints& points,
             coupons::CouponService& coupons, members::VehicleService& vehicles,
             members::MemberCodes& codes, const members::TierPolicy& tiers)
-      : accounts_(accounts),
+      : db_(db),
+        accounts_(accounts),
         points_(points),
         coupons_(coupons),
         vehicles_(vehicles),
@@ -49,6 +52,7 @@ class OwnerCard {
   Result<OwnerCardView> Read(const members::MemberPrincipal& member, int64_t now);
 
  private:
+  db::Db& db_;
   members::MemberAccounts& accounts_;
   points::MemberPoints& points_;
   coupons::CouponService& coupons_;
