@@ -119,15 +119,22 @@ Result<std::vector<OrderDetail>> PackageSales::WithCoupons(db::Connection& conn,
   for (const PackageOrder& order : orders) prefixes.push_back(OrderCouponPrefix(order.id));
   MILEAGE_ASSIGN_OR_RETURN(std::vector<Coupon> coupons,
                            CouponStore(conn).OfMemberBySourcePrefixes(member_id, prefixes));
-  std::map<std::string, std::vector<Coupon>> by_prefix;
+  std::vector<int64_t> stock_ids;
+  for (const Coupon& coupon : coupons) stock_ids.push_back(coupon.stock_id);
+  MILEAGE_ASSIGN_OR_RETURN(std::vector<Stock> stocks, StockStore(conn).FindMany(stock_ids));
+  std::map<int64_t, const Stock*> stock_by_id;
+  for (const Stock& stock : stocks) stock_by_id[stock.id] = &stock;
+  std::map<std::string, std::vector<CouponDetail>> by_prefix;
   for (Coupon& coupon : coupons) {
-    const std::string& ref = coupon.source_ref.value_or("");
-    by_prefix[ref.substr(0, ref.rfind(':') + 1)].push_back(std::move(coupon));
+    const std::string ref = coupon.source_ref.value_or("");
+    auto stock = stock_by_id.find(coupon.stock_id);
+    by_prefix[ref.substr(0, ref.rfind(':') + 1)].push_back(
+        {std::move(coupon), stock != stock_by_id.end() ? *stock->second : Stock{}});
   }
   std::vector<OrderDetail> out;
   out.reserve(orders.size());
   for (PackageOrder& order : orders) {
-    std::vector<Coupon> granted = std::move(by_prefix[OrderCouponPrefix(order.id)]);
+    std::vector<CouponDetail> granted = std::move(by_prefix[OrderCouponPrefix(order.id)]);
     out.push_back({std::move(order), std::move(granted)});
   }
   return out;

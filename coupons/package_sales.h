@@ -61,7 +61,7 @@ class PackageSales {
  private:
   // FailedPrecondition unless every item can be issued to the member now.
   Status CheckRoom(db::Connection& conn, const Package& package, int64_t member_id, int64_t now);
-  // The coupons of each order, in one query.
+  // The coupons of each order with their stocks, in two queries (and the stocks' stores).
   Result<std::vector<OrderDetail>> WithCoupons(db::Connection& conn, int64_t member_id,
                                                std::vector<PackageOrder> orders);
 

@@ -90,10 +90,10 @@ struct PackageOrder {
   int64_t updated_at = 0;
 };
 
-// An order with the coupons it granted (id order).
+// An order with the coupons it granted (id order), each with its stock.
 struct OrderDetail {
   PackageOrder order;
-  std::vector<Coupon> coupons;
+  std::vector<CouponDetail> coupons;
 };
 
 }  // namespace mileage::coupons

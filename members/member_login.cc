@@ -13,7 +13,6 @@ constexpr size_t kMaxCodeBytes = 256;
 constexpr std::string_view kAttemptsPrefix = "mp:login-address:";
 constexpr std::string_view kRefusalsPrefix = "mp:login-refused:";
 // What a client is told to wait when WeChat throttles our calls (its quotas are per minute).
-constexpr std::chrono::seconds kWechatRetryAfter{60};
 constexpr std::string_view kLimited = "login attempts from this address";
 
 }  // namespace
@@ -90,7 +89,7 @@ Result<MemberLoginResult> MemberLogin::Login(const MemberLoginRequest& request,
   Result<WechatUser> user = wechat_.Exchange(request.appid, app->secret, request.code);
   if (!user.ok()) {
     const StatusCode code = user.status().code();
-    if (code == StatusCode::kResourceExhausted) *retry_after = kWechatRetryAfter;
+    if (code == StatusCode::kResourceExhausted) *retry_after = kWechatThrottleRetryAfter;
     if (code == StatusCode::kUnauthenticated || code == StatusCode::kPermissionDenied) {
       return Refuse(request.client_key, user.status());
     }

@@ -25,6 +25,10 @@ struct WechatUser {
   std::optional<std::string> unionid;
 };
 
+// How long a client is told to wait when WeChat throttles our calls for its app
+// (WECHAT_RATE_LIMITED): WeChat's limits are per minute.
+inline constexpr std::chrono::seconds kWechatThrottleRetryAfter{60};
+
 // The WeChat half of a mini-program login: exchanges a wx.login code for the user's identity
 // with the app's credentials. The composition root implements it over the WeChat API client
 // (the members module does not speak WeChat's protocol). Implementations are safe for

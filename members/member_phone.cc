@@ -35,7 +35,11 @@ Result<std::string> MemberPhones::Bind(const MemberPrincipal& member, std::strin
   }
   MILEAGE_RETURN_IF_ERROR(attempts_.Take(std::to_string(member.member_id), retry_after));
   MILEAGE_ASSIGN_OR_RETURN(org::BrandAppCredentials app, UsableMiniProgram(apps_, member.appid));
-  MILEAGE_ASSIGN_OR_RETURN(WechatPhone phone, wechat_.Exchange(member.appid, app.secret, code));
+  Result<WechatPhone> exchanged = wechat_.Exchange(member.appid, app.secret, code);
+  if (!exchanged.ok() && exchanged.status().code() == StatusCode::kResourceExhausted) {
+    *retry_after = kWechatThrottleRetryAfter;
+  }
+  MILEAGE_ASSIGN_OR_RETURN(WechatPhone phone, std::move(exchanged));
   Result<std::string> normalized = NormalizePhone(phone.number);
   if (phone.country_code != "86" || !normalized.ok()) {
     return InvalidArgumentError("only mainland China mobile numbers can be bound",

@@ -2,9 +2,11 @@
 const format = require('./format')
 const {couponView} = require('./coupon_view')
 
-const ORDER_STATE_NAMES = {pending: '待支付', paid: '已支付', grant_failed: '发放失败'}
+const ORDER_STATE_NAMES = {
+  pending: '待支付', paid: '已支付', grant_failed: '发放失败', refunded: '已退款',
+}
 
-// A granted coupon: MEMBER_COUPON, with its stock when the server sends it.
+// A granted coupon: MEMBER_COUPON with its stock (the names fall back for a stock gone).
 function orderCouponView(coupon) {
   const view = couponView(coupon)
   if (!view.name) view.name = '优惠券'

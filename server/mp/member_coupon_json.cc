@@ -80,8 +80,9 @@ void WriteMemberOrder(JsonWriter& w, const coupons::OrderDetail& detail) {
   WriteText(w, "out_trade_no", order.out_trade_no);
   WriteTime(w, "created_at", order.created_at);
   WriteOptionalTime(w, "paid_at", order.paid_at.value_or(0));
-  WriteArray(w, "coupons", detail.coupons,
-             [&w](const coupons::Coupon& coupon) { WriteMemberCoupon(w, coupon); });
+  WriteArray(w, "coupons", detail.coupons, [&w](const coupons::CouponDetail& coupon) {
+    WriteMemberCouponDetail(w, coupon);
+  });
   w.EndObject();
 }
 

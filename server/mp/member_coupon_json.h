@@ -22,7 +22,7 @@ void WriteMemberCouponDetail(JsonWriter& w, const coupons::CouponDetail& detail)
 // "items":[{"stock_id","quantity","stock":MEMBER_STOCK}]}.
 void WriteMemberPackage(JsonWriter& w, const coupons::Package& package);
 // ORDER: {"id","package_id","package_name","amount_fen","state","out_trade_no","created_at",
-// "paid_at","coupons":[MEMBER_COUPON]}.
+// "paid_at","coupons":[MEMBER_COUPON + "stock":MEMBER_STOCK]}.
 void WriteMemberOrder(JsonWriter& w, const coupons::OrderDetail& order);
 
 }  // namespace mileage::server

@@ -35,6 +35,10 @@ bool IsRejectedCode(std::string_view code) {
 
 bool IsUsedCode(std::string_view code) { return !IsRejectedCode(code) && code.starts_with("used"); }
 
+bool IsThrottledCode(std::string_view code) {
+  return !IsRejectedCode(code) && code.starts_with("throttled");
+}
+
 std::string OpenidFor(std::string_view appid, std::string_view code) {
   return "o" + Derive("openid", appid, code, 27);
 }

@@ -19,6 +19,10 @@ bool IsRejectedCode(std::string_view code);
 // asked for by name).
 bool IsUsedCode(std::string_view code);
 
+// True when code2Session and getuserphonenumber must answer that WeChat throttles the app
+// (45011, "api minute-quota reach limit"): an accepted code starting with "throttled".
+bool IsThrottledCode(std::string_view code);
+
 // A 28-character openid ("o" + 27 of [A-Za-z0-9_-]) derived from the appid and the code, so a
 // user has one openid per mini-program, as on WeChat.
 std::string OpenidFor(std::string_view appid, std::string_view code);

@@ -46,6 +46,7 @@ SandboxResponse Sandbox::Code2Session(const SandboxRequest& request) {
   }
   if (IsRejectedCode(code)) return Errcode(40029, "invalid code");
   if (IsUsedCode(code)) return Errcode(40163, "code been used");
+  if (IsThrottledCode(code)) return Errcode(45011, "api minute-quota reach limit");
   JsonWriter w;
   w.BeginObject();
   w.String("openid", OpenidFor(appid, code));
@@ -112,6 +113,7 @@ SandboxResponse Sandbox::PhoneNumber(const SandboxRequest& request) {
     mini_programs_[appid].stats.phone_number_calls += 1;
   }
   if (IsRejectedCode(code)) return Errcode(40029, "invalid code");
+  if (IsThrottledCode(code)) return Errcode(45011, "api minute-quota reach limit");
   std::string phone = PhoneFor(code);
   JsonWriter w;
   w.BeginObject();

@@ -195,6 +195,7 @@ TEST_P(MpPackagesTest, AMemberBuysAPackageAndTheNotificationGrantsItsCouponsOnce
     EXPECT_EQ(coupon["stock_id"].GetInt64(), stock);
     EXPECT_STREQ(coupon["state"].GetString(), "issued");
     EXPECT_STREQ(coupon["channel"].GetString(), "grant");
+    EXPECT_STREQ(coupon["stock"]["item"].GetString(), "洗车一次");
   }
   // The payment is a payment like any other: its points (1 per yuan by default) too.
   EXPECT_EQ(Scalar("SELECT COUNT(*) FROM payment_transactions"), 1);

@@ -146,6 +146,23 @@ TEST_P(MpPhoneTest, BadCodesAndBodiesWriteNothing) {
   EXPECT_EQ(Phones(alice_id_), 0);
 }
 
+// WeChat's per-minute quota (the sandbox answers 45011 for codes starting "throttled"): 429 with
+// the minute to wait, nothing written; the same for the login's code2Session.
+TEST_P(MpPhoneTest, WechatThrottlingAnswers429WithAMinuteToWait) {
+  const auto before = Written();
+  MpReply throttled = Bind(alice_, "throttled-1");
+  EXPECT_EQ(throttled.status, 429) << throttled.body;
+  EXPECT_EQ(throttled.code(), "WECHAT_RATE_LIMITED");
+  EXPECT_EQ(throttled.Header("Retry-After"), "60");
+  EXPECT_EQ(Written(), before);
+  EXPECT_EQ(Phones(alice_id_), 0);
+  MpReply login = Login("throttled-2");
+  EXPECT_EQ(login.status, 429) << login.body;
+  EXPECT_EQ(login.code(), "WECHAT_RATE_LIMITED");
+  EXPECT_EQ(login.Header("Retry-After"), "60");
+  EXPECT_EQ(Written(), before);
+}
+
 TEST_P(MpPhoneTest, NeedsAMemberSession) {
   const std::string staff = StaffToken();  // its login is audited: before the count
   const auto before = Written();
