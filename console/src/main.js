@@ -3,6 +3,9 @@ import App from './App.vue'
 import { router } from './router.js'
 import { onUnauthorized } from './api.js'
 import { session } from './session.js'
+// ElMessage and ElMessageBox are called from code, which the component resolver does not see.
+import 'element-plus/es/components/message/style/css'
+import 'element-plus/es/components/message-box/style/css'
 import './style.css'
 
 // A 401 anywhere: back to login, remembering the page (and why), then back to it after login.
