@@ -106,6 +106,9 @@ struct Config {
   // "jobs_interval_s": how often `serve` runs the tier-downgrade and points-expiry jobs; 0 =
   // never (run `mileage jobs` from cron instead).
   int jobs_interval_s = 3600;
+  // "console_dir": the built web console (console/dist) that `serve` serves at /console/;
+  // empty = no console (404).
+  std::string console_dir;
 };
 
 }  // namespace mileage

@@ -10,6 +10,7 @@
 #include "server/mp/package_routes.h"
 #include "server/mp/store_routes.h"
 #include "server/mp/vehicle_routes.h"
+#include "server/routes/console_static_routes.h"
 #include "server/routes/system_routes.h"
 #include "server/routes/wechatpay_routes.h"
 #include "server/storage.h"
@@ -50,8 +51,7 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, AppOptions option
       *app->db_, *app->transactions_, app->org_->authorizer(), app->org_->writer(), app->clock_,
       app->random_, data_key, policy.tiers, payments::MemberViews::Visible);
   app->payment_recorder_ = std::make_unique<payments::PaymentRecorder>(
-      app->random_, policy, app->coupons_->payment_rewards(),
-      app->coupons_->package_fulfilment());
+      app->random_, policy, app->coupons_->payment_rewards(), app->coupons_->package_fulfilment());
   app->notifications_ = std::make_unique<payments::NotificationService>(
       *app->transactions_, *app->merchant_keys_, *app->payment_recorder_, app->clock_);
   app->phones_ = std::make_unique<members::PhoneVault>(data_key, app->org_->cipher());
@@ -78,10 +78,9 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, AppOptions option
       MemberApi::Create(app->config_, *app->db_, *app->kv_, app->clock_, app->random_, data_key,
                         *app->org_, *app->merchant_keys_, *app->phones_, member_options));
   app->member_points_ = std::make_unique<points::MemberPoints>(*app->db_);
-  app->owner_card_ = std::make_unique<OwnerCard>(*app->db_, app->member_api_->accounts(),
-                                                 *app->member_points_,
-                                                 app->coupons_->coupons(), *app->vehicles_,
-                                                 *app->member_codes_, policy.tiers);
+  app->owner_card_ = std::make_unique<OwnerCard>(
+      *app->db_, app->member_api_->accounts(), *app->member_points_, app->coupons_->coupons(),
+      *app->vehicles_, *app->member_codes_, policy.tiers);
   app->health_ = std::make_unique<HealthChecker>(*app->db_, *app->kv_);
   app->http_ = std::make_unique<HttpServer>(app->config_, app->metrics_);
   app->RegisterRoutes();
@@ -122,6 +121,7 @@ void App::RegisterRoutes() {
       member_api_->router(), coupons_->package_sales(), member_api_->pay_clients(),
       [this](std::string_view mchid) { return NotifyUrl(mchid); }, clock_);
   RegisterWechatPayRoutes(*http_, *notifications_);
+  if (!config_.console_dir.empty()) RegisterConsoleStaticRoutes(*http_, config_.console_dir);
 }
 
 Result<int> App::Bind() {

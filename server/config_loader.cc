@@ -3,6 +3,7 @@
 #include <rapidjson/document.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -105,6 +106,17 @@ Status CheckLogLevel(const std::string& name) {
 Status CheckDataKey(const std::string& hex) {
   if (!crypto::DataKey::FromHex(hex).ok()) {
     return InvalidArgumentError("must be 64 hex digits (32 bytes)");
+  }
+  return Status::Ok();
+}
+
+// The console is served from an existing directory; a typo stops start-up instead of serving
+// 404s.
+Status CheckConsoleDir(const std::string& dir) {
+  if (dir.empty()) return Status::Ok();
+  std::error_code error;
+  if (!std::filesystem::is_directory(dir, error)) {
+    return InvalidArgumentError("must be an existing directory (the built console/dist)");
   }
   return Status::Ok();
 }
@@ -226,6 +238,7 @@ std::map<std::string, Setter> Setters(const std::string& origin) {
        CheckedString(origin, "wechat_pay_base_url", &C::wechat_pay_base_url, CheckBaseUrl)},
       {"public_base_url",
        CheckedString(origin, "public_base_url", &C::public_base_url, CheckBaseUrl)},
+      {"console_dir", CheckedString(origin, "console_dir", &C::console_dir, CheckConsoleDir)},
       // Membership.
       {"tiers", TiersSetting(origin)},
       {"tier_grace_days", IntSetting(origin, "tier_grace_days", 0, 3650, &C::tier_grace_days)},

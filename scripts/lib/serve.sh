@@ -72,9 +72,15 @@ write_service_config() {
   "listen": "127.0.0.1:$serve_port",
   "database": "sqlite:$var_dir/mileage.db",
   "wechat_api_base_url": "http://127.0.0.1:$sandbox_port",
-  "wechat_pay_base_url": "http://127.0.0.1:$sandbox_port"
+  "wechat_pay_base_url": "http://127.0.0.1:$sandbox_port"$(serve_console_dir_entry)
 }
 JSON
+}
+
+# serve_console_dir_entry: ', "console_dir": "<abs>/console/dist"' when the console is built.
+serve_console_dir_entry() {
+  [[ -f console/dist/index.html ]] || return 0
+  printf ',\n  "console_dir": "%s"' "$(pwd)/console/dist"
 }
 
 # demo_step NAME COMMAND...: runs `mileage admin COMMAND... --config $config` unless NAME is

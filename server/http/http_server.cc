@@ -194,7 +194,10 @@ std::string PathTemplateToRegex(std::string_view path_template) {
     char c = path_template[i];
     if (c == '{') {
       size_t close = path_template.find('}', i);
-      out += "([^/]+)";
+      // "{rest*}" takes the rest of the path, slashes included (a static file tree).
+      const bool rest =
+          close != std::string_view::npos && close > i && path_template[close - 1] == '*';
+      out += rest ? "(.*)" : "([^/]+)";
       i = close == std::string_view::npos ? path_template.size() : close + 1;
       continue;
     }
@@ -235,7 +238,9 @@ void HttpServer::ConfigureTransport() {
   server_.set_keep_alive_timeout(config_.keep_alive_timeout_s);
   server_.set_payload_max_length(static_cast<size_t>(config_.max_body_bytes));
   server_.set_post_routing_handler([](const httplib::Request&, httplib::Response& res) {
-    if (res.get_header_value("Content-Type").starts_with("text/html")) {
+    // A route that chose its own policy (the console's pages) keeps it.
+    if (res.get_header_value("Content-Type").starts_with("text/html") &&
+        res.get_header_value("Content-Security-Policy") == kContentSecurityPolicy) {
       res.headers.erase("Content-Security-Policy");
       res.set_header("Content-Security-Policy", kHtmlContentSecurityPolicy);
     }

@@ -43,7 +43,8 @@ class HttpServer {
   HttpServer& operator=(const HttpServer&) = delete;
 
   // `path_template` segments in braces match one path segment: "/members/{id}" hands the
-  // handler req.matches[1]. Must be called before Bind.
+  // handler req.matches[1]; a final "{rest*}" matches the rest of the path, slashes included
+  // (possibly empty). Must be called before Bind.
   void Route(std::string_view method, std::string_view path_template, Handler handler);
 
   // Binds the listening socket; returns the bound port (useful with port 0).
@@ -87,7 +88,7 @@ class HttpServer {
   std::atomic<bool> serve_done_{false};
 };
 
-// The path template as the regex httplib matches: "{id}" becomes "([^/]+)".
+// The path template as the regex httplib matches: "{id}" becomes "([^/]+)", "{rest*}" "(.*)".
 std::string PathTemplateToRegex(std::string_view path_template);
 
 }  // namespace mileage::server

@@ -120,6 +120,8 @@ TEST(ConfigLoaderTest, EveryBadValueNamesItsKey) {
         Case{R"({"member_session_ttl_s":2592001})", "\"member_session_ttl_s\""},
         Case{R"({"member_session_ttl_s":"7d"})", "\"member_session_ttl_s\""},
         Case{R"({"request_deadline_ms":"30s"})", "\"request_deadline_ms\""},
+        Case{R"({"console_dir":"/nonexistent/console/dist"})", "\"console_dir\""},
+        Case{R"({"console_dir":7})", "\"console_dir\""},
         Case{R"({"trusted_proxies":"10.0.0.1"})", "\"trusted_proxies\""},
         Case{R"({"trusted_proxies":[10]})", "\"trusted_proxies\""},
         Case{R"({"trusted_proxies":["10.0.0.1/8"]})", "\"trusted_proxies\""},
@@ -131,6 +133,19 @@ TEST(ConfigLoaderTest, EveryBadValueNamesItsKey) {
         << c.json << " -> " << config.status().message();
     EXPECT_EQ(config.status().message().rfind("cfg.json", 0), 0u);
   }
+}
+
+TEST(ConfigLoaderTest, ConsoleDirIsAnExistingDirectoryOrEmpty) {
+  testing::TempDir dir;
+  auto config = ParseConfig(R"({"console_dir":")" + dir.path().string() + R"("})", "cfg.json");
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->console_dir, dir.path().string());
+  EXPECT_EQ(ParseConfig("{}", "cfg.json")->console_dir, "");
+  std::ofstream(dir.path() / "file") << "x";
+  auto file =
+      ParseConfig(R"({"console_dir":")" + (dir.path() / "file").string() + R"("})", "cfg.json");
+  ASSERT_FALSE(file.ok());
+  EXPECT_NE(file.status().message().find("\"console_dir\""), std::string::npos);
 }
 
 TEST(ConfigLoaderTest, MalformedJsonSaysWhere) {

@@ -1,10 +1,12 @@
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <regex>
 
 #include "server/http/error_mapping.h"
 #include "server/http/http_server.h"
 #include "server/http/metrics.h"
+#include "server/routes/console_static_routes.h"
 
 namespace mileage::server {
 namespace {
@@ -67,6 +69,44 @@ TEST(PathTemplateTest, BracesMatchOneSegmentAndRegexCharsAreLiteral) {
   EXPECT_EQ(m[1], "42");
   EXPECT_FALSE(std::regex_match(std::string("/api/console/stores/4/2/staff.json"), re));
   EXPECT_FALSE(std::regex_match(std::string("/api/console/stores/42/staffXjson"), re));
+}
+
+TEST(PathTemplateTest, AFinalStarSegmentTakesTheRestOfThePath) {
+  std::regex re(PathTemplateToRegex("/console/{rest*}"));
+  std::smatch m;
+  std::string deep = "/console/assets/index-1a2b.js";
+  ASSERT_TRUE(std::regex_match(deep, m, re));
+  EXPECT_EQ(m[1], "assets/index-1a2b.js");
+  std::string root = "/console/";
+  ASSERT_TRUE(std::regex_match(root, m, re));
+  EXPECT_EQ(m[1], "");
+  EXPECT_FALSE(std::regex_match(std::string("/consolex/a"), re));
+}
+
+TEST(ConsoleStaticTest, RelativePathsStayInsideTheDirectory) {
+  EXPECT_EQ(ConsoleRelativePath(""), std::filesystem::path());
+  EXPECT_EQ(ConsoleRelativePath("assets/index-1a2b.js"),
+            std::filesystem::path("assets/index-1a2b.js"));
+  EXPECT_EQ(ConsoleRelativePath("counter"), std::filesystem::path("counter"));
+  for (std::string_view bad : std::initializer_list<std::string_view>{
+           "..", "../etc/passwd", "assets/../../x", "a/./b", ".", "/etc/passwd", "a//b", ".env",
+           "assets/.hidden.js", "a\\..\\b", std::string_view("a\0b", 3)}) {
+    EXPECT_FALSE(ConsoleRelativePath(bad).has_value()) << bad;
+  }
+}
+
+TEST(ConsoleStaticTest, AcceptsGzipUnlessRefused) {
+  EXPECT_TRUE(AcceptsGzip("gzip"));
+  EXPECT_TRUE(AcceptsGzip("gzip, deflate, br, zstd"));
+  EXPECT_TRUE(AcceptsGzip("br;q=1.0, gzip;q=0.8"));
+  EXPECT_TRUE(AcceptsGzip("*"));
+  EXPECT_TRUE(AcceptsGzip(" deflate , GZIP_NOT, gzip "));
+  EXPECT_FALSE(AcceptsGzip(""));
+  EXPECT_FALSE(AcceptsGzip("identity"));
+  EXPECT_FALSE(AcceptsGzip("br, deflate"));
+  EXPECT_FALSE(AcceptsGzip("gzip;q=0"));
+  EXPECT_FALSE(AcceptsGzip("gzip; q=0.000, br"));
+  EXPECT_FALSE(AcceptsGzip("gzipx"));
 }
 
 TEST(MetricsTest, RendersCountersHistogramAndGauges) {

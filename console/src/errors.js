@@ -1,0 +1,72 @@
+// Each stable error code of docs/API.md as the Chinese message staff see.
+const MESSAGES = {
+  NETWORK: '网络连接失败，请检查网络后重试',
+  INVALID_CREDENTIALS: '用户名或密码错误',
+  MISSING_TOKEN: '请先登录',
+  INVALID_TOKEN: '登录状态无效，请重新登录',
+  SESSION_EXPIRED: '登录已过期，请重新登录',
+  SESSION_REVOKED: '您已退出登录，请重新登录',
+  STAFF_DEACTIVATED: '账号或所属组织已停用，请联系管理员',
+  CREDENTIALS_CHANGED: '账号的密码、角色或范围已变更，请重新登录',
+  PERMISSION_DENIED: '您的角色无权执行此操作',
+  NOT_FOUND: '未找到，或不在您的管理范围内',
+  UNAVAILABLE: '服务暂时不可用，请稍后重试',
+  INTERNAL: '服务器内部错误，请稍后重试',
+  ABORTED: '操作与其他请求冲突，请重试',
+  INVALID_COUPON_CODE: '券码有误，请核对后重新输入',
+  COUPON_NOT_FOUND: '未找到该券，或该券不属于您可见的活动',
+  ALREADY_REDEEMED: '该券已核销，不能重复使用',
+  COUPON_EXPIRED: '该券已过期',
+  COUPON_VOIDED: '该券已作废（对应支付已退款）',
+  COUPON_NOT_YET_VALID: '该券尚未到可用时间',
+  WRONG_STORE: '该券不适用于本门店',
+  BELOW_THRESHOLD: '订单金额未达到该券的使用门槛',
+  STORE_INACTIVE: '门店已停用',
+  REQUEST_ID_REUSED: '本次核销请求已用于其他券或金额，请重新扫码',
+  QR_TOKEN_EXPIRED: '二维码已过期，请会员刷新后重新出示',
+  INVALID_QR_TOKEN: '二维码无效，请重新扫码',
+  INVALID_REDEMPTION: '请扫描券码或二维码',
+  INVALID_ORDER_AMOUNT: '订单金额无效，请输入大于 0 的金额',
+  INVALID_REQUEST_ID: '请求编号无效，请重试',
+  INVALID_REASON: '撤销原因需为 1 到 255 个字',
+  ALREADY_REVERSED: '该核销已撤销',
+  REDEMPTION_NOT_FOUND: '未找到该核销记录',
+  INVALID_MEMBER_CODE: '会员码无效，请重新扫码',
+  MEMBER_CODE_EXPIRED: '会员码已过期，请会员刷新后重新出示',
+  MEMBER_NOT_FOUND: '未找到该会员，或该会员不在您的管理范围内',
+  INVALID_QUERY: '请输入会员号、手机号、车牌号或 openid',
+  INVALID_MEMBER_NUMBER: '会员号校验位不正确，请核对',
+  INVALID_PHONE: '手机号格式不正确',
+  INVALID_PLATE: '车牌号格式不正确',
+  INVALID_STOCK: '活动设置有误',
+  UNKNOWN_TIER: '会员等级不存在',
+  STORE_NOT_IN_STOCK_NODE: '所选门店不在活动所属组织范围内',
+  INVALID_STATE_TRANSITION: '活动当前状态不能执行此操作',
+  STOCK_NOT_EDITABLE: '活动已结束或已启用，不能修改此项',
+  PARENT_INACTIVE: '所属组织已停用',
+  NOT_ACTIVE: '活动未启用或已过期',
+  NOT_ELIGIBLE: '不符合领取条件',
+  SOLD_OUT: '券已发完',
+  LIMIT_REACHED: '已达每人限领数量',
+  STOCK_NOT_FOUND: '未找到该活动',
+  INVALID_FIELD: '输入有误',
+  MISSING_FIELD: '缺少必填项',
+  INVALID_ID: '编号无效',
+  INVALID_PAGE: '分页参数无效',
+}
+
+export function errorMessage(err) {
+  if (!err) return ''
+  const code = err.code || 'INTERNAL'
+  if (code === 'RATE_LIMITED') {
+    const wait = err.retryAfter > 0 ? `请 ${err.retryAfter} 秒后再试` : '请稍后再试'
+    return `尝试次数过多，${wait}`
+  }
+  const text = MESSAGES[code]
+  if (!text) return `操作失败（${code}）`
+  // Validation refusals name the field in the server's message: keep it for the operator.
+  if (['INVALID_STOCK', 'INVALID_FIELD', 'MISSING_FIELD'].includes(code) && err.serverMessage) {
+    return `${text}：${err.serverMessage}`
+  }
+  return text
+}

@@ -1,0 +1,65 @@
+// Display helpers: money in fen as yuan, times in Beijing time (UTC+8, the business day).
+export function yuan(fen) {
+  if (fen === null || fen === undefined) return '-'
+  const sign = fen < 0 ? '-' : ''
+  const abs = Math.abs(fen)
+  return `${sign}¥${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`
+}
+
+// "320" or "320.5" (yuan typed at the till) -> fen, or null when it is not an amount.
+export function parseYuan(text) {
+  const m = /^\s*(\d{1,9})(?:\.(\d{1,2}))?\s*$/.exec(String(text ?? ''))
+  if (!m) return null
+  return Number(m[1]) * 100 + Number((m[2] || '').padEnd(2, '0'))
+}
+
+const beijing = new Intl.DateTimeFormat('zh-CN', {
+  timeZone: 'Asia/Shanghai',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hour12: false,
+})
+
+export function beijingTime(iso) {
+  if (!iso) return '-'
+  return beijing.format(new Date(iso)).replaceAll('/', '-')
+}
+
+// Today's Beijing date as YYYY-MM-DD.
+export function beijingToday(now = new Date()) {
+  return new Date(now.getTime() + 8 * 3600 * 1000).toISOString().slice(0, 10)
+}
+
+export const STOCK_TYPES = { cash: '满减券', discount: '折扣券', exchange: '兑换券' }
+export const STOCK_STATES = { draft: '草稿', active: '进行中', paused: '已暂停', ended: '已结束' }
+export const COUPON_STATES = { issued: '未使用', redeemed: '已核销', expired: '已过期', voided: '已作废' }
+export const CHANNELS = { claim: '小程序领取', grant: '员工发放', payment: '支付奖励' }
+export const ROLES = {
+  brand_admin: '品牌管理员',
+  region_manager: '区域经理',
+  dealer_manager: '经销商经理',
+  store_clerk: '门店店员',
+  analyst: '分析员',
+}
+export const TIERS = { silver: '银卡', gold: '金卡', platinum: '白金卡' }
+
+// What a stock is worth, as the counter reads it: 满300减50, 9折 最高减20, 兑换：洗车一次.
+export function stockWorth(stock) {
+  if (!stock) return ''
+  const threshold = stock.threshold_fen > 0 ? `满${yuan(stock.threshold_fen)}` : '无门槛'
+  if (stock.type === 'cash') return `${threshold} 减${yuan(stock.value_fen)}`
+  if (stock.type === 'discount') {
+    const rate = (100 - stock.percent_off) / 10
+    const cap = stock.max_discount_fen > 0 ? ` 最高减${yuan(stock.max_discount_fen)}` : ''
+    return `${threshold} ${rate}折${cap}`
+  }
+  return `兑换：${stock.item}`
+}
+
+export function needsOrderAmount(stock) {
+  return stock && (stock.type === 'cash' || stock.type === 'discount')
+}

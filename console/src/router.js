@@ -1,0 +1,32 @@
+import { createRouter, createWebHistory } from 'vue-router'
+import { token } from './api.js'
+
+// Pages load on demand: the counter's first load carries only what the counter needs.
+const routes = [
+  { path: '/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { title: '登录' } },
+  {
+    path: '/',
+    component: () => import('./views/LayoutView.vue'),
+    children: [
+      { path: '', redirect: { name: 'counter' } },
+      { path: 'counter', name: 'counter', component: () => import('./views/CounterView.vue'), meta: { title: '柜台核销' } },
+      { path: 'campaigns', name: 'campaigns', component: () => import('./views/CampaignsView.vue'), meta: { title: '活动' } },
+      { path: 'members', name: 'members', component: () => import('./views/MembersView.vue'), meta: { title: '会员' } },
+      { path: 'members/:id', name: 'member', component: () => import('./views/MemberView.vue'), meta: { title: '会员详情' } },
+      { path: ':rest(.*)*', name: 'missing', component: () => import('./views/MissingView.vue'), meta: { title: '页面不存在' } },
+    ],
+  },
+]
+
+export const router = createRouter({ history: createWebHistory('/console/'), routes })
+
+router.beforeEach((to) => {
+  if (to.name !== 'login' && !token()) {
+    return { name: 'login', query: { redirect: to.fullPath } }
+  }
+  return true
+})
+
+router.afterEach((to) => {
+  document.title = `${to.meta.title || ''} - Mileage 控制台`
+})
