@@ -31,11 +31,9 @@ Result<MemberWithActivity> MemberAccounts::GetWithActivity(int64_t member_id, in
 Result<MemberWithActivity> MemberAccounts::GetWithActivity(db::Connection& conn, int64_t member_id,
                                                            int64_t now) {
   MILEAGE_RETURN_IF_ERROR(ValidatePositiveId(member_id, "member_id"));
-  MemberStore store(conn, random_);
-  MILEAGE_ASSIGN_OR_RETURN(std::optional<Member> member, store.Find(member_id));
-  if (!member.has_value()) return MemberNotFound(member_id);
-  MILEAGE_ASSIGN_OR_RETURN(MemberStore::Activity activity, store.RollingActivity(member_id, now));
-  return MemberWithActivity{std::move(*member), activity.spend_fen, activity.visits};
+  MILEAGE_ASSIGN_OR_RETURN(auto found, MemberStore(conn, random_).FindWithActivity(member_id, now));
+  if (!found.has_value()) return MemberNotFound(member_id);
+  return MemberWithActivity{std::move(found->first), found->second.spend_fen, found->second.visits};
 }
 
 Result<Member> MemberAccounts::SetSuspended(const org::Actor& actor, int64_t member_id,

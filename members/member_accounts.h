@@ -34,8 +34,7 @@ class MemberAccounts {
 
   // The member. NotFound MEMBER_NOT_FOUND; storage errors.
   Result<Member> Get(int64_t member_id);
-  // The member and their rolling activity at `now`, on one connection (two queries). Errors
-  // as Get's.
+  // The member and their rolling activity at `now`, in one statement. Errors as Get's.
   Result<MemberWithActivity> GetWithActivity(int64_t member_id, int64_t now);
   // The same on the caller's connection (a composed read that takes one connection).
   Result<MemberWithActivity> GetWithActivity(db::Connection& conn, int64_t member_id, int64_t now);

@@ -275,6 +275,25 @@ Status MemberStore::RecordActivity(int64_t member_id, int64_t spend_fen, int64_t
       .status();
 }
 
+Result<std::optional<std::pair<Member, MemberStore::Activity>>> MemberStore::FindWithActivity(
+    int64_t member_id, int64_t now) {
+  const MonthRange window = RollingWindow(now);
+  constexpr const char* kWindow =
+      " FROM member_activity a WHERE a.member_id = m.id AND a.month >= ? AND a.month <= ?)";
+  MILEAGE_ASSIGN_OR_RETURN(
+      std::vector<db::Row> rows,
+      conn_.Query(std::string("SELECT ") + kMemberColumns +
+                      ", (SELECT COALESCE(SUM(a.spend_fen), 0)" + kWindow +
+                      ", (SELECT COALESCE(SUM(a.visits), 0)" + kWindow +
+                      " FROM members m WHERE m.id = ?",
+                  {db::Value(window.first), db::Value(window.last), db::Value(window.first),
+                   db::Value(window.last), db::Value(member_id)}));
+  if (rows.empty()) return std::optional<std::pair<Member, Activity>>();
+  const db::Row& row = rows.front();
+  return std::optional<std::pair<Member, Activity>>(
+      std::pair<Member, Activity>(MemberFromRow(row), Activity{row.Int(9), row.Int(10)}));
+}
+
 Result<MemberStore::Activity> MemberStore::RollingActivity(int64_t member_id, int64_t now) {
   const MonthRange window = RollingWindow(now);
   MILEAGE_ASSIGN_OR_RETURN(

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/random.h"
@@ -77,6 +78,10 @@ class MemberStore {
     int64_t visits = 0;
   };
   Result<Activity> RollingActivity(int64_t member_id, int64_t now);
+  // The member and RollingActivity in one statement (the owner card's read); nullopt when no
+  // member has the id.
+  Result<std::optional<std::pair<Member, Activity>>> FindWithActivity(int64_t member_id,
+                                                                      int64_t now);
 
   // Moves the member up to the highest tier their rolling activity qualifies for, when that is
   // above their current tier, and records the change; nullopt when the tier stays. Never
