@@ -56,7 +56,7 @@ Result<DaySummary> ReportService::Summary(const org::Actor& actor,
   if (date.has_value()) {
     std::optional<civil::Date> parsed = civil::ParseDate(*date);
     if (!parsed.has_value() || parsed->year < kFirstYear || parsed->year > kLastYear) {
-      return InvalidArgumentError("date must be YYYY-MM-DD", "INVALID_DATE");
+      return InvalidArgumentError("date must be a day YYYY-MM-DD", "INVALID_FIELD");
     }
     summary.date = *parsed;
   } else {

@@ -56,7 +56,7 @@ class ReportService {
   ReportService(db::Db& db, const org::Authorizer& authorizer, const Clock& clock)
       : db_(db), authorizer_(authorizer), clock_(clock) {}
 
-  // The Beijing day `date` ("YYYY-MM-DD"; today when absent). InvalidArgument INVALID_DATE
+  // The Beijing day `date` ("YYYY-MM-DD"; today when absent). InvalidArgument INVALID_FIELD
   // when the text names no date between 2000-01-01 and 2199-12-31.
   Result<DaySummary> Summary(const org::Actor& actor, std::optional<std::string_view> date,
                              const std::optional<ReportNode>& node);

@@ -262,12 +262,12 @@ TEST_P(ConsoleReportsTest, BadParametersAnswerACodeAndWriteNothing) {
     std::string path, code;
   };
   const std::vector<Case> cases = {
-      {"summary?date=2027-13-01", "INVALID_DATE"},
-      {"summary?date=2027-02-30", "INVALID_DATE"},
-      {"summary?date=yesterday", "INVALID_DATE"},
-      {"summary?date=", "INVALID_DATE"},
-      {"summary?date=1999-12-31", "INVALID_DATE"},
-      {"summary?date=2027-01-15T00:00:00Z", "INVALID_DATE"},
+      {"summary?date=2027-13-01", "INVALID_FIELD"},
+      {"summary?date=2027-02-30", "INVALID_FIELD"},
+      {"summary?date=yesterday", "INVALID_FIELD"},
+      {"summary?date=", "INVALID_FIELD"},
+      {"summary?date=1999-12-31", "INVALID_FIELD"},
+      {"summary?date=2027-01-15T00:00:00Z", "INVALID_FIELD"},
       {"daily?days=0", "INVALID_FIELD"},
       {"daily?days=91", "INVALID_FIELD"},
       {"daily?days=-1", "INVALID_FIELD"},
