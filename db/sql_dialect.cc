@@ -54,6 +54,11 @@ std::string_view ForUpdate(Dialect dialect) {
   return dialect == Dialect::kMysql ? " FOR UPDATE" : "";
 }
 
+std::string IntegerDivide(Dialect dialect, std::string_view dividend, std::string_view divisor) {
+  const char* op = dialect == Dialect::kSqlite ? ") / (" : ") DIV (";
+  return "(" + std::string(dividend) + op + std::string(divisor) + ")";
+}
+
 std::string_view BeginStatement(Dialect dialect) {
   return dialect == Dialect::kSqlite ? "BEGIN IMMEDIATE" : "START TRANSACTION";
 }

@@ -34,6 +34,11 @@ std::string UpsertClause(Dialect dialect, std::initializer_list<std::string_view
 // "" on SQLite (whose transactions from Begin() already hold the database write lock).
 std::string_view ForUpdate(Dialect dialect);
 
+// Integer division of two non-negative integer expressions, truncated: "(a) / (b)" on SQLite,
+// "(a) DIV (b)" on MySQL (whose "/" answers a decimal). Used to group Unix times into days in
+// SQL without a per-row date function.
+std::string IntegerDivide(Dialect dialect, std::string_view dividend, std::string_view divisor);
+
 // The statement Connection::Begin() runs: "BEGIN IMMEDIATE" or "START TRANSACTION".
 std::string_view BeginStatement(Dialect dialect);
 

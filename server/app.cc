@@ -65,6 +65,8 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, AppOptions option
       *app->db_, app->org_->authorizer(), *app->directory_, *app->member_codes_, app->clock_);
   app->payment_views_ =
       std::make_unique<payments::PaymentViews>(*app->db_, app->org_->authorizer());
+  app->reports_ =
+      std::make_unique<payments::ReportService>(*app->db_, app->org_->authorizer(), app->clock_);
   app->earning_rules_ = std::make_unique<payments::EarningRuleService>(
       *app->db_, app->org_->authorizer(), app->org_->writer(), policy.tiers);
   MemberApiOptions member_options;
@@ -111,6 +113,7 @@ void App::RegisterRoutes() {
   RegisterMemberRoutes(*console_, *member_views_);
   RegisterPaymentRoutes(*console_, *payment_views_);
   RegisterEarningRuleRoutes(*console_, *earning_rules_);
+  RegisterReportRoutes(*console_, *reports_);
   RegisterCouponRoutes(*console_, *coupons_, clock_);
   member_api_->RegisterRoutes(*http_);
   RegisterMemberCouponRoutes(member_api_->router(), coupons_->coupons(), clock_);

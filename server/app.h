@@ -23,6 +23,7 @@
 #include "payments/notification_service.h"
 #include "payments/payment_recorder.h"
 #include "payments/payment_views.h"
+#include "payments/report_service.h"
 #include "points/ledger.h"
 #include "server/console/console_router.h"
 #include "server/health.h"
@@ -115,6 +116,7 @@ class App {
   std::unique_ptr<members::MemberDirectory> directory_;
   std::unique_ptr<payments::MemberViews> member_views_;
   std::unique_ptr<payments::PaymentViews> payment_views_;
+  std::unique_ptr<payments::ReportService> reports_;
   std::unique_ptr<payments::EarningRuleService> earning_rules_;
   Metrics metrics_;
   std::unique_ptr<HealthChecker> health_;

@@ -6,6 +6,7 @@
 #include "payments/earning_rule_service.h"
 #include "payments/member_views.h"
 #include "payments/payment_views.h"
+#include "payments/report_service.h"
 #include "server/console/console_router.h"
 
 namespace mileage::server {
@@ -27,6 +28,8 @@ void RegisterAuditRoutes(ConsoleRouter& router, org::AuditService& audit);
 void RegisterMemberRoutes(ConsoleRouter& router, payments::MemberViews& members);
 void RegisterPaymentRoutes(ConsoleRouter& router, payments::PaymentViews& payments);
 void RegisterEarningRuleRoutes(ConsoleRouter& router, payments::EarningRuleService& rules);
+// The dashboard's reports (/api/console/reports/...).
+void RegisterReportRoutes(ConsoleRouter& router, payments::ReportService& reports);
 
 // Coupons (coupons/ services, docs/API.md "Coupons (console)"), registered by the App: stocks and
 // grants; the counter (lookup, redemption, reversal), a store's redemptions and a member's

@@ -171,6 +171,14 @@ class ConsoleScopeTest : public ConsoleTest {
          {{"GET", "/api/console/stores/" + b1 + "/earning-rule"}}},
         {{"PUT", "/api/console/stores/{id}/earning-rule"},
          {{"PUT", "/api/console/stores/" + b1 + "/earning-rule", R"({"points_per_yuan":5})"}}},
+        // Reports narrowed to dealer B, its store or its region.
+        {{"GET", "/api/console/reports/summary"},
+         {{"GET", "/api/console/reports/summary?dealer_id=" + b},
+          {"GET", "/api/console/reports/summary?store_id=" + b1}}},
+        {{"GET", "/api/console/reports/daily"},
+         {{"GET", "/api/console/reports/daily?region_id=" + r2}}},
+        {{"GET", "/api/console/reports/funnel"},
+         {{"GET", "/api/console/reports/funnel?dealer_id=" + b}}},
         // Dealer B's campaign, its coupons and its store's redemptions.
         {{"POST", "/api/console/stocks"},
          {{"POST", "/api/console/stocks",

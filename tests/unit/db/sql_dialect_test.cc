@@ -35,5 +35,11 @@ TEST(SqlDialectTest, LockingReadAndBegin) {
   EXPECT_EQ(BeginStatement(Dialect::kMysql), "START TRANSACTION");
 }
 
+// The report queries group Unix times into days with it; MySQL's "/" would answer a decimal.
+TEST(SqlDialectTest, IntegerDivide) {
+  EXPECT_EQ(IntegerDivide(Dialect::kSqlite, "t + 28800", "86400"), "(t + 28800) / (86400)");
+  EXPECT_EQ(IntegerDivide(Dialect::kMysql, "t + 28800", "86400"), "(t + 28800) DIV (86400)");
+}
+
 }  // namespace
 }  // namespace mileage::db
