@@ -8,8 +8,22 @@ const REVERSERS = new Set(['brand_admin', 'region_manager', 'dealer_manager'])
 const STOCK_WRITERS = REVERSERS
 const REDEEMERS = new Set(['brand_admin', 'region_manager', 'dealer_manager', 'store_clerk'])
 
+const STAFF_READERS = new Set(['brand_admin', 'region_manager', 'dealer_manager', 'analyst'])
+const STAFF_WRITERS = REVERSERS
+const MERCHANT_READERS = STAFF_READERS
+const BRAND_ADMIN = new Set(['brand_admin'])
+const PARTNER_READERS = new Set(['brand_admin', 'analyst'])
+
+// Mirrors docs/API.md's role table: the pages hide what the server would refuse.
 export const can = {
   reverse: () => REVERSERS.has(session.staff?.role),
   writeStocks: () => STOCK_WRITERS.has(session.staff?.role),
   redeem: () => REDEEMERS.has(session.staff?.role),
+  readStaff: () => STAFF_READERS.has(session.staff?.role),
+  writeStaff: () => STAFF_WRITERS.has(session.staff?.role),
+  readAudit: () => BRAND_ADMIN.has(session.staff?.role),
+  readMerchants: () => MERCHANT_READERS.has(session.staff?.role),
+  writeMerchants: () => BRAND_ADMIN.has(session.staff?.role),
+  readPartners: () => PARTNER_READERS.has(session.staff?.role),
+  writePartners: () => BRAND_ADMIN.has(session.staff?.role),
 }
