@@ -72,3 +72,11 @@ export function stockWorth(stock) {
 export function needsOrderAmount(stock) {
   return stock && (stock.type === 'cash' || stock.type === 'discount')
 }
+
+// An integer count with thousands separators (12,345), or the dash for a number not reported.
+export function count(n) {
+  if (n === null || n === undefined) return '—'
+  return Number(n).toLocaleString('zh-CN')
+}
+
+export const NODE_TYPES = { brand: '品牌', region: '区域', dealer: '经销商', store: '门店' }

@@ -1,5 +1,11 @@
 import { createRouter, createWebHistory } from 'vue-router'
 import { token } from './api.js'
+import { session } from './session.js'
+
+function homeRedirect() {
+  if (!token()) return { name: 'login', query: { redirect: '/' } }
+  return { name: session.staff?.role === 'store_clerk' ? 'counter' : 'dashboard' }
+}
 
 // Pages load on demand: the counter's first load carries only what the counter needs.
 const routes = [
@@ -8,7 +14,10 @@ const routes = [
     path: '/',
     component: () => import('./views/LayoutView.vue'),
     children: [
-      { path: '', redirect: { name: 'counter' } },
+      // The landing page: a clerk's is the counter (their fast path), everyone else's the dashboard.
+      // A redirect runs before the guards: signed out, it goes to login and back here to choose.
+      { path: '', name: 'home', redirect: homeRedirect },
+      { path: 'dashboard', name: 'dashboard', component: () => import('./views/DashboardView.vue'), meta: { title: '数据看板' } },
       { path: 'counter', name: 'counter', component: () => import('./views/CounterView.vue'), meta: { title: '柜台核销' } },
       { path: 'campaigns', name: 'campaigns', component: () => import('./views/CampaignsView.vue'), meta: { title: '活动' } },
       { path: 'members', name: 'members', component: () => import('./views/MembersView.vue'), meta: { title: '会员' } },

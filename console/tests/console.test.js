@@ -350,3 +350,121 @@ test('counter speed: p95 from Enter to the confirmation over 50 redemptions, and
   assertNoErrors(page)
   await context.close()
 })
+
+// The dashboard's today numbers as the page shows them: counts, fen for ¥ amounts, null for —.
+const STATS = ['payments-count', 'payments-amount', 'new-members', 'coupons-issued', 'coupons-redeemed',
+  'points-issued', 'points-spent', 'points-outstanding']
+
+async function dashboardStats(page) {
+  const out = {}
+  for (const id of STATS) {
+    const text = (await page.textContent(`#stat-${id}`)).trim()
+    if (text === '—') out[id] = null
+    else if (text.startsWith('¥')) out[id] = Math.round(Number(text.slice(1).replace(/,/g, '')) * 100)
+    else out[id] = Number(text.replace(/,/g, ''))
+  }
+  return out
+}
+
+// Waits until the page shows `expected` (it loads on arrival), then compares all of it.
+async function expectStats(page, expected) {
+  await page.waitForSelector('#summary')
+  await page.waitForFunction((want) => document.querySelector('#stat-payments-count')?.textContent.trim() === want,
+    String(expected['payments-count'])).catch(() => {})
+  assert.deepEqual(await dashboardStats(page), expected)
+}
+
+function statsOf(summary) {
+  return {
+    'payments-count': summary.payments.count,
+    'payments-amount': summary.payments.amount_fen,
+    'new-members': summary.new_members,
+    'coupons-issued': summary.coupons.issued,
+    'coupons-redeemed': summary.coupons.redeemed,
+    'points-issued': summary.points.issued,
+    'points-spent': summary.points.spent,
+    'points-outstanding': summary.points.outstanding,
+  }
+}
+
+test('the dashboard shows today\'s numbers; a payment and a redemption change them; another dealer sees none', { skip }, async () => {
+  // Where the brand stands before this test (earlier tests claimed and redeemed today).
+  const before = await call('GET', '/api/console/reports/summary', undefined, adminToken)
+  assert.equal(before.status, 200, JSON.stringify(before.body))
+  const base = statsOf(before.body)
+
+  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } })
+  const page = await openPage(context)
+  await page.goto(`${mileage.base}/console/`)
+  await loginThroughForm(page, 'ops', mileage.staffPassword)
+  await page.waitForURL(/\/console\/dashboard$/)
+  await expectStats(page, base)
+  assert.notEqual(base['points-outstanding'], null)
+
+  // Two first payments at Store 1 (two new members; 1 point per yuan, floored: 123 + 200), and
+  // a store campaign claimed by alice and redeemed on the counter page.
+  await mileage.pay(12345, 'dave-dash')
+  await mileage.pay(20000, 'erin-dash')
+  const created = await call('POST', '/api/console/stocks', {
+    node: { type: 'store', id: mileage.storeId }, name: '看板兑换券', type: 'exchange', item: '玻璃水一瓶',
+    valid_days: 7, total_quantity: 10, per_member_limit: 1, channels: ['claim'],
+  }, adminToken)
+  assert.equal(created.status, 201, JSON.stringify(created.body))
+  assert.equal((await call('PATCH', `/api/console/stocks/${created.body.id}`, { state: 'active' }, adminToken)).status, 200)
+  const { codes } = await claim(created.body.id, 'alice')
+  await page.click('a.nav-link:has-text("柜台核销")')
+  await page.click('.el-select__wrapper:has(#store-select)')
+  await page.click('.el-select-dropdown__item:has-text("Store 1")')
+  await page.waitForFunction(() => document.activeElement?.id === 'scan-input')
+  await page.keyboard.type(codes[0])
+  await page.keyboard.press('Enter')
+  await page.waitForSelector('#confirm-redeem:focus')
+  await page.keyboard.press('Enter')
+  await page.waitForSelector('#redeem-result')
+
+  await page.click('a.nav-link:has-text("数据看板")')
+  await page.waitForURL(/\/console\/dashboard$/)
+  await expectStats(page, {
+    'payments-count': base['payments-count'] + 2,
+    'payments-amount': base['payments-amount'] + 12345 + 20000,
+    'new-members': base['new-members'] + 2,
+    'coupons-issued': base['coupons-issued'] + 1,
+    'coupons-redeemed': base['coupons-redeemed'] + 1,
+    'points-issued': base['points-issued'] + 123 + 200,
+    'points-spent': base['points-spent'],
+    'points-outstanding': base['points-outstanding'] + 123 + 200,
+  })
+  // The charts are canvases; ECharts describes each in its aria-label.
+  await page.waitForSelector('#chart-funnel canvas')
+  await page.waitForSelector('#chart-payments canvas')
+  assert.match(await page.getAttribute('#chart-funnel', 'aria-label'), /看板兑换券/)
+  await shot(page, 'dashboard')
+
+  // Narrowed to Store B (another dealer): nothing of the above, and no points below the brand.
+  await page.click('.el-select__wrapper:has(#node-select)')
+  await page.click('.el-select-dropdown__item:has-text("Store B")')
+  const zeros = {
+    'payments-count': 0, 'payments-amount': 0, 'new-members': 0, 'coupons-issued': 0,
+    'coupons-redeemed': 0, 'points-issued': 0, 'points-spent': null, 'points-outstanding': null,
+  }
+  await page.waitForFunction(() => document.querySelector('#stat-points-spent')?.textContent.trim() === '—')
+  await expectStats(page, zeros)
+  await page.waitForSelector('#funnel-empty')
+  assertNoErrors(page)
+  await context.close()
+
+  // A clerk of the other dealer keeps landing on the counter; their dashboard shows zeros.
+  const clerkContext = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } })
+  const clerk = await openPage(clerkContext)
+  await clerk.goto(`${mileage.base}/console/`)
+  await loginThroughForm(clerk, 'clerk-b', CLERK_PASSWORD)
+  await clerk.waitForURL(/\/console\/counter$/)
+  await clerk.click('a.nav-link:has-text("数据看板")')
+  await expectStats(clerk, zeros)
+  assert.equal(await clerk.$('#node-select'), null)
+  await clerk.hover('#stat-points-spent')
+  await clerk.waitForSelector('.el-popper:has-text("仅在品牌范围统计")')
+  await shot(clerk, 'dashboard-other-dealer-clerk')
+  assertNoErrors(clerk)
+  await clerkContext.close()
+})
