@@ -73,6 +73,18 @@ const MESSAGES = {
   MISSING_FIELD: '缺少必填项',
   INVALID_ID: '编号无效',
   INVALID_PAGE: '分页参数无效',
+  INVALID_EARNING_RULE: '积分规则超出范围：每元积分 0–10000，等级倍率 0–10000%，单笔上限 0–1000000000',
+  INVALID_MEMBER_REF: '会员编号无效',
+  INVALID_GRANT: '发放名单需为 1 到 500 名会员',
+}
+
+// What a grant did for one member (docs/API.md, POST /stocks/{id}/grants): issued, already
+// granted by this request, or the refusal's code.
+export function grantOutcome(outcome) {
+  if (outcome === 'issued') return '已发放'
+  if (outcome === 'already_granted') return '本次发放已送达该会员（未重复发放）'
+  if (outcome === 'NOT_ELIGIBLE') return '会员等级未达到活动要求，未发放'
+  return `未发放：${MESSAGES[outcome] || outcome}`
 }
 
 export function errorMessage(err) {
@@ -85,7 +97,7 @@ export function errorMessage(err) {
   const text = MESSAGES[code]
   if (!text) return `操作失败（${code}）`
   // Validation refusals name the field in the server's message: keep it for the operator.
-  if (['INVALID_STOCK', 'INVALID_FIELD', 'MISSING_FIELD'].includes(code) && err.serverMessage) {
+  if (['INVALID_STOCK', 'INVALID_FIELD', 'MISSING_FIELD', 'UNKNOWN_TIER'].includes(code) && err.serverMessage) {
     return `${text}：${err.serverMessage}`
   }
   return text

@@ -13,6 +13,9 @@ const STAFF_WRITERS = REVERSERS
 const MERCHANT_READERS = STAFF_READERS
 const BRAND_ADMIN = new Set(['brand_admin'])
 const PARTNER_READERS = new Set(['brand_admin', 'analyst'])
+const EVERY_ROLE = new Set(['brand_admin', 'region_manager', 'dealer_manager', 'store_clerk', 'analyst'])
+const RULE_WRITERS = REVERSERS
+const GRANTERS = REVERSERS
 
 // Mirrors docs/API.md's role table: the pages hide what the server would refuse.
 export const can = {
@@ -26,4 +29,18 @@ export const can = {
   writeMerchants: () => BRAND_ADMIN.has(session.staff?.role),
   readPartners: () => PARTNER_READERS.has(session.staff?.role),
   writePartners: () => BRAND_ADMIN.has(session.staff?.role),
+  readPayments: () => EVERY_ROLE.has(session.staff?.role),
+  readEarningRules: () => EVERY_ROLE.has(session.staff?.role),
+  // The brand's rule belongs to the brand node: only brand-scope staff see it (404 below).
+  readBrandRule: () => EVERY_ROLE.has(session.staff?.role) && session.staff?.scope?.type === 'brand',
+  writeStoreRules: () => RULE_WRITERS.has(session.staff?.role),
+  writeBrandRule: () => RULE_WRITERS.has(session.staff?.role) && session.staff?.scope?.type === 'brand',
+  grantCoupons: () => GRANTERS.has(session.staff?.role),
+}
+
+// Whether the caller owns a stock (it was created in the caller's subtree): only owners grant it.
+export function ownsStock(stock) {
+  const scope = session.staff?.scope
+  if (!scope || !stock) return false
+  return stock[`${scope.type}_id`] === scope.id
 }
