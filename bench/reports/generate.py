@@ -7,7 +7,8 @@ enrolled at those stores, coupon stocks at the brand, each dealer and some store
 issued and redeemed at stores, member point accounts and spend journals. The org (brand,
 regions, dealers, stores) and the staff are made beforehand through `mileage admin`; this only
 adds the rows the reports aggregate, straight into the tables, with multi-row INSERTs inside
-one transaction per table, so that 1,000,000 payments take minutes, not hours.
+one transaction per table, so that 1,000,000 payments take minutes, not hours. Rows are
+written in time order (ids grow with time), as the service writes them.
 
 The same SQL runs on SQLite (`sqlite3 FILE`) and MariaDB (`mariadb DB`). Ids are explicit and
 start at 1: run it once on a fresh database. Deterministic for a given --seed and --now.
@@ -78,12 +79,17 @@ def random_time(rng, now):
             return t
 
 
+def random_times(rng, now, count):
+    """count random_time()s in order: the service inserts rows as they happen, so ids grow with
+    time and a recent window is a recent stretch of the table (as in production)."""
+    return sorted(random_time(rng, now) for _ in range(count))
+
+
 def members(out, rng, stores, count, now):
     w = Writer(out, "members", "id, brand_id, number, tier, status, enrolled_via, "
                "enrolled_store_id, created_at, updated_at")
-    for i in range(1, count + 1):
+    for i, t in enumerate(random_times(rng, now, count), start=1):
         brand, _, _, store = rng.choice(stores)
-        t = random_time(rng, now)
         w.add(f"({i},{brand},'B{i:010d}','silver','active','wechat_pay',{store},{t},{t})")
     w.close()
     w = Writer(out, "point_accounts", "brand_id, kind, owner_id, balance")
@@ -97,13 +103,12 @@ def payments(out, rng, stores, count, member_count, now):
                "id, transaction_id, merchant_id, brand_id, region_id, dealer_id, store_id, mchid, "
                "appid, out_trade_no, payer_openid, amount_fen, payer_total_fen, paid_at, "
                "member_id, points_earned, rule_version, refunded_fen, state, created_at")
-    for i in range(1, count + 1):
+    for i, t in enumerate(random_times(rng, now, count), start=1):
         brand, region, dealer, store = rng.choice(stores)
         yuan = rng.randint(10, 2000)
         refunded = yuan * 100 if rng.random() < 0.02 else 0
         state = "refunded" if refunded else "credited"
         member = rng.randint(1, member_count)
-        t = random_time(rng, now)
         w.add(f"({i},'4200{i:016d}',{store},{brand},{region},{dealer},{store},'19{store:08d}',"
               f"'wx8888888888888888','B{i:014d}','o{member:027d}',{yuan * 100},{yuan * 100},{t},"
               f"{member},{yuan},1,{refunded},'{state}',{t})")
@@ -141,43 +146,45 @@ def stocks(out, stores, now):
 def coupons(out, rng, specs, count, member_count, now):
     """Coupons over the year, 40% of them redeemed within 14 days at a store of the stock."""
     brand = specs[0][1][0][0]
-    cw = Writer(out, "coupons",
-                "id, code, brand_id, stock_id, member_id, member_slot, channel, state, issued_at, "
-                "valid_from, expires_at, redeemed_at, redemption_id, updated_at")
-    redemptions = []
-    for i in range(1, count + 1):
+    issued, redeemed = [], []
+    for i, t in enumerate(random_times(rng, now, count), start=1):
         # Brand campaigns issue most; (member, slot) is unique per coupon, so per stock too.
         k = i % (len(specs) + 4)
         stock, subtree = specs[min(k, 1) if k < 6 else k - 4]
         member = (i - 1) % member_count + 1
-        slot = (i - 1) // member_count
-        t = random_time(rng, now)
-        expires = t + 30 * DAY
-        state, redeemed_at, redemption = ("expired" if expires < now else "issued"), "NULL", "NULL"
+        issued.append((i, stock, member, (i - 1) // member_count, t))
         if rng.random() < 0.4:
             r = min(t + rng.randrange(14 * DAY), now - 1)
-            redemption = len(redemptions) + 1
-            state, redeemed_at = "redeemed", str(r)
-            redemptions.append((redemption, i, stock, member, rng.choice(subtree), r))
+            redeemed.append((r, i, stock, member, rng.choice(subtree)))
+    redeemed.sort()
+    redemption_of = {r[1]: (rid, r[0]) for rid, r in enumerate(redeemed, start=1)}
+    cw = Writer(out, "coupons",
+                "id, code, brand_id, stock_id, member_id, member_slot, channel, state, issued_at, "
+                "valid_from, expires_at, redeemed_at, redemption_id, updated_at")
+    for i, stock, member, slot, t in issued:
+        expires = t + 30 * DAY
+        state, redeemed_at, redemption = ("expired" if expires < now else "issued"), "NULL", "NULL"
+        if i in redemption_of:
+            state, (redemption, redeemed_at) = "redeemed", redemption_of[i]
         cw.add(f"({i},'{i:017d}',{brand},{stock},{member},{slot},'claim','{state}',{t},{t},"
                f"{expires},{redeemed_at},{redemption},{t})")
     cw.close()
     rw = Writer(out, "coupon_redemptions",
                 "id, brand_id, coupon_id, stock_id, member_id, region_id, dealer_id, store_id, "
                 "request_id, order_amount_fen, discount_fen, created_at")
-    for rid, coupon, stock, member, (b, region, dealer, store), t in redemptions:
+    for rid, (t, coupon, stock, member, (b, region, dealer, store)) in enumerate(redeemed, 1):
         rw.add(f"({rid},{b},{coupon},{stock},{member},{region},{dealer},{store},'bench-{rid}',"
                f"20000,2000,{t})")
     rw.close()
-    return len(redemptions)
+    return len(redeemed)
 
 
 def spends(out, rng, brand, count, member_count, now):
     w = Writer(out, "point_journals",
                "brand_id, idempotency_key, kind, reason, source_ref, points, member_id, created_at")
-    for i in range(1, count + 1):
+    for i, t in enumerate(random_times(rng, now, count), start=1):
         w.add(f"({brand},'bench-spend-{i}','spend','redeem','bench-{i}',{rng.randint(10, 500)},"
-              f"{rng.randint(1, member_count)},{random_time(rng, now)})")
+              f"{rng.randint(1, member_count)},{t})")
     w.close()
 
 
