@@ -32,10 +32,10 @@ struct FunnelItem {
 
 // The SQL of the console reports, on one connection: aggregates over payments, members,
 // coupons, redemptions and the points ledger, each a range scan of an index by (scope column,
-// time) (migration 0016). A reporting read model: it reads those modules' tables directly, so
-// that one query per number aggregates in the database. Times are Unix seconds, windows
-// [from, to); days are Beijing days numbered as civil::DaysFromCivil. Not safe for concurrent
-// use (one connection). Errors: the db::Connection errors.
+// time) (migrations 0016, 0017). A reporting read model: it reads those modules' tables directly,
+// so that one query per number aggregates in the database. Times are Unix seconds, windows [from,
+// to); days are Beijing days numbered as civil::DaysFromCivil. Not safe for concurrent use (one
+// connection). Errors: the db::Connection errors.
 class ReportStore {
  public:
   explicit ReportStore(db::Connection& conn) : conn_(conn) {}
