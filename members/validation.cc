@@ -84,4 +84,9 @@ std::string MaskPhone(std::string_view normalized) {
   return std::string(normalized.substr(0, 3)) + "****" + std::string(normalized.substr(7));
 }
 
+std::string MaskWechatId(std::string_view id) {
+  if (id.size() <= 12) return "****";
+  return std::string(id.substr(0, 4)) + "****" + std::string(id.substr(id.size() - 4));
+}
+
 }  // namespace mileage::members

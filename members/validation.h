@@ -36,4 +36,8 @@ Result<std::string> NormalizePhone(std::string_view phone);
 // "138****5678" for a normalised 11-digit phone: the first 3 and last 4 digits.
 std::string MaskPhone(std::string_view normalized);
 
+// "oAbc****wxyz" for an openid or unionid: the first 4 and last 4 characters ("****" when it
+// has 12 characters or fewer, so that at least 4 stay hidden).
+std::string MaskWechatId(std::string_view id);
+
 }  // namespace mileage::members

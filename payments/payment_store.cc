@@ -289,9 +289,9 @@ Result<bool> PaymentStore::HasPaidInSubtree(int64_t member_id, const org::NodePa
   return !rows.empty();
 }
 
-Result<PageOf<TransactionRecord>> PaymentStore::ListTransactions(const org::NodePath& scope,
-                                                                 std::optional<int64_t> member_id,
-                                                                 const PageRequest& page) {
+Result<PageOf<TransactionRecord>> PaymentStore::ListTransactions(
+    const org::NodePath& scope, std::optional<int64_t> member_id, const PageRequest& page,
+    const std::optional<TimeWindow>& paid) {
   std::string where = " WHERE 1 = 1";
   std::vector<db::Value> params;
   if (!org::AppendSubtreeFilter(kColumns, scope, where, params)) {
@@ -300,6 +300,11 @@ Result<PageOf<TransactionRecord>> PaymentStore::ListTransactions(const org::Node
   if (member_id.has_value()) {
     where += " AND member_id = ?";
     params.emplace_back(*member_id);
+  }
+  if (paid.has_value()) {
+    where += " AND paid_at >= ? AND paid_at < ?";
+    params.emplace_back(paid->from);
+    params.emplace_back(paid->until);
   }
   const std::string select =
       std::string("SELECT ") + kTransactionColumns + " FROM payment_transactions";

@@ -77,10 +77,11 @@ class PaymentStore {
   Result<bool> HasOtherPayment(int64_t member_id, int64_t except_id);
   // Whether the member paid at a store in the subtree of `scope`.
   Result<bool> HasPaidInSubtree(int64_t member_id, const org::NodePath& scope);
-  // Newest first, in the subtree of `scope`, optionally of one member.
+  // Newest first, in the subtree of `scope`, optionally of one member and paid in `paid`.
   Result<PageOf<TransactionRecord>> ListTransactions(const org::NodePath& scope,
                                                      std::optional<int64_t> member_id,
-                                                     const PageRequest& page);
+                                                     const PageRequest& page,
+                                                     const std::optional<TimeWindow>& paid = {});
   Result<PageOf<RefundRecord>> ListRefunds(const org::NodePath& scope, const PageRequest& page);
 
  private:

@@ -35,14 +35,14 @@ Result<org::NodePath> PaymentViews::ReadableStore(db::Connection& conn, const or
   return store->path;
 }
 
-Result<PageOf<TransactionRecord>> PaymentViews::StoreTransactions(const org::Actor& actor,
-                                                                  int64_t store_id,
-                                                                  const PageRequest& page) {
+Result<PageOf<TransactionRecord>> PaymentViews::StoreTransactions(
+    const org::Actor& actor, int64_t store_id, const PageRequest& page,
+    const std::optional<TimeWindow>& paid) {
   MILEAGE_RETURN_IF_ERROR(org::ValidateId(store_id, "store_id"));
   MILEAGE_RETURN_IF_ERROR(ValidatePage(page));
   MILEAGE_ASSIGN_OR_RETURN(db::PooledConnection conn, db_.Acquire());
   MILEAGE_ASSIGN_OR_RETURN(org::NodePath store, ReadableStore(*conn, actor, store_id));
-  return PaymentStore(*conn).ListTransactions(store, std::nullopt, page);
+  return PaymentStore(*conn).ListTransactions(store, std::nullopt, page, paid);
 }
 
 Result<PageOf<RefundRecord>> PaymentViews::StoreRefunds(const org::Actor& actor, int64_t store_id,

@@ -31,9 +31,10 @@ class PaymentViews {
  public:
   PaymentViews(db::Db& db, const org::Authorizer& authorizer) : db_(db), authorizer_(authorizer) {}
 
-  // Newest first.
+  // Newest first; with `paid`, those paid in that window.
   Result<PageOf<TransactionRecord>> StoreTransactions(const org::Actor& actor, int64_t store_id,
-                                                      const PageRequest& page);
+                                                      const PageRequest& page,
+                                                      const std::optional<TimeWindow>& paid = {});
   Result<PageOf<RefundRecord>> StoreRefunds(const org::Actor& actor, int64_t store_id,
                                             const PageRequest& page);
   // By WeChat's transaction_id: 1..64 letters and digits (InvalidArgument

@@ -35,6 +35,12 @@ struct MerchantRef {
   org::NodePath store;
 };
 
+// Unix seconds from `from` (included) to `until` (excluded). A value type.
+struct TimeWindow {
+  int64_t from = 0;
+  int64_t until = 0;
+};
+
 // A recorded WeChat Pay transaction. Money in fen, times in Unix seconds. A value type.
 struct TransactionRecord {
   int64_t id = 0;

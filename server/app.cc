@@ -115,6 +115,7 @@ void App::RegisterRoutes() {
   RegisterEarningRuleRoutes(*console_, *earning_rules_);
   RegisterReportRoutes(*console_, *reports_);
   RegisterCouponRoutes(*console_, *coupons_, clock_);
+  RegisterExportRoutes(*console_, *member_views_, *payment_views_, coupons_->redemptions());
   member_api_->RegisterRoutes(*http_);
   RegisterMemberCouponRoutes(member_api_->router(), coupons_->coupons(), clock_);
   RegisterMemberVehicleRoutes(member_api_->router(), *vehicles_, clock_);

@@ -66,20 +66,58 @@ export async function api(method, path, body) {
       data = null
     }
   }
-  if (!res.ok) {
-    const err = new ApiError(
-      res.status,
-      (data && data.code) || `HTTP_${res.status}`,
-      data && data.message,
-      Number(res.headers.get('Retry-After')) || 0,
-    )
-    if (res.status === 401 && path !== '/login') {
-      clearSession()
-      unauthorizedHandler(err)
-    }
-    throw err
-  }
+  if (!res.ok) throw failure(res, path, data)
   return data
+}
+
+// The ApiError of a failed answer (its JSON body in `data`); a 401 ends the session.
+function failure(res, path, data) {
+  const err = new ApiError(
+    res.status,
+    (data && data.code) || `HTTP_${res.status}`,
+    data && data.message,
+    Number(res.headers.get('Retry-After')) || 0,
+  )
+  if (res.status === 401 && path !== '/login') {
+    clearSession()
+    unauthorizedHandler(err)
+  }
+  return err
+}
+
+// Downloads a file the API answers (a CSV export) with the bearer token: fetched into a Blob and
+// saved through a temporary object URL and an <a download>, since a plain link cannot carry the
+// token. The file name is the one Content-Disposition gives, else `fallbackName`. Errors as
+// api() throws them.
+export async function download(path, fallbackName) {
+  let res
+  try {
+    res = await fetch(`/api/console${path}`, {
+      headers: { Authorization: `Bearer ${token()}` },
+      credentials: 'same-origin',
+    })
+  } catch {
+    throw new ApiError(0, 'NETWORK', '')
+  }
+  if (!res.ok) {
+    let data = null
+    try {
+      data = await res.json()
+    } catch {
+      data = null
+    }
+    throw failure(res, path, data)
+  }
+  const blob = await res.blob()
+  const named = /filename="([^"]+)"/.exec(res.headers.get('Content-Disposition') || '')
+  const url = URL.createObjectURL(blob)
+  const link = document.createElement('a')
+  link.href = url
+  link.download = named ? named[1] : fallbackName
+  document.body.appendChild(link)
+  link.click()
+  link.remove()
+  setTimeout(() => URL.revokeObjectURL(url), 0)
 }
 
 export const get = (path) => api('GET', path)

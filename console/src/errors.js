@@ -55,6 +55,8 @@ const MESSAGES = {
   MEMBER_CODE_EXPIRED: '会员码已过期，请会员刷新后重新出示',
   MEMBER_NOT_FOUND: '未找到该会员，或该会员不在您的管理范围内',
   INVALID_QUERY: '请输入会员号、手机号、车牌号或 openid',
+  INVALID_RANGE: '日期范围无效：结束日期不能早于开始日期，且最多 92 天',
+  EXPORT_TOO_LARGE: '导出的记录过多（超过 10 万条），请缩小日期范围',
   INVALID_MEMBER_NUMBER: '会员号校验位不正确，请核对',
   INVALID_PHONE: '手机号格式不正确',
   INVALID_PLATE: '车牌号格式不正确',

@@ -247,3 +247,53 @@ test('a clerk reads 门店交易 and their store\'s rule without the edit or gra
   const put = await api('PUT', `/api/console/stores/${mileage.storeId}/earning-rule`, { points_per_yuan: 9 }, clerkToken)
   assert.deepEqual([put.status, put.body.code], [403, 'PERMISSION_DENIED'])
 })
+
+// The text of the file a click on `selector` downloads.
+async function downloaded(page, selector) {
+  const [file] = await Promise.all([page.waitForEvent('download'), page.click(selector)])
+  return { name: file.suggestedFilename(), text: fs.readFileSync(await file.path(), 'utf8') }
+}
+
+test('导出 CSV on 会员 and 门店交易 downloads a file with the BOM and no clear phone or openid', { skip }, async () => {
+  // Alice binds a phone through the mini-program (the sandbox answers the digits of the code).
+  const phone = '13700137000'
+  const mp = await call(mileage.base, 'POST', '/api/mp/login', { appid: APPID, code: 'tx-alice' })
+  assert.equal(mp.status, 200, JSON.stringify(mp.body))
+  const bound = await call(mileage.base, 'POST', '/api/mp/phone', { code: `phone-${phone}` }, mp.body.token)
+  assert.equal(bound.status, 200, JSON.stringify(bound.body))
+  const alice = await transaction(ids.alicePayment)
+  const member = (await api('GET', `/api/console/members/${ids.alice}`)).body
+
+  const { context, page } = await adminPage('/members')
+  await page.fill('#member-q', phone)
+  await page.press('#member-q', 'Enter')
+  await page.waitForSelector(`#members-table tr:has-text("${member.number}")`)
+  const members = await downloaded(page, '#members-export')
+  assert.equal(members.name, 'members.csv')
+  assert.ok(members.text.startsWith('\uFEFF会员号,'), members.text.slice(0, 40))
+  assert.match(members.text, new RegExp(`\\r\\n${member.number},`))
+  assert.ok(!members.text.includes(phone), 'a clear phone in the export')
+  assert.ok(!members.text.includes(alice.payer_openid), 'a clear openid in the export')
+
+  await page.click('a.nav-link:has-text("门店交易")')
+  await page.waitForSelector(`#tx-table tr:has-text("${ids.alicePayment}")`)
+  const txs = await downloaded(page, '#tx-export')
+  assert.match(txs.name, new RegExp(`^transactions-store${mileage.storeId}-\\d{4}-\\d{2}-\\d{2}-\\d{4}-\\d{2}-\\d{2}\\.csv$`))
+  assert.ok(txs.text.startsWith('\uFEFF交易单号,'), txs.text.slice(0, 40))
+  assert.match(txs.text, new RegExp(`\\r\\n${ids.alicePayment},[^\\r\\n]*,123\\.45,23\\.45,partially_refunded,`))
+  assert.ok(!txs.text.includes(alice.payer_openid), 'a clear openid in the export')
+  assert.ok(!txs.text.includes(phone), 'a clear phone in the export')
+  await shot(page, 'transactions-export')
+  assertNoErrors(page)
+  await context.close()
+
+  // The counter's today's redemptions (none at this store today): the header row only.
+  const counter = await signedIn('/counter', 'clerk-tx', CLERK_PASSWORD)
+  await counter.page.waitForSelector('#today-empty')
+  const today = await downloaded(counter.page, '#today-export')
+  assert.match(today.name, new RegExp(`^redemptions-store${mileage.storeId}-\\d{4}-\\d{2}-\\d{2}\\.csv$`))
+  assert.ok(today.text.startsWith('\uFEFF核销ID,核销时间,'), today.text.slice(0, 40))
+  assert.equal(today.text.split('\r\n').filter(Boolean).length, 1)
+  assertNoErrors(counter.page)
+  await counter.context.close()
+})

@@ -148,6 +148,8 @@ class ConsoleScopeTest : public ConsoleTest {
         // Member search filters by the member visibility rule (never 404): checked by
         // ConsoleMembersTest.SearchFindsTheMemberOnlyWhereTheyPaid.
         {{"GET", "/api/console/members"}, {}},
+        // Its CSV export is the same search (ConsoleExportsTest).
+        {{"GET", "/api/console/exports/members.csv"}, {}},
         // The brand's earning rule: the brand is an ancestor of these callers (403, checked by
         // ConsoleMembersTest); other brands are ConsoleMembersTest's too.
         {{"GET", "/api/console/brands/{id}/earning-rule"}, {}},
@@ -221,6 +223,11 @@ class ConsoleScopeTest : public ConsoleTest {
            R"({"reason":"x"})", "REDEMPTION_NOT_FOUND"}}},
         {{"GET", "/api/console/stores/{id}/redemptions"},
          {{"GET", "/api/console/stores/" + b1 + "/redemptions"}}},
+        {{"GET", "/api/console/exports/redemptions.csv"},
+         {{"GET", "/api/console/exports/redemptions.csv?store_id=" + b1}}},
+        {{"GET", "/api/console/exports/transactions.csv"},
+         {{"GET", "/api/console/exports/transactions.csv?store_id=" + b1 +
+                      "&from=2027-01-01&to=2027-01-15"}}},
         {{"GET", "/api/console/members/{id}/coupons"},
          {{"GET", Path("/api/console/members/{id}/coupons", member_b_), "{}", "MEMBER_NOT_FOUND"}}},
         // Dealer B's region, dealer, stores, merchants and staff.

@@ -73,5 +73,12 @@ TEST(MembersValidationTest, MaskShowsThreeAndFour) {
   EXPECT_EQ(MaskPhone("123"), "****");
 }
 
+TEST(MembersValidationTest, WechatIdMaskShowsFourAndFourAndHidesShortIds) {
+  EXPECT_EQ(MaskWechatId("oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"), "oUpF****eS6o");
+  EXPECT_EQ(MaskWechatId("abcdefghijklm"), "abcd****jklm");  // 13: five hidden
+  EXPECT_EQ(MaskWechatId("abcdefghijkl"), "****");           // 12 would hide only four
+  EXPECT_EQ(MaskWechatId(""), "****");
+}
+
 }  // namespace
 }  // namespace mileage::members
