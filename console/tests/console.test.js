@@ -90,8 +90,10 @@ async function loginThroughForm(page, username, password) {
   await page.press('#password', 'Enter')
 }
 
-async function activeId(page) {
-  return page.evaluate(() => document.activeElement && document.activeElement.id)
+// Waits until the element `id` has the keyboard focus (a page focuses its input once mounted,
+// which may come a frame after the URL changes); fails the test after 5 s.
+async function waitForFocus(page, id) {
+  await page.waitForFunction((want) => document.activeElement?.id === want, id, { timeout: 5000 })
 }
 
 // A member of the mini-program (the sandbox names a WeChat user by the login code) claims `n`
@@ -145,7 +147,7 @@ test('a wrong password says so; the admin logs in and lands on the page asked fo
   const page = await openPage(context)
   await page.goto(`${mileage.base}/console/campaigns`)
   await page.waitForURL(/\/console\/login\?redirect=(%2F|\/)campaigns/)
-  assert.equal(await activeId(page), 'username')
+  await waitForFocus(page, 'username')
   await loginThroughForm(page, 'ops', 'not-the-password')
   await page.waitForSelector('#login-error')
   assert.match(await page.textContent('#login-error'), /用户名或密码错误/)
@@ -205,7 +207,7 @@ test('the admin creates a store campaign, a member claims it, the counter redeem
   await page.keyboard.press('Enter')
   await page.waitForSelector('#coupon-panel')
   assert.match(await page.textContent('#coupon-worth'), /满¥300.00 减¥50.00/)
-  assert.equal(await activeId(page), 'amount-input')
+  await waitForFocus(page, 'amount-input')
   await page.keyboard.type('250')
   await page.keyboard.press('Enter')
   await page.waitForSelector('#scan-error')
@@ -218,7 +220,7 @@ test('the admin creates a store campaign, a member claims it, the counter redeem
   assert.match(await page.textContent('#redeem-result'), /核销成功，优惠 ¥50.00/)
   await page.waitForSelector('#today-table')
   assert.match(await page.textContent('#today-table'), /¥320.00/)
-  assert.equal(await activeId(page), 'scan-input')
+  await waitForFocus(page, 'scan-input')
   let coupon = await call('GET', `/api/mp/coupons?state=redeemed`, undefined, alice.token)
   assert.equal(coupon.body.items.length, 1)
   await shot(page, 'counter-redeemed')
