@@ -20,6 +20,7 @@ const routes = [
       { path: 'dashboard', name: 'dashboard', component: () => import('./views/DashboardView.vue'), meta: { title: '数据看板' } },
       { path: 'counter', name: 'counter', component: () => import('./views/CounterView.vue'), meta: { title: '柜台核销' } },
       { path: 'campaigns', name: 'campaigns', component: () => import('./views/CampaignsView.vue'), meta: { title: '活动' } },
+      { path: 'campaigns/:id', name: 'campaign', component: () => import('./views/CampaignView.vue'), meta: { title: '活动详情' } },
       { path: 'members', name: 'members', component: () => import('./views/MembersView.vue'), meta: { title: '会员' } },
       { path: 'members/:id', name: 'member', component: () => import('./views/MemberView.vue'), meta: { title: '会员详情' } },
       { path: 'transactions', name: 'transactions', component: () => import('./views/TransactionsView.vue'), meta: { title: '门店交易' } },
