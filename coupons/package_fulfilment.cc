@@ -63,11 +63,11 @@ Result<int64_t> PackageFulfilment::OnPaid(db::Connection& conn, const OrderPayme
                                   "member, amount or state differ", 0, now));
     return 0;
   }
-  MILEAGE_ASSIGN_OR_RETURN(std::optional<Package> package, packages.Find(order->package_id));
+  // Each coupon's stock is read (and checked) as it is issued: the items are all it takes here.
+  MILEAGE_ASSIGN_OR_RETURN(std::vector<PackageItem> items, packages.ItemsOf(order->package_id));
   Status issued = Status::Ok();
   int64_t n = 0;
-  for (const PackageItem& item :
-       package.has_value() ? package->items : std::vector<PackageItem>{}) {
+  for (const PackageItem& item : items) {
     for (int64_t k = 0; k < item.quantity && issued.ok(); ++k) {
       issued = IssueOne(conn, issuer_, *order, item.stock_id, ++n, now);
     }

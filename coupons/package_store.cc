@@ -151,6 +151,17 @@ Result<std::vector<Package>> PackageStore::OfBrand(int64_t brand_id, PackageStat
   return packages;
 }
 
+Result<std::vector<PackageItem>> PackageStore::ItemsOf(int64_t package_id) {
+  MILEAGE_ASSIGN_OR_RETURN(
+      std::vector<db::Row> rows,
+      conn_.Query("SELECT stock_id, quantity FROM coupon_package_items WHERE package_id = ? "
+                  "ORDER BY stock_id",
+                  {db::Value(package_id)}));
+  std::vector<PackageItem> items;
+  for (const db::Row& row : rows) items.push_back({row.Int(0), row.Int(1), Stock{}});
+  return items;
+}
+
 Status PackageStore::LoadDetails(std::vector<Package>& packages) {
   if (packages.empty()) return Status::Ok();
   std::string sql =

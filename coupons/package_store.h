@@ -29,6 +29,8 @@ class PackageStore {
   // With its items (each with its stock) and the store's name; nullopt when no package has
   // the id.
   Result<std::optional<Package>> Find(int64_t id);
+  // The package's items without their stocks (what fulfilling an order needs), stock order.
+  Result<std::vector<PackageItem>> ItemsOf(int64_t package_id);
   // A page of the packages at stores in the subtree of `viewer` (all: nullopt), id order, with
   // items.
   Result<PageOf<Package>> List(const std::optional<org::NodePath>& viewer, const PageRequest& page);
