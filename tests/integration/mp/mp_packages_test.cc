@@ -453,6 +453,12 @@ TEST_P(MpPackagesTest, StaffCreatePackagesWithCheckedItemsAndStates) {
   MpReply price = Send("PATCH", path, staff_, R"({"price_fen":1})");
   EXPECT_EQ(price.code(), "PACKAGE_NOT_EDITABLE") << price.body;
   EXPECT_EQ(Send("PATCH", path, staff_, R"({"state":"draft"})").code(), "INVALID_STATE_TRANSITION");
+  EXPECT_EQ(Send("PATCH", path, staff_, R"({"state":"sold"})").code(), "INVALID_FIELD");
+  EXPECT_EQ(Send("PATCH", path, staff_, R"({"name":""})").code(), "INVALID_PACKAGE");
+  EXPECT_EQ(Send("PATCH", path, staff_, R"({"price_fen":0})").code(), "INVALID_PACKAGE");
+  EXPECT_EQ(Send("PATCH", path, staff_, R"({"owner":1})").code(), "UNKNOWN_FIELD");
+  EXPECT_EQ(Send("PATCH", "/api/console/packages/999999", staff_, R"({"name":"x"})").code(),
+            "PACKAGE_NOT_FOUND");
   MpReply off = Send("PATCH", path, staff_, R"({"state":"off_sale"})");
   ASSERT_EQ(off.status, 200) << off.body;
   EXPECT_EQ(Send("GET", "/api/mp/packages", alice_.token).json["items"].Size(), 0u);
