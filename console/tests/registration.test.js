@@ -175,6 +175,8 @@ test('the brand admin registers a merchant with a WeChat Pay public key; a short
   assert.match(refusal, /平台证书或公钥无效/)
   assert.ok(refusal.includes(PUB_KEY_ID), 'the refusal names the key')
   assert.equal((await merchants()).length, 1)
+  // The fields' own messages are gone: they were put right.
+  await page.waitForSelector('#merchant-form .el-form-item__error', { state: 'detached' })
   await shot(page, 'merchant-invalid-key')
 
   await page.fill('#merchant-key-0-pem', keys.publicKey)
