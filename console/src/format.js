@@ -50,7 +50,7 @@ export const ROLE_RANK = ['brand_admin', 'region_manager', 'dealer_manager', 'st
 // The scope level each role lives at (analyst: any level).
 export const ROLE_LEVEL = { brand_admin: 'brand', region_manager: 'region', dealer_manager: 'dealer', store_clerk: 'store' }
 export const LEVELS = { brand: '品牌', region: '区域', dealer: '经销商', store: '门店' }
-export const PARTNER_CATEGORIES = { fuel: '加油', parking: '停车', carwash: '洗车', toll: '通行费', other: '其他' }
+export const PARTNER_CATEGORIES = { fuel: '加油', parking: '停车', carwash: '洗车', toll: '高速', other: '其他' }
 export const TRANSACTION_STATES = { paid: '已支付', partially_refunded: '部分退款', refunded: '已退款' }
 export const REFUND_STATES = { success: '退款成功', abnormal: '退款异常', closed: '退款关闭' }
 
