@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -38,6 +39,28 @@ struct DayReport {
   DayTotals totals;
 };
 
+// Which Beijing days a campaign's daily report covers (ReportService::StockDaily), as the
+// query names them: `to` (default today) and either `from` or the number of `days` ending on
+// `to` (default 30); dates are "YYYY-MM-DD", both ends included.
+struct DayRange {
+  std::optional<std::string> from;
+  std::optional<std::string> to;
+  std::optional<int64_t> days;
+};
+
+struct StockDay {
+  civil::Date date;
+  StockDayTotals totals;
+};
+
+// A campaign's numbers per Beijing day from `from` to `to`, one entry per day, oldest first.
+struct StockDailyReport {
+  int64_t stock_id = 0;
+  civil::Date from;
+  civil::Date to;
+  std::vector<StockDay> days;
+};
+
 // The console dashboard's reports (docs/API.md "Reports"): a day's summary, daily series and a
 // campaign funnel over the last N Beijing days, aggregated in SQL (ReportStore) inside the
 // caller's scope, or inside a node of it. Reading reports needs org::Action::kPaymentRead at
@@ -52,6 +75,8 @@ class ReportService {
  public:
   static constexpr int64_t kMaxDays = 90;
   static constexpr int64_t kFunnelItems = 20;
+  // A quarter's days, for a campaign's page.
+  static constexpr int64_t kMaxStockDays = 92;
 
   ReportService(db::Db& db, const org::Authorizer& authorizer, const Clock& clock)
       : db_(db), authorizer_(authorizer), clock_(clock) {}
@@ -67,6 +92,14 @@ class ReportService {
   // in the last `days` Beijing days: at most kFunnelItems, most issued first.
   Result<std::vector<FunnelItem>> Funnel(const org::Actor& actor, int64_t days,
                                          const std::optional<ReportNode>& node);
+  // Stock `stock_id`'s numbers per day of `range`, brand-wide (as the funnel and GET
+  // /stocks/{id} count them, whichever store redeemed). The caller must see the stock and have
+  // stock.read (coupons::StockAccess, as GET /stocks/{id}). Errors: InvalidArgument INVALID_ID;
+  // INVALID_FIELD (a date that is not a day between 2000-01-01 and 2199-12-31, `days` outside
+  // 1..kMaxStockDays, both `from` and `days`, `from` after `to`, more than kMaxStockDays days);
+  // NotFound STOCK_NOT_FOUND (unknown or not visible); PermissionDenied; the db errors.
+  Result<StockDailyReport> StockDaily(const org::Actor& actor, int64_t stock_id,
+                                      const DayRange& range);
 
  private:
   // The reported node's path: `node` after the authorizer's check, else the caller's scope.
@@ -74,6 +107,8 @@ class ReportService {
                                      const std::optional<ReportNode>& node) const;
   // The first second of the Beijing day `days - 1` days before today, and the end of today.
   Result<std::pair<int64_t, int64_t>> LastDays(int64_t days) const;
+  // The first and last day `range` names, checked.
+  Result<std::pair<civil::Date, civil::Date>> StockWindow(const DayRange& range) const;
 
   db::Db& db_;
   const org::Authorizer& authorizer_;

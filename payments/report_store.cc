@@ -112,6 +112,39 @@ Status ReportStore::AddRedemptions(const org::NodePath& scope, int64_t from, int
       [&days](int64_t day, const db::Row& row) { days[day].coupons_redeemed = row.Int(1); });
 }
 
+// Three range scans of the stock's indexes (0019): coupons by issued_at, redemptions by
+// created_at, and by reversed_at (a reversal counts on its own day, so past days never change).
+Result<std::map<int64_t, StockDayTotals>> ReportStore::StockDays(int64_t stock_id, int64_t from,
+                                                                 int64_t to) {
+  std::map<int64_t, StockDayTotals> days;
+  MILEAGE_RETURN_IF_ERROR(PerDay("issued_at",
+                                 "SUM(CASE WHEN channel = 'claim' THEN 1 ELSE 0 END), "
+                                 "SUM(CASE WHEN channel = 'payment' THEN 1 ELSE 0 END), "
+                                 "SUM(CASE WHEN channel = 'grant' THEN 1 ELSE 0 END)",
+                                 "coupons WHERE stock_id = ?", {stock_id}, from, to,
+                                 [&days](int64_t day, const db::Row& row) {
+                                   StockDayTotals& t = days[day];
+                                   t.issued_claim = row.Int(1);
+                                   t.issued_payment = row.Int(2);
+                                   t.issued_grant = row.Int(3);
+                                 }));
+  MILEAGE_RETURN_IF_ERROR(PerDay("created_at", "COUNT(*), COALESCE(SUM(discount_fen), 0)",
+                                 "coupon_redemptions WHERE stock_id = ?", {stock_id}, from, to,
+                                 [&days](int64_t day, const db::Row& row) {
+                                   StockDayTotals& t = days[day];
+                                   t.redeemed = row.Int(1);
+                                   t.discount_fen += row.Int(2);
+                                 }));
+  MILEAGE_RETURN_IF_ERROR(PerDay("reversed_at", "COUNT(*), COALESCE(SUM(discount_fen), 0)",
+                                 "coupon_redemptions WHERE stock_id = ?", {stock_id}, from, to,
+                                 [&days](int64_t day, const db::Row& row) {
+                                   StockDayTotals& t = days[day];
+                                   t.reversed = row.Int(1);
+                                   t.discount_fen -= row.Int(2);
+                                 }));
+  return days;
+}
+
 Result<int64_t> ReportStore::PointsSpent(int64_t brand_id, int64_t from, int64_t to) {
   MILEAGE_ASSIGN_OR_RETURN(
       std::vector<db::Row> rows,

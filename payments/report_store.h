@@ -30,12 +30,26 @@ struct FunnelItem {
   int64_t redeemed = 0;
 };
 
+// One Beijing day of one campaign (docs/API.md "Reports" says what each counts): coupons issued
+// by channel, redemptions made, redemptions reversed (on the day of the reversal), and the
+// discount given less the discount taken back by that day's reversals.
+struct StockDayTotals {
+  int64_t issued_claim = 0;
+  int64_t issued_payment = 0;
+  int64_t issued_grant = 0;
+  int64_t redeemed = 0;
+  int64_t reversed = 0;
+  int64_t discount_fen = 0;
+
+  int64_t issued() const { return issued_claim + issued_payment + issued_grant; }
+};
+
 // The SQL of the console reports, on one connection: aggregates over payments, members,
 // coupons, redemptions and the points ledger, each a range scan of an index by (scope column,
-// time) (migrations 0016, 0017). A reporting read model: it reads those modules' tables directly,
-// so that one query per number aggregates in the database. Times are Unix seconds, windows [from,
-// to); days are Beijing days numbered as civil::DaysFromCivil. Not safe for concurrent use (one
-// connection). Errors: the db::Connection errors.
+// time) (migrations 0016, 0017, 0019). A reporting read model: it reads those modules' tables
+// directly, so that one query per number aggregates in the database. Times are Unix seconds,
+// windows [from, to); days are Beijing days numbered as civil::DaysFromCivil. Not safe for
+// concurrent use (one connection). Errors: the db::Connection errors.
 class ReportStore {
  public:
   explicit ReportStore(db::Connection& conn) : conn_(conn) {}
@@ -52,6 +66,9 @@ class ReportStore {
   // `limit`.
   Result<std::vector<FunnelItem>> Funnel(const org::NodePath& viewer, int64_t from, int64_t to,
                                          int64_t limit);
+  // The totals of each Beijing day of [from, to) on which stock `stock_id` issued a coupon or
+  // had a redemption made or reversed, by day number; brand-wide (any store).
+  Result<std::map<int64_t, StockDayTotals>> StockDays(int64_t stock_id, int64_t from, int64_t to);
 
  private:
   Status AddPayments(const org::NodePath& scope, int64_t from, int64_t to,

@@ -43,6 +43,22 @@ async function numbers(page) {
   return out
 }
 
+// The rows of the per-day table under the chart: { date: { issued, issued_claim, ... } }.
+async function dailyRows(page) {
+  return page.$$eval('#campaign-daily-table tbody tr', (rows) => Object.fromEntries(rows.map((tr) => [
+    tr.dataset.date,
+    Object.fromEntries([...tr.querySelectorAll('td[data-key]')].map((td) => [td.dataset.key, td.textContent.trim()])),
+  ])))
+}
+
+// Today in Beijing (the report's days are Beijing days).
+const beijingToday = () => new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10)
+
+async function pickRange(page, label, days) {
+  await page.click(`#campaign-range label:has-text("${label}")`)
+  await page.waitForFunction((n) => document.querySelectorAll('#campaign-daily-table tbody tr').length === n, days)
+}
+
 before(async () => {
   if (skip) return
   mileage = await new Mileage().start({
@@ -96,7 +112,20 @@ test('a campaign\'s page shows its numbers and settings; 暂停, 恢复 and 结�
     assert.ok(settings.includes(text), `settings show ${text}: ${settings}`)
   }
   assert.match(await page.textContent('#campaign-state'), /进行中/)
+  // The chart's days (its table): 30 by default, today with the 3 claims and the redemption.
+  await page.waitForSelector('#campaign-chart canvas')
+  let rows = await dailyRows(page)
+  assert.equal(Object.keys(rows).length, 30)
+  assert.equal(Object.keys(rows).at(-1), beijingToday())
+  assert.deepEqual(rows[beijingToday()], {
+    issued: '3', issued_claim: '3', issued_payment: '0', issued_grant: '0', redeemed: '1', reversed: '0', discount_fen: '¥80.00',
+  })
   await shot(page, 'campaign')
+  await pickRange(page, '近7天', 7)
+  rows = await dailyRows(page)
+  assert.equal(rows[beijingToday()].issued, '3')
+  await pickRange(page, '近90天', 90)
+  await pickRange(page, '近30天', 30)
 
   for (const [verb, state, label] of [['暂停', 'paused', '已暂停'], ['恢复', 'active', '进行中'], ['结束', 'ended', '已结束']]) {
     await page.click(`.actions button:has-text("${verb}")`)
@@ -111,6 +140,57 @@ test('a campaign\'s page shows its numbers and settings; 暂停, 恢复 and 结�
   await page.goto(`${mileage.base}/console/campaigns/999999`)
   await page.waitForSelector('#campaign-error')
   assert.match(await page.textContent('#campaign-error'), /未找到/)
+  assertNoErrors(page)
+  await context.close()
+})
+
+test('a campaign\'s chart follows a claim, a redemption and its reversal; empty and error states', { skip }, async () => {
+  const created = await api('POST', '/api/console/stocks', {
+    node: { type: 'store', id: mileage.storeId }, name: '洗车满20减10', type: 'cash', value_fen: 1000,
+    threshold_fen: 2000, valid_days: 7, total_quantity: 5, channels: ['claim'],
+  })
+  assert.equal(created.status, 201, JSON.stringify(created.body))
+  const carWash = created.body.id
+  assert.equal((await api('PATCH', `/api/console/stocks/${carWash}`, { state: 'active' })).status, 200)
+  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } })
+  const page = await openPage(context)
+  await page.goto(`${mileage.base}/console/campaigns/${carWash}`)
+  await loginThroughForm(page, 'ops', mileage.staffPassword)
+  await page.waitForSelector('#campaign-daily-empty')
+  assert.match(await page.textContent('#campaign-daily-empty'), /近30天没有发券、核销或撤销/)
+
+  // A claim and its redemption, then the redemption reversed: today counts each once, and the
+  // reversal takes the day's ¥10.00 discount back.
+  const login = await api('POST', '/api/mp/login', { appid: APPID, code: 'campaign-dave' }, null)
+  assert.equal(login.status, 200, JSON.stringify(login.body))
+  const claimed = await api('POST', `/api/mp/stocks/${carWash}/claim`, undefined, login.body.token)
+  assert.equal(claimed.status, 201, JSON.stringify(claimed.body))
+  const redeemed = await api('POST', '/api/console/redemptions', {
+    store_id: mileage.storeId, code: claimed.body.code, order_amount_fen: 5000, request_id: 'campaign-chart-1',
+  })
+  assert.equal(redeemed.status, 200, JSON.stringify(redeemed.body))
+  await pickRange(page, '近7天', 7)
+  await page.waitForSelector('#campaign-chart canvas')
+  assert.deepEqual((await dailyRows(page))[beijingToday()], {
+    issued: '1', issued_claim: '1', issued_payment: '0', issued_grant: '0', redeemed: '1', reversed: '0', discount_fen: '¥10.00',
+  })
+  const reversed = await api('POST', `/api/console/redemptions/${redeemed.body.redemption.id}/reverse`, { reason: '误核销' })
+  assert.equal(reversed.status, 200, JSON.stringify(reversed.body))
+  await pickRange(page, '近90天', 90)
+  assert.deepEqual((await dailyRows(page))[beijingToday()], {
+    issued: '1', issued_claim: '1', issued_payment: '0', issued_grant: '0', redeemed: '1', reversed: '1', discount_fen: '¥0.00',
+  })
+
+  // A failed report shows its error and 重试 loads it again.
+  await page.route('**/api/console/reports/stocks/*/daily*', (route) => route.fulfill({
+    status: 503, contentType: 'application/json', body: '{"code":"UNAVAILABLE","message":"down"}',
+  }))
+  await page.click('#campaign-range label:has-text("近30天")')
+  await page.waitForSelector('#campaign-daily-error')
+  await page.unroute('**/api/console/reports/stocks/*/daily*')
+  await page.click('#campaign-daily-error button:has-text("重试")')
+  await page.waitForFunction(() => document.querySelectorAll('#campaign-daily-table tbody tr').length === 30)
+  assert.equal((await dailyRows(page))[beijingToday()].reversed, '1')
   assertNoErrors(page)
   await context.close()
 })

@@ -30,16 +30,31 @@ Result<std::optional<payments::ReportNode>> NodeFilter(const httplib::Request& r
   return node;
 }
 
-// ?days= (default 30): an integer; the service checks its range (INVALID_FIELD).
-Result<int64_t> DaysParam(const httplib::Request& req) {
-  if (!req.has_param("days")) return 30;
+// ?days=: an integer when given; the service checks its range (INVALID_FIELD).
+Result<std::optional<int64_t>> OptionalDays(const httplib::Request& req) {
+  if (!req.has_param("days")) return std::optional<int64_t>();
   const std::string text = req.get_param_value("days");
   int64_t days = 0;
   auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), days);
   if (error != std::errc() || end != text.data() + text.size()) {
     return InvalidArgumentError("days must be an integer", "INVALID_FIELD");
   }
-  return days;
+  return std::optional<int64_t>(days);
+}
+
+// ?days= (default 30).
+Result<int64_t> DaysParam(const httplib::Request& req) {
+  MILEAGE_ASSIGN_OR_RETURN(std::optional<int64_t> days, OptionalDays(req));
+  return days.value_or(30);
+}
+
+// ?from=, ?to= and ?days= of a campaign's daily report; the service checks them.
+Result<payments::DayRange> DayRangeParams(const httplib::Request& req) {
+  payments::DayRange range;
+  if (req.has_param("from")) range.from = req.get_param_value("from");
+  if (req.has_param("to")) range.to = req.get_param_value("to");
+  MILEAGE_ASSIGN_OR_RETURN(range.days, OptionalDays(req));
+  return range;
 }
 
 void WriteTotalsOfDay(JsonWriter& w, const payments::DayTotals& t) {
@@ -140,6 +155,41 @@ void WriteFunnel(JsonWriter& w, const std::vector<payments::FunnelItem>& items) 
   w.EndObject();
 }
 
+void WriteStockDaily(JsonWriter& w, const payments::StockDailyReport& report) {
+  w.StartObject();
+  w.Key("stock_id");
+  w.Int64(report.stock_id);
+  w.Key("from");
+  WriteString(w, civil::FormatDate(report.from));
+  w.Key("to");
+  WriteString(w, civil::FormatDate(report.to));
+  w.Key("days");
+  w.StartArray();
+  for (const payments::StockDay& day : report.days) {
+    const payments::StockDayTotals& t = day.totals;
+    w.StartObject();
+    w.Key("date");
+    WriteString(w, civil::FormatDate(day.date));
+    w.Key("issued");
+    w.Int64(t.issued());
+    w.Key("issued_claim");
+    w.Int64(t.issued_claim);
+    w.Key("issued_payment");
+    w.Int64(t.issued_payment);
+    w.Key("issued_grant");
+    w.Int64(t.issued_grant);
+    w.Key("redeemed");
+    w.Int64(t.redeemed);
+    w.Key("reversed");
+    w.Int64(t.reversed);
+    w.Key("discount_fen");
+    w.Int64(t.discount_fen);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+}
+
 }  // namespace
 
 void RegisterReportRoutes(ConsoleRouter& router, payments::ReportService& reports) {
@@ -169,6 +219,15 @@ void RegisterReportRoutes(ConsoleRouter& router, payments::ReportService& report
                  Result<int64_t> days = DaysParam(req.http);
                  if (!days.ok()) return WriteError(res, days.status());
                  Respond(res, reports.Funnel(req.actor, *days, *node), 200, WriteFunnel);
+               });
+
+  router.Route("GET", "/api/console/reports/stocks/{id}/daily", org::Action::kStockRead,
+               [&reports](const ConsoleRequest& req, httplib::Response& res) {
+                 Result<int64_t> id = PathId(req.http, 1);
+                 if (!id.ok()) return WriteError(res, id.status());
+                 Result<payments::DayRange> range = DayRangeParams(req.http);
+                 if (!range.ok()) return WriteError(res, range.status());
+                 Respond(res, reports.StockDaily(req.actor, *id, *range), 200, WriteStockDaily);
                });
 }
 

@@ -181,6 +181,9 @@ class ConsoleScopeTest : public ConsoleTest {
          {{"GET", "/api/console/reports/daily?region_id=" + r2}}},
         {{"GET", "/api/console/reports/funnel"},
          {{"GET", "/api/console/reports/funnel?dealer_id=" + b}}},
+        {{"GET", "/api/console/reports/stocks/{id}/daily"},
+         {{"GET", Path("/api/console/reports/stocks/{id}/daily", stock_b_), "{}",
+           "STOCK_NOT_FOUND"}}},
         // Dealer B's campaign, its coupons and its store's redemptions.
         {{"POST", "/api/console/stocks"},
          {{"POST", "/api/console/stocks",
