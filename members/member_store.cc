@@ -17,24 +17,6 @@ constexpr int kNumberDraws = 5;
 constexpr size_t kMaxTierName = 32;
 constexpr int64_t kMaxSearchResults = 100;
 
-constexpr const char* kMemberColumns =
-    "m.id, m.brand_id, m.number, m.tier, m.status, m.enrolled_via, m.enrolled_store_id, "
-    "m.created_at, m.updated_at";
-
-Member MemberFromRow(const db::Row& row) {
-  Member m;
-  m.id = row.Int(0);
-  m.brand_id = row.Int(1);
-  m.number = row.Text(2);
-  m.tier = row.Text(3);
-  m.status = row.Text(4);
-  m.enrolled_via = row.Text(5);
-  m.enrolled_store_id = row.Int(6);
-  m.created_at = row.Int(7);
-  m.updated_at = row.Int(8);
-  return m;
-}
-
 // The upsert tail that adds the inserted values to an existing row's `columns` (an activity
 // counter): db::UpsertClause only overwrites.
 std::string AddOnConflict(db::Dialect dialect,
@@ -75,6 +57,20 @@ Status ValidateTierName(std::string_view tier) {
 }
 
 }  // namespace
+
+Member MemberFromRow(const db::Row& row) {
+  Member m;
+  m.id = row.Int(0);
+  m.brand_id = row.Int(1);
+  m.number = row.Text(2);
+  m.tier = row.Text(3);
+  m.status = row.Text(4);
+  m.enrolled_via = row.Text(5);
+  m.enrolled_store_id = row.Int(6);
+  m.created_at = row.Int(7);
+  m.updated_at = row.Int(8);
+  return m;
+}
 
 std::string_view IdentityKindName(IdentityKind kind) {
   switch (kind) {
@@ -229,6 +225,24 @@ Result<std::vector<Identity>> MemberStore::Identities(int64_t member_id) {
     identity.created_at = row.Int(4);
     out.push_back(std::move(identity));
   }
+  return out;
+}
+
+Result<std::map<int64_t, std::string>> MemberStore::MaskedPhones(
+    const std::vector<int64_t>& member_ids) {
+  std::map<int64_t, std::string> out;
+  if (member_ids.empty()) return out;
+  // member_identities_member (member_id, kind) serves it; `display` is the masked copy.
+  std::string sql =
+      "SELECT member_id, display FROM member_identities WHERE kind = 'phone' AND member_id IN (";
+  std::vector<db::Value> params;
+  for (int64_t id : member_ids) {
+    sql += params.empty() ? "?" : ", ?";
+    params.emplace_back(id);
+  }
+  sql += ")";
+  MILEAGE_ASSIGN_OR_RETURN(std::vector<db::Row> rows, conn_.Query(sql, params));
+  for (const db::Row& row : rows) out[row.Int(0)] = row.Text(1);
   return out;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -60,6 +61,9 @@ class MemberStore {
   Result<std::optional<Member>> FindByOpenid(int64_t brand_id, std::string_view appid,
                                              std::string_view openid);
   Result<std::vector<Identity>> Identities(int64_t member_id);
+  // The masked phone ("138****8000", as Identities shows it) of each of `member_ids` that has
+  // one, in one query (an export's page: at most PageRequest::kMaxPageSize ids).
+  Result<std::map<int64_t, std::string>> MaskedPhones(const std::vector<int64_t>& member_ids);
   // The member's brand and status and whether it holds an openid of `appid`, in one query;
   // nullopt when no member has the id. Static: it draws no member numbers.
   static Result<std::optional<MemberStanding>> Standing(db::Connection& conn, int64_t member_id,
@@ -129,6 +133,14 @@ class MemberStore {
   db::Connection& conn_;
   RandomSource& random_;
 };
+
+// The columns of a members row ("m.id, m.brand_id, ..." of `members m`) and the Member they
+// make, for read models above members that select members with their own conditions
+// (payments::PaymentStore::MembersSeenIn).
+inline constexpr const char* kMemberColumns =
+    "m.id, m.brand_id, m.number, m.tier, m.status, m.enrolled_via, m.enrolled_store_id, "
+    "m.created_at, m.updated_at";
+Member MemberFromRow(const db::Row& row);
 
 // The index of `tier` in the policy, or nullopt when the policy has no such tier.
 std::optional<size_t> TierRank(const TierPolicy& policy, std::string_view tier);

@@ -1,6 +1,8 @@
 #include "org/audit_store.h"
 
+#include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "db/paged_query.h"
@@ -25,6 +27,50 @@ db::Value OptionalValue(const std::optional<int64_t>& v) {
   return v.has_value() ? db::Value(*v) : db::Value(nullptr);
 }
 
+// " WHERE ..." of a List: the brand, then each filter that is set. An action prefix ("staff.")
+// is the byte range ["staff.", "staff/"): '/' follows '.', and LIKE would read the '_' of
+// "earning_rule." as a wildcard. Both dialects compare these columns bytewise (utf8mb4_bin).
+std::string FilterWhere(int64_t brand_id, const AuditFilter& filter,
+                        std::vector<db::Value>& params) {
+  std::string where = " WHERE a.brand_id = ?";
+  params.emplace_back(brand_id);
+  if (!filter.action.empty() && filter.action.back() == '.') {
+    std::string end = filter.action;
+    end.back() = '/';
+    where += " AND a.action >= ? AND a.action < ?";
+    params.emplace_back(filter.action);
+    params.emplace_back(std::move(end));
+  } else if (!filter.action.empty()) {
+    where += " AND a.action = ?";
+    params.emplace_back(filter.action);
+  }
+  if (filter.staff_id.has_value()) {
+    where += " AND a.staff_id = ?";
+    params.emplace_back(*filter.staff_id);
+  }
+  if (!filter.object_type.empty()) {
+    where += " AND a.object_type = ?";
+    params.emplace_back(filter.object_type);
+  }
+  if (filter.object_id.has_value()) {
+    where += " AND a.object_id = ?";
+    params.emplace_back(*filter.object_id);
+  }
+  if (!filter.outcome.empty()) {
+    where += " AND a.outcome = ?";
+    params.emplace_back(filter.outcome);
+  }
+  if (filter.from.has_value()) {
+    where += " AND a.created_at >= ?";
+    params.emplace_back(*filter.from);
+  }
+  if (filter.until.has_value()) {
+    where += " AND a.created_at < ?";
+    params.emplace_back(*filter.until);
+  }
+  return where;
+}
+
 }  // namespace
 
 Status AuditStore::Insert(const AuditRecord& record) {
@@ -41,14 +87,17 @@ Status AuditStore::Insert(const AuditRecord& record) {
       .status();
 }
 
-Result<PageOf<AuditRecord>> AuditStore::List(int64_t brand_id, const PageRequest& page) {
+Result<PageOf<AuditRecord>> AuditStore::List(int64_t brand_id, const AuditFilter& filter,
+                                             const PageRequest& page) {
+  std::vector<db::Value> params;
+  const std::string where = FilterWhere(brand_id, filter, params);
   return db::QueryPage<AuditRecord>(
       conn_,
       {"SELECT a.id, a.brand_id, a.staff_id, s.username, a.action, a.object_type, a.object_id, "
        "a.outcome, a.detail, a.request_id, a.client_address, a.created_at "
        "FROM audit_log a LEFT JOIN staff s ON s.id = a.staff_id",
-       "SELECT COUNT(*) FROM audit_log a", " WHERE a.brand_id = ?", "a.id DESC"},
-      {db::Value(brand_id)}, page, [](const db::Row& row) {
+       "SELECT COUNT(*) FROM audit_log a", where, "a.id DESC"},
+      std::move(params), page, [](const db::Row& row) {
         AuditRecord r;
         r.id = row.Int(0);
         r.brand_id = row.Int(1);

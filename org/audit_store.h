@@ -27,6 +27,18 @@ struct AuditRecord {
   int64_t created_at = 0;  // Unix seconds
 };
 
+// Which records a List returns besides the brand's: every set member must match (AND). The
+// service validates it (AuditService::List); the store only binds it.
+struct AuditFilter {
+  std::string action;  // "" any; "staff.update" exact; "staff." every staff.* action
+  std::optional<int64_t> staff_id;
+  std::string object_type;           // "" any
+  std::optional<int64_t> object_id;  // only with object_type
+  std::string outcome;               // "" any, "ok" or "denied"
+  std::optional<int64_t> from;       // created_at >= from (Unix seconds)
+  std::optional<int64_t> until;      // created_at < until
+};
+
 // The SQL of the audit_log table on one connection (the write's own transaction). Texts longer
 // than their columns are cut at a character boundary. Lives for one use of its connection; not
 // safe for concurrent use. Errors: the db::Connection errors.
@@ -35,8 +47,9 @@ class AuditStore {
   explicit AuditStore(db::Connection& conn) : conn_(conn) {}
 
   Status Insert(const AuditRecord& record);
-  // A page of one brand's records, newest first, with the staff usernames.
-  Result<PageOf<AuditRecord>> List(int64_t brand_id, const PageRequest& page);
+  // A page of one brand's records that match `filter`, newest first, with the staff usernames.
+  Result<PageOf<AuditRecord>> List(int64_t brand_id, const AuditFilter& filter,
+                                   const PageRequest& page);
 
  private:
   db::Connection& conn_;

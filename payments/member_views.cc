@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "members/member_store.h"
 #include "members/validation.h"
@@ -92,6 +93,52 @@ Result<std::vector<members::Member>> MemberViews::Search(const org::Actor& actor
     MILEAGE_ASSIGN_OR_RETURN(bool visible, Visible(*conn, actor.staff->scope, member));
     if (visible) out.push_back(std::move(member));
   }
+  return out;
+}
+
+Result<std::vector<MemberListing>> MemberViews::Listings(db::Connection& conn,
+                                                         std::vector<members::Member> found) {
+  std::vector<int64_t> ids;
+  ids.reserve(found.size());
+  for (const members::Member& member : found) ids.push_back(member.id);
+  MILEAGE_ASSIGN_OR_RETURN(auto phones, members::MemberStore(conn, no_draws_).MaskedPhones(ids));
+  MILEAGE_ASSIGN_OR_RETURN(auto balances, points::Ledger(conn).BalancesOf(ids));
+  std::vector<MemberListing> out;
+  out.reserve(found.size());
+  for (members::Member& member : found) {
+    MemberListing listing;
+    listing.member = std::move(member);
+    if (auto phone = phones.find(listing.member.id); phone != phones.end()) {
+      listing.phone_masked = std::move(phone->second);
+    }
+    if (auto balance = balances.find(listing.member.id); balance != balances.end()) {
+      listing.balance = balance->second;
+    }
+    out.push_back(std::move(listing));
+  }
+  return out;
+}
+
+Result<std::vector<MemberListing>> MemberViews::SearchListings(const org::Actor& actor,
+                                                               std::string_view q) {
+  MILEAGE_ASSIGN_OR_RETURN(std::vector<members::Member> found, Search(actor, q));
+  if (found.empty()) return std::vector<MemberListing>();
+  MILEAGE_ASSIGN_OR_RETURN(db::PooledConnection conn, db_.Acquire());
+  return Listings(*conn, std::move(found));
+}
+
+Result<PageOf<MemberListing>> MemberViews::List(const org::Actor& actor, const PageRequest& page) {
+  if (!actor.staff.has_value()) return StaffOnly();
+  MILEAGE_RETURN_IF_ERROR(ValidatePage(page));
+  MILEAGE_RETURN_IF_ERROR(
+      authorizer_.CheckList(actor, org::Action::kMemberRead, std::nullopt, "members"));
+  MILEAGE_ASSIGN_OR_RETURN(db::PooledConnection conn, db_.Acquire());
+  MILEAGE_ASSIGN_OR_RETURN(PageOf<members::Member> members,
+                           PaymentStore(*conn).MembersSeenIn(actor.staff->scope, page));
+  PageOf<MemberListing> out;
+  out.total = members.total;
+  out.request = members.request;
+  MILEAGE_ASSIGN_OR_RETURN(out.items, Listings(*conn, std::move(members.items)));
   return out;
 }
 

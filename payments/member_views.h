@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -41,6 +42,13 @@ struct MemberView {
   static constexpr int64_t kRecentPayments = 20;
 };
 
+// A member as an export lists it: the member, the masked phone ("" when none) and the points.
+struct MemberListing {
+  members::Member member;
+  std::string phone_masked;
+  points::Balance balance;
+};
+
 // The console's read side of members: search, profile and points journal, under the one
 // visibility rule (docs/API.md, "Members: who sees whom"):
 //
@@ -66,6 +74,11 @@ class MemberViews {
   // (at most MemberDirectory::kMaxResults). Errors: ParseMemberQuery's, and the directory's
   // INVALID_MEMBER_NUMBER, INVALID_PHONE, INVALID_PLATE.
   Result<std::vector<members::Member>> Search(const org::Actor& actor, std::string_view q);
+  // Search's members with their masked phones and balances.
+  Result<std::vector<MemberListing>> SearchListings(const org::Actor& actor, std::string_view q);
+  // A page of every member the caller sees, id order, with masked phones and balances: four
+  // statements a page whatever its size (count, members, phones, balances).
+  Result<PageOf<MemberListing>> List(const org::Actor& actor, const PageRequest& page);
   // Errors: NotFound MEMBER_NOT_FOUND.
   Result<MemberView> Profile(const org::Actor& actor, int64_t member_id);
   // The profile of the member whom a member code (the owner card's QR, members::MemberCodes)
@@ -84,6 +97,9 @@ class MemberViews {
                               const members::Member& member);
 
  private:
+  // The listings of `found`, in its order: one phone query and one balance query for all.
+  Result<std::vector<MemberListing>> Listings(db::Connection& conn,
+                                              std::vector<members::Member> found);
   // NotFound MEMBER_NOT_FOUND unless the caller sees the member; then the role check.
   Status CheckVisible(db::Connection& conn, const org::Actor& actor, const members::Member& member);
 

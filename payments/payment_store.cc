@@ -4,6 +4,7 @@
 
 #include "db/paged_query.h"
 #include "db/sql_dialect.h"
+#include "members/member_store.h"
 #include "org/scope_sql.h"
 
 namespace mileage::payments {
@@ -287,6 +288,33 @@ Result<bool> PaymentStore::HasPaidInSubtree(int64_t member_id, const org::NodePa
   sql += " LIMIT 1";
   MILEAGE_ASSIGN_OR_RETURN(std::vector<db::Row> rows, conn_.Query(sql, params));
   return !rows.empty();
+}
+
+Result<PageOf<members::Member>> PaymentStore::MembersSeenIn(const org::NodePath& scope,
+                                                            const PageRequest& page) {
+  static constexpr org::PathColumns kStorePath{"brand_id", "region_id", "dealer_id", "id"};
+  static constexpr org::PathColumns kPaidPath{"p.brand_id", "p.region_id", "p.dealer_id",
+                                              "p.store_id"};
+  // members_brand (brand_id, id) walks the brand in id order; below the brand each member is
+  // checked by its enrolling store (the subtree's stores, a handful of ids) or one
+  // payment_transactions_member (member_id, paid_at) lookup.
+  std::string where = " WHERE m.brand_id = ?";
+  std::vector<db::Value> params{db::Value(scope.brand_id)};
+  if (scope.type != org::NodeType::kBrand) {
+    where += " AND (m.enrolled_store_id IN (SELECT id FROM stores WHERE 1 = 1";
+    if (!org::AppendSubtreeFilter(kStorePath, scope, where, params)) {
+      return PageOf<members::Member>{{}, 0, page};
+    }
+    where += ") OR EXISTS (SELECT 1 FROM payment_transactions p WHERE p.member_id = m.id";
+    if (!org::AppendSubtreeFilter(kPaidPath, scope, where, params)) {
+      return PageOf<members::Member>{{}, 0, page};
+    }
+    where += "))";
+  }
+  const std::string select = std::string("SELECT ") + members::kMemberColumns + " FROM members m";
+  return db::QueryPage<members::Member>(conn_,
+                                        {select, "SELECT COUNT(*) FROM members m", where, "m.id"},
+                                        std::move(params), page, members::MemberFromRow);
 }
 
 Result<PageOf<TransactionRecord>> PaymentStore::ListTransactions(

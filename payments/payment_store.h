@@ -8,6 +8,7 @@
 
 #include "common/result.h"
 #include "db/db.h"
+#include "members/types.h"
 #include "org/types.h"
 #include "payments/types.h"
 
@@ -77,6 +78,12 @@ class PaymentStore {
   Result<bool> HasOtherPayment(int64_t member_id, int64_t except_id);
   // Whether the member paid at a store in the subtree of `scope`.
   Result<bool> HasPaidInSubtree(int64_t member_id, const org::NodePath& scope);
+  // The members of scope's brand that staff scoped at `scope` see (payments::MemberViews'
+  // rule: every member at a brand scope; below it, those who enrolled at or paid at a store of
+  // the subtree), id order, with their count. A read model like ReportStore: it reads the
+  // members table directly, since the rule joins it with payments.
+  Result<PageOf<members::Member>> MembersSeenIn(const org::NodePath& scope,
+                                                const PageRequest& page);
   // Newest first, in the subtree of `scope`, optionally of one member and paid in `paid`.
   Result<PageOf<TransactionRecord>> ListTransactions(const org::NodePath& scope,
                                                      std::optional<int64_t> member_id,

@@ -452,6 +452,30 @@ Result<Balance> Ledger::BalanceOf(int64_t member_id) {
   return out;
 }
 
+Result<std::map<int64_t, Balance>> Ledger::BalancesOf(const std::vector<int64_t>& member_ids) {
+  std::map<int64_t, Balance> out;
+  if (member_ids.empty()) return out;
+  std::string sql =
+      "SELECT owner_id, kind, balance FROM point_accounts WHERE kind IN ('member', "
+      "'member_debt') AND owner_id IN (";
+  std::vector<db::Value> params;
+  for (int64_t id : member_ids) {
+    sql += params.empty() ? "?" : ", ?";
+    params.emplace_back(id);
+  }
+  sql += ")";
+  MILEAGE_ASSIGN_OR_RETURN(std::vector<db::Row> rows, conn_.Query(sql, params));
+  for (const db::Row& row : rows) {
+    Balance& balance = out[row.Int(0)];
+    if (row.Text(1) == "member") {
+      balance.balance = row.Int(2);
+    } else {
+      balance.debt = -row.Int(2);
+    }
+  }
+  return out;
+}
+
 Result<PointsSummary> Ledger::Summary(int64_t member_id, int64_t until) {
   // Three index lookups (point_accounts_owner, point_lots_member) in one round trip; a lot with
   // points left is active, one that never expires has expires_at 0.

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -89,6 +90,9 @@ class Ledger {
   Result<int64_t> ExpireDue(int64_t brand_id, int64_t now, int64_t limit);
 
   Result<Balance> BalanceOf(int64_t member_id);
+  // The balances of several members in one query (an export's page: at most
+  // PageRequest::kMaxPageSize ids); a member without an account is absent (balance 0).
+  Result<std::map<int64_t, Balance>> BalancesOf(const std::vector<int64_t>& member_ids);
   // The member's balance and the points of lots expiring at or before `until`, in one query.
   Result<PointsSummary> Summary(int64_t member_id, int64_t until);
   // A page of the member's journal lines, newest first, with their count. InvalidArgument

@@ -196,6 +196,43 @@ test('the audit log lists those actions', { skip }, async () => {
   }
   assert.match(text, /员工·重置密码/)
   await shot(page, 'audit')
+
+  // Filtering by action (typed, Enter applies): the first test reset clerk-c's password once,
+  // so one row, about clerk-c; the filter lands in the URL.
+  const clerk = await staffNamed('clerk-c')
+  await page.fill('#audit-action', 'staff.password_reset')
+  await page.press('#audit-action', 'Enter')
+  await page.waitForURL(/\/console\/audit\?action=staff\.password_reset$/)
+  await page.waitForFunction(() => document.querySelectorAll('#audit-table tbody tr').length === 1)
+  const reset = await page.textContent('#audit-table tbody')
+  assert.match(reset, /员工·重置密码（staff\.password_reset）/)
+  assert.ok(reset.includes(`员工 #${clerk.id}`), reset)
+
+  // A prefix: every staff.* action this file did and nothing else.
+  await page.fill('#audit-action', 'staff.')
+  await page.press('#audit-action', 'Enter')
+  await page.waitForURL(/\?action=staff\.$/)
+  await page.waitForFunction(() => !document.querySelector('#audit-table tbody').textContent.includes('store.create'))
+  const staffRows = await page.$$eval('#audit-table tbody tr .audit-action', (cells) => cells.map((c) => c.textContent))
+  assert.ok(staffRows.length >= 5, staffRows.join('\n'))
+  assert.ok(staffRows.every((a) => /（staff\.[a-z_]+）$/.test(a)), staffRows.join('\n'))
+  for (const action of ['staff.create', 'staff.password_reset', 'staff.update', 'staff.deactivate', 'staff.reactivate']) {
+    assert.ok(staffRows.some((a) => a.includes(`（${action}）`)), `${action} under staff.`)
+  }
+
+  // The bookmarked URL opens filtered; a day with nothing shows the empty state.
+  await page.goto(`${mileage.base}/console/audit?action=staff.password_reset`)
+  await page.waitForFunction(() => document.querySelectorAll('#audit-table tbody tr').length === 1)
+  assert.equal(await page.inputValue('#audit-action'), 'staff.password_reset')
+  await page.goto(`${mileage.base}/console/audit?action=staff.password_reset&from=2000-01-01&to=2000-01-02`)
+  await page.waitForSelector('#audit-empty:has-text("没有符合筛选条件")')
+  // A malformed filter shows the server's refusal, not a table.
+  await page.goto(`${mileage.base}/console/audit?action=Staff`)
+  await page.waitForSelector('#audit-error')
+  assert.ok(!(await page.$('#audit-table')))
+  await page.click('#audit-clear')
+  await page.waitForURL(/\/console\/audit$/)
+  await page.waitForSelector('#audit-table')
   assertNoErrors(page)
   await context.close()
 })

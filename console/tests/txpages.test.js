@@ -163,6 +163,7 @@ test('the brand admin sets the store\'s earning rule and the next payment earns 
   const expected = Math.min(Math.floor((fen * pointsPerYuan) / 100), cap)
   const paid = await mileage.pay(fen, 'tx-bob')
   const tx = await transaction(paid.transaction_id)
+  ids.bob = tx.member_id
   assert.deepEqual([tx.points_earned, tx.rule_version], [expected, 1])
   await page.click('a.nav-link:has-text("门店交易")')
   const row = `#tx-table tr:has-text("${paid.transaction_id}")`
@@ -274,6 +275,20 @@ test('导出 CSV on 会员 and 门店交易 downloads a file with the BOM and no
   assert.match(members.text, new RegExp(`\\r\\n${member.number},`))
   assert.ok(!members.text.includes(phone), 'a clear phone in the export')
   assert.ok(!members.text.includes(alice.payer_openid), 'a clear openid in the export')
+
+  // With the search box emptied the button exports every member the admin sees: the two payers
+  // of this file, alice with her phone masked, bob without one.
+  const bob = (await api('GET', `/api/console/members/${ids.bob}`)).body
+  await page.fill('#member-q', '')
+  await page.waitForSelector('#members-export:has-text("导出全部会员")')
+  const all = await downloaded(page, '#members-export')
+  assert.equal(all.name, 'members.csv')
+  const rows = all.text.replace(/^\uFEFF/, '').split('\r\n').filter(Boolean)
+  assert.equal(rows[0], '会员号,手机号,等级,状态,入会方式,入会时间,入会门店ID,积分余额')
+  assert.deepEqual(rows.slice(1).map((r) => r.split(',')[0]).sort(), [member.number, bob.number].sort())
+  assert.ok(rows.some((r) => r.startsWith(`${member.number},137****7000,`)), all.text)
+  assert.ok(rows.some((r) => r.startsWith(`${bob.number},,`)), all.text)
+  assert.ok(!all.text.includes(phone), 'a clear phone in the export of all members')
 
   await page.click('a.nav-link:has-text("门店交易")')
   await page.waitForSelector(`#tx-table tr:has-text("${ids.alicePayment}")`)

@@ -28,7 +28,8 @@ void RegisterAuditRoutes(ConsoleRouter& router, org::AuditService& audit);
 void RegisterMemberRoutes(ConsoleRouter& router, payments::MemberViews& members);
 void RegisterPaymentRoutes(ConsoleRouter& router, payments::PaymentViews& payments);
 void RegisterEarningRuleRoutes(ConsoleRouter& router, payments::EarningRuleService& rules);
-// CSV downloads of members (a search), a store's redemptions and a store's transactions
+// CSV downloads of members (a search, or every member the caller sees), a store's redemptions and a
+// store's transactions
 // (/api/console/exports/...), each under the action and scope rule of the matching list.
 void RegisterExportRoutes(ConsoleRouter& router, payments::MemberViews& members,
                           payments::PaymentViews& payments,

@@ -56,14 +56,21 @@ void RespondCsv(httplib::Response& res, const Status& status, std::string_view f
   WriteCsv(res, filename, csv.TakeBody());
 }
 
-void MemberRow(CsvWriter& csv, const members::Member& m) {
-  csv.Text(m.number).Text(m.tier).Text(m.status).Text(m.enrolled_via);
+void MemberHeader(CsvWriter& csv) {
+  csv.Text("会员号").Text("手机号").Text("等级").Text("状态").Text("入会方式");
+  csv.Text("入会时间").Text("入会门店ID").Text("积分余额").EndRow();
+}
+
+void MemberRow(CsvWriter& csv, const payments::MemberListing& listing) {
+  const members::Member& m = listing.member;
+  csv.Text(m.number).Text(listing.phone_masked).Text(m.tier).Text(m.status).Text(m.enrolled_via);
   csv.Text(BeijingTime(m.created_at));
   if (m.enrolled_store_id > 0) {
     csv.Int(m.enrolled_store_id);
   } else {
     csv.Text("");
   }
+  csv.Int(listing.balance.balance);
   csv.EndRow();
 }
 
@@ -95,14 +102,21 @@ void RegisterExportRoutes(ConsoleRouter& router, payments::MemberViews& members,
                           coupons::RedemptionService& redemptions) {
   router.Route("GET", "/api/console/exports/members.csv", org::Action::kMemberRead,
                [&members](const ConsoleRequest& req, httplib::Response& res) {
-                 Result<std::vector<members::Member>> found =
-                     members.Search(req.actor, req.http.get_param_value("q"));
-                 if (!found.ok()) return WriteError(res, found.status());
+                 // A search, or (q absent or empty) every member the caller sees.
+                 const std::string q = req.http.get_param_value("q");
                  CsvWriter csv;
-                 csv.Text("会员号").Text("等级").Text("状态").Text("入会方式");
-                 csv.Text("入会时间").Text("入会门店ID").EndRow();
-                 for (const members::Member& m : *found) MemberRow(csv, m);
-                 RespondCsv(res, Status::Ok(), "members.csv", csv);
+                 MemberHeader(csv);
+                 if (!q.empty()) {
+                   Result<std::vector<payments::MemberListing>> found =
+                       members.SearchListings(req.actor, q);
+                   if (!found.ok()) return WriteError(res, found.status());
+                   for (const payments::MemberListing& m : *found) MemberRow(csv, m);
+                   return RespondCsv(res, Status::Ok(), "members.csv", csv);
+                 }
+                 Status status = ForEachPaged<payments::MemberListing>(
+                     [&](const PageRequest& page) { return members.List(req.actor, page); },
+                     [&csv](const payments::MemberListing& m) { MemberRow(csv, m); });
+                 RespondCsv(res, status, "members.csv", csv);
                });
 
   router.Route("GET", "/api/console/exports/redemptions.csv", org::Action::kRedemptionRead,
