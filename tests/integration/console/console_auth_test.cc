@@ -215,7 +215,9 @@ TEST_P(ConsoleAuthTest, PartnerSecretIsShownOnce) {
   EXPECT_EQ(Get("/api/console/partners", token).body.find(secret), std::string::npos);
   Result<org::PartnerCredentials> credentials = org().partners().Credentials(key_id);
   ASSERT_TRUE(credentials.ok()) << credentials.status().ToString();
-  EXPECT_EQ(credentials->secret, secret);
+  ASSERT_EQ(credentials->secrets.size(), 1u);
+  EXPECT_EQ(credentials->secrets[0].secret, secret);
+  EXPECT_EQ(credentials->secrets[0].id, created.json["secret_id"].GetInt64());
   EXPECT_EQ(Post("/api/console/partners", token, R"({"name":"X","category":"airline"})").code(),
             "INVALID_FIELD");
 }
@@ -267,7 +269,8 @@ TEST_P(ConsoleAuthTest, ARotatedDataKeyStillOpensOldSealedValues) {
   ASSERT_NE(server_, nullptr);
   Result<org::PartnerCredentials> opened = org().partners().Credentials(old_key_id);
   ASSERT_TRUE(opened.ok()) << opened.status().ToString();
-  EXPECT_EQ(opened->secret, old_secret);
+  ASSERT_EQ(opened->secrets.size(), 1u);
+  EXPECT_EQ(opened->secrets[0].secret, old_secret);
   Result<org::MerchantCredentials> merchant = org().merchants().Credentials(kMchid);
   ASSERT_TRUE(merchant.ok()) << merchant.status().ToString();
   EXPECT_EQ(merchant->apiv3_key, kApiV3Key);
@@ -286,7 +289,8 @@ TEST_P(ConsoleAuthTest, ARotatedDataKeyStillOpensOldSealedValues) {
   ASSERT_NE(server_, nullptr);
   Result<org::PartnerCredentials> fresh = org().partners().Credentials(new_key_id);
   ASSERT_TRUE(fresh.ok()) << fresh.status().ToString();
-  EXPECT_EQ(fresh->secret, new_partner.json["secret"].GetString());
+  ASSERT_EQ(fresh->secrets.size(), 1u);
+  EXPECT_EQ(fresh->secrets[0].secret, new_partner.json["secret"].GetString());
   Result<org::PartnerCredentials> stale = org().partners().Credentials(old_key_id);
   ASSERT_FALSE(stale.ok());
   EXPECT_EQ(stale.status().reason(), "UNKNOWN_DATA_KEY");
