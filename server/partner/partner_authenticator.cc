@@ -4,6 +4,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/log.h"
 #include "org/partner_signature.h"
 
 namespace mileage::server {
@@ -97,8 +98,15 @@ Result<org::Partner> PartnerAuthenticator::Authenticate(const httplib::Request& 
   }
   Result<org::PartnerCredentials> credentials = partners_.Credentials(h.key);
   if (!credentials.ok()) {
-    if (credentials.status().code() != StatusCode::kNotFound) return credentials.status();
-    return UnauthenticatedError("no partner has this Mileage-Partner-Key", "UNKNOWN_KEY");
+    const Status& failed = credentials.status();
+    if (failed.code() == StatusCode::kNotFound) {
+      return UnauthenticatedError("no partner has this Mileage-Partner-Key", "UNKNOWN_KEY");
+    }
+    if (failed.code() != StatusCode::kFailedPrecondition) return failed;
+    // A secret sealed under a data key this deployment lacks: the operator's to fix, not the
+    // partner's.
+    MILEAGE_LOG(kError) << "partner " << h.key << ": a secret does not open: " << failed.ToString();
+    return InternalError("the partner's secret cannot be opened");
   }
   const std::string canonical =
       org::PartnerCanonicalString(req.method, req.target, h.timestamp, h.nonce, req.body);

@@ -32,7 +32,7 @@ class PartnerAuthenticator {
   // PARTNER_INACTIVE (only once the signature holds), NONCE_REUSED (the partner sent the nonce
   // within the window; recorded only once the signature holds, set-if-absent so two concurrent
   // requests cannot both pass); Unavailable when the database or Kv cannot be reached;
-  // FailedPrecondition when a secret does not open with the configured data keys.
+  // Internal (logged) when a secret does not open with the configured data keys.
   Result<org::Partner> Authenticate(const httplib::Request& req) const;
 
  private:

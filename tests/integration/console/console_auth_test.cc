@@ -1,6 +1,8 @@
 // Console sign-in and bad input over HTTP: each failure has its own clear error and writes
 // nothing but the audit entry where one is due (docs/API.md "Console").
 #include "crypto/bearer_tokens.h"
+#include "crypto/digest.h"
+#include "crypto/hex.h"
 #include "org/session_service.h"
 #include "tests/integration/console/console_fixture.h"
 
@@ -294,6 +296,22 @@ TEST_P(ConsoleAuthTest, ARotatedDataKeyStillOpensOldSealedValues) {
   Result<org::PartnerCredentials> stale = org().partners().Credentials(old_key_id);
   ASSERT_FALSE(stale.ok());
   EXPECT_EQ(stale.status().reason(), "UNKNOWN_DATA_KEY");
+  // The partner's signed requests fail on the server's side (500, logged), not as the partner's
+  // fault, and the message names no key.
+  const std::string timestamp = std::to_string(UnixSeconds(clock_.Now()));
+  const std::string nonce = "rotated-data-key-01";
+  httplib::Headers headers = {
+      {"Mileage-Partner-Key", old_key_id},
+      {"Mileage-Timestamp", timestamp},
+      {"Mileage-Nonce", nonce},
+      {"Mileage-Signature",
+       crypto::HexEncode(crypto::HmacSha256(
+           old_secret, "GET\n/api/partner/v1/me\n" + timestamp + "\n" + nonce + "\n"))}};
+  httplib::Result me = server_->Client()->Get("/api/partner/v1/me", headers);
+  ASSERT_TRUE(me);
+  EXPECT_EQ(me->status, 500) << me->body;
+  EXPECT_NE(me->body.find("\"INTERNAL\""), std::string::npos) << me->body;
+  EXPECT_EQ(me->body.find("DATA_KEY"), std::string::npos) << me->body;
 }
 
 MILEAGE_CONSOLE_TEST_SUITE(ConsoleAuthTest);
