@@ -12,6 +12,29 @@ namespace {
 
 std::string PartnerLabel(int64_t id) { return "partner " + std::to_string(id); }
 
+Status TooManySecrets() {
+  return FailedPreconditionError(
+      "the partner has two active secrets; retire one before adding another",
+      "TOO_MANY_PARTNER_SECRETS");
+}
+
+std::vector<PartnerSecretInfo> InfosOf(const std::vector<SealedPartnerSecret>& secrets) {
+  std::vector<PartnerSecretInfo> out;
+  out.reserve(secrets.size());
+  for (const SealedPartnerSecret& secret : secrets) out.push_back(secret.info);
+  return out;
+}
+
+// The slot a new secret takes: the one no active secret holds (0 when both are taken).
+int FreeSlot(const std::vector<SealedPartnerSecret>& active) {
+  bool taken[3] = {false, false, false};
+  for (const SealedPartnerSecret& secret : active) {
+    if (secret.slot == 1 || secret.slot == 2) taken[secret.slot] = true;
+  }
+  if (active.size() >= 2) return 0;
+  return !taken[1] ? 1 : (!taken[2] ? 2 : 0);
+}
+
 }  // namespace
 
 std::string PartnerSecretContext(std::string_view api_key_id) {
@@ -29,10 +52,8 @@ Result<CreatedPartner> PartnerService::Create(const Actor& actor, int64_t brand_
   }
   CreatedPartner created;
   created.partner.api_key_id = "pk_" + RandomHex(random_, 8);
-  created.secret = RandomHex(random_, 32);
-  MILEAGE_ASSIGN_OR_RETURN(
-      std::string sealed,
-      cipher_.Seal(created.secret, PartnerSecretContext(created.partner.api_key_id)));
+  MILEAGE_ASSIGN_OR_RETURN(NewSecret secret, MakeSecret(created.partner.api_key_id));
+  created.secret = std::move(secret.secret);
   AuditRecord base;
   base.action = "partner.create";
   base.object_type = "partner";
@@ -49,7 +70,10 @@ Result<CreatedPartner> PartnerService::Create(const Actor& actor, int64_t brand_
     p.category = *parsed;
     p.active = true;
     p.created_at = p.updated_at = record.created_at;
-    MILEAGE_ASSIGN_OR_RETURN(p.id, PartnerStore(conn).Insert(p, sealed));
+    PartnerStore partners(conn);
+    MILEAGE_ASSIGN_OR_RETURN(p.id, partners.Insert(p));
+    MILEAGE_ASSIGN_OR_RETURN(created.secret_id,
+                             partners.InsertSecret(p.id, 1, secret.sealed, record.created_at));
     record.brand_id = brand_id;
     record.object_id = p.id;
     record.detail = "name: " + p.name + "; category: " + std::string(category) +
@@ -60,14 +84,23 @@ Result<CreatedPartner> PartnerService::Create(const Actor& actor, int64_t brand_
   return created;
 }
 
-Result<Partner> PartnerService::Get(const Actor& actor, int64_t id) {
+Result<PartnerService::NewSecret> PartnerService::MakeSecret(std::string_view api_key_id) {
+  NewSecret out;
+  out.secret = RandomHex(random_, 32);
+  MILEAGE_ASSIGN_OR_RETURN(out.sealed, cipher_.Seal(out.secret, PartnerSecretContext(api_key_id)));
+  return out;
+}
+
+Result<PartnerDetail> PartnerService::Get(const Actor& actor, int64_t id) {
   MILEAGE_RETURN_IF_ERROR(ValidateId(id, "id"));
   MILEAGE_ASSIGN_OR_RETURN(db::PooledConnection conn, db_.Acquire());
-  MILEAGE_ASSIGN_OR_RETURN(std::optional<Partner> partner, PartnerStore(*conn).Find(id));
+  PartnerStore partners(*conn);
+  MILEAGE_ASSIGN_OR_RETURN(std::optional<Partner> partner, partners.Find(id));
   if (!partner.has_value()) return NotFoundError(PartnerLabel(id) + " not found");
   MILEAGE_RETURN_IF_ERROR(authorizer_.Check(actor, Action::kPartnerRead,
                                             NodePath::Brand(partner->brand_id), PartnerLabel(id)));
-  return std::move(*partner);
+  MILEAGE_ASSIGN_OR_RETURN(std::vector<SealedPartnerSecret> secrets, partners.Secrets(id));
+  return PartnerDetail{std::move(*partner), InfosOf(secrets)};
 }
 
 Result<PageOf<Partner>> PartnerService::List(const Actor& actor, const PageRequest& page) {
@@ -115,14 +148,108 @@ Result<Partner> PartnerService::SetActive(const Actor& actor, int64_t id, bool a
   return partner;
 }
 
+Result<RotatedPartnerSecret> PartnerService::RotateSecret(const Actor& actor, int64_t id) {
+  MILEAGE_RETURN_IF_ERROR(ValidateId(id, "id"));
+  RotatedPartnerSecret rotated;
+  AuditRecord base;
+  base.action = "partner.secret_rotate";
+  base.object_type = "partner";
+  base.object_id = id;
+  const Status written = writer_.Run(actor, base, [&](db::Connection& conn, AuditRecord& record) {
+    PartnerStore partners(conn);
+    // The lock on the partner row serializes rotations and retirements of its secrets.
+    MILEAGE_ASSIGN_OR_RETURN(std::optional<Partner> found, partners.Find(id, true));
+    if (!found.has_value()) return NotFoundError(PartnerLabel(id) + " not found");
+    MILEAGE_RETURN_IF_ERROR(authorizer_.Check(actor, Action::kPartnerWrite,
+                                              NodePath::Brand(found->brand_id), PartnerLabel(id)));
+    record.brand_id = found->brand_id;
+    MILEAGE_ASSIGN_OR_RETURN(std::vector<SealedPartnerSecret> active, partners.ActiveSecrets(id));
+    const int slot = FreeSlot(active);
+    if (slot == 0) return TooManySecrets();
+    MILEAGE_ASSIGN_OR_RETURN(NewSecret secret, MakeSecret(found->api_key_id));
+    Result<int64_t> inserted = partners.InsertSecret(id, slot, secret.sealed, record.created_at);
+    if (!inserted.ok() && inserted.status().code() == StatusCode::kAlreadyExists) {
+      return TooManySecrets();  // the unique slot: a rotation that raced this one
+    }
+    MILEAGE_RETURN_IF_ERROR(inserted.status());
+    MILEAGE_ASSIGN_OR_RETURN(std::vector<SealedPartnerSecret> all, partners.Secrets(id));
+    rotated.detail = PartnerDetail{std::move(*found), InfosOf(all)};
+    rotated.secret_id = *inserted;
+    rotated.secret = std::move(secret.secret);
+    record.detail = "api_key_id: " + rotated.detail.partner.api_key_id +
+                    "; secret_id: " + std::to_string(rotated.secret_id);
+    return Status::Ok();
+  });
+  if (!written.ok()) return written;
+  return rotated;
+}
+
+Result<PartnerDetail> PartnerService::RetireSecret(const Actor& actor, int64_t id,
+                                                   int64_t secret_id) {
+  MILEAGE_RETURN_IF_ERROR(ValidateId(id, "id"));
+  MILEAGE_RETURN_IF_ERROR(ValidateId(secret_id, "secret_id"));
+  PartnerDetail detail;
+  AuditRecord base;
+  base.action = "partner.secret_retire";
+  base.object_type = "partner";
+  base.object_id = id;
+  const Status written = writer_.Run(actor, base, [&](db::Connection& conn, AuditRecord& record) {
+    PartnerStore partners(conn);
+    MILEAGE_ASSIGN_OR_RETURN(std::optional<Partner> found, partners.Find(id, true));
+    if (!found.has_value()) return NotFoundError(PartnerLabel(id) + " not found");
+    MILEAGE_RETURN_IF_ERROR(authorizer_.Check(actor, Action::kPartnerWrite,
+                                              NodePath::Brand(found->brand_id), PartnerLabel(id)));
+    record.brand_id = found->brand_id;
+    MILEAGE_ASSIGN_OR_RETURN(std::vector<SealedPartnerSecret> secrets, partners.Secrets(id));
+    const SealedPartnerSecret* target = nullptr;
+    size_t active = 0;
+    for (const SealedPartnerSecret& secret : secrets) {
+      if (secret.info.id == secret_id) target = &secret;
+      if (secret.info.active()) ++active;
+    }
+    if (target == nullptr) {
+      return NotFoundError(
+          "secret " + std::to_string(secret_id) + " of " + PartnerLabel(id) + " not found",
+          "PARTNER_SECRET_NOT_FOUND");
+    }
+    record.detail =
+        "api_key_id: " + found->api_key_id + "; secret_id: " + std::to_string(secret_id);
+    if (target->info.active()) {
+      if (active <= 1) {
+        return FailedPreconditionError(
+            "the partner's last active secret cannot be retired; add its successor first",
+            "LAST_PARTNER_SECRET");
+      }
+      MILEAGE_ASSIGN_OR_RETURN(bool retired,
+                               partners.RetireSecret(id, secret_id, record.created_at));
+      if (!retired) return AbortedError("the secret changed concurrently");
+      MILEAGE_ASSIGN_OR_RETURN(secrets, partners.Secrets(id));
+    } else {
+      record.detail += "; already retired";
+    }
+    detail = PartnerDetail{std::move(*found), InfosOf(secrets)};
+    return Status::Ok();
+  });
+  if (!written.ok()) return written;
+  return detail;
+}
+
 Result<PartnerCredentials> PartnerService::Credentials(std::string_view api_key_id) {
   MILEAGE_ASSIGN_OR_RETURN(db::PooledConnection conn, db_.Acquire());
-  MILEAGE_ASSIGN_OR_RETURN(std::optional<SealedPartner> found,
-                           PartnerStore(*conn).FindByApiKeyId(api_key_id));
-  if (!found.has_value() || !found->partner.active) return NotFoundError("partner key not found");
-  MILEAGE_ASSIGN_OR_RETURN(std::string secret,
-                           cipher_.Open(found->secret_sealed, PartnerSecretContext(api_key_id)));
-  return PartnerCredentials{std::move(found->partner), std::move(secret)};
+  PartnerStore partners(*conn);
+  MILEAGE_ASSIGN_OR_RETURN(std::optional<Partner> found, partners.FindByApiKeyId(api_key_id));
+  if (!found.has_value()) return NotFoundError("partner key not found");
+  MILEAGE_ASSIGN_OR_RETURN(std::vector<SealedPartnerSecret> active,
+                           partners.ActiveSecrets(found->id));
+  PartnerCredentials out;
+  out.secrets.reserve(active.size());
+  for (const SealedPartnerSecret& secret : active) {
+    MILEAGE_ASSIGN_OR_RETURN(std::string opened,
+                             cipher_.Open(secret.sealed, PartnerSecretContext(api_key_id)));
+    out.secrets.push_back({secret.info.id, std::move(opened)});
+  }
+  out.partner = std::move(*found);
+  return out;
 }
 
 }  // namespace mileage::org

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/random.h"
 #include "common/result.h"
@@ -10,27 +11,49 @@
 #include "db/db.h"
 #include "org/audited_writer.h"
 #include "org/authorizer.h"
+#include "org/partner_store.h"
 #include "org/principal.h"
 #include "org/types.h"
 
 namespace mileage::org {
 
+// A partner with its secrets as the console shows them (ids and times, never a secret).
+struct PartnerDetail {
+  Partner partner;
+  std::vector<PartnerSecretInfo> secrets;
+};
+
 // A new partner and its API secret, which is shown this once.
 struct CreatedPartner {
   Partner partner;
+  int64_t secret_id = 0;
   std::string secret;
 };
 
-// A partner with its opened secret, for verifying the partner's signed requests.
+// A partner's new secret (shown this once) and the partner with all its secrets after it.
+struct RotatedPartnerSecret {
+  PartnerDetail detail;
+  int64_t secret_id = 0;
+  std::string secret;
+};
+
+// One active secret, opened.
+struct OpenedPartnerSecret {
+  int64_t id = 0;
+  std::string secret;
+};
+
+// A partner with its active secrets opened (one or two), for verifying its signed requests.
 struct PartnerCredentials {
   Partner partner;
-  std::string secret;
+  std::vector<OpenedPartnerSecret> secrets;
 };
 
 // Partner merchants of a brand and their API keys. A key is an id ("pk_" + 16 hex digits) and
-// a 256-bit secret (64 hex digits). The secret is stored sealed with the data key, not hashed,
-// because verifying a partner's HMAC-SHA256 request signature needs the secret itself. Owned by
-// the org module; safe for concurrent use.
+// one or two active 256-bit secrets (64 hex digits each; two while the partner switches from one
+// to the next). Secrets are stored sealed with the data key, not hashed, because verifying a
+// partner's HMAC-SHA256 request signature needs the secret itself. Owned by the org module;
+// safe for concurrent use.
 //
 // Errors common to the methods: InvalidArgument for bad input; NotFound when the partner (or
 // brand) does not exist or is outside the caller's scope; PermissionDenied when the role may
@@ -44,19 +67,33 @@ class PartnerService {
   // A partner of `brand_id` in `category` (INVALID_FIELD for an unknown one).
   Result<CreatedPartner> Create(const Actor& actor, int64_t brand_id, std::string_view name,
                                 std::string_view category);
-  Result<Partner> Get(const Actor& actor, int64_t id);
+  Result<PartnerDetail> Get(const Actor& actor, int64_t id);
   Result<PageOf<Partner>> List(const Actor& actor, const PageRequest& page);
   // Idempotent; audited (partner.deactivate / partner.reactivate). A deactivated partner's key
   // is refused like an unknown one (Credentials).
   Result<Partner> Deactivate(const Actor& actor, int64_t id);
   Result<Partner> Reactivate(const Actor& actor, int64_t id);
-  // The partner of an API key id with its secret opened. NotFound for an unknown key id or a
-  // deactivated partner; FailedPrecondition when the sealed secret does not open with the
-  // configured keys.
+  // Adds a second active secret, shown this once; audited (partner.secret_rotate). Errors also:
+  // FailedPrecondition TOO_MANY_PARTNER_SECRETS when two are active already (retire one first).
+  Result<RotatedPartnerSecret> RotateSecret(const Actor& actor, int64_t id);
+  // Retires one of the partner's secrets: it verifies nothing from then on and its sealed value
+  // is erased. Idempotent for a retired secret; audited (partner.secret_retire). Errors also:
+  // NotFound PARTNER_SECRET_NOT_FOUND when the partner has no such secret; FailedPrecondition
+  // LAST_PARTNER_SECRET when it is the partner's only active one.
+  Result<PartnerDetail> RetireSecret(const Actor& actor, int64_t id, int64_t secret_id);
+  // The partner of an API key id, active or not (the caller decides what an inactive partner's
+  // request gets), with its active secrets opened. NotFound for an unknown key id;
+  // FailedPrecondition when a sealed secret does not open with the configured keys.
   Result<PartnerCredentials> Credentials(std::string_view api_key_id);
 
  private:
   Result<Partner> SetActive(const Actor& actor, int64_t id, bool active);
+  // A new secret and its sealed form, or the error of sealing it.
+  struct NewSecret {
+    std::string secret;
+    std::string sealed;
+  };
+  Result<NewSecret> MakeSecret(std::string_view api_key_id);
 
   db::Db& db_;
   const Authorizer& authorizer_;

@@ -125,6 +125,9 @@ void App::RegisterRoutes() {
       member_api_->router(), coupons_->package_sales(), member_api_->pay_clients(),
       [this](std::string_view mchid) { return NotifyUrl(mchid); }, clock_);
   RegisterWechatPayRoutes(*http_, *notifications_);
+  partner_authenticator_ = std::make_unique<PartnerAuthenticator>(org_->partners(), *kv_, clock_);
+  partner_router_ = std::make_unique<PartnerRouter>(*http_, *partner_authenticator_);
+  RegisterPartnerApiRoutes(*partner_router_);
   if (!config_.console_dir.empty()) RegisterConsoleStaticRoutes(*http_, config_.console_dir);
 }
 

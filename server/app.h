@@ -32,6 +32,8 @@
 #include "server/jobs.h"
 #include "server/mp/member_api.h"
 #include "server/mp/owner_card.h"
+#include "server/partner/partner_authenticator.h"
+#include "server/partner/partner_router.h"
 
 namespace mileage::server {
 
@@ -80,6 +82,7 @@ class App {
   // The coupons services (stocks, claims, grants, redemptions) for the routes to call.
   coupons::CouponsModule& coupons() { return *coupons_; }
   const ConsoleRouter& console() const { return *console_; }
+  const PartnerRouter& partner_api() const { return *partner_router_; }
   MemberApi& member_api() { return *member_api_; }
   payments::NotificationService& notifications() { return *notifications_; }
   const members::PhoneVault& phones() const { return *phones_; }
@@ -122,6 +125,8 @@ class App {
   std::unique_ptr<HealthChecker> health_;
   std::unique_ptr<HttpServer> http_;
   std::unique_ptr<ConsoleRouter> console_;
+  std::unique_ptr<PartnerAuthenticator> partner_authenticator_;
+  std::unique_ptr<PartnerRouter> partner_router_;
   std::unique_ptr<MemberApi> member_api_;
   std::unique_ptr<points::MemberPoints> member_points_;
   std::unique_ptr<members::MemberCodes> member_codes_;

@@ -2,6 +2,34 @@
 #include "server/console/console_routes.h"
 
 namespace mileage::server {
+namespace {
+
+// PARTNER with "secrets":[{"id","created_at","retired_at"}] (never a secret).
+void WritePartnerDetail(JsonWriter& w, const org::PartnerDetail& detail) {
+  const org::Partner& p = detail.partner;
+  w.StartObject();
+  WriteInt(w, "id", p.id);
+  WriteInt(w, "brand_id", p.brand_id);
+  WriteText(w, "name", p.name);
+  WriteText(w, "category", org::PartnerCategoryName(p.category));
+  WriteText(w, "api_key_id", p.api_key_id);
+  WriteBool(w, "active", p.active);
+  WriteTime(w, "created_at", p.created_at);
+  WriteTime(w, "updated_at", p.updated_at);
+  w.Key("secrets");
+  w.StartArray();
+  for (const org::PartnerSecretInfo& secret : detail.secrets) {
+    w.StartObject();
+    WriteInt(w, "id", secret.id);
+    WriteTime(w, "created_at", secret.created_at);
+    WriteOptionalTime(w, "retired_at", secret.retired_at);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+}
+
+}  // namespace
 
 void RegisterPartnerRoutes(ConsoleRouter& router, org::PartnerService& partners) {
   router.Route(
@@ -19,6 +47,7 @@ void RegisterPartnerRoutes(ConsoleRouter& router, org::PartnerService& partners)
                   w.StartObject();
                   w.Key("partner");
                   WritePartner(w, created.partner);
+                  WriteInt(w, "secret_id", created.secret_id);
                   w.Key("secret");
                   WriteString(w, created.secret);
                   w.EndObject();
@@ -39,8 +68,34 @@ void RegisterPartnerRoutes(ConsoleRouter& router, org::PartnerService& partners)
                [&partners](const ConsoleRequest& req, httplib::Response& res) {
                  Result<int64_t> id = PathId(req.http, 1);
                  if (!id.ok()) return WriteError(res, id.status());
-                 Respond(res, partners.Get(req.actor, *id), 200, WritePartner);
+                 Respond(res, partners.Get(req.actor, *id), 200, WritePartnerDetail);
                });
+
+  router.Route("POST", "/api/console/partners/{id}/secrets", org::Action::kPartnerWrite,
+               [&partners](const ConsoleRequest& req, httplib::Response& res) {
+                 Result<int64_t> id = PathId(req.http, 1);
+                 if (!id.ok()) return WriteError(res, id.status());
+                 Respond(res, partners.RotateSecret(req.actor, *id), 201,
+                         [](JsonWriter& w, const org::RotatedPartnerSecret& rotated) {
+                           w.StartObject();
+                           w.Key("partner");
+                           WritePartnerDetail(w, rotated.detail);
+                           WriteInt(w, "secret_id", rotated.secret_id);
+                           w.Key("secret");
+                           WriteString(w, rotated.secret);
+                           w.EndObject();
+                         });
+               });
+
+  router.Route(
+      "POST", "/api/console/partners/{id}/secrets/{secret_id}/retire", org::Action::kPartnerWrite,
+      [&partners](const ConsoleRequest& req, httplib::Response& res) {
+        Result<int64_t> id = PathId(req.http, 1);
+        if (!id.ok()) return WriteError(res, id.status());
+        Result<int64_t> secret_id = PathId(req.http, 2);
+        if (!secret_id.ok()) return WriteError(res, secret_id.status());
+        Respond(res, partners.RetireSecret(req.actor, *id, *secret_id), 200, WritePartnerDetail);
+      });
 
   router.Route("POST", "/api/console/partners/{id}/deactivate", org::Action::kPartnerWrite,
                [&partners](const ConsoleRequest& req, httplib::Response& res) {

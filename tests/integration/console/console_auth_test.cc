@@ -1,6 +1,8 @@
 // Console sign-in and bad input over HTTP: each failure has its own clear error and writes
 // nothing but the audit entry where one is due (docs/API.md "Console").
 #include "crypto/bearer_tokens.h"
+#include "crypto/digest.h"
+#include "crypto/hex.h"
 #include "org/session_service.h"
 #include "tests/integration/console/console_fixture.h"
 
@@ -215,7 +217,9 @@ TEST_P(ConsoleAuthTest, PartnerSecretIsShownOnce) {
   EXPECT_EQ(Get("/api/console/partners", token).body.find(secret), std::string::npos);
   Result<org::PartnerCredentials> credentials = org().partners().Credentials(key_id);
   ASSERT_TRUE(credentials.ok()) << credentials.status().ToString();
-  EXPECT_EQ(credentials->secret, secret);
+  ASSERT_EQ(credentials->secrets.size(), 1u);
+  EXPECT_EQ(credentials->secrets[0].secret, secret);
+  EXPECT_EQ(credentials->secrets[0].id, created.json["secret_id"].GetInt64());
   EXPECT_EQ(Post("/api/console/partners", token, R"({"name":"X","category":"airline"})").code(),
             "INVALID_FIELD");
 }
@@ -267,7 +271,8 @@ TEST_P(ConsoleAuthTest, ARotatedDataKeyStillOpensOldSealedValues) {
   ASSERT_NE(server_, nullptr);
   Result<org::PartnerCredentials> opened = org().partners().Credentials(old_key_id);
   ASSERT_TRUE(opened.ok()) << opened.status().ToString();
-  EXPECT_EQ(opened->secret, old_secret);
+  ASSERT_EQ(opened->secrets.size(), 1u);
+  EXPECT_EQ(opened->secrets[0].secret, old_secret);
   Result<org::MerchantCredentials> merchant = org().merchants().Credentials(kMchid);
   ASSERT_TRUE(merchant.ok()) << merchant.status().ToString();
   EXPECT_EQ(merchant->apiv3_key, kApiV3Key);
@@ -286,10 +291,27 @@ TEST_P(ConsoleAuthTest, ARotatedDataKeyStillOpensOldSealedValues) {
   ASSERT_NE(server_, nullptr);
   Result<org::PartnerCredentials> fresh = org().partners().Credentials(new_key_id);
   ASSERT_TRUE(fresh.ok()) << fresh.status().ToString();
-  EXPECT_EQ(fresh->secret, new_partner.json["secret"].GetString());
+  ASSERT_EQ(fresh->secrets.size(), 1u);
+  EXPECT_EQ(fresh->secrets[0].secret, new_partner.json["secret"].GetString());
   Result<org::PartnerCredentials> stale = org().partners().Credentials(old_key_id);
   ASSERT_FALSE(stale.ok());
   EXPECT_EQ(stale.status().reason(), "UNKNOWN_DATA_KEY");
+  // The partner's signed requests fail on the server's side (500, logged), not as the partner's
+  // fault, and the message names no key.
+  const std::string timestamp = std::to_string(UnixSeconds(clock_.Now()));
+  const std::string nonce = "rotated-data-key-01";
+  httplib::Headers headers = {
+      {"Mileage-Partner-Key", old_key_id},
+      {"Mileage-Timestamp", timestamp},
+      {"Mileage-Nonce", nonce},
+      {"Mileage-Signature",
+       crypto::HexEncode(crypto::HmacSha256(
+           old_secret, "GET\n/api/partner/v1/me\n" + timestamp + "\n" + nonce + "\n"))}};
+  httplib::Result me = server_->Client()->Get("/api/partner/v1/me", headers);
+  ASSERT_TRUE(me);
+  EXPECT_EQ(me->status, 500) << me->body;
+  EXPECT_NE(me->body.find("\"INTERNAL\""), std::string::npos) << me->body;
+  EXPECT_EQ(me->body.find("DATA_KEY"), std::string::npos) << me->body;
 }
 
 MILEAGE_CONSOLE_TEST_SUITE(ConsoleAuthTest);

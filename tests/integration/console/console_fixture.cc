@@ -226,6 +226,7 @@ std::map<std::string, int64_t> ConsoleTest::RowCounts() {
                             "merchant_api_keys",
                             "brand_apps",
                             "partners",
+                            "partner_secrets",
                             "staff",
                             "audit_log",
                             "earning_rules",

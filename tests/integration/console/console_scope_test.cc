@@ -141,6 +141,8 @@ class ConsoleScopeTest : public ConsoleTest {
         {{"POST", "/api/console/apps/{id}/reactivate"}, {}},
         {{"POST", "/api/console/partners/{id}/deactivate"}, {}},
         {{"POST", "/api/console/partners/{id}/reactivate"}, {}},
+        {{"POST", "/api/console/partners/{id}/secrets"}, {}},
+        {{"POST", "/api/console/partners/{id}/secrets/{secret_id}/retire"}, {}},
         // Unfiltered lists: checked by ListsReturnExactlyTheScope instead.
         {{"GET", "/api/console/regions"}, {}},
         {{"GET", "/api/console/partners"}, {}},
