@@ -3,6 +3,7 @@
 #include <map>
 
 #include "coupons/stock_store.h"
+#include "db/in_list.h"
 #include "db/paged_query.h"
 #include "org/scope_sql.h"
 
@@ -165,16 +166,17 @@ Result<std::vector<PackageItem>> PackageStore::ItemsOf(int64_t package_id) {
 Status PackageStore::LoadDetails(std::vector<Package>& packages) {
   if (packages.empty()) return Status::Ok();
   std::string sql =
-      "SELECT package_id, stock_id, quantity FROM coupon_package_items WHERE package_id IN (";
-  std::vector<db::Value> params;
+      "SELECT package_id, stock_id, quantity FROM coupon_package_items WHERE package_id IN ";
+  std::vector<int64_t> ids;
   std::map<int64_t, Package*> by_id;
   for (Package& package : packages) {
-    sql += params.empty() ? "?" : ", ?";
-    params.emplace_back(package.id);
+    ids.push_back(package.id);
     by_id[package.id] = &package;
     package.items.clear();
   }
-  sql += ") ORDER BY package_id, stock_id";
+  std::vector<db::Value> params;
+  db::AppendInList(sql, params, ids);
+  sql += " ORDER BY package_id, stock_id";
   MILEAGE_ASSIGN_OR_RETURN(std::vector<db::Row> rows, conn_.Query(sql, params));
   std::vector<int64_t> stock_ids;
   for (const db::Row& row : rows) {

@@ -5,6 +5,7 @@
 
 #include "coupons/rules.h"
 #include "coupons/visibility_sql.h"
+#include "db/in_list.h"
 #include "db/paged_query.h"
 #include "db/sql_dialect.h"
 #include "org/scope_sql.h"
@@ -127,13 +128,10 @@ Result<std::optional<Stock>> StockStore::Find(int64_t id, bool lock) {
 Result<std::vector<Stock>> StockStore::FindMany(const std::vector<int64_t>& ids) {
   std::vector<Stock> stocks;
   if (ids.empty()) return stocks;
-  std::string sql = std::string("SELECT ") + kStockColumns + " FROM coupon_stocks s WHERE s.id IN (";
+  std::string sql = std::string("SELECT ") + kStockColumns + " FROM coupon_stocks s WHERE s.id IN ";
   std::vector<db::Value> params;
-  for (int64_t id : ids) {
-    sql += params.empty() ? "?" : ", ?";
-    params.emplace_back(id);
-  }
-  sql += ") ORDER BY s.id";
+  db::AppendInList(sql, params, ids);
+  sql += " ORDER BY s.id";
   MILEAGE_ASSIGN_OR_RETURN(std::vector<db::Row> rows, conn_.Query(sql, params));
   for (const db::Row& row : rows) stocks.push_back(StockFromRow(row));
   MILEAGE_RETURN_IF_ERROR(LoadStores(stocks));
@@ -144,16 +142,17 @@ Status StockStore::LoadStores(std::vector<Stock>& stocks) {
   if (stocks.empty()) return Status::Ok();
   std::string sql =
       "SELECT stock_id, store_id, region_id, dealer_id FROM coupon_stock_stores WHERE stock_id "
-      "IN (";
-  std::vector<db::Value> params;
+      "IN ";
+  std::vector<int64_t> ids;
   std::map<int64_t, Stock*> by_id;
   for (Stock& stock : stocks) {
-    sql += params.empty() ? "?" : ", ?";
-    params.emplace_back(stock.id);
+    ids.push_back(stock.id);
     by_id[stock.id] = &stock;
     stock.stores.clear();
   }
-  sql += ") ORDER BY stock_id, store_id";
+  std::vector<db::Value> params;
+  db::AppendInList(sql, params, ids);
+  sql += " ORDER BY stock_id, store_id";
   MILEAGE_ASSIGN_OR_RETURN(std::vector<db::Row> rows, conn_.Query(sql, params));
   for (const db::Row& row : rows) {
     Stock* stock = by_id[row.Int(0)];

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "common/civil_time.h"
+#include "db/in_list.h"
 #include "db/sql_dialect.h"
 #include "members/phone_vault.h"
 #include "members/rules.h"
@@ -234,13 +235,9 @@ Result<std::map<int64_t, std::string>> MemberStore::MaskedPhones(
   if (member_ids.empty()) return out;
   // member_identities_member (member_id, kind) serves it; `display` is the masked copy.
   std::string sql =
-      "SELECT member_id, display FROM member_identities WHERE kind = 'phone' AND member_id IN (";
+      "SELECT member_id, display FROM member_identities WHERE kind = 'phone' AND member_id IN ";
   std::vector<db::Value> params;
-  for (int64_t id : member_ids) {
-    sql += params.empty() ? "?" : ", ?";
-    params.emplace_back(id);
-  }
-  sql += ")";
+  db::AppendInList(sql, params, member_ids);
   MILEAGE_ASSIGN_OR_RETURN(std::vector<db::Row> rows, conn_.Query(sql, params));
   for (const db::Row& row : rows) out[row.Int(0)] = row.Text(1);
   return out;

@@ -3,6 +3,7 @@
 #include <map>
 #include <vector>
 
+#include "db/in_list.h"
 #include "db/paged_query.h"
 #include "db/sql_dialect.h"
 #include "org/scope_sql.h"
@@ -175,15 +176,16 @@ Status MerchantStore::LoadPlatformKeys(std::vector<Merchant>& merchants) {
   std::string sql =
       "SELECT merchant_id, serial, pem, created_at, expires_at, retired_at "
       "FROM merchant_platform_keys "
-      "WHERE merchant_id IN (";
-  std::vector<db::Value> params;
+      "WHERE merchant_id IN ";
+  std::vector<int64_t> ids;
   std::map<int64_t, Merchant*> by_id;
   for (Merchant& m : merchants) {
-    sql += params.empty() ? "?" : ", ?";
-    params.emplace_back(m.id);
+    ids.push_back(m.id);
     by_id[m.id] = &m;
   }
-  sql += ") ORDER BY merchant_id, serial";
+  std::vector<db::Value> params;
+  db::AppendInList(sql, params, ids);
+  sql += " ORDER BY merchant_id, serial";
   MILEAGE_ASSIGN_OR_RETURN(std::vector<db::Row> rows, conn_.Query(sql, params));
   for (const db::Row& row : rows) {
     auto it = by_id.find(row.Int(0));
