@@ -91,6 +91,15 @@ Result<OwnProfile> MemberProfiles::Get(int64_t member_id) {
   return ReadProfile(*conn, member_id);
 }
 
+Result<bool> MemberProfiles::Granted(db::Connection& conn, int64_t member_id, ConsentKind kind) {
+  MILEAGE_ASSIGN_OR_RETURN(
+      std::vector<db::Row> rows,
+      conn.Query("SELECT state FROM member_consents WHERE member_id = ? AND kind = ? ORDER BY id "
+                 "DESC LIMIT 1",
+                 {db::Value(member_id), db::Value(std::string(ConsentKindName(kind)))}));
+  return !rows.empty() && rows.front().Text(0) == "granted";
+}
+
 Status MemberProfiles::Validate(const ProfileChange& change) const {
   if (!change.nickname.has_value() && !change.birthday.has_value() && change.consents.empty()) {
     return InvalidArgumentError("give at least one of nickname, birthday and consents",

@@ -76,6 +76,10 @@ class MemberProfiles {
   // storage errors.
   Result<OwnProfile> Update(int64_t member_id, const ProfileChange& change);
 
+  // Whether the member's current consent of `kind` (its latest record) is a grant, on the
+  // caller's connection; false when none is recorded. Storage errors.
+  static Result<bool> Granted(db::Connection& conn, int64_t member_id, ConsentKind kind);
+
  private:
   Status Validate(const ProfileChange& change) const;
   // Appends the consents of `change` that differ from `current` (the profile before it).

@@ -138,4 +138,17 @@ Result<std::optional<int64_t>> VehicleStore::MemberByPlate(int64_t brand_id,
   return std::optional<int64_t>(rows.front().Int(0));
 }
 
+Result<std::vector<int64_t>> VehicleStore::MembersByPlate(int64_t brand_id,
+                                                          const std::string& plate_hash,
+                                                          int64_t limit) {
+  MILEAGE_ASSIGN_OR_RETURN(
+      std::vector<db::Row> rows,
+      conn_.Query("SELECT member_id FROM vehicles WHERE brand_id = ? AND plate_hash = ? ORDER BY "
+                  "member_id LIMIT ?",
+                  {db::Value(brand_id), db::Value(plate_hash), db::Value(limit)}));
+  std::vector<int64_t> out;
+  for (const db::Row& row : rows) out.push_back(row.Int(0));
+  return out;
+}
+
 }  // namespace mileage::members

@@ -44,6 +44,10 @@ class VehicleStore {
   Result<bool> Delete(int64_t member_id, int64_t vehicle_id);
   // The member holding the plate of `plate_hash` in the brand, if any.
   Result<std::optional<int64_t>> MemberByPlate(int64_t brand_id, const std::string& plate_hash);
+  // The members holding the plate of `plate_hash` in the brand, at most `limit` of them (more
+  // than one only if the brand's plate uniqueness were ever relaxed).
+  Result<std::vector<int64_t>> MembersByPlate(int64_t brand_id, const std::string& plate_hash,
+                                              int64_t limit);
 
  private:
   db::Connection& conn_;

@@ -8,6 +8,7 @@
 #include "server/mp/card_routes.h"
 #include "server/mp/coupon_routes.h"
 #include "server/mp/package_routes.h"
+#include "server/mp/partner_routes.h"
 #include "server/mp/store_routes.h"
 #include "server/mp/vehicle_routes.h"
 #include "server/routes/console_static_routes.h"
@@ -61,6 +62,9 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, AppOptions option
   app->directory_ =
       std::make_unique<members::MemberDirectory>(*app->db_, *app->phones_, *app->vehicle_vault_);
   app->member_codes_ = std::make_unique<members::MemberCodes>(data_key, app->random_);
+  app->partner_identities_ = std::make_unique<members::PartnerIdentities>(
+      *app->db_, data_key, *app->member_codes_, *app->vehicle_vault_, *app->kv_, app->clock_,
+      app->random_);
   app->member_views_ = std::make_unique<payments::MemberViews>(
       *app->db_, app->org_->authorizer(), *app->directory_, *app->member_codes_, app->clock_);
   app->payment_views_ =
@@ -121,6 +125,7 @@ void App::RegisterRoutes() {
   RegisterMemberVehicleRoutes(member_api_->router(), *vehicles_, clock_);
   RegisterMemberStoreRoutes(member_api_->router(), org_->stores());
   RegisterMemberCardRoutes(member_api_->router(), *owner_card_, *member_points_, clock_);
+  RegisterMemberPartnerRoutes(member_api_->router(), *partner_identities_);
   RegisterMemberPackageRoutes(
       member_api_->router(), coupons_->package_sales(), member_api_->pay_clients(),
       [this](std::string_view mchid) { return NotifyUrl(mchid); }, clock_);

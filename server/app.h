@@ -13,6 +13,7 @@
 #include "kv/kv.h"
 #include "members/member_codes.h"
 #include "members/member_directory.h"
+#include "members/partner_identities.h"
 #include "members/phone_vault.h"
 #include "members/vehicle_service.h"
 #include "members/vehicle_vault.h"
@@ -88,6 +89,8 @@ class App {
   const members::PhoneVault& phones() const { return *phones_; }
   // Members' vehicles: the member routes' service, and the read the owner card composes.
   members::VehicleService& vehicles() { return *vehicles_; }
+  // Members as partners know them (pseudonymous ids, links): the partner routes' service.
+  members::PartnerIdentities& partner_identities() { return *partner_identities_; }
 
  private:
   App(const Config& config, const AppOptions& options)
@@ -130,6 +133,7 @@ class App {
   std::unique_ptr<MemberApi> member_api_;
   std::unique_ptr<points::MemberPoints> member_points_;
   std::unique_ptr<members::MemberCodes> member_codes_;
+  std::unique_ptr<members::PartnerIdentities> partner_identities_;
   std::unique_ptr<OwnerCard> owner_card_;
 };
 

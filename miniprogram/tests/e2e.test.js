@@ -7,7 +7,7 @@
 // page turns to 已核销. A second member's pages: the home card, adding a vehicle through the
 // vehicle form (a second add of the plate refused in Chinese) which the card then counts, a
 // sandbox payment's points in the points history, stores with the distance, phone binding and
-// a consent on the profile page.
+// a consent on the profile page, and an empty 我的合作伙伴 with an unknown partner's unlink refused.
 // Needs the mileage binary (MILEAGE_BIN, default build/asan/server/mileage): skipped without
 // it unless MILEAGE_E2E_REQUIRED=1 (scripts/test sets it), which makes a missing binary fail.
 const test = require('node:test')
@@ -195,6 +195,17 @@ test('a member sees the card, adds a vehicle, sees a payment\'s points, the stor
       assert.deepEqual([stored.consents.marketing.granted, stored.consents.marketing.text_version],
         [true, '2026-01'])
       assert.equal(stored.consents.partner_sharing.granted, false)
+
+      // 我的合作伙伴: no partner has identified this member (the partners' signed API links
+      // members); unlinking a partner of the brand they never met is refused, 404.
+      const partners = openPage('partners')
+      await waitFor(() => find(partners, '#empty'), 10000, 'the empty partner list')
+      await mileage.consoleLogin()
+      const partner = await mileage.console('POST', '/api/console/partners',
+        {name: '中石化', category: 'fuel'})
+      assert.equal(partner.status, 201, JSON.stringify(partner.body))
+      await assert.rejects(api.unlinkPartner(partner.body.partner.id),
+        {status: 404, code: 'PARTNER_NOT_FOUND'})
     } catch (err) {
       if (mileage.children) console.error(mileage.logs())
       throw err

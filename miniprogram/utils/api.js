@@ -16,6 +16,8 @@ module.exports = {
   addVehicle: body => request('POST', '/api/mp/vehicles', body),
   updateVehicle: (id, body) => request('PATCH', `/api/mp/vehicles/${id}`, body),
   deleteVehicle: id => request('DELETE', `/api/mp/vehicles/${id}`),
+  partners: () => request('GET', '/api/mp/partners'),
+  unlinkPartner: id => request('DELETE', `/api/mp/partners/${id}`),
   // lat and lng (GCJ-02 degrees) are left out when the position is unknown.
   stores: position => request('GET', position
     ? `/api/mp/stores?lat=${position.latitude.toFixed(6)}&lng=${position.longitude.toFixed(6)}`

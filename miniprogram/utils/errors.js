@@ -55,6 +55,7 @@ const MESSAGES = {
   UNKNOWN_PACKAGE: '该套餐已下架',
   PAYMENT_UNAVAILABLE: '该门店暂不支持在线购买',
   ORDER_NOT_FOUND: '订单不存在',
+  PARTNER_NOT_FOUND: '该合作伙伴已解除关联',
   PAY_FAILED: '支付未完成，请稍后重试',
 }
 
@@ -72,6 +73,11 @@ const PURCHASE_MESSAGES = {
   PAYMENT_UNAVAILABLE: '该门店暂不支持在线购买',
 }
 
+// 我的合作伙伴: an id refused in a partner's path is a partner, not a vehicle.
+const PARTNER_MESSAGES = {
+  INVALID_ID: '该合作伙伴已解除关联',
+}
+
 // The member-facing message of an error from utils/request.js (or anything thrown); `overrides`
 // (e.g. PHONE_MESSAGES) takes precedence over the common text.
 function messageOf(err, overrides) {
@@ -82,4 +88,4 @@ function messageOf(err, overrides) {
   return '请求失败，请稍后重试'
 }
 
-module.exports = {messageOf, MESSAGES, PHONE_MESSAGES, PURCHASE_MESSAGES}
+module.exports = {messageOf, MESSAGES, PHONE_MESSAGES, PURCHASE_MESSAGES, PARTNER_MESSAGES}

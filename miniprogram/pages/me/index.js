@@ -9,6 +9,7 @@ const format = require('../../utils/format')
 const ENTRIES = [
   {key: 'points', title: '积分明细'},
   {key: 'vehicles', title: '我的车辆'},
+  {key: 'partners', title: '我的合作伙伴'},
   {key: 'packages', title: '套餐'},
   {key: 'orders', title: '我的订单'},
   {key: 'stores', title: '门店列表'},

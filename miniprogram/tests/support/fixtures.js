@@ -39,6 +39,14 @@ function vehicle(overrides) {
   }, overrides)
 }
 
+// A LINKED_PARTNER of GET /api/mp/partners.
+function partner(overrides) {
+  return Object.assign({
+    id: 3, name: '中石化京通加油站', category: 'fuel',
+    linked_at: '2026-11-02T01:00:00Z', last_seen_at: '2026-12-06T04:30:00Z',
+  }, overrides)
+}
+
 function profile(overrides) {
   return Object.assign({
     nickname: '小爱', birthday: '1990-05-01', phone: null,
@@ -91,4 +99,4 @@ function orderCreated(overrides) {
 }
 
 module.exports = {STOCK_CASH, STOCK_WASH, stockListItem, coupon, card, vehicle, profile, store,
-  pkg, order, orderCreated}
+  pkg, order, orderCreated, partner}

@@ -173,7 +173,7 @@ std::map<std::string, int64_t> MpTest::Written() {
   std::map<std::string, int64_t> counts;
   for (const char* table : {"members", "member_identities", "member_activity", "outbox_events",
                             "audit_log", "brand_apps", "payment_transactions", "point_journals",
-                            "vehicles", "vehicle_mileage_corrections"}) {
+                            "vehicles", "vehicle_mileage_corrections", "partner_member_links"}) {
     counts[table] = Scalar(std::string("SELECT COUNT(*) FROM ") + table);
   }
   return counts;
