@@ -50,7 +50,7 @@ Result<Node> HierarchyService::CreateBrand(const Actor& actor, std::string_view 
   const Status written = writer_.Run(actor, base, [&](db::Connection& conn, AuditRecord& record) {
     MILEAGE_ASSIGN_OR_RETURN(NodePath path, NodeStore(conn).Insert(NodeType::kBrand, NodePath{},
                                                                    name, record.created_at));
-    created = Node{path, std::string(name), true, record.created_at, record.created_at, {}};
+    created = Node{path, std::string(name), true, record.created_at, record.created_at, {}, {}};
     record.brand_id = path.brand_id;
     record.object_id = path.brand_id;
     record.detail = "name: " + std::string(name);
@@ -80,7 +80,7 @@ Result<Node> HierarchyService::Create(const Actor& actor, NodeType type, int64_t
     }
     MILEAGE_ASSIGN_OR_RETURN(NodePath path,
                              NodeStore(conn).Insert(type, parent.path, name, record.created_at));
-    created = Node{path, std::string(name), true, record.created_at, record.created_at, {}};
+    created = Node{path, std::string(name), true, record.created_at, record.created_at, {}, {}};
     record.brand_id = path.brand_id;
     record.object_id = path.id();
     record.detail = "name: " + std::string(name) + "; under " + NodeLabel(parent_type, parent_id);

@@ -59,11 +59,14 @@ StoreDetails StoreDetailsFromRow(const db::Row& row, size_t first) {
 
 // The columns of a store's details (migration 0013), after the common ones.
 constexpr char kStoreDetailColumns[] = ", address, phone, hours, latitude_e6, longitude_e6";
+// The columns of a brand's settings (migration 0021), after the common ones.
+constexpr char kBrandSettingColumns[] = ", point_value_fen_per_100";
 
 std::string SelectFrom(NodeType type) {
   const NodeTable& t = TableOf(type);
   return std::string("SELECT ") + t.path_select + ", name, active, created_at, updated_at" +
-         (type == NodeType::kStore ? kStoreDetailColumns : "") + " FROM " + t.table;
+         (type == NodeType::kStore ? kStoreDetailColumns : "") +
+         (type == NodeType::kBrand ? kBrandSettingColumns : "") + " FROM " + t.table;
 }
 
 Node NodeFromRow(const db::Row& row, NodeType type) {
@@ -75,6 +78,7 @@ Node NodeFromRow(const db::Row& row, NodeType type) {
   node.created_at = row.Int(next + 2);
   node.updated_at = row.Int(next + 3);
   if (type == NodeType::kStore) node.store = StoreDetailsFromRow(row, next + 4);
+  if (type == NodeType::kBrand) node.brand.point_value_fen_per_100 = row.Int(next + 4);
   return node;
 }
 

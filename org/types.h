@@ -83,7 +83,15 @@ struct LocatedStore {
   std::optional<int64_t> distance_m;
 };
 
-// A brand, region, dealer or store. Times are Unix seconds. `store` is empty but for stores.
+// A brand's settings beyond its name. A value type.
+struct BrandSettings {
+  // What points are worth when burned (at a partner): fen per 100 points; 100 = 1 fen a point.
+  int64_t point_value_fen_per_100 = 100;
+  bool operator==(const BrandSettings&) const = default;
+};
+
+// A brand, region, dealer or store. Times are Unix seconds. `store` is empty but for stores,
+// `brand` the defaults but for brands.
 struct Node {
   NodePath path;
   std::string name;
@@ -91,6 +99,7 @@ struct Node {
   int64_t created_at = 0;
   int64_t updated_at = 0;
   StoreDetails store;
+  BrandSettings brand;
 };
 
 // A WeChat Pay platform certificate (by its hex serial) or WeChat Pay public key (by its

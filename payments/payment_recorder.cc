@@ -5,9 +5,9 @@
 #include "db/outbox.h"
 #include "members/member_store.h"
 #include "payments/payment_store.h"
-#include "payments/refund_math.h"
 #include "points/earning_rules.h"
 #include "points/ledger.h"
+#include "points/refund_math.h"
 
 namespace mileage::payments {
 namespace {
@@ -94,7 +94,7 @@ Result<TransactionRecord> PaymentRecorder::RecordPayment(db::Connection& conn,
                                 .Earn({store.brand_id, record.member_id, quote.points,
                                        PaymentKey(paid.merchant, paid.transaction_id), "payment",
                                        "wxpay:" + paid.transaction_id, quote.rule_version, now,
-                                       policy_.expiry.ExpiresAt(paid.paid_at)})
+                                       policy_.expiry.ExpiresAt(paid.paid_at), /*partner_id=*/0})
                                 .status());
   }
   MILEAGE_ASSIGN_OR_RETURN(bool paid_before,
@@ -181,9 +181,9 @@ Result<Outcome> PaymentRecorder::RecordRefund(db::Connection& conn, const Refund
 
 Status PaymentRecorder::ApplyRefund(db::Connection& conn, TransactionRecord& payment,
                                     const RefundRecord& refund, int64_t now) {
-  const RefundEffect effect =
-      ComputeRefundEffect(payment.amount_fen, payment.points_earned, payment.refunded_fen,
-                          payment.points_reversed, refund.amount_fen);
+  const points::RefundEffect effect =
+      points::ComputeRefundEffect(payment.amount_fen, payment.points_earned, payment.refunded_fen,
+                                  payment.points_reversed, refund.amount_fen);
   const org::NodePath& store = payment.merchant.store;
   members::MemberStore members(conn, random_);
   MILEAGE_RETURN_IF_ERROR(members.LockMember(payment.member_id));
@@ -194,7 +194,8 @@ Status PaymentRecorder::ApplyRefund(db::Connection& conn, TransactionRecord& pay
         points::PostResult reversed,
         ledger.Reverse({store.brand_id, payment.member_id, effect.points_to_reverse,
                         RefundKey(payment.merchant, refund.refund_id), "refund",
-                        "wxrefund:" + refund.refund_id, now}));
+                        "wxrefund:" + refund.refund_id, now, /*partner_id=*/0,
+                        /*first_lot_id=*/0}));
     debt_recorded = reversed.debt_change;
   }
   const int64_t refunded_now = effect.refunded_after - payment.refunded_fen;

@@ -18,12 +18,6 @@ constexpr size_t kMaxTierName = 32;
 // 128-bit intermediates: amount (up to 10^12 fen) times a rate can exceed int64.
 __extension__ typedef __int128 Int128;
 
-// floor(a * b / d) for a, b >= 0 and d > 0, saturating at INT64_MAX instead of overflowing.
-int64_t MulDivFloor(int64_t a, int64_t b, int64_t d) {
-  const Int128 value = static_cast<Int128>(a) * b / d;
-  return value > kMaxInt64 ? kMaxInt64 : static_cast<int64_t>(value);
-}
-
 bool ValidTierName(std::string_view tier) {
   if (tier.empty() || tier.size() > kMaxTierName) return false;
   for (char c : tier) {
@@ -34,7 +28,9 @@ bool ValidTierName(std::string_view tier) {
   return true;
 }
 
-std::string EncodeMultipliers(const std::map<std::string, int64_t>& multipliers) {
+}  // namespace
+
+std::string EncodeTierMultipliers(const std::map<std::string, int64_t>& multipliers) {
   std::string out;
   for (const auto& [tier, percent] : multipliers) {
     if (!out.empty()) out += ',';
@@ -45,8 +41,7 @@ std::string EncodeMultipliers(const std::map<std::string, int64_t>& multipliers)
   return out;
 }
 
-// Parses what EncodeMultipliers wrote; Internal for anything else (a corrupted row).
-Result<std::map<std::string, int64_t>> DecodeMultipliers(std::string_view text) {
+Result<std::map<std::string, int64_t>> DecodeTierMultipliers(std::string_view text) {
   std::map<std::string, int64_t> out;
   while (!text.empty()) {
     const size_t comma = text.find(',');
@@ -70,6 +65,29 @@ Result<std::map<std::string, int64_t>> DecodeMultipliers(std::string_view text) 
   return out;
 }
 
+int64_t MulDivFloor(int64_t a, int64_t b, int64_t d) {
+  const Int128 value = static_cast<Int128>(a) * b / d;
+  return value > kMaxInt64 ? kMaxInt64 : static_cast<int64_t>(value);
+}
+
+Status ValidateTierMultipliers(const std::map<std::string, int64_t>& multipliers) {
+  for (const auto& [tier, percent] : multipliers) {
+    if (!ValidTierName(tier)) {
+      return InvalidArgumentError("tier names are 1-32 letters, digits, '_' or '-'",
+                                  "INVALID_EARNING_RULE");
+    }
+    if (percent < 0 || percent > 1000000) {
+      return InvalidArgumentError("tier multipliers are 0-1000000 percent", "INVALID_EARNING_RULE");
+    }
+  }
+  if (EncodeTierMultipliers(multipliers).size() > 255) {
+    return InvalidArgumentError("too many tier multipliers", "INVALID_EARNING_RULE");
+  }
+  return Status::Ok();
+}
+
+namespace {
+
 Result<EarningRule> RuleFromRow(const db::Row& row) {
   EarningRule rule;
   rule.id = row.Int(0);
@@ -77,7 +95,7 @@ Result<EarningRule> RuleFromRow(const db::Row& row) {
   rule.store_id = row.Int(2);
   rule.version = row.Int(3);
   rule.points_per_yuan = row.Int(4);
-  MILEAGE_ASSIGN_OR_RETURN(rule.tier_multiplier_percent, DecodeMultipliers(row.Text(5)));
+  MILEAGE_ASSIGN_OR_RETURN(rule.tier_multiplier_percent, DecodeTierMultipliers(row.Text(5)));
   rule.cap_per_payment = row.Int(6);
   rule.created_at = row.Int(7);
   return rule;
@@ -115,19 +133,8 @@ Result<EarningRule> EarningRuleStore::Put(const EarningRule& rule, int64_t now) 
   if (rule.cap_per_payment < 0) {
     return InvalidArgumentError("cap_per_payment must not be negative", "INVALID_EARNING_RULE");
   }
-  for (const auto& [tier, percent] : rule.tier_multiplier_percent) {
-    if (!ValidTierName(tier)) {
-      return InvalidArgumentError("tier names are 1-32 letters, digits, '_' or '-'",
-                                  "INVALID_EARNING_RULE");
-    }
-    if (percent < 0 || percent > 1000000) {
-      return InvalidArgumentError("tier multipliers are 0-1000000 percent", "INVALID_EARNING_RULE");
-    }
-  }
-  const std::string multipliers = EncodeMultipliers(rule.tier_multiplier_percent);
-  if (multipliers.size() > 255) {
-    return InvalidArgumentError("too many tier multipliers", "INVALID_EARNING_RULE");
-  }
+  MILEAGE_RETURN_IF_ERROR(ValidateTierMultipliers(rule.tier_multiplier_percent));
+  const std::string multipliers = EncodeTierMultipliers(rule.tier_multiplier_percent);
 
   MILEAGE_ASSIGN_OR_RETURN(std::vector<db::Row> rows,
                            conn_.Query("SELECT COALESCE(MAX(version), 0) FROM earning_rules "

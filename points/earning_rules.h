@@ -30,6 +30,17 @@ struct EarningRule {
 // The points `amount_fen` earns under `rule` for a member of `tier`. Pure.
 int64_t PointsFor(const EarningRule& rule, std::string_view tier, int64_t amount_fen);
 
+// floor(a * b / d) for a, b >= 0 and d > 0, saturating at INT64_MAX instead of overflowing.
+int64_t MulDivFloor(int64_t a, int64_t b, int64_t d);
+
+// Tier multipliers as the rule tables store them ("gold=150,platinum=200"), shared by the
+// payment and the partner earning rules. Validate: InvalidArgument INVALID_EARNING_RULE for a
+// tier name that is not 1-32 letters, digits, '_' or '-', a percent outside 0-1000000, or an
+// encoding longer than 255 bytes. Decode: Internal for text Encode did not write.
+Status ValidateTierMultipliers(const std::map<std::string, int64_t>& multipliers);
+std::string EncodeTierMultipliers(const std::map<std::string, int64_t>& multipliers);
+Result<std::map<std::string, int64_t>> DecodeTierMultipliers(std::string_view text);
+
 // Earning rules on one connection. Not safe for concurrent use.
 class EarningRuleStore {
  public:
@@ -50,8 +61,8 @@ class EarningRuleStore {
 };
 
 // When points earned at a time expire: at the end (23:59:59 Beijing time of the last day) of
-// the calendar month `months` after the Beijing month of earning; months = 0 means never (returns 0,
-// and lots with expires_at 0 never expire). A value type.
+// the calendar month `months` after the Beijing month of earning; months = 0 means never (returns
+// 0, and lots with expires_at 0 never expire). A value type.
 struct ExpiryPolicy {
   int64_t months = 24;
   int64_t ExpiresAt(int64_t earned_at) const;

@@ -20,6 +20,9 @@ constexpr const char* kReverse = "reverse";
 constexpr const char* kSpend = "spend";
 constexpr const char* kExpire = "expire";
 
+constexpr const char* kPartnerFunding = "partner_funding";
+constexpr const char* kPartnerRedeemed = "partner_redeemed";
+
 // A locking read that others' locking reads do not block (MySQL; SQLite's Begin() already
 // holds the write lock). Reads the latest committed rows instead of the transaction snapshot.
 std::string_view ForShare(db::Dialect dialect) {
@@ -83,6 +86,7 @@ struct Journal {
   int64_t debt_change = 0;
   int64_t member_id = 0;
   int64_t now = 0;
+  int64_t partner_id = 0;
 };
 
 // Inserts the journal; Aborted when a concurrent posting took the key first, so that the
@@ -90,11 +94,12 @@ struct Journal {
 Result<int64_t> InsertJournal(db::Connection& conn, const Journal& j) {
   Result<db::ExecResult> inserted = conn.Exec(
       "INSERT INTO point_journals (brand_id, idempotency_key, kind, reason, source_ref, "
-      "rule_version, points, debt_change, member_id, created_at) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      "rule_version, points, debt_change, member_id, created_at, partner_id) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
       {db::Value(j.brand_id), db::Value(j.key), db::Value(std::string(j.kind)), db::Value(j.reason),
        db::Value(j.source_ref), db::Value(j.rule_version), db::Value(j.points),
-       db::Value(j.debt_change), db::Value(j.member_id), db::Value(j.now)});
+       db::Value(j.debt_change), db::Value(j.member_id), db::Value(j.now),
+       db::Value(j.partner_id)});
   if (!inserted.ok() && inserted.status().code() == StatusCode::kAlreadyExists) {
     return AbortedError("idempotency key " + j.key + " posted concurrently; retry");
   }
@@ -126,41 +131,81 @@ Status InsertEntries(db::Connection& conn, int64_t journal_id, std::initializer_
   return conn.Exec(sql, params).status();
 }
 
+// One consumption of a lot (lot_id 0: debt repaid by an earning) by a journal.
+struct LotUse {
+  int64_t lot_id = 0;
+  int64_t funder_partner_id = 0;
+  int64_t points = 0;
+};
+
+// The point_lot_uses rows of one journal, in one statement.
+Status InsertLotUses(db::Connection& conn, int64_t brand_id, int64_t journal_id,
+                     int64_t consumer_partner_id, const std::vector<LotUse>& uses, int64_t now) {
+  if (uses.empty()) return Status::Ok();
+  std::string sql =
+      "INSERT INTO point_lot_uses (brand_id, journal_id, lot_id, funder_partner_id, "
+      "consumer_partner_id, points, created_at) VALUES ";
+  std::vector<db::Value> params;
+  for (const LotUse& use : uses) {
+    sql += params.empty() ? "(?, ?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?, ?)";
+    for (int64_t v : {brand_id, journal_id, use.lot_id, use.funder_partner_id, consumer_partner_id,
+                      use.points, now}) {
+      params.emplace_back(v);
+    }
+  }
+  return conn.Exec(sql, params).status();
+}
+
+// The account on the other side of a member posting: the brand's liability, or a partner's
+// funding (earn, reverse) or redeemed (spend) account.
+struct Counterparty {
+  std::string kind;
+  int64_t owner_id = 0;
+};
+
+Counterparty CounterpartyOf(int64_t brand_id, int64_t partner_id, const char* partner_kind) {
+  if (partner_id == 0) return {"brand_liability", brand_id};
+  return {partner_kind, partner_id};
+}
+
 // The accounts a member posting touches, with the member rows' running balances.
 struct MemberAccounts {
   int64_t member = 0;
   int64_t debt = 0;
-  int64_t liability = 0;
+  int64_t counterparty = 0;
   int64_t balance = 0;
   int64_t debt_balance = 0;  // <= 0: the negated debt
 };
 
-// Finds the member's, member debt and brand liability accounts (creating missing ones when
-// `create`). With `lock_member_rows`, re-reads the member rows with a locking read on MySQL, so
-// that the balances are current and stay so until commit. NotFound when !create and the member
-// has no account; InvalidArgument when the member's accounts belong to another brand.
+// Finds the member's, member debt and counterparty accounts, creating a missing counterparty
+// and (when `create`) missing member accounts. With `lock_member_rows`, re-reads the member
+// rows with a locking read on MySQL, so that the balances are current and stay so until commit.
+// NotFound when !create and the member has no account; InvalidArgument MEMBER_BRAND_MISMATCH
+// when an account belongs to another brand.
 Result<MemberAccounts> LoadAccounts(db::Connection& conn, int64_t brand_id, int64_t member_id,
-                                    bool create, bool lock_member_rows) {
+                                    const Counterparty& counterparty, bool create,
+                                    bool lock_member_rows) {
   const std::string select =
       "SELECT id, kind, brand_id, balance FROM point_accounts WHERE "
       "(kind = 'member' AND owner_id = ?) OR (kind = 'member_debt' AND owner_id = ?) OR "
-      "(kind = 'brand_liability' AND owner_id = ?)";
+      "(kind = ? AND owner_id = ?)";
   const std::initializer_list<db::Value> params = {db::Value(member_id), db::Value(member_id),
-                                                   db::Value(brand_id)};
+                                                   db::Value(counterparty.kind),
+                                                   db::Value(counterparty.owner_id)};
   MILEAGE_ASSIGN_OR_RETURN(std::vector<db::Row> rows, conn.Query(select, params));
   bool has_member = false;
-  bool has_liability = false;
+  bool has_counterparty = false;
   for (const db::Row& row : rows) {
     has_member = has_member || row.Text(1) == "member";
-    has_liability = has_liability || row.Text(1) == "brand_liability";
+    has_counterparty = has_counterparty || row.Text(1) == counterparty.kind;
   }
+  if (!has_member && !create) return NotFoundError("member has no points account");
   if (rows.size() < 3) {
-    if (!create) return NotFoundError("member has no points account");
     // The member's first posting; the unique (kind, owner_id) key decides who creates. The
     // member rows are upserted because an upsert takes the exclusive lock a later balance
     // update needs: two first postings of one member queue instead of both holding shared
-    // locks and deadlocking on the upgrade. The brand row is insert-ignored: its shared lock
-    // is compatible with every other posting of the brand.
+    // locks and deadlocking on the upgrade. The brand or partner row is insert-ignored: its
+    // shared lock is compatible with every other posting of the brand.
     if (!has_member) {
       MILEAGE_RETURN_IF_ERROR(
           conn.Exec("INSERT INTO point_accounts (brand_id, kind, owner_id, balance) VALUES "
@@ -170,12 +215,14 @@ Result<MemberAccounts> LoadAccounts(db::Connection& conn, int64_t brand_id, int6
                      db::Value(member_id)})
               .status());
     }
-    if (!has_liability) {
-      MILEAGE_RETURN_IF_ERROR(conn.Exec(std::string(db::InsertIgnoreInto(conn.dialect())) +
-                                            " point_accounts (brand_id, kind, owner_id, balance) "
-                                            "VALUES (?, 'brand_liability', ?, NULL)",
-                                        {db::Value(brand_id), db::Value(brand_id)})
-                                  .status());
+    if (!has_counterparty) {
+      MILEAGE_RETURN_IF_ERROR(
+          conn.Exec(
+                  std::string(db::InsertIgnoreInto(conn.dialect())) +
+                      " point_accounts (brand_id, kind, owner_id, balance) VALUES (?, ?, ?, NULL)",
+                  {db::Value(brand_id), db::Value(counterparty.kind),
+                   db::Value(counterparty.owner_id)})
+              .status());
     }
     // A locking read sees rows committed after this transaction's MySQL snapshot.
     MILEAGE_ASSIGN_OR_RETURN(rows,
@@ -184,10 +231,11 @@ Result<MemberAccounts> LoadAccounts(db::Connection& conn, int64_t brand_id, int6
   MemberAccounts out;
   for (const db::Row& row : rows) {
     const std::string kind = row.Text(1);
-    if (kind != "brand_liability" && row.Int(2) != brand_id) {
-      return InvalidArgumentError(
-          "member " + std::to_string(member_id) + " has points in another brand",
-          "MEMBER_BRAND_MISMATCH");
+    if (row.Int(2) != brand_id) {
+      return InvalidArgumentError("member " + std::to_string(member_id) + " or partner " +
+                                      std::to_string(counterparty.owner_id) +
+                                      " has points in another brand",
+                                  "MEMBER_BRAND_MISMATCH");
     }
     if (kind == "member") {
       out.member = row.Int(0);
@@ -196,11 +244,10 @@ Result<MemberAccounts> LoadAccounts(db::Connection& conn, int64_t brand_id, int6
       out.debt = row.Int(0);
       out.debt_balance = row.Int(3);
     } else {
-      out.liability = row.Int(0);
+      out.counterparty = row.Int(0);
     }
   }
-  if (out.member == 0 || out.debt == 0 || out.liability == 0) {
-    if (!create) return NotFoundError("member has no points account");
+  if (out.member == 0 || out.debt == 0 || out.counterparty == 0) {
     return InternalError("point accounts missing after creation");
   }
   if (lock_member_rows && conn.dialect() == db::Dialect::kMysql) {
@@ -215,17 +262,31 @@ Result<MemberAccounts> LoadAccounts(db::Connection& conn, int64_t brand_id, int6
   return out;
 }
 
-// Takes `points` from the member's lots, oldest expiry first (never-expiring lots last), each
-// with a conditional update. Aborted when a lot changed underneath (retry); Internal when the
-// lots do not cover the points (the balance and the lots disagree).
-Status ConsumeLots(db::Connection& conn, int64_t member_id, int64_t points) {
+// What taking points from a member's lots is about: whose journal, at which partner (0: the
+// brand), and the lot to take from first (0: none).
+struct Consumption {
+  int64_t brand_id = 0;
+  int64_t member_id = 0;
+  int64_t journal_id = 0;
+  int64_t consumer_partner_id = 0;
+  int64_t first_lot_id = 0;
+  int64_t now = 0;
+};
+
+// Takes `points` from the member's lots, `first_lot_id` first, then oldest expiry first
+// (never-expiring lots last), each with a conditional update, and records each take as a lot
+// use of the journal. Aborted when a lot changed underneath (retry); Internal when the lots do
+// not cover the points (the balance and the lots disagree).
+Status ConsumeLots(db::Connection& conn, const Consumption& c, int64_t points) {
   MILEAGE_ASSIGN_OR_RETURN(
       std::vector<db::Row> lots,
-      conn.Query("SELECT id, remaining FROM point_lots WHERE member_id = ? AND active = 1 "
-                 "ORDER BY CASE WHEN expires_at = 0 THEN 1 ELSE 0 END, expires_at, id" +
+      conn.Query("SELECT id, remaining, funder_partner_id FROM point_lots WHERE member_id = ? "
+                 "AND active = 1 ORDER BY CASE WHEN id = ? THEN 0 ELSE 1 END, "
+                 "CASE WHEN expires_at = 0 THEN 1 ELSE 0 END, expires_at, id" +
                      std::string(db::ForUpdate(conn.dialect())),
-                 {db::Value(member_id)}));
+                 {db::Value(c.member_id), db::Value(c.first_lot_id)}));
   int64_t need = points;
+  std::vector<LotUse> uses;
   for (const db::Row& lot : lots) {
     if (need == 0) break;
     const int64_t take = std::min(need, lot.Int(1));
@@ -237,10 +298,11 @@ Status ConsumeLots(db::Connection& conn, int64_t member_id, int64_t points) {
                   "remaining = remaining - ? WHERE id = ? AND remaining >= ?",
                   {db::Value(take), db::Value(take), db::Value(lot.Int(0)), db::Value(take)}));
     if (updated.affected_rows == 0) return AbortedError("point lot changed concurrently; retry");
+    uses.push_back({lot.Int(0), lot.Int(2), take});
     need -= take;
   }
   if (need != 0) return InternalError("point lots do not cover the member balance");
-  return Status::Ok();
+  return InsertLotUses(conn, c.brand_id, c.journal_id, c.consumer_partner_id, uses, c.now);
 }
 
 // Debits the member's balance only if it covers `points` (the database enforces >= 0).
@@ -252,29 +314,38 @@ Result<bool> DebitBalance(db::Connection& conn, int64_t account_id, int64_t poin
   return updated.affected_rows > 0;
 }
 
+Status CheckPartner(int64_t partner_id) {
+  if (partner_id < 0)
+    return InvalidArgumentError("partner_id must not be negative", "INVALID_POSTING");
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<PostResult> Ledger::Earn(const EarnRequest& r) {
   MILEAGE_RETURN_IF_ERROR(CheckPosting(conn_, r.brand_id, r.member_id, r.points, r.idempotency_key,
                                        r.reason, r.source_ref));
+  MILEAGE_RETURN_IF_ERROR(CheckPartner(r.partner_id));
   if (r.expires_at < 0) return InvalidArgumentError("expires_at must not be negative");
   MILEAGE_ASSIGN_OR_RETURN(std::optional<PostResult> duplicate,
                            FindDuplicate(conn_, r.brand_id, r.idempotency_key, kEarn, r.member_id));
   if (duplicate.has_value()) return *duplicate;
 
-  MILEAGE_ASSIGN_OR_RETURN(MemberAccounts accounts,
-                           LoadAccounts(conn_, r.brand_id, r.member_id, /*create=*/true,
-                                        /*lock_member_rows=*/true));
+  MILEAGE_ASSIGN_OR_RETURN(
+      MemberAccounts accounts,
+      LoadAccounts(conn_, r.brand_id, r.member_id,
+                   CounterpartyOf(r.brand_id, r.partner_id, kPartnerFunding), /*create=*/true,
+                   /*lock_member_rows=*/true));
   const int64_t repaid = std::min(r.points, -accounts.debt_balance);
   const int64_t rest = r.points - repaid;
 
   MILEAGE_ASSIGN_OR_RETURN(
       int64_t journal_id,
       InsertJournal(conn_, {r.brand_id, r.idempotency_key, kEarn, r.reason, r.source_ref,
-                            r.rule_version, r.points, -repaid, r.member_id, r.now}));
+                            r.rule_version, r.points, -repaid, r.member_id, r.now, r.partner_id}));
   MILEAGE_RETURN_IF_ERROR(InsertEntries(
       conn_, journal_id,
-      {{accounts.liability, -r.points}, {accounts.debt, repaid}, {accounts.member, rest}}));
+      {{accounts.counterparty, -r.points}, {accounts.debt, repaid}, {accounts.member, rest}}));
   if (repaid > 0) {
     // Repays no more than the debt: the debt row never goes above zero.
     MILEAGE_ASSIGN_OR_RETURN(
@@ -283,35 +354,44 @@ Result<PostResult> Ledger::Earn(const EarnRequest& r) {
                    "balance <= ?",
                    {db::Value(repaid), db::Value(accounts.debt), db::Value(-repaid)}));
     if (updated.affected_rows == 0) return AbortedError("member debt changed concurrently");
+    // The funder paid for points the member had already used: the brand consumed them.
+    MILEAGE_RETURN_IF_ERROR(InsertLotUses(conn_, r.brand_id, journal_id, /*consumer=*/0,
+                                          {{0, r.partner_id, repaid}}, r.now));
   }
+  int64_t lot_id = 0;
   if (rest > 0) {
     MILEAGE_RETURN_IF_ERROR(
         conn_
             .Exec("UPDATE point_accounts SET balance = balance + ? WHERE id = ?",
                   {db::Value(rest), db::Value(accounts.member)})
             .status());
-    MILEAGE_RETURN_IF_ERROR(
-        conn_
-            .Exec("INSERT INTO point_lots (member_id, brand_id, journal_id, amount, remaining, "
-                  "active, earned_at, expires_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?)",
-                  {db::Value(r.member_id), db::Value(r.brand_id), db::Value(journal_id),
-                   db::Value(rest), db::Value(rest), db::Value(r.now), db::Value(r.expires_at)})
-            .status());
+    MILEAGE_ASSIGN_OR_RETURN(
+        db::ExecResult lot,
+        conn_.Exec(
+            "INSERT INTO point_lots (member_id, brand_id, journal_id, amount, remaining, "
+            "active, earned_at, expires_at, funder_partner_id) "
+            "VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?)",
+            {db::Value(r.member_id), db::Value(r.brand_id), db::Value(journal_id), db::Value(rest),
+             db::Value(rest), db::Value(r.now), db::Value(r.expires_at), db::Value(r.partner_id)}));
+    lot_id = lot.last_insert_id;
   }
-  return PostResult{journal_id, r.points, -repaid, false};
+  return PostResult{journal_id, r.points, -repaid, lot_id, false};
 }
 
 Result<PostResult> Ledger::Reverse(const DebitRequest& r) {
   MILEAGE_RETURN_IF_ERROR(CheckPosting(conn_, r.brand_id, r.member_id, r.points, r.idempotency_key,
                                        r.reason, r.source_ref));
+  MILEAGE_RETURN_IF_ERROR(CheckPartner(r.partner_id));
   MILEAGE_ASSIGN_OR_RETURN(
       std::optional<PostResult> duplicate,
       FindDuplicate(conn_, r.brand_id, r.idempotency_key, kReverse, r.member_id));
   if (duplicate.has_value()) return *duplicate;
 
-  MILEAGE_ASSIGN_OR_RETURN(MemberAccounts accounts,
-                           LoadAccounts(conn_, r.brand_id, r.member_id, /*create=*/true,
-                                        /*lock_member_rows=*/true));
+  MILEAGE_ASSIGN_OR_RETURN(
+      MemberAccounts accounts,
+      LoadAccounts(conn_, r.brand_id, r.member_id,
+                   CounterpartyOf(r.brand_id, r.partner_id, kPartnerFunding), /*create=*/true,
+                   /*lock_member_rows=*/true));
   const int64_t covered = std::clamp<int64_t>(accounts.balance, 0, r.points);
   const int64_t uncovered = r.points - covered;
   if (covered > 0) {
@@ -321,10 +401,11 @@ Result<PostResult> Ledger::Reverse(const DebitRequest& r) {
   MILEAGE_ASSIGN_OR_RETURN(
       int64_t journal_id,
       InsertJournal(conn_, {r.brand_id, r.idempotency_key, kReverse, r.reason, r.source_ref, 0,
-                            r.points, uncovered, r.member_id, r.now}));
-  MILEAGE_RETURN_IF_ERROR(InsertEntries(
-      conn_, journal_id,
-      {{accounts.member, -covered}, {accounts.debt, -uncovered}, {accounts.liability, r.points}}));
+                            r.points, uncovered, r.member_id, r.now, r.partner_id}));
+  MILEAGE_RETURN_IF_ERROR(InsertEntries(conn_, journal_id,
+                                        {{accounts.member, -covered},
+                                         {accounts.debt, -uncovered},
+                                         {accounts.counterparty, r.points}}));
   if (uncovered > 0) {
     MILEAGE_RETURN_IF_ERROR(
         conn_
@@ -332,13 +413,18 @@ Result<PostResult> Ledger::Reverse(const DebitRequest& r) {
                   {db::Value(uncovered), db::Value(accounts.debt)})
             .status());
   }
-  if (covered > 0) MILEAGE_RETURN_IF_ERROR(ConsumeLots(conn_, r.member_id, covered));
-  return PostResult{journal_id, r.points, uncovered, false};
+  if (covered > 0) {
+    MILEAGE_RETURN_IF_ERROR(ConsumeLots(
+        conn_, {r.brand_id, r.member_id, journal_id, r.partner_id, r.first_lot_id, r.now},
+        covered));
+  }
+  return PostResult{journal_id, r.points, uncovered, 0, false};
 }
 
 Result<PostResult> Ledger::Spend(const DebitRequest& r) {
   MILEAGE_RETURN_IF_ERROR(CheckPosting(conn_, r.brand_id, r.member_id, r.points, r.idempotency_key,
                                        r.reason, r.source_ref));
+  MILEAGE_RETURN_IF_ERROR(CheckPartner(r.partner_id));
   MILEAGE_ASSIGN_OR_RETURN(
       std::optional<PostResult> duplicate,
       FindDuplicate(conn_, r.brand_id, r.idempotency_key, kSpend, r.member_id));
@@ -346,20 +432,60 @@ Result<PostResult> Ledger::Spend(const DebitRequest& r) {
 
   const Status insufficient = FailedPreconditionError(
       "the member has fewer than " + std::to_string(r.points) + " points", "INSUFFICIENT_POINTS");
-  Result<MemberAccounts> accounts = LoadAccounts(conn_, r.brand_id, r.member_id,
-                                                 /*create=*/false, /*lock_member_rows=*/false);
+  Result<MemberAccounts> accounts = LoadAccounts(
+      conn_, r.brand_id, r.member_id, CounterpartyOf(r.brand_id, r.partner_id, kPartnerRedeemed),
+      /*create=*/false, /*lock_member_rows=*/false);
   if (!accounts.ok() && accounts.status().code() == StatusCode::kNotFound) return insufficient;
   if (!accounts.ok()) return accounts.status();
   // The conditional update is the check: concurrent spends can never take the balance below 0.
   MILEAGE_ASSIGN_OR_RETURN(bool debited, DebitBalance(conn_, accounts->member, r.points));
   if (!debited) return insufficient;
   MILEAGE_ASSIGN_OR_RETURN(
-      int64_t journal_id, InsertJournal(conn_, {r.brand_id, r.idempotency_key, kSpend, r.reason,
-                                                r.source_ref, 0, r.points, 0, r.member_id, r.now}));
+      int64_t journal_id,
+      InsertJournal(conn_, {r.brand_id, r.idempotency_key, kSpend, r.reason, r.source_ref, 0,
+                            r.points, 0, r.member_id, r.now, r.partner_id}));
   MILEAGE_RETURN_IF_ERROR(InsertEntries(
-      conn_, journal_id, {{accounts->member, -r.points}, {accounts->liability, r.points}}));
-  MILEAGE_RETURN_IF_ERROR(ConsumeLots(conn_, r.member_id, r.points));
-  return PostResult{journal_id, r.points, 0, false};
+      conn_, journal_id, {{accounts->member, -r.points}, {accounts->counterparty, r.points}}));
+  MILEAGE_RETURN_IF_ERROR(ConsumeLots(
+      conn_, {r.brand_id, r.member_id, journal_id, r.partner_id, /*first_lot_id=*/0, r.now},
+      r.points));
+  return PostResult{journal_id, r.points, 0, 0, false};
+}
+
+Result<Balance> Ledger::LockMember(int64_t brand_id, int64_t member_id) {
+  if (brand_id <= 0 || member_id <= 0) {
+    return InvalidArgumentError("a posting needs a brand and a member", "INVALID_POSTING");
+  }
+  if (!conn_.in_transaction()) {
+    return FailedPreconditionError("ledger postings run inside a transaction");
+  }
+  // Locking statements only (an upsert, then a locking read): none of them starts the MySQL
+  // snapshot, which the first plain read after them does.
+  MILEAGE_RETURN_IF_ERROR(
+      conn_
+          .Exec("INSERT INTO point_accounts (brand_id, kind, owner_id, balance) VALUES "
+                "(?, 'member', ?, 0), (?, 'member_debt', ?, 0)" +
+                    db::UpsertClause(conn_.dialect(), {"kind", "owner_id"}, {}),
+                {db::Value(brand_id), db::Value(member_id), db::Value(brand_id),
+                 db::Value(member_id)})
+          .status());
+  MILEAGE_ASSIGN_OR_RETURN(
+      std::vector<db::Row> rows,
+      conn_.Query("SELECT kind, brand_id, balance FROM point_accounts WHERE "
+                  "(kind = 'member' AND owner_id = ?) OR (kind = 'member_debt' AND owner_id = ?)" +
+                      std::string(db::ForUpdate(conn_.dialect())),
+                  {db::Value(member_id), db::Value(member_id)}));
+  Balance out;
+  for (const db::Row& row : rows) {
+    if (row.Int(1) != brand_id) {
+      return InvalidArgumentError(
+          "member " + std::to_string(member_id) + " has points in another brand",
+          "MEMBER_BRAND_MISMATCH");
+    }
+    (row.Text(0) == "member" ? out.balance : out.debt) = row.Int(2);
+  }
+  out.debt = -out.debt;
+  return out;
 }
 
 Result<int64_t> Ledger::ExpireDue(int64_t brand_id, int64_t now, int64_t limit) {
@@ -371,9 +497,9 @@ Result<int64_t> Ledger::ExpireDue(int64_t brand_id, int64_t now, int64_t limit) 
   }
   MILEAGE_ASSIGN_OR_RETURN(
       std::vector<db::Row> lots,
-      conn_.Query("SELECT id, member_id, remaining FROM point_lots WHERE brand_id = ? AND "
-                  "active = 1 AND expires_at > 0 AND expires_at <= ? ORDER BY expires_at, id "
-                  "LIMIT ?",
+      conn_.Query("SELECT id, member_id, remaining, funder_partner_id FROM point_lots WHERE "
+                  "brand_id = ? AND active = 1 AND expires_at > 0 AND expires_at <= ? "
+                  "ORDER BY expires_at, id LIMIT ?",
                   {db::Value(brand_id), db::Value(now), db::Value(limit)}));
   if (lots.empty()) return int64_t{0};
 
@@ -427,9 +553,13 @@ Result<int64_t> Ledger::ExpireDue(int64_t brand_id, int64_t now, int64_t limit) 
     MILEAGE_ASSIGN_OR_RETURN(
         int64_t journal_id,
         InsertJournal(conn_, {brand_id, "expire:" + std::to_string(lot_id), kExpire, "expire",
-                              "lot:" + std::to_string(lot_id), 0, remaining, 0, member_id, now}));
+                              "lot:" + std::to_string(lot_id), 0, remaining, 0, member_id, now,
+                              /*partner_id=*/0}));
     MILEAGE_RETURN_IF_ERROR(InsertEntries(
         conn_, journal_id, {{account->second, -remaining}, {breakage_account, remaining}}));
+    // Breakage: the brand consumes what expired, whoever funded it.
+    MILEAGE_RETURN_IF_ERROR(InsertLotUses(conn_, brand_id, journal_id, /*consumer=*/0,
+                                          {{lot_id, lot.Int(3), remaining}}, now));
     ++expired;
   }
   return expired;

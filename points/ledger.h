@@ -13,7 +13,9 @@
 
 namespace mileage::points {
 
-// A credit of points to a member for a reason (payment, promotion, partner...).
+// A credit of points to a member for a reason (payment, promotion, partner...), paid for by
+// the brand (partner_id 0: brand liability) or by the partner it happened at (its
+// partner_funding account).
 struct EarnRequest {
   int64_t brand_id = 0;
   int64_t member_id = 0;
@@ -24,9 +26,12 @@ struct EarnRequest {
   int64_t rule_version = 0;
   int64_t now = 0;
   int64_t expires_at = 0;  // of the lot it creates (ExpiryPolicy)
+  int64_t partner_id = 0;  // the funding partner, recorded on the journal and the lot
 };
 
 // A debit of points from a member: a refund reversal (may create debt) or a spend (may not).
+// With a partner_id, a reversal gives the points back to that partner's funding account and a
+// spend credits its partner_redeemed account; the partner is the consumer of the lots taken.
 struct DebitRequest {
   int64_t brand_id = 0;
   int64_t member_id = 0;
@@ -35,6 +40,8 @@ struct DebitRequest {
   std::string reason;           // "refund", "redeem", ...
   std::string source_ref;
   int64_t now = 0;
+  int64_t partner_id = 0;    // 0: the brand
+  int64_t first_lot_id = 0;  // a reversal consumes this lot (the earning's own) before others
 };
 
 // One line of a member's points history.
@@ -71,20 +78,33 @@ struct BrandTotals {
 // source reference and entries that sum to zero over the accounts: member balance, member
 // debt (receivable), brand liability, brand breakage (expiry). Credits create lots with an
 // expiry; debits consume lots oldest-expiry first. Only member accounts keep a running
-// balance row (checked by conditional updates); brand accounts are sums of their entries, so
-// concurrent payments do not queue on one row. Not safe for concurrent use.
+// balance row (checked by conditional updates); brand and partner accounts (partner_funding,
+// partner_redeemed) are sums of their entries, so concurrent payments do not queue on one row.
+// Every lot records its funder (0: the brand, else a partner) and every consumption of a lot
+// writes a point_lot_uses row (journal, lot, funder, consumer), as does the part of an
+// earning that repays debt (lot 0, consumed by the brand): the rows of a journal sum to the
+// points it took from lots, and partner settlement sums them. Not safe for concurrent use.
 // Errors: InvalidArgument for points <= 0 or an empty key; the db::Connection errors.
 class Ledger {
  public:
   explicit Ledger(db::Connection& conn) : conn_(conn) {}
 
-  // Brand liability -> member. Repays the member's debt first; the rest becomes a lot.
+  // Brand liability (or the partner's funding) -> member. Repays the member's debt first; the
+  // rest becomes a lot of that funder.
   Result<PostResult> Earn(const EarnRequest& request);
-  // Member -> brand liability, consuming lots; what the balance does not cover becomes debt.
+  // Member -> brand liability (or the partner's funding), consuming lots (first_lot_id first);
+  // what the balance does not cover becomes debt.
   Result<PostResult> Reverse(const DebitRequest& request);
-  // Member -> brand liability, consuming lots. FailedPrecondition INSUFFICIENT_POINTS when the
-  // balance is below `points` (nothing written).
+  // Member -> brand liability (or the partner's partner_redeemed), consuming lots.
+  // FailedPrecondition INSUFFICIENT_POINTS when the balance is below `points` (nothing
+  // written).
   Result<PostResult> Spend(const DebitRequest& request);
+  // Takes the member's balance rows with exclusive locks until commit, creating them when
+  // missing, and returns the balance. Run it as the transaction's first statement: on MySQL the
+  // transaction's snapshot then starts after every earlier posting of the member committed, so
+  // that reads which decide a posting (a partner's caps) see them all. InvalidArgument
+  // MEMBER_BRAND_MISMATCH when the member's points are in another brand; the db errors.
+  Result<Balance> LockMember(int64_t brand_id, int64_t member_id);
   // Moves the remaining points of up to `limit` lots of `brand_id` that expired at or before
   // `now` to brand breakage, one journal per lot ("expire:<lot id>"). Returns the lots expired.
   Result<int64_t> ExpireDue(int64_t brand_id, int64_t now, int64_t limit);

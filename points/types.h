@@ -19,6 +19,7 @@ struct PostResult {
   int64_t journal_id = 0;
   int64_t points = 0;       // the points the journal moved (positive)
   int64_t debt_change = 0;  // + debt recorded, - debt repaid by this posting
+  int64_t lot_id = 0;       // the lot an earning created (0: none, or a duplicate)
   bool duplicate = false;
 };
 

@@ -126,7 +126,8 @@ class PointsDbTest : public ::testing::TestWithParam<testing::Backend> {
             QueryInt("SELECT COUNT(*) FROM point_entries"),
             QueryInt("SELECT COUNT(*) FROM point_lots"),
             QueryInt("SELECT COALESCE(SUM(remaining), 0) FROM point_lots"),
-            QueryInt("SELECT COALESCE(SUM(balance), 0) FROM point_accounts")};
+            QueryInt("SELECT COALESCE(SUM(balance), 0) FROM point_accounts"),
+            QueryInt("SELECT COUNT(*) FROM point_lot_uses")};
   }
 
   // The ledger's invariants for `brand`, checked from the tables: it has journals (so that
@@ -185,6 +186,37 @@ class PointsDbTest : public ::testing::TestWithParam<testing::Backend> {
     }
     EXPECT_EQ(QueryInt("SELECT COUNT(*) FROM point_lots WHERE remaining < 0 OR "
                        "remaining > amount OR (active = 1) <> (remaining > 0)"),
+              0);
+    ExpectLotUsesTrace(brand);
+  }
+
+  // Every lot use names a journal of the brand; the uses of a journal add up to what it took
+  // from lots (a spend or expiry: its points; a reversal: the points its balance covered; an
+  // earning: the debt it repaid, as lot 0); the uses of a lot add up to what it lost.
+  void ExpectLotUsesTrace(int64_t brand) {
+    SCOPED_TRACE("lot uses");
+    EXPECT_EQ(QueryInt("SELECT COUNT(*) FROM point_lot_uses u LEFT JOIN point_journals j ON "
+                       "j.id = u.journal_id WHERE u.brand_id = ? AND (j.id IS NULL OR "
+                       "j.brand_id <> u.brand_id OR u.points <= 0 OR "
+                       "u.consumer_partner_id <> CASE WHEN j.kind IN ('expire', 'earn') THEN 0 "
+                       "ELSE j.partner_id END)",
+                       {db::Value(brand)}),
+              0);
+    EXPECT_TRUE(Query("SELECT j.id FROM point_journals j WHERE j.brand_id = ? AND "
+                      "(SELECT COALESCE(SUM(u.points), 0) FROM point_lot_uses u WHERE "
+                      "u.journal_id = j.id) <> CASE j.kind WHEN 'earn' THEN -j.debt_change "
+                      "WHEN 'reverse' THEN j.points - j.debt_change ELSE j.points END",
+                      {db::Value(brand)})
+                    .empty());
+    EXPECT_TRUE(Query("SELECT l.id FROM point_lots l WHERE l.brand_id = ? AND "
+                      "(SELECT COALESCE(SUM(u.points), 0) FROM point_lot_uses u WHERE "
+                      "u.lot_id = l.id) <> l.amount - l.remaining",
+                      {db::Value(brand)})
+                    .empty());
+    EXPECT_EQ(QueryInt("SELECT COUNT(*) FROM point_lot_uses u JOIN point_lots l ON "
+                       "l.id = u.lot_id WHERE u.brand_id = ? AND "
+                       "u.funder_partner_id <> l.funder_partner_id",
+                       {db::Value(brand)}),
               0);
   }
 

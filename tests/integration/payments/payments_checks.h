@@ -42,7 +42,7 @@ inline int64_t PointsEarned(int64_t amount_fen) { return amount_fen / 100; }
 // The points refunds totalling `refunded_fen` take back from that payment (docs/API.md: in
 // proportion to the refunded total, rounded down on the cumulative total, never more than it
 // earned): floor(earned * refunded / amount), written out here rather than asked of
-// payments::ComputeRefundEffect, the code under test.
+// points::ComputeRefundEffect, the code under test.
 inline int64_t PointsReversed(int64_t amount_fen, int64_t refunded_fen) {
   const int64_t refunded = refunded_fen < amount_fen ? refunded_fen : amount_fen;
   return PointsEarned(amount_fen) * refunded / amount_fen;  // non-negative: / floors

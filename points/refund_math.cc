@@ -1,8 +1,8 @@
-#include "payments/refund_math.h"
+#include "points/refund_math.h"
 
 #include <algorithm>
 
-namespace mileage::payments {
+namespace mileage::points {
 namespace {
 __extension__ using Int128 = __int128;  // GCC and Clang; -Wpedantic needs the marker
 }  // namespace
@@ -20,4 +20,4 @@ RefundEffect ComputeRefundEffect(int64_t amount_fen, int64_t points_earned, int6
   return effect;
 }
 
-}  // namespace mileage::payments
+}  // namespace mileage::points

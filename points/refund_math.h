@@ -2,7 +2,7 @@
 
 #include <cstdint>
 
-namespace mileage::payments {
+namespace mileage::points {
 
 // What one refund does to a payment of `amount_fen` that earned `points_earned`, when
 // `refunded_before` fen and `reversed_before` points were refunded and reversed already.
@@ -18,4 +18,4 @@ struct RefundEffect {
 RefundEffect ComputeRefundEffect(int64_t amount_fen, int64_t points_earned, int64_t refunded_before,
                                  int64_t reversed_before, int64_t refund_fen);
 
-}  // namespace mileage::payments
+}  // namespace mileage::points

@@ -1,11 +1,11 @@
-#include "payments/refund_math.h"
+#include "points/refund_math.h"
 
 #include <gtest/gtest.h>
 
 #include <cstdint>
 #include <limits>
 
-namespace mileage::payments {
+namespace mileage::points {
 namespace {
 
 TEST(RefundMathTest, APartialRefundReversesItsShareRoundedDown) {
@@ -58,4 +58,4 @@ TEST(RefundMathTest, HugeValuesDoNotOverflow) {
 }
 
 }  // namespace
-}  // namespace mileage::payments
+}  // namespace mileage::points
