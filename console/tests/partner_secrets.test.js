@@ -115,6 +115,7 @@ after(async () => {
 
 test('the brand admin rotates a partner secret: the new one is shown once, both work, a third is refused', { skip }, async () => {
   const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1360, height: 900 } })
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: mileage.base })
   const page = await openPage(context)
   await page.goto(`${mileage.base}/console/partners`)
   await loginThroughForm(page, 'ops', mileage.staffPassword)
@@ -235,7 +236,7 @@ test('an analyst reads the partner page without buttons; a dealer manager cannot
   const manager = await createStaff('dm-ps', 'dealer_manager', { type: 'dealer', id: store.body.dealer_id });
   ({ context, page } = await signedPage('dm-ps', PASSWORD))
   await page.waitForSelector('#partner-error')
-  assert.match(await page.textContent('#partner-error'), /未找到，或不在您的管理范围内/)
+  assert.match(await page.textContent('#partner-error'), /您的角色无权执行此操作/)
   assert.equal(await page.$('#rotate-secret'), null)
   assert.equal(await page.$('.retire-btn'), null)
   assert.equal(await page.$('nav .nav-link:has-text("合作伙伴")'), null)
@@ -245,9 +246,8 @@ test('an analyst reads the partner page without buttons; a dealer manager cannot
 
   const before = await detail()
   const active = before.secrets.find((s) => !s.retired_at)
-  // The analyst's scope holds the partner (403); to a dealer manager the brand's partner is out
-  // of reach and answers as missing (docs/API.md: 404 outside the caller's subtree).
-  for (const [bearer, want] of [[analyst, [403, 'PERMISSION_DENIED']], [manager, [404, 'NOT_FOUND']]]) {
+  // Neither role may write partners (docs/API.md: partner.write is the brand admin's alone).
+  for (const [bearer, want] of [[analyst, [403, 'PERMISSION_DENIED']], [manager, [403, 'PERMISSION_DENIED']]]) {
     const rotate = await api('POST', `/api/console/partners/${partner.id}/secrets`, {}, bearer)
     assert.deepEqual([rotate.status, rotate.body.code], want)
     assert.ok(!('secret' in rotate.body))
