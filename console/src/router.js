@@ -28,7 +28,14 @@ const routes = [
       { path: 'staff', name: 'staff', component: () => import('./views/StaffView.vue'), meta: { title: '员工' } },
       { path: 'audit', name: 'audit', component: () => import('./views/AuditView.vue'), meta: { title: '审计日志' } },
       { path: 'merchants', name: 'merchants', component: () => import('./views/MerchantsView.vue'), meta: { title: '商户' } },
-      { path: 'partners', name: 'partners', component: () => import('./views/PartnersView.vue'), meta: { title: '合作伙伴' } },
+      // Nested so that the sidebar's 合作伙伴 stays marked on a partner's page.
+      {
+        path: 'partners',
+        children: [
+          { path: '', name: 'partners', component: () => import('./views/PartnersView.vue'), meta: { title: '合作伙伴' } },
+          { path: ':id(\\d+)', name: 'partner', component: () => import('./views/PartnerView.vue'), meta: { title: '合作伙伴详情' } },
+        ],
+      },
       { path: ':rest(.*)*', name: 'missing', component: () => import('./views/MissingView.vue'), meta: { title: '页面不存在' } },
     ],
   },
