@@ -57,7 +57,7 @@ class PartnerIdentitiesTest : public MembersTest {
     partner.created_at = kNow;
     partner.updated_at = kNow;
     Status status = db::InTransaction(db(), [&](db::Connection& conn) {
-      MILEAGE_ASSIGN_OR_RETURN(partner.id, org::PartnerStore(conn).Insert(partner, "sealed"));
+      MILEAGE_ASSIGN_OR_RETURN(partner.id, org::PartnerStore(conn).Insert(partner));
       return Status::Ok();
     });
     EXPECT_TRUE(status.ok()) << status.ToString();
