@@ -24,6 +24,10 @@ struct SignedTokenKind {
   std::string_view invalid_message;
   std::string_view expired_reason;  // e.g. "QR_TOKEN_EXPIRED"
   std::string_view expired_message;
+  // Whether the token hides its id from whoever reads it (a member code shown to partners,
+  // who must not learn the member id): the id part is then 16 hex digits, the id XOR the
+  // first 8 bytes of HMAC-SHA256("mask." + the random part) under the same key.
+  bool hide_id = false;
 };
 
 // A minted token and when it stops being accepted.
@@ -34,8 +38,9 @@ struct SignedToken {
 
 // Short-lived signed tokens that name one positive id (a coupon, a member) until they expire:
 // "<prefix>.<id>.<expires unix s>.<16 hex random>.<32 hex tag>", the tag being the first 16
-// bytes of HMAC-SHA256 over everything before its dot, under DataKey::Derive(key_label). The
-// random part makes two tokens of one id and second differ. The one home of this construction
+// bytes of HMAC-SHA256 over everything before its dot, under DataKey::Derive(key_label) (with
+// `hide_id`, the id part is masked as SignedTokenKind says). The random part makes two tokens of
+// one id and second differ. The one home of this construction
 // (coupons::QrTokens, members::MemberCodes). Immutable; safe for concurrent use (the random
 // source must be too). The strings of `kind` must outlive it.
 class SignedTokens {
@@ -59,6 +64,8 @@ class SignedTokens {
 
  private:
   Result<std::string> Tag(std::string_view signed_part) const;
+  // The 64-bit mask of a hidden id (SignedTokenKind::hide_id) for a token's random part.
+  Result<uint64_t> Mask(std::string_view random_hex) const;
   Status Invalid() const;
 
   RandomSource& random_;

@@ -4,13 +4,14 @@ namespace mileage::members {
 namespace {
 
 constexpr crypto::SignedTokenKind kMemberCodeKind = {
-    .prefix = "mc1",
+    .prefix = "mc2",
     .key_label = "",  // per brand: MemberCodes::KeyLabel
     .lifetime_s = MemberCodes::kLifetimeS,
     .invalid_reason = "INVALID_MEMBER_CODE",
     .invalid_message = "the member code is not valid here",
     .expired_reason = "MEMBER_CODE_EXPIRED",
     .expired_message = "the member code has expired; show a new one",
+    .hide_id = true,  // partners scan it too: the member id would link them (issue 13)
 };
 
 }  // namespace

@@ -17,11 +17,13 @@ namespace mileage::members {
 // The member code on the owner card, as the counter scans it.
 using MemberCode = crypto::SignedToken;
 
-// Short-lived signed member codes that identify a member at the counter: "mc1.<member id>.<expires
-// unix s>.<16 hex random>.<32 hex tag>", a crypto::SignedTokens kind (the construction of the
-// coupon QR tokens) under DataKey::Derive("mileage/member-code/v1/brand:<brand id>"), so a code
-// is bound to its member (in the signed text) and to its brand (in the key): a code of one
-// brand is refused by another brand's check like any forgery. Valid kLifetimeS. Holds one
+// Short-lived signed member codes that identify a member at the counter and at partners:
+// "mc2.<16 hex masked member id>.<expires unix s>.<16 hex random>.<32 hex tag>", a
+// crypto::SignedTokens kind (the construction of the coupon QR tokens) with a hidden id, under
+// DataKey::Derive("mileage/member-code/v1/brand:<brand id>"), so a code is bound to its member
+// (in the signed text) and to its brand (in the key), and whoever scans it (a partner) does not
+// learn the member id, which would link the member across partners. A code of one brand is
+// refused by another brand's check like any forgery. Valid kLifetimeS. Holds one
 // prepared key per brand it has seen (a deployment has few brands). Owned by the composition
 // root; safe for concurrent use (the random source must be too).
 class MemberCodes {

@@ -24,7 +24,7 @@ namespace mileage::members {
 
 // How a partner names the member it serves.
 enum class MemberLookup {
-  kCode,             // the counter code "mc1..." of GET /api/mp/card
+  kCode,             // the counter code "mc2..." of GET /api/mp/card
   kPlate,            // a plate, for parking and toll partners only
   kPartnerMemberId,  // the "pm_..." id the partner was given before
 };

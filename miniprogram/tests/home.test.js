@@ -32,7 +32,7 @@ test('shows the owner card: number in groups of 4, tier, next tier, points, coup
   assert.equal(text(find(page, '#usable-coupons')), '3')
   assert.match(text(find(page, '#member-code')), /向门店出示会员码/)
   await waitFor(() => drawn.length === 1)
-  assert.deepEqual(drawn[0], {selector: '#member-qr', token: 'mc1.first'})
+  assert.deepEqual(drawn[0], {selector: '#member-qr', token: 'mc2.first'})
   assert.equal(wx.logins, 1)
 })
 
@@ -51,7 +51,7 @@ test('the member QR is fetched again and redrawn before it expires', async () =>
   const saved = {...timing}
   timing.qrRefreshLeadMs = 0
   timing.qrMinRefreshMs = 20
-  const tokens = ['mc1.first', 'mc1.second']
+  const tokens = ['mc2.first', 'mc2.second']
   let served = 0
   const wx = fakeWx().route('GET', '/api/mp/card', () => {
     const token = tokens[Math.min(served++, 1)]
@@ -60,9 +60,9 @@ test('the member QR is fetched again and redrawn before it expires', async () =>
   })
   const page = openPage('home')
   try {
-    await waitFor(() => drawn.some(d => d.token === 'mc1.second'), 2000, 'the second member code')
+    await waitFor(() => drawn.some(d => d.token === 'mc2.second'), 2000, 'the second member code')
     assert.ok(wx.calls('GET', '/api/mp/card').length >= 2)
-    assert.equal(drawn[0].token, 'mc1.first')
+    assert.equal(drawn[0].token, 'mc2.first')
   } finally {
       Object.assign(timing, saved)
   }

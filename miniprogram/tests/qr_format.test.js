@@ -13,7 +13,7 @@ test('a drawn coupon QR token scans back to the token', () => {
 })
 
 test('a drawn member code scans back to the token', () => {
-  const token = 'mc1.' + 'ab'.repeat(40)
+  const token = 'mc2.' + 'ab'.repeat(40)
   const ctx = rgbaContext(360)
   qr.draw(ctx, token, 360)
   assert.equal(scan(ctx), token)

@@ -26,7 +26,7 @@ function card(overrides) {
     points: {balance: 3260, expiring_30d: 120, next_expiry_at: '2026-12-31T15:59:59Z'},
     coupons: {usable: 3},
     vehicles: [],
-    member_code: {token: 'mc1.first', expires_at: new Date(Date.now() + 120000).toISOString()},
+    member_code: {token: 'mc2.first', expires_at: new Date(Date.now() + 120000).toISOString()},
   }, overrides)
 }
 

@@ -209,7 +209,7 @@ TEST_P(PartnerIdentitiesTest, BadCodesAreRefusedWithTheCodesErrorsAndWriteNothin
   Result<PartnerMember> foreign = ByCode(fuel_b, alice_);  // brand A's code at brand B
   EXPECT_EQ(foreign.status().reason(), "INVALID_MEMBER_CODE");
   Result<PartnerMember> garbage =
-      identities_->Identify(fuel_, {MemberLookup::kCode, "mc1.1.2.3.4"});
+      identities_->Identify(fuel_, {MemberLookup::kCode, "mc2.1.2.3.4"});
   EXPECT_EQ(garbage.status().reason(), "INVALID_MEMBER_CODE");
   EXPECT_EQ(Links(), "");
 }

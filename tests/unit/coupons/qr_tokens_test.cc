@@ -86,7 +86,7 @@ TEST_F(QrTokensTest, QrTokensAndMemberCodesAreNotInterchangeable) {
   members::MemberCodes codes(key_, random_);
   const std::string qr_token = tokens_.Mint(901, kNow).value().token;
   EXPECT_EQ(codes.Verify(3, qr_token, kNow).status().reason(), "INVALID_MEMBER_CODE");
-  EXPECT_EQ(codes.Verify(3, "mc1" + qr_token.substr(3), kNow).status().reason(),
+  EXPECT_EQ(codes.Verify(3, "mc2" + qr_token.substr(3), kNow).status().reason(),
             "INVALID_MEMBER_CODE");
   const std::string code = codes.Mint(3, 901, kNow).value().token;
   EXPECT_EQ(tokens_.Verify(code, kNow).status().reason(), "INVALID_QR_TOKEN");

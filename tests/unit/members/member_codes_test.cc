@@ -1,10 +1,11 @@
-// Member codes (members/member_codes.h): "mc1" signed short tokens bound to their member (in
-// the signed text) and their brand (in the key label), refused when altered, expired, of
-// another brand or deployment (a coupon QR token is refused in tests/unit/coupons).
+// Member codes (members/member_codes.h): "mc2" signed short tokens bound to their member (in
+// the signed text, masked) and their brand (in the key label), refused when altered, expired,
+// of another brand or deployment (a coupon QR token is refused in tests/unit/coupons).
 #include "members/member_codes.h"
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <string>
 
 #include "common/testing/fake_random.h"
@@ -24,19 +25,34 @@ class MemberCodesTest : public ::testing::Test {
   MemberCodes codes_{key_, random_};
 };
 
+// The first 8 bytes of HMAC-SHA256(subkey, text) as a number, most significant first.
+uint64_t First8(const std::string& subkey, const std::string& text) {
+  const std::string mac = crypto::HmacSha256(subkey, text);
+  uint64_t out = 0;
+  for (size_t i = 0; i < 8; ++i) out = (out << 8) | static_cast<uint8_t>(mac[i]);
+  return out;
+}
+
 TEST_F(MemberCodesTest, ACodeNamesItsMemberForSixtySecondsUnderItsBrandsKey) {
   Result<MemberCode> minted = codes_.Mint(3, 901, kNow);
   ASSERT_TRUE(minted.ok()) << minted.status().ToString();
   EXPECT_EQ(minted->expires_at, kNow + 60);
-  ASSERT_EQ(minted->token.rfind("mc1.901." + std::to_string(kNow + 60) + ".", 0), 0u)
-      << minted->token;
-  // The tag recomputed from the documented label of brand 3.
-  const size_t dot = minted->token.rfind('.');
-  const crypto::Key256 subkey = key_.Derive("mileage/member-code/v1/brand:3").value();
-  const std::string mac =
-      crypto::HmacSha256(std::string(reinterpret_cast<const char*>(subkey.data()), subkey.size()),
-                         minted->token.substr(0, dot));
-  EXPECT_EQ(minted->token.substr(dot + 1), crypto::HexEncode(mac.substr(0, 16)));
+  // mc2.<16 hex masked id>.<expires>.<16 hex random>.<32 hex tag>, recomputed from the
+  // documented construction under the label of brand 3: the id is not in the code.
+  const std::string& code = minted->token;
+  ASSERT_EQ(code.size(), 4 + 16 + 1 + 10 + 1 + 16 + 1 + 32) << code;
+  ASSERT_EQ(code.substr(0, 4), "mc2.");
+  const std::string random = code.substr(4 + 16 + 1 + 10 + 1, 16);
+  const crypto::Key256 key = key_.Derive("mileage/member-code/v1/brand:3").value();
+  const std::string subkey(reinterpret_cast<const char*>(key.data()), key.size());
+  char masked[17];
+  std::snprintf(masked, sizeof(masked), "%016llx",
+                static_cast<unsigned long long>(901ULL ^ First8(subkey, "mask." + random)));
+  const std::string signed_part =
+      "mc2." + std::string(masked) + "." + std::to_string(kNow + 60) + "." + random;
+  EXPECT_EQ(code, signed_part + "." +
+                      crypto::HexEncode(crypto::HmacSha256(subkey, signed_part).substr(0, 16)));
+  EXPECT_EQ(code.find("901"), std::string::npos) << code;
 
   for (int64_t at : {kNow, kNow + 59}) {
     Result<int64_t> member = codes_.Verify(3, minted->token, at);
@@ -52,9 +68,17 @@ TEST_F(MemberCodesTest, ACodeNamesItsMemberForSixtySecondsUnderItsBrandsKey) {
 TEST_F(MemberCodesTest, TamperedCodesAreInvalid) {
   const std::string code = codes_.Mint(3, 901, kNow).value().token;
   // Another member with the old tag, a later expiry with the old tag, every character flipped.
-  std::vector<std::string> bad = {"mc1.902" + code.substr(7),
-                                  "mc1.901." + std::to_string(kNow + 3600) + code.substr(19),
-                                  code + "0", ""};
+  // Another member's masked id (one bit flipped) and a later expiry with the old tag, a decimal
+  // id where the masked one goes, every character flipped.
+  std::string other_member = code;
+  other_member[19] = other_member[19] == '0' ? '1' : '0';
+  std::vector<std::string> bad = {
+      other_member,
+      code.substr(0, 21) + std::to_string(kNow + 3600) + code.substr(31),
+      "mc2.901." + code.substr(21),
+      "mc1" + code.substr(3),
+      code + "0",
+      ""};
   for (size_t i = 0; i < code.size(); ++i) {
     std::string flipped = code;
     flipped[i] = flipped[i] == '0' ? '1' : '0';
@@ -85,7 +109,7 @@ TEST_F(MemberCodesTest, AnotherBrandsOrDeploymentsCodeIsForeignEvenWhenExpired) 
 TEST_F(MemberCodesTest, BrandAndMemberIdsMustBePositive) {
   EXPECT_EQ(codes_.Mint(0, 901, kNow).status().reason(), "INVALID_ID");
   EXPECT_EQ(codes_.Mint(3, 0, kNow).status().reason(), "INVALID_ID");
-  EXPECT_EQ(codes_.Verify(-1, "mc1", kNow).status().reason(), "INVALID_ID");
+  EXPECT_EQ(codes_.Verify(-1, "mc2", kNow).status().reason(), "INVALID_ID");
 }
 
 }  // namespace
