@@ -24,6 +24,7 @@ constexpr int kAttempts = 8;
 constexpr const char* kReasonEarn = "partner_earn";
 constexpr const char* kReasonBurn = "partner_burn";
 constexpr const char* kReasonReversal = "partner_reversal";
+constexpr const char* kReasonBurnCancel = "partner_burn_cancel";
 
 bool ValidRequestId(const std::string& id) {
   if (id.empty() || id.size() > kMaxRequestId) return false;
@@ -429,6 +430,62 @@ Result<PartnerReversalResult> PartnerPoints::Reverse(const PartnerReversal& r) {
              db::Value(hash), db::Value(earning->id), db::Value(r.amount_fen),
              db::Value(out.points), db::Value(out.debt_recorded), db::Value(out.journal_id),
              db::Value(out.balance_after), db::Value(r.now)});
+      },
+      kAttempts);
+  if (!done.ok()) return done;
+  return out;
+}
+
+Result<PartnerBurnCancelResult> PartnerPoints::CancelBurn(const PartnerBurnCancel& r) {
+  MILEAGE_RETURN_IF_ERROR(CheckIds(r.partner_id, r.brand_id, /*member_id=*/1));
+  MILEAGE_RETURN_IF_ERROR(CheckRequestId(r.request_id));
+  PartnerBurnCancelResult out;
+  const Status done = db::InTransaction(
+      db_,
+      [&](db::Connection& conn) -> Status {
+        out = PartnerBurnCancelResult{};
+        const std::string select =
+            "SELECT id, member_id, points, journal_id, created_at, cancel_journal_id, "
+            "cancelled_at, brand_id FROM partner_redemptions WHERE partner_id = ? AND "
+            "request_id = ?";
+        const std::vector<db::Value> params = {db::Value(r.partner_id), db::Value(r.request_id)};
+        MILEAGE_ASSIGN_OR_RETURN(std::vector<db::Row> rows, conn.Query(select, params));
+        if (rows.empty() || rows.front().Int(7) != r.brand_id) {
+          return NotFoundError("no such redemption of the partner", "REDEMPTION_NOT_FOUND");
+        }
+        const int64_t member_id = rows.front().Int(1);
+        // The member's rows first, as every posting takes them; then the burn's latest state.
+        MILEAGE_RETURN_IF_ERROR(Ledger(conn).LockMember(r.brand_id, member_id).status());
+        MILEAGE_ASSIGN_OR_RETURN(rows, conn.Query(select + std::string(db::ForUpdate(
+                                                               conn.dialect())),
+                                                  params));
+        const db::Row& row = rows.front();
+        if (row.Int(5) != 0) {
+          out = {row.Int(2), row.Int(6), row.Int(5), true};
+          return Status::Ok();
+        }
+        if (r.now > row.Int(4) + kCancelWindowS) {
+          return FailedPreconditionError("a burn can be cancelled within 30 minutes",
+                                         "CANCEL_WINDOW_PASSED");
+        }
+        UnspendRequest unspend;
+        unspend.brand_id = r.brand_id;
+        unspend.member_id = member_id;
+        unspend.spend_journal_id = row.Int(3);
+        unspend.idempotency_key = Key(r.partner_id, "burn_cancel", r.request_id);
+        unspend.reason = kReasonBurnCancel;
+        unspend.source_ref = Key(r.partner_id, "burn", r.request_id);
+        unspend.now = r.now;
+        unspend.partner_id = r.partner_id;
+        MILEAGE_ASSIGN_OR_RETURN(PostResult posted, Ledger(conn).Unspend(unspend));
+        MILEAGE_ASSIGN_OR_RETURN(
+            db::ExecResult updated,
+            conn.Exec("UPDATE partner_redemptions SET cancel_journal_id = ?, cancelled_at = ? "
+                      "WHERE id = ? AND cancel_journal_id = 0",
+                      {db::Value(posted.journal_id), db::Value(r.now), db::Value(row.Int(0))}));
+        if (updated.affected_rows == 0) return AbortedError("burn cancelled concurrently");
+        out = {posted.points, r.now, posted.journal_id, false};
+        return Status::Ok();
       },
       kAttempts);
   if (!done.ok()) return done;
