@@ -43,21 +43,6 @@ Status CheckIds(int64_t partner_id, int64_t brand_id, int64_t member_id) {
   return Status::Ok();
 }
 
-Status CheckRequestId(const std::string& id) {
-  if (!ValidRequestId(id)) {
-    return InvalidArgumentError("request ids are 1-64 of A-Z a-z 0-9 _ . : -",
-                                "INVALID_REQUEST_ID");
-  }
-  return Status::Ok();
-}
-
-Status CheckAmount(int64_t amount_fen) {
-  if (amount_fen < 1 || amount_fen > PartnerPoints::kMaxAmountFen) {
-    return InvalidArgumentError("amount_fen must be 1..10^12", "INVALID_AMOUNT");
-  }
-  return Status::Ok();
-}
-
 // SHA-256 (hex) of the canonical request: what a repeat must match.
 std::string RequestHash(const std::vector<std::string>& fields) {
   std::string canonical;
@@ -198,12 +183,9 @@ Result<int64_t> DebtRepaid(db::Connection& conn, int64_t journal_id) {
 
 Status ValidateEarning(const PartnerEarning& r) {
   MILEAGE_RETURN_IF_ERROR(CheckIds(r.partner_id, r.brand_id, r.member_id));
-  MILEAGE_RETURN_IF_ERROR(CheckRequestId(r.request_id));
-  MILEAGE_RETURN_IF_ERROR(CheckAmount(r.amount_fen));
-  if (r.occurred_at <= 0 || r.occurred_at > r.now + PartnerPoints::kMaxFutureSkewS) {
-    return InvalidArgumentError("occurred_at must not be more than 300 s in the future",
-                                "INVALID_OCCURRED_AT");
-  }
+  MILEAGE_RETURN_IF_ERROR(PartnerPoints::CheckRequestId(r.request_id));
+  MILEAGE_RETURN_IF_ERROR(PartnerPoints::CheckAmount(r.amount_fen));
+  MILEAGE_RETURN_IF_ERROR(PartnerPoints::CheckOccurredAt(r.occurred_at, r.now));
   if (r.detail.size() > kMaxDetail) {
     return InvalidArgumentError("detail is at most 4096 bytes", "INVALID_DETAIL");
   }
@@ -211,6 +193,36 @@ Status ValidateEarning(const PartnerEarning& r) {
 }
 
 }  // namespace
+
+Status PartnerPoints::CheckRequestId(const std::string& id) {
+  if (!ValidRequestId(id)) {
+    return InvalidArgumentError("request ids are 1-64 of A-Z a-z 0-9 _ . : -",
+                                "INVALID_REQUEST_ID");
+  }
+  return Status::Ok();
+}
+
+Status PartnerPoints::CheckAmount(int64_t amount_fen) {
+  if (amount_fen < 1 || amount_fen > kMaxAmountFen) {
+    return InvalidArgumentError("amount_fen must be 1..10^12", "INVALID_AMOUNT");
+  }
+  return Status::Ok();
+}
+
+Status PartnerPoints::CheckPoints(int64_t points) {
+  if (points < 1 || points > kMaxAmountFen) {
+    return InvalidArgumentError("points must be 1..10^12", "INVALID_POINTS");
+  }
+  return Status::Ok();
+}
+
+Status PartnerPoints::CheckOccurredAt(int64_t occurred_at, int64_t now) {
+  if (occurred_at <= 0 || occurred_at > now + kMaxFutureSkewS) {
+    return InvalidArgumentError("occurred_at must not be more than 300 s in the future",
+                                "INVALID_OCCURRED_AT");
+  }
+  return Status::Ok();
+}
 
 Result<PartnerEarningResult> PartnerPoints::Earn(const PartnerEarning& r) {
   MILEAGE_RETURN_IF_ERROR(ValidateEarning(r));
@@ -291,9 +303,7 @@ Result<PartnerEarningResult> PartnerPoints::Earn(const PartnerEarning& r) {
 Result<PartnerBurnResult> PartnerPoints::Burn(const PartnerBurn& r) {
   MILEAGE_RETURN_IF_ERROR(CheckIds(r.partner_id, r.brand_id, r.member_id));
   MILEAGE_RETURN_IF_ERROR(CheckRequestId(r.request_id));
-  if (r.points < 1 || r.points > kMaxAmountFen) {
-    return InvalidArgumentError("points must be 1..10^12", "INVALID_POINTS");
-  }
+  MILEAGE_RETURN_IF_ERROR(CheckPoints(r.points));
   const std::string hash =
       RequestHash({"burn", std::to_string(r.member_id), std::to_string(r.points)});
   PartnerBurnResult out;
@@ -495,16 +505,21 @@ Result<PartnerBurnCancelResult> PartnerPoints::CancelBurn(const PartnerBurnCance
 Result<PartnerEarningRule> PartnerPoints::PutRule(const PartnerEarningRule& rule, int64_t now) {
   PartnerEarningRule out;
   const Status done = db::InTransaction(db_, [&](db::Connection& conn) -> Status {
-    MILEAGE_ASSIGN_OR_RETURN(std::optional<org::Partner> partner,
-                             org::PartnerStore(conn).Find(rule.partner_id));
-    if (!partner.has_value() || partner->brand_id != rule.brand_id) {
-      return NotFoundError("no such partner in the brand", "PARTNER_NOT_FOUND");
-    }
-    MILEAGE_ASSIGN_OR_RETURN(out, PartnerRuleStore(conn).Put(rule, now));
+    MILEAGE_ASSIGN_OR_RETURN(out, PutRule(conn, rule, now));
     return Status::Ok();
   });
   if (!done.ok()) return done;
   return out;
+}
+
+Result<PartnerEarningRule> PartnerPoints::PutRule(db::Connection& conn,
+                                                  const PartnerEarningRule& rule, int64_t now) {
+  MILEAGE_ASSIGN_OR_RETURN(std::optional<org::Partner> partner,
+                           org::PartnerStore(conn).Find(rule.partner_id));
+  if (!partner.has_value() || partner->brand_id != rule.brand_id) {
+    return NotFoundError("no such partner in the brand", "PARTNER_NOT_FOUND");
+  }
+  return PartnerRuleStore(conn).Put(rule, now);
 }
 
 }  // namespace mileage::points

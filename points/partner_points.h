@@ -118,6 +118,15 @@ class PartnerPoints {
   // How long after a burn the partner may cancel it (30 minutes).
   static constexpr int64_t kCancelWindowS = 1800;
 
+  // The checks Earn, Burn, Reverse and CancelBurn make of what a request carries, for a caller
+  // that must refuse bad input before anything else (the partner routes identify the member
+  // first, which records a link). InvalidArgument INVALID_REQUEST_ID, INVALID_AMOUNT,
+  // INVALID_POINTS, INVALID_OCCURRED_AT.
+  static Status CheckRequestId(const std::string& id);
+  static Status CheckAmount(int64_t amount_fen);
+  static Status CheckPoints(int64_t points);
+  static Status CheckOccurredAt(int64_t occurred_at, int64_t now);
+
   Result<PartnerEarningResult> Earn(const PartnerEarning& request);
   Result<PartnerBurnResult> Burn(const PartnerBurn& request);
   Result<PartnerReversalResult> Reverse(const PartnerReversal& request);
@@ -130,6 +139,9 @@ class PartnerPoints {
   // Stores a new version of the partner's earning rule (PartnerRuleStore::Put), after checking
   // that the partner belongs to the rule's brand (NotFound PARTNER_NOT_FOUND).
   Result<PartnerEarningRule> PutRule(const PartnerEarningRule& rule, int64_t now);
+  // The same on the caller's connection, inside its transaction (an audited console write).
+  static Result<PartnerEarningRule> PutRule(db::Connection& conn, const PartnerEarningRule& rule,
+                                            int64_t now);
 
  private:
   db::Db& db_;
