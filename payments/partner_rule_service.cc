@@ -36,8 +36,8 @@ Result<org::Partner> AuthorizedPartner(db::Connection& conn, const org::Authoriz
   MILEAGE_ASSIGN_OR_RETURN(std::optional<org::Partner> partner,
                            org::PartnerStore(conn).Find(partner_id));
   if (!partner.has_value()) return NotFoundError(Label(partner_id) + " not found");
-  MILEAGE_RETURN_IF_ERROR(authorizer.Check(actor, action, org::NodePath::Brand(partner->brand_id),
-                                           Label(partner_id)));
+  MILEAGE_RETURN_IF_ERROR(
+      authorizer.Check(actor, action, org::NodePath::Brand(partner->brand_id), Label(partner_id)));
   return std::move(*partner);
 }
 
@@ -48,8 +48,7 @@ Result<points::PartnerEarningRule> PartnerRuleService::Get(const org::Actor& act
   MILEAGE_RETURN_IF_ERROR(org::ValidateId(partner_id, "id"));
   MILEAGE_ASSIGN_OR_RETURN(db::PooledConnection conn, db_.Acquire());
   MILEAGE_RETURN_IF_ERROR(
-      AuthorizedPartner(*conn, authorizer_, actor, org::Action::kPartnerRead, partner_id)
-          .status());
+      AuthorizedPartner(*conn, authorizer_, actor, org::Action::kPartnerRead, partner_id).status());
   MILEAGE_ASSIGN_OR_RETURN(std::optional<points::PartnerEarningRule> rule,
                            points::PartnerRuleStore(*conn).Current(partner_id));
   if (!rule.has_value()) {

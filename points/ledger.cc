@@ -488,9 +488,9 @@ Result<PostResult> Ledger::Unspend(const UnspendRequest& r) {
                   {db::Value(r.spend_journal_id)}));
   if (spend.empty() || spend.front().Text(0) != kSpend || spend.front().Int(1) != r.member_id ||
       spend.front().Int(2) != r.brand_id || spend.front().Int(3) != r.partner_id) {
-    return FailedPreconditionError("journal " + std::to_string(r.spend_journal_id) +
-                                       " is not a spend of the member",
-                                   "NOT_A_SPEND");
+    return FailedPreconditionError(
+        "journal " + std::to_string(r.spend_journal_id) + " is not a spend of the member",
+        "NOT_A_SPEND");
   }
   const int64_t points = spend.front().Int(4);
   MILEAGE_ASSIGN_OR_RETURN(

@@ -466,9 +466,8 @@ Result<PartnerBurnCancelResult> PartnerPoints::CancelBurn(const PartnerBurnCance
         const int64_t member_id = rows.front().Int(1);
         // The member's rows first, as every posting takes them; then the burn's latest state.
         MILEAGE_RETURN_IF_ERROR(Ledger(conn).LockMember(r.brand_id, member_id).status());
-        MILEAGE_ASSIGN_OR_RETURN(rows, conn.Query(select + std::string(db::ForUpdate(
-                                                               conn.dialect())),
-                                                  params));
+        MILEAGE_ASSIGN_OR_RETURN(
+            rows, conn.Query(select + std::string(db::ForUpdate(conn.dialect())), params));
         const db::Row& row = rows.front();
         if (row.Int(5) != 0) {
           out = {row.Int(2), row.Int(6), row.Int(5), true};

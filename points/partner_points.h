@@ -96,8 +96,8 @@ struct PartnerBurnCancelResult {
 // up to the points earned at a full reversal), from the earning's own lot first, then other
 // lots, then as debt, into the partner's funding account. A burn may be cancelled within
 // kCancelWindowS (Ledger::Unspend: the points go back into the lots they came from and the
-// burn's lot uses are negated, so settlement never reimburses it). Every lot consumed is recorded with
-// its funder and consumer (Ledger), for settlement. Each request is idempotent per (partner,
+// burn's lot uses are negated, so settlement never reimburses it). Every lot consumed is recorded
+// with its funder and consumer (Ledger), for settlement. Each request is idempotent per (partner,
 // request id): a repeat with the same request answers the first result with `duplicate` set;
 // another request under the same id is refused. Owned by the composition root; safe for
 // concurrent use (the database serializes one member; caps hold under concurrency).
@@ -134,7 +134,8 @@ class PartnerPoints {
   // `duplicate` set, also after the window). Errors: InvalidArgument INVALID_ID,
   // INVALID_REQUEST_ID; NotFound REDEMPTION_NOT_FOUND (no such burn of this partner: another
   // partner's burns alike); FailedPrecondition CANCEL_WINDOW_PASSED (more than kCancelWindowS
-  // after the burn), CANCEL_POINTS_EXPIRED (points it took have expired since); the db errors. Nothing is written on error.
+  // after the burn), CANCEL_POINTS_EXPIRED (points it took have expired since); the db errors.
+  // Nothing is written on error.
   Result<PartnerBurnCancelResult> CancelBurn(const PartnerBurnCancel& request);
   // Stores a new version of the partner's earning rule (PartnerRuleStore::Put), after checking
   // that the partner belongs to the rule's brand (NotFound PARTNER_NOT_FOUND).

@@ -36,8 +36,8 @@ void WritePartnerDetail(JsonWriter& w, const org::PartnerDetail& detail) {
 Result<points::PartnerEarningRule> ParsePartnerRule(const httplib::Request& req) {
   MILEAGE_ASSIGN_OR_RETURN(
       rapidjson::Document body,
-      ParseBody(req, {"points_per_yuan", "tier_multiplier_percent", "cap_per_day",
-                      "cap_per_month", "promo_from", "promo_to", "promo_percent"}));
+      ParseBody(req, {"points_per_yuan", "tier_multiplier_percent", "cap_per_day", "cap_per_month",
+                      "promo_from", "promo_to", "promo_percent"}));
   points::PartnerEarningRule rule;
   MILEAGE_ASSIGN_OR_RETURN(rule.points_per_yuan, RequiredInt(body, "points_per_yuan"));
   MILEAGE_ASSIGN_OR_RETURN(rule.tier_multiplier_percent, ParseTierMultipliers(body));

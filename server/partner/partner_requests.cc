@@ -10,16 +10,16 @@
 namespace mileage::server {
 namespace {
 
-constexpr int64_t kMaxMillilitres = 10000000;  // 10 m3: more than any tank
-constexpr int64_t kMaxParkingMinutes = 527040;   // 366 days
+constexpr int64_t kMaxMillilitres = 10000000;   // 10 m3: more than any tank
+constexpr int64_t kMaxParkingMinutes = 527040;  // 366 days
 constexpr size_t kMaxTollText = 64;
 
 // Fuel grades as Chinese stations sell them: petrol 89-98 (E: ethanol blends), diesel by its
 // cold-filter grade, gas.
-constexpr std::array<std::string_view, 12> kFuelGrades = {
-    "89", "92", "95", "98", "e92", "e95", "0", "-10", "-20", "-35", "cng", "lng"};
-constexpr std::array<std::string_view, 5> kWashTypes = {"basic", "standard", "premium",
-                                                        "interior", "detailing"};
+constexpr std::array<std::string_view, 12> kFuelGrades = {"89", "92",  "95",  "98",  "e92", "e95",
+                                                          "0",  "-10", "-20", "-35", "cng", "lng"};
+constexpr std::array<std::string_view, 5> kWashTypes = {"basic", "standard", "premium", "interior",
+                                                        "detailing"};
 
 Status BadReference(const std::string& why) {
   return InvalidArgumentError("member " + why, "INVALID_MEMBER_REFERENCE");

@@ -37,8 +37,7 @@ void RegisterLookup(PartnerRouter& router, const PartnerApi& api) {
                  if (!body.ok()) return WriteError(res, body.status());
                  Result<members::MemberReference> ref = ParseMemberReference(*body);
                  if (!ref.ok()) return WriteError(res, ref.status());
-                 Result<members::PartnerMember> member =
-                     api.identities.Identify(req.partner, *ref);
+                 Result<members::PartnerMember> member = api.identities.Identify(req.partner, *ref);
                  if (!member.ok()) return WriteError(res, member.status());
                  std::optional<int64_t> balance;
                  if (ref->by == members::MemberLookup::kCode) {
@@ -193,9 +192,9 @@ void RegisterRedemptions(PartnerRouter& router, const PartnerApi& api) {
                  if (Status empty = EmptyBody(req.http); !empty.ok()) {
                    return WriteError(res, empty);
                  }
-                 Result<points::PartnerBurnCancelResult> cancelled = api.points.CancelBurn(
-                     {req.partner.id, req.partner.brand_id, *request_id,
-                      UnixSeconds(api.clock.Now())});
+                 Result<points::PartnerBurnCancelResult> cancelled =
+                     api.points.CancelBurn({req.partner.id, req.partner.brand_id, *request_id,
+                                            UnixSeconds(api.clock.Now())});
                  if (!cancelled.ok()) return WriteError(res, cancelled.status());
                  WriteJson(res, 200, [&](JsonWriter& w) {
                    w.StartObject();

@@ -310,9 +310,9 @@ TEST_P(PartnerPointsTest, ACancelledBurnGoesBackToItsLotsAndNetsOutOfTheLotUses)
   EXPECT_EQ(Used(0, wash_), 0);
   EXPECT_EQ(Used(fuel_, wash_), 0);
   EXPECT_EQ(AccountSum("partner_redeemed", wash_), 0);
-  EXPECT_EQ(QueryInt("SELECT remaining FROM point_lots WHERE funder_partner_id = ?",
-                     {db::Value(fuel_)}),
-            300);
+  EXPECT_EQ(
+      QueryInt("SELECT remaining FROM point_lots WHERE funder_partner_id = ?", {db::Value(fuel_)}),
+      300);
   EXPECT_EQ(QueryInt("SELECT remaining FROM point_lots WHERE funder_partner_id = 0 AND "
                      "member_id = ?",
                      {db::Value(member)}),

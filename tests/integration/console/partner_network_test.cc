@@ -127,8 +127,8 @@ TEST_P(PartnerNetworkTest, FourPartnersAndTheirMembersKeepTheLedgerWhole) {
       earnings.push_back([&, m, p] {
         const std::string body = R"({"request_id":"e-)" + std::to_string(m) + R"(","member":)" +
                                  refs[m] + R"(,"amount_fen":)" + std::to_string(amount(m, p)) +
-                                 R"(,"occurred_at":")" + occurred + R"(","detail":)" +
-                                 details[p] + "}";
+                                 R"(,"occurred_at":")" + occurred + R"(","detail":)" + details[p] +
+                                 "}";
         Reply r = PartnerPost(partners[p], "/api/partner/v1/earnings", body);
         if (!expect(r, 201, "earning")) return;
         const int64_t points = r.json["points"].GetInt64();
@@ -201,13 +201,12 @@ TEST_P(PartnerNetworkTest, FourPartnersAndTheirMembersKeepTheLedgerWhole) {
     EXPECT_EQ(*sum, 0);
   }
   // Every balance: the answers', the replay of the member's journal lines', never negative.
-  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM point_accounts WHERE kind = 'member' AND balance < 0"),
-            0);
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM point_accounts WHERE kind = 'member' AND balance < 0"), 0);
   int mismatches = 0;
   for (int64_t member : members) {
-    const int64_t balance = Scalar(
-        "SELECT balance FROM point_accounts WHERE kind = 'member' AND owner_id = ?",
-        {db::Value(member)});
+    const int64_t balance =
+        Scalar("SELECT balance FROM point_accounts WHERE kind = 'member' AND owner_id = ?",
+               {db::Value(member)});
     const int64_t replay = Scalar(
         "SELECT COALESCE(SUM(CASE kind WHEN 'earn' THEN points + debt_change "
         "WHEN 'unspend' THEN points WHEN 'reverse' THEN debt_change - points "
@@ -225,9 +224,9 @@ TEST_P(PartnerNetworkTest, FourPartnersAndTheirMembersKeepTheLedgerWhole) {
   for (int p = 0; p < kPartners; ++p) {
     const db::Value id(partners[p].id);
     SCOPED_TRACE(categories[p]);
-    EXPECT_EQ(Scalar("SELECT COALESCE(SUM(amount), 0) FROM point_lots WHERE funder_partner_id = ?",
-                     {id}),
-              totals[p].earned);
+    EXPECT_EQ(
+        Scalar("SELECT COALESCE(SUM(amount), 0) FROM point_lots WHERE funder_partner_id = ?", {id}),
+        totals[p].earned);
     EXPECT_EQ(Scalar("SELECT COALESCE(SUM(u.points), 0) FROM point_lot_uses u JOIN point_journals "
                      "j ON j.id = u.journal_id WHERE u.consumer_partner_id = ? AND j.kind IN "
                      "('spend', 'unspend')",
