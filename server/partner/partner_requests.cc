@@ -1,6 +1,8 @@
 #include "server/partner/partner_requests.h"
 
 #include <array>
+#include <functional>
+#include <optional>
 #include <string_view>
 
 #include "server/console/console_json.h"
@@ -12,7 +14,7 @@ namespace {
 
 constexpr int64_t kMaxMillilitres = 10000000;   // 10 m3: more than any tank
 constexpr int64_t kMaxParkingMinutes = 527040;  // 366 days
-constexpr size_t kMaxTollText = 64;
+constexpr size_t kMaxDetailText = 64;
 
 // Fuel grades as Chinese stations sell them: petrol 89-98 (E: ethanol blends), diesel by its
 // cold-filter grade, gas.
@@ -121,7 +123,7 @@ Result<std::string> CanonicalDetail(org::PartnerCategory category, const rapidjs
       MILEAGE_RETURN_IF_ERROR(OnlyFields(d, {"millilitres", "grade"}, category));
       MILEAGE_ASSIGN_OR_RETURN(int64_t millilitres, DetailInt(d, "millilitres", kMaxMillilitres));
       MILEAGE_ASSIGN_OR_RETURN(std::optional<std::string> grade,
-                               DetailText(d, "grade", kMaxTollText, /*required=*/true));
+                               DetailText(d, "grade", kMaxDetailText, /*required=*/true));
       if (!OneOf(kFuelGrades, *grade)) {
         return BadDetail("grade must be one of 89 92 95 98 e92 e95 0 -10 -20 -35 cng lng");
       }
@@ -138,7 +140,7 @@ Result<std::string> CanonicalDetail(org::PartnerCategory category, const rapidjs
     case org::PartnerCategory::kCarwash: {
       MILEAGE_RETURN_IF_ERROR(OnlyFields(d, {"wash_type"}, category));
       MILEAGE_ASSIGN_OR_RETURN(std::optional<std::string> type,
-                               DetailText(d, "wash_type", kMaxTollText, /*required=*/true));
+                               DetailText(d, "wash_type", kMaxDetailText, /*required=*/true));
       if (!OneOf(kWashTypes, *type)) {
         return BadDetail("wash_type must be one of basic standard premium interior detailing");
       }
@@ -147,11 +149,11 @@ Result<std::string> CanonicalDetail(org::PartnerCategory category, const rapidjs
     case org::PartnerCategory::kToll: {
       MILEAGE_RETURN_IF_ERROR(OnlyFields(d, {"section", "entry", "exit"}, category));
       MILEAGE_ASSIGN_OR_RETURN(std::optional<std::string> section,
-                               DetailText(d, "section", kMaxTollText, /*required=*/true));
+                               DetailText(d, "section", kMaxDetailText, /*required=*/true));
       MILEAGE_ASSIGN_OR_RETURN(std::optional<std::string> entry,
-                               DetailText(d, "entry", kMaxTollText, /*required=*/false));
+                               DetailText(d, "entry", kMaxDetailText, /*required=*/false));
       MILEAGE_ASSIGN_OR_RETURN(std::optional<std::string> exit,
-                               DetailText(d, "exit", kMaxTollText, /*required=*/false));
+                               DetailText(d, "exit", kMaxDetailText, /*required=*/false));
       return Written([&](JsonWriter& w) {
         WriteText(w, "section", *section);
         if (entry.has_value()) WriteText(w, "entry", *entry);
