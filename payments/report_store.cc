@@ -148,8 +148,10 @@ Result<std::map<int64_t, StockDayTotals>> ReportStore::StockDays(int64_t stock_i
 Result<int64_t> ReportStore::PointsSpent(int64_t brand_id, int64_t from, int64_t to) {
   MILEAGE_ASSIGN_OR_RETURN(
       std::vector<db::Row> rows,
-      conn_.Query("SELECT COALESCE(SUM(points), 0) FROM point_journals WHERE brand_id = ? AND "
-                  "kind = 'spend' AND created_at >= ? AND created_at < ?",
+      // A cancelled burn ('unspend') gives its points back.
+      conn_.Query("SELECT COALESCE(SUM(CASE WHEN kind = 'spend' THEN points ELSE -points END), 0) "
+                  "FROM point_journals WHERE brand_id = ? AND kind IN ('spend', 'unspend') AND "
+                  "created_at >= ? AND created_at < ?",
                   {brand_id, from, to}));
   return rows.empty() ? 0 : rows.front().Int(0);
 }

@@ -19,6 +19,7 @@ constexpr const char* kEarn = "earn";
 constexpr const char* kReverse = "reverse";
 constexpr const char* kSpend = "spend";
 constexpr const char* kExpire = "expire";
+constexpr const char* kUnspend = "unspend";
 
 constexpr const char* kPartnerFunding = "partner_funding";
 constexpr const char* kPartnerRedeemed = "partner_redeemed";
@@ -452,6 +453,80 @@ Result<PostResult> Ledger::Spend(const DebitRequest& r) {
   return PostResult{journal_id, r.points, 0, 0, false};
 }
 
+namespace {
+
+// Puts `use.points` back into its lot. FailedPrecondition CANCEL_POINTS_EXPIRED when the lot
+// is past its expiry at `now`: the expiry job may have swept it already ("expire:<lot id>"),
+// and points that expired while spent are not given back as spendable points.
+Status ReturnToLot(db::Connection& conn, int64_t now, const LotUse& use) {
+  MILEAGE_ASSIGN_OR_RETURN(
+      db::ExecResult updated,
+      conn.Exec("UPDATE point_lots SET remaining = remaining + ?, active = 1 WHERE id = ? AND "
+                "(expires_at = 0 OR expires_at > ?)",
+                {db::Value(use.points), db::Value(use.lot_id), db::Value(now)}));
+  if (updated.affected_rows == 0) {
+    return FailedPreconditionError("points of the spend have expired since",
+                                   "CANCEL_POINTS_EXPIRED");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<PostResult> Ledger::Unspend(const UnspendRequest& r) {
+  MILEAGE_RETURN_IF_ERROR(CheckPosting(conn_, r.brand_id, r.member_id, /*points=*/1,
+                                       r.idempotency_key, r.reason, r.source_ref));
+  MILEAGE_RETURN_IF_ERROR(CheckPartner(r.partner_id));
+  MILEAGE_ASSIGN_OR_RETURN(
+      std::optional<PostResult> duplicate,
+      FindDuplicate(conn_, r.brand_id, r.idempotency_key, kUnspend, r.member_id));
+  if (duplicate.has_value()) return *duplicate;
+  MILEAGE_ASSIGN_OR_RETURN(
+      std::vector<db::Row> spend,
+      conn_.Query("SELECT kind, member_id, brand_id, partner_id, points FROM point_journals "
+                  "WHERE id = ?",
+                  {db::Value(r.spend_journal_id)}));
+  if (spend.empty() || spend.front().Text(0) != kSpend || spend.front().Int(1) != r.member_id ||
+      spend.front().Int(2) != r.brand_id || spend.front().Int(3) != r.partner_id) {
+    return FailedPreconditionError(
+        "journal " + std::to_string(r.spend_journal_id) + " is not a spend of the member",
+        "NOT_A_SPEND");
+  }
+  const int64_t points = spend.front().Int(4);
+  MILEAGE_ASSIGN_OR_RETURN(
+      MemberAccounts accounts,
+      LoadAccounts(conn_, r.brand_id, r.member_id,
+                   CounterpartyOf(r.brand_id, r.partner_id, kPartnerRedeemed), /*create=*/true,
+                   /*lock_member_rows=*/true));
+  MILEAGE_ASSIGN_OR_RETURN(
+      int64_t journal_id,
+      InsertJournal(conn_, {r.brand_id, r.idempotency_key, kUnspend, r.reason, r.source_ref, 0,
+                            points, 0, r.member_id, r.now, r.partner_id}));
+  MILEAGE_RETURN_IF_ERROR(InsertEntries(
+      conn_, journal_id, {{accounts.counterparty, -points}, {accounts.member, points}}));
+  MILEAGE_RETURN_IF_ERROR(conn_
+                              .Exec("UPDATE point_accounts SET balance = balance + ? WHERE id = ?",
+                                    {db::Value(points), db::Value(accounts.member)})
+                              .status());
+  MILEAGE_ASSIGN_OR_RETURN(
+      std::vector<db::Row> used,
+      conn_.Query("SELECT lot_id, funder_partner_id, points FROM point_lot_uses "
+                  "WHERE journal_id = ? ORDER BY id",
+                  {db::Value(r.spend_journal_id)}));
+  std::vector<LotUse> returned;
+  int64_t total = 0;
+  for (const db::Row& row : used) {
+    const LotUse use{row.Int(0), row.Int(1), row.Int(2)};
+    MILEAGE_RETURN_IF_ERROR(ReturnToLot(conn_, r.now, use));
+    returned.push_back({use.lot_id, use.funder_partner_id, -use.points});
+    total += use.points;
+  }
+  if (total != points) return InternalError("a spend's lot uses do not add up to its points");
+  MILEAGE_RETURN_IF_ERROR(
+      InsertLotUses(conn_, r.brand_id, journal_id, r.partner_id, returned, r.now));
+  return PostResult{journal_id, points, 0, 0, false};
+}
+
 Result<Balance> Ledger::LockMember(int64_t brand_id, int64_t member_id) {
   if (brand_id <= 0 || member_id <= 0) {
     return InvalidArgumentError("a posting needs a brand and a member", "INVALID_POSTING");
@@ -639,7 +714,8 @@ Result<PageOf<JournalLine>> Ledger::History(int64_t member_id, const PageRequest
         JournalLine line;
         line.journal_id = row.Int(0);
         // Signed by direction: the member's balance moved by points + debt_change.
-        line.points = row.Text(1) == kEarn ? row.Int(2) : -row.Int(2);
+        const bool credit = row.Text(1) == kEarn || row.Text(1) == kUnspend;
+        line.points = credit ? row.Int(2) : -row.Int(2);
         line.debt_change = row.Int(3);
         line.reason = row.Text(4);
         line.source_ref = row.Text(5);

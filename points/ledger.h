@@ -44,6 +44,19 @@ struct DebitRequest {
   int64_t first_lot_id = 0;  // a reversal consumes this lot (the earning's own) before others
 };
 
+// The cancellation of a spend (a burn at a partner cancelled in its window): the spend's
+// journal, once per idempotency key.
+struct UnspendRequest {
+  int64_t brand_id = 0;
+  int64_t member_id = 0;
+  int64_t spend_journal_id = 0;  // a journal of kind spend of this member and partner
+  std::string idempotency_key;
+  std::string reason;
+  std::string source_ref;
+  int64_t now = 0;
+  int64_t partner_id = 0;  // the spend's partner (0: the brand)
+};
+
 // One line of a member's points history.
 struct JournalLine {
   int64_t journal_id = 0;
@@ -99,6 +112,15 @@ class Ledger {
   // FailedPrecondition INSUFFICIENT_POINTS when the balance is below `points` (nothing
   // written).
   Result<PostResult> Spend(const DebitRequest& request);
+  // Gives back what a spend took (journal kind "unspend"): the spend's counterparty (brand
+  // liability or the partner's partner_redeemed) -> member, each point back into the lot it
+  // came from, and per lot one point_lot_uses row with the spend's row negated (same lot,
+  // funder and consumer), so that every sum of lot uses nets the spend out. The member's debt
+  // is left alone. A repeat of the key returns the first posting. FailedPrecondition
+  // NOT_A_SPEND when the journal is not a spend of this member, brand and partner;
+  // FailedPrecondition CANCEL_POINTS_EXPIRED when a lot the spend took from is past its expiry
+  // (nothing written); InvalidArgument for an empty key.
+  Result<PostResult> Unspend(const UnspendRequest& request);
   // Takes the member's balance rows with exclusive locks until commit, creating them when
   // missing, and returns the balance. Run it as the transaction's first statement: on MySQL the
   // transaction's snapshot then starts after every earlier posting of the member committed, so

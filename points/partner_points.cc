@@ -24,6 +24,7 @@ constexpr int kAttempts = 8;
 constexpr const char* kReasonEarn = "partner_earn";
 constexpr const char* kReasonBurn = "partner_burn";
 constexpr const char* kReasonReversal = "partner_reversal";
+constexpr const char* kReasonBurnCancel = "partner_burn_cancel";
 
 bool ValidRequestId(const std::string& id) {
   if (id.empty() || id.size() > kMaxRequestId) return false;
@@ -38,21 +39,6 @@ bool ValidRequestId(const std::string& id) {
 Status CheckIds(int64_t partner_id, int64_t brand_id, int64_t member_id) {
   if (partner_id <= 0 || brand_id <= 0 || member_id <= 0) {
     return InvalidArgumentError("partner, brand and member ids must be positive", "INVALID_ID");
-  }
-  return Status::Ok();
-}
-
-Status CheckRequestId(const std::string& id) {
-  if (!ValidRequestId(id)) {
-    return InvalidArgumentError("request ids are 1-64 of A-Z a-z 0-9 _ . : -",
-                                "INVALID_REQUEST_ID");
-  }
-  return Status::Ok();
-}
-
-Status CheckAmount(int64_t amount_fen) {
-  if (amount_fen < 1 || amount_fen > PartnerPoints::kMaxAmountFen) {
-    return InvalidArgumentError("amount_fen must be 1..10^12", "INVALID_AMOUNT");
   }
   return Status::Ok();
 }
@@ -197,12 +183,9 @@ Result<int64_t> DebtRepaid(db::Connection& conn, int64_t journal_id) {
 
 Status ValidateEarning(const PartnerEarning& r) {
   MILEAGE_RETURN_IF_ERROR(CheckIds(r.partner_id, r.brand_id, r.member_id));
-  MILEAGE_RETURN_IF_ERROR(CheckRequestId(r.request_id));
-  MILEAGE_RETURN_IF_ERROR(CheckAmount(r.amount_fen));
-  if (r.occurred_at <= 0 || r.occurred_at > r.now + PartnerPoints::kMaxFutureSkewS) {
-    return InvalidArgumentError("occurred_at must not be more than 300 s in the future",
-                                "INVALID_OCCURRED_AT");
-  }
+  MILEAGE_RETURN_IF_ERROR(PartnerPoints::CheckRequestId(r.request_id));
+  MILEAGE_RETURN_IF_ERROR(PartnerPoints::CheckAmount(r.amount_fen));
+  MILEAGE_RETURN_IF_ERROR(PartnerPoints::CheckOccurredAt(r.occurred_at, r.now));
   if (r.detail.size() > kMaxDetail) {
     return InvalidArgumentError("detail is at most 4096 bytes", "INVALID_DETAIL");
   }
@@ -210,6 +193,36 @@ Status ValidateEarning(const PartnerEarning& r) {
 }
 
 }  // namespace
+
+Status PartnerPoints::CheckRequestId(const std::string& id) {
+  if (!ValidRequestId(id)) {
+    return InvalidArgumentError("request ids are 1-64 of A-Z a-z 0-9 _ . : -",
+                                "INVALID_REQUEST_ID");
+  }
+  return Status::Ok();
+}
+
+Status PartnerPoints::CheckAmount(int64_t amount_fen) {
+  if (amount_fen < 1 || amount_fen > kMaxAmountFen) {
+    return InvalidArgumentError("amount_fen must be 1..10^12", "INVALID_AMOUNT");
+  }
+  return Status::Ok();
+}
+
+Status PartnerPoints::CheckPoints(int64_t points) {
+  if (points < 1 || points > kMaxAmountFen) {
+    return InvalidArgumentError("points must be 1..10^12", "INVALID_POINTS");
+  }
+  return Status::Ok();
+}
+
+Status PartnerPoints::CheckOccurredAt(int64_t occurred_at, int64_t now) {
+  if (occurred_at <= 0 || occurred_at > now + kMaxFutureSkewS) {
+    return InvalidArgumentError("occurred_at must not be more than 300 s in the future",
+                                "INVALID_OCCURRED_AT");
+  }
+  return Status::Ok();
+}
 
 Result<PartnerEarningResult> PartnerPoints::Earn(const PartnerEarning& r) {
   MILEAGE_RETURN_IF_ERROR(ValidateEarning(r));
@@ -290,9 +303,7 @@ Result<PartnerEarningResult> PartnerPoints::Earn(const PartnerEarning& r) {
 Result<PartnerBurnResult> PartnerPoints::Burn(const PartnerBurn& r) {
   MILEAGE_RETURN_IF_ERROR(CheckIds(r.partner_id, r.brand_id, r.member_id));
   MILEAGE_RETURN_IF_ERROR(CheckRequestId(r.request_id));
-  if (r.points < 1 || r.points > kMaxAmountFen) {
-    return InvalidArgumentError("points must be 1..10^12", "INVALID_POINTS");
-  }
+  MILEAGE_RETURN_IF_ERROR(CheckPoints(r.points));
   const std::string hash =
       RequestHash({"burn", std::to_string(r.member_id), std::to_string(r.points)});
   PartnerBurnResult out;
@@ -435,19 +446,79 @@ Result<PartnerReversalResult> PartnerPoints::Reverse(const PartnerReversal& r) {
   return out;
 }
 
+Result<PartnerBurnCancelResult> PartnerPoints::CancelBurn(const PartnerBurnCancel& r) {
+  MILEAGE_RETURN_IF_ERROR(CheckIds(r.partner_id, r.brand_id, /*member_id=*/1));
+  MILEAGE_RETURN_IF_ERROR(CheckRequestId(r.request_id));
+  PartnerBurnCancelResult out;
+  const Status done = db::InTransaction(
+      db_,
+      [&](db::Connection& conn) -> Status {
+        out = PartnerBurnCancelResult{};
+        const std::string select =
+            "SELECT id, member_id, points, journal_id, created_at, cancel_journal_id, "
+            "cancelled_at, brand_id FROM partner_redemptions WHERE partner_id = ? AND "
+            "request_id = ?";
+        const std::vector<db::Value> params = {db::Value(r.partner_id), db::Value(r.request_id)};
+        MILEAGE_ASSIGN_OR_RETURN(std::vector<db::Row> rows, conn.Query(select, params));
+        if (rows.empty() || rows.front().Int(7) != r.brand_id) {
+          return NotFoundError("no such redemption of the partner", "REDEMPTION_NOT_FOUND");
+        }
+        const int64_t member_id = rows.front().Int(1);
+        // The member's rows first, as every posting takes them; then the burn's latest state.
+        MILEAGE_RETURN_IF_ERROR(Ledger(conn).LockMember(r.brand_id, member_id).status());
+        MILEAGE_ASSIGN_OR_RETURN(
+            rows, conn.Query(select + std::string(db::ForUpdate(conn.dialect())), params));
+        const db::Row& row = rows.front();
+        if (row.Int(5) != 0) {
+          out = {row.Int(2), row.Int(6), row.Int(5), true};
+          return Status::Ok();
+        }
+        if (r.now > row.Int(4) + kCancelWindowS) {
+          return FailedPreconditionError("a burn can be cancelled within 30 minutes",
+                                         "CANCEL_WINDOW_PASSED");
+        }
+        UnspendRequest unspend;
+        unspend.brand_id = r.brand_id;
+        unspend.member_id = member_id;
+        unspend.spend_journal_id = row.Int(3);
+        unspend.idempotency_key = Key(r.partner_id, "burn_cancel", r.request_id);
+        unspend.reason = kReasonBurnCancel;
+        unspend.source_ref = Key(r.partner_id, "burn", r.request_id);
+        unspend.now = r.now;
+        unspend.partner_id = r.partner_id;
+        MILEAGE_ASSIGN_OR_RETURN(PostResult posted, Ledger(conn).Unspend(unspend));
+        MILEAGE_ASSIGN_OR_RETURN(
+            db::ExecResult updated,
+            conn.Exec("UPDATE partner_redemptions SET cancel_journal_id = ?, cancelled_at = ? "
+                      "WHERE id = ? AND cancel_journal_id = 0",
+                      {db::Value(posted.journal_id), db::Value(r.now), db::Value(row.Int(0))}));
+        if (updated.affected_rows == 0) return AbortedError("burn cancelled concurrently");
+        out = {posted.points, r.now, posted.journal_id, false};
+        return Status::Ok();
+      },
+      kAttempts);
+  if (!done.ok()) return done;
+  return out;
+}
+
 Result<PartnerEarningRule> PartnerPoints::PutRule(const PartnerEarningRule& rule, int64_t now) {
   PartnerEarningRule out;
   const Status done = db::InTransaction(db_, [&](db::Connection& conn) -> Status {
-    MILEAGE_ASSIGN_OR_RETURN(std::optional<org::Partner> partner,
-                             org::PartnerStore(conn).Find(rule.partner_id));
-    if (!partner.has_value() || partner->brand_id != rule.brand_id) {
-      return NotFoundError("no such partner in the brand", "PARTNER_NOT_FOUND");
-    }
-    MILEAGE_ASSIGN_OR_RETURN(out, PartnerRuleStore(conn).Put(rule, now));
+    MILEAGE_ASSIGN_OR_RETURN(out, PutRule(conn, rule, now));
     return Status::Ok();
   });
   if (!done.ok()) return done;
   return out;
+}
+
+Result<PartnerEarningRule> PartnerPoints::PutRule(db::Connection& conn,
+                                                  const PartnerEarningRule& rule, int64_t now) {
+  MILEAGE_ASSIGN_OR_RETURN(std::optional<org::Partner> partner,
+                           org::PartnerStore(conn).Find(rule.partner_id));
+  if (!partner.has_value() || partner->brand_id != rule.brand_id) {
+    return NotFoundError("no such partner in the brand", "PARTNER_NOT_FOUND");
+  }
+  return PartnerRuleStore(conn).Put(rule, now);
 }
 
 }  // namespace mileage::points

@@ -73,14 +73,31 @@ struct PartnerBurnResult {
   bool duplicate = false;
 };
 
+// The cancellation of a burn by the partner that made it, within kCancelWindowS of the burn.
+struct PartnerBurnCancel {
+  int64_t partner_id = 0;
+  int64_t brand_id = 0;
+  std::string request_id;  // the burn's request_id
+  int64_t now = 0;
+};
+
+struct PartnerBurnCancelResult {
+  int64_t points = 0;        // given back to the member
+  int64_t cancelled_at = 0;  // Unix seconds of the first cancellation
+  int64_t journal_id = 0;    // the unspend journal
+  bool duplicate = false;
+};
+
 // Earn, burn and reversal of points at partners (issue 13), each one transaction through the
 // ledger: an earning debits the partner's partner_funding account and credits the member
 // (repaying debt first, the rest a lot funded by the partner); a burn takes the member's lots
 // oldest first into the partner's partner_redeemed account and never below zero; a reversal
 // takes back floor(points * reversed fen / amount) on the cumulative total (so reversals add
 // up to the points earned at a full reversal), from the earning's own lot first, then other
-// lots, then as debt, into the partner's funding account. Every lot consumed is recorded with
-// its funder and consumer (Ledger), for settlement. Each request is idempotent per (partner,
+// lots, then as debt, into the partner's funding account. A burn may be cancelled within
+// kCancelWindowS (Ledger::Unspend: the points go back into the lots they came from and the
+// burn's lot uses are negated, so settlement never reimburses it). Every lot consumed is recorded
+// with its funder and consumer (Ledger), for settlement. Each request is idempotent per (partner,
 // request id): a repeat with the same request answers the first result with `duplicate` set;
 // another request under the same id is refused. Owned by the composition root; safe for
 // concurrent use (the database serializes one member; caps hold under concurrency).
@@ -98,13 +115,34 @@ class PartnerPoints {
 
   static constexpr int64_t kMaxAmountFen = 1000000000000;  // 10^12
   static constexpr int64_t kMaxFutureSkewS = 300;
+  // How long after a burn the partner may cancel it (30 minutes).
+  static constexpr int64_t kCancelWindowS = 1800;
+
+  // The checks Earn, Burn, Reverse and CancelBurn make of what a request carries, for a caller
+  // that must refuse bad input before anything else (the partner routes identify the member
+  // first, which records a link). InvalidArgument INVALID_REQUEST_ID, INVALID_AMOUNT,
+  // INVALID_POINTS, INVALID_OCCURRED_AT.
+  static Status CheckRequestId(const std::string& id);
+  static Status CheckAmount(int64_t amount_fen);
+  static Status CheckPoints(int64_t points);
+  static Status CheckOccurredAt(int64_t occurred_at, int64_t now);
 
   Result<PartnerEarningResult> Earn(const PartnerEarning& request);
   Result<PartnerBurnResult> Burn(const PartnerBurn& request);
   Result<PartnerReversalResult> Reverse(const PartnerReversal& request);
+  // Cancels the partner's burn `request_id` (once; a repeat answers the first cancellation with
+  // `duplicate` set, also after the window). Errors: InvalidArgument INVALID_ID,
+  // INVALID_REQUEST_ID; NotFound REDEMPTION_NOT_FOUND (no such burn of this partner: another
+  // partner's burns alike); FailedPrecondition CANCEL_WINDOW_PASSED (more than kCancelWindowS
+  // after the burn), CANCEL_POINTS_EXPIRED (points it took have expired since); the db errors.
+  // Nothing is written on error.
+  Result<PartnerBurnCancelResult> CancelBurn(const PartnerBurnCancel& request);
   // Stores a new version of the partner's earning rule (PartnerRuleStore::Put), after checking
   // that the partner belongs to the rule's brand (NotFound PARTNER_NOT_FOUND).
   Result<PartnerEarningRule> PutRule(const PartnerEarningRule& rule, int64_t now);
+  // The same on the caller's connection, inside its transaction (an audited console write).
+  static Result<PartnerEarningRule> PutRule(db::Connection& conn, const PartnerEarningRule& rule,
+                                            int64_t now);
 
  private:
   db::Db& db_;

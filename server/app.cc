@@ -73,6 +73,8 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, AppOptions option
       std::make_unique<payments::ReportService>(*app->db_, app->org_->authorizer(), app->clock_);
   app->earning_rules_ = std::make_unique<payments::EarningRuleService>(
       *app->db_, app->org_->authorizer(), app->org_->writer(), policy.tiers);
+  app->partner_rules_ = std::make_unique<payments::PartnerRuleService>(
+      *app->db_, app->org_->authorizer(), app->org_->writer(), policy.tiers);
   MemberApiOptions member_options;
   member_options.first_tier = policy.tiers.tiers.front().name;
   member_options.truth_cache = org_options.sessions.truth_cache;
@@ -84,6 +86,7 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, AppOptions option
       MemberApi::Create(app->config_, *app->db_, *app->kv_, app->clock_, app->random_, data_key,
                         *app->org_, *app->merchant_keys_, *app->phones_, member_options));
   app->member_points_ = std::make_unique<points::MemberPoints>(*app->db_);
+  app->partner_points_ = std::make_unique<points::PartnerPoints>(*app->db_, policy.expiry);
   app->owner_card_ = std::make_unique<OwnerCard>(
       *app->db_, app->member_api_->accounts(), *app->member_points_, app->coupons_->coupons(),
       *app->vehicles_, *app->member_codes_, policy.tiers);
@@ -117,6 +120,7 @@ void App::RegisterRoutes() {
   RegisterMemberRoutes(*console_, *member_views_);
   RegisterPaymentRoutes(*console_, *payment_views_);
   RegisterEarningRuleRoutes(*console_, *earning_rules_);
+  RegisterPartnerRuleRoutes(*console_, *partner_rules_);
   RegisterReportRoutes(*console_, *reports_);
   RegisterCouponRoutes(*console_, *coupons_, clock_);
   RegisterExportRoutes(*console_, *member_views_, *payment_views_, coupons_->redemptions());
@@ -132,7 +136,9 @@ void App::RegisterRoutes() {
   RegisterWechatPayRoutes(*http_, *notifications_);
   partner_authenticator_ = std::make_unique<PartnerAuthenticator>(org_->partners(), *kv_, clock_);
   partner_router_ = std::make_unique<PartnerRouter>(*http_, *partner_authenticator_);
-  RegisterPartnerApiRoutes(*partner_router_);
+  partner_api_ = std::make_unique<PartnerApi>(
+      PartnerApi{*partner_identities_, *partner_points_, *member_points_, clock_});
+  RegisterPartnerApiRoutes(*partner_router_, *partner_api_);
   if (!config_.console_dir.empty()) RegisterConsoleStaticRoutes(*http_, config_.console_dir);
 }
 

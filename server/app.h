@@ -22,10 +22,12 @@
 #include "payments/member_views.h"
 #include "payments/merchant_keys.h"
 #include "payments/notification_service.h"
+#include "payments/partner_rule_service.h"
 #include "payments/payment_recorder.h"
 #include "payments/payment_views.h"
 #include "payments/report_service.h"
 #include "points/ledger.h"
+#include "points/partner_points.h"
 #include "server/console/console_router.h"
 #include "server/health.h"
 #include "server/http/http_server.h"
@@ -91,6 +93,8 @@ class App {
   members::VehicleService& vehicles() { return *vehicles_; }
   // Members as partners know them (pseudonymous ids, links): the partner routes' service.
   members::PartnerIdentities& partner_identities() { return *partner_identities_; }
+  // Earn, burn, reversal and cancellation at partners, and their earning rules.
+  points::PartnerPoints& partner_points() { return *partner_points_; }
 
  private:
   App(const Config& config, const AppOptions& options)
@@ -124,12 +128,15 @@ class App {
   std::unique_ptr<payments::PaymentViews> payment_views_;
   std::unique_ptr<payments::ReportService> reports_;
   std::unique_ptr<payments::EarningRuleService> earning_rules_;
+  std::unique_ptr<payments::PartnerRuleService> partner_rules_;
   Metrics metrics_;
   std::unique_ptr<HealthChecker> health_;
   std::unique_ptr<HttpServer> http_;
   std::unique_ptr<ConsoleRouter> console_;
   std::unique_ptr<PartnerAuthenticator> partner_authenticator_;
   std::unique_ptr<PartnerRouter> partner_router_;
+  std::unique_ptr<points::PartnerPoints> partner_points_;
+  std::unique_ptr<PartnerApi> partner_api_;
   std::unique_ptr<MemberApi> member_api_;
   std::unique_ptr<points::MemberPoints> member_points_;
   std::unique_ptr<members::MemberCodes> member_codes_;

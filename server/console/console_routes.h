@@ -5,6 +5,7 @@
 #include "org/org_module.h"
 #include "payments/earning_rule_service.h"
 #include "payments/member_views.h"
+#include "payments/partner_rule_service.h"
 #include "payments/payment_views.h"
 #include "payments/report_service.h"
 #include "server/console/console_router.h"
@@ -28,6 +29,7 @@ void RegisterAuditRoutes(ConsoleRouter& router, org::AuditService& audit);
 void RegisterMemberRoutes(ConsoleRouter& router, payments::MemberViews& members);
 void RegisterPaymentRoutes(ConsoleRouter& router, payments::PaymentViews& payments);
 void RegisterEarningRuleRoutes(ConsoleRouter& router, payments::EarningRuleService& rules);
+void RegisterPartnerRuleRoutes(ConsoleRouter& router, payments::PartnerRuleService& rules);
 // CSV downloads of members (a search, or every member the caller sees), a store's redemptions and a
 // store's transactions
 // (/api/console/exports/...), each under the action and scope rule of the matching list.

@@ -16,20 +16,7 @@ Result<payments::EarningRuleChange> ParseEarningRule(const httplib::Request& req
   MILEAGE_ASSIGN_OR_RETURN(change.points_per_yuan, RequiredInt(body, "points_per_yuan"));
   MILEAGE_ASSIGN_OR_RETURN(std::optional<int64_t> cap, OptionalInt(body, "cap_per_payment"));
   change.cap_per_payment = cap.value_or(0);
-  auto multipliers = body.FindMember("tier_multiplier_percent");
-  if (multipliers == body.MemberEnd() || multipliers->value.IsNull()) return change;
-  if (!multipliers->value.IsObject()) {
-    return InvalidArgumentError("tier_multiplier_percent must be an object of tier: percent",
-                                "INVALID_FIELD");
-  }
-  for (const auto& member : multipliers->value.GetObject()) {
-    if (!member.value.IsInt64()) {
-      return InvalidArgumentError("tier_multiplier_percent values must be integers (percent)",
-                                  "INVALID_FIELD");
-    }
-    change.tier_multiplier_percent[std::string(
-        member.name.GetString(), member.name.GetStringLength())] = member.value.GetInt64();
-  }
+  MILEAGE_ASSIGN_OR_RETURN(change.tier_multiplier_percent, ParseTierMultipliers(body));
   return change;
 }
 

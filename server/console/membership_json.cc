@@ -158,6 +158,35 @@ void WriteTransactionDetail(JsonWriter& w, const payments::TransactionDetail& de
   w.EndObject();
 }
 
+Result<std::map<std::string, int64_t>> ParseTierMultipliers(const rapidjson::Value& body) {
+  std::map<std::string, int64_t> out;
+  auto multipliers = body.FindMember("tier_multiplier_percent");
+  if (multipliers == body.MemberEnd() || multipliers->value.IsNull()) return out;
+  if (!multipliers->value.IsObject()) {
+    return InvalidArgumentError("tier_multiplier_percent must be an object of tier: percent",
+                                "INVALID_FIELD");
+  }
+  for (const auto& member : multipliers->value.GetObject()) {
+    if (!member.value.IsInt64()) {
+      return InvalidArgumentError("tier_multiplier_percent values must be integers (percent)",
+                                  "INVALID_FIELD");
+    }
+    out[std::string(member.name.GetString(), member.name.GetStringLength())] =
+        member.value.GetInt64();
+  }
+  return out;
+}
+
+void WriteTierMultipliers(JsonWriter& w, const std::map<std::string, int64_t>& multipliers) {
+  w.Key("tier_multiplier_percent");
+  w.StartObject();
+  for (const auto& [tier, percent] : multipliers) {
+    w.Key(tier.c_str(), static_cast<rapidjson::SizeType>(tier.size()));
+    w.Int64(percent);
+  }
+  w.EndObject();
+}
+
 void WriteEarningRule(JsonWriter& w, const points::EarningRule& rule) {
   w.StartObject();
   WriteOptionalId(w, "id", rule.id);
@@ -167,15 +196,24 @@ void WriteEarningRule(JsonWriter& w, const points::EarningRule& rule) {
   WriteText(w, "source", rule.store_id != 0 ? "store" : rule.id != 0 ? "brand" : "default");
   WriteInt(w, "version", rule.version);
   WriteInt(w, "points_per_yuan", rule.points_per_yuan);
-  w.Key("tier_multiplier_percent");
-  w.StartObject();
-  for (const auto& [tier, percent] : rule.tier_multiplier_percent) {
-    w.Key(tier.c_str());
-    w.Int64(percent);
-  }
-  w.EndObject();
+  WriteTierMultipliers(w, rule.tier_multiplier_percent);
   WriteInt(w, "cap_per_payment", rule.cap_per_payment);
   WriteOptionalTime(w, "created_at", rule.created_at);
+  w.EndObject();
+}
+
+void WritePartnerEarningRule(JsonWriter& w, const points::PartnerEarningRule& rule) {
+  w.StartObject();
+  WriteInt(w, "partner_id", rule.partner_id);
+  WriteInt(w, "version", rule.version);
+  WriteInt(w, "points_per_yuan", rule.points_per_yuan);
+  WriteTierMultipliers(w, rule.tier_multiplier_percent);
+  WriteInt(w, "cap_per_day", rule.cap_per_day);
+  WriteInt(w, "cap_per_month", rule.cap_per_month);
+  WriteOptionalTime(w, "promo_from", rule.promo_to != 0 ? rule.promo_from : 0);
+  WriteOptionalTime(w, "promo_to", rule.promo_to);
+  WriteInt(w, "promo_percent", rule.promo_percent);
+  WriteTime(w, "created_at", rule.created_at);
   w.EndObject();
 }
 

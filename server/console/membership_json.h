@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -11,6 +12,7 @@
 #include "payments/types.h"
 #include "points/earning_rules.h"
 #include "points/ledger.h"
+#include "points/partner_rules.h"
 #include "server/http/json.h"
 
 namespace mileage::server {
@@ -23,7 +25,16 @@ void WriteJournalLine(JsonWriter& w, const points::JournalLine& line);
 void WriteTransaction(JsonWriter& w, const payments::TransactionRecord& transaction);
 void WriteRefund(JsonWriter& w, const payments::RefundRecord& refund);
 void WriteTransactionDetail(JsonWriter& w, const payments::TransactionDetail& detail);
+// "tier_multiplier_percent":{"gold":150} of an earning rule body: absent or null is empty;
+// InvalidArgument INVALID_FIELD when not an object of integers.
+Result<std::map<std::string, int64_t>> ParseTierMultipliers(const rapidjson::Value& body);
+// "tier_multiplier_percent":{...}.
+void WriteTierMultipliers(JsonWriter& w, const std::map<std::string, int64_t>& multipliers);
 void WriteEarningRule(JsonWriter& w, const points::EarningRule& rule);
+// A partner's earning rule: {"partner_id","version","points_per_yuan",
+// "tier_multiplier_percent","cap_per_day","cap_per_month","promo_from","promo_to",
+// "promo_percent","created_at"} (promotion times null without a promotion).
+void WritePartnerEarningRule(JsonWriter& w, const points::PartnerEarningRule& rule);
 // VEHICLE (docs/API.md, "Vehicles") with the plate and VIN given: the masked ones of `vehicle`
 // in the console, the clear ones for the owner (server/mp/vehicle_routes.cc).
 void WriteVehicle(JsonWriter& w, const members::Vehicle& vehicle, std::string_view plate,

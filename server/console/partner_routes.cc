@@ -1,5 +1,6 @@
 #include "server/console/console_json.h"
 #include "server/console/console_routes.h"
+#include "server/console/membership_json.h"
 
 namespace mileage::server {
 namespace {
@@ -29,7 +30,51 @@ void WritePartnerDetail(JsonWriter& w, const org::PartnerDetail& detail) {
   w.EndObject();
 }
 
+// The PUT body of a partner's earning rule: {"points_per_yuan", "tier_multiplier_percent"?,
+// "cap_per_day"?, "cap_per_month"?, "promo_from"?, "promo_to"? (RFC 3339), "promo_percent"?}.
+// MISSING_FIELD / INVALID_FIELD / UNKNOWN_FIELD for the shape; the ranges are the service's.
+Result<points::PartnerEarningRule> ParsePartnerRule(const httplib::Request& req) {
+  MILEAGE_ASSIGN_OR_RETURN(
+      rapidjson::Document body,
+      ParseBody(req, {"points_per_yuan", "tier_multiplier_percent", "cap_per_day", "cap_per_month",
+                      "promo_from", "promo_to", "promo_percent"}));
+  points::PartnerEarningRule rule;
+  MILEAGE_ASSIGN_OR_RETURN(rule.points_per_yuan, RequiredInt(body, "points_per_yuan"));
+  MILEAGE_ASSIGN_OR_RETURN(rule.tier_multiplier_percent, ParseTierMultipliers(body));
+  MILEAGE_ASSIGN_OR_RETURN(std::optional<int64_t> per_day, OptionalInt(body, "cap_per_day"));
+  MILEAGE_ASSIGN_OR_RETURN(std::optional<int64_t> per_month, OptionalInt(body, "cap_per_month"));
+  MILEAGE_ASSIGN_OR_RETURN(std::optional<int64_t> from, OptionalTime(body, "promo_from"));
+  MILEAGE_ASSIGN_OR_RETURN(std::optional<int64_t> to, OptionalTime(body, "promo_to"));
+  MILEAGE_ASSIGN_OR_RETURN(std::optional<int64_t> percent, OptionalInt(body, "promo_percent"));
+  if (from.has_value() != to.has_value()) {
+    return InvalidArgumentError("promo_from and promo_to go together", "INVALID_EARNING_RULE");
+  }
+  rule.cap_per_day = per_day.value_or(0);
+  rule.cap_per_month = per_month.value_or(0);
+  rule.promo_from = from.value_or(0);
+  rule.promo_to = to.value_or(0);
+  rule.promo_percent = percent.value_or(100);
+  return rule;
+}
+
 }  // namespace
+
+void RegisterPartnerRuleRoutes(ConsoleRouter& router, payments::PartnerRuleService& rules) {
+  router.Route("GET", "/api/console/partners/{id}/rule", org::Action::kPartnerRead,
+               [&rules](const ConsoleRequest& req, httplib::Response& res) {
+                 Result<int64_t> id = PathId(req.http, 1);
+                 if (!id.ok()) return WriteError(res, id.status());
+                 Respond(res, rules.Get(req.actor, *id), 200, WritePartnerEarningRule);
+               });
+  router.Route("PUT", "/api/console/partners/{id}/rule", org::Action::kPartnerWrite,
+               [&rules](const ConsoleRequest& req, httplib::Response& res) {
+                 Result<int64_t> id = PathId(req.http, 1);
+                 if (!id.ok()) return WriteError(res, id.status());
+                 Result<points::PartnerEarningRule> rule = ParsePartnerRule(req.http);
+                 if (!rule.ok()) return WriteError(res, rule.status());
+                 Respond(res, rules.Put(req.actor, *id, *rule), 200, WritePartnerEarningRule);
+               });
+}
 
 void RegisterPartnerRoutes(ConsoleRouter& router, org::PartnerService& partners) {
   router.Route(

@@ -7,7 +7,11 @@
 #include <string_view>
 #include <vector>
 
+#include "common/clock.h"
+#include "members/partner_identities.h"
 #include "org/types.h"
+#include "points/ledger.h"
+#include "points/partner_points.h"
 #include "server/http/http_server.h"
 #include "server/partner/partner_authenticator.h"
 
@@ -50,7 +54,15 @@ class PartnerRouter {
   std::vector<PartnerRouteInfo> routes_;
 };
 
-// The partner API's routes (docs/API.md "Partner API").
-void RegisterPartnerApiRoutes(PartnerRouter& router);
+// The services the partner API's routes call; owned by the composition root.
+struct PartnerApi {
+  members::PartnerIdentities& identities;
+  points::PartnerPoints& points;
+  points::MemberPoints& balances;
+  const Clock& clock;
+};
+
+// The partner API's routes (docs/API.md "Partner API"). `api` must outlive the router.
+void RegisterPartnerApiRoutes(PartnerRouter& router, const PartnerApi& api);
 
 }  // namespace mileage::server

@@ -47,8 +47,8 @@ class PartnerPointsTest : public PointsDbTest {
 
   int64_t NewPartner(int64_t brand, const std::string& name, bool active = true) {
     return Insert(
-        "INSERT INTO partners (brand_id, name, category, api_key_id, active, created_at, "
-        "updated_at) VALUES (?, ?, 'fuel', ?, ?, 0, 0)",
+        "INSERT INTO partners (brand_id, name, category, api_key_id, active, "
+        "created_at, updated_at) VALUES (?, ?, 'fuel', ?, ?, 0, 0)",
         {db::Value(brand), db::Value(name), db::Value("key-" + name + std::to_string(brand)),
          db::Value(int64_t{active ? 1 : 0})});
   }
@@ -104,6 +104,7 @@ class PartnerPointsTest : public PointsDbTest {
     out.push_back(QueryInt("SELECT COUNT(*) FROM partner_reversals"));
     out.push_back(QueryInt("SELECT COUNT(*) FROM partner_redemptions"));
     out.push_back(QueryInt("SELECT COALESCE(SUM(reversed_fen), 0) FROM partner_earnings"));
+    out.push_back(QueryInt("SELECT COUNT(*) FROM partner_redemptions WHERE cancelled_at <> 0"));
     return out;
   }
 
@@ -275,6 +276,108 @@ TEST_P(PartnerPointsTest, BurningMoreThanTheBalanceWritesNothing) {
   // All of it is fine.
   POINTS_ASSERT_OK(service_->Burn(Burning(wash_, member, "r1", 100)));
   EXPECT_EQ(BalanceOf(member).balance, 0);
+  ExpectConsistent(brand_);
+}
+
+TEST_P(PartnerPointsTest, ACancelledBurnGoesBackToItsLotsAndNetsOutOfTheLotUses) {
+  PutRule(Rule(fuel_, 1));
+  const int64_t member = NewMember(brand_);
+  // 300 points funded by the fuel partner, 200 by the brand expiring sooner.
+  POINTS_ASSERT_OK(service_->Earn(Earning(fuel_, member, "e1", 30000)));
+  POINTS_ASSERT_OK(Earn(brand_, member, 200, "pay:t1", /*expires_at=*/kDec1));
+  Result<PartnerBurnResult> burned = service_->Burn(Burning(wash_, member, "r1", 250));
+  POINTS_ASSERT_OK(burned);
+  ASSERT_EQ(Used(0, wash_), 200);
+  ASSERT_EQ(Used(fuel_, wash_), 50);
+
+  // Another partner cannot cancel it; the burn's partner can, up to 30 minutes after it.
+  const PartnerBurnCancel cancel{wash_, brand_, "r1", kNov10 + 7200 + 1800};
+  std::vector<int64_t> before = RequestCounts();
+  Result<PartnerBurnCancelResult> foreign =
+      service_->CancelBurn({fuel_, brand_, "r1", kNov10 + 7200 + 60});
+  ASSERT_FALSE(foreign.ok());
+  EXPECT_EQ(foreign.status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(foreign.status().reason(), "REDEMPTION_NOT_FOUND");
+  EXPECT_EQ(RequestCounts(), before);
+
+  Result<PartnerBurnCancelResult> cancelled = service_->CancelBurn(cancel);
+  POINTS_ASSERT_OK(cancelled);
+  EXPECT_EQ(cancelled->points, 250);
+  EXPECT_EQ(cancelled->cancelled_at, kNov10 + 7200 + 1800);
+  EXPECT_FALSE(cancelled->duplicate);
+  EXPECT_EQ(BalanceOf(member).balance, 500);
+  // Settlement's sums net the burn out, and the points are back in the lots they came from.
+  EXPECT_EQ(Used(0, wash_), 0);
+  EXPECT_EQ(Used(fuel_, wash_), 0);
+  EXPECT_EQ(AccountSum("partner_redeemed", wash_), 0);
+  EXPECT_EQ(
+      QueryInt("SELECT remaining FROM point_lots WHERE funder_partner_id = ?", {db::Value(fuel_)}),
+      300);
+  EXPECT_EQ(QueryInt("SELECT remaining FROM point_lots WHERE funder_partner_id = 0 AND "
+                     "member_id = ?",
+                     {db::Value(member)}),
+            200);
+  std::vector<db::Row> journal =
+      Query("SELECT kind, reason, partner_id, points FROM point_journals WHERE id = ?",
+            {db::Value(cancelled->journal_id)});
+  ASSERT_EQ(journal.size(), 1u);
+  EXPECT_EQ(journal[0].Text(0), "unspend");
+  EXPECT_EQ(journal[0].Text(1), "partner_burn_cancel");
+  EXPECT_EQ(journal[0].Int(2), wash_);
+  EXPECT_EQ(journal[0].Int(3), 250);
+
+  // A repeat answers the first cancellation, also after the window, and writes nothing.
+  before = RequestCounts();
+  const int64_t journals = QueryInt("SELECT COUNT(*) FROM point_journals");
+  Result<PartnerBurnCancelResult> again =
+      service_->CancelBurn({wash_, brand_, "r1", kNov10 + 7200 + 4000});
+  POINTS_ASSERT_OK(again);
+  EXPECT_TRUE(again->duplicate);
+  EXPECT_EQ(again->journal_id, cancelled->journal_id);
+  EXPECT_EQ(again->cancelled_at, cancelled->cancelled_at);
+  EXPECT_EQ(again->points, 250);
+  EXPECT_EQ(RequestCounts(), before);
+  EXPECT_EQ(QueryInt("SELECT COUNT(*) FROM point_journals"), journals);
+
+  // One second past the window: refused, nothing written.
+  POINTS_ASSERT_OK(service_->Burn(Burning(wash_, member, "r2", 100)));
+  before = RequestCounts();
+  Result<PartnerBurnCancelResult> late =
+      service_->CancelBurn({wash_, brand_, "r2", kNov10 + 7200 + 1801});
+  ASSERT_FALSE(late.ok());
+  EXPECT_EQ(late.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(late.status().reason(), "CANCEL_WINDOW_PASSED");
+  EXPECT_EQ(RequestCounts(), before);
+  EXPECT_EQ(BalanceOf(member).balance, 400);
+  Result<PartnerBurnCancelResult> unknown =
+      service_->CancelBurn({wash_, brand_, "r9", kNov10 + 7200});
+  EXPECT_EQ(unknown.status().reason(), "REDEMPTION_NOT_FOUND");
+  EXPECT_EQ(service_->CancelBurn({wash_, other_brand_, "r2", kNov10 + 7200}).status().reason(),
+            "REDEMPTION_NOT_FOUND");
+  EXPECT_EQ(service_->CancelBurn({wash_, brand_, "bad id!", kNov10 + 7200}).status().reason(),
+            "INVALID_REQUEST_ID");
+  ExpectConsistent(brand_);
+}
+
+TEST_P(PartnerPointsTest, ABurnWhosePointsExpiredSinceCannotBeCancelled) {
+  PutRule(Rule(fuel_, 1));
+  const int64_t member = NewMember(brand_);
+  // 100 brand points expiring 10 minutes after the burn.
+  POINTS_ASSERT_OK(Earn(brand_, member, 100, "pay:t1", /*expires_at=*/kNov10 + 7200 + 600));
+  POINTS_ASSERT_OK(service_->Burn(Burning(wash_, member, "r1", 60)));
+  Result<int64_t> expired =
+      InTx([&](Ledger& l) { return l.ExpireDue(brand_, kNov10 + 7200 + 700, 10); });
+  POINTS_ASSERT_OK(expired);
+  ASSERT_EQ(*expired, 1);
+  const std::vector<int64_t> before = RequestCounts();
+  Result<PartnerBurnCancelResult> cancelled =
+      service_->CancelBurn({wash_, brand_, "r1", kNov10 + 7200 + 800});
+  ASSERT_FALSE(cancelled.ok());
+  EXPECT_EQ(cancelled.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(cancelled.status().reason(), "CANCEL_POINTS_EXPIRED");
+  EXPECT_EQ(RequestCounts(), before);
+  EXPECT_EQ(BalanceOf(member).balance, 0);
+  EXPECT_EQ(Used(0, wash_), 60);
   ExpectConsistent(brand_);
 }
 

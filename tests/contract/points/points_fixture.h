@@ -192,12 +192,14 @@ class PointsDbTest : public ::testing::TestWithParam<testing::Backend> {
 
   // Every lot use names a journal of the brand; the uses of a journal add up to what it took
   // from lots (a spend or expiry: its points; a reversal: the points its balance covered; an
-  // earning: the debt it repaid, as lot 0); the uses of a lot add up to what it lost.
+  // earning: the debt it repaid, as lot 0; an unspend: minus the points it gave back); the uses
+  // of a lot add up to what it lost.
   void ExpectLotUsesTrace(int64_t brand) {
     SCOPED_TRACE("lot uses");
     EXPECT_EQ(QueryInt("SELECT COUNT(*) FROM point_lot_uses u LEFT JOIN point_journals j ON "
                        "j.id = u.journal_id WHERE u.brand_id = ? AND (j.id IS NULL OR "
-                       "j.brand_id <> u.brand_id OR u.points <= 0 OR "
+                       "j.brand_id <> u.brand_id OR "
+                       "(CASE WHEN j.kind = 'unspend' THEN -u.points ELSE u.points END) <= 0 OR "
                        "u.consumer_partner_id <> CASE WHEN j.kind IN ('expire', 'earn') THEN 0 "
                        "ELSE j.partner_id END)",
                        {db::Value(brand)}),
@@ -205,7 +207,8 @@ class PointsDbTest : public ::testing::TestWithParam<testing::Backend> {
     EXPECT_TRUE(Query("SELECT j.id FROM point_journals j WHERE j.brand_id = ? AND "
                       "(SELECT COALESCE(SUM(u.points), 0) FROM point_lot_uses u WHERE "
                       "u.journal_id = j.id) <> CASE j.kind WHEN 'earn' THEN -j.debt_change "
-                      "WHEN 'reverse' THEN j.points - j.debt_change ELSE j.points END",
+                      "WHEN 'reverse' THEN j.points - j.debt_change WHEN 'unspend' THEN -j.points "
+                      "ELSE j.points END",
                       {db::Value(brand)})
                     .empty());
     EXPECT_TRUE(Query("SELECT l.id FROM point_lots l WHERE l.brand_id = ? AND "

@@ -143,6 +143,8 @@ class ConsoleScopeTest : public ConsoleTest {
         {{"POST", "/api/console/partners/{id}/reactivate"}, {}},
         {{"POST", "/api/console/partners/{id}/secrets"}, {}},
         {{"POST", "/api/console/partners/{id}/secrets/{secret_id}/retire"}, {}},
+        {{"GET", "/api/console/partners/{id}/rule"}, {}},
+        {{"PUT", "/api/console/partners/{id}/rule"}, {}},
         // Unfiltered lists: checked by ListsReturnExactlyTheScope instead.
         {{"GET", "/api/console/regions"}, {}},
         {{"GET", "/api/console/partners"}, {}},
