@@ -47,8 +47,8 @@ class PartnerPointsTest : public PointsDbTest {
 
   int64_t NewPartner(int64_t brand, const std::string& name, bool active = true) {
     return Insert(
-        "INSERT INTO partners (brand_id, name, category, api_key_id, secret_sealed, active, "
-        "created_at, updated_at) VALUES (?, ?, 'fuel', ?, 'sealed', ?, 0, 0)",
+        "INSERT INTO partners (brand_id, name, category, api_key_id, active, "
+        "created_at, updated_at) VALUES (?, ?, 'fuel', ?, ?, 0, 0)",
         {db::Value(brand), db::Value(name), db::Value("key-" + name + std::to_string(brand)),
          db::Value(int64_t{active ? 1 : 0})});
   }
