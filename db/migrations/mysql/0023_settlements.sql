@@ -7,8 +7,6 @@
 -- computed from the unsettled lot uses when asked for.
 ALTER TABLE point_lot_uses ADD COLUMN settlement_period_id BIGINT NULL,
   ADD KEY point_lot_uses_settlement (brand_id, settlement_period_id, created_at);
--- "Points funded" per party of a period: the brand's earn journals by partner and time.
-ALTER TABLE point_journals ADD KEY point_journals_brand_kind (brand_id, kind, created_at);
 
 -- One row per closed period: period 'YYYY-MM', [starts_at, ends_at) in Unix seconds, the
 -- brand's point value used, who closed it (staff id, NULL for the CLI) and its totals:
