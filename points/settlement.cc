@@ -107,8 +107,8 @@ Result<std::optional<StoredPeriod>> FindPeriod(db::Connection& conn, int64_t bra
                  {db::Value(brand_id), db::Value(period)}));
   if (rows.empty()) return std::optional<StoredPeriod>();
   const db::Row& r = rows.front();
-  return std::optional<StoredPeriod>(StoredPeriod{r.Int(0), r.Int(1), r.Int(2), r.Int(3), r.Int(4),
-                                                  r.Int(5), r.Int(6), r.Int(7)});
+  return std::optional<StoredPeriod>(
+      StoredPeriod{r.Int(0), r.Int(1), r.Int(2), r.Int(3), r.Int(4), r.Int(5), r.Int(6), r.Int(7)});
 }
 
 // The latest closed period of the brand: its month and end (empty and 0 when none).
@@ -143,10 +143,11 @@ Selection ClosedSelection(int64_t brand_id, int64_t period_id) {
 // months before it are closed. A month before the latest closed one covers nothing.
 Selection OpenSelection(int64_t brand_id, const Period& period, int64_t latest_closed_end) {
   if (period.ends_at <= latest_closed_end) return {"1 = 0", {}};
-  return {"u.brand_id = ? AND u.settlement_period_id IS NULL AND u.created_at < ? AND "
-          "(u.created_at >= ? OR u.created_at < ?)",
-          {db::Value(brand_id), db::Value(period.ends_at), db::Value(period.starts_at),
-           db::Value(latest_closed_end)}};
+  return {
+      "u.brand_id = ? AND u.settlement_period_id IS NULL AND u.created_at < ? AND "
+      "(u.created_at >= ? OR u.created_at < ?)",
+      {db::Value(brand_id), db::Value(period.ends_at), db::Value(period.starts_at),
+       db::Value(latest_closed_end)}};
 }
 
 // What a selection's lot uses add up to.
@@ -442,8 +443,7 @@ Result<std::vector<PartyStatement>> ComputeStatements(const std::vector<PartyFlo
   return out;
 }
 
-Result<SettlementStatement> SettlementService::Statement(const org::Actor& actor,
-                                                         int64_t brand_id,
+Result<SettlementStatement> SettlementService::Statement(const org::Actor& actor, int64_t brand_id,
                                                          std::string_view period_text) {
   MILEAGE_ASSIGN_OR_RETURN(Period period, ParsePeriod(period_text));
   MILEAGE_ASSIGN_OR_RETURN(db::PooledConnection conn, db_.Acquire());
@@ -459,8 +459,7 @@ Result<PartyStatement> SettlementService::Party(const org::Actor& actor, int64_t
   MILEAGE_ASSIGN_OR_RETURN(Parties parties, LoadParties(*conn, authorizer_, actor,
                                                         org::Action::kSettlementRead, brand_id));
   MILEAGE_RETURN_IF_ERROR(CheckParty(parties, party_id));
-  MILEAGE_ASSIGN_OR_RETURN(SettlementStatement statement,
-                           Read(*conn, brand_id, parties, period));
+  MILEAGE_ASSIGN_OR_RETURN(SettlementStatement statement, Read(*conn, brand_id, parties, period));
   for (PartyStatement& party : statement.parties) {
     if (party.party_id == party_id) return std::move(party);
   }
@@ -494,10 +493,9 @@ Result<PageOf<TraceRow>> SettlementService::Trace(const org::Actor& actor, int64
     MILEAGE_ASSIGN_OR_RETURN(LatestClosed latest, FindLatestClosed(*conn, brand_id));
     selection = OpenSelection(brand_id, period, latest.ends_at);
   }
-  const std::string where =
-      " WHERE " + selection.where +
-      " AND ((u.funder_partner_id = ? AND u.consumer_partner_id = ?) OR "
-      "(u.funder_partner_id = ? AND u.consumer_partner_id = ?))";
+  const std::string where = " WHERE " + selection.where +
+                            " AND ((u.funder_partner_id = ? AND u.consumer_partner_id = ?) OR "
+                            "(u.funder_partner_id = ? AND u.consumer_partner_id = ?))";
   std::vector<db::Value> params = selection.params;
   for (int64_t v : {party_id, counterparty_id, counterparty_id, party_id}) params.emplace_back(v);
   return db::QueryPage<TraceRow>(
@@ -508,7 +506,7 @@ Result<PageOf<TraceRow>> SettlementService::Trace(const org::Actor& actor, int64
        "SELECT COUNT(*) FROM point_lot_uses u", where, "u.id"},
       std::move(params), page, [](const db::Row& row) {
         return TraceRow{row.Int(0), row.Int(1), row.Text(2), row.Text(3), row.Int(4),
-                        row.Int(5), row.Int(6), row.Int(7), row.Int(8)};
+                        row.Int(5), row.Int(6), row.Int(7),  row.Int(8)};
       });
 }
 
@@ -538,9 +536,8 @@ Result<SettlementStatement> SettlementService::Close(const org::Actor& actor, in
                                              "last day",
                                          "PERIOD_NOT_ENDED");
         }
-        MILEAGE_ASSIGN_OR_RETURN(
-            int64_t period_id,
-            CloseIn(conn, brand_id, parties, period, staff_id, record.created_at));
+        MILEAGE_ASSIGN_OR_RETURN(int64_t period_id, CloseIn(conn, brand_id, parties, period,
+                                                            staff_id, record.created_at));
         record.object_id = period_id;
         record.detail = period.text;
         return Status::Ok();

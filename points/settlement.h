@@ -63,9 +63,9 @@ struct SettlementStatement {
   int64_t ends_at = 0;
   int64_t closed_at = 0;
   int64_t point_value_fen_per_100 = 0;
-  int64_t lot_uses = 0;      // lot uses covered
-  int64_t points_moved = 0;  // their points between different parties
-  int64_t amount_fen = 0;    // the sum of the positive net amounts
+  int64_t lot_uses = 0;         // lot uses covered
+  int64_t points_moved = 0;     // their points between different parties
+  int64_t amount_fen = 0;       // the sum of the positive net amounts
   bool already_closed = false;  // Close() found it closed and changed nothing
   std::vector<PartyStatement> parties;
 };
@@ -122,9 +122,9 @@ class SettlementService {
                                int64_t party_id);
   // A page of the lot uses behind the line (party, counterparty), lot-use id order.
   // InvalidArgument INVALID_FIELD when counterparty == party; INVALID_PAGE.
-  Result<PageOf<TraceRow>> Trace(const org::Actor& actor, int64_t brand_id,
-                                 std::string_view period, int64_t party_id,
-                                 int64_t counterparty_id, const PageRequest& page);
+  Result<PageOf<TraceRow>> Trace(const org::Actor& actor, int64_t brand_id, std::string_view period,
+                                 int64_t party_id, int64_t counterparty_id,
+                                 const PageRequest& page);
   // Closes the period (idempotent: a closed period is returned as stored, already_closed set,
   // nothing written). FailedPrecondition PERIOD_NOT_ENDED (before the month's end, Beijing
   // time), LATER_PERIOD_CLOSED (a later month is closed already), EARLIER_PERIOD_OPEN (an

@@ -35,8 +35,7 @@ struct SettleArgs {
   std::string period;
 };
 
-std::optional<std::string> ParseSettleArgs(const std::vector<std::string>& args,
-                                           SettleArgs* out) {
+std::optional<std::string> ParseSettleArgs(const std::vector<std::string>& args, SettleArgs* out) {
   std::map<std::string, std::string*> values = {
       {"config", &out->config_path}, {"brand", &out->brand}, {"period", &out->period}};
   std::map<std::string, bool> seen;
@@ -71,9 +70,8 @@ std::string Yuan(int64_t fen) { return Money::Fen(fen).ToYuanString(); }
 void Print(std::ostream& out, const points::SettlementStatement& s) {
   out << "period " << s.period << " closed"
       << (s.already_closed ? " (before; nothing changed)" : "") << ": " << s.lot_uses
-      << " lot uses, " << s.points_moved << " points between parties, "
-      << s.point_value_fen_per_100 << " fen per 100 points, " << Yuan(s.amount_fen)
-      << " yuan changes hands\n";
+      << " lot uses, " << s.points_moved << " points between parties, " << s.point_value_fen_per_100
+      << " fen per 100 points, " << Yuan(s.amount_fen) << " yuan changes hands\n";
   for (const points::PartyStatement& party : s.parties) {
     out << "party " << party.party_id << " " << party.name << ": funded " << party.points_funded
         << " points, net " << Yuan(party.net_fen) << " yuan\n";

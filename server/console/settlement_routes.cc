@@ -130,15 +130,14 @@ void WriteTraceRow(JsonWriter& w, const points::TraceRow& row) {
 }  // namespace
 
 void RegisterSettlementRoutes(ConsoleRouter& router, points::SettlementService& settlements) {
-  router.Route("GET", "/api/console/settlements", org::Action::kSettlementRead,
-               [&settlements](const ConsoleRequest& req, httplib::Response& res) {
-                 const std::string period =
-                     req.http.has_param("period") ? req.http.get_param_value("period") : "";
-                 Respond(res,
-                         settlements.Statement(req.actor, req.session.principal.scope.brand_id,
-                                               period),
-                         200, WriteStatement);
-               });
+  router.Route(
+      "GET", "/api/console/settlements", org::Action::kSettlementRead,
+      [&settlements](const ConsoleRequest& req, httplib::Response& res) {
+        const std::string period =
+            req.http.has_param("period") ? req.http.get_param_value("period") : "";
+        Respond(res, settlements.Statement(req.actor, req.session.principal.scope.brand_id, period),
+                200, WriteStatement);
+      });
 
   router.Route("GET", "/api/console/settlements/{period}/parties/{party}",
                org::Action::kSettlementRead,

@@ -94,8 +94,7 @@ class SettlementTest : public PointsDbTest {
     POINTS_ASSERT_OK(partner_points_->Earn(
         {partner, brand_, member, id, fen, now - 60, R"({"litres":"40"})", now}));
   }
-  void Burn(int64_t partner, int64_t member, const std::string& id, int64_t points,
-            int64_t now) {
+  void Burn(int64_t partner, int64_t member, const std::string& id, int64_t points, int64_t now) {
     POINTS_ASSERT_OK(partner_points_->Burn({partner, brand_, member, id, points, now}));
   }
   // A ledger earning funded by `partner` (0: the brand) with a lot expiring at `expires_at`.
@@ -142,8 +141,7 @@ class SettlementTest : public PointsDbTest {
     spend.reason = "redeem";
     spend.now = kNov10 + 12 * kDay;
     POINTS_ASSERT_OK(InTx([&](Ledger& l) { return l.Spend(spend); }));
-    POINTS_ASSERT_OK(
-        partner_points_->Reverse({x_, brand_, "e2", "r1", 30000, kNov10 + 15 * kDay}));
+    POINTS_ASSERT_OK(partner_points_->Reverse({x_, brand_, "e2", "r1", 30000, kNov10 + 15 * kDay}));
   }
 
   // (party -> lines) and nets of a statement.
@@ -227,8 +225,8 @@ class SettlementTest : public PointsDbTest {
         page.page_size = 2;  // more than one page for most lines
         int64_t seen = 0;
         for (;; ++page.page) {
-          Result<PageOf<TraceRow>> rows = service_->Trace(op_, brand_, s.period, party.party_id,
-                                                          line.counterparty_id, page);
+          Result<PageOf<TraceRow>> rows =
+              service_->Trace(op_, brand_, s.period, party.party_id, line.counterparty_id, page);
           ASSERT_TRUE(rows.ok()) << rows.status().ToString();
           for (const TraceRow& row : rows->items) {
             ++seen;
@@ -482,9 +480,8 @@ TEST(ComputeStatementsTest, SelfUseIsLeftOutAndAmountsOutOfRangeAreRefused) {
   Result<std::vector<PartyStatement>> self = ComputeStatements({{3, 3, false, 50}}, {0, 3}, 100);
   ASSERT_TRUE(self.ok());
   for (const PartyStatement& party : *self) EXPECT_TRUE(party.lines.empty());
-  EXPECT_EQ(
-      ComputeStatements({{3, 0, false, INT64_MAX}}, {0, 3}, 1000).status().code(),
-      StatusCode::kInternal);
+  EXPECT_EQ(ComputeStatements({{3, 0, false, INT64_MAX}}, {0, 3}, 1000).status().code(),
+            StatusCode::kInternal);
 }
 
 }  // namespace

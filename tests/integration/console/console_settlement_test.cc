@@ -61,9 +61,9 @@ class ConsoleSettlementTest : public ConsoleTest {
     rule.partner_id = tree_.partner;
     rule.points_per_yuan = 1;
     ASSERT_TRUE(partner_points.PutRule(rule, now).ok());
-    ASSERT_TRUE(partner_points
-                    .Earn({tree_.partner, tree_.brand, member_, "e1", 20000, now, "{}", now + 60})
-                    .ok());
+    ASSERT_TRUE(
+        partner_points.Earn({tree_.partner, tree_.brand, member_, "e1", 20000, now, "{}", now + 60})
+            .ok());
     ASSERT_TRUE(partner_points.Burn({q_, tree_.brand, member_, "b1", 250, now + 120}).ok());
     // Sessions are made after the month ended, so that they live at the clock's time.
     clock_.SetUnixSeconds(kFeb1 + 3600);
@@ -128,7 +128,8 @@ TEST_P(ConsoleSettlementTest, AdminReadsClosesExportsAndTracesTheMonth) {
   Reply csv = Get(PartyPath(q_) + "/lines.csv", admin);
   ASSERT_EQ(csv.status, 200) << csv.body;
   EXPECT_EQ(csv.body.rfind("\xEF\xBB\xBF结算期,", 0), 0u) << csv.body;
-  EXPECT_NE(csv.body.find("\r\n2027-01,closed," + std::to_string(q_) + ",Wash Co,0,Brand,0,50,0,0.50\r\n"),
+  EXPECT_NE(csv.body.find("\r\n2027-01,closed," + std::to_string(q_) +
+                          ",Wash Co,0,Brand,0,50,0,0.50\r\n"),
             std::string::npos)
       << csv.body;
   EXPECT_NE(csv.body.find(",Fuel Co,0,200,0,2.00\r\n"), std::string::npos) << csv.body;
