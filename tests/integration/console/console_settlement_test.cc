@@ -152,6 +152,14 @@ TEST_P(ConsoleSettlementTest, RolesAndOtherBrandsSeeOnlyWhatTheyMay) {
       std::string("/api/console/settlements?period=") + kPeriod, PartyPath(tree_.partner),
       PartyPath(tree_.partner) + "/lines.csv", PartyPath(tree_.partner) + "/lines.json",
       PartyPath(tree_.partner) + "/trace?counterparty=0"};
+  // Sign everyone in first (logins are audited).
+  for (const char* who :
+       {"dealer_a_manager", "region1_manager", "clerk_a1", "analyst_a", "analyst_brand"}) {
+    ASSERT_FALSE(Token(who).empty()) << who;
+  }
+  Reply login = LoginFrom("127.0.0.1", "other_admin", kPassword, other_brand_);
+  ASSERT_EQ(login.status, 200) << login.body;
+  const std::string other = login.json["token"].GetString();
   const auto before = RowCounts();
   for (const char* who : {"dealer_a_manager", "region1_manager", "clerk_a1"}) {
     for (const std::string& path : reads) {
@@ -166,7 +174,6 @@ TEST_P(ConsoleSettlementTest, RolesAndOtherBrandsSeeOnlyWhatTheyMay) {
   }
   EXPECT_EQ(Post(Base() + "/close", Token("analyst_brand")).status, 403);
   // Another brand's admin: its own (empty) statements; our partners are not its parties.
-  const std::string& other = Token("other_admin");
   Reply own = Get(std::string("/api/console/settlements?period=") + kPeriod, other);
   ASSERT_EQ(own.status, 200);
   EXPECT_EQ(Nets(own.json), (std::map<int64_t, int64_t>{{0, 0}}));
