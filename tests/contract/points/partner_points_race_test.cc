@@ -35,8 +35,8 @@ class PartnerRaceTest : public PointsDbTest {
   }
   int64_t NewPartner(int64_t brand, int n) {
     return Insert(
-        "INSERT INTO partners (brand_id, name, category, api_key_id, secret_sealed, active, "
-        "created_at, updated_at) VALUES (?, ?, 'fuel', ?, 'sealed', 1, 0, 0)",
+        "INSERT INTO partners (brand_id, name, category, api_key_id, active, created_at, "
+        "updated_at) VALUES (?, ?, 'fuel', ?, 1, 0, 0)",
         {db::Value(brand), db::Value("p" + std::to_string(n)),
          db::Value("key-" + std::to_string(brand) + "-" + std::to_string(n))});
   }
