@@ -132,6 +132,11 @@ std::optional<Date> ParseDate(std::string_view text) {
   return DatePrefix(text);
 }
 
+std::optional<Date> ParseMonth(std::string_view text) {
+  if (text.size() != 7) return std::nullopt;
+  return ParseDate(std::string(text) + "-01");
+}
+
 std::optional<int64_t> ParseBeijingDateTime(std::string_view text) {
   if (text.size() != 19 || text[10] != ' ') return std::nullopt;
   const std::optional<Date> date = DatePrefix(text);

@@ -45,6 +45,8 @@ int64_t MonthsBefore(int64_t yyyymm, int64_t months);
 
 // "YYYY-MM-DD" naming a real date; nullopt otherwise (no other text around it).
 std::optional<Date> ParseDate(std::string_view text);
+// "YYYY-MM" naming a real month, as the date of its first day; nullopt otherwise.
+std::optional<Date> ParseMonth(std::string_view text);
 // "YYYY-MM-DD HH:MM:SS" read as Beijing time (WeChat Pay's bills), as Unix seconds; nullopt
 // when it is not such a time.
 std::optional<int64_t> ParseBeijingDateTime(std::string_view text);

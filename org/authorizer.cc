@@ -21,6 +21,7 @@ bool IsRead(Action action) {
     case Action::kEarningRuleRead:
     case Action::kStockRead:
     case Action::kRedemptionRead:
+    case Action::kSettlementRead:
       return true;
     default:
       return false;
@@ -122,6 +123,10 @@ std::string_view ActionName(Action action) {
       return "redemption.read";
     case Action::kRedemptionReverse:
       return "redemption.reverse";
+    case Action::kSettlementRead:
+      return "settlement.read";
+    case Action::kSettlementClose:
+      return "settlement.close";
   }
   return "?";
 }

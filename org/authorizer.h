@@ -41,6 +41,9 @@ enum class Action {
   kCouponRedeem,       // redeem coupons at a store's counter
   kRedemptionRead,     // a store's redemptions
   kRedemptionReverse,  // take a redemption back
+  // Partner settlement (points/settlement.h): the brand's statements; closing a period.
+  kSettlementRead,
+  kSettlementClose,
 };
 
 // "store.write" etc., for logs, route listings and the audit records of refused routes.

@@ -75,6 +75,8 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, AppOptions option
       *app->db_, app->org_->authorizer(), app->org_->writer(), policy.tiers);
   app->partner_rules_ = std::make_unique<payments::PartnerRuleService>(
       *app->db_, app->org_->authorizer(), app->org_->writer(), policy.tiers);
+  app->settlements_ = std::make_unique<points::SettlementService>(
+      *app->db_, app->org_->authorizer(), app->org_->writer(), app->clock_);
   MemberApiOptions member_options;
   member_options.first_tier = policy.tiers.tiers.front().name;
   member_options.truth_cache = org_options.sessions.truth_cache;
@@ -122,6 +124,7 @@ void App::RegisterRoutes() {
   RegisterEarningRuleRoutes(*console_, *earning_rules_);
   RegisterPartnerRuleRoutes(*console_, *partner_rules_);
   RegisterReportRoutes(*console_, *reports_);
+  RegisterSettlementRoutes(*console_, *settlements_);
   RegisterCouponRoutes(*console_, *coupons_, clock_);
   RegisterExportRoutes(*console_, *member_views_, *payment_views_, coupons_->redemptions());
   member_api_->RegisterRoutes(*http_);

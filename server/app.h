@@ -28,6 +28,7 @@
 #include "payments/report_service.h"
 #include "points/ledger.h"
 #include "points/partner_points.h"
+#include "points/settlement.h"
 #include "server/console/console_router.h"
 #include "server/health.h"
 #include "server/http/http_server.h"
@@ -129,6 +130,7 @@ class App {
   std::unique_ptr<payments::ReportService> reports_;
   std::unique_ptr<payments::EarningRuleService> earning_rules_;
   std::unique_ptr<payments::PartnerRuleService> partner_rules_;
+  std::unique_ptr<points::SettlementService> settlements_;
   Metrics metrics_;
   std::unique_ptr<HealthChecker> health_;
   std::unique_ptr<HttpServer> http_;

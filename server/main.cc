@@ -11,6 +11,7 @@
 #include "common/log.h"
 #include "db/migrate.h"
 #include "server/admin/admin_command.h"
+#include "server/admin/settle_command.h"
 #include "server/app.h"
 #include "server/config_loader.h"
 #include "server/jobs.h"
@@ -53,6 +54,10 @@ Commands:
               reconcile --merchant MCHID --date YYYY-MM-DD --merchant-key-file PEM
                         --merchant-serial SERIAL [--apply] [--json]
             Exit 0 when they agree, 1 when differences were found, 2 when it could not run.
+  settle    Close a brand's partner settlement period (a Beijing month) and print its
+            statements (mileage settle --help):
+              settle --brand ID --period YYYY-MM
+            Exit 0 when the period is closed (now or before), 1 when it cannot be closed.
   sandbox   The WeChat simulator for development and tests (mileage sandbox --help):
               sandbox [--config FILE] [--listen HOST:PORT] [--state-dir DIR]
               sandbox export --mchid M [--state-dir DIR] [--out DIR]
@@ -203,6 +208,9 @@ int Main(int argc, char** argv) {
   }
   if (argc >= 2 && std::string(argv[1]) == "reconcile") {
     return RunReconcile(std::vector<std::string>(argv + 2, argv + argc), std::cout, std::cerr);
+  }
+  if (argc >= 2 && std::string(argv[1]) == "settle") {
+    return RunSettle(std::vector<std::string>(argv + 2, argv + argc), std::cout, std::cerr);
   }
   if (argc >= 2 && std::string(argv[1]) == "sandbox") {
     return RunSandbox(std::vector<std::string>(argv + 2, argv + argc), std::cout, std::cerr);

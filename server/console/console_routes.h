@@ -8,6 +8,7 @@
 #include "payments/partner_rule_service.h"
 #include "payments/payment_views.h"
 #include "payments/report_service.h"
+#include "points/settlement.h"
 #include "server/console/console_router.h"
 
 namespace mileage::server {
@@ -38,6 +39,11 @@ void RegisterExportRoutes(ConsoleRouter& router, payments::MemberViews& members,
                           coupons::RedemptionService& redemptions);
 // The dashboard's reports (/api/console/reports/...).
 void RegisterReportRoutes(ConsoleRouter& router, payments::ReportService& reports);
+
+// Partner settlement (/api/console/settlements..., docs/API.md "Settlement"), registered by the
+// App: a period's statements, a party's lines and their CSV and JSON exports, the lot uses
+// behind a line, closing a period.
+void RegisterSettlementRoutes(ConsoleRouter& router, points::SettlementService& settlements);
 
 // Coupons (coupons/ services, docs/API.md "Coupons (console)"), registered by the App: stocks and
 // grants; the counter (lookup, redemption, reversal), a store's redemptions and a member's

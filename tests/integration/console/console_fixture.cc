@@ -246,7 +246,9 @@ std::map<std::string, int64_t> ConsoleTest::RowCounts() {
                             "coupon_stock_stores",
                             "coupons",
                             "coupon_redemptions",
-                            "outbox_events"}) {
+                            "outbox_events",
+                            "settlement_periods",
+                            "settlement_lines"}) {
     Result<std::vector<db::Row>> rows =
         (*conn)->Query(std::string("SELECT COUNT(*) FROM ") + table);
     EXPECT_TRUE(rows.ok()) << rows.status().ToString();

@@ -145,6 +145,14 @@ class ConsoleScopeTest : public ConsoleTest {
         {{"POST", "/api/console/partners/{id}/secrets/{secret_id}/retire"}, {}},
         {{"GET", "/api/console/partners/{id}/rule"}, {}},
         {{"PUT", "/api/console/partners/{id}/rule"}, {}},
+        // Partner settlement belongs to the brand node (ConsoleSettlementTest checks roles,
+        // analysts below the brand and other brands).
+        {{"GET", "/api/console/settlements"}, {}},
+        {{"GET", "/api/console/settlements/{period}/parties/{party}"}, {}},
+        {{"GET", "/api/console/settlements/{period}/parties/{party}/lines.csv"}, {}},
+        {{"GET", "/api/console/settlements/{period}/parties/{party}/lines.json"}, {}},
+        {{"GET", "/api/console/settlements/{period}/parties/{party}/trace"}, {}},
+        {{"POST", "/api/console/settlements/{period}/close"}, {}},
         // Unfiltered lists: checked by ListsReturnExactlyTheScope instead.
         {{"GET", "/api/console/regions"}, {}},
         {{"GET", "/api/console/partners"}, {}},

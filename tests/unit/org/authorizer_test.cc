@@ -53,7 +53,9 @@ const std::vector<Action> kAllActions = {Action::kSelf,
                                          Action::kCouponGrant,
                                          Action::kCouponRedeem,
                                          Action::kRedemptionRead,
-                                         Action::kRedemptionReverse};
+                                         Action::kRedemptionReverse,
+                                         Action::kSettlementRead,
+                                         Action::kSettlementClose};
 
 Principal Make(Role role, const NodePath& scope) { return Principal{7, "p", role, scope}; }
 
@@ -111,7 +113,7 @@ const std::map<Role, std::set<Action>>& Matrix() {
        {Action::kSelf, Action::kBrandRead, Action::kRegionRead, Action::kDealerRead,
         Action::kStoreRead, Action::kMerchantRead, Action::kAppRead, Action::kPartnerRead,
         Action::kStaffRead, Action::kMemberRead, Action::kPaymentRead, Action::kEarningRuleRead,
-        Action::kStockRead, Action::kRedemptionRead}},
+        Action::kStockRead, Action::kRedemptionRead, Action::kSettlementRead}},
   };
   return *matrix;
 }
