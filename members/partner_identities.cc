@@ -13,6 +13,9 @@ namespace {
 constexpr std::string_view kUnlinksPrefix = "mp:partner-unlinks:";
 constexpr std::string_view kIdPrefix = "pm_";
 constexpr size_t kIdHexLength = 32;
+// Attempts of an identification: racing first identifications at one partner may still abort
+// (a lock wait or a link made meanwhile); each attempt is a new transaction.
+constexpr int kAttempts = 8;
 
 // The one answer for every member a partner may not see, so that it tells nothing.
 Status MemberNotFound() {
@@ -130,20 +133,25 @@ Result<PartnerMember> PartnerIdentities::Link(const org::Partner& partner, int64
                                               const std::optional<std::string>& plate_hash,
                                               int64_t now) {
   PartnerMember out;
-  const Status linked = db::InTransaction(db_, [&](db::Connection& conn) -> Status {
-    out = PartnerMember();
-    out.member_id = member_id;
-    if (plate_hash.has_value()) {
-      MILEAGE_ASSIGN_OR_RETURN(out.member_id, MemberOfPlate(conn, partner.brand_id, *plate_hash));
-    }
-    // One identification of a member at a time, so that a new generation follows the link it
-    // read (the unique keys still decide between racers).
-    MILEAGE_RETURN_IF_ERROR(Uniform(MemberStore(conn, random_).LockMember(out.member_id)));
-    MILEAGE_ASSIGN_OR_RETURN(out.tier, TierOfActiveMember(conn, partner.brand_id, out.member_id));
-    MILEAGE_ASSIGN_OR_RETURN(out.partner_member_id,
-                             CurrentOrNewLink(conn, partner, out.member_id, now));
-    return Status::Ok();
-  });
+  const Status linked = db::InTransaction(
+      db_,
+      [&](db::Connection& conn) -> Status {
+        out = PartnerMember();
+        out.member_id = member_id;
+        if (plate_hash.has_value()) {
+          MILEAGE_ASSIGN_OR_RETURN(out.member_id,
+                                   MemberOfPlate(conn, partner.brand_id, *plate_hash));
+        }
+        // One identification of a member at a time, so that a new generation follows the link it
+        // read (the unique keys still decide between racers).
+        MILEAGE_RETURN_IF_ERROR(Uniform(MemberStore(conn, random_).LockMember(out.member_id)));
+        MILEAGE_ASSIGN_OR_RETURN(out.tier,
+                                 TierOfActiveMember(conn, partner.brand_id, out.member_id));
+        MILEAGE_ASSIGN_OR_RETURN(out.partner_member_id,
+                                 CurrentOrNewLink(conn, partner, out.member_id, now));
+        return Status::Ok();
+      },
+      kAttempts);
   if (!linked.ok()) return linked;
   return out;
 }
@@ -151,11 +159,14 @@ Result<PartnerMember> PartnerIdentities::Link(const org::Partner& partner, int64
 Result<std::string> PartnerIdentities::CurrentOrNewLink(db::Connection& conn,
                                                         const org::Partner& partner,
                                                         int64_t member_id, int64_t now) {
+  // A plain read: the member's row lock (Link) already serializes identifications of the
+  // member. A locking read of a link that does not exist yet would take a gap lock on
+  // MariaDB, and two first identifications of different members at one partner would then
+  // deadlock on their inserts into the same gap.
   MILEAGE_ASSIGN_OR_RETURN(
       std::vector<db::Row> latest,
       conn.Query("SELECT id, partner_member_id, generation, unlinked_at FROM partner_member_links "
-                 "WHERE partner_id = ? AND member_id = ? ORDER BY generation DESC LIMIT 1" +
-                     std::string(db::ForUpdate(conn.dialect())),
+                 "WHERE partner_id = ? AND member_id = ? ORDER BY generation DESC LIMIT 1",
                  {db::Value(partner.id), db::Value(member_id)}));
   if (!latest.empty() && latest.front().IsNull(3)) {
     MILEAGE_RETURN_IF_ERROR(
