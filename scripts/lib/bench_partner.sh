@@ -8,7 +8,7 @@
 # the first round also counts the round trips of one earning (MariaDB's Questions and
 # Com_stmt_prepare, Redis's total_commands_processed, over PARTNER_COUNTED earnings sent one at
 # a time).
-PARTNER_MEMBERS_PER_CONNECTION="${PARTNER_MEMBERS_PER_CONNECTION:-8}"
+PARTNER_MEMBERS_PER_CONNECTION="${PARTNER_MEMBERS_PER_CONNECTION:-4}"
 PARTNER_COUNTED="${PARTNER_COUNTED:-1000}"
 
 # _partner_counters MYSQL_URL REDIS_URL: a shell command printing "NAME VALUE" lines.
