@@ -151,12 +151,20 @@ int main(int argc, char** argv) {
     Reply card = Call(*clients[c], "GET", "/api/mp/card", login.json["token"].GetString(), "");
     if (card.status != 200 || !card.json.HasMember("member_code")) return false;
     const std::string code = card.json["member_code"]["token"].GetString();
-    auto looked_up = SignedPost(*clients[c], signer, "/api/partner/v1/members/lookup",
-                                "lookup-" + run + "-" + std::to_string(i),
-                                R"({"member":{"code":")" + code + R"("}})");
-    if (!looked_up || looked_up->status != 200) return false;
+    // Concurrent first links deadlock on MariaDB (409 ABORTED, nothing written): retry those.
+    int status = 0;
+    std::string answer;
+    for (int attempt = 0; attempt < 5 && (status == 0 || status == 409); ++attempt) {
+      auto looked_up =
+          SignedPost(*clients[c], signer, "/api/partner/v1/members/lookup",
+                     "lookup-" + run + "-" + std::to_string(i) + "-" + std::to_string(attempt),
+                     R"({"member":{"code":")" + code + R"("}})");
+      status = looked_up ? looked_up->status : -1;
+      if (looked_up) answer = looked_up->body;
+    }
+    if (status != 200) return false;
     rapidjson::Document body;
-    body.Parse(looked_up->body.c_str());
+    body.Parse(answer.c_str());
     member_ids[i] = body["partner_member_id"].GetString();
     return true;
   });

@@ -87,7 +87,7 @@ JSON
   echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   for name in sqlite mariadb; do
     grep "^$name " "$work/partner" | sort -k2 -g | awk '{a[NR]=$0} END {print a[int((NR+1)/2)]}' |
-      awk '{printf "| %s | %.0f | %s | %s | %s | %.0f | %s | %s | %.3f | %s |\n",
+      awk '$6 > 0 {printf "| %s | %.0f | %s | %s | %s | %.0f | %s | %s | %.3f | %s |\n",
         $1, $2, $3, $4, $5, $6, $7, $9, $2/$6, $10}'
   done
   if [ -s "$work/partner-trips" ]; then
