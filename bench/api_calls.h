@@ -21,10 +21,11 @@ inline Reply Call(httplib::Client& client, const char* method, const std::string
                   const std::string& token, const std::string& body) {
   httplib::Headers headers;
   if (!token.empty()) headers.emplace("Authorization", "Bearer " + token);
-  httplib::Result result = std::string(method) == "GET" ? client.Get(path, headers)
-                           : std::string(method) == "PATCH"
-                               ? client.Patch(path, headers, body, "application/json")
-                               : client.Post(path, headers, body, "application/json");
+  httplib::Result result =
+      std::string(method) == "GET"     ? client.Get(path, headers)
+      : std::string(method) == "PATCH" ? client.Patch(path, headers, body, "application/json")
+      : std::string(method) == "PUT"   ? client.Put(path, headers, body, "application/json")
+                                       : client.Post(path, headers, body, "application/json");
   Reply reply;
   if (!result) return reply;
   reply.status = result->status;

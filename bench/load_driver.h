@@ -17,6 +17,7 @@ using SteadyClock = std::chrono::steady_clock;
 struct Run {
   double rps = 0;
   double p50_ms = 0;
+  double p95_ms = 0;
   double p99_ms = 0;
   int64_t failed = 0;
 };
@@ -52,6 +53,7 @@ Run Drive(int connections, int seconds, size_t limit, const Send& send) {
   run.rps = static_cast<double>(all.size()) / elapsed;
   if (!all.empty()) {
     run.p50_ms = all[all.size() / 2];
+    run.p95_ms = all[std::min(all.size() - 1, all.size() * 95 / 100)];
     run.p99_ms = all[std::min(all.size() - 1, all.size() * 99 / 100)];
   }
   run.failed = failed;

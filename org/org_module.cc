@@ -13,7 +13,7 @@ OrgModule::OrgModule(db::Db& db, kv::Kv& kv, const Clock& clock, RandomSource& r
       hierarchy_(db, clock, authorizer_, writer_, truth_),
       merchants_(db, clock, authorizer_, writer_, cipher_),
       apps_(db, authorizer_, writer_, cipher_, merchants_.changes()),
-      partners_(db, authorizer_, writer_, cipher_, random),
+      partners_(db, clock, authorizer_, writer_, cipher_, random),
       sessions_(db, kv, clock, hasher_, tokens_, writer_, truth_, options.sessions),
       staff_(db, authorizer_, writer_, hasher_, truth_),
       audit_(db, authorizer_),

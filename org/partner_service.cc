@@ -144,6 +144,7 @@ Result<Partner> PartnerService::SetActive(const Actor& actor, int64_t id, bool a
     record.detail = "name: " + partner.name + "; api_key_id: " + partner.api_key_id;
     return Status::Ok();
   });
+  ForgetCredentials();
   if (!written.ok()) return written;
   return partner;
 }
@@ -180,6 +181,7 @@ Result<RotatedPartnerSecret> PartnerService::RotateSecret(const Actor& actor, in
                     "; secret_id: " + std::to_string(rotated.secret_id);
     return Status::Ok();
   });
+  ForgetCredentials();
   if (!written.ok()) return written;
   return rotated;
 }
@@ -230,11 +232,36 @@ Result<PartnerDetail> PartnerService::RetireSecret(const Actor& actor, int64_t i
     detail = PartnerDetail{std::move(*found), InfosOf(secrets)};
     return Status::Ok();
   });
+  ForgetCredentials();
   if (!written.ok()) return written;
   return detail;
 }
 
 Result<PartnerCredentials> PartnerService::Credentials(std::string_view api_key_id) {
+  const TimePoint now = clock_.Now();
+  uint64_t generation = 0;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = cache_.find(std::string(api_key_id));
+    if (it != cache_.end() && now >= it->second.loaded_at &&
+        now - it->second.loaded_at < kCredentialsTtl) {
+      return it->second.credentials;
+    }
+    generation = generation_;
+  }
+  MILEAGE_ASSIGN_OR_RETURN(PartnerCredentials loaded, LoadCredentials(api_key_id));
+  std::lock_guard<std::mutex> lock(mu_);
+  if (generation == generation_) cache_[std::string(api_key_id)] = CachedCredentials{loaded, now};
+  return loaded;
+}
+
+void PartnerService::ForgetCredentials() {
+  std::lock_guard<std::mutex> lock(mu_);
+  ++generation_;
+  cache_.clear();
+}
+
+Result<PartnerCredentials> PartnerService::LoadCredentials(std::string_view api_key_id) {
   MILEAGE_ASSIGN_OR_RETURN(db::PooledConnection conn, db_.Acquire());
   PartnerStore partners(*conn);
   MILEAGE_ASSIGN_OR_RETURN(std::optional<Partner> found, partners.FindByApiKeyId(api_key_id));

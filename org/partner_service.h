@@ -1,10 +1,14 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
+#include "common/clock.h"
 #include "common/random.h"
 #include "common/result.h"
 #include "crypto/field_cipher.h"
@@ -52,17 +56,31 @@ struct PartnerCredentials {
 // Partner merchants of a brand and their API keys. A key is an id ("pk_" + 16 hex digits) and
 // one or two active 256-bit secrets (64 hex digits each; two while the partner switches from one
 // to the next). Secrets are stored sealed with the data key, not hashed, because verifying a
-// partner's HMAC-SHA256 request signature needs the secret itself. Owned by the org module;
-// safe for concurrent use.
+// partner's HMAC-SHA256 request signature needs the secret itself. Credentials() keeps what it
+// loads for kCredentialsTtl, so that a signed request neither reads the database nor opens the
+// secrets; every change made through this object (deactivation, reactivation, rotation,
+// retirement) drops that cache once committed, so it applies at once in this process, while a
+// change made by another process (another instance) applies here within kCredentialsTtl.
+// Owned by the org module; safe for concurrent use (one short mutex around the cache).
 //
 // Errors common to the methods: InvalidArgument for bad input; NotFound when the partner (or
 // brand) does not exist or is outside the caller's scope; PermissionDenied when the role may
 // not act; storage errors.
 class PartnerService {
  public:
-  PartnerService(db::Db& db, const Authorizer& authorizer, AuditedWriter& writer,
-                 const crypto::FieldCipher& cipher, RandomSource& random)
-      : db_(db), authorizer_(authorizer), writer_(writer), cipher_(cipher), random_(random) {}
+  // How long Credentials() keeps a partner's opened secrets and active flag.
+  static constexpr std::chrono::seconds kCredentialsTtl{30};
+
+  PartnerService(db::Db& db, const Clock& clock, const Authorizer& authorizer,
+                 AuditedWriter& writer, const crypto::FieldCipher& cipher, RandomSource& random)
+      : db_(db),
+        clock_(clock),
+        authorizer_(authorizer),
+        writer_(writer),
+        cipher_(cipher),
+        random_(random) {}
+  PartnerService(const PartnerService&) = delete;
+  PartnerService& operator=(const PartnerService&) = delete;
 
   // A partner of `brand_id` in `category` (INVALID_FIELD for an unknown one).
   Result<CreatedPartner> Create(const Actor& actor, int64_t brand_id, std::string_view name,
@@ -82,11 +100,21 @@ class PartnerService {
   // LAST_PARTNER_SECRET when it is the partner's only active one.
   Result<PartnerDetail> RetireSecret(const Actor& actor, int64_t id, int64_t secret_id);
   // The partner of an API key id, active or not (the caller decides what an inactive partner's
-  // request gets), with its active secrets opened. NotFound for an unknown key id;
-  // FailedPrecondition when a sealed secret does not open with the configured keys.
+  // request gets), with its active secrets opened; from the cache when loaded less than
+  // kCredentialsTtl ago. NotFound for an unknown key id; FailedPrecondition when a sealed secret
+  // does not open with the configured keys (neither is cached).
   Result<PartnerCredentials> Credentials(std::string_view api_key_id);
 
  private:
+  struct CachedCredentials {
+    PartnerCredentials credentials;
+    TimePoint loaded_at;
+  };
+  Result<PartnerCredentials> LoadCredentials(std::string_view api_key_id);
+  // Drops every cached entry, and keeps a load under way from caching what it read before the
+  // change. Called once a change has committed (or failed: dropping is always safe).
+  void ForgetCredentials();
+
   Result<Partner> SetActive(const Actor& actor, int64_t id, bool active);
   // A new secret and its sealed form, or the error of sealing it.
   struct NewSecret {
@@ -96,10 +124,14 @@ class PartnerService {
   Result<NewSecret> MakeSecret(std::string_view api_key_id);
 
   db::Db& db_;
+  const Clock& clock_;
   const Authorizer& authorizer_;
   AuditedWriter& writer_;
   const crypto::FieldCipher& cipher_;
   RandomSource& random_;
+  std::mutex mu_;
+  std::unordered_map<std::string, CachedCredentials> cache_;  // by API key id
+  uint64_t generation_ = 0;  // bumped by every change, so a load that raced one is not kept
 };
 
 // The crypto::FieldCipher context of a partner's secret.

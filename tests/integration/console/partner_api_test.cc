@@ -233,6 +233,52 @@ TEST_P(PartnerApiTest, RotationKeepsBothSecretsUntilTheOldOneIsRetired) {
   EXPECT_EQ(audit.body.find(new_secret), std::string::npos);
 }
 
+// The server keeps a partner's opened secrets for PartnerService::kCredentialsTtl; a change
+// made through this server still applies to the very next request, although every step below
+// starts with the partner's credentials cached by a request that passed.
+TEST_P(PartnerApiTest, ChangesThroughThisServerApplyAtOnceDespiteTheCachedCredentials) {
+  const TestPartner p = CreatePartner("Park Co");
+  const std::string admin = Token("admin");
+  const std::string base = "/api/console/partners/" + std::to_string(p.id);
+  ASSERT_EQ(SendSigned(Call(p, p.secret)).status, 200);
+
+  Reply rotated = Post(base + "/secrets", admin);
+  ASSERT_EQ(rotated.status, 201) << rotated.body;
+  const std::string new_secret = rotated.json["secret"].GetString();
+  EXPECT_EQ(SendSigned(Call(p, new_secret)).status, 200) << "the new secret signs at once";
+  EXPECT_EQ(SendSigned(Call(p, p.secret)).status, 200);
+
+  ASSERT_EQ(Post(base + "/secrets/" + std::to_string(p.secret_id) + "/retire", admin).status, 200);
+  ExpectRefused(Call(p, p.secret), "SIGNATURE_INVALID", "the secret retired a moment ago");
+  ASSERT_EQ(SendSigned(Call(p, new_secret)).status, 200);
+
+  ASSERT_EQ(Post(base + "/deactivate", admin).status, 200);
+  ExpectRefused(Call(p, new_secret), "PARTNER_INACTIVE", "deactivated a moment ago");
+  ASSERT_EQ(Post(base + "/reactivate", admin).status, 200);
+  EXPECT_EQ(SendSigned(Call(p, new_secret)).status, 200) << "reactivated a moment ago";
+}
+
+// A change this server did not make (another instance's, here written straight to the
+// database) applies once the cached credentials are older than kCredentialsTtl.
+TEST_P(PartnerApiTest, AChangeByAnotherInstanceAppliesWithinTheCacheTtl) {
+  const TestPartner p = CreatePartner("Park Co");
+  auto set_active = [&](int64_t active) {
+    Result<db::PooledConnection> conn = server_->app().db().Acquire();
+    ASSERT_TRUE(conn.ok());
+    ASSERT_TRUE((*conn)
+                    ->Exec("UPDATE partners SET active = ? WHERE id = ?",
+                           {db::Value(active), db::Value(p.id)})
+                    .ok());
+  };
+  ASSERT_EQ(SendSigned(Call(p, p.secret)).status, 200);
+  set_active(0);
+  clock_.Advance(org::PartnerService::kCredentialsTtl);
+  ExpectRefused(Call(p, p.secret), "PARTNER_INACTIVE", "deactivated by another instance");
+  set_active(1);
+  clock_.Advance(org::PartnerService::kCredentialsTtl);
+  EXPECT_EQ(SendSigned(Call(p, p.secret)).status, 200) << "reactivated by another instance";
+}
+
 TEST_P(PartnerApiTest, OnlyBrandAdminsRotateAndRetireAndOnlyTheirBrandsPartners) {
   const TestPartner p = CreatePartner("Park Co");
   const std::string base = "/api/console/partners/" + std::to_string(p.id);
