@@ -16,6 +16,8 @@ constexpr size_t kIdHexLength = 32;
 // Attempts of an identification: racing first identifications at one partner may still abort
 // (a lock wait or a link made meanwhile); each attempt is a new transaction.
 constexpr int kAttempts = 8;
+// How stale a link's last_seen_at may get before a resolution by partner_member_id refreshes it.
+constexpr int64_t kLastSeenResolutionS = 60;
 
 // The one answer for every member a partner may not see, so that it tells nothing.
 Status MemberNotFound() {
@@ -195,28 +197,32 @@ Result<std::string> PartnerIdentities::CurrentOrNewLink(db::Connection& conn,
   return row.front().Text(0);
 }
 
+// A read and, at most once per kLastSeenResolutionS, a one-statement update: resolving a
+// pseudonym the partner already has is on every earning's path, and a write transaction here
+// (an fsync on SQLite) cost as much as the earning itself. A member who unlinks meanwhile is
+// resolved once more, as with a lock that ends at this call's commit.
 Result<PartnerMember> PartnerIdentities::ByPartnerMemberId(const org::Partner& partner,
                                                            const std::string& id, int64_t now) {
+  MILEAGE_ASSIGN_OR_RETURN(db::PooledConnection conn, db_.Acquire());
+  MILEAGE_ASSIGN_OR_RETURN(
+      std::vector<db::Row> rows,
+      conn->Query("SELECT id, member_id, partner_id, unlinked_at, last_seen_at "
+                  "FROM partner_member_links WHERE partner_member_id = ?",
+                  {db::Value(id)}));
+  if (rows.empty() || rows.front().Int(2) != partner.id || !rows.front().IsNull(3)) {
+    return MemberNotFound();
+  }
   PartnerMember out;
-  const Status found = db::InTransaction(db_, [&](db::Connection& conn) -> Status {
-    MILEAGE_ASSIGN_OR_RETURN(
-        std::vector<db::Row> rows,
-        conn.Query("SELECT id, member_id, partner_id, unlinked_at FROM partner_member_links "
-                   "WHERE partner_member_id = ?" +
-                       std::string(db::ForUpdate(conn.dialect())),
-                   {db::Value(id)}));
-    if (rows.empty() || rows.front().Int(2) != partner.id || !rows.front().IsNull(3)) {
-      return MemberNotFound();
-    }
-    out.member_id = rows.front().Int(1);
-    out.partner_member_id = id;
-    MILEAGE_ASSIGN_OR_RETURN(out.tier, TierOfActiveMember(conn, partner.brand_id, out.member_id));
-    return conn
-        .Exec("UPDATE partner_member_links SET last_seen_at = ? WHERE id = ?",
-              {db::Value(now), db::Value(rows.front().Int(0))})
-        .status();
-  });
-  if (!found.ok()) return found;
+  out.member_id = rows.front().Int(1);
+  out.partner_member_id = id;
+  MILEAGE_ASSIGN_OR_RETURN(out.tier, TierOfActiveMember(*conn, partner.brand_id, out.member_id));
+  if (now - rows.front().Int(4) >= kLastSeenResolutionS) {
+    MILEAGE_RETURN_IF_ERROR(
+        conn->Exec("UPDATE partner_member_links SET last_seen_at = ? WHERE id = ? AND "
+                   "last_seen_at < ?",
+                   {db::Value(now), db::Value(rows.front().Int(0)), db::Value(now)})
+            .status());
+  }
   return out;
 }
 

@@ -194,6 +194,13 @@ TEST_P(PartnerIdentitiesTest, TheSamePartnerKeepsItsIdAndRefreshesLastSeen) {
   EXPECT_EQ(QueryInt("SELECT COUNT(*) FROM partner_member_links"), 1);
   EXPECT_EQ(QueryInt("SELECT linked_at FROM partner_member_links"), kNow);
   EXPECT_EQ(QueryInt("SELECT last_seen_at FROM partner_member_links"), kNow + 6 * 3600);
+  // Within a minute a resolution by id writes nothing; after it, it refreshes last_seen_at.
+  clock_.Advance(std::chrono::seconds(59));
+  MEMBERS_ASSERT_OK(ById(fuel_, first->partner_member_id));
+  EXPECT_EQ(QueryInt("SELECT last_seen_at FROM partner_member_links"), kNow + 6 * 3600);
+  clock_.Advance(std::chrono::seconds(1));
+  MEMBERS_ASSERT_OK(ById(fuel_, first->partner_member_id));
+  EXPECT_EQ(QueryInt("SELECT last_seen_at FROM partner_member_links"), kNow + 6 * 3600 + 60);
 }
 
 TEST_P(PartnerIdentitiesTest, BadCodesAreRefusedWithTheCodesErrorsAndWriteNothing) {
