@@ -192,6 +192,28 @@ test('the brand admin sets the fuel partner\'s earning rule on its page; the par
   assert.equal((await page.textContent('#rule-cap-day')).trim(), '5000 分')
   const v2 = await api('GET', `/api/console/partners/${fuel.id}/rule`)
   assert.deepEqual([v2.body.version, v2.body.cap_per_day, v2.body.cap_per_month], [2, 5000, 50000])
+
+  // A promotion window, typed as Beijing time: the API stores it in UTC, and the card shows it
+  // back in Beijing time. The window is in the past, so it does not change the earnings below.
+  await page.click('#edit-partner-rule')
+  await waitForFocus(page, 'prule-ppy')
+  await page.fill('#prule-promo-from', '2020-01-08 00:00')
+  await page.press('#prule-promo-from', 'Tab')
+  await page.fill('#prule-promo-to', '2020-01-01 00:00')
+  await page.press('#prule-promo-to', 'Tab')
+  await page.fill('#prule-promo-percent', '200')
+  await page.press('#prule-promo-percent', 'Enter')
+  await page.waitForSelector('#partner-rule-form-error:has-text("促销结束时间须晚于开始时间")')
+  await page.fill('#prule-promo-from', '2020-01-01 08:30')
+  await page.press('#prule-promo-from', 'Tab')
+  await page.fill('#prule-promo-to', '2020-01-08 00:00')
+  await page.press('#prule-promo-to', 'Tab')
+  await page.press('#prule-promo-percent', 'Enter')
+  await page.waitForSelector('#rule-version:has-text("第 3 版")')
+  const v3 = await api('GET', `/api/console/partners/${fuel.id}/rule`)
+  assert.deepEqual([v3.body.version, v3.body.promo_from, v3.body.promo_to, v3.body.promo_percent, v3.body.cap_per_day],
+    [3, '2020-01-01T00:30:00Z', '2020-01-07T16:00:00Z', 200, 5000])
+  assert.match(await page.textContent('#rule-promo'), /2020-01-01 08:30:00 至 2020-01-08 00:00:00（不含），积分 × 200%/)
   await shot(page, 'partner-rule-set')
   assertNoErrors(page)
   await context.close()
@@ -214,7 +236,7 @@ test('the brand admin sets the fuel partner\'s earning rule on its page; the par
     occurred_at: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), detail: { millilitres: 31000, grade: '95' },
   })
   assert.equal(earned.status, 201, JSON.stringify(earned.body))
-  assert.deepEqual([earned.body.points, earned.body.rule_version], [done.fuelPoints, 2])
+  assert.deepEqual([earned.body.points, earned.body.rule_version], [done.fuelPoints, 3])
 
   card = await memberCard(mp.body.token)
   done.redeemed = done.brandPoints + done.fuelPoints
@@ -362,7 +384,7 @@ test('an analyst reads 结算 without closing; a dealer manager has no 结算 an
   assert.equal((await partiesShown(page)).at(-1)[5], '¥0.00')
   // The partner page: the rule to read, no 编辑, and the link to its statements.
   await page.goto(`${mileage.base}/console/partners/${fuel.id}`)
-  await page.waitForSelector('#rule-version:has-text("第 2 版")')
+  await page.waitForSelector('#rule-version:has-text("第 3 版")')
   assert.equal(await page.$('#edit-partner-rule'), null)
   assert.ok(await page.$('#partner-statements'))
   await shot(page, 'partner-rule-analyst')
@@ -389,5 +411,5 @@ test('an analyst reads 结算 without closing; a dealer manager has no 结算 an
   assert.deepEqual([close.status, close.body.code], [403, 'PERMISSION_DENIED'])
   const rule = await api('PUT', `/api/console/partners/${fuel.id}/rule`, { points_per_yuan: 9 }, manager)
   assert.deepEqual([rule.status, rule.body.code], [403, 'PERMISSION_DENIED'])
-  assert.equal((await api('GET', `/api/console/partners/${fuel.id}/rule`)).body.version, 2)
+  assert.equal((await api('GET', `/api/console/partners/${fuel.id}/rule`)).body.version, 3)
 })
