@@ -272,6 +272,7 @@ test('结算 shows the open month\'s figures as computed by hand, the sum row ¥
   assert.match(await page.textContent('#settle-state'), /未结算/)
   await page.waitForSelector('#settle-party')
   assert.match(await page.textContent('#settle-party-heading'), new RegExp(`城东加油站 · ${lastMonth}`))
+  assert.match(await page.textContent('#settle-empty'), /本账期没有积分往来/)
   await shot(page, 'settlement-last-month')
 
   // The next month (this one), from the keyboard.
@@ -286,6 +287,7 @@ test('结算 shows the open month\'s figures as computed by hand, the sum row ¥
     assert.deepEqual(row.slice(1), want[i].slice(1), `row ${row[0]}`)
   })
   assert.match(await page.textContent('#settle-parties .sum-row'), /¥0\.00\s*收付相抵/)
+  assert.equal(await page.$('#settle-empty'), null)
   assert.equal((await page.textContent('#settle-amount')).trim(), yuan(b + f))
   assert.match(await page.textContent('#settle-state'), new RegExp(`未结算.*${period} 账期尚未关闭`))
   // The API agrees, and the page made nothing up.
