@@ -81,6 +81,18 @@ const MESSAGES = {
   INVALID_EARNING_RULE: '积分规则超出范围：每元积分 0–10000，等级倍率 0–10000%，单笔上限 0–1000000000',
   INVALID_MEMBER_REF: '会员编号无效',
   INVALID_GRANT: '发放名单需为 1 到 500 名会员',
+  PARTNER_RULE_MISSING: '尚未设置积分规则，合作伙伴的积分请求将被拒绝',
+  INVALID_PERIOD: '结算期无效，请选择 2000 至 2200 年间的月份',
+  PARTY_NOT_FOUND: '未找到该结算方：只能是品牌或本品牌的合作伙伴',
+  PERIOD_NOT_ENDED: '该月尚未结束（北京时间），不能关闭账期：请在月份结束后再结算',
+  EARLIER_PERIOD_OPEN: '更早的月份还有未结算的积分且未关闭账期：请先关闭更早的账期',
+  LATER_PERIOD_CLOSED: '更晚的月份已关闭账期，不能再关闭更早的月份',
+}
+
+// INVALID_EARNING_RULE of a partner's rule (docs/API.md "Partners", Earning rule): its limits
+// are not those of the brand's and stores' rules.
+export const PARTNER_RULE_ERRORS = {
+  INVALID_EARNING_RULE: '积分规则超出范围：每元积分和上限不能为负，等级倍率和促销倍率为 0–1000000%，促销开始和结束时间须同时填写且结束晚于开始',
 }
 
 // What a grant did for one member (docs/API.md, POST /stocks/{id}/grants): issued, already
@@ -92,15 +104,23 @@ export function grantOutcome(outcome) {
   return `未发放：${MESSAGES[outcome] || outcome}`
 }
 
-export function errorMessage(err) {
+// The Chinese message of an ApiError; `overrides` (code -> text) for a page whose code means
+// something narrower than the shared text.
+export function errorMessage(err, overrides = {}) {
   if (!err) return ''
   const code = err.code || 'INTERNAL'
+  if (overrides[code]) return overrides[code]
   if (code === 'RATE_LIMITED') {
     const wait = err.retryAfter > 0 ? `请 ${err.retryAfter} 秒后再试` : '请稍后再试'
     return `尝试次数过多，${wait}`
   }
   const text = MESSAGES[code]
   if (!text) return `操作失败（${code}）`
+  // The server names the month to close first.
+  if (code === 'EARLIER_PERIOD_OPEN') {
+    const month = /\b(\d{4}-\d{2})\b/.exec(err.serverMessage || '')
+    if (month) return `${text}（${month[1]}）`
+  }
   // Validation refusals name the field in the server's message: keep it for the operator.
   if (['INVALID_STOCK', 'INVALID_FIELD', 'MISSING_FIELD', 'UNKNOWN_TIER'].includes(code) && err.serverMessage) {
     return `${text}：${err.serverMessage}`

@@ -34,6 +34,28 @@ export function beijingToday(now = new Date()) {
   return new Date(now.getTime() + 8 * 3600 * 1000).toISOString().slice(0, 10)
 }
 
+// The Beijing month of `now` as YYYY-MM, and the month `delta` months from a YYYY-MM.
+export function beijingMonth(now = new Date()) {
+  return beijingToday(now).slice(0, 7)
+}
+
+export function addMonths(period, delta) {
+  const [y, m] = period.split('-').map(Number)
+  const index = y * 12 + (m - 1) + delta
+  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`
+}
+
+// An RFC 3339 UTC time as the Beijing wall time "YYYY-MM-DDTHH:mm:ss" (what a picker edits),
+// and back: such a wall time read as Beijing time, with its +08:00 offset for the API.
+export function beijingWallTime(iso) {
+  if (!iso) return ''
+  return new Date(new Date(iso).getTime() + 8 * 3600 * 1000).toISOString().slice(0, 19)
+}
+
+export function fromBeijingWallTime(wall) {
+  return wall ? `${wall}+08:00` : ''
+}
+
 export const STOCK_TYPES = { cash: '满减券', discount: '折扣券', exchange: '兑换券' }
 export const STOCK_STATES = { draft: '草稿', active: '进行中', paused: '已暂停', ended: '已结束' }
 export const COUPON_STATES = { issued: '未使用', redeemed: '已核销', expired: '已过期', voided: '已作废' }
@@ -55,6 +77,8 @@ export const TRANSACTION_STATES = { paid: '已支付', partially_refunded: '部�
 export const REFUND_STATES = { success: '退款成功', abnormal: '退款异常', closed: '退款关闭' }
 
 export const TIERS = { silver: '银卡', gold: '金卡', platinum: '白金卡' }
+// The kinds of the journals behind a settlement line (docs/API.md "Settlement", trace).
+export const JOURNAL_KINDS = { earn: '获得', spend: '使用', reverse: '冲正', expire: '过期' }
 
 // What a stock is worth, as the counter reads it: 满300减50, 9折 最高减20, 兑换：洗车一次.
 export function stockWorth(stock) {

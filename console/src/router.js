@@ -36,6 +36,7 @@ const routes = [
           { path: ':id(\\d+)', name: 'partner', component: () => import('./views/PartnerView.vue'), meta: { title: '合作伙伴详情' } },
         ],
       },
+      { path: 'settlements', name: 'settlements', component: () => import('./views/SettlementsView.vue'), meta: { title: '结算' } },
       { path: ':rest(.*)*', name: 'missing', component: () => import('./views/MissingView.vue'), meta: { title: '页面不存在' } },
     ],
   },

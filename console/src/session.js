@@ -15,6 +15,7 @@ const BRAND_ADMIN = new Set(['brand_admin'])
 const PARTNER_READERS = new Set(['brand_admin', 'analyst'])
 const EVERY_ROLE = new Set(['brand_admin', 'region_manager', 'dealer_manager', 'store_clerk', 'analyst'])
 const RULE_WRITERS = REVERSERS
+const SETTLEMENT_READERS = PARTNER_READERS
 const GRANTERS = REVERSERS
 
 // Mirrors docs/API.md's role table: the pages hide what the server would refuse.
@@ -36,6 +37,9 @@ export const can = {
   writeStoreRules: () => RULE_WRITERS.has(session.staff?.role),
   writeBrandRule: () => RULE_WRITERS.has(session.staff?.role) && session.staff?.scope?.type === 'brand',
   grantCoupons: () => GRANTERS.has(session.staff?.role),
+  // Settlement belongs to the brand node: only brand-scope staff read it (404 below).
+  readSettlements: () => SETTLEMENT_READERS.has(session.staff?.role) && session.staff?.scope?.type === 'brand',
+  closeSettlements: () => BRAND_ADMIN.has(session.staff?.role) && session.staff?.scope?.type === 'brand',
 }
 
 // Whether the caller owns a stock (it was created in the caller's subtree): only owners grant it.

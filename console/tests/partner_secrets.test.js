@@ -127,9 +127,9 @@ test('the brand admin rotates a partner secret: the new one is shown once, both 
   assert.match(await page.textContent('#partner-detail'), /加油/)
   assert.match(await page.textContent('#partner-state'), /启用/)
   assert.deepEqual(await shownStates(page), [[`#${firstSecretId}`, '使用中']])
-  // The place for later work says so, and shows nothing made up.
-  assert.match(await page.textContent('#partner-later'), /尚未开放/)
-  assert.equal(await page.$('#partner-later table'), null)
+  // No earning rule yet: the page says what that means (settlement.test.js sets one).
+  await page.waitForSelector('#partner-rule-empty')
+  assert.match(await page.textContent('#partner-rule-empty'), /尚未设置积分规则，合作伙伴的积分请求将被拒绝/)
   assert.ok(!(await page.content()).includes(firstSecret), 'a stored secret is never in the page')
   await shot(page, 'partner-detail')
 
