@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "common/civil_time.h"
 #include "tests/integration/console/partner_fixture.h"
 
 namespace mileage::testing {
@@ -44,10 +45,12 @@ class PartnerReportsTest : public PartnerTest {
 
   // Member i (1-based) earns `amount_fen` at `p` under `request_id`; returns the points.
   int64_t Earn(const TestPartner& p, int i, const std::string& request_id, int64_t amount_fen) {
-    const std::string body = R"({"request_id":")" + request_id + R"(","member":{"code":")" +
-                             Code(members_[i - 1]) + R"("},"amount_fen":)" +
-                             std::to_string(amount_fen) + R"(,"occurred_at":")" +
-                             server::Rfc3339(UnixSeconds(clock_.Now()) - 60) + R"(","detail":{}})";
+    const std::string detail =
+        p.id == fuel_.id ? R"({"millilitres":1000,"grade":"95"})" : R"({"minutes":30})";
+    const std::string body =
+        R"({"request_id":")" + request_id + R"(","member":{"code":")" + Code(members_[i - 1]) +
+        R"("},"amount_fen":)" + std::to_string(amount_fen) + R"(,"occurred_at":")" +
+        civil::FormatRfc3339Utc(UnixSeconds(clock_.Now()) - 60) + R"(","detail":)" + detail + "}";
     Reply earned = PartnerPost(p, "/api/partner/v1/earnings", body);
     EXPECT_EQ(earned.status, 201) << earned.body;
     return earned.status == 201 ? earned.json["points"].GetInt64() : -1;
@@ -237,8 +240,11 @@ TEST_P(BrandPointValueTest, ABrandAdminSetsThePointValueAndTheNextBurnFollowsIt)
 }
 
 TEST_P(BrandPointValueTest, BadValuesAre400AndOtherRolesAre403WithNothingWritten) {
-  const auto before = RowCounts();
+  const std::vector<std::string> others = {"region1_manager", "dealer_a_manager", "clerk_a1",
+                                           "analyst_brand"};
+  for (const std::string& user : others) Token(user);  // logging in is audited
   const std::string brand = Get("/api/console/brand", Token("admin")).body;
+  const auto before = RowCounts();
   for (const auto& [body, code] : std::vector<std::pair<std::string, std::string>>{
            {R"({"point_value_fen_per_100":0})", "INVALID_FIELD"},
            {R"({"point_value_fen_per_100":-5})", "INVALID_FIELD"},
@@ -253,11 +259,23 @@ TEST_P(BrandPointValueTest, BadValuesAre400AndOtherRolesAre403WithNothingWritten
     EXPECT_EQ(bad.status, 400) << body << ": " << bad.body;
     EXPECT_EQ(bad.code(), code) << body << ": " << bad.body;
   }
-  for (const char* user : {"region1_manager", "dealer_a_manager", "clerk_a1", "analyst_brand"}) {
+  EXPECT_EQ(RowCounts(), before);
+  // Other roles are refused; each refusal is on record as denied, and nothing else is written.
+  for (const std::string& user : others) {
     Reply refused = Patch("/api/console/brand", Token(user), R"({"point_value_fen_per_100":150})");
     EXPECT_EQ(refused.status, 403) << user << ": " << refused.body;
   }
-  EXPECT_EQ(RowCounts(), before);
+  auto after = RowCounts();
+  EXPECT_EQ(after["audit_log"], before.at("audit_log") + 4);
+  after["audit_log"] = before.at("audit_log");
+  EXPECT_EQ(after, before);
+  Reply denied = Get("/api/console/audit?page_size=4", Token("admin"));
+  ASSERT_EQ(denied.status, 200) << denied.body;
+  ASSERT_EQ(denied.json["items"].Size(), 4u) << denied.body;
+  for (const auto& item : denied.json["items"].GetArray()) {
+    EXPECT_STREQ(item["outcome"].GetString(), "denied") << denied.body;
+    EXPECT_STREQ(item["action"].GetString(), "brand.write") << denied.body;
+  }
   EXPECT_EQ(Get("/api/console/brand", Token("admin")).body, brand);
 }
 

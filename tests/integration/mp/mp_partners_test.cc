@@ -150,13 +150,14 @@ TEST_P(MpPartnersTest, EachPartnerShowsTheNetPointsTheMemberEarnedThere) {
   Identify(fuel_, bob_);
   Identify(parking_, bob_);
   {
-    db::PooledConnection conn = MustOk(app().db().Acquire());
+    Result<db::PooledConnection> conn = app().db().Acquire();
+    ASSERT_TRUE(conn.ok()) << conn.status().ToString();
     for (const auto& [partner, per_yuan] : {std::pair{fuel_.id, 2}, std::pair{parking_.id, 1}}) {
       points::PartnerEarningRule rule;
       rule.brand_id = brand_;
       rule.partner_id = partner;
       rule.points_per_yuan = per_yuan;
-      MustOk(points::PartnerRuleStore(*conn).Put(rule, UnixSeconds(clock_.Now())));
+      MustOk(points::PartnerRuleStore(**conn).Put(rule, UnixSeconds(clock_.Now())));
     }
   }
   const int64_t now = UnixSeconds(clock_.Now());
