@@ -198,6 +198,66 @@ Result<Node> HierarchyService::UpdateStore(const Actor& actor, int64_t id,
   return store;
 }
 
+namespace {
+
+Status ValidateBrandChange(const BrandChange& change) {
+  if (!change.name && !change.point_value_fen_per_100) {
+    return InvalidArgumentError("give at least one of name and point_value_fen_per_100",
+                                "MISSING_FIELD");
+  }
+  if (change.name.has_value()) MILEAGE_RETURN_IF_ERROR(ValidateName(*change.name, "name"));
+  if (change.point_value_fen_per_100.has_value() &&
+      (*change.point_value_fen_per_100 < HierarchyService::kMinPointValue ||
+       *change.point_value_fen_per_100 > HierarchyService::kMaxPointValue)) {
+    return InvalidArgumentError("point_value_fen_per_100 must be " +
+                                    std::to_string(HierarchyService::kMinPointValue) + "-" +
+                                    std::to_string(HierarchyService::kMaxPointValue),
+                                "INVALID_FIELD");
+  }
+  return Status::Ok();
+}
+
+// What the audit records of `change` applied to `brand`: "field: old -> new" for each field.
+std::string BrandChangeDetail(const Node& brand, const BrandChange& change) {
+  std::string detail;
+  if (change.name.has_value()) detail = "name: " + brand.name + " -> " + *change.name;
+  if (change.point_value_fen_per_100.has_value()) {
+    if (!detail.empty()) detail += "; ";
+    detail += "point_value_fen_per_100: " + std::to_string(brand.brand.point_value_fen_per_100) +
+              " -> " + std::to_string(*change.point_value_fen_per_100);
+  }
+  return detail;
+}
+
+}  // namespace
+
+Result<Node> HierarchyService::UpdateBrand(const Actor& actor, int64_t id,
+                                           const BrandChange& change) {
+  MILEAGE_RETURN_IF_ERROR(ValidateId(id, "id"));
+  MILEAGE_RETURN_IF_ERROR(ValidateBrandChange(change));
+  Node brand;
+  AuditRecord base;
+  base.action = ActionLabel(NodeType::kBrand, "update");
+  base.object_type = std::string(NodeTypeName(NodeType::kBrand));
+  base.object_id = id;
+  const Status written = writer_.Run(actor, base, [&](db::Connection& conn, AuditRecord& record) {
+    MILEAGE_ASSIGN_OR_RETURN(brand, LoadNode(conn, NodeType::kBrand, id, true));
+    MILEAGE_RETURN_IF_ERROR(authorizer_.Check(actor, WriteActionFor(NodeType::kBrand), brand.path,
+                                              NodeLabel(NodeType::kBrand, id)));
+    record.brand_id = brand.path.brand_id;
+    record.detail = BrandChangeDetail(brand, change);
+    brand.name = change.name.value_or(brand.name);
+    brand.brand.point_value_fen_per_100 =
+        change.point_value_fen_per_100.value_or(brand.brand.point_value_fen_per_100);
+    MILEAGE_RETURN_IF_ERROR(
+        NodeStore(conn).UpdateBrand(id, brand.name, brand.brand, record.created_at));
+    brand.updated_at = record.created_at;
+    return Status::Ok();
+  });
+  if (!written.ok()) return written;
+  return brand;
+}
+
 Result<Node> HierarchyService::Deactivate(const Actor& actor, NodeType type, int64_t id) {
   if (type == NodeType::kBrand) return InvalidArgumentError("brands cannot be deactivated here");
   MILEAGE_RETURN_IF_ERROR(ValidateId(id, "id"));

@@ -32,6 +32,13 @@ struct StoreChange {
   std::optional<std::optional<GeoPoint>> position;
 };
 
+// A change to the caller's brand (PATCH /api/console/brand): each member that holds a value
+// replaces the brand's.
+struct BrandChange {
+  std::optional<std::string> name;
+  std::optional<int64_t> point_value_fen_per_100;
+};
+
 // Brands, regions, dealers and stores: create, read, rename, deactivate and list, with the
 // authorizer's checks and an audit record for every write. Hierarchy rows never move; a node
 // is created under an active parent and deactivated only when it has no active children
@@ -45,6 +52,10 @@ struct StoreChange {
 // may not act on it; Unavailable / Aborted / Internal from storage.
 class HierarchyService {
  public:
+  // The range of a brand's point_value_fen_per_100: 1 fen per 100 points to 100 fen a point.
+  static constexpr int64_t kMinPointValue = 1;
+  static constexpr int64_t kMaxPointValue = 10000;
+
   HierarchyService(db::Db& db, const Clock& clock, const Authorizer& authorizer,
                    AuditedWriter& writer, SessionTruth& truth)
       : db_(db), clock_(clock), authorizer_(authorizer), writer_(writer), truth_(truth) {}
@@ -62,6 +73,10 @@ class HierarchyService {
   // MISSING_FIELD when the change is empty, INVALID_FIELD naming a bad field
   // (ValidateName, ValidateStoreDetails), before anything is read.
   Result<Node> UpdateStore(const Actor& actor, int64_t id, const StoreChange& change);
+  // Applies `change` to brand `id`, audited as brand.update with the old and new values.
+  // InvalidArgument MISSING_FIELD when the change is empty, INVALID_FIELD for a bad name or a
+  // point value outside kMinPointValue..kMaxPointValue, before anything is read.
+  Result<Node> UpdateBrand(const Actor& actor, int64_t id, const BrandChange& change);
   // Idempotent. FailedPrecondition HAS_ACTIVE_CHILDREN while active nodes remain below it;
   // InvalidArgument for a brand (brands are not deactivated from the console). The node's
   // staff lose their sessions (a failure to write their Kv marks is logged: the database ends

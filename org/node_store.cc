@@ -134,6 +134,15 @@ Status NodeStore::UpdateStore(int64_t store_id, std::string_view name, const Sto
       .status();
 }
 
+Status NodeStore::UpdateBrand(int64_t brand_id, std::string_view name,
+                              const BrandSettings& settings, int64_t now) {
+  return conn_
+      .Exec("UPDATE brands SET name = ?, point_value_fen_per_100 = ?, updated_at = ? WHERE id = ?",
+            {db::Value(std::string(name)), db::Value(settings.point_value_fen_per_100),
+             db::Value(now), db::Value(brand_id)})
+      .status();
+}
+
 Result<std::vector<LocatedStore>> NodeStore::ActiveStores(int64_t brand_id) {
   MILEAGE_ASSIGN_OR_RETURN(
       std::vector<db::Row> rows,

@@ -29,6 +29,9 @@ class NodeStore {
   // Sets a store's name and details (all of them).
   Status UpdateStore(int64_t store_id, std::string_view name, const StoreDetails& details,
                      int64_t now);
+  // Sets a brand's name and settings (all of them).
+  Status UpdateBrand(int64_t brand_id, std::string_view name, const BrandSettings& settings,
+                     int64_t now);
   // The active stores of `brand_id` with their details, in id order (one query).
   Result<std::vector<LocatedStore>> ActiveStores(int64_t brand_id);
   Status SetInactive(const NodePath& path, int64_t now);

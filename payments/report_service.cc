@@ -12,20 +12,8 @@
 namespace mileage::payments {
 namespace {
 
-constexpr int64_t kFirstYear = 2000;
-constexpr int64_t kLastYear = 2199;
-
 Status InvalidDays(int64_t max_days) {
   return InvalidArgumentError("days must be 1-" + std::to_string(max_days), "INVALID_FIELD");
-}
-
-// A day of `name` ("YYYY-MM-DD", 2000 to 2199): InvalidArgument INVALID_FIELD otherwise.
-Result<civil::Date> ParseDay(std::string_view text, std::string_view name) {
-  std::optional<civil::Date> parsed = civil::ParseDate(text);
-  if (!parsed.has_value() || parsed->year < kFirstYear || parsed->year > kLastYear) {
-    return InvalidArgumentError(std::string(name) + " must be a day YYYY-MM-DD", "INVALID_FIELD");
-  }
-  return *parsed;
 }
 
 }  // namespace
@@ -64,7 +52,7 @@ Result<DaySummary> ReportService::Summary(const org::Actor& actor,
                                           const std::optional<ReportNode>& node) {
   DaySummary summary;
   if (date.has_value()) {
-    MILEAGE_ASSIGN_OR_RETURN(summary.date, ParseDay(*date, "date"));
+    MILEAGE_ASSIGN_OR_RETURN(summary.date, civil::ParseReportDay(*date, "date"));
   } else {
     summary.date = civil::BeijingDate(UnixSeconds(clock_.Now()));
   }
@@ -111,35 +99,12 @@ Result<std::vector<FunnelItem>> ReportService::Funnel(const org::Actor& actor, i
   return ReportStore(*conn).Funnel(viewer, window.first, window.second, kFunnelItems);
 }
 
-Result<std::pair<civil::Date, civil::Date>> ReportService::StockWindow(
-    const DayRange& range) const {
-  civil::Date to = civil::BeijingDate(UnixSeconds(clock_.Now()));
-  if (range.to.has_value()) {
-    MILEAGE_ASSIGN_OR_RETURN(to, ParseDay(*range.to, "to"));
-  }
-  const int64_t last = civil::DaysFromCivil(to);
-  if (range.from.has_value() && range.days.has_value()) {
-    return InvalidArgumentError("give from or days, not both", "INVALID_FIELD");
-  }
-  if (!range.from.has_value()) {
-    const int64_t days = range.days.value_or(30);
-    if (days < 1 || days > kMaxStockDays) return InvalidDays(kMaxStockDays);
-    return std::make_pair(civil::CivilFromDays(last - (days - 1)), to);
-  }
-  MILEAGE_ASSIGN_OR_RETURN(civil::Date from, ParseDay(*range.from, "from"));
-  const int64_t first = civil::DaysFromCivil(from);
-  if (first > last) return InvalidArgumentError("from must not be after to", "INVALID_FIELD");
-  if (last - first + 1 > kMaxStockDays) {
-    return InvalidArgumentError("at most " + std::to_string(kMaxStockDays) + " days",
-                                "INVALID_FIELD");
-  }
-  return std::make_pair(from, to);
-}
-
 Result<StockDailyReport> ReportService::StockDaily(const org::Actor& actor, int64_t stock_id,
                                                    const DayRange& range) {
   MILEAGE_RETURN_IF_ERROR(org::ValidateId(stock_id, "stock_id"));
-  MILEAGE_ASSIGN_OR_RETURN(auto window, StockWindow(range));
+  MILEAGE_ASSIGN_OR_RETURN(
+      civil::DaySpan window,
+      civil::ResolveDayRange(range, civil::BeijingDate(UnixSeconds(clock_.Now())), kMaxStockDays));
   MILEAGE_ASSIGN_OR_RETURN(db::PooledConnection conn, db_.Acquire());
   MILEAGE_ASSIGN_OR_RETURN(std::optional<coupons::Stock> stock,
                            coupons::StockStore(*conn).Find(stock_id));
@@ -148,12 +113,12 @@ Result<StockDailyReport> ReportService::StockDaily(const org::Actor& actor, int6
   MILEAGE_RETURN_IF_ERROR(coupons::StockAccess(authorizer_)
                               .CheckSees(actor, *stock, org::Action::kStockRead, not_found));
   const int64_t first = civil::DaysFromCivil(window.first);
-  const int64_t last = civil::DaysFromCivil(window.second);
+  const int64_t last = civil::DaysFromCivil(window.last);
   MILEAGE_ASSIGN_OR_RETURN(
       auto totals,
       ReportStore(*conn).StockDays(stock_id, civil::BeijingStartOfDay(window.first),
                                    civil::BeijingStartOfDay(civil::CivilFromDays(last + 1))));
-  StockDailyReport report{stock_id, window.first, window.second, {}};
+  StockDailyReport report{stock_id, window.first, window.last, {}};
   report.days.reserve(static_cast<size_t>(last - first + 1));
   for (int64_t day = first; day <= last; ++day) {
     StockDay entry{civil::CivilFromDays(day), {}};

@@ -8,6 +8,7 @@
 
 #include "common/civil_time.h"
 #include "common/clock.h"
+#include "common/day_range.h"
 #include "common/result.h"
 #include "db/db.h"
 #include "org/authorizer.h"
@@ -39,14 +40,8 @@ struct DayReport {
   DayTotals totals;
 };
 
-// Which Beijing days a campaign's daily report covers (ReportService::StockDaily), as the
-// query names them: `to` (default today) and either `from` or the number of `days` ending on
-// `to` (default 30); dates are "YYYY-MM-DD", both ends included.
-struct DayRange {
-  std::optional<std::string> from;
-  std::optional<std::string> to;
-  std::optional<int64_t> days;
-};
+// Which Beijing days a campaign's daily report covers (ReportService::StockDaily).
+using DayRange = civil::DayRange;
 
 struct StockDay {
   civil::Date date;
@@ -107,8 +102,6 @@ class ReportService {
                                      const std::optional<ReportNode>& node) const;
   // The first second of the Beijing day `days - 1` days before today, and the end of today.
   Result<std::pair<int64_t, int64_t>> LastDays(int64_t days) const;
-  // The first and last day `range` names, checked.
-  Result<std::pair<civil::Date, civil::Date>> StockWindow(const DayRange& range) const;
 
   db::Db& db_;
   const org::Authorizer& authorizer_;

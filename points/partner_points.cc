@@ -21,11 +21,6 @@ constexpr size_t kMaxDetail = 4096;
 // Postings of one member queue on its account rows; a deadlock or a lost race is retried.
 constexpr int kAttempts = 8;
 
-constexpr const char* kReasonEarn = "partner_earn";
-constexpr const char* kReasonBurn = "partner_burn";
-constexpr const char* kReasonReversal = "partner_reversal";
-constexpr const char* kReasonBurnCancel = "partner_burn_cancel";
-
 bool ValidRequestId(const std::string& id) {
   if (id.empty() || id.size() > kMaxRequestId) return false;
   for (char c : id) {
@@ -126,7 +121,7 @@ Result<EarnedSoFar> EarnedAtPartner(db::Connection& conn, int64_t partner_id, in
                  "AND reason = ?",
                  {db::Value(day_start), db::Value(day_start + civil::kSecondsPerDay),
                   db::Value(partner_id), db::Value(member_id), db::Value(month_start),
-                  db::Value(month_end), db::Value(std::string(kReasonEarn))}));
+                  db::Value(month_end), db::Value(std::string(kPartnerEarnReason))}));
   if (rows.empty()) return EarnedSoFar{};
   return EarnedSoFar{rows.front().Int(0), rows.front().Int(1)};
 }
@@ -272,7 +267,7 @@ Result<PartnerEarningResult> PartnerPoints::Earn(const PartnerEarning& r) {
           earn.member_id = r.member_id;
           earn.points = out.points;
           earn.idempotency_key = Key(r.partner_id, "earn", r.request_id);
-          earn.reason = kReasonEarn;
+          earn.reason = kPartnerEarnReason;
           earn.source_ref = earn.idempotency_key;
           earn.rule_version = rule->version;
           earn.now = r.now;
@@ -334,7 +329,7 @@ Result<PartnerBurnResult> PartnerPoints::Burn(const PartnerBurn& r) {
         spend.member_id = r.member_id;
         spend.points = r.points;
         spend.idempotency_key = Key(r.partner_id, "burn", r.request_id);
-        spend.reason = kReasonBurn;
+        spend.reason = kPartnerBurnReason;
         spend.source_ref = spend.idempotency_key;
         spend.now = r.now;
         spend.partner_id = r.partner_id;
@@ -411,7 +406,7 @@ Result<PartnerReversalResult> PartnerPoints::Reverse(const PartnerReversal& r) {
           reverse.member_id = earning->member_id;
           reverse.points = effect.points_to_reverse;
           reverse.idempotency_key = Key(r.partner_id, "reversal", r.reversal_id);
-          reverse.reason = kReasonReversal;
+          reverse.reason = kPartnerReversalReason;
           reverse.source_ref = Key(r.partner_id, "earn", r.earning_request_id);
           reverse.now = r.now;
           reverse.partner_id = r.partner_id;
@@ -482,7 +477,7 @@ Result<PartnerBurnCancelResult> PartnerPoints::CancelBurn(const PartnerBurnCance
         unspend.member_id = member_id;
         unspend.spend_journal_id = row.Int(3);
         unspend.idempotency_key = Key(r.partner_id, "burn_cancel", r.request_id);
-        unspend.reason = kReasonBurnCancel;
+        unspend.reason = kPartnerBurnCancelReason;
         unspend.source_ref = Key(r.partner_id, "burn", r.request_id);
         unspend.now = r.now;
         unspend.partner_id = r.partner_id;

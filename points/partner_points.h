@@ -11,6 +11,12 @@
 
 namespace mileage::points {
 
+// The reasons of the journals of points at partners (point_journals.reason).
+inline constexpr const char* kPartnerEarnReason = "partner_earn";
+inline constexpr const char* kPartnerBurnReason = "partner_burn";
+inline constexpr const char* kPartnerReversalReason = "partner_reversal";
+inline constexpr const char* kPartnerBurnCancelReason = "partner_burn_cancel";
+
 // A purchase at a partner that earns points. The route has authenticated the partner (and so
 // knows its brand) and resolved the member; `detail` is the category detail as the route
 // validated it, kept as given. `now` is the server's time.

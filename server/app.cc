@@ -89,6 +89,7 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, AppOptions option
                         *app->org_, *app->merchant_keys_, *app->phones_, member_options));
   app->member_points_ = std::make_unique<points::MemberPoints>(*app->db_);
   app->partner_points_ = std::make_unique<points::PartnerPoints>(*app->db_, policy.expiry);
+  app->partner_reports_ = std::make_unique<points::PartnerReports>(*app->db_, app->clock_);
   app->owner_card_ = std::make_unique<OwnerCard>(
       *app->db_, app->member_api_->accounts(), *app->member_points_, app->coupons_->coupons(),
       *app->vehicles_, *app->member_codes_, policy.tiers);
@@ -132,15 +133,15 @@ void App::RegisterRoutes() {
   RegisterMemberVehicleRoutes(member_api_->router(), *vehicles_, clock_);
   RegisterMemberStoreRoutes(member_api_->router(), org_->stores());
   RegisterMemberCardRoutes(member_api_->router(), *owner_card_, *member_points_, clock_);
-  RegisterMemberPartnerRoutes(member_api_->router(), *partner_identities_);
+  RegisterMemberPartnerRoutes(member_api_->router(), *partner_identities_, *partner_reports_);
   RegisterMemberPackageRoutes(
       member_api_->router(), coupons_->package_sales(), member_api_->pay_clients(),
       [this](std::string_view mchid) { return NotifyUrl(mchid); }, clock_);
   RegisterWechatPayRoutes(*http_, *notifications_);
   partner_authenticator_ = std::make_unique<PartnerAuthenticator>(org_->partners(), *kv_, clock_);
   partner_router_ = std::make_unique<PartnerRouter>(*http_, *partner_authenticator_);
-  partner_api_ = std::make_unique<PartnerApi>(
-      PartnerApi{*partner_identities_, *partner_points_, *member_points_, clock_});
+  partner_api_ = std::make_unique<PartnerApi>(PartnerApi{
+      *partner_identities_, *partner_points_, *member_points_, *partner_reports_, clock_});
   RegisterPartnerApiRoutes(*partner_router_, *partner_api_);
   if (!config_.console_dir.empty()) RegisterConsoleStaticRoutes(*http_, config_.console_dir);
 }

@@ -28,6 +28,7 @@
 #include "payments/report_service.h"
 #include "points/ledger.h"
 #include "points/partner_points.h"
+#include "points/partner_reports.h"
 #include "points/settlement.h"
 #include "server/console/console_router.h"
 #include "server/health.h"
@@ -138,6 +139,7 @@ class App {
   std::unique_ptr<PartnerAuthenticator> partner_authenticator_;
   std::unique_ptr<PartnerRouter> partner_router_;
   std::unique_ptr<points::PartnerPoints> partner_points_;
+  std::unique_ptr<points::PartnerReports> partner_reports_;
   std::unique_ptr<PartnerApi> partner_api_;
   std::unique_ptr<MemberApi> member_api_;
   std::unique_ptr<points::MemberPoints> member_points_;

@@ -1,5 +1,5 @@
-// 我的合作伙伴 (pages/partners): loading, each partner with its category and last use (Beijing
-// time), the empty and error states, and unlinking after a confirmation.
+// 我的合作伙伴 (pages/partners): loading, each partner with its category, the points earned
+// there and last use (Beijing time), the empty and error states, and unlinking after a confirmation.
 const test = require('node:test')
 const assert = require('node:assert/strict')
 const {fakeWx, openPage, closePages, waitFor, text, find, tap} = require('./support/harness')
@@ -9,7 +9,7 @@ const LIST = '/api/mp/partners'
 
 test.afterEach(closePages)
 
-test('the list shows loading, then each partner with its category, last use and link date',
+test('the list shows loading, then each partner with its category, points, last use and link date',
   async () => {
     let answer
     fakeWx().route('GET', LIST, () => new Promise(r => { answer = r }))
@@ -19,7 +19,8 @@ test('the list shows loading, then each partner with its category, last use and 
     answer({status: 200, body: {items: [
       fixtures.partner(),
       fixtures.partner({id: 4, name: '捷停车 国贸', category: 'parking',
-        linked_at: '2026-12-01T16:30:00Z', last_seen_at: '2026-12-01T16:30:00Z'}),
+        linked_at: '2026-12-01T16:30:00Z', last_seen_at: '2026-12-01T16:30:00Z',
+        points_earned: 0}),
       fixtures.partner({id: 5, name: '京沪高速', category: 'toll'}),
       fixtures.partner({id: 6, name: '途虎洗车', category: 'carwash'}),
       fixtures.partner({id: 7, name: '某新类别', category: 'ev_charging'}),
@@ -29,9 +30,10 @@ test('the list shows loading, then each partner with its category, last use and 
       '合作伙伴只能看到您在该处的专属匿名编号，看不到您的会员号、手机号或车牌。')
     // 04:30Z is 12:30 in Beijing; 16:30Z on Dec 1 is already Dec 2 there.
     assert.equal(text(find(page, '#partner-3')),
-      '油中石化京通加油站加油最近使用 2026-12-06 12:30关联于 2026-11-02解除关联')
+      '油中石化京通加油站加油已获积分 1260最近使用 2026-12-06 12:30关联于 2026-11-02解除关联')
+    assert.equal(text(find(page, '#points-3')), '已获积分 1260')
     assert.equal(text(find(page, '#partner-4')),
-      '停捷停车 国贸停车最近使用 2026-12-02 00:30关联于 2026-12-02解除关联')
+      '停捷停车 国贸停车已获积分 0最近使用 2026-12-02 00:30关联于 2026-12-02解除关联')
     assert.match(text(find(page, '#partner-5')), /^高京沪高速高速/)
     assert.match(text(find(page, '#partner-6')), /^洗途虎洗车洗车/)
     // A category this version does not know shows as 其他.

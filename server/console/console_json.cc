@@ -121,6 +121,9 @@ void WriteNode(JsonWriter& w, const org::Node& node) {
   WriteBool(w, "active", node.active);
   WritePathIds(w, node.path);
   if (node.path.type == org::NodeType::kStore) WriteStoreDetails(w, node.store);
+  if (node.path.type == org::NodeType::kBrand) {
+    WriteInt(w, "point_value_fen_per_100", node.brand.point_value_fen_per_100);
+  }
   WriteTime(w, "created_at", node.created_at);
   WriteTime(w, "updated_at", node.updated_at);
   w.EndObject();

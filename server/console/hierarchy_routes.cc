@@ -81,6 +81,16 @@ Result<org::StoreChange> ParseStoreChange(const httplib::Request& req) {
   return change;
 }
 
+Result<org::BrandChange> ParseBrandChange(const httplib::Request& req) {
+  MILEAGE_ASSIGN_OR_RETURN(rapidjson::Document body,
+                           ParseBody(req, {"name", "point_value_fen_per_100"}));
+  org::BrandChange change;
+  MILEAGE_ASSIGN_OR_RETURN(change.name, OptionalString(body, "name"));
+  MILEAGE_ASSIGN_OR_RETURN(change.point_value_fen_per_100,
+                           OptionalInt(body, "point_value_fen_per_100"));
+  return change;
+}
+
 void RegisterLevel(ConsoleRouter& router, org::HierarchyService& hierarchy, const Level& level) {
   const std::string collection = level.collection;
   const std::string item = collection + "/{id}";
@@ -149,17 +159,15 @@ void RegisterHierarchyRoutes(ConsoleRouter& router, org::HierarchyService& hiera
                 hierarchy.Get(req.actor, NodeType::kBrand, req.session.principal.scope.brand_id),
                 200, WriteNode);
       });
-  router.Route("PATCH", "/api/console/brand", org::Action::kBrandWrite,
-               [&hierarchy](const ConsoleRequest& req, httplib::Response& res) {
-                 Result<rapidjson::Document> body = ParseBody(req.http, {"name"});
-                 if (!body.ok()) return WriteError(res, body.status());
-                 Result<std::string> name = RequiredString(*body, "name");
-                 if (!name.ok()) return WriteError(res, name.status());
-                 Respond(res,
-                         hierarchy.Rename(req.actor, NodeType::kBrand,
-                                          req.session.principal.scope.brand_id, *name),
-                         200, WriteNode);
-               });
+  router.Route(
+      "PATCH", "/api/console/brand", org::Action::kBrandWrite,
+      [&hierarchy](const ConsoleRequest& req, httplib::Response& res) {
+        Result<org::BrandChange> change = ParseBrandChange(req.http);
+        if (!change.ok()) return WriteError(res, change.status());
+        Respond(res,
+                hierarchy.UpdateBrand(req.actor, req.session.principal.scope.brand_id, *change),
+                200, WriteNode);
+      });
   RegisterLevel(router, hierarchy, {NodeType::kRegion, "/api/console/regions", nullptr});
   RegisterLevel(router, hierarchy, {NodeType::kDealer, "/api/console/dealers", "region_id"});
   RegisterLevel(router, hierarchy, {NodeType::kStore, "/api/console/stores", "dealer_id"});

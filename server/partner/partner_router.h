@@ -12,6 +12,7 @@
 #include "org/types.h"
 #include "points/ledger.h"
 #include "points/partner_points.h"
+#include "points/partner_reports.h"
 #include "server/http/http_server.h"
 #include "server/partner/partner_authenticator.h"
 
@@ -59,6 +60,7 @@ struct PartnerApi {
   members::PartnerIdentities& identities;
   points::PartnerPoints& points;
   points::MemberPoints& balances;
+  points::PartnerReports& reports;
   const Clock& clock;
 };
 

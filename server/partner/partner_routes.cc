@@ -1,3 +1,4 @@
+#include "common/civil_time.h"
 #include "crypto/digest.h"
 #include "crypto/hex.h"
 #include "server/console/console_json.h"
@@ -206,6 +207,58 @@ void RegisterRedemptions(PartnerRouter& router, const PartnerApi& api) {
                });
 }
 
+// A day's figures, or nulls when the day is suppressed.
+void WriteDayTotals(JsonWriter& w, const points::PartnerDayTotals& t, bool suppressed) {
+  const auto figure = [&w, suppressed](const char* key, int64_t value) {
+    if (!suppressed) return WriteInt(w, key, value);
+    w.Key(key);
+    w.Null();
+  };
+  figure("earnings", t.earnings);
+  figure("amount_fen", t.amount_fen);
+  figure("points_earned", t.points_earned);
+  figure("points_reversed", t.points_reversed);
+  figure("burns", t.burns);
+  figure("points_burned", t.points_burned);
+  figure("discount_fen", t.discount_fen);
+}
+
+void WriteReport(JsonWriter& w, const points::PartnerReport& report) {
+  w.StartObject();
+  WriteText(w, "from", civil::FormatDate(report.from));
+  WriteText(w, "to", civil::FormatDate(report.to));
+  WriteInt(w, "min_group_members", points::PartnerReports::kMinGroupMembers);
+  WriteArray(w, "days", report.days, [&w](const points::PartnerReportDay& day) {
+    w.StartObject();
+    WriteText(w, "date", civil::FormatDate(day.date));
+    WriteBool(w, "suppressed", day.suppressed);
+    if (day.suppressed) {
+      w.Key("members");
+      w.Null();
+    } else {
+      WriteInt(w, "members", day.members);
+    }
+    WriteDayTotals(w, day.totals, day.suppressed);
+    w.EndObject();
+  });
+  w.Key("totals");
+  w.StartObject();
+  WriteInt(w, "suppressed_days", report.suppressed_days);
+  WriteDayTotals(w, report.totals, false);
+  w.EndObject();
+  w.EndObject();
+}
+
+void RegisterReports(PartnerRouter& router, const PartnerApi& api) {
+  router.Route("GET", "/api/partner/v1/reports",
+               [&api](const PartnerRequest& req, httplib::Response& res) {
+                 civil::DayRange range;
+                 if (req.http.has_param("from")) range.from = req.http.get_param_value("from");
+                 if (req.http.has_param("to")) range.to = req.http.get_param_value("to");
+                 Respond(res, api.reports.Daily(req.partner.id, range), 200, WriteReport);
+               });
+}
+
 }  // namespace
 
 void RegisterPartnerApiRoutes(PartnerRouter& router, const PartnerApi& api) {
@@ -237,6 +290,7 @@ void RegisterPartnerApiRoutes(PartnerRouter& router, const PartnerApi& api) {
   RegisterLookup(router, api);
   RegisterEarnings(router, api);
   RegisterRedemptions(router, api);
+  RegisterReports(router, api);
 }
 
 }  // namespace mileage::server

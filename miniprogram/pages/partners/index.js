@@ -1,5 +1,6 @@
 // 我的合作伙伴: the partners (fuel stations, car parks, car washes, tolls) that know the member
-// (GET /api/mp/partners, not paged: a member knows few partners), and unlinking one after a
+// (GET /api/mp/partners, not paged: a member knows few partners) with the points the member
+// earned at each (已获积分), and unlinking one after a
 // confirmation (DELETE /api/mp/partners/{id}, 204): that partner's id of the member stops
 // working, and showing the member code there again links anew under another id.
 const api = require('../../utils/api')
@@ -17,7 +18,6 @@ const CATEGORIES = {
 
 function partnerView(p) {
   const category = CATEGORIES[p.category] ? p.category : 'other'
-  // Points earned at the partner join here once the partner ledger reports them.
   return {
     id: p.id,
     name: p.name,
@@ -26,6 +26,8 @@ function partnerView(p) {
     label: CATEGORIES[category].label,
     linkedAt: format.beijing(p.linked_at, false),
     lastSeenAt: format.beijing(p.last_seen_at),
+    // Net points earned there (earnings less reversals); absent from an older server: 0.
+    pointsEarned: Number(p.points_earned) || 0,
   }
 }
 

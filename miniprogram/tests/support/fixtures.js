@@ -44,6 +44,7 @@ function partner(overrides) {
   return Object.assign({
     id: 3, name: '中石化京通加油站', category: 'fuel',
     linked_at: '2026-11-02T01:00:00Z', last_seen_at: '2026-12-06T04:30:00Z',
+    points_earned: 1260,
   }, overrides)
 }
 

@@ -4,8 +4,10 @@
 #include <cstdio>
 #include <string>
 
+#include "crypto/data_key.h"
 #include "crypto/digest.h"
 #include "crypto/hex.h"
+#include "members/member_codes.h"
 #include "tests/integration/console/console_fixture.h"
 
 namespace mileage::testing {
@@ -42,6 +44,18 @@ class PartnerTest : public ConsoleTest {
     return {created.json["partner"]["id"].GetInt64(),
             created.json["partner"]["api_key_id"].GetString(), created.json["secret"].GetString(),
             created.json["secret_id"].GetInt64()};
+  }
+
+  // The member's owner-card code, made as the card makes it (valid while the clock stands).
+  std::string Code(int64_t member, int64_t brand = 0) {
+    Result<crypto::DataKey> key = crypto::DataKey::FromHex(kDataKey);
+    EXPECT_TRUE(key.ok());
+    OsRandom random;
+    members::MemberCodes codes(*key, random);
+    Result<members::MemberCode> code =
+        codes.Mint(brand == 0 ? tree_.brand : brand, member, UnixSeconds(clock_.Now()));
+    EXPECT_TRUE(code.ok()) << code.status().ToString();
+    return code.ok() ? code->token : "";
   }
 
   std::string NewNonce() {

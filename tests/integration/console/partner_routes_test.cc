@@ -8,8 +8,6 @@
 #include <string>
 #include <vector>
 
-#include "crypto/data_key.h"
-#include "members/member_codes.h"
 #include "server/console/console_json.h"
 #include "tests/integration/console/partner_fixture.h"
 
@@ -38,18 +36,6 @@ class PartnerRoutesTest : public PartnerTest {
     Reply put =
         Put("/api/console/partners/" + std::to_string(p.id) + "/rule", Token("admin"), body);
     ASSERT_EQ(put.status, 200) << put.body;
-  }
-
-  // The member's owner-card code, made as the card makes it (valid while the clock stands).
-  std::string Code(int64_t member, int64_t brand = 0) {
-    Result<crypto::DataKey> key = crypto::DataKey::FromHex(kDataKey);
-    EXPECT_TRUE(key.ok());
-    OsRandom random;
-    members::MemberCodes codes(*key, random);
-    Result<members::MemberCode> code =
-        codes.Mint(brand == 0 ? tree_.brand : brand, member, UnixSeconds(clock_.Now()));
-    EXPECT_TRUE(code.ok()) << code.status().ToString();
-    return code.ok() ? code->token : "";
   }
 
   int64_t Scalar(const std::string& sql, std::vector<db::Value> params = {}) {

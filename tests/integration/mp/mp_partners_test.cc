@@ -3,10 +3,14 @@
 // partner's id, another member's or an unknown partner as 404 with nothing written, bad ids,
 // sessions and the unlink limit. Partners identify members through members::PartnerIdentities
 // directly (their signed API is another route's).
+#include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "org/org_module.h"
+#include "points/partner_points.h"
+#include "points/partner_rules.h"
 #include "tests/integration/mp/mp_fixture.h"
 
 namespace mileage::testing {
@@ -138,6 +142,54 @@ TEST_P(MpPartnersTest, AnotherMembersOrAnUnknownPartnerIsNotFoundAndNothingChang
   EXPECT_EQ(Links(), before);
   EXPECT_EQ(Written(), written);
   EXPECT_EQ(Ids(List(alice_)), std::vector<int64_t>{fuel_.id});
+}
+
+TEST_P(MpPartnersTest, EachPartnerShowsTheNetPointsTheMemberEarnedThere) {
+  Identify(fuel_, alice_);
+  Identify(parking_, alice_);
+  Identify(fuel_, bob_);
+  Identify(parking_, bob_);
+  {
+    Result<db::PooledConnection> conn = app().db().Acquire();
+    ASSERT_TRUE(conn.ok()) << conn.status().ToString();
+    for (const auto& [partner, per_yuan] : {std::pair{fuel_.id, 2}, std::pair{parking_.id, 1}}) {
+      points::PartnerEarningRule rule;
+      rule.brand_id = brand_;
+      rule.partner_id = partner;
+      rule.points_per_yuan = per_yuan;
+      MustOk(points::PartnerRuleStore(**conn).Put(rule, UnixSeconds(clock_.Now())));
+    }
+  }
+  const int64_t now = UnixSeconds(clock_.Now());
+  const auto earn = [&](const org::Partner& p, const SignedIn& m, const std::string& id,
+                        int64_t fen) {
+    return MustOk(app().partner_points().Earn({p.id, brand_, m.id, id, fen, now - 60, "{}", now}))
+        .points;
+  };
+  ASSERT_EQ(earn(fuel_, alice_, "a-1", 5000), 100);
+  ASSERT_EQ(earn(fuel_, alice_, "a-2", 2500), 50);
+  ASSERT_EQ(earn(parking_, alice_, "a-3", 3000), 30);
+  ASSERT_EQ(earn(fuel_, bob_, "b-1", 10000), 200);
+  // Half of a-1 reversed takes back 50; a burn is spending, not earning, and changes nothing.
+  ASSERT_EQ(
+      MustOk(app().partner_points().Reverse({fuel_.id, brand_, "a-1", "rv-1", 2500, now})).points,
+      50);
+  MustOk(app().partner_points().Burn({fuel_.id, brand_, alice_.id, "burn-1", 20, now}));
+
+  // Partner id -> points_earned of a member's list.
+  const auto earned = [this](const SignedIn& member) {
+    std::map<int64_t, int64_t> out;
+    const MpReply listed = List(member);
+    EXPECT_EQ(listed.status, 200) << listed.body;
+    if (listed.status != 200) return out;
+    for (const auto& item : listed.json["items"].GetArray()) {
+      out[item["id"].GetInt64()] = item["points_earned"].GetInt64();
+    }
+    return out;
+  };
+  EXPECT_EQ(earned(alice_),
+            (std::map<int64_t, int64_t>{{fuel_.id, 100 + 50 - 50}, {parking_.id, 30}}));
+  EXPECT_EQ(earned(bob_), (std::map<int64_t, int64_t>{{fuel_.id, 200}, {parking_.id, 0}}));
 }
 
 TEST_P(MpPartnersTest, TheRoutesTakeASession) {
