@@ -16,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/civil_time.h"
 #include "crypto/data_key.h"
 #include "members/member_codes.h"
 #include "points/ledger.h"
@@ -59,6 +60,57 @@ class PartnerNetworkTest : public PartnerTest {
     });
     EXPECT_TRUE(made.ok()) << made.ToString();
     return ids;
+  }
+
+  // The month's statements as the brand admin reads them (open, so computed now from every lot
+  // use of the run): the parties' nets sum to zero, each line's amount is the opposite of the
+  // counterparty's line, and each line is what its trace adds up to.
+  void ExpectTheMonthsStatementsSumToZeroAndTrace() {
+    const std::string period =
+        civil::FormatDate(civil::BeijingDate(UnixSeconds(clock_.Now()))).substr(0, 7);
+    const std::string admin = Token("admin");
+    Reply statement = Get("/api/console/settlements?period=" + period, admin);
+    ASSERT_EQ(statement.status, 200) << statement.body;
+    int64_t sum = 0;
+    std::map<std::pair<int64_t, int64_t>, int64_t> amounts;
+    for (const rapidjson::Value& party : statement.json["parties"].GetArray()) {
+      sum += party["net_fen"].GetInt64();
+      const int64_t id = party["party_id"].GetInt64();
+      for (const rapidjson::Value& line : party["lines"].GetArray()) {
+        const int64_t other = line["counterparty_id"].GetInt64();
+        amounts[{id, other}] = line["amount_fen"].GetInt64();
+        int64_t paid = 0, received = 0, breakage = 0;
+        for (int page = 1;; ++page) {
+          Reply trace =
+              Get("/api/console/settlements/" + period + "/parties/" + std::to_string(id) +
+                      "/trace?counterparty=" + std::to_string(other) +
+                      "&page_size=200&page=" + std::to_string(page),
+                  admin);
+          ASSERT_EQ(trace.status, 200) << trace.body;
+          for (const rapidjson::Value& use : trace.json["items"].GetArray()) {
+            const int64_t points = use["points"].GetInt64();
+            if (std::string(use["journal_kind"].GetString()) == "expire") {
+              breakage += points;
+            } else if (use["funder_id"].GetInt64() == id) {
+              paid += points;
+            } else {
+              received += points;
+            }
+          }
+          if (page * 200 >= trace.json["total"].GetInt64()) break;
+        }
+        EXPECT_EQ(paid, line["points_paid"].GetInt64()) << id << " -> " << other;
+        EXPECT_EQ(received, line["points_received"].GetInt64()) << id << " -> " << other;
+        EXPECT_EQ(breakage, line["breakage_points"].GetInt64()) << id << " -> " << other;
+      }
+    }
+    EXPECT_EQ(sum, 0);
+    EXPECT_GT(statement.json["points_moved"].GetInt64(), 0);
+    for (const auto& [pair, amount] : amounts) {
+      const auto mirror = amounts.find({pair.second, pair.first});
+      ASSERT_NE(mirror, amounts.end()) << pair.first << " / " << pair.second;
+      EXPECT_EQ(mirror->second, -amount) << pair.first << " / " << pair.second;
+    }
   }
 
   // Runs `tasks` on kThreads threads, each task once.
@@ -248,6 +300,7 @@ TEST_P(PartnerNetworkTest, FourPartnersAndTheirMembersKeepTheLedgerWhole) {
     EXPECT_GT(totals[p].cancelled, 0);
     EXPECT_GT(totals[p].reversed, 0);
   }
+  ExpectTheMonthsStatementsSumToZeroAndTrace();
   // A proof, not a soak: bounded.
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(120));
 }
