@@ -9,6 +9,7 @@ import path from 'node:path'
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import { chromium } from 'playwright-core'
+import { startServingConsole } from './support/browser.js'
 
 const require = createRequire(import.meta.url)
 const { Mileage, binaryPath, APPID } = require('../../miniprogram/tests/support/mileage.js')
@@ -117,21 +118,16 @@ function p95(values) {
 
 before(async () => {
   if (skip) return
-  mileage = await new Mileage().start({
-    beforeServe(m) {
-      const config = JSON.parse(fs.readFileSync(m.config, 'utf8'))
-      config.console_dir = dist
-      fs.writeFileSync(m.config, JSON.stringify(config))
-      const clerkFile = path.join(m.dir, 'clerk-password')
-      fs.writeFileSync(clerkFile, `${CLERK_PASSWORD}\n`, { mode: 0o600 })
-      ids.clerkA = m.admin('create-user', '--username', 'clerk-a', '--role', 'store_clerk',
-        '--scope-type', 'store', '--scope-id', String(m.storeId), '--password-file', clerkFile)
-      const region = m.admin('create-region', '--brand', String(m.brandId), '--name', 'North')
-      const dealer = m.admin('create-dealer', '--region', String(region), '--name', 'Dealer B')
-      ids.storeB = m.admin('create-store', '--dealer', String(dealer), '--name', 'Store B')
-      ids.clerkB = m.admin('create-user', '--username', 'clerk-b', '--role', 'store_clerk',
-        '--scope-type', 'store', '--scope-id', String(ids.storeB), '--password-file', clerkFile)
-    },
+  mileage = await startServingConsole(new Mileage(), (m) => {
+    const clerkFile = path.join(m.dir, 'clerk-password')
+    fs.writeFileSync(clerkFile, `${CLERK_PASSWORD}\n`, { mode: 0o600 })
+    ids.clerkA = m.admin('create-user', '--username', 'clerk-a', '--role', 'store_clerk',
+      '--scope-type', 'store', '--scope-id', String(m.storeId), '--password-file', clerkFile)
+    const region = m.admin('create-region', '--brand', String(m.brandId), '--name', 'North')
+    const dealer = m.admin('create-dealer', '--region', String(region), '--name', 'Dealer B')
+    ids.storeB = m.admin('create-store', '--dealer', String(dealer), '--name', 'Store B')
+    ids.clerkB = m.admin('create-user', '--username', 'clerk-b', '--role', 'store_clerk',
+      '--scope-type', 'store', '--scope-id', String(ids.storeB), '--password-file', clerkFile)
   })
   adminToken = await staffLogin('ops', mileage.staffPassword)
   browser = await chromium.launch({ executablePath: chromiumPath, headless: true })

@@ -11,7 +11,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { createRequire } from 'node:module'
 import { chromium } from 'playwright-core'
-import { assertNoErrors, call, chromiumPath, dist, loginThroughForm, openPage, shot } from './support/browser.js'
+import { assertNoErrors, call, chromiumPath, dist, loginThroughForm, openPage, shot, startServingConsole } from './support/browser.js'
 
 const require = createRequire(import.meta.url)
 const { Mileage, binaryPath } = require('../../miniprogram/tests/support/mileage.js')
@@ -72,13 +72,7 @@ async function merchants() {
 
 before(async () => {
   if (skip) return
-  mileage = await new Mileage().start({
-    beforeServe(m) {
-      const config = JSON.parse(fs.readFileSync(m.config, 'utf8'))
-      config.console_dir = dist
-      fs.writeFileSync(m.config, JSON.stringify(config))
-    },
-  })
+  mileage = await startServingConsole(new Mileage())
   const login = await call(mileage.base, 'POST', '/api/console/login', { username: 'ops', password: mileage.staffPassword })
   assert.equal(login.status, 200, JSON.stringify(login.body))
   adminToken = login.body.token

@@ -9,7 +9,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { createRequire } from 'node:module'
 import { chromium } from 'playwright-core'
-import { assertNoErrors, call, chromiumPath, dist, loginThroughForm, openPage, shot } from './support/browser.js'
+import { assertNoErrors, call, chromiumPath, dist, loginThroughForm, openPage, shot, startServingConsole } from './support/browser.js'
 
 const require = createRequire(import.meta.url)
 const { Mileage, binaryPath, APPID, MCHID } = require('../../miniprogram/tests/support/mileage.js')
@@ -46,16 +46,11 @@ async function transaction(transactionId) {
 
 before(async () => {
   if (skip) return
-  mileage = await new Mileage().start({
-    beforeServe(m) {
-      const config = JSON.parse(fs.readFileSync(m.config, 'utf8'))
-      config.console_dir = dist
-      fs.writeFileSync(m.config, JSON.stringify(config))
-      const clerkFile = path.join(m.dir, 'clerk-password')
-      fs.writeFileSync(clerkFile, `${CLERK_PASSWORD}\n`, { mode: 0o600 })
-      m.admin('create-user', '--username', 'clerk-tx', '--role', 'store_clerk',
-        '--scope-type', 'store', '--scope-id', String(m.storeId), '--password-file', clerkFile)
-    },
+  mileage = await startServingConsole(new Mileage(), (m) => {
+    const clerkFile = path.join(m.dir, 'clerk-password')
+    fs.writeFileSync(clerkFile, `${CLERK_PASSWORD}\n`, { mode: 0o600 })
+    m.admin('create-user', '--username', 'clerk-tx', '--role', 'store_clerk',
+      '--scope-type', 'store', '--scope-id', String(m.storeId), '--password-file', clerkFile)
   })
   const login = await call(mileage.base, 'POST', '/api/console/login', { username: 'ops', password: mileage.staffPassword })
   assert.equal(login.status, 200, JSON.stringify(login.body))

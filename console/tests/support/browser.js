@@ -56,6 +56,19 @@ export function assertNoErrors(page) {
   assert.deepEqual(page.errors, [], `console errors on ${page.url()}`)
 }
 
+// Starts `mileage` (a Mileage of miniprogram/tests/support/mileage.js) serving the console built
+// in dist/ (config console_dir); `setup(m)` runs before it serves (staff and nodes with m.admin).
+export async function startServingConsole(mileage, setup = () => {}) {
+  return mileage.start({
+    beforeServe(m) {
+      const config = JSON.parse(fs.readFileSync(m.config, 'utf8'))
+      config.console_dir = dist
+      fs.writeFileSync(m.config, JSON.stringify(config))
+      setup(m)
+    },
+  })
+}
+
 export async function loginThroughForm(page, username, password) {
   await page.waitForSelector('#username')
   await page.fill('#username', username)
