@@ -90,4 +90,25 @@ Result<points::PartnerEarningRule> PartnerRuleService::Put(const org::Actor& act
   return stored;
 }
 
+Result<PageOf<points::PartnerEarningLine>> PartnerRuleService::Earnings(const org::Actor& actor,
+                                                                        int64_t partner_id,
+                                                                        const PageRequest& page) {
+  MILEAGE_RETURN_IF_ERROR(org::ValidateId(partner_id, "id"));
+  MILEAGE_RETURN_IF_ERROR(ValidatePage(page));
+  MILEAGE_ASSIGN_OR_RETURN(db::PooledConnection conn, db_.Acquire());
+  MILEAGE_RETURN_IF_ERROR(
+      AuthorizedPartner(*conn, authorizer_, actor, org::Action::kPartnerRead, partner_id).status());
+  return points::PartnerActivityStore(*conn).Earnings(partner_id, page);
+}
+
+Result<PageOf<points::PartnerRedemptionLine>> PartnerRuleService::Redemptions(
+    const org::Actor& actor, int64_t partner_id, const PageRequest& page) {
+  MILEAGE_RETURN_IF_ERROR(org::ValidateId(partner_id, "id"));
+  MILEAGE_RETURN_IF_ERROR(ValidatePage(page));
+  MILEAGE_ASSIGN_OR_RETURN(db::PooledConnection conn, db_.Acquire());
+  MILEAGE_RETURN_IF_ERROR(
+      AuthorizedPartner(*conn, authorizer_, actor, org::Action::kPartnerRead, partner_id).status());
+  return points::PartnerActivityStore(*conn).Redemptions(partner_id, page);
+}
+
 }  // namespace mileage::payments

@@ -2,21 +2,24 @@
 
 #include <cstdint>
 
+#include "common/paging.h"
 #include "common/result.h"
 #include "db/db.h"
 #include "members/types.h"
 #include "org/audited_writer.h"
 #include "org/authorizer.h"
 #include "org/principal.h"
+#include "points/partner_activity.h"
 #include "points/partner_rules.h"
 
 namespace mileage::payments {
 
 // The console's management of a partner's earning rule (points::PartnerEarningRule; issue 13):
-// read the current version, store a new one. Each PUT is a new version, in one transaction with
-// its audit record "partner.rule_update" (org::AuditedWriter). Authorization on the partner's
-// brand node (org::Authorizer): kPartnerRead to read, kPartnerWrite to write (brand admins).
-// Another brand's or an unknown partner answers NotFound "partner N not found".
+// read the current version, store a new one; and the console's reads of the partner's activity
+// (its earnings and burns, points::PartnerActivityStore). Each PUT is a new version, in one
+// transaction with its audit record "partner.rule_update" (org::AuditedWriter). Authorization on
+// the partner's brand node (org::Authorizer): kPartnerRead to read, kPartnerWrite to write (brand
+// admins). Another brand's or an unknown partner answers NotFound "partner N not found".
 //
 // Errors common to the methods: InvalidArgument INVALID_ID; NotFound; PermissionDenied; the db
 // errors. Owned by the composition root; safe for concurrent use.
@@ -34,6 +37,15 @@ class PartnerRuleService {
   // anything is written.
   Result<points::PartnerEarningRule> Put(const org::Actor& actor, int64_t partner_id,
                                          const points::PartnerEarningRule& rule);
+
+  // The partner's earnings, newest first (kPartnerRead). InvalidArgument INVALID_PAGE.
+  Result<PageOf<points::PartnerEarningLine>> Earnings(const org::Actor& actor, int64_t partner_id,
+                                                      const PageRequest& page);
+  // The partner's burns, cancelled ones included, newest first (kPartnerRead). InvalidArgument
+  // INVALID_PAGE.
+  Result<PageOf<points::PartnerRedemptionLine>> Redemptions(const org::Actor& actor,
+                                                            int64_t partner_id,
+                                                            const PageRequest& page);
 
  private:
   db::Db& db_;

@@ -240,6 +240,49 @@ test('the brand admin sets the fuel partner\'s earning rule on its page; the par
   })
   assert.equal(burned.status, 201, JSON.stringify(burned.body))
   assert.deepEqual([burned.body.points, burned.body.balance_after], [done.redeemed, 0])
+  done.memberId = card.member.id
+})
+
+// The rows of a table as their cells' text, whitespace dropped.
+async function rowsShown(page, selector) {
+  return page.$$eval(`${selector} tbody tr`, (rows) => rows.map((r) =>
+    [...r.querySelectorAll('td')].map((td) => td.textContent.replace(/\s+/g, ''))))
+}
+
+test('each partner\'s page lists the earning and the burn this test made under 交易', { skip }, async () => {
+  assert.equal(typeof done.memberId, 'number')
+  // The fuel station: the earning, nothing burned there.
+  const { context, page } = await signedIn(`/partners/${fuel.id}`, 'ops', mileage.staffPassword)
+  await page.waitForSelector('#partner-earnings tbody tr')
+  const earnings = await rowsShown(page, '#partner-earnings')
+  assert.equal(earnings.length, 1, JSON.stringify(earnings))
+  assert.deepEqual(earnings[0].slice(1),
+    ['settle-earn-1', String(done.memberId), yuan(EARNING_FEN), String(done.fuelPoints), '-'])
+  assert.match(earnings[0][0], /^\d{4}-\d{2}-\d{2}\d{2}:\d{2}/)
+  await page.click('#partner-activity .el-tabs__item:has-text("积分抵扣")')
+  await page.waitForSelector('#partner-activity-empty')
+  assert.match(await page.textContent('#partner-activity-empty'), /该合作伙伴暂无积分抵扣/)
+  await shot(page, 'partner-activity-earnings')
+
+  // The car park: the burn of every point, at 1 fen a point, not cancelled.
+  await page.goto(`${mileage.base}/console/partners/${parking.id}`)
+  await page.waitForSelector('#partner-activity')
+  await page.waitForSelector('#partner-activity-empty')
+  assert.match(await page.textContent('#partner-activity-empty'), /该合作伙伴暂无积分发放/)
+  await page.click('#partner-activity .el-tabs__item:has-text("积分抵扣")')
+  await page.waitForSelector('#partner-redemptions tbody tr')
+  const burns = await rowsShown(page, '#partner-redemptions')
+  assert.equal(burns.length, 1, JSON.stringify(burns))
+  assert.deepEqual(burns[0].slice(1),
+    ['settle-burn-1', String(done.memberId), String(done.redeemed), yuan(done.redeemed), '已抵扣'])
+  // The API gives the same row.
+  const listed = await api('GET', `/api/console/partners/${parking.id}/redemptions`)
+  assert.equal(listed.status, 200, JSON.stringify(listed.body))
+  assert.deepEqual(listed.body.items.map((r) => [r.request_id, r.member_id, r.points, r.discount_fen, r.cancelled_at]),
+    [['settle-burn-1', done.memberId, done.redeemed, done.redeemed, null]])
+  await shot(page, 'partner-activity-redemptions')
+  assertNoErrors(page)
+  await context.close()
 })
 
 test('结算 shows the open month\'s figures as computed by hand, the sum row ¥0.00, lines, CSV and trace; closing it is refused', { skip }, async () => {

@@ -1,3 +1,4 @@
+#include "points/partner_activity.h"
 #include "server/console/console_json.h"
 #include "server/console/console_routes.h"
 #include "server/console/membership_json.h"
@@ -27,6 +28,35 @@ void WritePartnerDetail(JsonWriter& w, const org::PartnerDetail& detail) {
     w.EndObject();
   }
   w.EndArray();
+  w.EndObject();
+}
+
+// {"request_id","member_id","amount_fen","points","rule_version","reversed_fen",
+// "reversed_points","occurred_at","created_at"}.
+void WriteEarningLine(JsonWriter& w, const points::PartnerEarningLine& line) {
+  w.StartObject();
+  WriteText(w, "request_id", line.request_id);
+  WriteInt(w, "member_id", line.member_id);
+  WriteInt(w, "amount_fen", line.amount_fen);
+  WriteInt(w, "points", line.points);
+  WriteInt(w, "rule_version", line.rule_version);
+  WriteInt(w, "reversed_fen", line.reversed_fen);
+  WriteInt(w, "reversed_points", line.reversed_points);
+  WriteTime(w, "occurred_at", line.occurred_at);
+  WriteTime(w, "created_at", line.created_at);
+  w.EndObject();
+}
+
+// {"request_id","member_id","points","discount_fen","created_at","cancelled_at" (null unless
+// cancelled)}.
+void WriteRedemptionLine(JsonWriter& w, const points::PartnerRedemptionLine& line) {
+  w.StartObject();
+  WriteText(w, "request_id", line.request_id);
+  WriteInt(w, "member_id", line.member_id);
+  WriteInt(w, "points", line.points);
+  WriteInt(w, "discount_fen", line.discount_fen);
+  WriteTime(w, "created_at", line.created_at);
+  WriteOptionalTime(w, "cancelled_at", line.cancelled_at);
   w.EndObject();
 }
 
@@ -73,6 +103,28 @@ void RegisterPartnerRuleRoutes(ConsoleRouter& router, payments::PartnerRuleServi
                  Result<points::PartnerEarningRule> rule = ParsePartnerRule(req.http);
                  if (!rule.ok()) return WriteError(res, rule.status());
                  Respond(res, rules.Put(req.actor, *id, *rule), 200, WritePartnerEarningRule);
+               });
+  router.Route("GET", "/api/console/partners/{id}/earnings", org::Action::kPartnerRead,
+               [&rules](const ConsoleRequest& req, httplib::Response& res) {
+                 Result<int64_t> id = PathId(req.http, 1);
+                 if (!id.ok()) return WriteError(res, id.status());
+                 Result<PageRequest> page = PageParams(req.http);
+                 if (!page.ok()) return WriteError(res, page.status());
+                 Respond(res, rules.Earnings(req.actor, *id, *page), 200,
+                         [](JsonWriter& w, const PageOf<points::PartnerEarningLine>& list) {
+                           WritePage(w, list, WriteEarningLine);
+                         });
+               });
+  router.Route("GET", "/api/console/partners/{id}/redemptions", org::Action::kPartnerRead,
+               [&rules](const ConsoleRequest& req, httplib::Response& res) {
+                 Result<int64_t> id = PathId(req.http, 1);
+                 if (!id.ok()) return WriteError(res, id.status());
+                 Result<PageRequest> page = PageParams(req.http);
+                 if (!page.ok()) return WriteError(res, page.status());
+                 Respond(res, rules.Redemptions(req.actor, *id, *page), 200,
+                         [](JsonWriter& w, const PageOf<points::PartnerRedemptionLine>& list) {
+                           WritePage(w, list, WriteRedemptionLine);
+                         });
                });
 }
 

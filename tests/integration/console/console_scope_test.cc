@@ -145,6 +145,10 @@ class ConsoleScopeTest : public ConsoleTest {
         {{"POST", "/api/console/partners/{id}/secrets/{secret_id}/retire"}, {}},
         {{"GET", "/api/console/partners/{id}/rule"}, {}},
         {{"PUT", "/api/console/partners/{id}/rule"}, {}},
+        // A partner's activity: partner.read on the brand node (PartnerActivityTest checks the
+        // roles and other brands).
+        {{"GET", "/api/console/partners/{id}/earnings"}, {}},
+        {{"GET", "/api/console/partners/{id}/redemptions"}, {}},
         // Partner settlement belongs to the brand node (ConsoleSettlementTest checks roles,
         // analysts below the brand and other brands).
         {{"GET", "/api/console/settlements"}, {}},
