@@ -3,35 +3,13 @@
 // leaves it); a refusal (SOLD_OUT, LIMIT_REACHED, NOT_ELIGIBLE, NOT_ACTIVE, ...) is shown in
 // Chinese under that stock and as a toast.
 const api = require('../../utils/api')
+const {listPage} = require('../../utils/list_page')
 const {messageOf} = require('../../utils/errors')
 const {stockView} = require('../../utils/coupon_view')
 
 Component({
-  data: {
-    status: 'loading', // loading | ready | error
-    errorMessage: '',
-    items: [],
-  },
+  behaviors: [listPage(() => api.stocks(), stockView)],
   methods: {
-    onLoad() {
-      this.load()
-    },
-    onPullDownRefresh() {
-      this.load().then(() => wx.stopPullDownRefresh())
-    },
-    retry() {
-      this.setData({status: 'loading'})
-      this.load()
-    },
-
-    load() {
-      return api.stocks().then(res => {
-        this.setData({status: 'ready', items: res.items.map(stockView), errorMessage: ''})
-      }).catch(err => {
-        this.setData({status: 'error', errorMessage: messageOf(err)})
-      })
-    },
-
     claim(e) {
       const id = Number(e.currentTarget.dataset.id)
       const index = this.data.items.findIndex(s => s.id === id)

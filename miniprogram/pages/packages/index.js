@@ -5,6 +5,7 @@
 // toast; a refusal (已下架, 已达购买上限, 已售罄, 暂不支持购买) is shown under the package and
 // as a toast.
 const api = require('../../utils/api')
+const {listPage} = require('../../utils/list_page')
 const {messageOf, PURCHASE_MESSAGES} = require('../../utils/errors')
 const format = require('../../utils/format')
 const {requestPayment} = require('../../utils/payment')
@@ -34,31 +35,8 @@ function packageView(pkg) {
 }
 
 Component({
-  data: {
-    status: 'loading', // loading | ready | error
-    errorMessage: '',
-    items: [],
-  },
+  behaviors: [listPage(() => api.packages(), packageView)],
   methods: {
-    onLoad() {
-      this.load()
-    },
-    onPullDownRefresh() {
-      this.load().then(() => wx.stopPullDownRefresh())
-    },
-    retry() {
-      this.setData({status: 'loading'})
-      this.load()
-    },
-
-    load() {
-      return api.packages().then(res => {
-        this.setData({status: 'ready', items: res.items.map(packageView), errorMessage: ''})
-      }).catch(err => {
-        this.setData({status: 'error', errorMessage: messageOf(err)})
-      })
-    },
-
     // Order, pay, then the order page. One purchase at a time per package.
     buy(e) {
       const id = Number(e.currentTarget.dataset.id)

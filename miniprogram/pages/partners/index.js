@@ -4,6 +4,7 @@
 // confirmation (DELETE /api/mp/partners/{id}, 204): that partner's id of the member stops
 // working, and showing the member code there again links anew under another id.
 const api = require('../../utils/api')
+const {listPage} = require('../../utils/list_page')
 const {messageOf, PARTNER_MESSAGES} = require('../../utils/errors')
 const format = require('../../utils/format')
 
@@ -32,31 +33,8 @@ function partnerView(p) {
 }
 
 Component({
-  data: {
-    status: 'loading', // loading | ready | error
-    errorMessage: '',
-    items: [],
-  },
+  behaviors: [listPage(() => api.partners(), partnerView)],
   methods: {
-    onLoad() {
-      this.load()
-    },
-    onPullDownRefresh() {
-      this.load().then(() => wx.stopPullDownRefresh())
-    },
-    retry() {
-      this.setData({status: 'loading'})
-      this.load()
-    },
-
-    load() {
-      return api.partners().then(res => {
-        this.setData({status: 'ready', items: res.items.map(partnerView), errorMessage: ''})
-      }).catch(err => {
-        this.setData({status: 'error', errorMessage: messageOf(err)})
-      })
-    },
-
     confirmUnlink(e) {
       const id = Number(e.currentTarget.dataset.id)
       const partner = this.data.items.find(p => p.id === id)
