@@ -40,6 +40,22 @@ Result<int> ParsePort(std::string_view text) {
   return port;
 }
 
+// The query of a MySQL URL: exactly "wsrep_sync_wait=N", N in 0..15 (the bitmask MariaDB
+// accepts).
+Result<int> ParseMysqlQuery(std::string_view query) {
+  constexpr std::string_view kSyncWait = "wsrep_sync_wait=";
+  if (!query.starts_with(kSyncWait)) {
+    return Bad("unsupported query parameter (only wsrep_sync_wait=N is supported)");
+  }
+  const std::string_view value = query.substr(kSyncWait.size());
+  int n = -1;
+  auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+  if (value.empty() || ec != std::errc() || end != value.data() + value.size() || n < 0 || n > 15) {
+    return Bad("wsrep_sync_wait must be a number in 0..15");
+  }
+  return n;
+}
+
 Result<DatabaseUrl> ParseSqlite(std::string_view path) {
   if (path.empty()) return Bad("missing SQLite file path (expected sqlite:PATH)");
   if (path.starts_with("//")) {
@@ -58,7 +74,7 @@ Result<DatabaseUrl> ParseMysql(std::string_view rest) {
   const size_t at = rest.rfind('@');
   if (at == std::string_view::npos) return Bad("missing user" + std::string(kMysqlForm));
   const std::string_view userinfo = rest.substr(0, at);
-  const std::string_view location = rest.substr(at + 1);
+  const std::string_view after_user = rest.substr(at + 1);
 
   const size_t colon = userinfo.find(':');
   const std::string_view raw_user = userinfo.substr(0, colon);
@@ -68,8 +84,11 @@ Result<DatabaseUrl> ParseMysql(std::string_view rest) {
     MILEAGE_ASSIGN_OR_RETURN(url.password, DecodeField(userinfo.substr(colon + 1), "password"));
   }
 
-  if (location.find_first_of("?#") != std::string_view::npos) {
-    return Bad("query parameters and fragments are not supported");
+  std::string_view location = after_user;
+  if (location.find('#') != std::string_view::npos) return Bad("fragments are not supported");
+  if (const size_t question = location.find('?'); question != std::string_view::npos) {
+    MILEAGE_ASSIGN_OR_RETURN(url.wsrep_sync_wait, ParseMysqlQuery(location.substr(question + 1)));
+    location = location.substr(0, question);
   }
   const size_t slash = location.find('/');
   if (slash == std::string_view::npos) {
@@ -128,6 +147,7 @@ std::string DatabaseUrl::Redacted() const {
   std::string out = "mysql://" + user;
   if (!password.empty()) out += ":***";
   out += "@" + (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port) + "/" + database;
+  if (wsrep_sync_wait) out += "?wsrep_sync_wait=" + std::to_string(*wsrep_sync_wait);
   return out;
 }
 

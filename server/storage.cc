@@ -34,6 +34,7 @@ Result<std::unique_ptr<db::Db>> OpenDatabase(const Config& config) {
   options.pool = pool;
   options.connect_timeout = std::chrono::milliseconds(config.database_timeout_ms);
   options.io_timeout = std::chrono::milliseconds(config.database_timeout_ms);
+  options.wsrep_sync_wait = url.wsrep_sync_wait;
   return db::OpenMysqlDb(options);
 }
 

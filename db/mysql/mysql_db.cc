@@ -413,7 +413,9 @@ Result<std::unique_ptr<Connection>> Connect(const MysqlOptions& options) {
         "SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION,"
         "ERROR_FOR_DIVISION_BY_ZERO,NO_ZERO_DATE,NO_ZERO_IN_DATE', time_zone = '+00:00', "
         "innodb_lock_wait_timeout = " +
-        std::to_string(lock_wait_seconds)));
+        std::to_string(lock_wait_seconds) +
+        (options.wsrep_sync_wait ? ", wsrep_sync_wait = " + std::to_string(*options.wsrep_sync_wait)
+                                 : std::string())));
     return std::unique_ptr<Connection>(
         std::make_unique<MysqlConnection>(std::move(conn), std::move(plain)));
   } catch (const sql::SQLException& e) {

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "common/result.h"
@@ -24,6 +25,10 @@ struct MysqlOptions {
   // Socket read/write timeout of one statement; the session's InnoDB lock wait timeout is set
   // below it so that a lock wait ends as Aborted, not as a lost connection.
   std::chrono::milliseconds io_timeout{5000};
+  // MariaDB Galera: the session's wsrep_sync_wait on every connection (1: reads and
+  // transactions first wait until this node has applied every write committed anywhere in the
+  // cluster); unset leaves the server's default. A server without the variable refuses it.
+  std::optional<int> wsrep_sync_wait;
 };
 
 // Opens a pool of connections to a MySQL or MariaDB schema: utf8mb4, strict SQL mode, UTC

@@ -39,6 +39,7 @@ db::MysqlOptions MysqlOptionsOf(const db::DatabaseUrl& url, int pool_size) {
   options.password = url.password;
   options.database = url.database;
   options.pool.max_size = pool_size;
+  options.wsrep_sync_wait = url.wsrep_sync_wait;
   return options;
 }
 

@@ -228,6 +228,34 @@ TEST_F(MysqlDriverTest, SessionIsUtf8mb4StrictAndUtc) {
   EXPECT_EQ((*count)[0].Int(0), 0);
 }
 
+TEST_F(MysqlDriverTest, WsrepSyncWaitIsSetOnEveryConnectionWhenAsked) {
+  MysqlOptions options = base_;
+  options.database = database_;
+  options.pool.max_size = 3;
+  options.wsrep_sync_wait = 1;
+  Result<std::unique_ptr<Db>> db = OpenMysqlDb(options);
+  ASSERT_TRUE(db.ok()) << db.status().ToString();
+  std::vector<PooledConnection> held;
+  for (int i = 0; i < 3; ++i) {
+    Result<PooledConnection> conn = (*db)->Acquire();
+    ASSERT_TRUE(conn.ok()) << conn.status().ToString();
+    held.push_back(std::move(conn).value());
+  }
+  for (PooledConnection& conn : held) {
+    Result<std::vector<Row>> rows = conn->Query("SELECT @@SESSION.wsrep_sync_wait");
+    ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+    EXPECT_EQ((*rows)[0].Int(0), 1);
+  }
+  // Unset leaves the server's default (0).
+  Result<std::unique_ptr<Db>> plain = Open(milliseconds(4000));
+  ASSERT_TRUE(plain.ok()) << plain.status().ToString();
+  Result<PooledConnection> conn = (*plain)->Acquire();
+  ASSERT_TRUE(conn.ok());
+  Result<std::vector<Row>> rows = (*conn)->Query("SELECT @@SESSION.wsrep_sync_wait");
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  EXPECT_EQ((*rows)[0].Int(0), 0);
+}
+
 TEST_F(MysqlDriverTest, LockWaitTimeoutIsAborted) {
   Result<std::unique_ptr<Db>> db = Open(milliseconds(2000));  // lock waits end after 1 s
   ASSERT_TRUE(db.ok()) << db.status().ToString();

@@ -66,6 +66,31 @@ TEST(DatabaseUrlTest, MysqlIpv6Host) {
   EXPECT_EQ(url->Redacted(), "mysql://app:***@[::1]:3310/m");
 }
 
+TEST(DatabaseUrlTest, MysqlSyncWaitOption) {
+  Result<DatabaseUrl> url = ParseDatabaseUrl("mysql://app:pw@db1:3306/mileage?wsrep_sync_wait=3");
+  ASSERT_TRUE(url.ok()) << url.status().ToString();
+  EXPECT_EQ(url->database, "mileage");
+  ASSERT_TRUE(url->wsrep_sync_wait.has_value());
+  EXPECT_EQ(*url->wsrep_sync_wait, 3);
+  EXPECT_EQ(url->Redacted(), "mysql://app:***@db1:3306/mileage?wsrep_sync_wait=3");
+  Result<DatabaseUrl> zero = ParseDatabaseUrl("mysql://app@db1/m?wsrep_sync_wait=0");
+  ASSERT_TRUE(zero.ok()) << zero.status().ToString();
+  EXPECT_EQ(zero->wsrep_sync_wait, 0);
+}
+
+TEST(DatabaseUrlTest, MysqlWithoutSyncWaitLeavesItUnset) {
+  Result<DatabaseUrl> url = ParseDatabaseUrl("mysql://app:pw@db1/mileage");
+  ASSERT_TRUE(url.ok()) << url.status().ToString();
+  EXPECT_FALSE(url->wsrep_sync_wait.has_value());
+}
+
+TEST(DatabaseUrlTest, AQuestionMarkInThePasswordIsNotAQuery) {
+  Result<DatabaseUrl> url = ParseDatabaseUrl("mysql://app:pa?ss@db1/mileage");
+  ASSERT_TRUE(url.ok()) << url.status().ToString();
+  EXPECT_EQ(url->password, "pa?ss");
+  EXPECT_FALSE(url->wsrep_sync_wait.has_value());
+}
+
 struct BadUrl {
   const char* name;
   const char* url;
@@ -102,7 +127,12 @@ INSTANTIATE_TEST_SUITE_P(
                       BadUrl{"PortTooLarge", "mysql://u:hunter2@h:65536/d", "port"},
                       BadUrl{"PortNotNumeric", "mysql://u:hunter2@h:33x6/d", "port"},
                       BadUrl{"Query", "mysql://u:hunter2@h/d?ssl=1", "query"},
-                      BadUrl{"Fragment", "mysql://u:hunter2@h/d#frag", "query"},
+                      BadUrl{"SyncWaitAndMore", "mysql://u@h/d?wsrep_sync_wait=1&a=1", "wsrep"},
+                      BadUrl{"SyncWaitEmpty", "mysql://u@h/d?wsrep_sync_wait=", "0..15"},
+                      BadUrl{"SyncWaitTooLarge", "mysql://u@h/d?wsrep_sync_wait=16", "0..15"},
+                      BadUrl{"SyncWaitNegative", "mysql://u@h/d?wsrep_sync_wait=-1", "0..15"},
+                      BadUrl{"SyncWaitNotNumeric", "mysql://u@h/d?wsrep_sync_wait=on", "0..15"},
+                      BadUrl{"Fragment", "mysql://u:hunter2@h/d#frag", "fragment"},
                       BadUrl{"DatabaseWithDash", "mysql://u:hunter2@h/my-db", "database name"},
                       BadUrl{"DatabaseWithSlash", "mysql://u:hunter2@h/a/b", "database name"},
                       BadUrl{"HostWithSpace", "mysql://u:hunter2@bad host/d", "host"},
