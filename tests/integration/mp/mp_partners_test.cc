@@ -52,16 +52,21 @@ class MpPartnersTest : public MpTest {
     return out;
   }
 
-  // Every link row, "partner:member:generation:unlinked_at or -".
+  // Every link row in id order, "partner:member:generation:unlinked_at or -1" (ids are not
+  // consecutive on Galera, whose nodes interleave auto-increment values).
   std::string Links() {
+    Result<db::PooledConnection> conn = database_->db().Acquire();
+    EXPECT_TRUE(conn.ok()) << conn.status().ToString();
+    if (!conn.ok()) return "";
+    Result<std::vector<db::Row>> rows = (*conn)->Query(
+        "SELECT partner_id, member_id, generation, COALESCE(unlinked_at, -1) "
+        "FROM partner_member_links ORDER BY id");
+    EXPECT_TRUE(rows.ok()) << rows.status().ToString();
+    if (!rows.ok()) return "";
     std::string out;
-    for (int64_t id = 1; id <= Scalar("SELECT COALESCE(MAX(id), 0) FROM partner_member_links");
-         ++id) {
-      const std::string where = " FROM partner_member_links WHERE id = " + std::to_string(id);
-      out += std::to_string(Scalar("SELECT partner_id" + where)) + ":" +
-             std::to_string(Scalar("SELECT member_id" + where)) + ":" +
-             std::to_string(Scalar("SELECT generation" + where)) + ":" +
-             std::to_string(Scalar("SELECT COALESCE(unlinked_at, -1)" + where)) + " ";
+    for (const db::Row& row : *rows) {
+      out += std::to_string(row.Int(0)) + ":" + std::to_string(row.Int(1)) + ":" +
+             std::to_string(row.Int(2)) + ":" + std::to_string(row.Int(3)) + " ";
     }
     return out;
   }
