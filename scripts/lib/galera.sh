@@ -15,6 +15,11 @@
 #   galera_restart_node I   start node I again: it recovers its position from InnoDB and
 #                           rejoins by incremental transfer (IST) or, failing that, a full one
 #                           (SST); returns when it is Synced. Updates MILEAGE_TEST_GALERA_PIDS.
+#   galera_attach DIR       take over a cluster that another shell started in DIR (its ports from
+#                           the nodes' my.cnf, its pids from their pid files), e.g. in a test
+#                           script that kills and restarts a node; galera_stop in either shell
+#                           then stops whatever runs in DIR.
+# galera_start also exports MILEAGE_TEST_GALERA_DIR (the absolute DIR) for galera_attach.
 # Each node has its own SQL, group-communication (gcomm), IST and SST ports, all free loopback
 # ports chosen at start. Failure detection is tightened (suspect after 2 s, evicted after 4 s)
 # so a test that kills a node does not wait the production default of 15 s.
@@ -162,6 +167,7 @@ _galera_wait_synced() {
 }
 
 _galera_export() {
+  export MILEAGE_TEST_GALERA_DIR="$_galera_dir"
   local urls="" i
   for i in 0 1 2; do
     urls+="${urls:+ }mysql://mileage:mileage@127.0.0.1:${_galera_sql_ports[$i]}/mileage_test"
@@ -259,21 +265,38 @@ galera_start() {
   echo "galera: nodes on 127.0.0.1:${_galera_sql_ports[*]} (pids ${_galera_pids[*]}, files in $_galera_dir)"
 }
 
-# Stops node I: clean shutdown through its socket, then TERM, then KILL.
+# The pid of node I's live server: the one this shell started, else its pid file's (a node
+# that another shell restarted); "" when none runs.
+_galera_node_pid() {
+  local i="$1" pid="${_galera_pids[$(($1 - 1))]}"
+  if [ -n "$pid" ] && _mariadb_alive "$pid"; then
+    echo "$pid"
+    return 0
+  fi
+  pid=$(cat "$_galera_dir/node$i/mysqld.pid" 2>/dev/null) || pid=""
+  if [ -n "$pid" ] && _mariadb_alive "$pid" &&
+      grep -qa -- "$_galera_dir/node$i/my.cnf" "/proc/$pid/cmdline" 2>/dev/null; then
+    echo "$pid"
+  fi
+}
+
+# Stops node I: TERM (a clean shutdown), then KILL after 30 s.
 _galera_stop_node() {
-  local i="$1" pid="${_galera_pids[$(($1 - 1))]}" waited
-  [ -n "$pid" ] || return 0
+  local i="$1" pid waited
+  pid=$(_galera_node_pid "$i")
+  if [ -z "$pid" ]; then
+    _galera_pids[i - 1]=""
+    return 0
+  fi
+  kill -TERM "$pid" 2>/dev/null || true
+  waited=0
+  while _mariadb_alive "$pid" && [ "$waited" -lt 300 ]; do
+    sleep 0.1
+    waited=$((waited + 1))
+  done
   if _mariadb_alive "$pid"; then
-    kill -TERM "$pid" 2>/dev/null || true
-    waited=0
-    while _mariadb_alive "$pid" && [ "$waited" -lt 300 ]; do
-      sleep 0.1
-      waited=$((waited + 1))
-    done
-    if _mariadb_alive "$pid"; then
-      echo "galera_stop: node $i (pid $pid) ignored TERM for 30 s; killing it" >&2
-      kill -KILL "$pid" 2>/dev/null || true
-    fi
+    echo "galera_stop: node $i (pid $pid) ignored TERM for 30 s; killing it" >&2
+    kill -KILL "$pid" 2>/dev/null || true
   fi
   wait "$pid" 2>/dev/null || true
   _galera_pids[i - 1]=""
@@ -308,8 +331,9 @@ _galera_check_index() {
 
 galera_kill_node() {
   _galera_check_index "${1:-}" || return
-  local i="$1" pid="${_galera_pids[$(($1 - 1))]}"
-  if [ -z "$pid" ] || ! _mariadb_alive "$pid"; then
+  local i="$1" pid
+  pid=$(_galera_node_pid "$i")
+  if [ -z "$pid" ]; then
     echo "galera_kill_node: node $i is not running" >&2
     return 1
   fi
@@ -321,8 +345,9 @@ galera_kill_node() {
 
 galera_restart_node() {
   _galera_check_index "${1:-}" || return
-  local i="$1" pid="${_galera_pids[$(($1 - 1))]}" server position
-  if [ -n "$pid" ] && _mariadb_alive "$pid"; then
+  local i="$1" pid server position
+  pid=$(_galera_node_pid "$i")
+  if [ -n "$pid" ]; then
     echo "galera_restart_node: node $i is already running (pid $pid)" >&2
     return 1
   fi
@@ -340,5 +365,30 @@ galera_restart_node() {
     _galera_launch "$i" || return 1
   fi
   _galera_wait_synced "$i" || return 1
+  _galera_export
+}
+
+galera_attach() {
+  local dir="${1:-}" i port
+  if [ -z "$dir" ] || [ ! -r "$dir/node1/my.cnf" ]; then
+    echo "galera_attach: no cluster in '${dir}' (expected DIR/node1/my.cnf)" >&2
+    return 2
+  fi
+  if [ -n "$_galera_dir" ]; then
+    echo "galera_attach: this shell runs a cluster already (files in $_galera_dir)" >&2
+    return 1
+  fi
+  _galera_dir=$(cd "$dir" && pwd) || return 1
+  for i in 1 2 3; do
+    port=$(sed -n 's/^port=//p' "$_galera_dir/node$i/my.cnf")
+    if [ -z "$port" ]; then
+      echo "galera_attach: $_galera_dir/node$i/my.cnf names no port" >&2
+      _galera_dir=""
+      return 1
+    fi
+    _galera_sql_ports[i - 1]="$port"
+    _galera_pids[i - 1]=""
+    _galera_pids[i - 1]=$(_galera_node_pid "$i")
+  done
   _galera_export
 }
