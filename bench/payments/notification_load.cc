@@ -4,8 +4,10 @@
 // (RSA signing is the load generator's cost, not the server's), each with a new
 // transaction_id and one of `payers` openids.
 //
-// Usage: notification_load HOST PORT MCHID APPID APIV3_KEY_FILE SERIAL SIGNING_KEY_PEM
-//                          CONNECTIONS SECONDS PAYERS
+// Usage: notification_load HOST PORT[,PORT...] MCHID APPID APIV3_KEY_FILE SERIAL
+//                          SIGNING_KEY_PEM CONNECTIONS SECONDS PAYERS
+// Several ports (Mileage nodes on one host): connection c goes to the (c mod n)-th port, for
+// the notifications and the /ping baseline alike.
 // Prints two lines: "notify RPS P50_MS P99_MS FAILED" and "ping RPS P50_MS P99_MS FAILED".
 #include <httplib.h>
 
@@ -13,6 +15,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -28,9 +31,21 @@
 
 namespace {
 
-using mileage::wechat::pay::SignedNotification;
 using mileage::bench::Drive;
 using mileage::bench::Run;
+using mileage::wechat::pay::SignedNotification;
+
+// "8080,8081" -> {8080, 8081}; empty when a part is not a port.
+std::vector<int> ParsePorts(const std::string& text) {
+  std::vector<int> ports;
+  std::stringstream in(text);
+  for (std::string part; std::getline(in, part, ',');) {
+    const int port = std::atoi(part.c_str());
+    if (port < 1 || port > 65535) return {};
+    ports.push_back(port);
+  }
+  return ports;
+}
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path);
@@ -44,12 +59,16 @@ std::string ReadFile(const std::string& path) {
 int main(int argc, char** argv) {
   if (argc != 11) {
     std::fprintf(stderr,
-                 "usage: notification_load HOST PORT MCHID APPID APIV3_KEY_FILE SERIAL "
-                 "SIGNING_KEY_PEM CONNECTIONS SECONDS PAYERS\n");
+                 "usage: notification_load HOST PORT[,PORT...] MCHID APPID APIV3_KEY_FILE "
+                 "SERIAL SIGNING_KEY_PEM CONNECTIONS SECONDS PAYERS\n");
     return 2;
   }
   const std::string host = argv[1];
-  const int port = std::stoi(argv[2]);
+  const std::vector<int> ports = ParsePorts(argv[2]);
+  if (ports.empty()) {
+    std::fprintf(stderr, "notification_load: bad PORT list '%s'\n", argv[2]);
+    return 2;
+  }
   const std::string mchid = argv[3], appid = argv[4];
   std::string apiv3 = ReadFile(argv[5]);
   while (!apiv3.empty() && (apiv3.back() == '\n' || apiv3.back() == '\r')) apiv3.pop_back();
@@ -105,7 +124,7 @@ int main(int argc, char** argv) {
 
   std::vector<std::unique_ptr<httplib::Client>> clients;
   for (int c = 0; c < connections; ++c) {
-    clients.push_back(std::make_unique<httplib::Client>(host, port));
+    clients.push_back(std::make_unique<httplib::Client>(host, ports[c % ports.size()]));
     clients.back()->set_keep_alive(true);
     // Headers and body go out in two writes: without TCP_NODELAY, Nagle holds the body until
     // the server's delayed ACK (~40 ms), which would measure the client, not the server.
