@@ -14,7 +14,8 @@ struct HealthReport {
   bool healthy() const { return database.ok() && kv.ok(); }
 };
 
-// Answers "can this process serve?": one round trip to the database and one to the Kv.
+// Answers "can this process serve?": one round trip to the database (a read of the migrations
+// table) and one to the Kv.
 // Holds references; safe for concurrent use (each check uses its own pooled connection).
 class HealthChecker {
  public:

@@ -8,8 +8,8 @@
 #                           replicated); exports MILEAGE_TEST_GALERA_URLS (three mysql:// URLs,
 #                           space-separated, node 1 first) and MILEAGE_TEST_GALERA_PIDS (three
 #                           pids, same order; 0 for a node that is not running).
-#   galera_stop             stop every node (clean shutdown, then TERM, then KILL); safe to call
-#                           twice or when nothing was started.
+#   galera_stop             stop every node (TERM, a clean shutdown; KILL after 30 s); safe to
+#                           call twice or when nothing was started.
 #   galera_kill_node I      SIGKILL node I (1-based) and wait until it is gone; the other two
 #                           keep quorum and evict it within a few seconds.
 #   galera_restart_node I   start node I again: it recovers its position from InnoDB and

@@ -2,7 +2,8 @@
 // URLs, node 1 first; scripts/lib/galera.sh starts one). Three real in-process servers, one per
 // node, on one private database that the cluster replicates: a write through one node read on
 // the others, wsrep_sync_wait, a commit that loses certification, one payment notification
-// delivered to all three nodes at once, and (MILEAGE_TEST_GALERA_KILL_NODE=3, set by
+// delivered to all three nodes at once, a node cut off from the majority (/healthz 503 until it
+// rejoins), and (MILEAGE_TEST_GALERA_KILL_NODE=3, set by
 // tests/scripts/galera_test.sh, which restarts the node afterwards) a node killed under traffic.
 // Run by tests/scripts/galera_test.sh (ctest label galera), not registered on its own.
 #include <gtest/gtest.h>
@@ -12,6 +13,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdlib>
+#include <functional>
 #include <mutex>
 #include <sstream>
 #include <string>
@@ -359,6 +361,62 @@ TEST_F(GaleraTest, OneNotificationDeliveredToThreeNodesAtOnceIsRecordedOnce) {
     EXPECT_EQ(Scalar(*nodes[i], "SELECT COUNT(*) FROM members"), 1);
     EXPECT_EQ(Scalar(*nodes[i], BalanceSql("openid-race")), 10 * kRounds) << "node " << i + 1;
   }
+}
+
+// Status of GET /healthz on `server` (-1 without an answer).
+int HealthStatus(TestServer& server, std::string* body = nullptr) {
+  auto res = server.Client()->Get("/healthz");
+  if (body != nullptr) *body = res ? res->body : "";
+  return res ? res->status : -1;
+}
+
+// Waits up to `limit` for GET /healthz on `server` to answer `status`.
+bool HealthBecomes(TestServer& server, int status, std::chrono::seconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (HealthStatus(server) != status) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(milliseconds(100));
+  }
+  return true;
+}
+
+TEST_F(GaleraTest, ANodeCutOffFromTheMajorityReportsDownAndServesAgainWhenItRejoins) {
+  ASSERT_EQ(Post(2, notifier_->Payment({"4500000001", "openid-erin", 1000}))->status, 204);
+  // gmcast.isolate=1 cuts node 3 off the group: it stays up but is no longer Primary, answers
+  // SELECT 1 and refuses every table (error 1047).
+  std::unique_ptr<db::Db> node3 = OpenNode(2, "", 1);
+  ASSERT_NE(node3, nullptr);
+  auto isolate = [&](int value) {
+    Result<db::PooledConnection> conn = node3->Acquire();
+    if (!conn.ok()) return conn.status();
+    return (*conn)
+        ->Exec("SET GLOBAL wsrep_provider_options = 'gmcast.isolate=" + std::to_string(value) + "'")
+        .status();
+  };
+  ASSERT_TRUE(isolate(1).ok());
+  struct Rejoin {
+    std::function<Status(int)> isolate;
+    ~Rejoin() { isolate(0).IgnoreError(); }
+  } rejoin{isolate};
+
+  EXPECT_TRUE(HealthBecomes(*servers_[2], 503, seconds(30)));
+  std::string body;
+  EXPECT_EQ(HealthStatus(*servers_[2], &body), 503);
+  EXPECT_NE(body.find("\"UNAVAILABLE\""), std::string::npos) << body;
+  wechat::pay::SignedNotification n = notifier_->Payment({"4500000002", "openid-erin", 2000});
+  auto refused = Post(2, n);
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status / 100, 5) << refused->body;
+  EXPECT_EQ(HealthStatus(*servers_[0]), 200) << "the majority side stays up";
+
+  ASSERT_TRUE(isolate(0).ok());
+  EXPECT_TRUE(HealthBecomes(*servers_[2], 200, seconds(60)));
+  auto again = Post(2, n);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->status, 204) << again->body;
+  std::unique_ptr<db::Db> node1 = OpenNode(0, "?wsrep_sync_wait=1");
+  ASSERT_NE(node1, nullptr);
+  EXPECT_EQ(Scalar(*node1, BalanceSql("openid-erin")), 30);
 }
 
 // Destructive: SIGKILLs node 3 (its pid from MILEAGE_TEST_GALERA_PIDS) when
