@@ -382,6 +382,16 @@ bool HealthBecomes(TestServer& server, int status, std::chrono::seconds limit) {
 
 TEST_F(GaleraTest, ANodeCutOffFromTheMajorityReportsDownAndServesAgainWhenItRejoins) {
   ASSERT_EQ(Post(2, notifier_->Payment({"4500000001", "openid-erin", 1000}))->status, 204);
+  // A fourth service on node 3 without wsrep_sync_wait (a single-writer setup): its reads do
+  // not wait on the group, so only reading a table tells it the node is cut off.
+  Config plain_config = EmbeddedConfig(*dir_);
+  plain_config.database = base_urls_[2];
+  plain_config.data_key = kDataKey;
+  server::AppOptions options;
+  options.clock = &clock_;
+  std::unique_ptr<TestServer> plain = TestServer::Start(plain_config, options);
+  ASSERT_NE(plain, nullptr);
+  ASSERT_EQ(HealthStatus(*plain), 200);
   // gmcast.isolate=1 cuts node 3 off the group: it stays up but is no longer Primary, answers
   // SELECT 1 and refuses every table (error 1047).
   std::unique_ptr<db::Db> node3 = OpenNode(2, "", 1);
@@ -400,6 +410,7 @@ TEST_F(GaleraTest, ANodeCutOffFromTheMajorityReportsDownAndServesAgainWhenItRejo
   } rejoin{isolate};
 
   EXPECT_TRUE(HealthBecomes(*servers_[2], 503, seconds(30)));
+  EXPECT_TRUE(HealthBecomes(*plain, 503, seconds(30)));
   std::string body;
   EXPECT_EQ(HealthStatus(*servers_[2], &body), 503);
   EXPECT_NE(body.find("\"UNAVAILABLE\""), std::string::npos) << body;
@@ -411,6 +422,7 @@ TEST_F(GaleraTest, ANodeCutOffFromTheMajorityReportsDownAndServesAgainWhenItRejo
 
   ASSERT_TRUE(isolate(0).ok());
   EXPECT_TRUE(HealthBecomes(*servers_[2], 200, seconds(60)));
+  EXPECT_TRUE(HealthBecomes(*plain, 200, seconds(60)));
   auto again = Post(2, n);
   ASSERT_TRUE(again);
   EXPECT_EQ(again->status, 204) << again->body;
