@@ -210,6 +210,7 @@ void NodeBalancer::Handle(const httplib::Request& req, httplib::Response& res) {
   const std::string target = req.target.empty() ? req.path : req.target;
   const std::string type = req.get_header_value("Content-Type");
   const size_t first = next_.fetch_add(1);
+  bool lost = false;  // a node died with the request (it may have acted on it)
   for (size_t k = 0; k < node_ports_.size(); ++k) {
     const size_t i = (first + k) % node_ports_.size();
     httplib::Client client("127.0.0.1", node_ports_[i]);
@@ -224,7 +225,10 @@ void NodeBalancer::Handle(const httplib::Request& req, httplib::Response& res) {
       refused_.fetch_add(1);  // down: nothing was sent, the next node may take it
       continue;
     }
-    if (!result) break;  // the node died with the request: the client must decide
+    if (!result) {  // the node died with the request: the client must decide
+      lost = true;
+      break;
+    }
     const int status = result->status;
     if ((status == 502 || status == 503 || status == 504) && k + 1 < node_ports_.size()) {
       unavailable_.fetch_add(1);  // the node cannot serve (its database or Redis is gone)
@@ -242,7 +246,8 @@ void NodeBalancer::Handle(const httplib::Request& req, httplib::Response& res) {
     return;
   }
   failed_.fetch_add(1);
-  res.status = 502;
+  // 503: no node took it, so nothing was done; 502: a node died with it, so it may have been.
+  res.status = lost ? 502 : 503;
 }
 
 GaleraCluster GaleraFromEnvironment() {

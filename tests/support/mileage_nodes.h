@@ -87,9 +87,9 @@ class MileageNodes {
 // A load balancer for tests in front of the nodes: every request (any method, path, query,
 // body) goes to the next node in round-robin order; when that node refuses the connection (it
 // is down) or answers 502, 503 or 504 (it cannot reach its database or Redis) the next one is
-// tried, as a proxy's "next upstream" rule does; when none takes it, or a node dies after the
-// request was sent, the answer is 502 (or the last node's 5xx), so that a client retries as
-// WeChat does. Adds X-Forwarded-For with
+// tried, as a proxy's "next upstream" rule does. When no node takes the connection the answer
+// is 503 (nothing was done); when a node dies after the request was sent it is 502 (the node
+// may have acted on it); a client retries either, as WeChat does. Adds X-Forwarded-For with
 // the client's address. Serves from its own threads; the counters are safe to read from any
 // thread. Stops and joins on destruction.
 class NodeBalancer {
@@ -107,7 +107,7 @@ class NodeBalancer {
   int refused() const { return refused_.load(); }
   // Requests a node answered 502, 503 or 504 (so the request went to the next one).
   int unavailable() const { return unavailable_.load(); }
-  // 502s: no node took the request, or the node died with it.
+  // Requests answered 503 (no node took them) or 502 (the node died with them).
   int failed() const { return failed_.load(); }
 
  private:

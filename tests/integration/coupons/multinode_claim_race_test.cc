@@ -140,8 +140,8 @@ TEST_F(MultiNodeClaimRaceTest, ThroughThreeNodesWithFaultsExactlyTheTotalIsIssue
             << " x LIMIT_REACHED; balancer answered per node " << ::testing::PrintToString(answered)
             << ", " << balancer_->refused() << " refused connections and "
             << balancer_->unavailable() << " 5xx sent on to the next node, " << balancer_->failed()
-            << " x 502; " << unanswered << " claim attempts unanswered; " << race.outages.load()
-            << " attempts retried; "
+            << " x 502/503 from the balancer; " << unanswered << " claim attempts unanswered; "
+            << race.outages.load() << " attempts retried; "
             << std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() -
                                                                 started)
                    .count()

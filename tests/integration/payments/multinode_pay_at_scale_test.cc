@@ -173,7 +173,8 @@ TEST_P(MultiNodePayAtScaleTest, ThreeNodesWithAKillAndARedisRestartEndInTheSingl
   for (int i = 0; i < kNodes; ++i) EXPECT_GT(answered[i], 0) << "node " << i + 1;
   std::cout << "balancer: answered per node " << ::testing::PrintToString(answered) << ", "
             << balancer_->refused() << " refused connections and " << balancer_->unavailable()
-            << " 5xx sent on to the next node, " << balancer_->failed() << " x 502" << std::endl;
+            << " 5xx sent on to the next node, " << balancer_->failed()
+            << " x 502/503 from the balancer" << std::endl;
   balancer_.reset();
   EXPECT_GE(killed_, 0) << "the run ended before the kill";
   EXPECT_TRUE(redis_restarted_);
