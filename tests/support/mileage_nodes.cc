@@ -210,7 +210,8 @@ void NodeBalancer::Handle(const httplib::Request& req, httplib::Response& res) {
   const std::string target = req.target.empty() ? req.path : req.target;
   const std::string type = req.get_header_value("Content-Type");
   const size_t first = next_.fetch_add(1);
-  bool lost = false;  // a node died with the request (it may have acted on it)
+  bool lost = false;    // a node died with the request (it may have acted on it)
+  bool resent = false;  // a node answered 5xx and the request went on to the next
   for (size_t k = 0; k < node_ports_.size(); ++k) {
     const size_t i = (first + k) % node_ports_.size();
     httplib::Client client("127.0.0.1", node_ports_[i]);
@@ -232,10 +233,12 @@ void NodeBalancer::Handle(const httplib::Request& req, httplib::Response& res) {
     const int status = result->status;
     if ((status == 502 || status == 503 || status == 504) && k + 1 < node_ports_.size()) {
       unavailable_.fetch_add(1);  // the node cannot serve (its database or Redis is gone)
+      resent = true;
       continue;
     }
     answered_[i].fetch_add(1);
     res.status = result->status;
+    if (resent) res.set_header(kResentHeader, "1");
     for (const auto& [name, value] : result->headers) {
       if (name == "Content-Length" || name == "Transfer-Encoding" || name == "Connection") {
         continue;
@@ -248,6 +251,7 @@ void NodeBalancer::Handle(const httplib::Request& req, httplib::Response& res) {
   failed_.fetch_add(1);
   // 503: no node took it, so nothing was done; 502: a node died with it, so it may have been.
   res.status = lost ? 502 : 503;
+  if (resent) res.set_header(kResentHeader, "1");
 }
 
 GaleraCluster GaleraFromEnvironment() {

@@ -89,11 +89,15 @@ class MileageNodes {
 // is down) or answers 502, 503 or 504 (it cannot reach its database or Redis) the next one is
 // tried, as a proxy's "next upstream" rule does. When no node takes the connection the answer
 // is 503 (nothing was done); when a node dies after the request was sent it is 502 (the node
-// may have acted on it); a client retries either, as WeChat does. Adds X-Forwarded-For with
-// the client's address. Serves from its own threads; the counters are safe to read from any
+// may have acted on it); a client retries either, as WeChat does. A node's 5xx does not prove
+// that nothing was done (a node whose database dies during COMMIT answers 503 though the commit
+// may have been made), so an answer given after one carries kResentHeader. Adds X-Forwarded-For
+// with the client's address. Serves from its own threads; the counters are safe to read from any
 // thread. Stops and joins on destruction.
 class NodeBalancer {
  public:
+  static constexpr const char* kResentHeader = "X-Test-Balancer-Resent";
+
   explicit NodeBalancer(std::vector<int> node_ports, int threads = 32);
   ~NodeBalancer();
   NodeBalancer(const NodeBalancer&) = delete;

@@ -42,7 +42,8 @@ inline constexpr int kClaimsEach = 3;
 inline constexpr int kClientThreads = 48;
 
 struct Reply {
-  int status = 0;  // 0: no answer (connection refused or reset)
+  int status = 0;       // 0: no answer (connection refused or reset)
+  bool resent = false;  // a balancer sent it on after a node's 5xx (which may have acted)
   std::string code;
   rapidjson::Document json;
 };
@@ -56,6 +57,7 @@ inline Reply Send(httplib::Client& client, const std::string& method, const std:
   Reply reply;
   if (!result) return reply;
   reply.status = result->status;
+  reply.resent = result->has_header("X-Test-Balancer-Resent");
   reply.json.Parse(result->body.c_str());
   if (reply.json.IsObject() && reply.json.HasMember("code") && reply.json["code"].IsString()) {
     reply.code = reply.json["code"].GetString();
@@ -70,8 +72,10 @@ struct Outcome {
   std::string code;
   int64_t coupon_id = 0;
   bool after_restart = false;
-  // Attempts that went unanswered after they were sent (no answer, or the balancer's 502 when
-  // a node died with the request): each may or may not have issued a coupon.
+  // Attempts whose outcome the client cannot know: no answer or a 502 (a node died with the
+  // request); with database faults also a 503 (a node whose database died during COMMIT
+  // answers 503 though the commit may have been made) and an answer a balancer got after a
+  // node's 5xx. Each may have issued a coupon the client never saw.
   int unanswered = 0;
 };
 
@@ -110,9 +114,10 @@ inline bool LogIn(httplib::Client& client, int member, Tokens& tokens) {
 }
 
 // One claim as a client makes it: through an outage it retries (503, 502 or no answer), and a
-// 401 (the session vanished with Redis) makes it log in again first.
+// 401 (the session vanished with Redis) makes it log in again first. `database_faults`: the
+// run kills database nodes, so a 5xx does not prove that nothing was done.
 inline Outcome Claim(httplib::Client& client, int member, int64_t stock, Tokens& tokens,
-                     std::atomic<int>& outages) {
+                     std::atomic<int>& outages, bool database_faults) {
   const std::string path = "/api/mp/stocks/" + std::to_string(stock) + "/claim";
   Outcome outcome;
   outcome.member = member;
@@ -123,8 +128,9 @@ inline Outcome Claim(httplib::Client& client, int member, int64_t stock, Tokens&
       if (!LogIn(client, member, tokens)) break;
       continue;
     }
+    if (reply.resent && database_faults) ++outcome.unanswered;
     if (reply.status == 0 || reply.status == 502 || reply.status == 503) {
-      if (reply.status != 503) ++outcome.unanswered;
+      if (reply.status != 503 || database_faults) ++outcome.unanswered;
       outages.fetch_add(1);
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
       continue;
@@ -180,6 +186,7 @@ struct Race {
   std::atomic<int> outages{0};  // attempts refused by an outage and retried
   std::atomic<int> failed_logins{0};
   std::atomic<bool> restarted{false};  // set by the fault thread: later 201s count as "after"
+  bool database_faults = false;        // database nodes are killed during the run
 
   void Run(const std::vector<int>& ports, int64_t stock) {
     std::vector<int> work;
@@ -201,7 +208,8 @@ struct Race {
         if (!LogIn(*clients[m % clients.size()], m, tokens)) failed_logins.fetch_add(1);
       }
       for (size_t k; (k = static_cast<size_t>(next_claim.fetch_add(1))) < work.size();) {
-        outcomes[k] = Claim(*clients[k % clients.size()], work[k], stock, tokens, outages);
+        outcomes[k] =
+            Claim(*clients[k % clients.size()], work[k], stock, tokens, outages, database_faults);
         outcomes[k].after_restart = restarted.load();
         done.fetch_add(1);
       }

@@ -116,6 +116,7 @@ TEST_F(MultiNodeClaimRaceTest, ThroughThreeNodesWithFaultsExactlyTheTotalIsIssue
   ASSERT_GT(stock, 0);
 
   Race race;
+  race.database_faults = galera_.enabled();
   std::atomic<bool> stop{false};
   std::thread faults([&] { InjectFaults(race, stop); });
   race.Run({balancer_->port()}, stock);
