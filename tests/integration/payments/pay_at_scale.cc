@@ -144,7 +144,7 @@ void PayAtScaleTest::RunAndCheck(const StartTargets& start_targets, Faults fault
   const int64_t big_spend = RewardStock("Big spender", kBigSpend, false);
   const int64_t welcome = RewardStock("Welcome", 0, true);
   const int target = start_targets(sandbox);
-  ASSERT_FALSE(HasFatalFailure());
+  ASSERT_GT(target, 0) << "nothing serves the notifications";
   ForwardingProxy proxy(target, KeysFor(exported, true, true), exported.apiv3_key);
 
   PostWorkload(sandbox, proxy);

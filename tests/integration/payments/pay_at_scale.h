@@ -92,7 +92,7 @@ class PayAtScaleTest : public PaymentsTest {
     bool expected = false;
   };
   // Starts what serves the notifications, given the sandbox (the WeChat APIs the nodes call);
-  // returns the port the proxy forwards to.
+  // returns the port the proxy forwards to (0 after a failure).
   using StartTargets = std::function<int(RunningSandbox&)>;
 
   // Runs the workload and checks the end state (gtest failures on any difference).
