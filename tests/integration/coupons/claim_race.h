@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -42,8 +43,9 @@ inline constexpr int kClaimsEach = 3;
 inline constexpr int kClientThreads = 48;
 
 struct Reply {
-  int status = 0;       // 0: no answer (connection refused or reset)
-  bool resent = false;  // a balancer sent it on after a node's 5xx (which may have acted)
+  int status = 0;         // 0: no answer (connection refused or reset)
+  bool resent = false;    // a balancer sent it on after a node's 5xx (which may have acted)
+  int retry_after_s = 0;  // Retry-After of a 429
   std::string code;
   rapidjson::Document json;
 };
@@ -58,6 +60,7 @@ inline Reply Send(httplib::Client& client, const std::string& method, const std:
   if (!result) return reply;
   reply.status = result->status;
   reply.resent = result->has_header("X-Test-Balancer-Resent");
+  reply.retry_after_s = std::atoi(result->get_header_value("Retry-After").c_str());
   reply.json.Parse(result->body.c_str());
   if (reply.json.IsObject() && reply.json.HasMember("code") && reply.json["code"].IsString()) {
     reply.code = reply.json["code"].GetString();
@@ -98,17 +101,23 @@ class Tokens {
 
 inline std::string CodeOf(int member) { return "race-member-" + std::to_string(member); }
 
-// Logs the member in (again), retrying through an outage; false when it never succeeded.
+// Logs the member in (again), retrying through an outage for up to 90 s and waiting out a 429
+// as the mini-program does (the login limits count per client address); false when it never
+// succeeded.
 inline bool LogIn(httplib::Client& client, int member, Tokens& tokens) {
   const std::string body =
       R"({"appid":")" + std::string(kAppid) + R"(","code":")" + CodeOf(member) + R"("})";
-  for (int attempt = 0; attempt < 400; ++attempt) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(90);
+  while (std::chrono::steady_clock::now() < deadline) {
     Reply reply = Send(client, "POST", "/api/mp/login", "", body);
     if (reply.status == 200) {
       tokens.Set(member, reply.json["token"].GetString());
       return true;
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    std::this_thread::sleep_for(
+        reply.status == 429
+            ? std::chrono::milliseconds(1000 * std::clamp(reply.retry_after_s, 1, 60))
+            : std::chrono::milliseconds(50));
   }
   return false;
 }
@@ -123,9 +132,13 @@ inline Outcome Claim(httplib::Client& client, int member, int64_t stock, Tokens&
   outcome.member = member;
   for (int attempt = 0; attempt < 400; ++attempt) {
     Reply reply = Send(client, "POST", path, tokens.Get(member), "");
+    outcome.code = "gave up after HTTP " + std::to_string(reply.status) + " " + reply.code;
     if (reply.status == 401) {
       outages.fetch_add(1);
-      if (!LogIn(client, member, tokens)) break;
+      if (!LogIn(client, member, tokens)) {
+        outcome.code = "gave up: no login";
+        break;
+      }
       continue;
     }
     if (reply.resent && database_faults) ++outcome.unanswered;
@@ -177,9 +190,10 @@ inline int64_t CreateStock(int port, const std::string& brand) {
 }
 
 // A run of the race: every member logs in, then makes their claims, from kClientThreads client
-// threads, each with its own loopback address (the login limits count per address) and one
-// keep-alive connection to each of `ports`; claim k goes to port k % ports. The counters are
-// read by the thread that injects faults while the run goes on.
+// threads, each with keep-alive connections to each of `ports` from loopback addresses of its
+// own (the login limits count per address: one address for the first logins, another for the
+// claims and the logins again after Redis lost the sessions); claim k goes to port k % ports.
+// The counters are read by the thread that injects faults while the run goes on.
 struct Race {
   std::vector<Outcome> outcomes;
   std::atomic<int> done{0};     // claims answered
@@ -198,14 +212,21 @@ struct Race {
     Tokens tokens;
     std::atomic<int> next_login{0}, next_claim{0};
     auto client_thread = [&](int t) {
-      std::vector<std::unique_ptr<httplib::Client>> clients;
-      for (int port : ports) {
-        clients.push_back(std::make_unique<httplib::Client>("127.0.0.1", port));
-        clients.back()->set_interface("127.0.0." + std::to_string(10 + t));
-        clients.back()->set_read_timeout(std::chrono::seconds(30));
-      }
+      const auto connect = [&](const std::string& address) {
+        std::vector<std::unique_ptr<httplib::Client>> clients;
+        for (int port : ports) {
+          clients.push_back(std::make_unique<httplib::Client>("127.0.0.1", port));
+          clients.back()->set_interface(address);
+          clients.back()->set_read_timeout(std::chrono::seconds(30));
+        }
+        return clients;
+      };
+      std::vector<std::unique_ptr<httplib::Client>> logins =
+          connect("127.0.1." + std::to_string(10 + t));
+      std::vector<std::unique_ptr<httplib::Client>> clients =
+          connect("127.0.0." + std::to_string(10 + t));
       for (int m; (m = next_login.fetch_add(1)) < kMembers;) {
-        if (!LogIn(*clients[m % clients.size()], m, tokens)) failed_logins.fetch_add(1);
+        if (!LogIn(*logins[m % logins.size()], m, tokens)) failed_logins.fetch_add(1);
       }
       for (size_t k; (k = static_cast<size_t>(next_claim.fetch_add(1))) < work.size();) {
         outcomes[k] =

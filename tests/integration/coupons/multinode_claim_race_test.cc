@@ -134,6 +134,7 @@ TEST_F(MultiNodeClaimRaceTest, ThroughThreeNodesWithFaultsExactlyTheTotalIsIssue
   EXPECT_GT(seen.granted_after_restart, 0) << "claims did not resume after Redis came back";
   const std::vector<int> answered = balancer_->answered();
   for (int i = 0; i < kNodes; ++i) EXPECT_GT(answered[i], 0) << "node " << i + 1;
+  EXPECT_GT(balancer_->refused(), 0) << "the kill met no traffic";
   int unanswered = 0;
   for (const auto& [member, count] : seen.unanswered) unanswered += count;
   std::cout << "claims: " << seen.granted << " x 201, " << seen.refusals["SOLD_OUT"]
