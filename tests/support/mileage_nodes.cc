@@ -72,6 +72,8 @@ void MileageNodes::WriteConfig(const Node& node) const {
        << ",\"kv_pool_size\":4,\"max_connections_per_client\":0"
        << ",\"jobs_interval_s\":" << c.jobs_interval_s;
   if (!c.node_id.empty()) json << ",\"node_id\":" << Quoted(c.node_id);
+  if (c.job_lease_ttl_s > 0) json << ",\"job_lease_ttl_s\":" << c.job_lease_ttl_s;
+  if (c.drain_s >= 0) json << ",\"drain_s\":" << c.drain_s;
   json << ",\"trusted_proxies\":[";
   for (size_t i = 0; i < c.trusted_proxies.size(); ++i) {
     json << (i > 0 ? "," : "") << Quoted(c.trusted_proxies[i]);
@@ -132,6 +134,19 @@ int MileageNodes::Terminate(int i) {
   const int code = Reap(node, std::chrono::seconds(30));
   if (code < 0) Kill(i);
   return code;
+}
+
+std::vector<int> MileageNodes::TerminateAll() {
+  std::vector<int> codes(nodes_.size(), -1);
+  for (const Node& node : nodes_) {
+    if (node.pid > 0) kill(node.pid, SIGTERM);
+  }
+  for (int i = 0; i < size(); ++i) {
+    if (nodes_[i].pid <= 0) continue;
+    codes[i] = Reap(nodes_[i], std::chrono::seconds(30));
+    if (codes[i] < 0) Kill(i);
+  }
+  return codes;
 }
 
 int MileageNodes::Reap(Node& node, std::chrono::milliseconds timeout) {

@@ -21,8 +21,12 @@ struct NodeConfig {
   std::string kv = "memory";    // "redis://..." for nodes that share sessions
   std::string wechat_base_url;  // the sandbox, as both the WeChat API and WeChat Pay
   std::string data_key;
-  // Written as "node_id" only when not empty: builds before the key existed refuse it.
+  // The keys of several-node deployments, written only when set (builds before them refuse
+  // unknown keys): "node_id" when not empty, "job_lease_ttl_s" when above 0, "drain_s" when 0
+  // or more.
   std::string node_id;
+  int job_lease_ttl_s = 0;
+  int drain_s = -1;
   int jobs_interval_s = 0;
   // Addresses whose X-Forwarded-For names the client (a NodeBalancer in front).
   std::vector<std::string> trusted_proxies;
@@ -54,6 +58,10 @@ class MileageNodes {
   bool running(int i) const { return nodes_[i].pid > 0; }
   // Kills every running node (for a fixture's TearDown, before its database goes).
   void KillAll();
+  // SIGTERM to every running node at once (each drains, if its build does, at the same time),
+  // then waits up to 30 s for each; node i's exit code at [i] (-1 for a node that was not
+  // running or did not stop, which is then killed).
+  std::vector<int> TerminateAll();
 
   int size() const { return static_cast<int>(nodes_.size()); }
   int port(int i) const { return nodes_[i].port; }

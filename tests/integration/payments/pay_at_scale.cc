@@ -133,6 +133,7 @@ int64_t PayAtScaleTest::RewardStock(const std::string& name, int64_t min_amount_
 }
 
 void PayAtScaleTest::RunAndCheck(const StartTargets& start_targets, Faults faults) {
+  ASSERT_NE(server_, nullptr) << "the fixture did not start (see above)";
   RunningSandbox sandbox([](wechat::sandbox::SandboxConfig& config) {
     config.merchants = {{kSandboxMchid, kAppid, "", "", "", ""}};
   });
