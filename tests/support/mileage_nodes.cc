@@ -127,15 +127,6 @@ void MileageNodes::Kill(int i) {
   Reap(node, std::chrono::seconds(30));
 }
 
-int MileageNodes::Terminate(int i) {
-  Node& node = nodes_[i];
-  if (node.pid <= 0) return -1;
-  kill(node.pid, SIGTERM);
-  const int code = Reap(node, std::chrono::seconds(30));
-  if (code < 0) Kill(i);
-  return code;
-}
-
 std::vector<int> MileageNodes::TerminateAll() {
   std::vector<int> codes(nodes_.size(), -1);
   for (const Node& node : nodes_) {

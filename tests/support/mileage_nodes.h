@@ -5,7 +5,6 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -35,7 +34,8 @@ struct NodeConfig {
 // Real `mileage serve` processes of this build for multi-node tests: each with its own config
 // file and log file (stdout and stderr, so a node never blocks on a full pipe) in a temporary
 // directory and its own loopback port, kept across restarts. Kills every node it started on
-// destruction. Owned by one test thread; the ports may be read from any thread.
+// destruction. Not safe for concurrent use: one thread at a time drives it (a test's fault
+// thread while the test thread waits); the ports do not change once added.
 class MileageNodes {
  public:
   explicit MileageNodes(std::string binary);
@@ -52,9 +52,6 @@ class MileageNodes {
   std::string StartAll();
   // SIGKILL: the node dies at once, mid-request, as in a crash or an OOM kill. Waits for it.
   void Kill(int i);
-  // SIGTERM and waits up to 30 s; the exit code (128+signal when killed, -1 on timeout, after
-  // which the node is killed).
-  int Terminate(int i);
   bool running(int i) const { return nodes_[i].pid > 0; }
   // Kills every running node (for a fixture's TearDown, before its database goes).
   void KillAll();
