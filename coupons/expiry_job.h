@@ -4,6 +4,7 @@
 
 #include "common/result.h"
 #include "db/db.h"
+#include "db/fence.h"
 
 namespace mileage::coupons {
 
@@ -15,6 +16,7 @@ namespace mileage::coupons {
 // does, and no run holds range locks another could deadlock on. Returns the number of coupons
 // expired. InvalidArgument for batch_limit <= 0; the db errors (a failed batch rolls back alone;
 // the batches before it stay committed).
-Result<int64_t> RunCouponExpiry(db::Db& db, int64_t now, int64_t batch_limit);
+Result<int64_t> RunCouponExpiry(db::Db& db, int64_t now, int64_t batch_limit,
+                                const db::Fence& fence = {});
 
 }  // namespace mileage::coupons

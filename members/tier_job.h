@@ -4,6 +4,7 @@
 
 #include "common/result.h"
 #include "db/db.h"
+#include "db/fence.h"
 #include "members/types.h"
 
 namespace mileage::members {
@@ -25,6 +26,6 @@ namespace mileage::members {
 // (ValidateTierPolicy) or INVALID_FIELD when batch_limit is not 1..10000; the db errors of the
 // first member that failed (members before it keep their changes).
 Result<int64_t> RunTierDowngrades(db::Db& db, const TierPolicy& policy, int64_t now,
-                                  int64_t batch_limit);
+                                  int64_t batch_limit, const db::Fence& fence = {});
 
 }  // namespace mileage::members

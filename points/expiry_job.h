@@ -4,6 +4,7 @@
 
 #include "common/result.h"
 #include "db/db.h"
+#include "db/fence.h"
 
 namespace mileage::points {
 
@@ -12,6 +13,7 @@ namespace mileage::points {
 // none is due. Safe to run concurrently with itself and with postings: each lot expires once.
 // Returns the number of lots expired. InvalidArgument for batch_limit <= 0; the db errors
 // (a failed batch rolls back alone; the batches before it stay committed).
-Result<int64_t> RunPointsExpiry(db::Db& db, int64_t now, int64_t batch_limit);
+Result<int64_t> RunPointsExpiry(db::Db& db, int64_t now, int64_t batch_limit,
+                                const db::Fence& fence = {});
 
 }  // namespace mileage::points
