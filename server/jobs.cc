@@ -122,13 +122,11 @@ Status JobRuns::Finish(std::string_view name, int64_t started_at, int64_t finish
 
 Result<std::optional<int64_t>> JobLease::Acquire(int64_t now) {
   std::optional<int64_t> token;
+  bool matched = false;
+  // The UPDATE takes the row's lock first and the read follows under it: no lock upgrade for
+  // racing nodes to deadlock on.
   const Status done = db::InTransaction(db_, [&](db::Connection& conn) -> Status {
     token.reset();
-    MILEAGE_RETURN_IF_ERROR(conn.Exec(std::string(db::InsertIgnoreInto(conn.dialect())) +
-                                          " job_leases (name, holder, token, expires_at) "
-                                          "VALUES (?, '', 0, 0)",
-                                      {db::Value(name_)})
-                                .status());
     // token is assigned first: MySQL evaluates SET left to right, so the CASE must read the
     // holder before it changes (SQLite reads the old row throughout).
     MILEAGE_ASSIGN_OR_RETURN(
@@ -138,7 +136,8 @@ Result<std::optional<int64_t>> JobLease::Acquire(int64_t now) {
                   "WHERE name = ? AND (holder = ? OR expires_at <= ?)",
                   {db::Value(holder_), db::Value(now), db::Value(holder_), db::Value(now + ttl_s_),
                    db::Value(name_), db::Value(holder_), db::Value(now)}));
-    if (taken.affected_rows != 1) return Status::Ok();
+    matched = taken.affected_rows == 1;
+    if (!matched) return Status::Ok();
     MILEAGE_ASSIGN_OR_RETURN(
         std::vector<db::Row> rows,
         conn.Query("SELECT token FROM job_leases WHERE name = ? AND holder = ?",
@@ -148,7 +147,17 @@ Result<std::optional<int64_t>> JobLease::Acquire(int64_t now) {
     return Status::Ok();
   });
   MILEAGE_RETURN_IF_ERROR(done);
-  return token;
+  if (matched) return token;
+  // No row matched: another holder's lease runs, or the lease was never taken. The first
+  // taker inserts it with token 1; of racing first takers the key lets one in.
+  MILEAGE_ASSIGN_OR_RETURN(db::PooledConnection conn, db_.Acquire());
+  MILEAGE_ASSIGN_OR_RETURN(
+      db::ExecResult inserted,
+      conn->Exec(std::string(db::InsertIgnoreInto(conn->dialect())) +
+                     " job_leases (name, holder, token, expires_at) VALUES (?, ?, 1, ?)",
+                 {db::Value(name_), db::Value(holder_), db::Value(now + ttl_s_)}));
+  if (inserted.affected_rows == 1) return std::optional<int64_t>(1);
+  return std::optional<int64_t>();
 }
 
 Status JobLease::Fence(db::Connection& conn, int64_t token, int64_t now) const {
