@@ -4,7 +4,6 @@
 
 #include "common/result.h"
 #include "db/db.h"
-#include "db/fence.h"
 
 namespace mileage::coupons {
 

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 
 #include "common/log.h"
 #include "coupons/expiry_job.h"
@@ -271,6 +272,8 @@ bool JobScheduler::HoldLease(int64_t now, db::Fence& fence) {
   if (token != before && token != 0) {
     MILEAGE_LOG(kInfo) << "jobs: " << lease_->holder() << " holds the lease (token " << token
                        << ")";
+  } else if (token == 0 && before != 0) {
+    MILEAGE_LOG(kWarn) << "jobs: " << lease_->holder() << " lost the lease to another node";
   }
   if (token == 0) return false;
   fence = [this, token](db::Connection& conn) {

@@ -16,7 +16,6 @@
 #include "common/config.h"
 #include "common/result.h"
 #include "db/db.h"
-#include "db/fence.h"
 
 namespace mileage::server {
 
