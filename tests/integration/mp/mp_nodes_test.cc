@@ -4,12 +4,15 @@
 // a change of a merchant or a partner made on one node reaches the other's in-process caches
 // within the cache sync bound (server/cache_sync.h), far below the caches' TTLs.
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <string>
 
 #include "org/org_module.h"
 #include "server/cache_sync.h"
 #include "tests/integration/mp/mp_fixture.h"
+#include "tests/support/subprocess.h"
 
 namespace mileage::testing {
 namespace {
@@ -122,6 +125,31 @@ TEST_P(MpNodesTest, AMerchantChangeOnOneNodeReachesTheOthersKeyCache) {
       << "B still has the merchant active after " << kConvergenceBound.count() << " s";
   ASSERT_TRUE(app().org().merchants().SetActive(op, merchant, true).ok());
   EXPECT_TRUE(WithinBound([&] { return ActiveOnB(); }));
+}
+
+// `mileage admin` is a process of its own, without the nodes' caches: with the nodes' config it
+// tells them through Redis, and B drops the merchant within the bound, not its 60 s TTL.
+TEST_P(MpNodesTest, AMerchantChangeByMileageAdminReachesTheNodesCaches) {
+  ASSERT_TRUE(ActiveOnB());
+  Result<std::shared_ptr<const payments::MerchantKeys>> cached_on_a =
+      app().merchant_keys().Get(kMchid);
+  ASSERT_TRUE(cached_on_a.ok() && (*cached_on_a)->active);  // both nodes have it cached
+  const std::filesystem::path config = dir_.path() / "admin.json";
+  {
+    std::ofstream out(config);
+    out << R"({"database":")" << config_.database << R"(","kv":")" << config_.kv
+        << R"(","data_key":")" << config_.data_key << R"(","log_level":"warn"})";
+  }
+  Subprocess admin({MILEAGE_BINARY, "admin", "deactivate-merchant", "--merchant", kMchid,
+                    "--config", config.string()});
+  ASSERT_EQ(admin.Wait(std::chrono::seconds(60)), 0) << admin.stderr_text();
+  EXPECT_EQ(Scalar("SELECT active FROM merchants WHERE mchid = '1900000001'"), 0);
+  EXPECT_TRUE(WithinBound([&] { return !ActiveOnB(); }))
+      << "B still has the merchant active after " << kConvergenceBound.count() << " s";
+  EXPECT_TRUE(WithinBound([&] {
+    Result<std::shared_ptr<const payments::MerchantKeys>> on_a = app().merchant_keys().Get(kMchid);
+    return on_a.ok() && !(*on_a)->active;
+  }));
 }
 
 TEST_P(MpNodesTest, APartnerChangeOnOneNodeReachesTheOthersCredentials) {
