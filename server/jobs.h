@@ -72,8 +72,8 @@ class JobRuns {
 
 // The lease (migration 0026, table job_leases) that makes one node of several run the periodic
 // jobs. A node takes it, or renews it, with one conditional UPDATE that matches when the lease
-// is free, expired or already its own; taking it from another holder or after it expired adds
-// one to its token (the fencing token). Every transaction of a job run under the lease first
+// is free, expired or already its own (the very first taker inserts the row, token 1); taking
+// it from another holder or after it expired adds one to its token (the fencing token). Every transaction of a job run under the lease first
 // runs Fence, a conditional UPDATE on (name, holder, token, unexpired) that also renews it and
 // must match one row: so a holder that was paused past its expiry writes nothing once another
 // node took over (and on MariaDB the row lock Fence holds until commit keeps a takeover waiting
@@ -97,7 +97,6 @@ class JobLease {
   Status Release(int64_t token);
 
   const std::string& holder() const { return holder_; }
-  int64_t ttl_s() const { return ttl_s_; }
 
  private:
   db::Db& db_;
