@@ -75,10 +75,11 @@ class JobRuns {
 // is free, expired or already its own (the very first taker inserts the row, token 1); taking
 // it from another holder or after it expired adds one to its token (the fencing token). Every
 // transaction of a job run under the lease first runs Fence, a conditional UPDATE on (name,
-// holder, token, unexpired) that also renews it and must match one row: so a holder that was paused past its expiry writes nothing once another
-// node took over (and on MariaDB the row lock Fence holds until commit keeps a takeover waiting
-// until that transaction ends). Times are the caller's clock: nodes' clocks must agree to well
-// within the TTL (NTP). Holds no state; safe for concurrent use, the database decides races.
+// holder, token, unexpired) that also renews it and must match one row: so a holder that was
+// paused past its expiry writes nothing once another node took over (and on MariaDB the row
+// lock Fence holds until commit keeps a takeover waiting until that transaction ends). Times
+// are the caller's clock: nodes' clocks must agree to well within the TTL (NTP). Holds no
+// state; safe for concurrent use, the database decides races.
 class JobLease {
  public:
   // `holder` is the node's id (config node_id, at most 128 bytes); `ttl_s` > 0.
