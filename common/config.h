@@ -106,6 +106,16 @@ struct Config {
   // "jobs_interval_s": how often `serve` runs the tier-downgrade and points-expiry jobs; 0 =
   // never (run `mileage jobs` from cron instead).
   int jobs_interval_s = 3600;
+  // "node_id": this node's name among several on one database (docs/OPERATIONS.md, "Several
+  // nodes"): the holder recorded in the periodic jobs' lease. Empty = <hostname>:<pid>. Must
+  // differ between nodes.
+  std::string node_id;
+  // "job_lease_ttl_s": how long the periodic jobs' lease lasts without a renewal; after its
+  // holder dies another node takes the jobs over within job_lease_ttl_s * 4 / 3.
+  int job_lease_ttl_s = 30;
+  // "drain_s": after SIGTERM, how long `serve` keeps serving while GET /healthz answers 503
+  // (so that a load balancer takes the node out) before it stops accepting.
+  int drain_s = 10;
   // "console_dir": the built web console (console/dist) that `serve` serves at /console/;
   // empty = no console (404).
   std::string console_dir;

@@ -8,13 +8,15 @@
 
 namespace mileage::coupons {
 
-Result<int64_t> RunCouponExpiry(db::Db& db, int64_t now, int64_t batch_limit) {
+Result<int64_t> RunCouponExpiry(db::Db& db, int64_t now, int64_t batch_limit,
+                                const db::Fence& fence) {
   if (batch_limit <= 0) return InvalidArgumentError("batch_limit must be positive");
   int64_t total = 0;
   for (;;) {
     int64_t found = 0;
     int64_t expired = 0;
     const Status batch = db::InTransaction(db, [&](db::Connection& conn) -> Status {
+      MILEAGE_RETURN_IF_ERROR(db::CheckFence(fence, conn));
       CouponStore coupons(conn);
       MILEAGE_ASSIGN_OR_RETURN(std::vector<Coupon> due, coupons.DueForExpiry(now, batch_limit));
       found = static_cast<int64_t>(due.size());

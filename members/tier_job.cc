@@ -38,7 +38,7 @@ Status StepMember(MemberStore& store, const TierPolicy& policy, int64_t member_i
 }  // namespace
 
 Result<int64_t> RunTierDowngrades(db::Db& db, const TierPolicy& policy, int64_t now,
-                                  int64_t batch_limit) {
+                                  int64_t batch_limit, const db::Fence& fence) {
   MILEAGE_RETURN_IF_ERROR(ValidateTierPolicy(policy));
   if (batch_limit < 1 || batch_limit > kMaxBatch) {
     return InvalidArgumentError("batch_limit must be 1..10000", "INVALID_FIELD");
@@ -63,10 +63,12 @@ Result<int64_t> RunTierDowngrades(db::Db& db, const TierPolicy& policy, int64_t 
       // Nothing to do for a qualifying member without a grace period running.
       if (!below && !seen.tier_below_since.has_value()) continue;
       bool downgraded = false;
-      MILEAGE_RETURN_IF_ERROR(db::InTransaction(db, [&](db::Connection& conn) {
+      const Status stepped = db::InTransaction(db, [&](db::Connection& conn) {
+        MILEAGE_RETURN_IF_ERROR(db::CheckFence(fence, conn));
         MemberStore store(conn, no_draws);
         return StepMember(store, policy, seen.member_id, now, downgraded);
-      }));
+      });
+      MILEAGE_RETURN_IF_ERROR(stepped);
       if (downgraded) ++downgraded_total;
     }
     if (static_cast<int64_t>(batch.size()) < batch_limit) break;

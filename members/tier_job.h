@@ -21,10 +21,13 @@ namespace mileage::members {
 // are taken into account. Safe to run again at any time (idempotent for a given `now`); two
 // concurrent runs do no harm but waste work.
 //
+// Each member's transaction first checks `fence` (db::Fence; the scheduler's lease), whose error
+// rolls it back and ends the run.
+//
 // Returns the number of members moved down. Errors: InvalidArgument INVALID_TIER_POLICY
-// (ValidateTierPolicy) or INVALID_FIELD when batch_limit is not 1..10000; the db errors of the
-// first member that failed (members before it keep their changes).
+// (ValidateTierPolicy) or INVALID_FIELD when batch_limit is not 1..10000; the fence's or the db
+// errors of the first member that failed (members before it keep their changes).
 Result<int64_t> RunTierDowngrades(db::Db& db, const TierPolicy& policy, int64_t now,
-                                  int64_t batch_limit);
+                                  int64_t batch_limit, const db::Fence& fence = {});
 
 }  // namespace mileage::members

@@ -144,7 +144,7 @@ Result<Partner> PartnerService::SetActive(const Actor& actor, int64_t id, bool a
     record.detail = "name: " + partner.name + "; api_key_id: " + partner.api_key_id;
     return Status::Ok();
   });
-  ForgetCredentials();
+  CredentialsChanged();
   if (!written.ok()) return written;
   return partner;
 }
@@ -181,7 +181,7 @@ Result<RotatedPartnerSecret> PartnerService::RotateSecret(const Actor& actor, in
                     "; secret_id: " + std::to_string(rotated.secret_id);
     return Status::Ok();
   });
-  ForgetCredentials();
+  CredentialsChanged();
   if (!written.ok()) return written;
   return rotated;
 }
@@ -232,7 +232,7 @@ Result<PartnerDetail> PartnerService::RetireSecret(const Actor& actor, int64_t i
     detail = PartnerDetail{std::move(*found), InfosOf(secrets)};
     return Status::Ok();
   });
-  ForgetCredentials();
+  CredentialsChanged();
   if (!written.ok()) return written;
   return detail;
 }
@@ -253,6 +253,11 @@ Result<PartnerCredentials> PartnerService::Credentials(std::string_view api_key_
   std::lock_guard<std::mutex> lock(mu_);
   if (generation == generation_) cache_[std::string(api_key_id)] = CachedCredentials{loaded, now};
   return loaded;
+}
+
+void PartnerService::CredentialsChanged() {
+  ForgetCredentials();
+  if (change_hook_) change_hook_();
 }
 
 void PartnerService::ForgetCredentials() {

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -60,7 +61,8 @@ struct PartnerCredentials {
 // loads for kCredentialsTtl, so that a signed request neither reads the database nor opens the
 // secrets; every change made through this object (deactivation, reactivation, rotation,
 // retirement) drops that cache once committed, so it applies at once in this process, while a
-// change made by another process (another instance) applies here within kCredentialsTtl.
+// change made by another process applies here within kCredentialsTtl, or sooner when the
+// composition root relays changes between nodes (SetChangeHook, ForgetCredentials).
 // Owned by the org module; safe for concurrent use (one short mutex around the cache).
 //
 // Errors common to the methods: InvalidArgument for bad input; NotFound when the partner (or
@@ -105,15 +107,23 @@ class PartnerService {
   // does not open with the configured keys (neither is cached).
   Result<PartnerCredentials> Credentials(std::string_view api_key_id);
 
+  // `hook` runs after each change made through this object has committed (and this process's
+  // cache was dropped): the composition root tells the other nodes with it. Set once, before
+  // the service is used.
+  void SetChangeHook(std::function<void()> hook) { change_hook_ = std::move(hook); }
+  // Drops every cached entry, and keeps a load under way from caching what it read before the
+  // drop: for a change made elsewhere (another node). Does not run the change hook.
+  void ForgetCredentials();
+
  private:
   struct CachedCredentials {
     PartnerCredentials credentials;
     TimePoint loaded_at;
   };
   Result<PartnerCredentials> LoadCredentials(std::string_view api_key_id);
-  // Drops every cached entry, and keeps a load under way from caching what it read before the
-  // change. Called once a change has committed (or failed: dropping is always safe).
-  void ForgetCredentials();
+  // ForgetCredentials, then the change hook. Called once a change has committed (or failed:
+  // dropping is always safe).
+  void CredentialsChanged();
 
   Result<Partner> SetActive(const Actor& actor, int64_t id, bool active);
   // A new secret and its sealed form, or the error of sealing it.
@@ -132,6 +142,7 @@ class PartnerService {
   std::mutex mu_;
   std::unordered_map<std::string, CachedCredentials> cache_;  // by API key id
   uint64_t generation_ = 0;  // bumped by every change, so a load that raced one is not kept
+  std::function<void()> change_hook_;
 };
 
 // The crypto::FieldCipher context of a partner's secret.

@@ -6,7 +6,8 @@
 
 namespace mileage::points {
 
-Result<int64_t> RunPointsExpiry(db::Db& db, int64_t now, int64_t batch_limit) {
+Result<int64_t> RunPointsExpiry(db::Db& db, int64_t now, int64_t batch_limit,
+                                const db::Fence& fence) {
   if (batch_limit <= 0) return InvalidArgumentError("batch_limit must be positive");
   std::vector<int64_t> brands;
   {
@@ -22,11 +23,13 @@ Result<int64_t> RunPointsExpiry(db::Db& db, int64_t now, int64_t batch_limit) {
   for (int64_t brand_id : brands) {
     for (;;) {
       int64_t expired = 0;
-      MILEAGE_RETURN_IF_ERROR(db::InTransaction(db, [&](db::Connection& conn) -> Status {
+      const Status batch = db::InTransaction(db, [&](db::Connection& conn) -> Status {
+        MILEAGE_RETURN_IF_ERROR(db::CheckFence(fence, conn));
         Ledger ledger(conn);
         MILEAGE_ASSIGN_OR_RETURN(expired, ledger.ExpireDue(brand_id, now, batch_limit));
         return Status::Ok();
-      }));
+      });
+      MILEAGE_RETURN_IF_ERROR(batch);
       total += expired;
       // A short batch means nothing more is due (or the rest changed meanwhile; next run).
       if (expired < batch_limit) break;

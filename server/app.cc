@@ -93,13 +93,33 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, AppOptions option
   app->owner_card_ = std::make_unique<OwnerCard>(
       *app->db_, app->member_api_->accounts(), *app->member_points_, app->coupons_->coupons(),
       *app->vehicles_, *app->member_codes_, policy.tiers);
+  app->StartCacheSync();
   app->health_ = std::make_unique<HealthChecker>(*app->db_, *app->kv_);
   app->http_ = std::make_unique<HttpServer>(app->config_, app->metrics_);
   app->RegisterRoutes();
   return app;
 }
 
+void App::StartCacheSync() {
+  payments::MerchantKeyCache* keys = merchant_keys_.get();
+  MerchantPayClients* pay_clients = &member_api_->pay_clients();
+  org::PartnerService* partners = &org_->partners();
+  cache_sync_ = std::make_unique<CacheSync>(
+      *kv_, CacheSync::kDefaultPoll,
+      std::vector<std::function<void()>>{[keys] { keys->MerchantChanged(""); },
+                                         [pay_clients] { pay_clients->MerchantChanged(""); },
+                                         [partners] { partners->ForgetCredentials(); }});
+  org_->merchants().changes().Subscribe(cache_sync_.get());
+  partners->SetChangeHook([sync = cache_sync_.get()] { sync->Bump(); });
+  cache_sync_->Start();
+}
+
 App::~App() {
+  if (cache_sync_) {
+    org_->merchants().changes().Unsubscribe(cache_sync_.get());
+    org_->partners().SetChangeHook({});
+    cache_sync_->Stop();
+  }
   transactions_.reset();  // the group committer's writer thread uses the database
   if (db_) db_->Close();
 }
@@ -167,6 +187,24 @@ void App::Serve() {
   db_->Close();
 }
 
-void App::Stop() { http_->Stop(); }
+void App::DrainAndStop() {
+  health_->SetDraining();
+  MILEAGE_LOG(kInfo) << "draining: /healthz answers 503; serving " << config_.drain_s
+                     << " s more before stopping";
+  {
+    std::unique_lock lock(drain_mu_);
+    drain_cv_.wait_for(lock, std::chrono::seconds(config_.drain_s), [this] { return stopped_; });
+  }
+  Stop();
+}
+
+void App::Stop() {
+  {
+    std::lock_guard lock(drain_mu_);
+    stopped_ = true;
+  }
+  drain_cv_.notify_all();
+  http_->Stop();
+}
 
 }  // namespace mileage::server

@@ -1,7 +1,9 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <optional>
 
 #include "common/clock.h"
@@ -30,6 +32,7 @@
 #include "points/partner_points.h"
 #include "points/partner_reports.h"
 #include "points/settlement.h"
+#include "server/cache_sync.h"
 #include "server/console/console_router.h"
 #include "server/health.h"
 #include "server/http/http_server.h"
@@ -76,9 +79,16 @@ class App {
 
   // Binds config.listen; returns the bound port. Unavailable when the address is taken.
   Result<int> Bind();
-  // Serves until Stop(); in-flight requests finish, then the pools close.
+  // Serves until Stop(); in-flight requests finish, then the jobs stop (releasing their lease)
+  // and the pools close.
   void Serve();
+  // Stops accepting (in-flight requests finish); from any thread, and again.
   void Stop();
+  // What SIGTERM does: GET /healthz answers 503 DRAINING at once, every other route is served
+  // as before for config drain_s seconds (so that a load balancer's checks take the node out),
+  // then Stop(). Blocks its caller (the signal watcher) for the drain; an earlier Stop() ends
+  // the wait.
+  void DrainAndStop();
 
   db::Db& db() { return *db_; }
   kv::Kv& kv() { return *kv_; }
@@ -90,6 +100,8 @@ class App {
   const PartnerRouter& partner_api() const { return *partner_router_; }
   MemberApi& member_api() { return *member_api_; }
   payments::NotificationService& notifications() { return *notifications_; }
+  // The notification path's merchant keys (what a node has cached).
+  payments::MerchantKeyCache& merchant_keys() { return *merchant_keys_; }
   const members::PhoneVault& phones() const { return *phones_; }
   // Members' vehicles: the member routes' service, and the read the owner card composes.
   members::VehicleService& vehicles() { return *vehicles_; }
@@ -104,11 +116,16 @@ class App {
         clock_(options.clock != nullptr ? *options.clock : system_clock_),
         random_(options.random != nullptr ? *options.random : os_random_) {}
   void RegisterRoutes();
+  // Relays changes of merchants and partners between nodes (CacheSync) and starts its thread.
+  void StartCacheSync();
   // <public_base_url, or http://127.0.0.1:<bound port>>/wechatpay/v3/notify/<mchid>.
   std::string NotifyUrl(std::string_view mchid) const;
 
   Config config_;
   std::atomic<int> bound_port_{0};
+  std::mutex drain_mu_;
+  std::condition_variable drain_cv_;
+  bool stopped_ = false;  // guarded by drain_mu_
   SystemClock system_clock_;
   OsRandom os_random_;
   const Clock& clock_;
@@ -146,6 +163,7 @@ class App {
   std::unique_ptr<members::MemberCodes> member_codes_;
   std::unique_ptr<members::PartnerIdentities> partner_identities_;
   std::unique_ptr<OwnerCard> owner_card_;
+  std::unique_ptr<CacheSync> cache_sync_;  // last: its drops use the caches above
 };
 
 }  // namespace mileage::server

@@ -102,6 +102,15 @@ Status CheckLogLevel(const std::string& name) {
   return Status::Ok();
 }
 
+// Recorded as the job lease's holder (VARCHAR(128)) and logged: printable ASCII, no spaces.
+Status CheckNodeId(const std::string& id) {
+  if (id.empty() || id.size() > 128) return InvalidArgumentError("must be 1..128 characters");
+  for (char ch : id) {
+    if (ch <= ' ' || ch > '~') return InvalidArgumentError("must be printable ASCII, no spaces");
+  }
+  return Status::Ok();
+}
+
 // The message never repeats the key.
 Status CheckDataKey(const std::string& hex) {
   if (!crypto::DataKey::FromHex(hex).ok()) {
@@ -211,6 +220,9 @@ std::map<std::string, Setter> Setters(const std::string& origin) {
       {"kv_timeout_ms", IntSetting(origin, "kv_timeout_ms", 1, 600000, &C::kv_timeout_ms)},
       {"log_level", CheckedString(origin, "log_level", &C::log_level, CheckLogLevel)},
       {"jobs_interval_s", IntSetting(origin, "jobs_interval_s", 0, 7 * 86400, &C::jobs_interval_s)},
+      {"node_id", CheckedString(origin, "node_id", &C::node_id, CheckNodeId)},
+      {"job_lease_ttl_s", IntSetting(origin, "job_lease_ttl_s", 3, 3600, &C::job_lease_ttl_s)},
+      {"drain_s", IntSetting(origin, "drain_s", 0, 600, &C::drain_s)},
       // Secrets.
       {"data_key", CheckedString(origin, "data_key", &C::data_key, CheckDataKey)},
       {"previous_data_keys", PreviousDataKeysSetting(origin)},

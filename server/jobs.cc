@@ -1,6 +1,9 @@
 #include "server/jobs.h"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdio>
 
 #include "common/log.h"
 #include "coupons/expiry_job.h"
@@ -30,18 +33,36 @@ JobTiming TimingOf(const Config& config) {
   return timing;
 }
 
+// `timing` with max_sleep at most a third of the lease's TTL (at least 1 ms).
+JobTiming BoundedByLease(JobTiming timing, const std::optional<LeaseSettings>& lease) {
+  if (lease.has_value()) {
+    const auto third = std::chrono::milliseconds(lease->ttl_s * 1000 / 3);
+    timing.max_sleep = std::max(std::chrono::milliseconds(1), std::min(timing.max_sleep, third));
+  }
+  return timing;
+}
+
+LeaseSettings LeaseOf(const Config& config) {
+  return LeaseSettings{config.node_id.empty() ? DefaultNodeId() : config.node_id,
+                       config.job_lease_ttl_s};
+}
+
 }  // namespace
 
 std::vector<Job> MembershipJobs(db::Db& db, const Config& config) {
   return {
       Job{std::string(kTierDowngrades), "members downgraded",
-          [&db, &config](int64_t now) {
-            return members::RunTierDowngrades(db, TierPolicyOf(config), now, kBatch);
+          [&db, &config](int64_t now, const db::Fence& fence) {
+            return members::RunTierDowngrades(db, TierPolicyOf(config), now, kBatch, fence);
           }},
       Job{std::string(kPointsExpiry), "points lots expired",
-          [&db](int64_t now) { return points::RunPointsExpiry(db, now, kBatch); }},
+          [&db](int64_t now, const db::Fence& fence) {
+            return points::RunPointsExpiry(db, now, kBatch, fence);
+          }},
       Job{std::string(kCouponExpiry), "coupons expired",
-          [&db](int64_t now) { return coupons::RunCouponExpiry(db, now, kBatch); }},
+          [&db](int64_t now, const db::Fence& fence) {
+            return coupons::RunCouponExpiry(db, now, kBatch, fence);
+          }},
   };
 }
 
@@ -100,8 +121,80 @@ Status JobRuns::Finish(std::string_view name, int64_t started_at, int64_t finish
       .status();
 }
 
-Result<int64_t> RunAndRecord(JobRuns& runs, const Job& job, int64_t now, const Clock& clock) {
-  Result<int64_t> done = job.work(now);
+Result<std::optional<int64_t>> JobLease::Acquire(int64_t now) {
+  std::optional<int64_t> token;
+  bool matched = false;
+  // The UPDATE takes the row's lock first and the read follows under it: no lock upgrade for
+  // racing nodes to deadlock on.
+  const Status done = db::InTransaction(db_, [&](db::Connection& conn) -> Status {
+    token.reset();
+    // token is assigned first: MySQL evaluates SET left to right, so the CASE must read the
+    // holder before it changes (SQLite reads the old row throughout).
+    MILEAGE_ASSIGN_OR_RETURN(
+        db::ExecResult taken,
+        conn.Exec("UPDATE job_leases SET token = CASE WHEN holder = ? AND expires_at > ? "
+                  "THEN token ELSE token + 1 END, holder = ?, expires_at = ? "
+                  "WHERE name = ? AND (holder = ? OR expires_at <= ?)",
+                  {db::Value(holder_), db::Value(now), db::Value(holder_), db::Value(now + ttl_s_),
+                   db::Value(name_), db::Value(holder_), db::Value(now)}));
+    matched = taken.affected_rows == 1;
+    if (!matched) return Status::Ok();
+    MILEAGE_ASSIGN_OR_RETURN(
+        std::vector<db::Row> rows,
+        conn.Query("SELECT token FROM job_leases WHERE name = ? AND holder = ?",
+                   {db::Value(name_), db::Value(holder_)}));
+    if (rows.size() != 1) return InternalError("job_leases lost the row just taken");
+    token = rows[0].Int(0);
+    return Status::Ok();
+  });
+  MILEAGE_RETURN_IF_ERROR(done);
+  if (matched) return token;
+  // No row matched: another holder's lease runs, or the lease was never taken. The first
+  // taker inserts it with token 1; of racing first takers the key lets one in.
+  MILEAGE_ASSIGN_OR_RETURN(db::PooledConnection conn, db_.Acquire());
+  MILEAGE_ASSIGN_OR_RETURN(
+      db::ExecResult inserted,
+      conn->Exec(std::string(db::InsertIgnoreInto(conn->dialect())) +
+                     " job_leases (name, holder, token, expires_at) VALUES (?, ?, 1, ?)",
+                 {db::Value(name_), db::Value(holder_), db::Value(now + ttl_s_)}));
+  if (inserted.affected_rows == 1) return std::optional<int64_t>(1);
+  return std::optional<int64_t>();
+}
+
+Status JobLease::Fence(db::Connection& conn, int64_t token, int64_t now) const {
+  // The connection is opened with CLIENT_FOUND_ROWS on MySQL: a matched row counts even when
+  // expires_at does not change.
+  MILEAGE_ASSIGN_OR_RETURN(
+      db::ExecResult held,
+      conn.Exec("UPDATE job_leases SET expires_at = ? "
+                "WHERE name = ? AND holder = ? AND token = ? AND expires_at > ?",
+                {db::Value(now + ttl_s_), db::Value(name_), db::Value(holder_), db::Value(token),
+                 db::Value(now)}));
+  if (held.affected_rows != 1) {
+    return FailedPreconditionError("the job lease " + name_ + " was lost", "LEASE_LOST");
+  }
+  return Status::Ok();
+}
+
+Status JobLease::Release(int64_t token) {
+  MILEAGE_ASSIGN_OR_RETURN(db::PooledConnection conn, db_.Acquire());
+  return conn
+      ->Exec("UPDATE job_leases SET expires_at = 0 WHERE name = ? AND holder = ? AND token = ?",
+             {db::Value(name_), db::Value(holder_), db::Value(token)})
+      .status();
+}
+
+std::string DefaultNodeId() {
+  char host[256] = {};
+  if (gethostname(host, sizeof(host) - 1) != 0 || host[0] == '\0') {
+    std::snprintf(host, sizeof(host), "localhost");
+  }
+  return std::string(host) + ":" + std::to_string(getpid());
+}
+
+Result<int64_t> RunAndRecord(JobRuns& runs, const Job& job, int64_t now, const Clock& clock,
+                             const db::Fence& fence) {
+  Result<int64_t> done = job.work(now, fence);
   const std::string detail =
       done.ok() ? std::to_string(*done) + " " + job.unit : done.status().ToString();
   if (done.ok()) {
@@ -139,10 +232,15 @@ Result<JobsReport> RunMembershipJobs(db::Db& db, const Config& config, const Clo
 }
 
 JobScheduler::JobScheduler(db::Db& db, const Config& config, const Clock& clock)
-    : JobScheduler(db, MembershipJobs(db, config), TimingOf(config), clock) {}
+    : JobScheduler(db, MembershipJobs(db, config), TimingOf(config), clock, LeaseOf(config)) {}
 
-JobScheduler::JobScheduler(db::Db& db, std::vector<Job> jobs, JobTiming timing, const Clock& clock)
-    : jobs_(std::move(jobs)), timing_(timing), clock_(clock), runs_(db) {}
+JobScheduler::JobScheduler(db::Db& db, std::vector<Job> jobs, JobTiming timing, const Clock& clock,
+                           std::optional<LeaseSettings> lease)
+    : jobs_(std::move(jobs)), timing_(BoundedByLease(timing, lease)), clock_(clock), runs_(db) {
+  if (lease.has_value()) {
+    lease_.emplace(db, std::string(kJobsLeaseName), std::move(lease->holder), lease->ttl_s);
+  }
+}
 
 void JobScheduler::Start() {
   if (timing_.interval_s <= 0 || thread_.joinable()) return;
@@ -162,8 +260,33 @@ void JobScheduler::Start() {
   });
 }
 
+bool JobScheduler::HoldLease(int64_t now, db::Fence& fence) {
+  if (!lease_.has_value()) return true;
+  Result<std::optional<int64_t>> held = lease_->Acquire(now);
+  if (!held.ok()) {
+    MILEAGE_LOG(kError) << "jobs: taking the lease failed: " << held.status().ToString();
+    return false;
+  }
+  const int64_t token = held->value_or(0);
+  const int64_t before = lease_token_.exchange(token);
+  if (token != before && token != 0) {
+    MILEAGE_LOG(kInfo) << "jobs: " << lease_->holder() << " holds the lease (token " << token
+                       << ")";
+  } else if (token == 0 && before != 0) {
+    MILEAGE_LOG(kWarn) << "jobs: " << lease_->holder() << " lost the lease to another node";
+  }
+  if (token == 0) return false;
+  fence = [this, token](db::Connection& conn) {
+    return lease_->Fence(conn, token, UnixSeconds(clock_.Now()));
+  };
+  return true;
+}
+
 int64_t JobScheduler::Pass(int64_t now) {
   int64_t next = now + timing_.interval_s;
+  db::Fence fence;
+  // Another node's lease: look again after max_sleep, which is below its TTL.
+  if (!HoldLease(now, fence)) return next;
   for (const Job& job : jobs_) {
     Result<JobRuns::Record> record = runs_.Read(job.name);
     if (!record.ok()) {
@@ -177,13 +300,16 @@ int64_t JobScheduler::Pass(int64_t now) {
       next = std::min(next, due);
       continue;
     }
+    // Renewed before each claim: a job that ran long may have let the lease go, and a claim
+    // made without it would move the slot from under the node that holds it now.
+    if (lease_.has_value() && !HoldLease(UnixSeconds(clock_.Now()), fence)) return next;
     Result<bool> claimed = runs_.Claim(job.name, record->started_at, now);
     if (!claimed.ok()) {
       MILEAGE_LOG(kError) << "job " << job.name
                           << ": claiming its run failed: " << claimed.status().ToString();
       next = std::min(next, now + kRetryAfterErrorS);
     } else if (*claimed) {
-      RunAndRecord(runs_, job, now, clock_).status().IgnoreError();  // logged and recorded
+      RunAndRecord(runs_, job, now, clock_, fence).status().IgnoreError();  // logged, recorded
       // Due again one interval from now, which `next` already allows for.
     } else {
       next = std::min(next, now + 1);  // another process started it: read its start
@@ -199,6 +325,14 @@ void JobScheduler::Stop() {
   }
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
+  const int64_t token = lease_token_.exchange(0);
+  if (lease_.has_value() && token != 0) {
+    Status released = lease_->Release(token);
+    if (!released.ok()) {
+      MILEAGE_LOG(kError) << "jobs: releasing the lease failed (another node takes it when it "
+                          << "expires): " << released.ToString();
+    }
+  }
 }
 
 }  // namespace mileage::server

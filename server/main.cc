@@ -26,7 +26,9 @@ namespace {
 constexpr const char* kUsage = R"(Usage: mileage <command> [--config FILE]
 
 Commands:
-  serve     Migrate the database, then serve HTTP until SIGTERM or SIGINT.
+  serve     Migrate the database, then serve HTTP until SIGTERM or SIGINT. On SIGTERM,
+            GET /healthz answers 503 for drain_s seconds while the rest is still served;
+            then (at once on SIGINT) in-flight requests finish and it exits 0.
   migrate   Apply pending database migrations and exit.
   admin     Operator tools, each printing the new id (mileage admin --help):
               admin create-brand   --name NAME
@@ -166,9 +168,16 @@ int RunServe(const Args& args) {
   if (!port.ok()) return Fail(port.status());
 
   StopSignals stop_signals([&app](int signal_number) {
-    MILEAGE_LOG(kInfo) << "received " << strsignal(signal_number)
-                       << "; finishing in-flight requests";
-    (*app)->Stop();
+    // SIGTERM is the service manager's (and a rolling deploy's) stop: drain first. SIGINT is a
+    // developer's Ctrl-C: stop at once.
+    const bool drain = signal_number == SIGTERM;
+    MILEAGE_LOG(kInfo) << "received " << strsignal(signal_number) << "; "
+                       << (drain ? "draining, then " : "") << "finishing in-flight requests";
+    if (drain) {
+      (*app)->DrainAndStop();
+    } else {
+      (*app)->Stop();
+    }
   });
 
   MILEAGE_LOG(kInfo) << "listening on http://" << config->listen.host << ':' << *port;

@@ -32,6 +32,7 @@ Result<std::unique_ptr<OperatorContext>> OperatorContext::Open(const std::string
   options.previous_data_keys = std::move(previous_keys);
   context->org_ = std::make_unique<org::OrgModule>(*context->db_, *context->kv_, context->clock_,
                                                    context->random_, key, options);
+  context->TellNodesOfChanges();
   return context;
 }
 
@@ -55,7 +56,28 @@ Result<crypto::RsaPrivateKey> ReadMerchantKeyFile(const std::string& path) {
   return key;
 }
 
+void OperatorContext::TellNodesOfChanges() {
+  if (config_.kv == "memory") return;  // no nodes to tell: they would share this Kv
+  Result<std::unique_ptr<kv::Kv>> shared = OpenKv(config_, clock_);
+  if (!shared.ok()) {
+    MILEAGE_LOG(kWarn) << "the nodes' Kv cannot be reached; they see this command's changes "
+                          "when their caches expire: "
+                       << shared.status().ToString();
+    return;
+  }
+  nodes_kv_ = std::move(shared).value();
+  nodes_ = std::make_unique<CacheSync>(*nodes_kv_, CacheSync::kDefaultPoll,
+                                       std::vector<std::function<void()>>{});
+  org_->merchants().changes().Subscribe(nodes_.get());
+  org_->partners().SetChangeHook([nodes = nodes_.get()] { nodes->Bump(); });
+}
+
 OperatorContext::~OperatorContext() {
+  if (nodes_) {
+    org_->merchants().changes().Unsubscribe(nodes_.get());
+    org_->partners().SetChangeHook({});
+  }
+  nodes_.reset();
   org_.reset();
   if (db_) db_->Close();
 }

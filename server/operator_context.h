@@ -11,13 +11,16 @@
 #include "db/db.h"
 #include "kv/kv.h"
 #include "org/org_module.h"
+#include "server/cache_sync.h"
 #include "wechat/client/api_client.h"
 
 namespace mileage::server {
 
 // What an operator command (`mileage admin`, `mileage reconcile`) opens from its config: the
 // config itself, the system clock and randomness, the database (migrated), a private
-// in-process Kv (operator commands open no sessions) and the org module. Logging is set to the
+// in-process Kv (operator commands open no sessions) and the org module. With a shared Kv in
+// the config (Redis), the merchant and partner changes it commits are told to the serving nodes
+// (CacheSync::Bump), so that their caches drop what changed within a second. Logging is set to the
 // config's level but no chattier than warn, so stdout carries only the command's answer.
 // Owned by the command; not shared between threads.
 class OperatorContext {
@@ -42,12 +45,17 @@ class OperatorContext {
 
  private:
   OperatorContext() = default;
+  // Opens the config's shared Kv and relays changes through it (best effort: logged when it
+  // cannot be reached).
+  void TellNodesOfChanges();
   Config config_;
   SystemClock clock_;
   OsRandom random_;
   std::unique_ptr<db::Db> db_;
   std::unique_ptr<kv::Kv> kv_;
   std::unique_ptr<org::OrgModule> org_;
+  std::unique_ptr<kv::Kv> nodes_kv_;  // the serving nodes' Kv, when the config names one
+  std::unique_ptr<CacheSync> nodes_;  // bumps only: never started
 };
 
 // The merchant's API private key (apiclient_key.pem) for signing WeChat Pay requests, read from

@@ -11,6 +11,20 @@ void RegisterSystemRoutes(HttpServer& http, const HealthChecker& health, const M
   });
 
   http.Route("GET", "/healthz", [&health](const httplib::Request&, httplib::Response& res) {
+    // No round trips: a draining node wants out of the balancer, whatever its storage says.
+    if (health.draining()) {
+      WriteJson(res, 503, [](JsonWriter& w) {
+        w.StartObject();
+        w.Key("code");
+        w.String("DRAINING");
+        w.Key("message");
+        w.String("draining: this node is shutting down");
+        w.Key("status");
+        w.String("draining");
+        w.EndObject();
+      });
+      return;
+    }
     HealthReport report = health.Check();
     // Clients (and load balancers) learn which check failed; what the driver said goes to the
     // log, under this request's id.

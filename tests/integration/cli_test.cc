@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "tests/support/free_port.h"
 #include "tests/support/subprocess.h"
@@ -99,7 +100,12 @@ INSTANTIATE_TEST_SUITE_P(
         BadConfig{R"({"database":"sqlite:DBPATH", "points_expiry_months":-1})",
                   "\"points_expiry_months\""},
         BadConfig{R"({"database":"sqlite:DBPATH", "jobs_interval_s":"hourly"})",
-                  "\"jobs_interval_s\""}));
+                  "\"jobs_interval_s\""},
+        BadConfig{R"({"database":"sqlite:DBPATH", "node_id":"node a"})", "\"node_id\""},
+        BadConfig{R"({"database":"sqlite:DBPATH", "node_id":""})", "\"node_id\""},
+        BadConfig{R"({"database":"sqlite:DBPATH", "job_lease_ttl_s":2})", "\"job_lease_ttl_s\""},
+        BadConfig{R"({"database":"sqlite:DBPATH", "drain_s":-1})", "\"drain_s\""},
+        BadConfig{R"({"database":"sqlite:DBPATH", "drain_s":601})", "\"drain_s\""}));
 
 TEST(CliTest, JobsRunOnceAndSayWhatTheyDid) {
   TempDir dir;
@@ -166,9 +172,10 @@ TEST(CliTest, MigrateAppliesAndIsIdempotent) {
 TEST(CliTest, ServeAnswersThenStopsGracefullyOnSigterm) {
   TempDir dir;
   int port = FreePort();
-  std::string config = WriteConfig(dir, "{\"listen\":\"127.0.0.1:" + std::to_string(port) +
-                                            "\",\"log_level\":\"debug\",\"database\":\"sqlite:" +
-                                            (dir.path() / "m.db").string() + "\"}");
+  std::string config =
+      WriteConfig(dir, "{\"listen\":\"127.0.0.1:" + std::to_string(port) +
+                           "\",\"log_level\":\"debug\",\"drain_s\":0,\"database\":\"sqlite:" +
+                           (dir.path() / "m.db").string() + "\"}");
   Subprocess p({kBinary, "serve", "--config", config});
   ASSERT_TRUE(p.WaitForStdout("listening on http://127.0.0.1:" + std::to_string(port), 30s))
       << p.stderr_text();
@@ -183,6 +190,39 @@ TEST(CliTest, ServeAnswersThenStopsGracefullyOnSigterm) {
             std::string::npos)
       << p.stderr_text();
   EXPECT_NE(p.stderr_text().find("finishing in-flight requests"), std::string::npos);
+  EXPECT_FALSE(Listening(port));
+}
+
+// SIGTERM drains: /healthz answers 503 DRAINING at once while the other routes are served,
+// for drain_s; then the process exits 0 and stops listening.
+TEST(CliTest, ServeDrainsOnSigtermThenExitsZero) {
+  TempDir dir;
+  int port = FreePort();
+  std::string config =
+      WriteConfig(dir, "{\"listen\":\"127.0.0.1:" + std::to_string(port) +
+                           "\",\"drain_s\":3,\"node_id\":\"node-a\",\"job_lease_ttl_s\":30,"
+                           "\"database\":\"sqlite:" +
+                           (dir.path() / "m.db").string() + "\"}");
+  Subprocess p({kBinary, "serve", "--config", config});
+  ASSERT_TRUE(p.WaitForStdout("listening on", 30s)) << p.stderr_text();
+  p.Signal(SIGTERM);
+  bool draining = false;
+  for (int i = 0; i < 200 && !draining; ++i) {
+    httplib::Client client("127.0.0.1", port);
+    auto health = client.Get("/healthz");
+    draining =
+        health && health->status == 503 && health->body.find("\"DRAINING\"") != std::string::npos;
+    if (draining) {
+      auto ping = client.Get("/ping");
+      ASSERT_TRUE(ping) << "not served during the drain";
+      EXPECT_EQ(ping->status, 200);
+    } else {
+      std::this_thread::sleep_for(10ms);
+    }
+  }
+  EXPECT_TRUE(draining) << p.stderr_text();
+  EXPECT_EQ(p.Wait(30s), 0) << p.stderr_text();
+  EXPECT_NE(p.stderr_text().find("draining"), std::string::npos) << p.stderr_text();
   EXPECT_FALSE(Listening(port));
 }
 

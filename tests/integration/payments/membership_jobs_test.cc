@@ -6,6 +6,7 @@
 #include <atomic>
 #include <mutex>
 #include <set>
+#include <thread>
 #include <vector>
 
 #include "coupons/types.h"
@@ -62,14 +63,15 @@ class MembershipJobsTest : public PaymentsTest {
   std::unique_ptr<server::JobScheduler> Scheduler(db::Db& db, int64_t interval_s,
                                                   int64_t start_delay_s,
                                                   std::vector<server::Job> jobs = {},
-                                                  const Clock* clock = nullptr) {
+                                                  const Clock* clock = nullptr,
+                                                  std::optional<server::LeaseSettings> lease = {}) {
     server::JobTiming timing;
     timing.interval_s = interval_s;
     timing.start_delay_s = start_delay_s;
     timing.max_sleep = std::chrono::milliseconds(1);
     if (jobs.empty()) jobs = server::MembershipJobs(db, config_);
     return std::make_unique<server::JobScheduler>(db, std::move(jobs), timing,
-                                                  clock != nullptr ? *clock : clock_);
+                                                  clock != nullptr ? *clock : clock_, lease);
   }
   // Waits until `scheduler` has looked at its jobs at `clock`'s time (or later) and run the
   // ones due then.
@@ -310,11 +312,12 @@ struct CountedJob {
   std::mutex mu;
   std::vector<int64_t> runs;
   std::vector<server::Job> Jobs() {
-    return {server::Job{"counted", "runs", [this](int64_t now) -> Result<int64_t> {
-                          std::lock_guard lock(mu);
-                          runs.push_back(now);
-                          return 1;
-                        }}};
+    return {
+        server::Job{"counted", "runs", [this](int64_t now, const db::Fence&) -> Result<int64_t> {
+                      std::lock_guard lock(mu);
+                      runs.push_back(now);
+                      return 1;
+                    }}};
   }
   std::vector<int64_t> Runs() {
     std::lock_guard lock(mu);
@@ -395,6 +398,213 @@ TEST_P(MembershipJobsTest, TwoSchedulersRacingForOneSlotRunItOnce) {
   ASSERT_TRUE(record.ok());
   EXPECT_EQ(record->outcome, "ok");
   EXPECT_EQ(record->detail, "1 runs");
+}
+
+// ---- The job lease: one node of several runs the jobs.
+
+// The lease's row: holder, token, expires_at (nothing when absent).
+std::vector<std::string> LeaseRow(TestDatabase& database) {
+  Result<db::PooledConnection> conn = database.db().Acquire();
+  EXPECT_TRUE(conn.ok());
+  if (!conn.ok()) return {};
+  auto rows = (*conn)->Query("SELECT holder, token, expires_at FROM job_leases WHERE name = ?",
+                             {db::Value(std::string(server::kJobsLeaseName))});
+  EXPECT_TRUE(rows.ok()) << rows.status().ToString();
+  if (!rows.ok() || rows->empty()) return {};
+  return {rows->front().Text(0), rows->front().Text(1), rows->front().Text(2)};
+}
+
+// Four nodes (threads, each with its own database handle) ask for the lease at the same
+// moment, round after round, each round after the last holder's lease expired: exactly one
+// wins each round, and each win after an expiry adds one to the token (the first creates it).
+TEST_P(MembershipJobsTest, OfNodesRacingForTheLeaseExactlyOneHoldsIt) {
+  constexpr int kNodes = 4;
+  constexpr int kRounds = 15;
+  constexpr int64_t kTtl = 30;
+  std::vector<std::unique_ptr<db::Db>> handles;
+  std::vector<server::JobLease> leases;
+  for (int k = 0; k < kNodes; ++k) {
+    handles.push_back(OpenAnother());
+    ASSERT_NE(handles.back(), nullptr);
+  }
+  for (int k = 0; k < kNodes; ++k) {
+    leases.emplace_back(*handles[k], std::string(server::kJobsLeaseName),
+                        "node-" + std::to_string(k), kTtl);
+  }
+  const int64_t start = 1'800'000'000;
+  for (int round = 0; round < kRounds; ++round) {
+    // After the winner's renewal below (to now + 2 * kTtl - 1): every round finds it expired.
+    const int64_t now = start + round * 2 * kTtl;
+    std::atomic<int> ready{0};
+    std::vector<Result<std::optional<int64_t>>> got(kNodes, std::optional<int64_t>());
+    std::vector<std::thread> threads;
+    for (int k = 0; k < kNodes; ++k) {
+      threads.emplace_back([&, k] {
+        ready.fetch_add(1);
+        while (ready.load() < kNodes) std::this_thread::yield();
+        got[k] = leases[k].Acquire(now);
+      });
+    }
+    for (std::thread& thread : threads) thread.join();
+    int holders = 0;
+    int winner = -1;
+    for (int k = 0; k < kNodes; ++k) {
+      ASSERT_TRUE(got[k].ok()) << got[k].status().ToString();
+      if (got[k]->has_value()) {
+        ++holders;
+        winner = k;
+        EXPECT_EQ(**got[k], round + 1) << "round " << round;
+      }
+    }
+    ASSERT_EQ(holders, 1) << "round " << round;
+    EXPECT_EQ(LeaseRow(*database_),
+              (std::vector<std::string>{"node-" + std::to_string(winner), std::to_string(round + 1),
+                                        std::to_string(now + kTtl)}));
+    // Within its TTL the winner renews with the same token and the others stay out.
+    for (int k = 0; k < kNodes; ++k) {
+      Result<std::optional<int64_t>> again = leases[k].Acquire(now + kTtl - 1);
+      ASSERT_TRUE(again.ok());
+      EXPECT_EQ(again->has_value(), k == winner) << "round " << round << " node " << k;
+    }
+  }
+}
+
+// Two schedulers (two nodes, B's clock a second ahead) with a lease that outlives every
+// slot: the node that took the lease runs every slot, the other none, and job_leases names it.
+TEST_P(MembershipJobsTest, TwoSchedulersWithTheLeaseRunOnOneNode) {
+  std::unique_ptr<db::Db> other = OpenAnother();
+  ASSERT_NE(other, nullptr);
+  const SkewedClock b_clock(clock_, std::chrono::seconds(1));
+  CountedJob a_job;
+  CountedJob b_job;
+  std::unique_ptr<server::JobScheduler> a =
+      Scheduler(database_->db(), 60, 0, a_job.Jobs(), nullptr, server::LeaseSettings{"a", 600});
+  std::unique_ptr<server::JobScheduler> b =
+      Scheduler(*other, 60, 0, b_job.Jobs(), &b_clock, server::LeaseSettings{"b", 600});
+  a->Start();
+  b->Start();
+  constexpr int kSlots = 20;
+  for (int slot = 0; slot < kSlots; ++slot) {
+    if (slot > 0) clock_.Advance(std::chrono::seconds(60));
+    ASSERT_TRUE(PassedNow(*a, clock_));
+    ASSERT_TRUE(PassedNow(*b, b_clock));
+  }
+  const std::vector<std::string> lease = LeaseRow(*database_);
+  ASSERT_EQ(lease.size(), 3u);
+  EXPECT_EQ(lease[1], "1");  // taken once, renewed since
+  const size_t a_runs = a_job.Runs().size();
+  const size_t b_runs = b_job.Runs().size();
+  EXPECT_EQ(a_runs + b_runs, static_cast<size_t>(kSlots));
+  EXPECT_TRUE(a_runs == 0 || b_runs == 0) << a_runs << " and " << b_runs;
+  EXPECT_EQ(lease[0], a_runs > 0 ? "a" : "b");
+  EXPECT_EQ(a_runs > 0 ? a->lease_token() : b->lease_token(), 1);
+  EXPECT_EQ(a_runs > 0 ? b->lease_token() : a->lease_token(), 0);
+  a->Stop();
+  b->Stop();
+}
+
+// A holder that dies (stops renewing) keeps the others out until its lease expires; then the
+// next look of another node's scheduler takes it over (token 2) and runs the due job.
+TEST_P(MembershipJobsTest, AnotherNodeTakesOverWhenTheHolderStopsRenewing) {
+  constexpr int64_t kTtl = 30;
+  server::JobLease dead(database_->db(), std::string(server::kJobsLeaseName), "dead", kTtl);
+  const int64_t now = UnixSeconds(clock_.Now());
+  Result<std::optional<int64_t>> taken = dead.Acquire(now);
+  ASSERT_TRUE(taken.ok() && taken->has_value());
+  EXPECT_EQ(**taken, 1);
+
+  std::unique_ptr<db::Db> other = OpenAnother();
+  ASSERT_NE(other, nullptr);
+  CountedJob job;
+  std::unique_ptr<server::JobScheduler> b =
+      Scheduler(*other, 60, 0, job.Jobs(), nullptr, server::LeaseSettings{"b", kTtl});
+  b->Start();
+  clock_.Advance(std::chrono::seconds(kTtl - 1));  // the dead holder's lease still runs
+  ASSERT_TRUE(PassedNow(*b, clock_));
+  EXPECT_TRUE(job.Runs().empty());
+  EXPECT_EQ(b->lease_token(), 0);
+  EXPECT_EQ(LeaseRow(*database_).at(0), "dead");
+
+  clock_.Advance(std::chrono::seconds(1));  // expired
+  ASSERT_TRUE(PassedNow(*b, clock_));
+  EXPECT_EQ(job.Runs().size(), 1u);
+  EXPECT_EQ(b->lease_token(), 2);
+  EXPECT_EQ(LeaseRow(*database_),
+            (std::vector<std::string>{"b", "2", std::to_string(now + 2 * kTtl)}));
+  b->Stop();
+}
+
+// A holder paused past its lease while another node took over: its fenced batch is rolled
+// back (LEASE_LOST) and writes nothing; the new holder's fence lets the same job through.
+TEST_P(MembershipJobsTest, AStaleHoldersFencedWriteIsRejected) {
+  clock_.SetUnixSeconds(Unix(2026, 11, 17));
+  ASSERT_EQ(Post(Payment({"4200000001", "openid-a", 10000}))->status, 204);
+  ASSERT_EQ(Post(Payment({"4200000002", "openid-a", 10000}))->status, 204);
+  ASSERT_EQ(BalanceOfOpenid("openid-a"), 200);
+
+  constexpr int64_t kTtl = 30;
+  const int64_t due = Unix(2026, 12, 31) + 86399;  // both lots are due
+  server::JobLease a(database_->db(), std::string(server::kJobsLeaseName), "a", kTtl);
+  server::JobLease b(database_->db(), std::string(server::kJobsLeaseName), "b", kTtl);
+  Result<std::optional<int64_t>> a_token = a.Acquire(due);
+  ASSERT_TRUE(a_token.ok() && a_token->has_value());
+  Result<std::optional<int64_t>> b_token = b.Acquire(due + kTtl);  // A paused past its TTL
+  ASSERT_TRUE(b_token.ok() && b_token->has_value());
+  EXPECT_EQ(**b_token, **a_token + 1);
+
+  const server::Job* points_expiry = nullptr;
+  std::vector<server::Job> jobs = server::MembershipJobs(database_->db(), config_);
+  for (const server::Job& job : jobs) {
+    if (job.name == "points_expiry") points_expiry = &job;
+  }
+  ASSERT_NE(points_expiry, nullptr);
+  const int64_t a_held = **a_token;
+  const db::Fence stale = [&](db::Connection& conn) { return a.Fence(conn, a_held, due + 1); };
+  Result<int64_t> rejected = points_expiry->work(due, stale);
+  ASSERT_FALSE(rejected.ok());
+  EXPECT_EQ(rejected.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(rejected.status().reason(), "LEASE_LOST");
+  EXPECT_EQ(BalanceOfOpenid("openid-a"), 200);
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM point_journals WHERE kind = 'expire'"), 0);
+  EXPECT_EQ(LeaseRow(*database_).at(0), "b");
+
+  // Even with the right token, a lease that expired without a takeover fences too.
+  const int64_t b_held = **b_token;
+  const db::Fence late = [&](db::Connection& conn) {
+    return b.Fence(conn, b_held, due + 2 * kTtl);
+  };
+  EXPECT_EQ(points_expiry->work(due, late).status().reason(), "LEASE_LOST");
+  EXPECT_EQ(BalanceOfOpenid("openid-a"), 200);
+
+  const db::Fence current = [&](db::Connection& conn) {
+    return b.Fence(conn, b_held, due + kTtl + 1);
+  };
+  Result<int64_t> done = points_expiry->work(due, current);
+  ASSERT_TRUE(done.ok()) << done.status().ToString();
+  EXPECT_EQ(*done, 2);
+  EXPECT_EQ(BalanceOfOpenid("openid-a"), 0);
+  // The fence renewed the lease from the time it checked.
+  EXPECT_EQ(LeaseRow(*database_).at(2), std::to_string(due + kTtl + 1 + kTtl));
+}
+
+// Stop() releases the lease: another node takes it at once, not a TTL later.
+TEST_P(MembershipJobsTest, StopReleasesTheLease) {
+  CountedJob job;
+  std::unique_ptr<server::JobScheduler> a =
+      Scheduler(database_->db(), 60, 0, job.Jobs(), nullptr, server::LeaseSettings{"a", 600});
+  a->Start();
+  ASSERT_TRUE(PassedNow(*a, clock_));
+  ASSERT_EQ(a->lease_token(), 1);
+  EXPECT_EQ(LeaseRow(*database_).at(0), "a");
+  a->Stop();
+  EXPECT_EQ(a->lease_token(), 0);
+  EXPECT_EQ(LeaseRow(*database_), (std::vector<std::string>{"a", "1", "0"}));
+
+  server::JobLease b(database_->db(), std::string(server::kJobsLeaseName), "b", 600);
+  Result<std::optional<int64_t>> taken = b.Acquire(UnixSeconds(clock_.Now()));
+  ASSERT_TRUE(taken.ok());
+  ASSERT_TRUE(taken->has_value());
+  EXPECT_EQ(**taken, 2);
 }
 
 MILEAGE_PAYMENTS_TEST_SUITE(MembershipJobsTest);
