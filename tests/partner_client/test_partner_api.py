@@ -44,7 +44,7 @@ class Mileage:
         self.base = f"http://127.0.0.1:{self.port}"
         self.config = os.path.join(self.dir, "serve.json")
         with open(self.config, "w") as f:
-            json.dump({"listen": f"127.0.0.1:{self.port}",
+            json.dump({"listen": f"127.0.0.1:{self.port}", "drain_s": 0,
                        "database": "sqlite:" + os.path.join(self.dir, "mileage.db"),
                        "jobs_interval_s": 0}, f)
         self.process = None

@@ -101,6 +101,7 @@ class Mileage {
     }))
     fs.writeFileSync(this.config, JSON.stringify({
       listen: `127.0.0.1:${servePort}`,
+      drain_s: 0,  // one node, no balancer: stop at once on SIGTERM
       database: `sqlite:${path.join(this.dir, 'mileage.db')}`,
       wechat_api_base_url: this.sandboxBase,
       wechat_pay_base_url: this.sandboxBase,

@@ -27,7 +27,7 @@ class AdminCliTest : public ::testing::Test {
  protected:
   void SetUp() override {
     port_ = testing::FreeLoopbackPort();
-    config_ = Write("config.json", "{\"listen\":\"127.0.0.1:" + std::to_string(port_) +
+    config_ = Write("config.json", "{\"drain_s\":0,\"listen\":\"127.0.0.1:" + std::to_string(port_) +
                                        "\",\"database\":\"sqlite:" +
                                        (dir_.path() / "var" / "mileage.db").string() + "\"}");
   }

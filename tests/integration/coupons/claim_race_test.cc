@@ -38,7 +38,7 @@ class ClaimRaceTest : public ::testing::TestWithParam<Backend> {
 
   std::string WriteConfig(int port) {
     const std::string path = (dir_.path() / ("config-" + std::to_string(port) + ".json")).string();
-    std::ofstream(path) << R"({"listen":"127.0.0.1:)" << port << R"(","database":")"
+    std::ofstream(path) << R"({"drain_s":0,"listen":"127.0.0.1:)" << port << R"(","database":")"
                         << database_->url() << R"(","kv":")"
                         << (redis_ != nullptr ? redis_->url() : "memory")
                         << R"(","log_level":"error","http_threads":24,"database_pool_size":8,)"

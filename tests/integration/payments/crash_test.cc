@@ -34,7 +34,7 @@ class CrashTest : public ::testing::TestWithParam<Backend> {
     if (database_ == nullptr) return;
     port_ = FreeLoopbackPort();
     std::ofstream(dir_.path() / "config.json")
-        << R"({"listen":"127.0.0.1:)" << port_ << R"(","database":")" << database_->url()
+        << R"({"drain_s":0,"listen":"127.0.0.1:)" << port_ << R"(","database":")" << database_->url()
         << R"(","kv":"memory","log_level":"warn","data_key":")"
         << "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
         << R"("})";
