@@ -1,9 +1,11 @@
 #include "db/db.h"
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <cstdlib>
 #include <optional>
+#include <random>
 #include <string_view>
 #include <thread>
 
@@ -122,6 +124,18 @@ Status RunTransactionOnce(Db& db, const std::function<Status(Connection&)>& work
   return status;
 }
 
+// The pause before retry `attempt` + 1 of an aborted transaction: doubling from 1 ms up to
+// 64 ms, each drawn at random between half and all of it. The growth lets the winner of a
+// deadlock or lock race finish first, and on Galera lets this node apply the other node's
+// conflicting write before the retry reads again (under load that takes tens of ms); the
+// randomness keeps two losers from colliding again in step.
+std::chrono::microseconds RetryPause(int attempt) {
+  thread_local std::minstd_rand random(std::random_device{}());
+  const int64_t full_us = int64_t{1000} << std::min(attempt - 1, 6);
+  std::uniform_int_distribution<int64_t> pick(full_us / 2, full_us);
+  return std::chrono::microseconds(pick(random));
+}
+
 }  // namespace
 
 Status InTransaction(Db& db, const std::function<Status(Connection&)>& work, int attempts) {
@@ -130,8 +144,7 @@ Status InTransaction(Db& db, const std::function<Status(Connection&)>& work, int
     if (status.ok() || status.code() != StatusCode::kAborted || attempt >= attempts) {
       return status;
     }
-    // A short, growing pause lets the winner of a deadlock or lock race finish first.
-    std::this_thread::sleep_for(std::chrono::milliseconds(attempt));
+    std::this_thread::sleep_for(RetryPause(attempt));
   }
 }
 

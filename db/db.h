@@ -171,8 +171,10 @@ class Db {
 };
 
 // Runs `work` inside a transaction on a pooled connection: BEGIN, work, COMMIT; rolls back
-// when work fails. When the failure is Aborted (deadlock, busy) the whole transaction is
-// retried up to `attempts` times. Returns the last error, or OK after a successful commit.
+// when work fails. When the failure is Aborted (deadlock, busy, a Galera certification
+// conflict) the whole transaction is retried up to `attempts` times, after a pause that doubles
+// from about 1 ms to 64 ms with some randomness. Returns the last error, or OK after a
+// successful commit.
 Status InTransaction(Db& db, const std::function<Status(Connection&)>& work, int attempts = 3);
 
 // A check that a long job makes first in each of its transactions, on the transaction's

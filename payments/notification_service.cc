@@ -12,8 +12,10 @@ namespace mileage::payments {
 namespace {
 
 // A first payment of a new payer can lose the enrollment race once; deadlocks on MySQL are
-// retried too.
-constexpr int kTransactionAttempts = 5;
+// retried too, and so are Galera's certification conflicts (two payments of one member
+// committed on two nodes at once): 8 attempts give db::InTransaction's growing pauses about
+// 130 ms in all for this node to apply the winner's write, the apply lag of a loaded node.
+constexpr int kTransactionAttempts = 8;
 
 Status MchidMismatch() {
   return InvalidArgumentError("the resource belongs to another merchant", "MCHID_MISMATCH");
