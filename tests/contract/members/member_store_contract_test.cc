@@ -40,6 +40,10 @@ class CountingConnection final : public db::Connection {
     ++statements_;
     return inner_.Exec(sql, params);
   }
+  Result<int64_t> Insert(std::string_view sql, std::span<const db::Value> params) override {
+    ++statements_;
+    return inner_.Insert(sql, params);
+  }
   Result<std::vector<db::Row>> Query(std::string_view sql,
                                      std::span<const db::Value> params) override {
     ++statements_;
