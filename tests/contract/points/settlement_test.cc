@@ -72,7 +72,12 @@ class SettlementTest : public PointsDbTest {
     EXPECT_TRUE(inserted.ok()) << inserted.status().ToString();
     return inserted.ok() ? *inserted : 0;
   }
-  void Exec(const std::string& sql, std::vector<db::Value> params) { Insert(sql, params); }
+  void Exec(const std::string& sql, std::vector<db::Value> params) {
+    Result<db::PooledConnection> conn = db().Acquire();
+    ASSERT_TRUE(conn.ok()) << conn.status().ToString();
+    Result<db::ExecResult> done = (*conn)->Exec(sql, params);
+    EXPECT_TRUE(done.ok()) << done.status().ToString();
+  }
 
   int64_t NewPartner(int64_t brand, const std::string& name) {
     return Insert(
