@@ -75,8 +75,8 @@ db::Value OptionalValue(const std::optional<int64_t>& v) {
 
 Result<int64_t> CouponStore::Insert(const Coupon& c) {
   MILEAGE_ASSIGN_OR_RETURN(
-      db::ExecResult inserted,
-      conn_.Exec(
+      int64_t inserted,
+      conn_.Insert(
           "INSERT INTO coupons (code, brand_id, stock_id, member_id, member_slot, channel, "
           "source_ref, state, issued_at, valid_from, expires_at, updated_at) VALUES (?, ?, "
           "?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -85,7 +85,7 @@ Result<int64_t> CouponStore::Insert(const Coupon& c) {
            c.source_ref.has_value() ? db::Value(*c.source_ref) : db::Value(nullptr),
            db::Value(std::string(CouponStateName(c.state))), db::Value(c.issued_at),
            db::Value(c.valid_from), db::Value(c.expires_at), db::Value(c.updated_at)}));
-  return inserted.last_insert_id;
+  return inserted;
 }
 
 Result<std::optional<Coupon>> CouponStore::Find(int64_t id, bool lock) {
@@ -127,8 +127,8 @@ Result<std::vector<Coupon>> CouponStore::OfMemberBySourcePrefixes(
     int64_t member_id, const std::vector<std::string>& prefixes) {
   std::vector<Coupon> out;
   if (prefixes.empty()) return out;
-  std::string sql = std::string("SELECT ") + kCouponColumns +
-                    " FROM coupons c WHERE c.member_id = ? AND (";
+  std::string sql =
+      std::string("SELECT ") + kCouponColumns + " FROM coupons c WHERE c.member_id = ? AND (";
   std::vector<db::Value> params{db::Value(member_id)};
   for (const std::string& prefix : prefixes) {
     sql += params.size() == 1 ? "c.source_ref LIKE ?" : " OR c.source_ref LIKE ?";
@@ -268,8 +268,8 @@ Result<bool> CouponStore::ExpireOne(int64_t id, int64_t now) {
 
 Result<int64_t> RedemptionStore::Insert(const Redemption& r) {
   MILEAGE_ASSIGN_OR_RETURN(
-      db::ExecResult inserted,
-      conn_.Exec(
+      int64_t inserted,
+      conn_.Insert(
           "INSERT INTO coupon_redemptions (brand_id, coupon_id, stock_id, member_id, "
           "region_id, dealer_id, store_id, staff_id, request_id, order_amount_fen, "
           "discount_fen, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -277,7 +277,7 @@ Result<int64_t> RedemptionStore::Insert(const Redemption& r) {
            db::Value(r.member_id), db::Value(r.store.region_id), db::Value(r.store.dealer_id),
            db::Value(r.store.store_id), OptionalValue(r.staff_id), db::Value(r.request_id),
            db::Value(r.order_amount_fen), db::Value(r.discount_fen), db::Value(r.created_at)}));
-  return inserted.last_insert_id;
+  return inserted;
 }
 
 Result<std::optional<Redemption>> RedemptionStore::Find(int64_t id) {

@@ -81,8 +81,8 @@ std::string OrderCouponRef(int64_t order_id, int64_t n) {
 
 Result<int64_t> PackageStore::Insert(const Package& p) {
   MILEAGE_ASSIGN_OR_RETURN(
-      db::ExecResult inserted,
-      conn_.Exec(
+      int64_t inserted,
+      conn_.Insert(
           "INSERT INTO coupon_packages (brand_id, region_id, dealer_id, store_id, name, "
           "description, price_fen, state, created_by, created_at, updated_at) VALUES (?, "
           "?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -91,7 +91,7 @@ Result<int64_t> PackageStore::Insert(const Package& p) {
            db::Value(p.price_fen), db::Value(std::string(PackageStateName(p.state))),
            p.created_by.has_value() ? db::Value(*p.created_by) : db::Value(nullptr),
            db::Value(p.created_at), db::Value(p.updated_at)}));
-  const int64_t id = inserted.last_insert_id;
+  const int64_t id = inserted;
   for (const PackageItem& item : p.items) {
     MILEAGE_RETURN_IF_ERROR(
         conn_
@@ -199,16 +199,16 @@ Status PackageStore::LoadDetails(std::vector<Package>& packages) {
 
 Result<int64_t> PackageStore::InsertOrder(const PackageOrder& o) {
   MILEAGE_ASSIGN_OR_RETURN(
-      db::ExecResult inserted,
-      conn_.Exec("INSERT INTO package_orders (brand_id, member_id, package_id, store_id, "
-                 "merchant_id, appid, out_trade_no, amount_fen, state, created_at, updated_at) "
-                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                 {db::Value(o.brand_id), db::Value(o.member_id), db::Value(o.package_id),
-                  db::Value(o.store_id), db::Value(o.merchant_id), db::Value(o.appid),
-                  db::Value(o.out_trade_no), db::Value(o.amount_fen),
-                  db::Value(std::string(OrderStateName(o.state))), db::Value(o.created_at),
-                  db::Value(o.updated_at)}));
-  return inserted.last_insert_id;
+      int64_t inserted,
+      conn_.Insert("INSERT INTO package_orders (brand_id, member_id, package_id, store_id, "
+                   "merchant_id, appid, out_trade_no, amount_fen, state, created_at, updated_at) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   {db::Value(o.brand_id), db::Value(o.member_id), db::Value(o.package_id),
+                    db::Value(o.store_id), db::Value(o.merchant_id), db::Value(o.appid),
+                    db::Value(o.out_trade_no), db::Value(o.amount_fen),
+                    db::Value(std::string(OrderStateName(o.state))), db::Value(o.created_at),
+                    db::Value(o.updated_at)}));
+  return inserted;
 }
 
 Status PackageStore::SetPrepay(int64_t order_id, std::string_view prepay_id, int64_t now) {

@@ -63,8 +63,8 @@ db::Value OptionalId(int64_t id) { return id > 0 ? db::Value(id) : db::Value(nul
 
 Result<int64_t> StockStore::Insert(const Stock& s, const std::vector<int64_t>& caps) {
   MILEAGE_ASSIGN_OR_RETURN(
-      db::ExecResult inserted,
-      conn_.Exec(
+      int64_t inserted,
+      conn_.Insert(
           "INSERT INTO coupon_stocks (brand_id, region_id, dealer_id, store_id, node_type, name, "
           "description, type, value_fen, threshold_fen, percent_off, max_discount_fen, item, "
           "valid_from, valid_until, valid_days, total_quantity, per_member_limit, "
@@ -102,7 +102,7 @@ Result<int64_t> StockStore::Insert(const Stock& s, const std::vector<int64_t>& c
            s.created_by.has_value() ? db::Value(*s.created_by) : db::Value(nullptr),
            db::Value(s.created_at),
            db::Value(s.updated_at)}));
-  const int64_t id = inserted.last_insert_id;
+  const int64_t id = inserted;
   MILEAGE_RETURN_IF_ERROR(ReplaceStores(id, s.stores));
   for (size_t shard = 0; shard < caps.size(); ++shard) {
     MILEAGE_RETURN_IF_ERROR(

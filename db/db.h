@@ -65,10 +65,8 @@ struct ExecResult {
   // Rows matched by an UPDATE or DELETE, inserted by an INSERT (both drivers count matched
   // rows, so a conditional update that found its row reports 1 even if nothing changed).
   // Upserts differ by dialect (MySQL counts an updated row twice): compare with 0 only.
+  // The id of an inserted row comes from Connection::Insert, which costs no extra round trip.
   int64_t affected_rows = 0;
-  // The AUTO_INCREMENT / ROWID of the row inserted by this statement when it is an INSERT or
-  // REPLACE that inserted a row; 0 otherwise.
-  int64_t last_insert_id = 0;
 };
 
 // One database connection, checked out of the pool by one thread at a time; not safe for
@@ -87,6 +85,13 @@ class Connection {
   // Runs a statement that returns no rows (INSERT, UPDATE, DELETE, DDL). Internal when the
   // number of parameters does not match the `?` placeholders.
   virtual Result<ExecResult> Exec(std::string_view sql, std::span<const Value> params = {}) = 0;
+  // Runs an INSERT of one row into a table whose key is the generated integer column `id`
+  // (AUTO_INCREMENT on MySQL, INTEGER PRIMARY KEY on SQLite) and returns the new row's id. One
+  // round trip on MariaDB 10.5+ (the driver appends RETURNING id, so `sql` must not end with
+  // a RETURNING clause or an ON DUPLICATE KEY UPDATE); on MySQL and older MariaDB a SELECT
+  // LAST_INSERT_ID() follows. Errors as Exec (AlreadyExists on a duplicate key); Internal when
+  // the statement inserted no row (an INSERT IGNORE that ignored it).
+  virtual Result<int64_t> Insert(std::string_view sql, std::span<const Value> params = {}) = 0;
   // Runs a statement and returns all of its rows. Integer columns come back as int64_t,
   // text and blob columns as std::string (binary-safe), NULL as nullptr.
   virtual Result<std::vector<Row>> Query(std::string_view sql,
@@ -114,6 +119,9 @@ class Connection {
   // Convenience overloads for literal parameter lists.
   Result<ExecResult> Exec(std::string_view sql, std::initializer_list<Value> params) {
     return Exec(sql, std::span<const Value>(params.begin(), params.size()));
+  }
+  Result<int64_t> Insert(std::string_view sql, std::initializer_list<Value> params) {
+    return Insert(sql, std::span<const Value>(params.begin(), params.size()));
   }
   Result<std::vector<Row>> Query(std::string_view sql, std::initializer_list<Value> params) {
     return Query(sql, std::span<const Value>(params.begin(), params.size()));

@@ -1,6 +1,7 @@
 #include "db/outbox.h"
 
 #include <cstdio>
+#include <vector>
 
 namespace mileage::db {
 namespace {
@@ -42,13 +43,24 @@ std::string PayloadJson(std::initializer_list<PayloadField> fields) {
 
 Status AddOutboxEvent(Connection& conn, std::string_view topic, int64_t brand_id,
                       std::string_view aggregate_ref, std::string_view payload, int64_t now) {
-  return conn
-      .Exec(
-          "INSERT INTO outbox_events (topic, brand_id, aggregate_ref, payload, created_at) "
-          "VALUES (?, ?, ?, ?, ?)",
-          {Value(std::string(topic)), Value(brand_id), Value(std::string(aggregate_ref)),
-           Value(std::string(payload)), Value(now)})
-      .status();
+  const OutboxEvent event{std::string(topic), brand_id, std::string(aggregate_ref),
+                          std::string(payload)};
+  return AddOutboxEvents(conn, std::span<const OutboxEvent>(&event, 1), now);
+}
+
+Status AddOutboxEvents(Connection& conn, std::span<const OutboxEvent> events, int64_t now) {
+  if (events.empty()) return Status::Ok();
+  std::string sql =
+      "INSERT INTO outbox_events (topic, brand_id, aggregate_ref, payload, created_at) VALUES ";
+  std::vector<Value> params;
+  params.reserve(events.size() * 5);
+  for (const OutboxEvent& event : events) {
+    if (!params.empty()) sql += ", ";
+    sql += "(?, ?, ?, ?, ?)";
+    params.insert(params.end(), {Value(event.topic), Value(event.brand_id),
+                                 Value(event.aggregate_ref), Value(event.payload), Value(now)});
+  }
+  return conn.Exec(sql, params).status();
 }
 
 }  // namespace mileage::db

@@ -94,26 +94,6 @@ std::vector<std::string> SplitSqlScript(std::string_view script) {
   return statements;
 }
 
-bool IsInsertStatement(std::string_view sql) {
-  size_t i = 0;
-  while (i < sql.size()) {
-    if (std::isspace(static_cast<unsigned char>(sql[i])) || sql[i] == '(') {
-      ++i;
-    } else if (IsComment(sql, i)) {
-      i = SkipCommentOrQuote(sql, i);
-    } else {
-      break;
-    }
-  }
-  size_t end = i;
-  while (end < sql.size() && std::isalpha(static_cast<unsigned char>(sql[end]))) ++end;
-  std::string word;
-  for (char c : sql.substr(i, end - i)) {
-    word.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
-  }
-  return word == "INSERT" || word == "REPLACE";
-}
-
 std::string SqlForMessage(std::string_view sql, size_t max_chars) {
   std::string out;
   bool space = false;

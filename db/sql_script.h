@@ -13,9 +13,6 @@ namespace mileage::db {
 // only of whitespace and comments are dropped. Comments inside a kept statement are kept.
 std::vector<std::string> SplitSqlScript(std::string_view script);
 
-// True when the first keyword of `sql` (after whitespace and comments) is INSERT or REPLACE.
-bool IsInsertStatement(std::string_view sql);
-
 // The first `max_chars` characters of `sql` on one line, for error messages and logs. SQL text
 // never carries parameter values (they are bound), so this is safe to log.
 std::string SqlForMessage(std::string_view sql, size_t max_chars = 120);

@@ -12,6 +12,10 @@
 namespace mileage::members {
 namespace {
 
+Status MemberNotFound(int64_t member_id) {
+  return NotFoundError("member " + std::to_string(member_id) + " not found", "MEMBER_NOT_FOUND");
+}
+
 // A new number collides with an existing one with probability members / 9e10 per draw; five
 // straight collisions mean something other than chance (a broken random source).
 constexpr int kNumberDraws = 5;
@@ -162,13 +166,13 @@ Result<Member> MemberStore::InsertMember(int64_t brand_id, std::string_view tier
     m.created_at = now;
     m.updated_at = now;
     // The only unique key a new row can hit is the number (the id is generated).
-    Result<db::ExecResult> inserted = conn_.Exec(
+    Result<int64_t> inserted = conn_.Insert(
         "INSERT INTO members (brand_id, number, tier, status, enrolled_via, enrolled_store_id, "
         "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         {db::Value(brand_id), db::Value(m.number), db::Value(m.tier), db::Value(m.status),
          db::Value(m.enrolled_via), db::Value(store_id), db::Value(now), db::Value(now)});
     if (inserted.ok()) {
-      m.id = inserted->last_insert_id;
+      m.id = *inserted;
       return m;
     }
     if (inserted.status().code() != StatusCode::kAlreadyExists) return inserted.status();
@@ -325,17 +329,34 @@ Result<std::optional<TierChange>> MemberStore::UpgradeIfQualified(int64_t member
                                                                   int64_t now) {
   MILEAGE_RETURN_IF_ERROR(ValidateTierPolicy(policy));
   MILEAGE_ASSIGN_OR_RETURN(std::optional<TierState> state, LockTierState(member_id, now));
-  if (!state.has_value()) {
-    return NotFoundError("member " + std::to_string(member_id) + " not found", "MEMBER_NOT_FOUND");
-  }
+  if (!state.has_value()) return MemberNotFound(member_id);
+  return UpgradeFrom(*state, policy, now);
+}
+
+Result<std::optional<TierChange>> MemberStore::RecordPayment(int64_t member_id, int64_t spend_fen,
+                                                             int64_t at, const TierPolicy& policy,
+                                                             int64_t now) {
+  MILEAGE_RETURN_IF_ERROR(ValidateTierPolicy(policy));
+  // The lock comes first, as LockMember's: every writer of a member goes in the same order.
+  MILEAGE_ASSIGN_OR_RETURN(std::optional<TierState> state, LockTier(member_id));
+  if (!state.has_value()) return MemberNotFound(member_id);
+  MILEAGE_RETURN_IF_ERROR(RecordActivity(member_id, spend_fen, 1, at));
+  MILEAGE_ASSIGN_OR_RETURN(Activity activity, RollingActivity(member_id, now));
+  state->spend_fen = activity.spend_fen;
+  state->visits = activity.visits;
+  return UpgradeFrom(*state, policy, now);
+}
+
+Result<std::optional<TierChange>> MemberStore::UpgradeFrom(const TierState& state,
+                                                           const TierPolicy& policy, int64_t now) {
   // A tier the policy no longer names cannot be compared; an operator moves such members.
-  const std::optional<size_t> current = TierRank(policy, state->tier);
-  const size_t qualified = QualifiedRank(policy, state->spend_fen, state->visits);
+  const std::optional<size_t> current = TierRank(policy, state.tier);
+  const size_t qualified = QualifiedRank(policy, state.spend_fen, state.visits);
   if (!current.has_value() || qualified <= *current) return std::optional<TierChange>();
   MILEAGE_ASSIGN_OR_RETURN(
       TierChange change,
-      ChangeTier(member_id, state->tier, policy.tiers[qualified].name,
-                 "qualified: " + ActivitySummary(state->spend_fen, state->visits), now));
+      ChangeTier(state.member_id, state.tier, policy.tiers[qualified].name,
+                 "qualified: " + ActivitySummary(state.spend_fen, state.visits), now));
   return std::optional<TierChange>(std::move(change));
 }
 
@@ -432,24 +453,28 @@ Status MemberStore::LockMember(int64_t member_id) {
                            conn_.Query("SELECT id FROM members WHERE id = ?" +
                                            std::string(db::ForUpdate(conn_.dialect())),
                                        {db::Value(member_id)}));
-  if (rows.empty()) {
-    return NotFoundError("member " + std::to_string(member_id) + " not found", "MEMBER_NOT_FOUND");
-  }
+  if (rows.empty()) return MemberNotFound(member_id);
   return Status::Ok();
 }
 
 Result<std::optional<TierState>> MemberStore::LockTierState(int64_t member_id, int64_t now) {
+  MILEAGE_ASSIGN_OR_RETURN(std::optional<TierState> state, LockTier(member_id));
+  if (!state.has_value()) return state;
+  MILEAGE_ASSIGN_OR_RETURN(Activity activity, RollingActivity(member_id, now));
+  state->spend_fen = activity.spend_fen;
+  state->visits = activity.visits;
+  return state;
+}
+
+Result<std::optional<TierState>> MemberStore::LockTier(int64_t member_id) {
   MILEAGE_ASSIGN_OR_RETURN(
       std::vector<db::Row> rows,
       conn_.Query("SELECT id, tier, tier_below_since FROM members WHERE id = ?" +
                       std::string(db::ForUpdate(conn_.dialect())),
                   {db::Value(member_id)}));
   if (rows.empty()) return std::optional<TierState>();
-  TierState state{rows.front().Int(0), rows.front().Text(1), rows.front().OptionalInt(2), 0, 0};
-  MILEAGE_ASSIGN_OR_RETURN(Activity activity, RollingActivity(member_id, now));
-  state.spend_fen = activity.spend_fen;
-  state.visits = activity.visits;
-  return std::optional<TierState>(std::move(state));
+  return std::optional<TierState>(
+      TierState{rows.front().Int(0), rows.front().Text(1), rows.front().OptionalInt(2), 0, 0});
 }
 
 Status MemberStore::SetTierBelowSince(int64_t member_id, std::optional<int64_t> since,

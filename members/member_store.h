@@ -92,6 +92,10 @@ class MemberStore {
   // moves down (that is the downgrade job's, after the grace period).
   Result<std::optional<TierChange>> UpgradeIfQualified(int64_t member_id, const TierPolicy& policy,
                                                        int64_t now);
+  // A payment's whole effect on the member, reading the member row once: LockMember, then
+  // RecordActivity(spend_fen, 1 visit, at), then UpgradeIfQualified. Errors: theirs.
+  Result<std::optional<TierChange>> RecordPayment(int64_t member_id, int64_t spend_fen, int64_t at,
+                                                  const TierPolicy& policy, int64_t now);
   Result<std::vector<TierChange>> TierHistory(int64_t member_id);
 
   // Additions beyond the interface agreed with payments (console, downgrade job). One
@@ -117,6 +121,8 @@ class MemberStore {
   // One member's state at `now`, its row locked until commit (FOR UPDATE on MySQL; SQLite's
   // transaction holds the write lock). nullopt when no member has the id.
   Result<std::optional<TierState>> LockTierState(int64_t member_id, int64_t now);
+  // LockTierState's first half: the member's tier, its row locked, activity not read.
+  Result<std::optional<TierState>> LockTier(int64_t member_id);
   // Sets or clears tier_below_since.
   Status SetTierBelowSince(int64_t member_id, std::optional<int64_t> since, int64_t now);
   // Moves the member from `from` to `to` (a conditional update on `from`; FailedPrecondition
@@ -126,6 +132,9 @@ class MemberStore {
                                 std::string reason, int64_t now);
 
  private:
+  // Moves a locked member up as UpgradeIfQualified says, from `state` (tier and activity).
+  Result<std::optional<TierChange>> UpgradeFrom(const TierState& state, const TierPolicy& policy,
+                                                int64_t now);
   // Inserts a member with a fresh number, drawing again on a number collision.
   Result<Member> InsertMember(int64_t brand_id, std::string_view tier,
                               std::string_view enrolled_via, int64_t store_id, int64_t now);

@@ -77,7 +77,7 @@ Result<int64_t> VehicleStore::CountOfMember(int64_t member_id) {
 
 Result<int64_t> VehicleStore::Insert(const StoredVehicle& row) {
   const Vehicle& v = row.vehicle;
-  Result<db::ExecResult> inserted = conn_.Exec(
+  Result<int64_t> inserted = conn_.Insert(
       "INSERT INTO vehicles (member_id, brand_id, plate_hash, plate_sealed, plate_display, "
       "vin_hash, vin_sealed, vin_display, model, purchase_date, mileage_km, created_at, "
       "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -87,7 +87,7 @@ Result<int64_t> VehicleStore::Insert(const StoredVehicle& row) {
        DateValue(v.purchase_date), db::Value(v.mileage_km), db::Value(v.created_at),
        db::Value(v.updated_at)});
   if (!inserted.ok()) return Duplicate(inserted.status());
-  return inserted->last_insert_id;
+  return *inserted;
 }
 
 Status VehicleStore::Update(const StoredVehicle& row) {

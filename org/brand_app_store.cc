@@ -28,7 +28,7 @@ SealedBrandApp FromRow(const db::Row& row) {
 }  // namespace
 
 Result<int64_t> BrandAppStore::Insert(const BrandApp& app, std::string_view secret_sealed) {
-  Result<db::ExecResult> inserted = conn_.Exec(
+  Result<int64_t> inserted = conn_.Insert(
       "INSERT INTO brand_apps (brand_id, appid, kind, name, secret_sealed, active, created_at, "
       "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
       {db::Value(app.brand_id), db::Value(app.appid), db::Value(std::string(AppKindName(app.kind))),
@@ -39,7 +39,7 @@ Result<int64_t> BrandAppStore::Insert(const BrandApp& app, std::string_view secr
     return AlreadyExistsError("appid " + app.appid + " is already registered", "APP_EXISTS");
   }
   if (!inserted.ok()) return inserted.status();
-  return inserted->last_insert_id;
+  return *inserted;
 }
 
 Result<std::optional<BrandApp>> BrandAppStore::Find(int64_t id) {

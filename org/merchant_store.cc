@@ -38,7 +38,7 @@ SealedMerchant FromRow(const db::Row& row) {
 Result<int64_t> MerchantStore::Insert(const NodePath& store, std::string_view mchid,
                                       std::string_view appid, std::string_view apiv3_key_sealed,
                                       int64_t now) {
-  Result<db::ExecResult> inserted = conn_.Exec(
+  Result<int64_t> inserted = conn_.Insert(
       "INSERT INTO merchants (brand_id, region_id, dealer_id, store_id, mchid, appid, "
       "apiv3_key_sealed, active, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
       {db::Value(store.brand_id), db::Value(store.region_id), db::Value(store.dealer_id),
@@ -49,7 +49,7 @@ Result<int64_t> MerchantStore::Insert(const NodePath& store, std::string_view mc
                               "MERCHANT_EXISTS");
   }
   if (!inserted.ok()) return inserted.status();
-  return inserted->last_insert_id;
+  return *inserted;
 }
 
 Status MerchantStore::InsertPlatformKey(int64_t merchant_id, const PlatformKey& key) {

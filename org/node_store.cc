@@ -97,9 +97,9 @@ Result<NodePath> NodeStore::Insert(NodeType type, const NodePath& parent, std::s
   const std::string sql = std::string("INSERT INTO ") + t.table + " (" + t.insert_columns +
                           "name, active, created_at, updated_at) VALUES (" + t.insert_placeholders +
                           "?, 1, ?, ?)";
-  MILEAGE_ASSIGN_OR_RETURN(db::ExecResult inserted, conn_.Exec(sql, params));
-  if (type == NodeType::kBrand) return NodePath::Brand(inserted.last_insert_id);
-  return parent.Child(inserted.last_insert_id);
+  MILEAGE_ASSIGN_OR_RETURN(int64_t inserted, conn_.Insert(sql, params));
+  if (type == NodeType::kBrand) return NodePath::Brand(inserted);
+  return parent.Child(inserted);
 }
 
 Result<std::optional<Node>> NodeStore::Find(NodeType type, int64_t id, bool lock) {

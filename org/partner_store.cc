@@ -31,14 +31,15 @@ Partner FromRow(const db::Row& row) {
 
 Result<int64_t> PartnerStore::Insert(const Partner& partner) {
   MILEAGE_ASSIGN_OR_RETURN(
-      db::ExecResult inserted,
-      conn_.Exec("INSERT INTO partners (brand_id, name, category, api_key_id, active, created_at, "
-                 "updated_at) VALUES (?, ?, ?, ?, 1, ?, ?)",
-                 {db::Value(partner.brand_id), db::Value(partner.name),
-                  db::Value(std::string(PartnerCategoryName(partner.category))),
-                  db::Value(partner.api_key_id), db::Value(partner.created_at),
-                  db::Value(partner.updated_at)}));
-  return inserted.last_insert_id;
+      int64_t inserted,
+      conn_.Insert(
+          "INSERT INTO partners (brand_id, name, category, api_key_id, active, created_at, "
+          "updated_at) VALUES (?, ?, ?, ?, 1, ?, ?)",
+          {db::Value(partner.brand_id), db::Value(partner.name),
+           db::Value(std::string(PartnerCategoryName(partner.category))),
+           db::Value(partner.api_key_id), db::Value(partner.created_at),
+           db::Value(partner.updated_at)}));
+  return inserted;
 }
 
 Result<std::optional<Partner>> PartnerStore::Find(int64_t id, bool lock) {
@@ -75,12 +76,12 @@ Result<PageOf<Partner>> PartnerStore::List(const NodePath& scope, const PageRequ
 Result<int64_t> PartnerStore::InsertSecret(int64_t partner_id, int slot, std::string_view sealed,
                                            int64_t now) {
   MILEAGE_ASSIGN_OR_RETURN(
-      db::ExecResult inserted,
-      conn_.Exec("INSERT INTO partner_secrets (partner_id, active_slot, secret_sealed, "
-                 "created_at, retired_at) VALUES (?, ?, ?, ?, 0)",
-                 {db::Value(partner_id), db::Value(int64_t{slot}), db::Value(std::string(sealed)),
-                  db::Value(now)}));
-  return inserted.last_insert_id;
+      int64_t inserted,
+      conn_.Insert("INSERT INTO partner_secrets (partner_id, active_slot, secret_sealed, "
+                   "created_at, retired_at) VALUES (?, ?, ?, ?, 0)",
+                   {db::Value(partner_id), db::Value(int64_t{slot}), db::Value(std::string(sealed)),
+                    db::Value(now)}));
+  return inserted;
 }
 
 Result<std::vector<SealedPartnerSecret>> PartnerStore::Secrets(int64_t partner_id) {

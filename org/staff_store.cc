@@ -60,7 +60,7 @@ db::Value PathId(const NodePath& path, NodeType level) {
 }  // namespace
 
 Result<int64_t> StaffStore::Insert(const Staff& staff, std::string_view password_hash) {
-  Result<db::ExecResult> inserted = conn_.Exec(
+  Result<int64_t> inserted = conn_.Insert(
       "INSERT INTO staff (username, password_hash, role, scope_type, brand_id, region_id, "
       "dealer_id, store_id, active, credentials_version, created_at, updated_at) "
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, 1, ?, ?)",
@@ -75,7 +75,7 @@ Result<int64_t> StaffStore::Insert(const Staff& staff, std::string_view password
                               "USERNAME_EXISTS");
   }
   if (!inserted.ok()) return inserted.status();
-  return inserted->last_insert_id;
+  return *inserted;
 }
 
 Result<std::optional<Staff>> StaffStore::Find(int64_t id, bool lock) {

@@ -1,6 +1,7 @@
 #include "payments/payment_recorder.h"
 
 #include <string>
+#include <vector>
 
 #include "db/outbox.h"
 #include "members/member_store.h"
@@ -27,9 +28,8 @@ std::string RefundKey(const MerchantRef& merchant, const std::string& refund_id)
 }
 
 coupons::OrderPayment OrderPaymentOf(const TransactionRecord& payment) {
-  return {payment.merchant.id,     payment.merchant.mchid, payment.out_trade_no,
-          payment.transaction_id,  payment.member_id,      payment.amount_fen,
-          payment.paid_at};
+  return {payment.merchant.id, payment.merchant.mchid, payment.out_trade_no, payment.transaction_id,
+          payment.member_id,   payment.amount_fen,     payment.paid_at};
 }
 
 coupons::RewardPayment RewardPaymentOf(const TransactionRecord& payment, bool first_payment) {
@@ -55,10 +55,8 @@ Result<PayerUpdate> PaymentRecorder::UpdatePayer(db::Connection& conn,
       members.FindOrEnroll({store.brand_id, paid.appid, paid.payer_openid, std::nullopt},
                            policy_.tiers.tiers.front().name, "wechat_pay", store.store_id, now));
   const int64_t member_id = update.enrollment.member.id;
-  MILEAGE_RETURN_IF_ERROR(members.LockMember(member_id));
-  MILEAGE_RETURN_IF_ERROR(members.RecordActivity(member_id, paid.amount_fen, 1, paid.paid_at));
-  MILEAGE_ASSIGN_OR_RETURN(update.upgrade,
-                           members.UpgradeIfQualified(member_id, policy_.tiers, now));
+  MILEAGE_ASSIGN_OR_RETURN(update.upgrade, members.RecordPayment(member_id, paid.amount_fen,
+                                                                 paid.paid_at, policy_.tiers, now));
   update.tier =
       update.upgrade.has_value() ? update.upgrade->to_tier : update.enrollment.member.tier;
   return update;
@@ -81,7 +79,8 @@ Result<TransactionRecord> PaymentRecorder::RecordPayment(db::Connection& conn,
   record.points_reversed = 0;
   record.state = "paid";
   record.created_at = now;
-  // The (merchant, transaction_id) key decides duplicates before any points move.
+  // The (merchant, transaction_id) key decides duplicates before any points move (so the
+  // ledger need not look its own idempotency key up).
   Result<int64_t> inserted = PaymentStore(conn).InsertTransaction(record);
   if (!inserted.ok() && inserted.status().code() == StatusCode::kAlreadyExists) {
     return Duplicate("transaction " + paid.transaction_id);
@@ -94,11 +93,16 @@ Result<TransactionRecord> PaymentRecorder::RecordPayment(db::Connection& conn,
                                 .Earn({store.brand_id, record.member_id, quote.points,
                                        PaymentKey(paid.merchant, paid.transaction_id), "payment",
                                        "wxpay:" + paid.transaction_id, quote.rule_version, now,
-                                       policy_.expiry.ExpiresAt(paid.paid_at), /*partner_id=*/0})
+                                       policy_.expiry.ExpiresAt(paid.paid_at), /*partner_id=*/0,
+                                       /*new_key=*/true})
                                 .status());
   }
-  MILEAGE_ASSIGN_OR_RETURN(bool paid_before,
-                           PaymentStore(conn).HasOtherPayment(record.member_id, record.id));
+  // A member enrolled by this payment has paid nothing before.
+  bool paid_before = false;
+  if (!payer.enrollment.created) {
+    MILEAGE_ASSIGN_OR_RETURN(paid_before,
+                             PaymentStore(conn).HasOtherPayment(record.member_id, record.id));
+  }
   MILEAGE_ASSIGN_OR_RETURN(std::vector<coupons::Coupon> rewards,
                            rewards_.Grant(conn, record.member_id, payer.tier,
                                           RewardPaymentOf(record, !paid_before), now));
@@ -120,32 +124,31 @@ Status PaymentRecorder::WritePaymentEvents(db::Connection& conn, const Transacti
                                            const PayerUpdate& payer, size_t coupons, int64_t now) {
   const org::NodePath& store = record.merchant.store;
   const int64_t member_id = record.member_id;
+  const std::string member_ref = std::to_string(member_id);
+  // One insert for all of the payment's events (one round trip).
+  std::vector<db::OutboxEvent> events;
   if (payer.enrollment.created) {
-    MILEAGE_RETURN_IF_ERROR(
-        db::AddOutboxEvent(conn, "member.enrolled", store.brand_id, std::to_string(member_id),
-                           db::PayloadJson({{"member_id", member_id},
-                                            {"number", payer.enrollment.member.number},
-                                            {"via", "wechat_pay"},
-                                            {"store_id", store.store_id}}),
-                           now));
+    events.push_back({"member.enrolled", store.brand_id, member_ref,
+                      db::PayloadJson({{"member_id", member_id},
+                                       {"number", payer.enrollment.member.number},
+                                       {"via", "wechat_pay"},
+                                       {"store_id", store.store_id}})});
   }
   if (payer.upgrade.has_value()) {
-    MILEAGE_RETURN_IF_ERROR(db::AddOutboxEvent(conn, "member.tier_changed", store.brand_id,
-                                               std::to_string(member_id),
-                                               db::PayloadJson({{"member_id", member_id},
-                                                                {"from", payer.upgrade->from_tier},
-                                                                {"to", payer.upgrade->to_tier},
-                                                                {"reason", payer.upgrade->reason}}),
-                                               now));
+    events.push_back({"member.tier_changed", store.brand_id, member_ref,
+                      db::PayloadJson({{"member_id", member_id},
+                                       {"from", payer.upgrade->from_tier},
+                                       {"to", payer.upgrade->to_tier},
+                                       {"reason", payer.upgrade->reason}})});
   }
-  return db::AddOutboxEvent(conn, "payment.recorded", store.brand_id, record.transaction_id,
-                            db::PayloadJson({{"transaction_id", record.transaction_id},
-                                             {"member_id", member_id},
-                                             {"store_id", store.store_id},
-                                             {"amount_fen", record.amount_fen},
-                                             {"points", record.points_earned},
-                                             {"coupons", static_cast<int64_t>(coupons)}}),
-                            now);
+  events.push_back({"payment.recorded", store.brand_id, record.transaction_id,
+                    db::PayloadJson({{"transaction_id", record.transaction_id},
+                                     {"member_id", member_id},
+                                     {"store_id", store.store_id},
+                                     {"amount_fen", record.amount_fen},
+                                     {"points", record.points_earned},
+                                     {"coupons", static_cast<int64_t>(coupons)}})});
+  return db::AddOutboxEvents(conn, events, now);
 }
 
 Result<Outcome> PaymentRecorder::RecordRefund(db::Connection& conn, const RefundRecord& refund,

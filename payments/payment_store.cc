@@ -114,14 +114,15 @@ Result<int64_t> PaymentStore::InsertTransaction(const TransactionRecord& t) {
       db::Value(t.rule_version),   db::Value(t.refunded_fen), db::Value(t.points_reversed),
       db::Value(t.state),          db::Value(t.created_at)};
   MILEAGE_ASSIGN_OR_RETURN(
-      db::ExecResult inserted,
-      conn_.Exec("INSERT INTO payment_transactions (transaction_id, merchant_id, mchid, brand_id, "
-                 "region_id, dealer_id, store_id, appid, out_trade_no, payer_openid, amount_fen, "
-                 "payer_total_fen, paid_at, member_id, points_earned, rule_version, "
-                 "refunded_fen, points_reversed, state, created_at) "
-                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                 params));
-  return inserted.last_insert_id;
+      int64_t inserted,
+      conn_.Insert(
+          "INSERT INTO payment_transactions (transaction_id, merchant_id, mchid, brand_id, "
+          "region_id, dealer_id, store_id, appid, out_trade_no, payer_openid, amount_fen, "
+          "payer_total_fen, paid_at, member_id, points_earned, rule_version, "
+          "refunded_fen, points_reversed, state, created_at) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          params));
+  return inserted;
 }
 
 Result<std::vector<TransactionRecord>> PaymentStore::TransactionsPaidBetween(int64_t merchant_id,
@@ -217,13 +218,13 @@ Result<int64_t> PaymentStore::InsertRefund(const RefundRecord& r) {
                                          db::Value(r.created_at),
                                          db::Value(r.applied_at)};
   MILEAGE_ASSIGN_OR_RETURN(
-      db::ExecResult inserted,
-      conn_.Exec("INSERT INTO payment_refunds (refund_id, transaction_id, out_refund_no, "
-                 "merchant_id, brand_id, region_id, dealer_id, store_id, amount_fen, status, "
-                 "applied, points_reversed, refunded_at, created_at, applied_at) "
-                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                 params));
-  return inserted.last_insert_id;
+      int64_t inserted,
+      conn_.Insert("INSERT INTO payment_refunds (refund_id, transaction_id, out_refund_no, "
+                   "merchant_id, brand_id, region_id, dealer_id, store_id, amount_fen, status, "
+                   "applied, points_reversed, refunded_at, created_at, applied_at) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   params));
+  return inserted;
 }
 
 Result<std::vector<RefundRecord>> PaymentStore::RefundsByIds(

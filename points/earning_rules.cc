@@ -143,7 +143,7 @@ Result<EarningRule> EarningRuleStore::Put(const EarningRule& rule, int64_t now) 
   EarningRule out = rule;
   out.version = (rows.empty() ? 0 : rows.front().Int(0)) + 1;
   out.created_at = now;
-  Result<db::ExecResult> inserted = conn_.Exec(
+  Result<int64_t> inserted = conn_.Insert(
       "INSERT INTO earning_rules (brand_id, store_id, version, points_per_yuan, "
       "tier_multipliers, cap_per_payment, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
       {db::Value(out.brand_id), db::Value(out.store_id), db::Value(out.version),
@@ -155,7 +155,7 @@ Result<EarningRule> EarningRuleStore::Put(const EarningRule& rule, int64_t now) 
     return AbortedError("earning rule version taken concurrently; retry");
   }
   if (!inserted.ok()) return inserted.status();
-  out.id = inserted->last_insert_id;
+  out.id = *inserted;
   return out;
 }
 

@@ -93,7 +93,7 @@ struct Journal {
 // Inserts the journal; Aborted when a concurrent posting took the key first, so that the
 // caller's db::InTransaction retries and then finds the duplicate.
 Result<int64_t> InsertJournal(db::Connection& conn, const Journal& j) {
-  Result<db::ExecResult> inserted = conn.Exec(
+  Result<int64_t> inserted = conn.Insert(
       "INSERT INTO point_journals (brand_id, idempotency_key, kind, reason, source_ref, "
       "rule_version, points, debt_change, member_id, created_at, partner_id) "
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -105,7 +105,7 @@ Result<int64_t> InsertJournal(db::Connection& conn, const Journal& j) {
     return AbortedError("idempotency key " + j.key + " posted concurrently; retry");
   }
   if (!inserted.ok()) return inserted.status();
-  return inserted->last_insert_id;
+  return *inserted;
 }
 
 struct Entry {
@@ -251,7 +251,9 @@ Result<MemberAccounts> LoadAccounts(db::Connection& conn, int64_t brand_id, int6
   if (out.member == 0 || out.debt == 0 || out.counterparty == 0) {
     return InternalError("point accounts missing after creation");
   }
-  if (lock_member_rows && conn.dialect() == db::Dialect::kMysql) {
+  // Member rows that the upsert above wrote are locked already, and the locking re-read gave
+  // their latest balances.
+  if (lock_member_rows && has_member && conn.dialect() == db::Dialect::kMysql) {
     MILEAGE_ASSIGN_OR_RETURN(
         std::vector<db::Row> locked,
         conn.Query("SELECT id, balance FROM point_accounts WHERE id IN (?, ?) FOR UPDATE",
@@ -328,9 +330,12 @@ Result<PostResult> Ledger::Earn(const EarnRequest& r) {
                                        r.reason, r.source_ref));
   MILEAGE_RETURN_IF_ERROR(CheckPartner(r.partner_id));
   if (r.expires_at < 0) return InvalidArgumentError("expires_at must not be negative");
-  MILEAGE_ASSIGN_OR_RETURN(std::optional<PostResult> duplicate,
-                           FindDuplicate(conn_, r.brand_id, r.idempotency_key, kEarn, r.member_id));
-  if (duplicate.has_value()) return *duplicate;
+  if (!r.new_key) {
+    MILEAGE_ASSIGN_OR_RETURN(
+        std::optional<PostResult> duplicate,
+        FindDuplicate(conn_, r.brand_id, r.idempotency_key, kEarn, r.member_id));
+    if (duplicate.has_value()) return *duplicate;
+  }
 
   MILEAGE_ASSIGN_OR_RETURN(
       MemberAccounts accounts,
@@ -367,14 +372,14 @@ Result<PostResult> Ledger::Earn(const EarnRequest& r) {
                   {db::Value(rest), db::Value(accounts.member)})
             .status());
     MILEAGE_ASSIGN_OR_RETURN(
-        db::ExecResult lot,
-        conn_.Exec(
+        int64_t lot,
+        conn_.Insert(
             "INSERT INTO point_lots (member_id, brand_id, journal_id, amount, remaining, "
             "active, earned_at, expires_at, funder_partner_id) "
             "VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?)",
             {db::Value(r.member_id), db::Value(r.brand_id), db::Value(journal_id), db::Value(rest),
              db::Value(rest), db::Value(r.now), db::Value(r.expires_at), db::Value(r.partner_id)}));
-    lot_id = lot.last_insert_id;
+    lot_id = lot;
   }
   return PostResult{journal_id, r.points, -repaid, lot_id, false};
 }

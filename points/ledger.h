@@ -27,6 +27,10 @@ struct EarnRequest {
   int64_t now = 0;
   int64_t expires_at = 0;  // of the lot it creates (ExpiryPolicy)
   int64_t partner_id = 0;  // the funding partner, recorded on the journal and the lot
+  // True when the caller's own unique key has already decided, in this transaction, that this
+  // posting is new (a payment's transaction_id): Earn skips its idempotency lookup. The
+  // journal's unique key still refuses a repeat of the idempotency key (Aborted).
+  bool new_key = false;
 };
 
 // A debit of points from a member: a refund reversal (may create debt) or a spend (may not).

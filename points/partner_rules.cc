@@ -57,7 +57,7 @@ Result<PartnerEarningRule> PartnerRuleStore::Put(const PartnerEarningRule& rule,
   PartnerEarningRule out = rule;
   out.version = (rows.empty() ? 0 : rows.front().Int(0)) + 1;
   out.created_at = now;
-  Result<db::ExecResult> inserted = conn_.Exec(
+  Result<int64_t> inserted = conn_.Insert(
       "INSERT INTO partner_earning_rules (brand_id, partner_id, version, points_per_yuan, "
       "tier_multipliers, cap_per_day, cap_per_month, promo_from, promo_to, promo_percent, "
       "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -72,7 +72,7 @@ Result<PartnerEarningRule> PartnerRuleStore::Put(const PartnerEarningRule& rule,
     return AbortedError("partner earning rule version taken concurrently; retry");
   }
   if (!inserted.ok()) return inserted.status();
-  out.id = inserted->last_insert_id;
+  out.id = *inserted;
   return out;
 }
 

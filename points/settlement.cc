@@ -342,14 +342,14 @@ Status InsertStatements(db::Connection& conn, int64_t period_id,
 Result<int64_t> CloseIn(db::Connection& conn, int64_t brand_id, const Parties& parties,
                         const Period& period, std::optional<int64_t> staff_id, int64_t now) {
   MILEAGE_RETURN_IF_ERROR(CheckOrder(conn, brand_id, period));
-  Result<db::ExecResult> inserted = conn.Exec(
+  Result<int64_t> inserted = conn.Insert(
       "INSERT INTO settlement_periods (brand_id, period, state, starts_at, ends_at, "
       "point_value_fen_per_100, closed_by, closed_at) VALUES (?, ?, 'closed', ?, ?, ?, ?, ?)",
       {db::Value(brand_id), db::Value(period.text), db::Value(period.starts_at),
        db::Value(period.ends_at), db::Value(parties.point_value_fen_per_100),
        staff_id.has_value() ? db::Value(*staff_id) : db::Value(nullptr), db::Value(now)});
   if (!inserted.ok()) return inserted.status();  // AlreadyExists: closed concurrently
-  const int64_t period_id = inserted->last_insert_id;
+  const int64_t period_id = *inserted;
   MILEAGE_RETURN_IF_ERROR(
       conn.Exec("UPDATE point_lot_uses SET settlement_period_id = ? WHERE brand_id = ? AND "
                 "settlement_period_id IS NULL AND created_at < ?",

@@ -141,8 +141,10 @@ ColumnKind KindOf(sql::ResultSetMetaData& meta, unsigned int column) {
 // concurrent use.
 class MysqlConnection final : public Connection {
  public:
-  MysqlConnection(std::unique_ptr<sql::Connection> conn, std::unique_ptr<sql::Statement> plain)
-      : conn_(std::move(conn)), plain_(std::move(plain)) {}
+  // `returning`: the server takes INSERT ... RETURNING (MariaDB 10.5+).
+  MysqlConnection(std::unique_ptr<sql::Connection> conn, std::unique_ptr<sql::Statement> plain,
+                  bool returning)
+      : conn_(std::move(conn)), plain_(std::move(plain)), returning_(returning) {}
 
   ~MysqlConnection() override {
     try {
@@ -162,6 +164,7 @@ class MysqlConnection final : public Connection {
 
   Dialect dialect() const override { return Dialect::kMysql; }
   Result<ExecResult> Exec(std::string_view sql, std::span<const Value> params = {}) override;
+  Result<int64_t> Insert(std::string_view sql, std::span<const Value> params = {}) override;
   Result<std::vector<Row>> Query(std::string_view sql, std::span<const Value> params = {}) override;
   Status ExecScript(std::string_view sql) override;
   Status Begin() override;
@@ -175,7 +178,6 @@ class MysqlConnection final : public Connection {
   struct CachedStatement {
     std::unique_ptr<sql::PreparedStatement> statement;
     size_t parameters = 0;
-    bool is_insert = false;
   };
 
   // Prepares `sql` (once per connection) and binds `params` to it.
@@ -190,6 +192,7 @@ class MysqlConnection final : public Connection {
   std::unique_ptr<sql::Connection> conn_;
   std::unique_ptr<sql::Statement> plain_;
   std::unordered_map<std::string, CachedStatement> statements_;
+  const bool returning_;
   bool broken_ = false;
   bool in_transaction_ = false;
 };
@@ -236,7 +239,6 @@ Result<MysqlConnection::CachedStatement*> MysqlConnection::PrepareAndBind(
     } catch (const std::exception& e) {
       return Fail(e, sql);
     }
-    entry.is_insert = IsInsertStatement(sql);
     it = statements_.emplace(key, std::move(entry)).first;
   }
   CachedStatement* entry = &it->second;
@@ -275,11 +277,23 @@ Result<ExecResult> MysqlConnection::Exec(std::string_view sql, std::span<const V
   } catch (const std::exception& e) {
     return Fail(e, sql);
   }
-  if (entry->is_insert && result.affected_rows > 0) {
-    MILEAGE_ASSIGN_OR_RETURN(std::vector<Row> rows, Query("SELECT LAST_INSERT_ID()"));
-    if (!rows.empty()) result.last_insert_id = rows[0].Int(0);
-  }
   return result;
+}
+
+Result<int64_t> MysqlConnection::Insert(std::string_view sql, std::span<const Value> params) {
+  std::vector<Row> rows;
+  if (returning_) {
+    MILEAGE_ASSIGN_OR_RETURN(rows, Query(std::string(sql) + " RETURNING id", params));
+  } else {
+    MILEAGE_ASSIGN_OR_RETURN(ExecResult result, Exec(sql, params));
+    if (result.affected_rows == 1) {
+      MILEAGE_ASSIGN_OR_RETURN(rows, Query("SELECT LAST_INSERT_ID()"));
+    }
+  }
+  if (rows.size() != 1) {
+    return InternalError("mysql: the INSERT inserted no row (in: " + SqlForMessage(sql) + ")");
+  }
+  return rows[0].Int(0);
 }
 
 Result<std::vector<Row>> MysqlConnection::ReadRows(sql::ResultSet& rs) {
@@ -380,6 +394,18 @@ Status MysqlConnection::Rollback() {
   return status;
 }
 
+// True for a MariaDB 10.5 or later VERSION() ("10.11.6-MariaDB-0+deb12u1"), which takes
+// INSERT ... RETURNING; MySQL has no RETURNING.
+bool SupportsReturning(std::string_view version) {
+  if (version.find("MariaDB") == std::string_view::npos) return false;
+  int major = 0, minor = 0;
+  const char* end = version.data() + version.size();
+  auto [dot, ec] = std::from_chars(version.data(), end, major);
+  if (ec != std::errc() || dot == end || *dot != '.') return false;
+  if (std::from_chars(dot + 1, end, minor).ec != std::errc()) return false;
+  return major > 10 || (major == 10 && minor >= 5);
+}
+
 // `text` with every occurrence of the password masked, in case a message ever quotes it.
 std::string Scrubbed(std::string text, const std::string& password) {
   if (password.empty()) return text;
@@ -416,8 +442,13 @@ Result<std::unique_ptr<Connection>> Connect(const MysqlOptions& options) {
         std::to_string(lock_wait_seconds) +
         (options.wsrep_sync_wait ? ", wsrep_sync_wait = " + std::to_string(*options.wsrep_sync_wait)
                                  : std::string())));
-    return std::unique_ptr<Connection>(
-        std::make_unique<MysqlConnection>(std::move(conn), std::move(plain)));
+    std::string version;
+    {
+      std::unique_ptr<sql::ResultSet> rs(plain->executeQuery(sql::SQLString("SELECT VERSION()")));
+      if (rs->next()) version = rs->getString(1).asStdString();
+    }
+    return std::unique_ptr<Connection>(std::make_unique<MysqlConnection>(
+        std::move(conn), std::move(plain), SupportsReturning(version)));
   } catch (const sql::SQLException& e) {
     return UnavailableError("mysql: cannot connect to " + HostPort(options) + " as '" +
                             options.user + "' to database '" + options.database + "': error " +

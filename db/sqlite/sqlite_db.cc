@@ -73,6 +73,7 @@ class SqliteConnection final : public Connection {
 
   Dialect dialect() const override { return Dialect::kSqlite; }
   Result<ExecResult> Exec(std::string_view sql, std::span<const Value> params = {}) override;
+  Result<int64_t> Insert(std::string_view sql, std::span<const Value> params = {}) override;
   Result<std::vector<Row>> Query(std::string_view sql, std::span<const Value> params = {}) override;
   Status ExecScript(std::string_view sql) override;
   Status Begin() override;
@@ -88,7 +89,6 @@ class SqliteConnection final : public Connection {
  private:
   struct CachedStatement {
     sqlite3_stmt* stmt = nullptr;
-    bool is_insert = false;
   };
 
   // Resets a statement when leaving scope: releases its read snapshot and its bindings.
@@ -194,7 +194,7 @@ Result<SqliteConnection::CachedStatement> SqliteConnection::Prepare(std::string_
     return InternalError(
         "sqlite: more than one statement; use ExecScript (in: " + SqlForMessage(sql) + ")");
   }
-  CachedStatement entry{stmt, IsInsertStatement(sql)};
+  CachedStatement entry{stmt};
   statements_.emplace(key, entry);
   return entry;
 }
@@ -236,10 +236,17 @@ Result<ExecResult> SqliteConnection::Exec(std::string_view sql, std::span<const 
   // sqlite3_changes64 keeps the count of the last INSERT/UPDATE/DELETE, even across DDL;
   // the total tells whether this statement changed anything at all.
   if (sqlite3_total_changes64(db_) != total_before) result.affected_rows = sqlite3_changes64(db_);
-  if (entry.is_insert && result.affected_rows > 0) {
-    result.last_insert_id = sqlite3_last_insert_rowid(db_);
-  }
   return result;
+}
+
+Result<int64_t> SqliteConnection::Insert(std::string_view sql, std::span<const Value> params) {
+  MILEAGE_ASSIGN_OR_RETURN(ExecResult result, Exec(sql, params));
+  if (result.affected_rows != 1) {
+    return InternalError("sqlite: the INSERT inserted " + std::to_string(result.affected_rows) +
+                         " rows, not one (in: " + SqlForMessage(sql) + ")");
+  }
+  // Embedded: reading the rowid costs no round trip.
+  return sqlite3_last_insert_rowid(db_);
 }
 
 Result<std::vector<Row>> SqliteConnection::Query(std::string_view sql,

@@ -12,9 +12,11 @@
 #include <fstream>
 #include <functional>
 #include <limits>
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "common/random.h"
@@ -22,6 +24,7 @@
 #include "db/db.h"
 #include "db/migrate.h"
 #include "db/mysql/mysql_db.h"
+#include "db/outbox.h"
 #include "db/sql_dialect.h"
 #include "db/sqlite/sqlite_db.h"
 #include "db/url.h"
@@ -451,29 +454,124 @@ TEST_P(DbContractTest, ConcurrentConditionalDecrementsNeverOversell) {
   EXPECT_EQ((*rows)[0].Int(0), 0);
 }
 
-TEST_P(DbContractTest, LastInsertIdIsTheNewRowsKey) {
+TEST_P(DbContractTest, InsertReturnsTheNewRowsKey) {
   CreateTable(dialect() == Dialect::kSqlite
-                  ? "CREATE TABLE items (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL)"
+                  ? "CREATE TABLE items (id INTEGER PRIMARY KEY AUTOINCREMENT, "
+                    "name VARCHAR(32) NOT NULL UNIQUE)"
                   : "CREATE TABLE items (id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, "
-                    "name TEXT NOT NULL)");
+                    "name VARCHAR(32) NOT NULL UNIQUE)");
   Result<PooledConnection> conn = db_->Acquire();
   ASSERT_OK(conn);
-  Result<ExecResult> first = (*conn)->Exec("INSERT INTO items (name) VALUES (?)", {"first"});
-  Result<ExecResult> second = (*conn)->Exec("INSERT INTO items (name) VALUES (?)", {"second"});
+  Result<int64_t> first = (*conn)->Insert("INSERT INTO items (name) VALUES (?)", {"first"});
+  Result<int64_t> second = (*conn)->Insert("INSERT INTO items (name) VALUES (?)", {"second"});
   ASSERT_OK(first);
   ASSERT_OK(second);
-  EXPECT_EQ(first->affected_rows, 1);
-  EXPECT_GT(first->last_insert_id, 0);
-  EXPECT_GT(second->last_insert_id, first->last_insert_id);
+  EXPECT_GT(*first, 0);
+  EXPECT_GT(*second, *first);
   Result<std::vector<Row>> rows =
-      (*conn)->Query("SELECT name FROM items WHERE id = ?", {second->last_insert_id});
+      (*conn)->Query("SELECT id, name FROM items ORDER BY id", std::span<const Value>{});
   ASSERT_OK(rows);
-  ASSERT_EQ(rows->size(), 1u);
-  EXPECT_EQ((*rows)[0].Text(0), "second");
-  Result<ExecResult> update =
-      (*conn)->Exec("UPDATE items SET name = 'x' WHERE id = ?", {first->last_insert_id});
-  ASSERT_OK(update);
-  EXPECT_EQ(update->last_insert_id, 0);
+  ASSERT_EQ(rows->size(), 2u);
+  EXPECT_EQ((*rows)[0].Int(0), *first);
+  EXPECT_EQ((*rows)[0].Text(1), "first");
+  EXPECT_EQ((*rows)[1].Int(0), *second);
+  EXPECT_EQ((*rows)[1].Text(1), "second");
+
+  // A duplicate is AlreadyExists and writes nothing; an ignored insert has no id.
+  Result<int64_t> duplicate = (*conn)->Insert("INSERT INTO items (name) VALUES (?)", {"first"});
+  EXPECT_EQ(duplicate.status().code(), StatusCode::kAlreadyExists);
+  const std::string ignore = std::string(InsertIgnoreInto(dialect())) + " items (name) VALUES (?)";
+  Result<int64_t> ignored = (*conn)->Insert(ignore, {"second"});
+  EXPECT_EQ(ignored.status().code(), StatusCode::kInternal);
+  Result<std::vector<Row>> count =
+      (*conn)->Query("SELECT COUNT(*) FROM items", std::span<const Value>{});
+  ASSERT_OK(count);
+  EXPECT_EQ((*count)[0].Int(0), 2);
+  // The connection is still usable after both failures.
+  Result<int64_t> third = (*conn)->Insert("INSERT INTO items (name) VALUES (?)", {"third"});
+  ASSERT_OK(third);
+  EXPECT_GT(*third, *second);
+}
+
+TEST_P(DbContractTest, ConcurrentInsertsEachGetTheirOwnRowsKey) {
+  CreateTable(dialect() == Dialect::kSqlite
+                  ? "CREATE TABLE items (id INTEGER PRIMARY KEY AUTOINCREMENT, "
+                    "name VARCHAR(32) NOT NULL UNIQUE)"
+                  : "CREATE TABLE items (id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, "
+                    "name VARCHAR(32) NOT NULL UNIQUE)");
+  constexpr int kThreads = 4;
+  constexpr int kPerThread = 100;
+  std::vector<std::vector<std::pair<int64_t, std::string>>> got(kThreads);
+  std::vector<std::string> errors(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        const std::string name = "t" + std::to_string(t) + "-" + std::to_string(i);
+        int64_t id = 0;
+        // Each insert in its own transaction, as the stores do; busy/deadlock is retried.
+        Status status = InTransaction(
+            *db_,
+            [&](Connection& conn) -> Status {
+              MILEAGE_ASSIGN_OR_RETURN(id,
+                                       conn.Insert("INSERT INTO items (name) VALUES (?)", {name}));
+              return Status::Ok();
+            },
+            20);
+        if (!status.ok()) {
+          errors[t] = status.ToString();
+          return;
+        }
+        got[t].emplace_back(id, name);
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  for (const std::string& error : errors) EXPECT_EQ(error, "");
+  // Every returned id names the row that its own insert wrote.
+  Result<std::vector<Row>> rows = QueryOn(*db_, "SELECT id, name FROM items");
+  ASSERT_OK(rows);
+  std::map<int64_t, std::string> stored;
+  for (const Row& row : *rows) stored[row.Int(0)] = row.Text(1);
+  ASSERT_EQ(stored.size(), static_cast<size_t>(kThreads * kPerThread));
+  for (const auto& per_thread : got) {
+    for (const auto& [id, name] : per_thread) EXPECT_EQ(stored[id], name) << id;
+  }
+}
+
+TEST_P(DbContractTest, OutboxEventsCommitInOrderWithOneStatement) {
+  CreateTable(dialect() == Dialect::kSqlite
+                  ? "CREATE TABLE outbox_events (id INTEGER PRIMARY KEY AUTOINCREMENT, "
+                    "topic TEXT NOT NULL, brand_id BIGINT NOT NULL, aggregate_ref TEXT NOT NULL, "
+                    "payload TEXT NOT NULL, created_at BIGINT NOT NULL)"
+                  : "CREATE TABLE outbox_events (id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, "
+                    "topic TEXT NOT NULL, brand_id BIGINT NOT NULL, aggregate_ref TEXT NOT NULL, "
+                    "payload TEXT NOT NULL, created_at BIGINT NOT NULL)");
+  const std::vector<OutboxEvent> events = {
+      {"member.enrolled", 7, "41", PayloadJson({{"member_id", int64_t{41}}})},
+      {"member.tier_changed", 7, "41", PayloadJson({{"to", "gold"}})},
+      {"payment.recorded", 7, "tx-1", PayloadJson({{"transaction_id", "tx-1"}})}};
+  ASSERT_OK(
+      InTransaction(*db_, [&](Connection& conn) { return AddOutboxEvents(conn, events, 1234); }));
+  ASSERT_OK(InTransaction(*db_, [&](Connection& conn) {
+    return AddOutboxEvents(conn, std::span<const OutboxEvent>(), 1234);
+  }));
+  Result<std::vector<Row>> rows =
+      QueryOn(*db_,
+              "SELECT topic, brand_id, aggregate_ref, payload, created_at FROM outbox_events "
+              "ORDER BY id");
+  ASSERT_OK(rows);
+  ASSERT_EQ(rows->size(), 3u);
+  EXPECT_EQ((*rows)[0].Text(0), "member.enrolled");
+  EXPECT_EQ((*rows)[0].Text(3), R"({"member_id":41})");
+  EXPECT_EQ((*rows)[1].Text(0), "member.tier_changed");
+  EXPECT_EQ((*rows)[1].Text(3), R"({"to":"gold"})");
+  EXPECT_EQ((*rows)[2].Text(0), "payment.recorded");
+  EXPECT_EQ((*rows)[2].Text(2), "tx-1");
+  for (const Row& row : *rows) {
+    EXPECT_EQ(row.Int(1), 7);
+    EXPECT_EQ(row.Int(4), 1234);
+  }
 }
 
 TEST_P(DbContractTest, ValuesRoundTripExactly) {

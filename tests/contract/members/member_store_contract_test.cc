@@ -40,6 +40,10 @@ class CountingConnection final : public db::Connection {
     ++statements_;
     return inner_.Exec(sql, params);
   }
+  Result<int64_t> Insert(std::string_view sql, std::span<const db::Value> params) override {
+    ++statements_;
+    return inner_.Insert(sql, params);
+  }
   Result<std::vector<db::Row>> Query(std::string_view sql,
                                      std::span<const db::Value> params) override {
     ++statements_;
@@ -382,6 +386,49 @@ TEST_P(MemberStoreTest, UpgradeRecordsTheChangeAndNeverDowngrades) {
   broken.tiers.clear();
   EXPECT_EQ(Upgrade(id, kNow, broken).status().reason(), "INVALID_TIER_POLICY");
   EXPECT_EQ(Upgrade(id + 1000, kNow).status().reason(), "MEMBER_NOT_FOUND");
+}
+
+TEST_P(MemberStoreTest, RecordPaymentAddsTheVisitAndUpgradesReadingTheMemberOnce) {
+  if (db_ == nullptr) return;
+  Result<Enrollment> e = Enroll(Payer("o_pays"));
+  MEMBERS_ASSERT_OK(e);
+  const int64_t id = e->member.id;
+  MEMBERS_ASSERT_OK(Record(id, 499000, 10, kNow));
+  auto pay = [&](int64_t member_id, int64_t fen, int64_t now, int* statements) {
+    std::optional<TierChange> out;
+    Status status = db::InTransaction(db(), [&](db::Connection& conn) {
+      CountingConnection counting(conn);
+      MemberStore store(counting, random_);
+      MILEAGE_ASSIGN_OR_RETURN(out, store.RecordPayment(member_id, fen, now, TierPolicy{}, now));
+      *statements = counting.statements();
+      return Status::Ok();
+    });
+    return status.ok() ? Result<std::optional<TierChange>>(out)
+                       : Result<std::optional<TierChange>>(status);
+  };
+
+  // Below gold (500,000 fen and 12 visits): the lock, the month's upsert, the rolling sum.
+  int statements = -1;
+  Result<std::optional<TierChange>> none = pay(id, 999, kNow, &statements);
+  MEMBERS_ASSERT_OK(none);
+  EXPECT_FALSE(none->has_value());
+  EXPECT_EQ(statements, 3);
+  EXPECT_EQ(TierOf(id), "silver");
+  EXPECT_EQ(Rolling(id, kNow).spend_fen, 499999);
+  EXPECT_EQ(Rolling(id, kNow).visits, 11);
+
+  Result<std::optional<TierChange>> up = pay(id, 24000, kNow + 5, &statements);
+  MEMBERS_ASSERT_OK(up);
+  ASSERT_TRUE(up->has_value());
+  EXPECT_EQ((*up)->from_tier, "silver");
+  EXPECT_EQ((*up)->to_tier, "gold");
+  EXPECT_EQ((*up)->reason, "qualified: spend 523999 fen, 12 visits in 12 months");
+  EXPECT_EQ(TierOf(id), "gold");
+  EXPECT_EQ(HistoryOf(id).size(), 1u);
+
+  // An unknown member: refused, and no activity written for it.
+  EXPECT_EQ(pay(id + 1000, 500, kNow, &statements).status().reason(), "MEMBER_NOT_FOUND");
+  EXPECT_EQ(Rolling(id + 1000, kNow).visits, 0);
 }
 
 TEST_P(MemberStoreTest, DowngradeWaitsForGraceThenMovesToTheQualifyingTier) {

@@ -20,10 +20,10 @@ int64_t MembersTest::NewBrand(const std::string& name) {
   int64_t id = 0;
   Status status = db::InTransaction(db(), [&](db::Connection& conn) {
     MILEAGE_ASSIGN_OR_RETURN(
-        db::ExecResult inserted,
-        conn.Exec("INSERT INTO brands (name, active, created_at, updated_at) VALUES (?, 1, ?, ?)",
-                  {db::Value(name), db::Value(kNow), db::Value(kNow)}));
-    id = inserted.last_insert_id;
+        int64_t inserted,
+        conn.Insert("INSERT INTO brands (name, active, created_at, updated_at) VALUES (?, 1, ?, ?)",
+                    {db::Value(name), db::Value(kNow), db::Value(kNow)}));
+    id = inserted;
     return Status::Ok();
   });
   EXPECT_TRUE(status.ok()) << status.ToString();

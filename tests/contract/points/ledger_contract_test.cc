@@ -100,6 +100,22 @@ TEST_P(LedgerTest, RepeatedKeyReturnsTheFirstResultAndWritesNothing) {
   ExpectConsistent(other_brand);
 }
 
+TEST_P(LedgerTest, AKeyTheCallerCalledNewIsStillPostedOnce) {
+  const int64_t brand = NewBrand("b");
+  Result<PostResult> first = Earn(brand, 101, 100, "pay:t1", 0, 1000, /*new_key=*/true);
+  POINTS_ASSERT_OK(first);
+  EXPECT_FALSE(first->duplicate);
+  EXPECT_EQ(BalanceOf(101).balance, 100);
+  const std::vector<int64_t> before = Counts();
+
+  // Skipping the lookup never posts twice: the journal's unique key refuses the repeat.
+  Result<PostResult> again = Earn(brand, 101, 100, "pay:t1", 0, 1000, /*new_key=*/true);
+  EXPECT_EQ(again.status().code(), StatusCode::kAborted);
+  EXPECT_EQ(Counts(), before);
+  EXPECT_EQ(BalanceOf(101).balance, 100);
+  ExpectConsistent(brand);
+}
+
 TEST_P(LedgerTest, ReverseConsumesTheOldestExpiryLotsFirst) {
   const int64_t brand = NewBrand("b");
   POINTS_ASSERT_OK(Earn(brand, 101, 50, "pay:a", /*expires_at=*/3000));

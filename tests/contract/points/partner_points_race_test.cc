@@ -29,9 +29,9 @@ class PartnerRaceTest : public PointsDbTest {
     Result<db::PooledConnection> conn = db().Acquire();
     EXPECT_TRUE(conn.ok());
     if (!conn.ok()) return 0;
-    Result<db::ExecResult> inserted = (*conn)->Exec(sql, params);
+    Result<int64_t> inserted = (*conn)->Insert(sql, params);
     EXPECT_TRUE(inserted.ok()) << inserted.status().ToString();
-    return inserted.ok() ? inserted->last_insert_id : 0;
+    return inserted.ok() ? *inserted : 0;
   }
   int64_t NewPartner(int64_t brand, int n) {
     return Insert(

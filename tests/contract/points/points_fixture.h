@@ -37,11 +37,11 @@ class PointsDbTest : public ::testing::TestWithParam<testing::Backend> {
     Result<db::PooledConnection> conn = db().Acquire();
     EXPECT_TRUE(conn.ok()) << conn.status().ToString();
     if (!conn.ok()) return 0;
-    Result<db::ExecResult> inserted = (*conn)->Exec(
+    Result<int64_t> inserted = (*conn)->Insert(
         "INSERT INTO brands (name, active, created_at, updated_at) VALUES (?, 1, 0, 0)",
         {db::Value(name)});
     EXPECT_TRUE(inserted.ok()) << inserted.status().ToString();
-    return inserted.ok() ? inserted->last_insert_id : 0;
+    return inserted.ok() ? *inserted : 0;
   }
 
   // Runs `call(ledger)` in a transaction of its own (db::InTransaction, retried on Aborted),
@@ -60,8 +60,9 @@ class PointsDbTest : public ::testing::TestWithParam<testing::Backend> {
   }
 
   Result<PostResult> Earn(int64_t brand, int64_t member, int64_t points, const std::string& key,
-                          int64_t expires_at = 0, int64_t now = 1000) {
+                          int64_t expires_at = 0, int64_t now = 1000, bool new_key = false) {
     EarnRequest r;
+    r.new_key = new_key;
     r.brand_id = brand;
     r.member_id = member;
     r.points = points;

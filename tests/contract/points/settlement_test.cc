@@ -68,11 +68,16 @@ class SettlementTest : public PointsDbTest {
     Result<db::PooledConnection> conn = db().Acquire();
     EXPECT_TRUE(conn.ok());
     if (!conn.ok()) return 0;
-    Result<db::ExecResult> inserted = (*conn)->Exec(sql, params);
+    Result<int64_t> inserted = (*conn)->Insert(sql, params);
     EXPECT_TRUE(inserted.ok()) << inserted.status().ToString();
-    return inserted.ok() ? inserted->last_insert_id : 0;
+    return inserted.ok() ? *inserted : 0;
   }
-  void Exec(const std::string& sql, std::vector<db::Value> params) { Insert(sql, params); }
+  void Exec(const std::string& sql, std::vector<db::Value> params) {
+    Result<db::PooledConnection> conn = db().Acquire();
+    ASSERT_TRUE(conn.ok()) << conn.status().ToString();
+    Result<db::ExecResult> done = (*conn)->Exec(sql, params);
+    EXPECT_TRUE(done.ok()) << done.status().ToString();
+  }
 
   int64_t NewPartner(int64_t brand, const std::string& name) {
     return Insert(

@@ -39,12 +39,12 @@ class ConsoleSettlementTest : public ConsoleTest {
     const int64_t now = UnixSeconds(clock_.Now());
     Status made = db::InTransaction(db, [&](db::Connection& conn) -> Status {
       MILEAGE_ASSIGN_OR_RETURN(
-          db::ExecResult member,
-          conn.Exec("INSERT INTO members (brand_id, number, tier, status, enrolled_via, "
-                    "created_at, updated_at) VALUES (?, '000000000777', 'silver', 'active', "
-                    "'partner', 0, 0)",
-                    {db::Value(tree_.brand)}));
-      member_ = member.last_insert_id;
+          int64_t member,
+          conn.Insert("INSERT INTO members (brand_id, number, tier, status, enrolled_via, "
+                      "created_at, updated_at) VALUES (?, '000000000777', 'silver', 'active', "
+                      "'partner', 0, 0)",
+                      {db::Value(tree_.brand)}));
+      member_ = member;
       points::EarnRequest earn;
       earn.brand_id = tree_.brand;
       earn.member_id = member_;

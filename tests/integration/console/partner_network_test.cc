@@ -50,11 +50,12 @@ class PartnerNetworkTest : public PartnerTest {
         char number[16];
         std::snprintf(number, sizeof(number), "7%011d", i);
         MILEAGE_ASSIGN_OR_RETURN(
-            db::ExecResult inserted,
-            conn.Exec("INSERT INTO members (brand_id, number, tier, status, enrolled_via, "
-                      "created_at, updated_at) VALUES (?, ?, 'silver', 'active', 'partner', 0, 0)",
-                      {db::Value(tree_.brand), db::Value(std::string(number))}));
-        ids.push_back(inserted.last_insert_id);
+            int64_t inserted,
+            conn.Insert(
+                "INSERT INTO members (brand_id, number, tier, status, enrolled_via, "
+                "created_at, updated_at) VALUES (?, ?, 'silver', 'active', 'partner', 0, 0)",
+                {db::Value(tree_.brand), db::Value(std::string(number))}));
+        ids.push_back(inserted);
       }
       return Status::Ok();
     });

@@ -36,6 +36,9 @@ class FakeConnection final : public Connection {
   Result<ExecResult> Exec(std::string_view, std::span<const Value>) override {
     return ExecResult{};
   }
+  Result<int64_t> Insert(std::string_view, std::span<const Value>) override {
+    return InternalError("not used");
+  }
   Result<std::vector<Row>> Query(std::string_view, std::span<const Value>) override {
     return std::vector<Row>{};
   }

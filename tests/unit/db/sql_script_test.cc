@@ -31,17 +31,6 @@ TEST(SplitSqlScriptTest, DropsTrailingCommentOnlyPiece) {
               ElementsAre("CREATE TABLE a (x INT)"));
 }
 
-TEST(IsInsertStatementTest, RecognizesInsertAndReplace) {
-  EXPECT_TRUE(IsInsertStatement("INSERT INTO t VALUES (1)"));
-  EXPECT_TRUE(IsInsertStatement("  insert or ignore into t VALUES (1)"));
-  EXPECT_TRUE(IsInsertStatement("-- note\nREPLACE INTO t VALUES (1)"));
-  EXPECT_TRUE(IsInsertStatement("/* x */ Insert IGNORE INTO t VALUES (1)"));
-  EXPECT_FALSE(IsInsertStatement("UPDATE t SET x = 1"));
-  EXPECT_FALSE(IsInsertStatement("SELECT 'INSERT'"));
-  EXPECT_FALSE(IsInsertStatement("INSERTED"));
-  EXPECT_FALSE(IsInsertStatement(""));
-}
-
 TEST(SqlForMessageTest, CollapsesWhitespaceAndTruncates) {
   EXPECT_EQ(SqlForMessage("  SELECT a,\n\t b   FROM t  "), "SELECT a, b FROM t");
   EXPECT_EQ(SqlForMessage("SELECT 123456789", 6), "SELECT...");
