@@ -140,6 +140,19 @@ std::vector<int> MileageNodes::TerminateAll() {
   return codes;
 }
 
+std::string MileageNodes::TerminateAllCleanly(int excused) {
+  std::vector<bool> was_running;
+  for (int i = 0; i < size(); ++i) was_running.push_back(running(i));
+  const std::vector<int> codes = TerminateAll();
+  std::string failures;
+  for (int i = 0; i < size(); ++i) {
+    if (i == excused || !was_running[i] || codes[i] == 0) continue;
+    failures += "node " + std::to_string(i + 1) + " exited with " + std::to_string(codes[i]) +
+                ":\n" + LogTail(i) + "\n";
+  }
+  return failures;
+}
+
 int MileageNodes::Reap(Node& node, std::chrono::milliseconds timeout) {
   const auto deadline = SteadyClock::now() + timeout;
   for (;;) {

@@ -59,6 +59,10 @@ class MileageNodes {
   // then waits up to 30 s for each; node i's exit code at [i] (-1 for a node that was not
   // running or did not stop, which is then killed).
   std::vector<int> TerminateAll();
+  // TerminateAll, then "" when every node that was running exited 0, except node `excused`
+  // (-1: none; e.g. a node whose Galera node is gone may not stop cleanly); otherwise each
+  // other node's exit code and log tail.
+  std::string TerminateAllCleanly(int excused = -1);
 
   int size() const { return static_cast<int>(nodes_.size()); }
   int port(int i) const { return nodes_[i].port; }

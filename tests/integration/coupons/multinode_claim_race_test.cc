@@ -13,10 +13,10 @@
 #include <iostream>
 
 #include "tests/integration/coupons/claim_race.h"
+#include "tests/integration/payments/payments_checks.h"
 #include "tests/support/mileage_nodes.h"
 #include "tests/support/private_redis.h"
 #include "tests/support/running_sandbox.h"
-#include "tests/support/subprocess.h"
 
 namespace mileage::testing {
 namespace {
@@ -57,18 +57,7 @@ class MultiNodeClaimRaceTest : public ::testing::Test {
   }
 
   std::string Admin(std::vector<std::string> args) {
-    return RunAdmin(nodes_.config_path(0), std::move(args));
-  }
-  static std::string RunAdmin(const std::string& config, std::vector<std::string> args) {
-    std::vector<std::string> argv = {MILEAGE_BINARY, "admin"};
-    argv.insert(argv.end(), args.begin(), args.end());
-    argv.push_back("--config");
-    argv.push_back(config);
-    Subprocess admin(argv);
-    EXPECT_EQ(admin.Wait(std::chrono::seconds(60)), 0) << admin.stderr_text();
-    std::string out = admin.stdout_text();
-    while (!out.empty() && out.back() == '\n') out.pop_back();
-    return out;
+    return RunAdmin(MILEAGE_BINARY, nodes_.config_path(0), std::move(args));
   }
 
   // The faults, at points of the run measured in claims answered: node 3 is killed, Redis
@@ -152,14 +141,8 @@ TEST_F(MultiNodeClaimRaceTest, ThroughThreeNodesWithFaultsExactlyTheTotalIsIssue
                    .count()
             << " s" << (galera_.enabled() ? " on Galera" : "") << std::endl;
   balancer_.reset();
-  std::vector<bool> running;
-  for (int i = 0; i < nodes_.size(); ++i) running.push_back(nodes_.running(i));
-  const std::vector<int> codes = nodes_.TerminateAll();
-  for (int i = 0; i < nodes_.size(); ++i) {
-    // A node whose Galera node is gone may not stop cleanly; the others must.
-    if (i == galera_killed_ || !running[i]) continue;
-    EXPECT_EQ(codes[i], 0) << "node " << i + 1 << ":\n" << nodes_.LogTail(i);
-  }
+  // A node whose Galera node is gone may not stop cleanly; the others must.
+  EXPECT_EQ(nodes_.TerminateAllCleanly(galera_killed_), "");
   if (HasFailure()) std::cout << nodes_.LogTails();
 }
 
