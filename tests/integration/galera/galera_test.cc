@@ -483,5 +483,54 @@ TEST_F(GaleraNodeFailureTest, AKilledNodeIsUnavailableToItsServiceAndTheOthersCa
             2);
 }
 
+// A transaction on node 2 holds a row that node 1 then writes and commits: node 2 rolls the
+// transaction back (a brute-force abort). Its next statement reports 1213; when that error is
+// lost (as MariaDB lost one in the payments scale test; here the work ignores it), the statements
+// after it must not commit on their own: COMMIT finds the transaction is not the one begun.
+TEST_F(GaleraTest, StatementsAfterABruteForceAbortNeverCommitEvenWhenItsErrorIsLost) {
+  std::unique_ptr<db::Db> node1 = OpenNode(0, "?wsrep_sync_wait=1");
+  std::unique_ptr<db::Db> node2 = OpenNode(1, "?wsrep_sync_wait=1", 1);
+  ASSERT_TRUE(node1 && node2);
+  {
+    Result<db::PooledConnection> a = node1->Acquire();
+    ASSERT_TRUE(a.ok());
+    ASSERT_TRUE((*a)->Exec("CREATE TABLE bf_shared (k INT PRIMARY KEY)").ok());
+    ASSERT_TRUE((*a)->Exec("CREATE TABLE bf_marker (k INT PRIMARY KEY)").ok());
+  }
+  Result<db::PooledConnection> victim = node2->Acquire();
+  ASSERT_TRUE(victim.ok());
+  db::Connection& v = **victim;
+  ASSERT_TRUE(v.Begin().ok());
+  ASSERT_TRUE(v.Exec("INSERT INTO bf_marker VALUES (1)").ok());
+  ASSERT_TRUE(v.Exec("INSERT INTO bf_shared VALUES (7)").ok());
+  {
+    Result<db::PooledConnection> a = node1->Acquire();
+    ASSERT_TRUE(a.ok());
+    ASSERT_TRUE((*a)->Exec("INSERT INTO bf_shared VALUES (7)").ok());
+  }
+  // Node 2 has applied node 1's row (so rolled the victim back) once another session there sees
+  // it; the victim's own reads would report the abort.
+  {
+    std::unique_ptr<db::Db> observer = OpenNode(1, "?wsrep_sync_wait=1", 1);
+    ASSERT_NE(observer, nullptr);
+    EXPECT_EQ(Scalar(*observer, "SELECT COUNT(*) FROM bf_shared WHERE k = 7"), 1);
+  }
+  Status lost = v.Exec("INSERT INTO bf_marker VALUES (2)").status();
+  EXPECT_EQ(lost.code(), StatusCode::kAborted) << lost.ToString();
+  // The work goes on as if nothing was reported, and tries to commit.
+  ASSERT_TRUE(v.Exec("INSERT INTO bf_marker VALUES (3)").ok());
+  Status committed = v.Commit();
+  EXPECT_EQ(committed.code(), StatusCode::kAborted) << committed.ToString();
+  ASSERT_TRUE(v.Rollback().ok());
+  EXPECT_FALSE(v.broken());
+  // Nothing of the victim's is anywhere, and its connection autocommits again.
+  EXPECT_EQ(Scalar(*node1, "SELECT COUNT(*) FROM bf_marker"), 0);
+  Result<std::vector<db::Row>> autocommit = v.Query("SELECT @@autocommit");
+  ASSERT_TRUE(autocommit.ok()) << autocommit.status().ToString();
+  EXPECT_EQ((*autocommit)[0].Int(0), 1);
+  ASSERT_TRUE(v.Exec("INSERT INTO bf_marker VALUES (4)").ok());
+  EXPECT_EQ(Scalar(*node1, "SELECT COUNT(*) FROM bf_marker WHERE k = 4"), 1);
+}
+
 }  // namespace
 }  // namespace mileage::testing
