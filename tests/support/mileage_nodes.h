@@ -75,6 +75,8 @@ class MileageNodes {
   std::string LogTail(int i, size_t bytes = 4000) const;
   // Every node's log tail, labelled.
   std::string LogTails() const;
+  // How many lines of all the nodes' logs contain `text`.
+  int CountInLogs(const std::string& text) const;
 
  private:
   struct Node {
@@ -144,6 +146,10 @@ struct GaleraCluster {
   std::vector<std::string> urls;
   std::vector<pid_t> pids;
   bool enabled() const { return !urls.empty(); }
+  // The `database` URL of Mileage node `i`: `database_url` itself without a cluster; with one,
+  // its database on Galera node i (round robin) with `?wsrep_sync_wait=1`, the setting
+  // docs/OPERATIONS.md asks for when nodes write through different Galera nodes.
+  std::string NodeDatabase(int i, const std::string& database_url) const;
 };
 GaleraCluster GaleraFromEnvironment();
 

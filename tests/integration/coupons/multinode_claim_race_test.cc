@@ -38,9 +38,7 @@ class MultiNodeClaimRaceTest : public ::testing::Test {
     const bool draining = TableExists(*database_, "job_leases");
     for (int i = 0; i < kNodes; ++i) {
       NodeConfig config;
-      config.database = galera_.enabled() ? SameDatabaseOn(galera_.urls[i % galera_.urls.size()],
-                                                           database_->url())
-                                          : database_->url();
+      config.database = galera_.NodeDatabase(i, database_->url());
       config.kv = redis_.url();
       config.wechat_base_url = sandbox_->url();
       config.data_key = kDataKey;

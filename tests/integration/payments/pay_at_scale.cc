@@ -4,6 +4,8 @@
 
 #include <chrono>
 #include <map>
+#include <set>
+#include <sstream>
 
 #include "coupons/types.h"
 #include "tests/integration/payments/payments_checks.h"
@@ -285,35 +287,87 @@ void PayAtScaleTest::CheckPaymentsAndPoints() {
   ExpectLedger(*database_, brand_, kPayments, earned, refunds_reversing, reversed);
 }
 
+// The payments whose reward coupons of `stock_id` are not as expected, each with its coupon rows
+// (id, member, state, issue time) and the stock's coupons no payment explains; "" when all match.
+std::string PayAtScaleTest::DifferingRewards(const RewardStates& got, const RewardStates& want,
+                                             int64_t stock_id) {
+  std::ostringstream out;
+  std::set<std::string> keys;
+  for (const auto& [key, states] : got) keys.insert(key);
+  for (const auto& [key, states] : want) keys.insert(key);
+  const auto describe = [this](const std::string& where) {
+    std::ostringstream rows;
+    Result<db::PooledConnection> conn = database_->db().Acquire();
+    if (!conn.ok()) return conn.status().ToString();
+    Result<std::vector<db::Row>> found = (*conn)->Query(
+        "SELECT c.id, c.member_id, c.member_slot, c.source_ref, c.state, c.issued_at, "
+        "(SELECT MIN(i.value) FROM member_identities i WHERE i.member_id = c.member_id AND "
+        "i.kind = 'openid'), (SELECT MIN(t.out_trade_no) FROM payment_transactions t WHERE "
+        "t.member_id = c.member_id), (SELECT COUNT(*) FROM members m WHERE m.id = c.member_id) "
+        "FROM coupons c WHERE " +
+        where);
+    if (!found.ok()) return found.status().ToString();
+    for (const db::Row& row : *found) {
+      rows << " {coupon " << row.Int(0) << ", member " << row.Int(1) << ", slot " << row.Int(2)
+           << ", " << row.OptionalText(3).value_or("NULL") << ", " << row.Text(4) << ", at "
+           << row.Int(5) << ", member of " << row.OptionalText(6).value_or("no openid") << ", paid "
+           << row.OptionalText(7).value_or("none") << (row.Int(8) == 0 ? ", no such member" : "")
+           << "}";
+    }
+    return rows.str();
+  };
+  for (const std::string& key : keys) {
+    auto g = got.find(key);
+    auto w = want.find(key);
+    const std::vector<std::string> none;
+    const auto& got_states = g == got.end() ? none : g->second;
+    const auto& want_states = w == want.end() ? none : w->second;
+    if (got_states == want_states) continue;
+    out << key << ": " << ::testing::PrintToString(got_states) << ", expected "
+        << ::testing::PrintToString(want_states) << ";"
+        << describe("c.stock_id = " + std::to_string(stock_id) + " AND c.source_ref IN (SELECT " +
+                    RewardSourceRefSql(*database_, "t") +
+                    " FROM payment_transactions t WHERE t.out_trade_no = '" + key + "')")
+        << "\n";
+  }
+  const std::string unexplained =
+      describe("c.stock_id = " + std::to_string(stock_id) +
+               " AND (c.source_ref IS NULL OR c.source_ref NOT IN (SELECT " +
+               RewardSourceRefSql(*database_, "t") + " FROM payment_transactions t))");
+  if (!unexplained.empty()) out << "coupons of no payment:" << unexplained << "\n";
+  return out.str();
+}
+
 void PayAtScaleTest::CheckRewards(int64_t big_spend, int64_t welcome) {
   // Reward coupons, from the plan: one per payment of kBigSpend or more, voided when its
   // refunds left less than kBigSpend of it; one per payer for their first recorded payment
   // (any amount; which one was first depends on delivery order), voided when that payment was
   // refunded in full.
   const auto big = RewardsByPayment(*database_, big_spend);
-  std::map<std::string, std::vector<std::string>> big_expected;
+  RewardStates big_expected;
   for (const PaymentPlan& p : plan_) {
     if (p.amount < kBigSpend) continue;
     big_expected[p.out_trade_no] = {p.amount - p.refunded < kBigSpend ? "voided" : "issued"};
   }
   EXPECT_GT(big_expected.size(), 100u);
-  EXPECT_EQ(big, big_expected);
+  EXPECT_EQ(DifferingRewards(big, big_expected, big_spend), "");
   const auto firsts = RewardsByPayment(*database_, welcome);
   EXPECT_EQ(firsts.size(), static_cast<size_t>(kPayers));
-  std::set<std::string> payers_welcomed;
-  int wrong_welcomes = 0;
+  // Which payment was a payer's first depends on delivery order: expected are the states of
+  // the payments that have one, and one such payment per payer.
+  RewardStates welcome_expected;
+  std::map<std::string, std::vector<std::string>> welcomes_by_payer;
   for (const PaymentPlan& p : plan_) {
-    auto found = firsts.find(p.out_trade_no);
-    if (found == firsts.end()) continue;
-    payers_welcomed.insert(p.openid);
-    const std::vector<std::string> want = {p.refunded >= p.amount ? "voided" : "issued"};
-    if (found->second != want && ++wrong_welcomes <= 5) {
-      ADD_FAILURE() << p.out_trade_no << " welcome coupon "
-                    << ::testing::PrintToString(found->second);
-    }
+    if (firsts.count(p.out_trade_no) == 0) continue;
+    welcomes_by_payer[p.openid].push_back(p.out_trade_no);
+    welcome_expected[p.out_trade_no] = {p.refunded >= p.amount ? "voided" : "issued"};
   }
-  EXPECT_EQ(wrong_welcomes, 0);
-  EXPECT_EQ(payers_welcomed.size(), static_cast<size_t>(kPayers));
+  EXPECT_EQ(DifferingRewards(firsts, welcome_expected, welcome), "");
+  EXPECT_EQ(welcomes_by_payer.size(), static_cast<size_t>(kPayers));
+  for (const auto& [openid, payments] : welcomes_by_payer) {
+    EXPECT_EQ(payments.size(), 1u)
+        << openid << " welcomed for " << ::testing::PrintToString(payments);
+  }
   EXPECT_EQ(Count("coupons"), static_cast<int64_t>(big_expected.size()) + kPayers);
   EXPECT_EQ(Scalar("SELECT COUNT(*) FROM outbox_events WHERE topic = 'coupon.issued'"),
             Count("coupons"));

@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <set>
 #include <string>
@@ -107,6 +108,8 @@ class PayAtScaleTest : public PaymentsTest {
   void CheckDeliveries(RunningSandbox& sandbox, const ForwardingProxy& proxy, Faults faults);
   void CheckPaymentsAndPoints();
   void CheckRewards(int64_t big_spend, int64_t welcome);
+  using RewardStates = std::map<std::string, std::vector<std::string>>;
+  std::string DifferingRewards(const RewardStates& got, const RewardStates& want, int64_t stock_id);
 
   std::vector<PaymentPlan> plan_;
   int refunds_ = 0;

@@ -130,8 +130,14 @@ inline std::map<std::string, std::vector<int64_t>> PaymentsByOutTradeNo(TestData
   return out;
 }
 
-// `mileage admin ARGS --config CONFIG` with the real binary; its stdout (the new id) without
-// the newline. Records a failure when it does not exit 0.
+// SQL for a payment's reward source_ref ("pay:MCHID:TRANSACTION_ID") from payment_transactions
+// aliased `alias`, in the database's dialect.
+inline std::string RewardSourceRefSql(TestDatabase& database, const std::string& alias) {
+  return database.db().dialect() == db::Dialect::kSqlite
+             ? "'pay:' || " + alias + ".mchid || ':' || " + alias + ".transaction_id"
+             : "CONCAT('pay:', " + alias + ".mchid, ':', " + alias + ".transaction_id)";
+}
+
 // The reward coupons of a stock: out_trade_no of the payment that earned each -> their states.
 inline std::map<std::string, std::vector<std::string>> RewardsByPayment(TestDatabase& database,
                                                                         int64_t stock_id) {
@@ -142,10 +148,7 @@ inline std::map<std::string, std::vector<std::string>> RewardsByPayment(TestData
   Result<std::vector<db::Row>> rows = (*conn)->Query(
       "SELECT t.out_trade_no, c.state FROM coupons c JOIN payment_transactions t ON "
       "c.source_ref = " +
-          std::string(database.db().dialect() == db::Dialect::kSqlite
-                          ? "'pay:' || t.mchid || ':' || t.transaction_id"
-                          : "CONCAT('pay:', t.mchid, ':', t.transaction_id)") +
-          " WHERE c.stock_id = ?",
+          RewardSourceRefSql(database, "t") + " WHERE c.stock_id = ?",
       {db::Value(stock_id)});
   EXPECT_TRUE(rows.ok()) << rows.status().ToString();
   if (!rows.ok()) return out;
@@ -153,6 +156,8 @@ inline std::map<std::string, std::vector<std::string>> RewardsByPayment(TestData
   return out;
 }
 
+// `mileage admin ARGS --config CONFIG` with the real binary; its stdout (the new id) without
+// the newline. Records a failure when it does not exit 0.
 inline std::string RunAdmin(const std::string& binary, const std::string& config,
                             std::vector<std::string> args) {
   std::vector<std::string> argv = {binary, "admin"};
