@@ -15,6 +15,8 @@
 #   galera_restart_node I   start node I again: it recovers its position from InnoDB and
 #                           rejoins by incremental transfer (IST) or, failing that, a full one
 #                           (SST); returns when it is Synced. Updates MILEAGE_TEST_GALERA_PIDS.
+#   galera_restart_down     galera_restart_node for every node that is not running (after a
+#                           test that killed one, whichever it was).
 #   galera_attach DIR       take over a cluster that another shell started in DIR (its ports from
 #                           the nodes' my.cnf, its pids from their pid files), e.g. in a test
 #                           script that kills and restarts a node; galera_stop in either shell
@@ -366,6 +368,15 @@ galera_restart_node() {
   fi
   _galera_wait_synced "$i" || return 1
   _galera_export
+}
+
+galera_restart_down() {
+  local i
+  for i in 1 2 3; do
+    if [ -z "$(_galera_node_pid "$i")" ]; then
+      galera_restart_node "$i" || return 1
+    fi
+  done
 }
 
 galera_attach() {
