@@ -187,9 +187,9 @@ class MysqlConnection final : public Connection {
   Result<CachedStatement*> PrepareAndBind(std::string_view sql, std::span<const Value> params);
   // Runs a statement without parameters or results on the plain statement.
   Status Run(std::string_view sql);
-  // Galera: turns autocommit back on after the transaction ended; a connection whose session
-  // state is then unknown is broken (the pool drops it).
-  void RestoreAutocommit();
+  // Galera: before a statement outside a transaction, turns autocommit back on if a transaction
+  // turned it off (it stays off between transactions: one statement saved per transaction).
+  Status AutocommitOutsideTransactions();
   // Galera: after `sql` ran in a transaction, sets the guard savepoint again when `sql` was DDL,
   // whose implicit commit ended the transaction Begin guarded.
   Status RenewGuardAfter(std::string_view sql);
@@ -205,7 +205,8 @@ class MysqlConnection final : public Connection {
   const bool galera_;
   bool broken_ = false;
   bool in_transaction_ = false;
-  int last_error_code_ = 0;  // the server's error code of the last statement that failed
+  int last_error_code_ = 0;      // the server's error code of the last statement that failed
+  bool autocommit_off_ = false;  // Galera: the session runs with autocommit = 0
 };
 
 Status MysqlConnection::Fail(const sql::SQLException& e, std::string_view sql, Phase phase) {
@@ -240,6 +241,7 @@ Status MysqlConnection::Fail(const std::exception& e, std::string_view sql) {
 Result<MysqlConnection::CachedStatement*> MysqlConnection::PrepareAndBind(
     std::string_view sql, std::span<const Value> params) {
   if (broken_) return UnavailableError("mysql: the connection was lost");
+  MILEAGE_RETURN_IF_ERROR(AutocommitOutsideTransactions());
   const std::string key(sql);
   auto it = statements_.find(key);
   if (it == statements_.end()) {
@@ -385,6 +387,7 @@ Status MysqlConnection::Run(std::string_view sql) {
 }
 
 Status MysqlConnection::ExecScript(std::string_view sql) {
+  MILEAGE_RETURN_IF_ERROR(AutocommitOutsideTransactions());
   for (const std::string& statement : SplitSqlScript(sql)) {
     MILEAGE_RETURN_IF_ERROR(Run(statement));
     MILEAGE_RETURN_IF_ERROR(RenewGuardAfter(statement));
@@ -401,13 +404,17 @@ Status MysqlConnection::ExecScript(std::string_view sql) {
 // not recorded). So on Galera a transaction runs with autocommit off, where a statement after
 // such a rollback opens a new transaction instead, and it begins with a savepoint that COMMIT
 // releases first: when the savepoint is gone (1305), the transaction is not the one begun, and it
-// ends as Aborted (rolled back, the work retried). Four more statements per transaction, on
-// Galera only.
+// ends as Aborted (rolled back, the work retried). Two more statements per transaction
+// (SAVEPOINT, RELEASE), on Galera only; autocommit goes off at a connection's first transaction
+// and back on only before a statement outside one.
 constexpr std::string_view kGuardSavepoint = "mileage_transaction";
 
 Status MysqlConnection::Begin() {
   if (in_transaction_) return InternalError("mysql: a transaction is already open");
-  if (galera_) MILEAGE_RETURN_IF_ERROR(Run("SET autocommit = 0"));
+  if (galera_ && !autocommit_off_) {
+    MILEAGE_RETURN_IF_ERROR(Run("SET autocommit = 0"));
+    autocommit_off_ = true;
+  }
   in_transaction_ = true;
   Status begun = Run("START TRANSACTION");
   if (begun.ok() && galera_) begun = Run("SAVEPOINT " + std::string(kGuardSavepoint));
@@ -429,7 +436,6 @@ Status MysqlConnection::Commit() {
   }
   MILEAGE_RETURN_IF_ERROR(Run("COMMIT"));
   in_transaction_ = false;
-  RestoreAutocommit();
   return Status::Ok();
 }
 
@@ -437,7 +443,6 @@ Status MysqlConnection::Rollback() {
   if (!in_transaction_) return Status::Ok();
   Status status = Run("ROLLBACK");
   in_transaction_ = false;
-  RestoreAutocommit();
   return status;
 }
 
@@ -478,14 +483,11 @@ Status MysqlConnection::RenewGuardAfter(std::string_view sql) {
   return Run("SAVEPOINT " + std::string(kGuardSavepoint));
 }
 
-void MysqlConnection::RestoreAutocommit() {
-  if (!galera_ || broken_) return;
-  Status restored = Run("SET autocommit = 1");
-  if (!restored.ok()) {
-    MILEAGE_LOG(kWarn) << "mysql: autocommit not restored, connection dropped: "
-                       << restored.ToString();
-    broken_ = true;
-  }
+Status MysqlConnection::AutocommitOutsideTransactions() {
+  if (!autocommit_off_ || in_transaction_) return Status::Ok();
+  MILEAGE_RETURN_IF_ERROR(Run("SET autocommit = 1"));
+  autocommit_off_ = false;
+  return Status::Ok();
 }
 
 // True for a MariaDB 10.5 or later VERSION() ("10.11.6-MariaDB-0+deb12u1"), which takes
