@@ -55,7 +55,10 @@ const std::vector<Action> kAllActions = {Action::kSelf,
                                          Action::kRedemptionRead,
                                          Action::kRedemptionReverse,
                                          Action::kSettlementRead,
-                                         Action::kSettlementClose};
+                                         Action::kSettlementClose,
+                                         Action::kAppointmentRead,
+                                         Action::kScheduleWrite,
+                                         Action::kAppointmentWrite};
 
 Principal Make(Role role, const NodePath& scope) { return Principal{7, "p", role, scope}; }
 
@@ -98,22 +101,27 @@ const std::map<Role, std::set<Action>>& Matrix() {
         Action::kCouponGrant,
         Action::kCouponRedeem,
         Action::kRedemptionRead,
-        Action::kRedemptionReverse}},
+        Action::kRedemptionReverse,
+        Action::kAppointmentRead,
+        Action::kScheduleWrite,
+        Action::kAppointmentWrite}},
       {Role::kDealerManager,
        {Action::kSelf, Action::kBrandRead, Action::kDealerRead, Action::kStoreRead,
         Action::kStoreWrite, Action::kMerchantRead, Action::kStaffRead, Action::kStaffWrite,
         Action::kMemberRead, Action::kPaymentRead, Action::kEarningRuleRead,
         Action::kEarningRuleWrite, Action::kStockRead, Action::kStockWrite, Action::kCouponGrant,
-        Action::kCouponRedeem, Action::kRedemptionRead, Action::kRedemptionReverse}},
+        Action::kCouponRedeem, Action::kRedemptionRead, Action::kRedemptionReverse,
+        Action::kAppointmentRead, Action::kScheduleWrite, Action::kAppointmentWrite}},
       {Role::kStoreClerk,
        {Action::kSelf, Action::kBrandRead, Action::kStoreRead, Action::kMemberRead,
         Action::kPaymentRead, Action::kEarningRuleRead, Action::kStockRead, Action::kCouponRedeem,
-        Action::kRedemptionRead}},
+        Action::kRedemptionRead, Action::kAppointmentRead, Action::kAppointmentWrite}},
       {Role::kAnalyst,
        {Action::kSelf, Action::kBrandRead, Action::kRegionRead, Action::kDealerRead,
         Action::kStoreRead, Action::kMerchantRead, Action::kAppRead, Action::kPartnerRead,
         Action::kStaffRead, Action::kMemberRead, Action::kPaymentRead, Action::kEarningRuleRead,
-        Action::kStockRead, Action::kRedemptionRead, Action::kSettlementRead}},
+        Action::kStockRead, Action::kRedemptionRead, Action::kSettlementRead,
+        Action::kAppointmentRead}},
   };
   return *matrix;
 }
