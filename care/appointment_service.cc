@@ -16,8 +16,7 @@ namespace mileage::care {
 namespace {
 
 Status AppointmentNotFound(int64_t id) {
-  return NotFoundError("appointment " + std::to_string(id) + " not found",
-                       "APPOINTMENT_NOT_FOUND");
+  return NotFoundError("appointment " + std::to_string(id) + " not found", "APPOINTMENT_NOT_FOUND");
 }
 
 Status SlotNotFound(int64_t id) {
@@ -86,10 +85,9 @@ Result<Slot> BookableSlot(db::Connection& tx, int64_t brand_id, int64_t slot_id,
 
 // The member's coupon `coupon_id`, attachable to an appointment in `slot`: an exchange coupon
 // redeemable at the slot's store, usable at its start and held by nothing.
-Status CheckAttachable(db::Connection& tx, int64_t member_id, int64_t coupon_id,
-                       const Slot& slot) {
-  const Status not_found = NotFoundError("coupon " + std::to_string(coupon_id) + " not found",
-                                         "COUPON_NOT_FOUND");
+Status CheckAttachable(db::Connection& tx, int64_t member_id, int64_t coupon_id, const Slot& slot) {
+  const Status not_found =
+      NotFoundError("coupon " + std::to_string(coupon_id) + " not found", "COUPON_NOT_FOUND");
   MILEAGE_ASSIGN_OR_RETURN(std::optional<coupons::Coupon> coupon,
                            coupons::CouponStore(tx).Find(coupon_id));
   if (!coupon.has_value() || coupon->member_id != member_id) return not_found;
@@ -107,16 +105,14 @@ Status CheckAttachable(db::Connection& tx, int64_t member_id, int64_t coupon_id,
   }
   MILEAGE_RETURN_IF_ERROR(coupons::CheckUsable(*coupon, slot.starts_at));
   if (!coupon->reserved_for.empty()) {
-    return FailedPreconditionError("the coupon is held for another appointment",
-                                   "COUPON_RESERVED");
+    return FailedPreconditionError("the coupon is held for another appointment", "COUPON_RESERVED");
   }
   return Status::Ok();
 }
 
 // The member's appointment `id`, locked.
 Result<Appointment> OwnAppointment(db::Connection& tx, int64_t member_id, int64_t id) {
-  MILEAGE_ASSIGN_OR_RETURN(std::optional<Appointment> a,
-                           CareStore(tx).FindAppointment(id, true));
+  MILEAGE_ASSIGN_OR_RETURN(std::optional<Appointment> a, CareStore(tx).FindAppointment(id, true));
   if (!a.has_value() || a->member_id != member_id) return AppointmentNotFound(id);
   return std::move(*a);
 }
@@ -130,11 +126,39 @@ Status CheckChangeable(db::Connection& tx, const Appointment& a, int64_t now) {
   const int64_t cutoff_minutes =
       schedule.has_value() ? schedule->cutoff_minutes : Schedule::kDefaultCutoffMinutes;
   if (now > a.starts_at - cutoff_minutes * 60) {
-    return FailedPreconditionError("changes end " + std::to_string(cutoff_minutes) +
-                                       " minutes before the appointment",
-                                   "CHANGE_CUTOFF_PASSED");
+    return FailedPreconditionError(
+        "changes end " + std::to_string(cutoff_minutes) + " minutes before the appointment",
+        "CHANGE_CUTOFF_PASSED");
   }
   return Status::Ok();
+}
+
+// The cancellation of `a` in the caller's transaction: the state (from booked, or also from
+// checked_in for staff), the seat, the coupon's hold and the event; `out` is the result.
+Status WriteCancellation(db::Connection& tx, const Appointment& a, bool checked_in_too, int64_t now,
+                         Appointment& out) {
+  CareStore care(tx);
+  MILEAGE_ASSIGN_OR_RETURN(bool changed, care.Cancel(a.id, now, checked_in_too));
+  if (!changed) {
+    MILEAGE_ASSIGN_OR_RETURN(std::optional<Appointment> current, care.FindAppointment(a.id));
+    if (current.has_value() && current->state != AppointmentState::kBooked) {
+      return StateError(*current);
+    }
+    return AbortedError("appointment " + std::to_string(a.id) + " changed");
+  }
+  MILEAGE_ASSIGN_OR_RETURN(bool freed, care.FreeSeat(a.slot_id));
+  if (!freed) return InternalError("slot " + std::to_string(a.slot_id) + " had no seat taken");
+  if (a.coupon_id.has_value()) {
+    MILEAGE_ASSIGN_OR_RETURN(
+        bool released, coupons::CouponStore(tx).Release(*a.coupon_id, CouponHolder(a.id), now));
+    if (!released) {
+      return InternalError("appointment " + std::to_string(a.id) + " lost its coupon");
+    }
+  }
+  MILEAGE_ASSIGN_OR_RETURN(std::optional<Appointment> cancelled, care.FindAppointment(a.id));
+  if (!cancelled.has_value()) return InternalError("appointment vanished");
+  out = std::move(*cancelled);
+  return AddEvent(tx, "appointment.cancelled", out, now);
 }
 
 Status SeatTaken(int64_t slot_id) {
@@ -161,9 +185,9 @@ Result<Appointment> AppointmentService::Book(const members::MemberPrincipal& mem
   const Status written = db::InTransaction(db_, [&](db::Connection& tx) -> Status {
     MILEAGE_ASSIGN_OR_RETURN(
         Slot slot, BookableSlot(tx, member.brand_id, request.slot_id, request.service_type, now));
-    MILEAGE_ASSIGN_OR_RETURN(std::optional<members::StoredVehicle> vehicle,
-                             members::VehicleStore(tx).LockOwned(member.member_id,
-                                                                 request.vehicle_id));
+    MILEAGE_ASSIGN_OR_RETURN(
+        std::optional<members::StoredVehicle> vehicle,
+        members::VehicleStore(tx).LockOwned(member.member_id, request.vehicle_id));
     if (!vehicle.has_value()) {
       return NotFoundError("vehicle " + std::to_string(request.vehicle_id) + " not found",
                            "VEHICLE_NOT_FOUND");
@@ -187,9 +211,9 @@ Result<Appointment> AppointmentService::Book(const members::MemberPrincipal& mem
     a.created_at = a.updated_at = now;
     MILEAGE_ASSIGN_OR_RETURN(a.id, care.InsertAppointment(a));
     if (a.coupon_id.has_value()) {
-      MILEAGE_ASSIGN_OR_RETURN(bool held, coupons::CouponStore(tx).Reserve(
-                                              *a.coupon_id, member.member_id,
-                                              CouponHolder(a.id), now));
+      MILEAGE_ASSIGN_OR_RETURN(bool held,
+                               coupons::CouponStore(tx).Reserve(*a.coupon_id, member.member_id,
+                                                                CouponHolder(a.id), now));
       if (!held) {
         return FailedPreconditionError("the coupon is held or used meanwhile", "COUPON_RESERVED");
       }
@@ -245,17 +269,7 @@ Result<Appointment> AppointmentService::Cancel(const members::MemberPrincipal& m
   const Status written = db::InTransaction(db_, [&](db::Connection& tx) -> Status {
     MILEAGE_ASSIGN_OR_RETURN(Appointment a, OwnAppointment(tx, member.member_id, id));
     MILEAGE_RETURN_IF_ERROR(CheckChangeable(tx, a, now));
-    CareStore care(tx);
-    MILEAGE_ASSIGN_OR_RETURN(bool changed, care.Cancel(id, now));
-    MILEAGE_ASSIGN_OR_RETURN(bool freed, care.FreeSeat(a.slot_id));
-    if (!changed || !freed) return AbortedError("appointment " + std::to_string(id) + " changed");
-    if (a.coupon_id.has_value()) {
-      MILEAGE_ASSIGN_OR_RETURN(bool released,
-                               coupons::CouponStore(tx).Release(*a.coupon_id, CouponHolder(id), now));
-      if (!released) return InternalError("appointment " + std::to_string(id) + " lost its coupon");
-    }
-    MILEAGE_ASSIGN_OR_RETURN(cancelled, Reread(tx, id));
-    return AddEvent(tx, "appointment.cancelled", cancelled, now);
+    return WriteCancellation(tx, a, false, now, cancelled);
   });
   MILEAGE_RETURN_IF_ERROR(written);
   return cancelled;
@@ -276,8 +290,7 @@ Result<PageOf<Appointment>> AppointmentService::List(const members::MemberPrinci
   return CareStore(*conn).OfMember(member.member_id, page);
 }
 
-Result<PageOf<Appointment>> AppointmentService::StoreDay(const org::Actor& actor,
-                                                         int64_t store_id,
+Result<PageOf<Appointment>> AppointmentService::StoreDay(const org::Actor& actor, int64_t store_id,
                                                          const std::optional<civil::Date>& day,
                                                          const PageRequest& page, int64_t now) {
   MILEAGE_RETURN_IF_ERROR(org::ValidateId(store_id, "store_id"));
@@ -301,7 +314,8 @@ Result<Appointment> AppointmentService::StaffAppointment(const org::Actor& actor
   if (!a.has_value()) return writer_.Refuse(actor, base, AppointmentNotFound(id));
   MILEAGE_ASSIGN_OR_RETURN(std::optional<org::Node> store,
                            org::NodeStore(*conn).Find(org::NodeType::kStore, a->store_id));
-  if (!store.has_value()) return InternalError("appointment " + std::to_string(id) + " has no store");
+  if (!store.has_value())
+    return InternalError("appointment " + std::to_string(id) + " has no store");
   Status allowed = authorizer_.Check(actor, action, store->path, "appointment");
   if (allowed.code() == StatusCode::kNotFound) allowed = AppointmentNotFound(id);
   if (!allowed.ok()) return writer_.Refuse(actor, base, std::move(allowed));
@@ -340,8 +354,30 @@ Result<Appointment> AppointmentService::CheckIn(const org::Actor& actor, int64_t
   return checked_in;
 }
 
-Result<Appointment> AppointmentService::Complete(const org::Actor& actor, int64_t id,
-                                                 int64_t now) {
+Result<Appointment> AppointmentService::CancelByStaff(const org::Actor& actor, int64_t id,
+                                                      int64_t now) {
+  MILEAGE_RETURN_IF_ERROR(org::ValidateId(id, "id"));
+  MILEAGE_RETURN_IF_ERROR(authorizer_.CheckRole(actor, org::Action::kAppointmentWrite));
+  const org::AuditRecord base = Base("appointment.cancel", id);
+  MILEAGE_ASSIGN_OR_RETURN(Appointment a,
+                           StaffAppointment(actor, base, org::Action::kAppointmentWrite, id));
+  if (a.state != AppointmentState::kBooked && a.state != AppointmentState::kCheckedIn) {
+    return StateError(a);
+  }
+  Appointment cancelled;
+  const Status written =
+      writer_.Run(actor, base, [&](db::Connection& tx, org::AuditRecord& record) -> Status {
+        MILEAGE_RETURN_IF_ERROR(WriteCancellation(tx, a, true, now, cancelled));
+        record.brand_id = cancelled.brand_id;
+        record.detail = "member " + std::to_string(cancelled.member_id) + " at store " +
+                        std::to_string(cancelled.store_id);
+        return Status::Ok();
+      });
+  MILEAGE_RETURN_IF_ERROR(written);
+  return cancelled;
+}
+
+Result<Appointment> AppointmentService::Complete(const org::Actor& actor, int64_t id, int64_t now) {
   MILEAGE_RETURN_IF_ERROR(org::ValidateId(id, "id"));
   MILEAGE_RETURN_IF_ERROR(authorizer_.CheckRole(actor, org::Action::kAppointmentWrite));
   const org::AuditRecord base = Base("appointment.complete", id);
@@ -365,9 +401,8 @@ Result<Appointment> AppointmentService::Complete(const org::Actor& actor, int64_
         MILEAGE_ASSIGN_OR_RETURN(completed, Reread(tx, id));
         if (!moved) return StateError(completed);
         record.brand_id = completed.brand_id;
-        record.detail = redemption_id.has_value()
-                            ? "redemption " + std::to_string(*redemption_id)
-                            : std::string("no coupon");
+        record.detail = redemption_id.has_value() ? "redemption " + std::to_string(*redemption_id)
+                                                  : std::string("no coupon");
         return AddEvent(tx, "appointment.completed", completed, now);
       });
   MILEAGE_RETURN_IF_ERROR(written);

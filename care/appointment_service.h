@@ -33,7 +33,8 @@ namespace mileage::care {
 // conditional update of the slot's count (never above capacity), one live appointment per
 // member and slot (a unique key), a coupon held once (a conditional update), state moves by
 // conditional updates. Each booking, reschedule and cancellation commits in one transaction with
-// its outbox event; staff writes are audited ("appointment.check_in", "appointment.complete").
+// its outbox event; staff writes are audited ("appointment.check_in", "appointment.complete",
+// "appointment.cancel").
 // Owned by the composition root; safe for concurrent use.
 //
 // Errors common to the methods: InvalidArgument INVALID_ID; NotFound APPOINTMENT_NOT_FOUND
@@ -69,8 +70,7 @@ class AppointmentService {
   Result<Appointment> Cancel(const members::MemberPrincipal& member, int64_t id, int64_t now);
   Result<Appointment> Get(const members::MemberPrincipal& member, int64_t id);
   // The member's appointments, newest first. InvalidArgument INVALID_PAGE.
-  Result<PageOf<Appointment>> List(const members::MemberPrincipal& member,
-                                   const PageRequest& page);
+  Result<PageOf<Appointment>> List(const members::MemberPrincipal& member, const PageRequest& page);
 
   // The store's appointments on the Beijing `day` (default today), by start. Errors:
   // InvalidArgument INVALID_PAGE; NotFound NOT_FOUND "store N not found".
@@ -82,6 +82,9 @@ class AppointmentService {
   // MEMBER_CODE_EXPIRED); FailedPrecondition WRONG_MEMBER, NOT_APPOINTMENT_DAY.
   Result<Appointment> CheckIn(const org::Actor& actor, int64_t id, std::string_view member_code,
                               int64_t now);
+  // Cancels a booked or checked-in appointment for the store (a no-show, a closure), whatever
+  // the cutoff: the seat and the coupon are freed as by the member's cancel.
+  Result<Appointment> CancelByStaff(const org::Actor& actor, int64_t id, int64_t now);
   // checked_in -> completed, redeeming the held coupon first. Errors: the
   // RedemptionService::RedeemReserved errors (e.g. COUPON_EXPIRED when the coupon expired
   // since the booking; the appointment then stays checked in).

@@ -56,9 +56,8 @@ db::Value Optional(const std::optional<int64_t>& v) {
 }
 
 std::vector<db::Value> SlotValues(const Slot& s) {
-  return {db::Value(s.brand_id),  db::Value(s.store_id),
-          db::Value(s.starts_at), db::Value(s.duration_s),
-          db::Value(s.capacity),  db::Value(JoinList(s.service_types)),
+  return {db::Value(s.brand_id),   db::Value(s.store_id), db::Value(s.starts_at),
+          db::Value(s.duration_s), db::Value(s.capacity), db::Value(JoinList(s.service_types)),
           db::Value(s.created_at)};
 }
 
@@ -106,30 +105,31 @@ Status CareStore::SaveSchedule(int64_t brand_id, const Schedule& s) {
       conn_.Exec("DELETE FROM care_schedules WHERE store_id = ?", {db::Value(s.store_id)})
           .status());
   MILEAGE_RETURN_IF_ERROR(
-      conn_.Exec("INSERT INTO care_schedules (store_id, brand_id, hours, slot_minutes, capacity, "
-                 "service_types, cutoff_minutes, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                 {db::Value(s.store_id), db::Value(brand_id), db::Value(JoinList(days)),
-                  db::Value(s.slot_minutes), db::Value(s.capacity),
-                  db::Value(JoinList(s.service_types)), db::Value(s.cutoff_minutes),
-                  db::Value(s.updated_at)})
+      conn_
+          .Exec("INSERT INTO care_schedules (store_id, brand_id, hours, slot_minutes, capacity, "
+                "service_types, cutoff_minutes, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                {db::Value(s.store_id), db::Value(brand_id), db::Value(JoinList(days)),
+                 db::Value(s.slot_minutes), db::Value(s.capacity),
+                 db::Value(JoinList(s.service_types)), db::Value(s.cutoff_minutes),
+                 db::Value(s.updated_at)})
           .status());
   MILEAGE_RETURN_IF_ERROR(
-      conn_.Exec("DELETE FROM care_holidays WHERE store_id = ?", {db::Value(s.store_id)})
-          .status());
+      conn_.Exec("DELETE FROM care_holidays WHERE store_id = ?", {db::Value(s.store_id)}).status());
   for (const civil::Date& day : s.holidays) {
-    MILEAGE_RETURN_IF_ERROR(
-        conn_.Exec("INSERT INTO care_holidays (store_id, day) VALUES (?, ?)",
-                   {db::Value(s.store_id), db::Value(civil::FormatDate(day))})
-            .status());
+    MILEAGE_RETURN_IF_ERROR(conn_
+                                .Exec("INSERT INTO care_holidays (store_id, day) VALUES (?, ?)",
+                                      {db::Value(s.store_id), db::Value(civil::FormatDate(day))})
+                                .status());
   }
   return Status::Ok();
 }
 
 Result<bool> CareStore::InsertSlotIfNew(const Slot& slot) {
-  return Affected(conn_.Exec(std::string(db::InsertIgnoreInto(conn_.dialect())) +
-                                 " care_slots (brand_id, store_id, starts_at, duration_s, "
-                                 "capacity, service_types, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                             SlotValues(slot)));
+  return Affected(
+      conn_.Exec(std::string(db::InsertIgnoreInto(conn_.dialect())) +
+                     " care_slots (brand_id, store_id, starts_at, duration_s, "
+                     "capacity, service_types, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                 SlotValues(slot)));
 }
 
 Result<int64_t> CareStore::InsertSlot(const Slot& slot) {
@@ -144,10 +144,10 @@ Result<int64_t> CareStore::InsertSlot(const Slot& slot) {
 }
 
 Result<std::optional<Slot>> CareStore::FindSlot(int64_t id) {
-  MILEAGE_ASSIGN_OR_RETURN(std::vector<db::Row> rows,
-                           conn_.Query(std::string("SELECT ") + kSlotColumns +
-                                           " FROM care_slots WHERE id = ?",
-                                       {db::Value(id)}));
+  MILEAGE_ASSIGN_OR_RETURN(
+      std::vector<db::Row> rows,
+      conn_.Query(std::string("SELECT ") + kSlotColumns + " FROM care_slots WHERE id = ?",
+                  {db::Value(id)}));
   if (rows.empty()) return std::optional<Slot>();
   return std::optional<Slot>(SlotFromRow(rows[0]));
 }
@@ -165,14 +165,15 @@ Result<std::vector<Slot>> CareStore::SlotsBetween(int64_t store_id, int64_t from
 }
 
 Result<bool> CareStore::TakeSeat(int64_t slot_id) {
-  return Affected(conn_.Exec(
-      "UPDATE care_slots SET booked = booked + 1 WHERE id = ? AND booked < capacity",
-      {db::Value(slot_id)}));
+  return Affected(
+      conn_.Exec("UPDATE care_slots SET booked = booked + 1 WHERE id = ? AND booked < capacity",
+                 {db::Value(slot_id)}));
 }
 
 Result<bool> CareStore::FreeSeat(int64_t slot_id) {
-  return Affected(conn_.Exec("UPDATE care_slots SET booked = booked - 1 WHERE id = ? AND booked > 0",
-                             {db::Value(slot_id)}));
+  return Affected(
+      conn_.Exec("UPDATE care_slots SET booked = booked - 1 WHERE id = ? AND booked > 0",
+                 {db::Value(slot_id)}));
 }
 
 Result<int64_t> CareStore::InsertAppointment(const Appointment& a) {
@@ -180,10 +181,10 @@ Result<int64_t> CareStore::InsertAppointment(const Appointment& a) {
       "INSERT INTO care_appointments (brand_id, store_id, slot_id, starts_at, member_id, "
       "vehicle_id, service_type, coupon_id, state, active_slot_id, created_at, updated_at) "
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'booked', ?, ?, ?)",
-      {db::Value(a.brand_id), db::Value(a.store_id), db::Value(a.slot_id),
-       db::Value(a.starts_at), db::Value(a.member_id), db::Value(a.vehicle_id),
-       db::Value(a.service_type), Optional(a.coupon_id), db::Value(a.slot_id),
-       db::Value(a.created_at), db::Value(a.updated_at)});
+      {db::Value(a.brand_id), db::Value(a.store_id), db::Value(a.slot_id), db::Value(a.starts_at),
+       db::Value(a.member_id), db::Value(a.vehicle_id), db::Value(a.service_type),
+       Optional(a.coupon_id), db::Value(a.slot_id), db::Value(a.created_at),
+       db::Value(a.updated_at)});
   if (!id.ok() && id.status().code() == StatusCode::kAlreadyExists) {
     return AlreadyExistsError("you have an appointment in this slot already", "ALREADY_BOOKED");
   }
@@ -191,8 +192,8 @@ Result<int64_t> CareStore::InsertAppointment(const Appointment& a) {
 }
 
 Result<std::optional<Appointment>> CareStore::FindAppointment(int64_t id, bool lock) {
-  std::string sql = std::string("SELECT ") + kAppointmentColumns +
-                    " FROM care_appointments WHERE id = ?";
+  std::string sql =
+      std::string("SELECT ") + kAppointmentColumns + " FROM care_appointments WHERE id = ?";
   if (lock) sql += db::ForUpdate(conn_.dialect());
   MILEAGE_ASSIGN_OR_RETURN(std::vector<db::Row> rows, conn_.Query(sql, {db::Value(id)}));
   if (rows.empty()) return std::optional<Appointment>();
@@ -203,18 +204,20 @@ Result<bool> CareStore::Move(int64_t id, int64_t from_slot, const Slot& to, int6
   Result<bool> moved = Affected(conn_.Exec(
       "UPDATE care_appointments SET slot_id = ?, active_slot_id = ?, starts_at = ?, "
       "reminded_at = NULL, updated_at = ? WHERE id = ? AND state = 'booked' AND slot_id = ?",
-      {db::Value(to.id), db::Value(to.id), db::Value(to.starts_at), db::Value(now),
-       db::Value(id), db::Value(from_slot)}));
+      {db::Value(to.id), db::Value(to.id), db::Value(to.starts_at), db::Value(now), db::Value(id),
+       db::Value(from_slot)}));
   if (!moved.ok() && moved.status().code() == StatusCode::kAlreadyExists) {
     return AlreadyExistsError("you have an appointment in that slot already", "ALREADY_BOOKED");
   }
   return moved;
 }
 
-Result<bool> CareStore::Cancel(int64_t id, int64_t now) {
+Result<bool> CareStore::Cancel(int64_t id, int64_t now, bool checked_in_too) {
+  const std::string states = checked_in_too ? "('booked', 'checked_in')" : "('booked')";
   return Affected(conn_.Exec(
       "UPDATE care_appointments SET state = 'cancelled', active_slot_id = NULL, cancelled_at = ?, "
-      "updated_at = ? WHERE id = ? AND state = 'booked'",
+      "updated_at = ? WHERE id = ? AND state IN " +
+          states,
       {db::Value(now), db::Value(now), db::Value(id)}));
 }
 
@@ -233,7 +236,8 @@ Result<bool> CareStore::Complete(int64_t id, std::optional<int64_t> redemption_i
 }
 
 Result<PageOf<Appointment>> CareStore::OfMember(int64_t member_id, const PageRequest& page) {
-  const std::string select = std::string("SELECT ") + kAppointmentColumns + " FROM care_appointments";
+  const std::string select =
+      std::string("SELECT ") + kAppointmentColumns + " FROM care_appointments";
   return db::QueryPage<Appointment>(
       conn_, {select, "SELECT COUNT(*) FROM care_appointments", " WHERE member_id = ?", "id DESC"},
       {db::Value(member_id)}, page, AppointmentFromRow);
@@ -241,7 +245,8 @@ Result<PageOf<Appointment>> CareStore::OfMember(int64_t member_id, const PageReq
 
 Result<PageOf<Appointment>> CareStore::AtStore(int64_t store_id, int64_t from, int64_t to,
                                                const PageRequest& page) {
-  const std::string select = std::string("SELECT ") + kAppointmentColumns + " FROM care_appointments";
+  const std::string select =
+      std::string("SELECT ") + kAppointmentColumns + " FROM care_appointments";
   return db::QueryPage<Appointment>(
       conn_,
       {select, "SELECT COUNT(*) FROM care_appointments",

@@ -45,8 +45,9 @@ class CareStore {
   // A booked appointment in `from_slot` moved to `to` (its start copied), its reminder reset.
   // AlreadyExists ALREADY_BOOKED as InsertAppointment.
   Result<bool> Move(int64_t id, int64_t from_slot, const Slot& to, int64_t now);
-  // booked -> cancelled (the live slot cleared).
-  Result<bool> Cancel(int64_t id, int64_t now);
+  // booked -> cancelled, and with `checked_in_too` also checked_in -> cancelled (the live slot
+  // cleared).
+  Result<bool> Cancel(int64_t id, int64_t now, bool checked_in_too = false);
   // booked -> checked_in.
   Result<bool> CheckIn(int64_t id, int64_t now);
   // checked_in -> completed with the coupon's redemption, if any (the live slot cleared).

@@ -30,15 +30,15 @@ Result<int64_t> RunAppointmentReminders(db::Db& db, int64_t now, int64_t batch_l
         MILEAGE_ASSIGN_OR_RETURN(bool marked, care.MarkReminded(a.id, now));
         if (!marked) continue;  // cancelled, or reminded by a concurrent run
         ++reminded;
-        MILEAGE_RETURN_IF_ERROR(db::AddOutboxEvent(
-            conn, "appointment.reminder", a.brand_id, std::to_string(a.id),
-            db::PayloadJson({{"appointment_id", a.id},
-                             {"member_id", a.member_id},
-                             {"store_id", a.store_id},
-                             {"slot_id", a.slot_id},
-                             {"starts_at", a.starts_at},
-                             {"service_type", a.service_type}}),
-            now));
+        MILEAGE_RETURN_IF_ERROR(
+            db::AddOutboxEvent(conn, "appointment.reminder", a.brand_id, std::to_string(a.id),
+                               db::PayloadJson({{"appointment_id", a.id},
+                                                {"member_id", a.member_id},
+                                                {"store_id", a.store_id},
+                                                {"slot_id", a.slot_id},
+                                                {"starts_at", a.starts_at},
+                                                {"service_type", a.service_type}}),
+                               now));
       }
       return Status::Ok();
     });

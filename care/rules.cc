@@ -41,9 +41,8 @@ Status InvalidCapacity() {
 
 Result<DayHours> ParseDayHours(std::string_view text) {
   if (text.empty()) return DayHours{};
-  const Status invalid =
-      InvalidArgumentError("hours must be \"HH:MM-HH:MM\" (open before close) or \"\" (closed)",
-                           "INVALID_HOURS");
+  const Status invalid = InvalidArgumentError(
+      "hours must be \"HH:MM-HH:MM\" (open before close) or \"\" (closed)", "INVALID_HOURS");
   if (text.size() != 11 || text[5] != '-') return invalid;
   const int64_t open = ParseClock(text.substr(0, 5));
   const int64_t close = ParseClock(text.substr(6, 5));

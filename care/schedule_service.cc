@@ -119,8 +119,8 @@ Result<int64_t> ScheduleService::Generate(const org::Actor& actor, int64_t store
         slot.capacity = schedule->capacity;
         slot.service_types = schedule->service_types;
         slot.created_at = now;
-        for (int64_t day = civil::DaysFromCivil(span.first);
-             day <= civil::DaysFromCivil(span.last); ++day) {
+        for (int64_t day = civil::DaysFromCivil(span.first); day <= civil::DaysFromCivil(span.last);
+             ++day) {
           for (int64_t start : SlotStartsOn(*schedule, civil::CivilFromDays(day))) {
             if (start <= now) continue;
             slot.starts_at = start;
@@ -129,8 +129,8 @@ Result<int64_t> ScheduleService::Generate(const org::Actor& actor, int64_t store
           }
         }
         record.brand_id = store.path.brand_id;
-        record.detail = civil::FormatDate(span.first) + ".." + civil::FormatDate(span.last) +
-                        ": " + std::to_string(created) + " slots";
+        record.detail = civil::FormatDate(span.first) + ".." + civil::FormatDate(span.last) + ": " +
+                        std::to_string(created) + " slots";
         return Status::Ok();
       });
   MILEAGE_RETURN_IF_ERROR(written);
@@ -161,8 +161,8 @@ Result<Slot> ScheduleService::CreateSlot(const org::Actor& actor, int64_t store_
         MILEAGE_ASSIGN_OR_RETURN(slot.id, CareStore(tx).InsertSlot(slot));
         record.brand_id = slot.brand_id;
         record.object_id = slot.id;
-        record.detail = "store " + std::to_string(store_id) + " at " +
-                        civil::FormatRfc3339Utc(slot.starts_at);
+        record.detail =
+            "store " + std::to_string(store_id) + " at " + civil::FormatRfc3339Utc(slot.starts_at);
         return Status::Ok();
       });
   MILEAGE_RETURN_IF_ERROR(written);

@@ -44,8 +44,8 @@ class ScheduleService {
   // today) that start after `now`; returns how many it created. Errors: InvalidArgument
   // INVALID_FIELD (ResolveDayRange's, more than kMaxGenerateDays, a day before today);
   // FailedPrecondition STORE_INACTIVE; NotFound SCHEDULE_NOT_FOUND.
-  Result<int64_t> Generate(const org::Actor& actor, int64_t store_id,
-                           const civil::DayRange& range, int64_t now);
+  Result<int64_t> Generate(const org::Actor& actor, int64_t store_id, const civil::DayRange& range,
+                           int64_t now);
   // Creates one slot. Errors: ValidateNewSlot's; InvalidArgument SLOT_IN_PAST (start not after
   // now); AlreadyExists SLOT_EXISTS; FailedPrecondition STORE_INACTIVE.
   Result<Slot> CreateSlot(const org::Actor& actor, int64_t store_id, const NewSlot& slot,
@@ -57,9 +57,8 @@ class ScheduleService {
   // The slots of an active store of the member's brand on the days of `range` that start
   // after `now`, with their remaining seats (full ones too). Errors: InvalidArgument
   // INVALID_FIELD as StoreSlots; NotFound NOT_FOUND for another brand's or an inactive store.
-  Result<std::vector<Slot>> BookableSlots(const members::MemberPrincipal& member,
-                                          int64_t store_id, const civil::DayRange& range,
-                                          int64_t now);
+  Result<std::vector<Slot>> BookableSlots(const members::MemberPrincipal& member, int64_t store_id,
+                                          const civil::DayRange& range, int64_t now);
 
  private:
   // The store named by `store_id` when the actor may do `action` on it.

@@ -5,8 +5,7 @@
 namespace mileage::care {
 
 bool Slot::Offers(std::string_view service_type) const {
-  return std::find(service_types.begin(), service_types.end(), service_type) !=
-         service_types.end();
+  return std::find(service_types.begin(), service_types.end(), service_type) != service_types.end();
 }
 
 std::string_view AppointmentStateName(AppointmentState state) {

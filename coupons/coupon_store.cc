@@ -212,10 +212,10 @@ Result<bool> CouponStore::Reserve(int64_t id, int64_t member_id, std::string_vie
                                   int64_t now) {
   MILEAGE_ASSIGN_OR_RETURN(
       db::ExecResult updated,
-      conn_.Exec("UPDATE coupons SET reserved_for = ?, updated_at = ? WHERE id = ? AND "
-                 "member_id = ? AND state = 'issued' AND reserved_for IS NULL",
-                 {db::Value(std::string(holder)), db::Value(now), db::Value(id),
-                  db::Value(member_id)}));
+      conn_.Exec(
+          "UPDATE coupons SET reserved_for = ?, updated_at = ? WHERE id = ? AND "
+          "member_id = ? AND state = 'issued' AND reserved_for IS NULL",
+          {db::Value(std::string(holder)), db::Value(now), db::Value(id), db::Value(member_id)}));
   return updated.affected_rows == 1;
 }
 

@@ -225,11 +225,10 @@ Result<RedemptionResult> RedemptionService::RedeemOnce(const org::Actor& actor,
   const Redemption redemption =
       NewRedemption(actor, checked.coupon, checked.store, request, checked.discount_fen, now);
   RedemptionResult result;
-  Status written = writer_.Run(actor, Base("coupon.redeem", "coupon"),
-                               [&](db::Connection& tx, org::AuditRecord& record) {
-                                 return WriteRedemption(tx, redemption, request.reservation, now,
-                                                        record, result);
-                               });
+  Status written = writer_.Run(
+      actor, Base("coupon.redeem", "coupon"), [&](db::Connection& tx, org::AuditRecord& record) {
+        return WriteRedemption(tx, redemption, request.reservation, now, record, result);
+      });
   if (written.reason() == kRequestRace) {
     raced = true;
     return written;

@@ -67,8 +67,7 @@ class RedemptionService {
   // and FailedPrecondition COUPON_NOT_HELD when `holder` does not hold the coupon (and it was
   // not redeemed for `holder` already).
   Result<RedemptionResult> RedeemReserved(const org::Actor& actor, int64_t coupon_id,
-                                          int64_t store_id, std::string_view holder,
-                                          int64_t now);
+                                          int64_t store_id, std::string_view holder, int64_t now);
   // Takes a redemption back: the coupon returns to issued (or to voided when its payment was
   // refunded below the reward rule meanwhile, payments' policy), and the redemption keeps who
   // reversed it, when and why. Errors: InvalidArgument INVALID_ID, INVALID_REASON (not 1..255

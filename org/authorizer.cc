@@ -182,14 +182,12 @@ bool Authorizer::RoleAllows(Role role, Action action) const {
              action == Action::kDealerWrite || action == Action::kStoreRead ||
              action == Action::kStoreWrite || action == Action::kMerchantRead ||
              action == Action::kStaffRead || action == Action::kStaffWrite ||
-             IsMembershipAction(action) || IsCouponAction(action) ||
-             IsAppointmentAction(action);
+             IsMembershipAction(action) || IsCouponAction(action) || IsAppointmentAction(action);
     case Role::kDealerManager:
       return action == Action::kDealerRead || action == Action::kStoreRead ||
              action == Action::kStoreWrite || action == Action::kMerchantRead ||
              action == Action::kStaffRead || action == Action::kStaffWrite ||
-             IsMembershipAction(action) || IsCouponAction(action) ||
-             IsAppointmentAction(action);
+             IsMembershipAction(action) || IsCouponAction(action) || IsAppointmentAction(action);
     case Role::kStoreClerk:
       return action == Action::kStoreRead || action == Action::kMemberRead ||
              action == Action::kPaymentRead || action == Action::kEarningRuleRead ||

@@ -63,9 +63,9 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, AppOptions option
   app->directory_ =
       std::make_unique<members::MemberDirectory>(*app->db_, *app->phones_, *app->vehicle_vault_);
   app->member_codes_ = std::make_unique<members::MemberCodes>(data_key, app->random_);
-  app->care_ = std::make_unique<care::CareModule>(*app->db_, app->org_->authorizer(),
-                                                  app->org_->writer(), *app->member_codes_,
-                                                  app->coupons_->redemptions());
+  app->care_ =
+      std::make_unique<care::CareModule>(*app->db_, app->org_->authorizer(), app->org_->writer(),
+                                         *app->member_codes_, app->coupons_->redemptions());
   app->partner_identities_ = std::make_unique<members::PartnerIdentities>(
       *app->db_, data_key, *app->member_codes_, *app->vehicle_vault_, *app->kv_, app->clock_,
       app->random_);

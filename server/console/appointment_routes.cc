@@ -66,26 +66,25 @@ void RegisterScheduleRoutes(ConsoleRouter& router, care::ScheduleService& schedu
 
 }  // namespace
 
-void RegisterAppointmentRoutes(ConsoleRouter& router, care::CareModule& care,
-                               const Clock& clock) {
+void RegisterAppointmentRoutes(ConsoleRouter& router, care::CareModule& care, const Clock& clock) {
   RegisterScheduleRoutes(router, care.schedules(), clock);
   care::AppointmentService& appointments = care.appointments();
 
-  router.Route("GET", "/api/console/stores/{id}/appointments", org::Action::kAppointmentRead,
-               [&appointments, &clock](const ConsoleRequest& req, httplib::Response& res) {
-                 Result<int64_t> store = PathId(req.http, 1);
-                 if (!store.ok()) return WriteError(res, store.status());
-                 Result<PageRequest> page = PageParams(req.http);
-                 if (!page.ok()) return WriteError(res, page.status());
-                 Result<std::optional<civil::Date>> day = QueryDay(req.http);
-                 if (!day.ok()) return WriteError(res, day.status());
-                 Respond(res,
-                         appointments.StoreDay(req.actor, *store, *day, *page,
-                                               UnixSeconds(clock.Now())),
-                         200, [](JsonWriter& w, const PageOf<care::Appointment>& list) {
-                           WritePage(w, list, WriteAppointment);
-                         });
-               });
+  router.Route(
+      "GET", "/api/console/stores/{id}/appointments", org::Action::kAppointmentRead,
+      [&appointments, &clock](const ConsoleRequest& req, httplib::Response& res) {
+        Result<int64_t> store = PathId(req.http, 1);
+        if (!store.ok()) return WriteError(res, store.status());
+        Result<PageRequest> page = PageParams(req.http);
+        if (!page.ok()) return WriteError(res, page.status());
+        Result<std::optional<civil::Date>> day = QueryDay(req.http);
+        if (!day.ok()) return WriteError(res, day.status());
+        Respond(res,
+                appointments.StoreDay(req.actor, *store, *day, *page, UnixSeconds(clock.Now())),
+                200, [](JsonWriter& w, const PageOf<care::Appointment>& list) {
+                  WritePage(w, list, WriteAppointment);
+                });
+      });
 
   router.Route("POST", "/api/console/appointments/{id}/check-in", org::Action::kAppointmentWrite,
                [&appointments, &clock](const ConsoleRequest& req, httplib::Response& res) {
@@ -93,8 +92,15 @@ void RegisterAppointmentRoutes(ConsoleRouter& router, care::CareModule& care,
                  if (!id.ok()) return WriteError(res, id.status());
                  Result<std::string> code = ParseMemberCode(req.http);
                  if (!code.ok()) return WriteError(res, code.status());
-                 Respond(res,
-                         appointments.CheckIn(req.actor, *id, *code, UnixSeconds(clock.Now())),
+                 Respond(res, appointments.CheckIn(req.actor, *id, *code, UnixSeconds(clock.Now())),
+                         200, WriteAppointment);
+               });
+
+  router.Route("POST", "/api/console/appointments/{id}/cancel", org::Action::kAppointmentWrite,
+               [&appointments, &clock](const ConsoleRequest& req, httplib::Response& res) {
+                 Result<int64_t> id = PathId(req.http, 1);
+                 if (!id.ok()) return WriteError(res, id.status());
+                 Respond(res, appointments.CancelByStaff(req.actor, *id, UnixSeconds(clock.Now())),
                          200, WriteAppointment);
                });
 
@@ -102,8 +108,8 @@ void RegisterAppointmentRoutes(ConsoleRouter& router, care::CareModule& care,
                [&appointments, &clock](const ConsoleRequest& req, httplib::Response& res) {
                  Result<int64_t> id = PathId(req.http, 1);
                  if (!id.ok()) return WriteError(res, id.status());
-                 Respond(res, appointments.Complete(req.actor, *id, UnixSeconds(clock.Now())),
-                         200, WriteAppointment);
+                 Respond(res, appointments.Complete(req.actor, *id, UnixSeconds(clock.Now())), 200,
+                         WriteAppointment);
                });
 }
 

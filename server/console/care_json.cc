@@ -166,9 +166,8 @@ Result<civil::DayRange> QueryDayRange(const httplib::Request& req) {
 }
 
 Result<care::BookRequest> ParseBook(const httplib::Request& req) {
-  MILEAGE_ASSIGN_OR_RETURN(
-      rapidjson::Document body,
-      ParseBody(req, {"slot_id", "vehicle_id", "service_type", "coupon_id"}));
+  MILEAGE_ASSIGN_OR_RETURN(rapidjson::Document body,
+                           ParseBody(req, {"slot_id", "vehicle_id", "service_type", "coupon_id"}));
   care::BookRequest out;
   MILEAGE_ASSIGN_OR_RETURN(out.slot_id, RequiredId(body, "slot_id"));
   MILEAGE_ASSIGN_OR_RETURN(out.vehicle_id, RequiredId(body, "vehicle_id"));

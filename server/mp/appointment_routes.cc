@@ -5,22 +5,21 @@
 
 namespace mileage::server {
 
-void RegisterMemberAppointmentRoutes(MpRouter& router, care::CareModule& care,
-                                     const Clock& clock) {
+void RegisterMemberAppointmentRoutes(MpRouter& router, care::CareModule& care, const Clock& clock) {
   care::ScheduleService& schedules = care.schedules();
   care::AppointmentService& appointments = care.appointments();
 
-  router.Route("GET", "/api/mp/stores/{id}/slots",
-               [&schedules, &clock](const MpRequest& req, httplib::Response& res) {
-                 Result<int64_t> store = PathId(req.http, 1);
-                 if (!store.ok()) return WriteError(res, store.status());
-                 Result<civil::DayRange> range = QueryDayRange(req.http);
-                 if (!range.ok()) return WriteError(res, range.status());
-                 Respond(res,
-                         schedules.BookableSlots(req.member(), *store, *range,
-                                                 UnixSeconds(clock.Now())),
-                         200, WriteSlots);
-               });
+  router.Route(
+      "GET", "/api/mp/stores/{id}/slots",
+      [&schedules, &clock](const MpRequest& req, httplib::Response& res) {
+        Result<int64_t> store = PathId(req.http, 1);
+        if (!store.ok()) return WriteError(res, store.status());
+        Result<civil::DayRange> range = QueryDayRange(req.http);
+        if (!range.ok()) return WriteError(res, range.status());
+        Respond(res,
+                schedules.BookableSlots(req.member(), *store, *range, UnixSeconds(clock.Now())),
+                200, WriteSlots);
+      });
 
   router.Route("POST", "/api/mp/appointments",
                [&appointments, &clock](const MpRequest& req, httplib::Response& res) {
@@ -47,24 +46,23 @@ void RegisterMemberAppointmentRoutes(MpRouter& router, care::CareModule& care,
                  Respond(res, appointments.Get(req.member(), *id), 200, WriteAppointment);
                });
 
-  router.Route("POST", "/api/mp/appointments/{id}/reschedule",
-               [&appointments, &clock](const MpRequest& req, httplib::Response& res) {
-                 Result<int64_t> id = PathId(req.http, 1);
-                 if (!id.ok()) return WriteError(res, id.status());
-                 Result<int64_t> slot = ParseRescheduleSlot(req.http);
-                 if (!slot.ok()) return WriteError(res, slot.status());
-                 Respond(res,
-                         appointments.Reschedule(req.member(), *id, *slot,
-                                                 UnixSeconds(clock.Now())),
-                         200, WriteAppointment);
-               });
+  router.Route(
+      "POST", "/api/mp/appointments/{id}/reschedule",
+      [&appointments, &clock](const MpRequest& req, httplib::Response& res) {
+        Result<int64_t> id = PathId(req.http, 1);
+        if (!id.ok()) return WriteError(res, id.status());
+        Result<int64_t> slot = ParseRescheduleSlot(req.http);
+        if (!slot.ok()) return WriteError(res, slot.status());
+        Respond(res, appointments.Reschedule(req.member(), *id, *slot, UnixSeconds(clock.Now())),
+                200, WriteAppointment);
+      });
 
   router.Route("POST", "/api/mp/appointments/{id}/cancel",
                [&appointments, &clock](const MpRequest& req, httplib::Response& res) {
                  Result<int64_t> id = PathId(req.http, 1);
                  if (!id.ok()) return WriteError(res, id.status());
-                 Respond(res, appointments.Cancel(req.member(), *id, UnixSeconds(clock.Now())),
-                         200, WriteAppointment);
+                 Respond(res, appointments.Cancel(req.member(), *id, UnixSeconds(clock.Now())), 200,
+                         WriteAppointment);
                });
 }
 

@@ -123,13 +123,10 @@ TEST_P(CareBadInputTest, ConsoleRoutes) {
   const std::string generate = Store(store_, "/slots/generate");
   const std::string slots = Store(store_, "/slots");
   auto hours = [](const std::string& list) {
-    return R"({"hours":)" + list +
-           R"(,"slot_minutes":60,"capacity":2,"service_types":["wash"]})";
+    return R"({"hours":)" + list + R"(,"slot_minutes":60,"capacity":2,"service_types":["wash"]})";
   };
   const std::string week = R"(["09:00-18:00","","","","","",""])";
-  auto with = [&](const std::string& field) {
-    return R"({"hours":)" + week + "," + field + "}";
-  };
+  auto with = [&](const std::string& field) { return R"({"hours":)" + week + "," + field + "}"; };
   Expect(
       {
           {"PUT", schedule, "", 400, "MALFORMED_JSON"},
@@ -140,11 +137,9 @@ TEST_P(CareBadInputTest, ConsoleRoutes) {
           {"PUT", schedule, hours(R"(["18:00-09:00","","","","","",""])"), 400, "INVALID_HOURS"},
           {"PUT", schedule, hours(R"(["","","","","","",""])"), 400, "INVALID_HOURS"},
           {"PUT", schedule, hours(R"([1,2,3,4,5,6,7])"), 400, "INVALID_FIELD"},
-          {"PUT", schedule,
-           with(R"("slot_minutes":5,"capacity":2,"service_types":["wash"])"), 400,
+          {"PUT", schedule, with(R"("slot_minutes":5,"capacity":2,"service_types":["wash"])"), 400,
            "INVALID_SLOT_MINUTES"},
-          {"PUT", schedule,
-           with(R"("slot_minutes":60,"capacity":0,"service_types":["wash"])"), 400,
+          {"PUT", schedule, with(R"("slot_minutes":60,"capacity":0,"service_types":["wash"])"), 400,
            "INVALID_CAPACITY"},
           {"PUT", schedule, with(R"("slot_minutes":60,"capacity":2,"service_types":[])"), 400,
            "INVALID_SERVICE_TYPE"},
@@ -189,11 +184,12 @@ TEST_P(CareBadInputTest, ConsoleRoutes) {
           {"POST", Appointment(bobs_appointment_, "/check-in"), "{}", 400, "MISSING_FIELD"},
           {"POST", Appointment(bobs_appointment_, "/check-in"), R"({"member_code":7})", 400,
            "INVALID_FIELD"},
-          {"POST", Appointment(bobs_appointment_, "/check-in"), huge_, 413,
-           "PAYLOAD_TOO_LARGE"},
+          {"POST", Appointment(bobs_appointment_, "/check-in"), huge_, 413, "PAYLOAD_TOO_LARGE"},
           {"POST", Appointment(999999, "/check-in"), R"({"member_code":"x"})", 404,
            "APPOINTMENT_NOT_FOUND"},
           {"POST", Appointment(999999, "/complete"), "", 404, "APPOINTMENT_NOT_FOUND"},
+          {"POST", Appointment(999999, "/cancel"), "", 404, "APPOINTMENT_NOT_FOUND"},
+          {"POST", "/api/console/appointments/-3/cancel", "", 400, "INVALID_ID"},
           {"POST", Appointment(bobs_appointment_, "/complete"), "", 409, "NOT_CHECKED_IN"},
           {"POST", "/api/console/appointments/abc/complete", "", 400, "INVALID_ID"},
       },
@@ -228,6 +224,7 @@ TEST_P(CareBadInputTest, NoSessionWrongTokensRolesAndOtherDealers) {
       {"GET", Store(store_, "/appointments"), "", 0, ""},
       {"POST", Appointment(bobs_appointment_, "/check-in"), R"({"member_code":"x"})", 0, ""},
       {"POST", Appointment(bobs_appointment_, "/complete"), "", 0, ""},
+      {"POST", Appointment(bobs_appointment_, "/cancel"), "", 0, ""},
   };
   auto all = [](std::vector<Case> cases, int status, const std::string& code) {
     for (Case& c : cases) {
@@ -248,11 +245,12 @@ TEST_P(CareBadInputTest, NoSessionWrongTokensRolesAndOtherDealers) {
   Expect({{"POST", Appointment(bobs_appointment_, "/check-in"), R"({"member_code":"x"})", 403,
            "PERMISSION_DENIED"},
           {"POST", Appointment(bobs_appointment_, "/complete"), "", 403, "PERMISSION_DENIED"},
+          {"POST", Appointment(bobs_appointment_, "/cancel"), "", 403, "PERMISSION_DENIED"},
           {"PUT", Store(store_, "/schedule"), put, 403, "PERMISSION_DENIED"}},
          analyst);
   // Another dealer's manager: the store and its appointments do not exist for them.
   std::vector<Case> hidden = all(console_routes, 404, "NOT_FOUND");
-  hidden[6].code = hidden[7].code = "APPOINTMENT_NOT_FOUND";
+  hidden[6].code = hidden[7].code = hidden[8].code = "APPOINTMENT_NOT_FOUND";
   Expect(hidden, other);
   // The clerk reads its own store's day and sees bob's appointment.
   MpReply day = Send("GET", Store(store_, "/appointments?day=2030-01-08"), clerk);

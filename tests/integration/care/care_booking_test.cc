@@ -21,8 +21,8 @@ class CareBookingTest : public CareTest {
  protected:
   // GET the store's slots as the console lists them: (id, starts_at unix, remaining).
   std::vector<std::array<int64_t, 3>> ConsoleSlots(const std::string& query) {
-    MpReply reply = Console("GET", "/api/console/stores/" + std::to_string(store_) + "/slots?" +
-                                       query);
+    MpReply reply =
+        Console("GET", "/api/console/stores/" + std::to_string(store_) + "/slots?" + query);
     EXPECT_EQ(reply.status, 200) << reply.body;
     std::vector<std::array<int64_t, 3>> out;
     if (reply.status != 200) return out;
@@ -64,16 +64,14 @@ TEST_P(CareBookingTest, SlotsAreGeneratedFromTheScheduleOnce) {
   }
   // The member sees the same slots from now on, with their seats.
   SignedIn alice = SignIn("alice");
-  MpReply listed = Send("GET",
-                        "/api/mp/stores/" + std::to_string(store_) +
-                            "/slots?from=2030-01-07&to=2030-01-08",
-                        alice.token);
+  MpReply listed = Send(
+      "GET", "/api/mp/stores/" + std::to_string(store_) + "/slots?from=2030-01-07&to=2030-01-08",
+      alice.token);
   ASSERT_EQ(listed.status, 200) << listed.body;
   ASSERT_EQ(listed.json["items"].Size(), 5u + 9);
   EXPECT_EQ(listed.json["items"][0]["remaining"].GetInt64(), 2);
   EXPECT_EQ(listed.json["items"][0]["service_types"][1].GetString(), std::string("wash"));
-  EXPECT_EQ(listed.json["items"][0]["ends_at"].GetString(),
-            civil::FormatRfc3339Utc(Bj(0, 14)));
+  EXPECT_EQ(listed.json["items"][0]["ends_at"].GetString(), civil::FormatRfc3339Utc(Bj(0, 14)));
 }
 
 TEST_P(CareBookingTest, TwoHundredMembersBookFiftySlotsOfTwoAtOnce) {
@@ -149,10 +147,8 @@ TEST_P(CareBookingTest, TwoHundredMembersBookFiftySlotsOfTwoAtOnce) {
   EXPECT_EQ(Scalar("SELECT COUNT(*) FROM care_appointments"), 100);
   std::string ids;
   for (int64_t slot : slots) ids += (ids.empty() ? "" : ",") + std::to_string(slot);
-  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM care_slots WHERE booked = 2 AND id IN (" + ids + ")"),
-            50);
-  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM care_slots WHERE booked <> 0 AND id NOT IN (" + ids +
-                   ")"),
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM care_slots WHERE booked = 2 AND id IN (" + ids + ")"), 50);
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM care_slots WHERE booked <> 0 AND id NOT IN (" + ids + ")"),
             0);
   EXPECT_EQ(Scalar("SELECT COUNT(*) FROM (SELECT slot_id FROM care_appointments GROUP BY slot_id "
                    "HAVING COUNT(*) = 2) t"),
@@ -160,10 +156,9 @@ TEST_P(CareBookingTest, TwoHundredMembersBookFiftySlotsOfTwoAtOnce) {
   EXPECT_EQ(Scalar("SELECT COUNT(*) FROM outbox_events WHERE topic = 'appointment.booked'"), 100);
   EXPECT_EQ(CareWritten().at("outbox_events"), before.at("outbox_events") + 100);
   // The member now sees every slot of the first 50 full.
-  MpReply listed = Send("GET",
-                        "/api/mp/stores/" + std::to_string(store_) +
-                            "/slots?from=2030-01-07&to=2030-01-18",
-                        members[0].token);
+  MpReply listed = Send(
+      "GET", "/api/mp/stores/" + std::to_string(store_) + "/slots?from=2030-01-07&to=2030-01-18",
+      members[0].token);
   ASSERT_EQ(listed.status, 200) << listed.body;
   int zero = 0;
   for (const auto& item : listed.json["items"].GetArray()) {

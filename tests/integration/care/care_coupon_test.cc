@@ -135,6 +135,35 @@ TEST_P(CareCouponTest, CancellingFreesTheCouponForTheCounter) {
   EXPECT_EQ(CouponState(coupon), "redeemed");
 }
 
+// A member who did not come: the clerk of the store cancels the checked-in or booked visit
+// after its start, which the member could no longer do, and the coupon is the counter's again.
+TEST_P(CareCouponTest, StaffCancelAMissedVisitAndFreeTheCoupon) {
+  AddStaff("clerk", "store_clerk", "store", store_);
+  const auto [coupon, code] = Claim(alice_, stock_);
+  MpReply booked = Book(alice_, slot_, alice_car_, "wash", coupon);
+  ASSERT_EQ(booked.status, 201) << booked.body;
+  const int64_t id = booked.json["id"].GetInt64();
+  SetNow(Bj(1, 12));
+  const std::string clerk = StaffLogin("clerk");
+  EXPECT_EQ(Cancel(alice_, id).code(), "CHANGE_CUTOFF_PASSED");
+  MpReply cancelled =
+      Send("POST", "/api/console/appointments/" + std::to_string(id) + "/cancel", clerk);
+  ASSERT_EQ(cancelled.status, 200) << cancelled.body;
+  EXPECT_EQ(cancelled.Text("state"), "cancelled");
+  EXPECT_EQ(Scalar("SELECT booked FROM care_slots WHERE id = " + std::to_string(slot_)), 0);
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'appointment.cancel' AND "
+                   "outcome = 'ok'"),
+            1);
+  MpReply twice =
+      Send("POST", "/api/console/appointments/" + std::to_string(id) + "/cancel", clerk);
+  EXPECT_EQ(twice.status, 409);
+  EXPECT_EQ(twice.code(), "APPOINTMENT_CANCELLED");
+  staff_ = clerk;
+  MpReply counter = RedeemAtCounter(code, store_, "till-5");
+  ASSERT_EQ(counter.status, 200) << counter.body;
+  EXPECT_EQ(Redemptions(coupon), 1);
+}
+
 TEST_P(CareCouponTest, OnlyTheMembersOwnUsableExchangeCouponAttaches) {
   const int64_t cash = NewStock("cash");
   const auto [cash_coupon, cash_code] = Claim(alice_, cash);

@@ -7,8 +7,7 @@ namespace mileage::testing {
 std::string CareTest::ScheduleBody(int64_t capacity, int64_t cutoff_minutes) {
   return R"({"hours":["09:00-18:00","09:00-18:00","09:00-18:00","09:00-18:00","09:00-18:00",)"
          R"("09:00-12:00",""],"slot_minutes":60,"capacity":)" +
-         std::to_string(capacity) +
-         R"(,"service_types":["maintenance","wash"],"cutoff_minutes":)" +
+         std::to_string(capacity) + R"(,"service_types":["maintenance","wash"],"cutoff_minutes":)" +
          std::to_string(cutoff_minutes) + R"(,"holidays":["2030-01-09"]})";
 }
 
@@ -47,11 +46,10 @@ void CareTest::PutSchedule(int64_t store, int64_t capacity, int64_t cutoff_minut
 
 int64_t CareTest::MakeSlot(int64_t store, int64_t starts_at, int64_t capacity,
                            const std::string& service_types) {
-  MpReply reply =
-      Console("POST", "/api/console/stores/" + std::to_string(store) + "/slots",
-              R"({"starts_at":")" + civil::FormatRfc3339Utc(starts_at) +
-                  R"(","duration_minutes":60,"capacity":)" + std::to_string(capacity) +
-                  R"(,"service_types":)" + service_types + "}");
+  MpReply reply = Console("POST", "/api/console/stores/" + std::to_string(store) + "/slots",
+                          R"({"starts_at":")" + civil::FormatRfc3339Utc(starts_at) +
+                              R"(","duration_minutes":60,"capacity":)" + std::to_string(capacity) +
+                              R"(,"service_types":)" + service_types + "}");
   EXPECT_EQ(reply.status, 201) << reply.body;
   return reply.status == 201 ? reply.json["id"].GetInt64() : 0;
 }
@@ -65,9 +63,8 @@ int64_t CareTest::AddVehicle(const SignedIn& member, const std::string& plate) {
 
 MpReply CareTest::Book(const SignedIn& member, int64_t slot, int64_t vehicle,
                        const std::string& service, std::optional<int64_t> coupon) {
-  std::string body = R"({"slot_id":)" + std::to_string(slot) +
-                     R"(,"vehicle_id":)" + std::to_string(vehicle) + R"(,"service_type":")" +
-                     service + R"(")";
+  std::string body = R"({"slot_id":)" + std::to_string(slot) + R"(,"vehicle_id":)" +
+                     std::to_string(vehicle) + R"(,"service_type":")" + service + R"(")";
   if (coupon.has_value()) body += R"(,"coupon_id":)" + std::to_string(*coupon);
   return Send("POST", "/api/mp/appointments", member.token, body + "}");
 }
@@ -108,8 +105,7 @@ int64_t CareTest::NewStock(const std::string& type, int64_t brand) {
 }
 
 std::pair<int64_t, std::string> CareTest::Claim(const SignedIn& member, int64_t stock) {
-  MpReply reply =
-      Send("POST", "/api/mp/stocks/" + std::to_string(stock) + "/claim", member.token);
+  MpReply reply = Send("POST", "/api/mp/stocks/" + std::to_string(stock) + "/claim", member.token);
   EXPECT_EQ(reply.status, 201) << reply.body;
   if (reply.status != 201) return {0, ""};
   return {reply.json["id"].GetInt64(), reply.Text("code")};

@@ -40,8 +40,8 @@ class CareTest : public MpTest {
   // The console token of `username` (password kPassword); fails the test otherwise.
   std::string StaffLogin(const std::string& username);
   // Creates staff `username` with `role` scoped at `scope_type` `scope_id`.
-  void AddStaff(const std::string& username, const std::string& role,
-                const std::string& scope_type, int64_t scope_id);
+  void AddStaff(const std::string& username, const std::string& role, const std::string& scope_type,
+                int64_t scope_id);
 
   // PUT the default schedule on `store`; fails the test unless 200.
   void PutSchedule(int64_t store, int64_t capacity = 2, int64_t cutoff_minutes = 120);

@@ -47,9 +47,9 @@ TEST_P(CareRulesTest, RescheduleMovesTheSeatWithinTheRules) {
   const int64_t eleven = MakeSlot(store_, Bj(1, 11), 2);
   const int64_t single = MakeSlot(store_, Bj(1, 12), 1);
   const int64_t wash_only = MakeSlot(store_, Bj(1, 13), 2, R"(["wash"])");
-  Result<care::Slot> elsewhere = app().care().schedules().CreateSlot(
-      org::Actor::System("test"), other_store_, care::NewSlot{Bj(1, 10), 60, 2, {"maintenance"}},
-      Now());
+  Result<care::Slot> elsewhere =
+      app().care().schedules().CreateSlot(org::Actor::System("test"), other_store_,
+                                          care::NewSlot{Bj(1, 10), 60, 2, {"maintenance"}}, Now());
   ASSERT_TRUE(elsewhere.ok());
   const int64_t id = BookedId(alice_, ten, alice_car_);
   ASSERT_NE(BookedId(bob_, single, bob_car_), 0);

@@ -29,8 +29,8 @@ TEST(CareRulesTest, HoursTextRoundTripsAndRefusesNonsense) {
   EXPECT_EQ(FormatDayHours(*hours), "08:30-17:45");
   EXPECT_TRUE(ParseDayHours("")->closed());
   EXPECT_EQ(ParseDayHours("00:00-24:00")->close_minute, 24 * 60);
-  for (const char* bad : {"9:00-18:00", "18:00-09:00", "09:00-09:00", "09:60-10:00",
-                          "24:30-24:45", "09:00~18:00", "09:00-18:00 ", "ab:cd-ef:gh"}) {
+  for (const char* bad : {"9:00-18:00", "18:00-09:00", "09:00-09:00", "09:60-10:00", "24:30-24:45",
+                          "09:00~18:00", "09:00-18:00 ", "ab:cd-ef:gh"}) {
     Result<DayHours> refused = ParseDayHours(bad);
     ASSERT_FALSE(refused.ok()) << bad;
     EXPECT_EQ(refused.status().reason(), "INVALID_HOURS") << bad;
