@@ -134,7 +134,7 @@ Result<RedemptionResult> RedemptionService::Redeem(const org::Actor& actor,
   // A request that lost the race for its own request id reads the winner's redemption.
   for (int attempt = 0; attempt < 2; ++attempt) {
     bool raced = false;
-    Result<RedemptionResult> result = RedeemOnce(actor, request, key, now, raced);
+    Result<RedemptionResult> result = RedeemOnce(actor, request, key, "", now, raced);
     if (!raced) return result;
   }
   return AbortedError("request_id " + request.request_id + " is being redeemed; retry");
@@ -149,11 +149,11 @@ Result<RedemptionResult> RedemptionService::RedeemReserved(const org::Actor& act
   RedeemRequest request;
   request.store_id = store_id;
   request.request_id = std::string(holder);
-  request.reservation = std::string(holder);
   const CouponKey key{"", coupon_id};
   for (int attempt = 0; attempt < 2; ++attempt) {
     bool raced = false;
-    Result<RedemptionResult> result = RedeemOnce(actor, request, key, now, raced);
+    Result<RedemptionResult> result =
+        RedeemOnce(actor, request, key, request.request_id, now, raced);
     if (!raced) return result;
   }
   return AbortedError(request.request_id + " is being redeemed; retry");
@@ -162,6 +162,7 @@ Result<RedemptionResult> RedemptionService::RedeemReserved(const org::Actor& act
 Result<RedemptionService::Checked> RedemptionService::CheckRedeem(const org::Actor& actor,
                                                                   const RedeemRequest& request,
                                                                   const CouponKey& key,
+                                                                  const std::string& reservation,
                                                                   int64_t now) {
   const org::AuditRecord base = Base("coupon.redeem", "coupon");
   const std::string label =
@@ -207,7 +208,7 @@ Result<RedemptionService::Checked> RedemptionService::CheckRedeem(const org::Act
                                    "WRONG_STORE");
   }
   MILEAGE_RETURN_IF_ERROR(CheckUsable(checked.coupon, now));
-  MILEAGE_RETURN_IF_ERROR(CheckHolder(checked.coupon, request.reservation));
+  MILEAGE_RETURN_IF_ERROR(CheckHolder(checked.coupon, reservation));
   MILEAGE_ASSIGN_OR_RETURN(checked.discount_fen,
                            DiscountFor(checked.stock, request.order_amount_fen));
   return checked;
@@ -215,10 +216,11 @@ Result<RedemptionService::Checked> RedemptionService::CheckRedeem(const org::Act
 
 Result<RedemptionResult> RedemptionService::RedeemOnce(const org::Actor& actor,
                                                        const RedeemRequest& request,
-                                                       const CouponKey& key, int64_t now,
+                                                       const CouponKey& key,
+                                                       const std::string& reservation, int64_t now,
                                                        bool& raced) {
   // The reads hold a pooled connection only until the write takes its own.
-  MILEAGE_ASSIGN_OR_RETURN(Checked checked, CheckRedeem(actor, request, key, now));
+  MILEAGE_ASSIGN_OR_RETURN(Checked checked, CheckRedeem(actor, request, key, reservation, now));
   if (checked.earlier.has_value()) {
     return RedemptionResult{std::move(*checked.earlier), std::move(checked.coupon)};
   }
@@ -227,7 +229,7 @@ Result<RedemptionResult> RedemptionService::RedeemOnce(const org::Actor& actor,
   RedemptionResult result;
   Status written = writer_.Run(
       actor, Base("coupon.redeem", "coupon"), [&](db::Connection& tx, org::AuditRecord& record) {
-        return WriteRedemption(tx, redemption, request.reservation, now, record, result);
+        return WriteRedemption(tx, redemption, reservation, now, record, result);
       });
   if (written.reason() == kRequestRace) {
     raced = true;

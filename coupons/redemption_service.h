@@ -26,9 +26,6 @@ struct RedeemRequest {
   int64_t store_id = 0;
   int64_t order_amount_fen = 0;
   std::string request_id;
-  // Who holds the coupon (Coupon::reserved_for): "" at the counter, which never redeems a held
-  // coupon; set only by RedeemReserved, never from a client's input.
-  std::string reservation;
 };
 
 // Redemption (核销) at a store's counter, its reversal, and a store's redemptions. A coupon is
@@ -96,12 +93,15 @@ class RedemptionService {
     std::optional<Redemption> earlier;
     int64_t discount_fen = 0;
   };
+  // `reservation` is who must hold the coupon (Coupon::reserved_for): "" at the counter, which
+  // never redeems a held coupon; the holder for RedeemReserved.
   Result<Checked> CheckRedeem(const org::Actor& actor, const RedeemRequest& request,
-                              const CouponKey& key, int64_t now);
+                              const CouponKey& key, const std::string& reservation, int64_t now);
   // One attempt: checks, then the audited write. `raced` is set when a concurrent request with
   // the same request id committed first (the caller reads again).
   Result<RedemptionResult> RedeemOnce(const org::Actor& actor, const RedeemRequest& request,
-                                      const CouponKey& key, int64_t now, bool& raced);
+                                      const CouponKey& key, const std::string& reservation,
+                                      int64_t now, bool& raced);
 
   db::Db& db_;
   const org::Authorizer& authorizer_;
