@@ -162,6 +162,8 @@ Result<civil::DayRange> QueryDayRange(const httplib::Request& req) {
   civil::DayRange range;
   MILEAGE_ASSIGN_OR_RETURN(range.from, QueryText(req, "from"));
   MILEAGE_ASSIGN_OR_RETURN(range.to, QueryText(req, "to"));
+  // One day when only `from` is given (today's default for `to` would put it before `from`).
+  if (range.from.has_value() && !range.to.has_value()) range.to = range.from;
   return range;
 }
 

@@ -30,7 +30,8 @@ Result<care::Schedule> ParseSchedule(const httplib::Request& req, int64_t store_
 Result<care::NewSlot> ParseNewSlot(const httplib::Request& req);
 // POST .../slots/generate {"from":"YYYY-MM-DD","to":"YYYY-MM-DD"}, both required.
 Result<civil::DayRange> ParseGenerate(const httplib::Request& req);
-// ?from=&to= of a slot listing (civil::ResolveDayRange's rules apply later).
+// ?from=&to= of a slot listing (civil::ResolveDayRange's rules apply later); `to` defaults to
+// `from` when only `from` is given.
 Result<civil::DayRange> QueryDayRange(const httplib::Request& req);
 // POST /api/mp/appointments {"slot_id","vehicle_id","service_type","coupon_id"?}.
 Result<care::BookRequest> ParseBook(const httplib::Request& req);

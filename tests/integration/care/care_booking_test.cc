@@ -72,6 +72,12 @@ TEST_P(CareBookingTest, SlotsAreGeneratedFromTheScheduleOnce) {
   EXPECT_EQ(listed.json["items"][0]["remaining"].GetInt64(), 2);
   EXPECT_EQ(listed.json["items"][0]["service_types"][1].GetString(), std::string("wash"));
   EXPECT_EQ(listed.json["items"][0]["ends_at"].GetString(), civil::FormatRfc3339Utc(Bj(0, 14)));
+  // `from` alone is that one day: Tuesday's 9.
+  MpReply tuesday = Send(
+      "GET", "/api/mp/stores/" + std::to_string(store_) + "/slots?from=2030-01-08", alice.token);
+  ASSERT_EQ(tuesday.status, 200) << tuesday.body;
+  ASSERT_EQ(tuesday.json["items"].Size(), 9u);
+  EXPECT_EQ(tuesday.json["items"][0]["starts_at"].GetString(), civil::FormatRfc3339Utc(Bj(1, 9)));
 }
 
 TEST_P(CareBookingTest, TwoHundredMembersBookFiftySlotsOfTwoAtOnce) {
