@@ -99,6 +99,12 @@ Date CivilFromDays(int64_t days) {
   return date;
 }
 
+int64_t IsoWeekday(const Date& date) {
+  // Day 0, 1970-01-01, was a Thursday (4): Monday is 0 after shifting by 3.
+  const int64_t shifted = DaysFromCivil(date) + 3;
+  return shifted - FloorDiv(shifted, 7) * 7 + 1;
+}
+
 Date BeijingDate(int64_t unix_seconds) {
   return CivilFromDays(FloorDiv(unix_seconds + kBeijingOffsetSeconds, kSecondsPerDay));
 }

@@ -31,6 +31,9 @@ int64_t FloorDiv(int64_t a, int64_t b);
 int64_t DaysFromCivil(const Date& date);
 Date CivilFromDays(int64_t days);
 
+// The ISO weekday of a date: 1 = Monday .. 7 = Sunday.
+int64_t IsoWeekday(const Date& date);
+
 // The Beijing calendar date of a Unix time.
 Date BeijingDate(int64_t unix_seconds);
 // The Unix time of 00:00:00 Beijing time on `date`.

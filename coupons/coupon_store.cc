@@ -11,7 +11,7 @@ namespace {
 constexpr const char* kCouponColumns =
     "c.id, c.code, c.brand_id, c.stock_id, c.member_id, c.member_slot, c.channel, c.source_ref, "
     "c.state, c.issued_at, c.valid_from, c.expires_at, c.redeemed_at, c.redemption_id, "
-    "c.voided_at, c.void_reason, c.reward_refunded_after_redemption, c.updated_at";
+    "c.voided_at, c.void_reason, c.reward_refunded_after_redemption, c.updated_at, c.reserved_for";
 
 constexpr const char* kRedemptionColumns =
     "id, brand_id, coupon_id, stock_id, member_id, region_id, dealer_id, store_id, staff_id, "
@@ -38,6 +38,7 @@ Coupon CouponFromRow(const db::Row& row) {
   c.void_reason = row.OptionalText(15).value_or("");
   c.reward_refunded_after_redemption = row.Int(16) != 0;
   c.updated_at = row.Int(17);
+  c.reserved_for = row.OptionalText(18).value_or("");
   return c;
 }
 
@@ -193,14 +194,37 @@ Result<PageOf<Coupon>> CouponStore::OfMember(int64_t member_id,
                                CouponFromRow);
 }
 
-Result<bool> CouponStore::MarkRedeemed(int64_t id, int64_t redemption_id, int64_t now) {
+Result<bool> CouponStore::MarkRedeemed(int64_t id, int64_t redemption_id, int64_t now,
+                                       std::string_view reservation) {
+  // A held coupon moves only for its holder, and is free again once redeemed (a reversal gives
+  // back a plain issued coupon).
   MILEAGE_ASSIGN_OR_RETURN(
       db::ExecResult updated,
       conn_.Exec("UPDATE coupons SET state = 'redeemed', redeemed_at = ?, redemption_id = ?, "
-                 "updated_at = ? WHERE id = ? AND state = 'issued' AND valid_from <= ? AND "
-                 "expires_at >= ?",
+                 "reserved_for = NULL, updated_at = ? WHERE id = ? AND state = 'issued' AND "
+                 "valid_from <= ? AND expires_at >= ? AND COALESCE(reserved_for, '') = ?",
                  {db::Value(now), db::Value(redemption_id), db::Value(now), db::Value(id),
-                  db::Value(now), db::Value(now)}));
+                  db::Value(now), db::Value(now), db::Value(std::string(reservation))}));
+  return updated.affected_rows == 1;
+}
+
+Result<bool> CouponStore::Reserve(int64_t id, int64_t member_id, std::string_view holder,
+                                  int64_t now) {
+  MILEAGE_ASSIGN_OR_RETURN(
+      db::ExecResult updated,
+      conn_.Exec(
+          "UPDATE coupons SET reserved_for = ?, updated_at = ? WHERE id = ? AND "
+          "member_id = ? AND state = 'issued' AND reserved_for IS NULL",
+          {db::Value(std::string(holder)), db::Value(now), db::Value(id), db::Value(member_id)}));
+  return updated.affected_rows == 1;
+}
+
+Result<bool> CouponStore::Release(int64_t id, std::string_view holder, int64_t now) {
+  MILEAGE_ASSIGN_OR_RETURN(
+      db::ExecResult updated,
+      conn_.Exec("UPDATE coupons SET reserved_for = NULL, updated_at = ? WHERE id = ? AND "
+                 "reserved_for = ?",
+                 {db::Value(now), db::Value(id), db::Value(std::string(holder))}));
   return updated.affected_rows == 1;
 }
 

@@ -53,8 +53,14 @@ class CouponStore {
                                 int64_t now);
 
   // issued -> redeemed with `redemption_id`, when the coupon is usable at `now` (valid_from <=
-  // now <= expires_at).
-  Result<bool> MarkRedeemed(int64_t id, int64_t redemption_id, int64_t now);
+  // now <= expires_at) and held by `reservation` ("": held by nothing); clears the hold.
+  Result<bool> MarkRedeemed(int64_t id, int64_t redemption_id, int64_t now,
+                            std::string_view reservation = "");
+  // Holds the member's issued, unheld coupon for `holder` (1..64 characters, e.g.
+  // "appointment:7"); false when it is not the member's, not issued or held already.
+  Result<bool> Reserve(int64_t id, int64_t member_id, std::string_view holder, int64_t now);
+  // Frees the coupon when `holder` holds it; false otherwise.
+  Result<bool> Release(int64_t id, std::string_view holder, int64_t now);
   // redeemed (by `redemption_id`) -> issued; or -> voided ("payment refunded") when its
   // payment was refunded below the reward rule while it was redeemed.
   Result<bool> Unredeem(int64_t id, int64_t redemption_id, int64_t now);

@@ -17,6 +17,16 @@ constexpr std::string_view kRequestRace = "REDEMPTION_REQUEST_RACE";
 Status CouponNotFound(const std::string& what) {
   return NotFoundError("coupon " + what + " not found", "COUPON_NOT_FOUND");
 }
+// A coupon an appointment holds is redeemed by that appointment only.
+Status CheckHolder(const Coupon& coupon, const std::string& reservation) {
+  if (coupon.reserved_for == reservation) return Status::Ok();
+  const std::string label = "coupon " + std::to_string(coupon.id);
+  if (reservation.empty()) {
+    return FailedPreconditionError(label + " is held for an appointment", "COUPON_RESERVED");
+  }
+  return FailedPreconditionError(label + " is not held for " + reservation, "COUPON_NOT_HELD");
+}
+
 Status RedemptionNotFound(int64_t id) {
   return NotFoundOf("redemption", id, "REDEMPTION_NOT_FOUND");
 }
@@ -52,8 +62,9 @@ Redemption NewRedemption(const org::Actor& actor, const Coupon& coupon, const or
 
 // The write of a redemption in its audited transaction: the row (the request id's key decides a
 // race of one request with itself), the coupon's conditional move to redeemed, the event.
-Status WriteRedemption(db::Connection& tx, const Redemption& redemption, int64_t now,
-                       org::AuditRecord& record, RedemptionResult& result) {
+Status WriteRedemption(db::Connection& tx, const Redemption& redemption,
+                       const std::string& reservation, int64_t now, org::AuditRecord& record,
+                       RedemptionResult& result) {
   const std::string label = "coupon " + std::to_string(redemption.coupon_id);
   Result<int64_t> inserted = RedemptionStore(tx).Insert(redemption);
   if (!inserted.ok() && inserted.status().code() == StatusCode::kAlreadyExists) {
@@ -65,12 +76,13 @@ Status WriteRedemption(db::Connection& tx, const Redemption& redemption, int64_t
   result.redemption.id = *inserted;
   CouponStore coupons(tx);
   MILEAGE_ASSIGN_OR_RETURN(bool redeemed,
-                           coupons.MarkRedeemed(redemption.coupon_id, *inserted, now));
+                           coupons.MarkRedeemed(redemption.coupon_id, *inserted, now, reservation));
   // The latest version, locked: a concurrent redemption may have moved it.
   MILEAGE_ASSIGN_OR_RETURN(std::optional<Coupon> current, coupons.Find(redemption.coupon_id, true));
   if (!current.has_value()) return InternalError(label + " vanished");
   if (!redeemed) {
     MILEAGE_RETURN_IF_ERROR(CheckUsable(*current, now));
+    MILEAGE_RETURN_IF_ERROR(CheckHolder(*current, reservation));
     return AbortedError(label + " changed meanwhile");
   }
   result.coupon = std::move(*current);
@@ -122,15 +134,35 @@ Result<RedemptionResult> RedemptionService::Redeem(const org::Actor& actor,
   // A request that lost the race for its own request id reads the winner's redemption.
   for (int attempt = 0; attempt < 2; ++attempt) {
     bool raced = false;
-    Result<RedemptionResult> result = RedeemOnce(actor, request, key, now, raced);
+    Result<RedemptionResult> result = RedeemOnce(actor, request, key, "", now, raced);
     if (!raced) return result;
   }
   return AbortedError("request_id " + request.request_id + " is being redeemed; retry");
 }
 
+Result<RedemptionResult> RedemptionService::RedeemReserved(const org::Actor& actor,
+                                                           int64_t coupon_id, int64_t store_id,
+                                                           std::string_view holder, int64_t now) {
+  MILEAGE_RETURN_IF_ERROR(org::ValidateId(coupon_id, "coupon_id"));
+  MILEAGE_RETURN_IF_ERROR(org::ValidateId(store_id, "store_id"));
+  MILEAGE_RETURN_IF_ERROR(authorizer_.CheckRole(actor, org::Action::kCouponRedeem));
+  RedeemRequest request;
+  request.store_id = store_id;
+  request.request_id = std::string(holder);
+  const CouponKey key{"", coupon_id};
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    bool raced = false;
+    Result<RedemptionResult> result =
+        RedeemOnce(actor, request, key, request.request_id, now, raced);
+    if (!raced) return result;
+  }
+  return AbortedError(request.request_id + " is being redeemed; retry");
+}
+
 Result<RedemptionService::Checked> RedemptionService::CheckRedeem(const org::Actor& actor,
                                                                   const RedeemRequest& request,
                                                                   const CouponKey& key,
+                                                                  const std::string& reservation,
                                                                   int64_t now) {
   const org::AuditRecord base = Base("coupon.redeem", "coupon");
   const std::string label =
@@ -176,6 +208,7 @@ Result<RedemptionService::Checked> RedemptionService::CheckRedeem(const org::Act
                                    "WRONG_STORE");
   }
   MILEAGE_RETURN_IF_ERROR(CheckUsable(checked.coupon, now));
+  MILEAGE_RETURN_IF_ERROR(CheckHolder(checked.coupon, reservation));
   MILEAGE_ASSIGN_OR_RETURN(checked.discount_fen,
                            DiscountFor(checked.stock, request.order_amount_fen));
   return checked;
@@ -183,20 +216,21 @@ Result<RedemptionService::Checked> RedemptionService::CheckRedeem(const org::Act
 
 Result<RedemptionResult> RedemptionService::RedeemOnce(const org::Actor& actor,
                                                        const RedeemRequest& request,
-                                                       const CouponKey& key, int64_t now,
+                                                       const CouponKey& key,
+                                                       const std::string& reservation, int64_t now,
                                                        bool& raced) {
   // The reads hold a pooled connection only until the write takes its own.
-  MILEAGE_ASSIGN_OR_RETURN(Checked checked, CheckRedeem(actor, request, key, now));
+  MILEAGE_ASSIGN_OR_RETURN(Checked checked, CheckRedeem(actor, request, key, reservation, now));
   if (checked.earlier.has_value()) {
     return RedemptionResult{std::move(*checked.earlier), std::move(checked.coupon)};
   }
   const Redemption redemption =
       NewRedemption(actor, checked.coupon, checked.store, request, checked.discount_fen, now);
   RedemptionResult result;
-  Status written = writer_.Run(actor, Base("coupon.redeem", "coupon"),
-                               [&](db::Connection& tx, org::AuditRecord& record) {
-                                 return WriteRedemption(tx, redemption, now, record, result);
-                               });
+  Status written = writer_.Run(
+      actor, Base("coupon.redeem", "coupon"), [&](db::Connection& tx, org::AuditRecord& record) {
+        return WriteRedemption(tx, redemption, reservation, now, record, result);
+      });
   if (written.reason() == kRequestRace) {
     raced = true;
     return written;

@@ -51,10 +51,20 @@ class RedemptionService {
   // INVALID_QR_TOKEN, INVALID_ID, INVALID_REQUEST_ID, INVALID_ORDER_AMOUNT (out of range);
   // FailedPrecondition QR_TOKEN_EXPIRED; NotFound COUPON_NOT_FOUND, NOT_FOUND "store N not
   // found"; FailedPrecondition STORE_INACTIVE, REQUEST_ID_REUSED, WRONG_STORE, then
-  // ALREADY_REDEEMED, COUPON_EXPIRED, COUPON_VOIDED, COUPON_NOT_YET_VALID; InvalidArgument
+  // ALREADY_REDEEMED, COUPON_EXPIRED, COUPON_VOIDED, COUPON_NOT_YET_VALID, COUPON_RESERVED (an
+  // appointment holds it until the visit); InvalidArgument
   // INVALID_ORDER_AMOUNT (0 for a cash or discount coupon); FailedPrecondition BELOW_THRESHOLD.
   Result<RedemptionResult> Redeem(const org::Actor& actor, const RedeemRequest& request,
                                   int64_t now);
+  // Redeems the coupon that `holder` ("appointment:<id>") holds at the store, for an order of
+  // 0 (an exchange coupon), with `holder` as the request id: the Redeem checks and write, so the
+  // redemption is recorded, audited and evented like any other, and a repeat (or a concurrent
+  // one) answers the first redemption instead of redeeming again. A client's request id never
+  // contains ':', so no counter request can take it. Errors: Redeem's after its input checks,
+  // and FailedPrecondition COUPON_NOT_HELD when `holder` does not hold the coupon (and it was
+  // not redeemed for `holder` already).
+  Result<RedemptionResult> RedeemReserved(const org::Actor& actor, int64_t coupon_id,
+                                          int64_t store_id, std::string_view holder, int64_t now);
   // Takes a redemption back: the coupon returns to issued (or to voided when its payment was
   // refunded below the reward rule meanwhile, payments' policy), and the redemption keeps who
   // reversed it, when and why. Errors: InvalidArgument INVALID_ID, INVALID_REASON (not 1..255
@@ -83,12 +93,15 @@ class RedemptionService {
     std::optional<Redemption> earlier;
     int64_t discount_fen = 0;
   };
+  // `reservation` is who must hold the coupon (Coupon::reserved_for): "" at the counter, which
+  // never redeems a held coupon; the holder for RedeemReserved.
   Result<Checked> CheckRedeem(const org::Actor& actor, const RedeemRequest& request,
-                              const CouponKey& key, int64_t now);
+                              const CouponKey& key, const std::string& reservation, int64_t now);
   // One attempt: checks, then the audited write. `raced` is set when a concurrent request with
   // the same request id committed first (the caller reads again).
   Result<RedemptionResult> RedeemOnce(const org::Actor& actor, const RedeemRequest& request,
-                                      const CouponKey& key, int64_t now, bool& raced);
+                                      const CouponKey& key, const std::string& reservation,
+                                      int64_t now, bool& raced);
 
   db::Db& db_;
   const org::Authorizer& authorizer_;

@@ -169,6 +169,9 @@ struct Coupon {
   std::string void_reason;
   bool reward_refunded_after_redemption = false;
   int64_t updated_at = 0;
+  // What holds the coupon ("appointment:<id>"), "" when nothing does: a held coupon is redeemed
+  // only by its holder (RedemptionService::RedeemReserved), never at the counter.
+  std::string reserved_for;
 };
 
 // A coupon with the stock it belongs to (what a member's list and the console show).

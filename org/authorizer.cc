@@ -22,6 +22,7 @@ bool IsRead(Action action) {
     case Action::kStockRead:
     case Action::kRedemptionRead:
     case Action::kSettlementRead:
+    case Action::kAppointmentRead:
       return true;
     default:
       return false;
@@ -39,6 +40,12 @@ bool IsCouponAction(Action action) {
   return action == Action::kStockRead || action == Action::kStockWrite ||
          action == Action::kCouponGrant || action == Action::kCouponRedeem ||
          action == Action::kRedemptionRead || action == Action::kRedemptionReverse;
+}
+
+// What region and dealer managers may do with appointments: all of it.
+bool IsAppointmentAction(Action action) {
+  return action == Action::kAppointmentRead || action == Action::kScheduleWrite ||
+         action == Action::kAppointmentWrite;
 }
 
 Status NotFound(std::string_view what) { return NotFoundError(std::string(what) + " not found"); }
@@ -127,6 +134,12 @@ std::string_view ActionName(Action action) {
       return "settlement.read";
     case Action::kSettlementClose:
       return "settlement.close";
+    case Action::kAppointmentRead:
+      return "appointment.read";
+    case Action::kScheduleWrite:
+      return "schedule.write";
+    case Action::kAppointmentWrite:
+      return "appointment.write";
   }
   return "?";
 }
@@ -169,17 +182,18 @@ bool Authorizer::RoleAllows(Role role, Action action) const {
              action == Action::kDealerWrite || action == Action::kStoreRead ||
              action == Action::kStoreWrite || action == Action::kMerchantRead ||
              action == Action::kStaffRead || action == Action::kStaffWrite ||
-             IsMembershipAction(action) || IsCouponAction(action);
+             IsMembershipAction(action) || IsCouponAction(action) || IsAppointmentAction(action);
     case Role::kDealerManager:
       return action == Action::kDealerRead || action == Action::kStoreRead ||
              action == Action::kStoreWrite || action == Action::kMerchantRead ||
              action == Action::kStaffRead || action == Action::kStaffWrite ||
-             IsMembershipAction(action) || IsCouponAction(action);
+             IsMembershipAction(action) || IsCouponAction(action) || IsAppointmentAction(action);
     case Role::kStoreClerk:
       return action == Action::kStoreRead || action == Action::kMemberRead ||
              action == Action::kPaymentRead || action == Action::kEarningRuleRead ||
              action == Action::kStockRead || action == Action::kCouponRedeem ||
-             action == Action::kRedemptionRead;
+             action == Action::kRedemptionRead || action == Action::kAppointmentRead ||
+             action == Action::kAppointmentWrite;
     case Role::kAnalyst:
       return IsRead(action) && action != Action::kAuditRead;
   }

@@ -44,6 +44,11 @@ enum class Action {
   // Partner settlement (points/settlement.h): the brand's statements; closing a period.
   kSettlementRead,
   kSettlementClose,
+  // Service appointments (care/): a store's schedule, slots and appointments; schedules and
+  // slots written; arrivals and completions marked (the latter redeems the attached coupon).
+  kAppointmentRead,
+  kScheduleWrite,
+  kAppointmentWrite,
 };
 
 // "store.write" etc., for logs, route listings and the audit records of refused routes.
@@ -91,6 +96,8 @@ enum class Decision {
 // its scope; region and dealer managers and brand admins write stocks, grant coupons and
 // reverse redemptions; they and store clerks redeem. Which stocks a caller sees beyond its
 // subtree (an ancestor's campaign its stores take) is coupons::StockAccess's rule.
+// Appointments: every role reads them in its scope; region and dealer managers and brand
+// admins write schedules and slots; they and store clerks check members in and complete.
 //
 // Actors: the system actor (the operator CLI, Actor::System) is always allowed; an Actor that
 // is neither staff nor the system is always refused (PermissionDenied). Stateless; safe for

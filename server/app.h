@@ -6,6 +6,7 @@
 #include <mutex>
 #include <optional>
 
+#include "care/care_module.h"
 #include "common/clock.h"
 #include "common/config.h"
 #include "common/random.h"
@@ -96,6 +97,8 @@ class App {
   org::OrgModule& org() { return *org_; }
   // The coupons services (stocks, claims, grants, redemptions) for the routes to call.
   coupons::CouponsModule& coupons() { return *coupons_; }
+  // The appointment services (schedules, slots, bookings, check-in, completion).
+  care::CareModule& care() { return *care_; }
   const ConsoleRouter& console() const { return *console_; }
   const PartnerRouter& partner_api() const { return *partner_router_; }
   MemberApi& member_api() { return *member_api_; }
@@ -161,6 +164,7 @@ class App {
   std::unique_ptr<MemberApi> member_api_;
   std::unique_ptr<points::MemberPoints> member_points_;
   std::unique_ptr<members::MemberCodes> member_codes_;
+  std::unique_ptr<care::CareModule> care_;
   std::unique_ptr<members::PartnerIdentities> partner_identities_;
   std::unique_ptr<OwnerCard> owner_card_;
   std::unique_ptr<CacheSync> cache_sync_;  // last: its drops use the caches above

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "care/reminder_job.h"
 #include "common/log.h"
 #include "coupons/expiry_job.h"
 #include "db/sql_dialect.h"
@@ -26,6 +27,7 @@ constexpr int64_t kRetryAfterErrorS = 30;
 constexpr std::string_view kTierDowngrades = "tier_downgrades";
 constexpr std::string_view kPointsExpiry = "points_expiry";
 constexpr std::string_view kCouponExpiry = "coupon_expiry";
+constexpr std::string_view kAppointmentReminders = "appointment_reminders";
 
 JobTiming TimingOf(const Config& config) {
   JobTiming timing;
@@ -62,6 +64,10 @@ std::vector<Job> MembershipJobs(db::Db& db, const Config& config) {
       Job{std::string(kCouponExpiry), "coupons expired",
           [&db](int64_t now, const db::Fence& fence) {
             return coupons::RunCouponExpiry(db, now, kBatch, fence);
+          }},
+      Job{std::string(kAppointmentReminders), "appointment reminders",
+          [&db](int64_t now, const db::Fence& fence) {
+            return care::RunAppointmentReminders(db, now, kBatch, fence);
           }},
   };
 }
@@ -226,6 +232,7 @@ Result<JobsReport> RunMembershipJobs(db::Db& db, const Config& config, const Clo
     if (job.name == kTierDowngrades) report.members_downgraded = *done;
     if (job.name == kPointsExpiry) report.lots_expired = *done;
     if (job.name == kCouponExpiry) report.coupons_expired = *done;
+    if (job.name == kAppointmentReminders) report.appointment_reminders = *done;
   }
   MILEAGE_RETURN_IF_ERROR(first_error);
   return report;

@@ -133,7 +133,7 @@ int RunJobs(const Args& args) {
   if (!report.ok()) return Fail(report.status());
   std::cout << "mileage: " << report->members_downgraded << " members downgraded, "
             << report->lots_expired << " points lots expired, " << report->coupons_expired
-            << " coupons expired\n";
+            << " coupons expired, " << report->appointment_reminders << " appointment reminders\n";
   return 0;
 }
 

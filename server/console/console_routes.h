@@ -1,5 +1,6 @@
 #pragma once
 
+#include "care/care_module.h"
 #include "common/clock.h"
 #include "coupons/coupons_module.h"
 #include "org/org_module.h"
@@ -55,5 +56,9 @@ void RegisterStockRoutes(ConsoleRouter& router, coupons::StockService& stocks,
 void RegisterRedemptionRoutes(ConsoleRouter& router, coupons::RedemptionService& redemptions,
                               coupons::CouponViews& views, const Clock& clock);
 void RegisterPackageRoutes(ConsoleRouter& router, coupons::PackageService& packages);
+
+// Appointments (care/ services, docs/API.md "Appointments"), registered by the App: a store's
+// schedule and slots, its day's appointments, check-in and completion.
+void RegisterAppointmentRoutes(ConsoleRouter& router, care::CareModule& care, const Clock& clock);
 
 }  // namespace mileage::server

@@ -246,6 +246,10 @@ std::map<std::string, int64_t> ConsoleTest::RowCounts() {
                             "coupon_stock_stores",
                             "coupons",
                             "coupon_redemptions",
+                            "care_schedules",
+                            "care_holidays",
+                            "care_slots",
+                            "care_appointments",
                             "outbox_events",
                             "settlement_periods",
                             "settlement_lines"}) {

@@ -3,6 +3,8 @@
 // not write get 403 (DESIGN.md section 7; docs/API.md "Console: authorization").
 #include <set>
 
+#include "care/types.h"
+#include "common/civil_time.h"
 #include "crypto/data_key.h"
 #include "members/member_codes.h"
 #include "tests/integration/console/console_fixture.h"
@@ -44,6 +46,27 @@ class ConsoleScopeTest : public ConsoleTest {
     ASSERT_TRUE(code.ok()) << code.status().ToString();
     member_code_b_ = code->token;
     MakeDealerBCoupons();
+    MakeDealerBAppointment();
+  }
+
+  // A slot at B1 tomorrow and member_b_'s appointment in it.
+  void MakeDealerBAppointment() {
+    const org::Actor op = org::Actor::System("test");
+    const int64_t now = UnixSeconds(clock_.Now());
+    care::NewSlot slot{now + 86400, 60, 2, {"wash"}};
+    Result<care::Slot> made =
+        server_->app().care().schedules().CreateSlot(op, tree_.store_b1, slot, now);
+    ASSERT_TRUE(made.ok()) << made.status().ToString();
+    std::chrono::seconds retry_after{0};
+    Result<members::OwnVehicle> car = server_->app().vehicles().Add(
+        {member_b_, tree_.brand}, members::NewVehicle{"京B12345", {}, "Golf", {}, 0}, now,
+        &retry_after);
+    ASSERT_TRUE(car.ok()) << car.status().ToString();
+    Result<care::Appointment> booked = server_->app().care().appointments().Book(
+        {member_b_, tree_.brand, ""}, care::BookRequest{made->id, car->vehicle.id, "wash", {}},
+        now);
+    ASSERT_TRUE(booked.ok()) << booked.status().ToString();
+    appointment_b_ = booked->id;
   }
 
   // Dealer B's campaign, a coupon of it for member_b_ and a redemption of another at B1.
@@ -105,6 +128,7 @@ class ConsoleScopeTest : public ConsoleTest {
   std::string coupon_b_code_;
   int64_t redemption_b_ = 0;
   int64_t package_b_ = 0;
+  int64_t appointment_b_ = 0;
 
   // Valid input (registration parses the key before it asks the authorizer).
   std::string MerchantBody() const {
@@ -122,6 +146,8 @@ class ConsoleScopeTest : public ConsoleTest {
     const std::string b = std::to_string(t.dealer_b);
     const std::string b1 = std::to_string(t.store_b1);
     const int64_t clerk_b1 = t.staff.at("clerk_b1");
+    const int64_t now = UnixSeconds(clock_.Now());
+    const std::string today = civil::FormatDate(civil::BeijingDate(now));
     return {
         // Routes that address nothing below the brand: the caller's own session or brand.
         {{"POST", "/api/console/login"}, {}},
@@ -242,6 +268,33 @@ class ConsoleScopeTest : public ConsoleTest {
            R"({"reason":"x"})", "REDEMPTION_NOT_FOUND"}}},
         {{"GET", "/api/console/stores/{id}/redemptions"},
          {{"GET", "/api/console/stores/" + b1 + "/redemptions"}}},
+        // B1's schedule, slots and appointments.
+        {{"GET", "/api/console/stores/{id}/schedule"},
+         {{"GET", "/api/console/stores/" + b1 + "/schedule"}}},
+        {{"PUT", "/api/console/stores/{id}/schedule"},
+         {{"PUT", "/api/console/stores/" + b1 + "/schedule",
+           R"({"hours":["09:00-18:00","","","","","",""],"slot_minutes":60,"capacity":2,)"
+           R"("service_types":["wash"]})"}}},
+        {{"POST", "/api/console/stores/{id}/slots/generate"},
+         {{"POST", "/api/console/stores/" + b1 + "/slots/generate",
+           R"({"from":")" + today + R"(","to":")" + today + R"("})"}}},
+        {{"POST", "/api/console/stores/{id}/slots"},
+         {{"POST", "/api/console/stores/" + b1 + "/slots",
+           R"({"starts_at":")" + civil::FormatRfc3339Utc(now + 7 * 86400) +
+               R"(","duration_minutes":60,"capacity":1,"service_types":["wash"]})"}}},
+        {{"GET", "/api/console/stores/{id}/slots"},
+         {{"GET", "/api/console/stores/" + b1 + "/slots"}}},
+        {{"GET", "/api/console/stores/{id}/appointments"},
+         {{"GET", "/api/console/stores/" + b1 + "/appointments"}}},
+        {{"POST", "/api/console/appointments/{id}/check-in"},
+         {{"POST", Path("/api/console/appointments/{id}/check-in", appointment_b_),
+           R"({"member_code":")" + member_code_b_ + R"("})", "APPOINTMENT_NOT_FOUND"}}},
+        {{"POST", "/api/console/appointments/{id}/cancel"},
+         {{"POST", Path("/api/console/appointments/{id}/cancel", appointment_b_), "{}",
+           "APPOINTMENT_NOT_FOUND"}}},
+        {{"POST", "/api/console/appointments/{id}/complete"},
+         {{"POST", Path("/api/console/appointments/{id}/complete", appointment_b_), "{}",
+           "APPOINTMENT_NOT_FOUND"}}},
         {{"GET", "/api/console/exports/redemptions.csv"},
          {{"GET", "/api/console/exports/redemptions.csv?store_id=" + b1}}},
         {{"GET", "/api/console/exports/transactions.csv"},

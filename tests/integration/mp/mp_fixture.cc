@@ -125,6 +125,7 @@ MpReply MpTest::Send(const std::string& method, const std::string& path, const s
   httplib::Result res =
       method == "GET"      ? client->Get(path.c_str(), headers)
       : method == "PATCH"  ? client->Patch(path.c_str(), headers, body, "application/json")
+      : method == "PUT"    ? client->Put(path.c_str(), headers, body, "application/json")
       : method == "DELETE" ? client->Delete(path.c_str(), headers, body, "application/json")
                            : client->Post(path.c_str(), headers, body, "application/json");
   MpReply reply;

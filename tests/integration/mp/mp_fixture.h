@@ -68,7 +68,7 @@ class MpTest : public ::testing::TestWithParam<Backend> {
   std::string TokenOf(const std::string& code);
   // The token and member id of a successful login; fails the test otherwise.
   SignedIn SignIn(const std::string& code);
-  // GET, PATCH and DELETE as named; any other method is sent as POST.
+  // GET, PATCH, PUT and DELETE as named; any other method is sent as POST.
   MpReply Send(const std::string& method, const std::string& path, const std::string& token,
                const std::string& body = "", const std::string& from = "127.0.0.1");
   MpReply Me(const std::string& token) { return Send("GET", "/api/mp/me", token); }

@@ -34,6 +34,16 @@ TEST(BeijingCalendarTest, DaysAndMonthsTurnAtBeijingMidnight) {
   EXPECT_EQ(MonthsBefore(202312, -1), 202401);
 }
 
+// Weekdays from a calendar: 1970-01-01 was a Thursday, 2000-02-29 a Tuesday, 2030-01-07 a
+// Monday and 2030-01-13 a Sunday; also before 1970 (1969-12-28, a Sunday).
+TEST(BeijingCalendarTest, IsoWeekdaysMatchTheCalendar) {
+  EXPECT_EQ(IsoWeekday({1970, 1, 1}), 4);
+  EXPECT_EQ(IsoWeekday({2000, 2, 29}), 2);
+  EXPECT_EQ(IsoWeekday({2030, 1, 7}), 1);
+  EXPECT_EQ(IsoWeekday({2030, 1, 13}), 7);
+  EXPECT_EQ(IsoWeekday({1969, 12, 28}), 7);
+}
+
 TEST(BeijingCalendarTest, EndOfMonthIsTheLastBeijingSecond) {
   // 2024-03-10T00:00Z plus 24 months ends 2026-03-31 23:59:59 Beijing = 1774972799.
   EXPECT_EQ(EndOfBeijingMonth(1710028800, 24), 1774972799);

@@ -1,0 +1,203 @@
+// A coupon attached to an appointment (docs/API.md, "Appointments"): held until the visit, so
+// the counter's redemption refuses it (COUPON_RESERVED) and another booking cannot take it;
+// completing the appointment redeems it exactly once, also under repeated and concurrent
+// completions, recorded like any redemption at the store; cancelling frees it for the counter.
+#include <atomic>
+#include <thread>
+#include <vector>
+
+#include "tests/integration/care/care_fixture.h"
+
+namespace mileage::testing {
+namespace {
+
+class CareCouponTest : public CareTest {
+ protected:
+  void SetUp() override {
+    CareTest::SetUp();
+    if (server_ == nullptr || HasFatalFailure()) return;
+    PutSchedule(store_);
+    slot_ = MakeSlot(store_, Bj(1, 10), 2);
+    other_slot_ = MakeSlot(store_, Bj(1, 11), 2);
+    alice_ = SignIn("alice");
+    bob_ = SignIn("bob");
+    alice_car_ = AddVehicle(alice_, "京A12345");
+    bob_car_ = AddVehicle(bob_, "京A54321");
+    stock_ = NewStock();
+  }
+
+  std::string CouponState(int64_t coupon) {
+    MpReply reply = Send("GET", "/api/mp/coupons/" + std::to_string(coupon), alice_.token);
+    return reply.status == 200 ? reply.Text("state") : reply.body;
+  }
+  int64_t Redemptions(int64_t coupon) {
+    return Scalar("SELECT COUNT(*) FROM coupon_redemptions WHERE coupon_id = " +
+                  std::to_string(coupon));
+  }
+
+  int64_t slot_ = 0, other_slot_ = 0, alice_car_ = 0, bob_car_ = 0, stock_ = 0;
+  SignedIn alice_, bob_;
+};
+
+TEST_P(CareCouponTest, AHeldCouponIsRedeemedOnceByTheCompletion) {
+  const auto [coupon, code] = Claim(alice_, stock_);
+  ASSERT_NE(coupon, 0);
+  MpReply booked = Book(alice_, slot_, alice_car_, "wash", coupon);
+  ASSERT_EQ(booked.status, 201) << booked.body;
+  const int64_t id = booked.json["id"].GetInt64();
+  EXPECT_EQ(booked.json["coupon_id"].GetInt64(), coupon);
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM coupons WHERE id = " + std::to_string(coupon) +
+                   " AND reserved_for = 'appointment:" + std::to_string(id) + "'"),
+            1);
+
+  // Held: the counter refuses it, another booking cannot take it.
+  auto before = CareWritten();
+  MpReply counter = RedeemAtCounter(code, store_, "till-1");
+  EXPECT_EQ(counter.status, 409) << counter.body;
+  EXPECT_EQ(counter.code(), "COUPON_RESERVED");
+  MpReply again = Book(alice_, other_slot_, alice_car_, "wash", coupon);
+  EXPECT_EQ(again.status, 409) << again.body;
+  EXPECT_EQ(again.code(), "COUPON_RESERVED");
+  EXPECT_EQ(CareWritten(), before);
+  EXPECT_EQ(CouponState(coupon), "issued");
+
+  // The visit: check-in on the day, then completions at once from several desks.
+  SetNow(Bj(1, 9, 50));
+  staff_ = StaffToken();
+  MpReply checked_in = CheckIn(id, alice_);
+  ASSERT_EQ(checked_in.status, 200) << checked_in.body;
+  EXPECT_EQ(checked_in.Text("state"), "checked_in");
+  constexpr int kDesks = 6;
+  std::vector<MpReply> replies(kDesks);
+  std::atomic<int> ready{0};
+  std::vector<std::thread> desks;
+  for (int i = 0; i < kDesks; ++i) {
+    desks.emplace_back([&, i] {
+      ++ready;
+      while (ready.load() < kDesks) std::this_thread::yield();
+      replies[i] = Complete(id);
+    });
+  }
+  for (std::thread& t : desks) t.join();
+  int completed = 0;
+  for (const MpReply& r : replies) {
+    if (r.status == 200) {
+      ++completed;
+      EXPECT_EQ(r.Text("state"), "completed");
+    } else {
+      EXPECT_EQ(r.status, 409) << r.body;
+      EXPECT_EQ(r.code(), "APPOINTMENT_COMPLETED") << r.body;
+    }
+  }
+  EXPECT_EQ(completed, 1);
+  MpReply repeat = Complete(id);
+  EXPECT_EQ(repeat.status, 409) << repeat.body;
+  EXPECT_EQ(repeat.code(), "APPOINTMENT_COMPLETED");
+
+  // One redemption, at the store, for the appointment, like any other.
+  EXPECT_EQ(Redemptions(coupon), 1);
+  EXPECT_EQ(CouponState(coupon), "redeemed");
+  const std::string c = std::to_string(coupon);
+  EXPECT_EQ(Scalar("SELECT store_id FROM coupon_redemptions WHERE coupon_id = " + c), store_);
+  EXPECT_EQ(Scalar("SELECT redemption_id FROM care_appointments WHERE id = " + std::to_string(id)),
+            Scalar("SELECT id FROM coupon_redemptions WHERE coupon_id = " + c));
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM coupons WHERE id = " + c + " AND reserved_for IS NULL"),
+            1);
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM outbox_events WHERE topic = 'coupon.redeemed'"), 1);
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM outbox_events WHERE topic = 'appointment.completed'"), 1);
+  MpReply store_list =
+      Console("GET", "/api/console/stores/" + std::to_string(store_) + "/redemptions");
+  ASSERT_EQ(store_list.status, 200) << store_list.body;
+  EXPECT_EQ(store_list.json["total"].GetInt64(), 1);
+  // The counter now finds it redeemed.
+  MpReply late = RedeemAtCounter(code, store_, "till-2");
+  EXPECT_EQ(late.status, 409) << late.body;
+  EXPECT_EQ(late.code(), "ALREADY_REDEEMED");
+}
+
+TEST_P(CareCouponTest, CancellingFreesTheCouponForTheCounter) {
+  const auto [coupon, code] = Claim(alice_, stock_);
+  MpReply booked = Book(alice_, slot_, alice_car_, "wash", coupon);
+  ASSERT_EQ(booked.status, 201) << booked.body;
+  const int64_t id = booked.json["id"].GetInt64();
+  MpReply cancelled = Cancel(alice_, id);
+  ASSERT_EQ(cancelled.status, 200) << cancelled.body;
+  EXPECT_EQ(cancelled.Text("state"), "cancelled");
+  EXPECT_EQ(Scalar("SELECT booked FROM care_slots WHERE id = " + std::to_string(slot_)), 0);
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM coupons WHERE reserved_for IS NOT NULL"), 0);
+  // Free again: a new booking may hold it, and after that one is cancelled the counter redeems.
+  MpReply rebooked = Book(alice_, other_slot_, alice_car_, "wash", coupon);
+  ASSERT_EQ(rebooked.status, 201) << rebooked.body;
+  ASSERT_EQ(Cancel(alice_, rebooked.json["id"].GetInt64()).status, 200);
+  MpReply counter = RedeemAtCounter(code, store_, "till-3");
+  ASSERT_EQ(counter.status, 200) << counter.body;
+  EXPECT_EQ(Redemptions(coupon), 1);
+  EXPECT_EQ(CouponState(coupon), "redeemed");
+}
+
+// A member who did not come: the clerk of the store cancels the checked-in or booked visit
+// after its start, which the member could no longer do, and the coupon is the counter's again.
+TEST_P(CareCouponTest, StaffCancelAMissedVisitAndFreeTheCoupon) {
+  AddStaff("clerk", "store_clerk", "store", store_);
+  const auto [coupon, code] = Claim(alice_, stock_);
+  MpReply booked = Book(alice_, slot_, alice_car_, "wash", coupon);
+  ASSERT_EQ(booked.status, 201) << booked.body;
+  const int64_t id = booked.json["id"].GetInt64();
+  SetNow(Bj(1, 12));
+  const std::string clerk = StaffLogin("clerk");
+  EXPECT_EQ(Cancel(alice_, id).code(), "CHANGE_CUTOFF_PASSED");
+  MpReply cancelled =
+      Send("POST", "/api/console/appointments/" + std::to_string(id) + "/cancel", clerk);
+  ASSERT_EQ(cancelled.status, 200) << cancelled.body;
+  EXPECT_EQ(cancelled.Text("state"), "cancelled");
+  EXPECT_EQ(Scalar("SELECT booked FROM care_slots WHERE id = " + std::to_string(slot_)), 0);
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'appointment.cancel' AND "
+                   "outcome = 'ok'"),
+            1);
+  MpReply twice =
+      Send("POST", "/api/console/appointments/" + std::to_string(id) + "/cancel", clerk);
+  EXPECT_EQ(twice.status, 409);
+  EXPECT_EQ(twice.code(), "APPOINTMENT_CANCELLED");
+  staff_ = clerk;
+  MpReply counter = RedeemAtCounter(code, store_, "till-5");
+  ASSERT_EQ(counter.status, 200) << counter.body;
+  EXPECT_EQ(Redemptions(coupon), 1);
+}
+
+TEST_P(CareCouponTest, OnlyTheMembersOwnUsableExchangeCouponAttaches) {
+  const int64_t cash = NewStock("cash");
+  const auto [cash_coupon, cash_code] = Claim(alice_, cash);
+  const auto [bobs, bobs_code] = Claim(bob_, stock_);
+  const auto [used, used_code] = Claim(alice_, stock_);
+  ASSERT_EQ(RedeemAtCounter(used_code, store_, "till-4").status, 200);
+  const auto before = CareWritten();
+  const struct {
+    int64_t coupon;
+    int status;
+    const char* code;
+  } cases[] = {
+      {cash_coupon, 409, "COUPON_NOT_ATTACHABLE"},
+      {bobs, 404, "COUPON_NOT_FOUND"},
+      {used, 409, "ALREADY_REDEEMED"},
+      {999999, 404, "COUPON_NOT_FOUND"},
+  };
+  for (const auto& c : cases) {
+    MpReply reply = Book(alice_, slot_, alice_car_, "wash", c.coupon);
+    EXPECT_EQ(reply.status, c.status) << c.coupon << ": " << reply.body;
+    EXPECT_EQ(reply.code(), c.code) << c.coupon;
+  }
+  // A coupon that expires before the slot starts: the slot is after its 30 days.
+  const int64_t late_slot = MakeSlot(store_, Bj(40, 10), 2);
+  const auto [fresh, fresh_code] = Claim(alice_, stock_);
+  const auto after_setup = CareWritten();
+  MpReply expired = Book(alice_, late_slot, alice_car_, "wash", fresh);
+  EXPECT_EQ(expired.status, 409) << expired.body;
+  EXPECT_EQ(expired.code(), "COUPON_EXPIRED");
+  EXPECT_EQ(CareWritten(), after_setup);
+  EXPECT_EQ(before.at("care_appointments"), after_setup.at("care_appointments"));
+}
+
+MILEAGE_MP_TEST_SUITE(CareCouponTest);
+
+}  // namespace
+}  // namespace mileage::testing
