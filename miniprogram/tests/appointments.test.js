@@ -12,6 +12,7 @@ const DAY_MS = 86400000
 // Whole hours so that the shown time is exact.
 const hour = Math.floor(Date.now() / 3600000) * 3600000
 const IN_3_DAYS = new Date(hour + 3 * DAY_MS).toISOString()
+const IN_4_DAYS = new Date(hour + 4 * DAY_MS).toISOString()
 const IN_5_DAYS = new Date(hour + 5 * DAY_MS).toISOString()
 const AGO_3_DAYS = new Date(hour - 3 * DAY_MS).toISOString()
 
@@ -43,7 +44,9 @@ test('upcoming visits soonest first, then the past ones, each with what was book
   const list = openPage('appointments')
   await waitFor(() => answer, 2000, 'the appointments request')
   assert.equal(text(find(list, '#loading')), '加载中…')
+  // 55 was booked last but is visited before 54.
   answer({status: 200, body: page({items: [
+    fixtures.appointment({id: 55, starts_at: IN_4_DAYS}),
     fixtures.appointment({id: 54, starts_at: IN_5_DAYS, service_type: 'wash', coupon_id: 43}),
     fixtures.appointment({id: 53, starts_at: IN_3_DAYS}),
     fixtures.appointment({id: 52, starts_at: IN_3_DAYS, state: 'cancelled'}),
@@ -51,7 +54,7 @@ test('upcoming visits soonest first, then the past ones, each with what was book
       state: 'completed'}),
   ]})})
   await waitFor(() => find(list, '#list'))
-  assert.deepEqual(list.data.upcoming.map(a => a.id), [53, 54])
+  assert.deepEqual(list.data.upcoming.map(a => a.id), [53, 55, 54])
   assert.deepEqual(list.data.past.map(a => a.id), [52, 51])
   assert.equal(text(find(list, '#appointment-53')),
     `人民广场店已预约${format.beijing(IN_3_DAYS)} 保养京A12345 宝马 X5改约取消预约`)

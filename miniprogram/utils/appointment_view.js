@@ -52,6 +52,7 @@ function appointmentView(a, names, nowMs) {
     storeId: a.store_id,
     storeName: (names.stores && names.stores[a.store_id]) || `门店 ${a.store_id}`,
     time: format.beijing(a.starts_at),
+    startsMs: Date.parse(a.starts_at),
     vehicle: (names.vehicles && names.vehicles[a.vehicle_id]) || '车辆已删除',
     serviceType: a.service_type,
     service: serviceName(a.service_type),

@@ -44,7 +44,7 @@ Component({
           const items = appointments.items.map(a => view.appointmentView(a, names))
           // The server lists newest first; upcoming visits read best soonest first.
           this.setData({status: 'ready', errorMessage: '',
-            upcoming: items.filter(a => a.upcoming).reverse(),
+            upcoming: items.filter(a => a.upcoming).sort((x, y) => x.startsMs - y.startsMs),
             past: items.filter(a => !a.upcoming)})
         }).catch(err => {
           this.setData({status: 'error', errorMessage: messageOf(err, APPOINTMENT_MESSAGES)})

@@ -111,9 +111,11 @@ Component({
 
     submit() {
       if (this.data.submitting) return Promise.resolve()
-      if (!this.data.slotId) return Promise.resolve(this.setData({formError: '请选择预约时段'}))
-      if (!this.data.rescheduling && !this.data.vehicleId) {
-        return Promise.resolve(this.setData({formError: '请先添加车辆'}))
+      const missing = !this.data.slotId ? '请选择预约时段'
+        : !this.data.rescheduling && !this.data.vehicleId ? '请先添加车辆' : ''
+      if (missing) {
+        this.setData({formError: missing})
+        return Promise.resolve()
       }
       this.setData({submitting: true, formError: ''})
       const body = {slot_id: this.data.slotId, vehicle_id: this.data.vehicleId,
