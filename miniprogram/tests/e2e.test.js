@@ -8,6 +8,8 @@
 // vehicle form (a second add of the plate refused in Chinese) which the card then counts, a
 // sandbox payment's points in the points history, stores with the distance, phone binding and
 // a consent on the profile page, and an empty 我的合作伙伴 with an unknown partner's unlink refused.
+// A third member books a service slot that staff published on the booking page, a second
+// member is refused SLOT_FULL for the same seat, and the first cancels it on 我的预约.
 // Needs the mileage binary (MILEAGE_BIN, default build/asan/server/mileage): skipped without
 // it unless MILEAGE_E2E_REQUIRED=1 (scripts/test sets it), which makes a missing binary fail.
 const test = require('node:test')
@@ -20,6 +22,7 @@ const {rgbaContext, scan} = require('./support/canvas')
 const api = require('../utils/api')
 const qr = require('../utils/qr')
 const timing = require('../utils/timing')
+const format = require('../utils/format')
 const {TOKEN_KEY} = require('../utils/request')
 
 const required = process.env.MILEAGE_E2E_REQUIRED === '1'
@@ -206,6 +209,80 @@ test('a member sees the card, adds a vehicle, sees a payment\'s points, the stor
       assert.equal(partner.status, 201, JSON.stringify(partner.body))
       await assert.rejects(api.unlinkPartner(partner.body.partner.id),
         {status: 404, code: 'PARTNER_NOT_FOUND'})
+    } catch (err) {
+      if (mileage.children) console.error(mileage.logs())
+      throw err
+    } finally {
+      closePages()
+      await mileage.stop()
+    }
+  })
+
+test('a member books a published slot, a second is refused SLOT_FULL, the first cancels it',
+  {skip, timeout: 180000}, async () => {
+    const mileage = new Mileage()
+    try {
+      await mileage.start()
+      const store = mileage.storeId
+
+      // Staff publish tomorrow's slots (Beijing): one seat each hour, 09:00 to 18:00.
+      await mileage.consoleLogin()
+      const schedule = await mileage.console('PUT', `/api/console/stores/${store}/schedule`, {
+        hours: Array(7).fill('09:00-18:00'), slot_minutes: 60, capacity: 1,
+        service_types: ['maintenance', 'wash'], cutoff_minutes: 60,
+      })
+      assert.equal(schedule.status, 200, JSON.stringify(schedule.body))
+      const tomorrow = format.beijingToday(Date.now() + 86400000)
+      const generated = await mileage.console('POST', `/api/console/stores/${store}/slots/generate`,
+        {from: tomorrow, to: tomorrow})
+      assert.equal(generated.status, 200, JSON.stringify(generated.body))
+      assert.equal(generated.body.created, 9)
+
+      // 预约保养: tomorrow's first slot, 保养 (the first service), the member's vehicle.
+      let wx = realWx(mileage, 'e2e-carol')
+      const vehicle = await api.addVehicle({plate: '沪B67890', model: '大众 帕萨特'})
+      const book = openPage('book', {store_id: String(store), store_name: 'Store%201'})
+      await waitFor(() => find(book, '#slots') || find(book, '#no-slots') || find(book, '#error'),
+        10000, 'the booking form')
+      tap(book, `#day-${tomorrow}`)
+      await waitFor(() => book.data.day === tomorrow && find(book, '#slots'), 10000,
+        'tomorrow\'s slots')
+      assert.equal(book.data.slots.length, 9)
+      const first = book.data.slots[0]
+      assert.deepEqual([first.time, first.remaining], ['09:00-10:00', 1])
+      assert.equal(text(find(book, `#vehicle-${vehicle.id}`)), '沪B67890 大众 帕萨特')
+      tap(book, `#slot-${first.id}`)
+      await waitFor(() => book.data.slotId === first.id)
+      await book.instance.submit()
+      assert.equal(book.data.formError, '')
+      assert.equal(text(find(book, '#result-detail')), `${tomorrow} 09:00 保养`)
+      assert.deepEqual(wx.toasts, [{title: '预约成功', icon: 'success'}])
+      const booked = await api.appointments()
+      assert.equal(booked.items.length, 1)
+      const appointment = booked.items[0]
+      assert.deepEqual([appointment.slot_id, appointment.vehicle_id, appointment.service_type,
+        appointment.state], [first.id, vehicle.id, 'maintenance', 'booked'])
+      assert.equal((await api.slots(store, tomorrow)).items[0].remaining, 0)
+
+      // Another member, the same seat: SLOT_FULL, nothing booked for them.
+      realWx(mileage, 'e2e-dave')
+      const daveVehicle = await api.addVehicle({plate: '沪C11111', model: '丰田 凯美瑞'})
+      await assert.rejects(api.book({slot_id: first.id, vehicle_id: daveVehicle.id,
+        service_type: 'wash'}), {status: 409, code: 'SLOT_FULL'})
+      assert.deepEqual((await api.appointments()).items, [])
+
+      // 我的预约: the visit is upcoming; cancelling (confirmed) frees the seat.
+      wx = realWx(mileage, 'e2e-carol')
+      const list = openPage('appointments')
+      await waitFor(() => find(list, `#appointment-${appointment.id}`), 10000, 'the appointment')
+      assert.equal(text(find(list, `#appointment-${appointment.id}`)),
+        `Store 1已预约${tomorrow} 09:00 保养沪B67890 大众 帕萨特改约取消预约`)
+      tap(list, `#cancel-${appointment.id}`)
+      await waitFor(() => find(list, '#no-upcoming'), 10000, 'the cancelled appointment')
+      assert.equal(text(find(list, `#state-${appointment.id}`)), '已取消')
+      assert.deepEqual(wx.toasts, [{title: '已取消', icon: 'success'}])
+      assert.equal((await api.appointment(appointment.id)).state, 'cancelled')
+      assert.equal((await api.slots(store, tomorrow)).items[0].remaining, 1)
     } catch (err) {
       if (mileage.children) console.error(mileage.logs())
       throw err

@@ -80,19 +80,20 @@ test('a card that cannot load shows the error in Chinese and a retry that works'
   assert.equal(text(find(page, '#member-number')), '6001 2345 6786')
 })
 
-test('quick links go to the claim centre, coupons, points, vehicles, stores, packages and orders', async () => {
+test('quick links go to the claim centre, coupons, points, vehicles, stores (also to book a ' +
+  'service), packages, orders and appointments', async () => {
   const wx = fakeWx().reply('GET', '/api/mp/card', 200, fixtures.card({vehicles: [fixtures.vehicle()]}))
   const page = openPage('home')
   await waitFor(() => find(page, '#card'))
   assert.equal(text(find(page, '#vehicles')), '1')
   for (const link of ['#link-claim', '#usable-coupons', '#link-points', '#link-vehicles',
-    '#link-stores', '#link-packages', '#link-orders']) {
+    '#link-stores', '#link-book', '#link-packages', '#link-orders', '#link-appointments']) {
     tap(page, link)
   }
-  await waitFor(() => wx.navigations.length === 7)
+  await waitFor(() => wx.navigations.length === 9)
   assert.deepEqual(wx.navigations, ['/pages/claim/index', '/pages/coupons/index',
-    '/pages/points/index', '/pages/vehicles/index', '/pages/stores/index',
-    '/pages/packages/index', '/pages/orders/index'])
+    '/pages/points/index', '/pages/vehicles/index', '/pages/stores/index', '/pages/stores/index',
+    '/pages/packages/index', '/pages/orders/index', '/pages/appointments/index'])
 })
 
 test('a card answer it cannot read shows the error state, not an endless loading', async () => {

@@ -17,13 +17,15 @@ test('shows the member and opens each of their pages', async () => {
   await waitFor(() => find(page, '#profile'))
   assert.equal(text(find(page, '#member-number')), '会员号 6001 2345 6786')
   assert.equal(text(find(page, '#tier')), '银卡会员')
-  assert.equal(text(find(page, '.entries')), '积分明细›我的车辆›我的合作伙伴›套餐›我的订单›门店列表›个人信息›')
-  for (const key of ['points', 'vehicles', 'partners', 'packages', 'orders', 'stores', 'profile']) {
+  assert.equal(text(find(page, '.entries')), '积分明细›我的车辆›我的合作伙伴›套餐›我的订单›我的预约›门店列表›个人信息›')
+  for (const key of ['points', 'vehicles', 'partners', 'packages', 'orders', 'appointments', 'stores',
+    'profile']) {
     tap(page, `#entry-${key}`)
   }
-  await waitFor(() => wx.navigations.length === 7)
+  await waitFor(() => wx.navigations.length === 8)
   assert.deepEqual(wx.navigations, ['/pages/points/index', '/pages/vehicles/index',
-    '/pages/partners/index', '/pages/packages/index', '/pages/orders/index', '/pages/stores/index', '/pages/profile/index'])
+    '/pages/partners/index', '/pages/packages/index', '/pages/orders/index', '/pages/appointments/index',
+    '/pages/stores/index', '/pages/profile/index'])
 })
 
 test('logout ends the session, forgets the token and logs in again on demand', async () => {

@@ -25,9 +25,9 @@ test('with the position: nearest first with the distance in m or km; call and na
   await waitFor(() => find(page, '#list'))
   assert.equal(find(page, '#no-location'), undefined)
   assert.equal(text(find(page, '#store-7')),
-    '人民广场店850m上海市黄浦区人民大道 1 号营业时间 08:30-18:00电话 021-6355 1234拨打电话导航')
+    '人民广场店850m上海市黄浦区人民大道 1 号营业时间 08:30-18:00电话 021-6355 1234拨打电话导航预约')
   assert.equal(text(find(page, '#distance-8')), '12.3km')
-  assert.equal(text(find(page, '#store-9')), '浦东店')
+  assert.equal(text(find(page, '#store-9')), '浦东店预约')
   assert.equal(find(page, '#call-8'), undefined)
   assert.equal(find(page, '#navigate-9'), undefined)
 
@@ -69,4 +69,14 @@ test('a failed list shows the error in Chinese and a retry that works', async ()
   wx.reply('GET', NEAR, 200, {items: [fixtures.store()]})
   tap(page, '#retry')
   await waitFor(() => find(page, '#store-7'))
+})
+
+test('预约 opens the booking page for that store', async () => {
+  const wx = fakeWx().reply('GET', NEAR, 200, {items: [fixtures.store()]})
+  const page = openPage('stores')
+  await waitFor(() => find(page, '#book-7'))
+  tap(page, '#book-7')
+  await waitFor(() => wx.navigations.length)
+  assert.deepEqual(wx.navigations,
+    [`/pages/book/index?store_id=7&store_name=${encodeURIComponent('人民广场店')}`])
 })

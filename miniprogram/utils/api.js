@@ -30,4 +30,13 @@ module.exports = {
   orders: (page, pageSize) =>
     request('GET', `/api/mp/orders?page=${page || 1}&page_size=${pageSize || 20}`),
   order: id => request('GET', `/api/mp/orders/${id}`),
+  // Appointments (docs/API.md, "Appointments (member side)"); day is a Beijing YYYY-MM-DD.
+  slots: (storeId, day) => request('GET', `/api/mp/stores/${storeId}/slots?from=${day}&to=${day}`),
+  book: body => request('POST', '/api/mp/appointments', body),
+  appointments: (page, pageSize) =>
+    request('GET', `/api/mp/appointments?page=${page || 1}&page_size=${pageSize || 50}`),
+  appointment: id => request('GET', `/api/mp/appointments/${id}`),
+  reschedule: (id, slotId) =>
+    request('POST', `/api/mp/appointments/${id}/reschedule`, {slot_id: slotId}),
+  cancelAppointment: id => request('POST', `/api/mp/appointments/${id}/cancel`),
 }

@@ -57,6 +57,26 @@ const MESSAGES = {
   ORDER_NOT_FOUND: '订单不存在',
   PARTNER_NOT_FOUND: '该合作伙伴已解除关联',
   PAY_FAILED: '支付未完成，请稍后重试',
+  INVALID_SERVICE_TYPE: '服务项目有误，请重新选择',
+  SLOT_NOT_FOUND: '该时段不存在，请重新选择',
+  APPOINTMENT_NOT_FOUND: '预约不存在或已删除',
+  STORE_INACTIVE: '该门店已暂停营业',
+  SLOT_STARTED: '该时段已开始，请选择其他时段',
+  SERVICE_NOT_OFFERED: '该时段不提供所选服务',
+  SLOT_FULL: '该时段已约满，请选择其他时段',
+  ALREADY_BOOKED: '您已预约过该时段',
+  COUPON_NOT_ATTACHABLE: '该券不能用于预约，请选择兑换券',
+  WRONG_STORE: '该券不适用于此门店',
+  COUPON_RESERVED: '该券已被其他预约占用',
+  CHANGE_CUTOFF_PASSED: '已超过门店规定的可修改时间，请联系门店',
+  SLOT_OTHER_STORE: '只能改约到同一门店的时段',
+  SAME_SLOT: '请选择与原预约不同的时段',
+  APPOINTMENT_CHECKED_IN: '您已到店，预约不能再修改',
+  APPOINTMENT_COMPLETED: '预约已完成，不能再修改',
+  APPOINTMENT_CANCELLED: '预约已取消',
+  MALFORMED_JSON: '请求有误，请更新小程序后重试',
+  BODY_NOT_OBJECT: '请求有误，请更新小程序后重试',
+  PAYLOAD_TOO_LARGE: '请求有误，请更新小程序后重试',
 }
 
 // Where one code means something else on a page: a code from the phone button, not wx.login.
@@ -88,4 +108,13 @@ function messageOf(err, overrides) {
   return '请求失败，请稍后重试'
 }
 
-module.exports = {messageOf, MESSAGES, PHONE_MESSAGES, PURCHASE_MESSAGES, PARTNER_MESSAGES}
+// Appointment routes: an id refused there is a slot, vehicle or appointment, and ABORTED a
+// concurrent change of the appointment, not a crowded claim.
+const APPOINTMENT_MESSAGES = {
+  INVALID_ID: '预约信息有误，请刷新后重试',
+  ABORTED: '预约刚刚发生了变化，请刷新后重试',
+  NOT_FOUND: '门店不存在或已停止营业',
+}
+
+module.exports = {messageOf, MESSAGES, PHONE_MESSAGES, PURCHASE_MESSAGES, PARTNER_MESSAGES,
+  APPOINTMENT_MESSAGES}

@@ -119,5 +119,8 @@ Component({
     goOrders() {
       wx.navigateTo({url: '/pages/orders/index'})
     },
+    goAppointments() {
+      wx.navigateTo({url: '/pages/appointments/index'})
+    },
   },
 })

@@ -12,6 +12,7 @@ const ENTRIES = [
   {key: 'partners', title: '我的合作伙伴'},
   {key: 'packages', title: '套餐'},
   {key: 'orders', title: '我的订单'},
+  {key: 'appointments', title: '我的预约'},
   {key: 'stores', title: '门店列表'},
   {key: 'profile', title: '个人信息'},
 ]

@@ -67,6 +67,10 @@ Component({
       const s = this.store(e)
       if (s && s.phone) wx.makePhoneCall({phoneNumber: s.phone})
     },
+    book(e) {
+      const s = this.store(e)
+      if (s) wx.navigateTo({url: `/pages/book/index?store_id=${s.id}&store_name=${encodeURIComponent(s.name)}`})
+    },
     navigate(e) {
       const s = this.store(e)
       if (!s || !s.located) return

@@ -99,5 +99,24 @@ function orderCreated(overrides) {
   }
 }
 
+// A SLOT of docs/API.md, "Appointments (console)": 10:00-11:00 Beijing on 2027-01-05.
+function slot(overrides) {
+  return Object.assign({
+    id: 31, store_id: 7, starts_at: '2027-01-05T02:00:00Z', ends_at: '2027-01-05T03:00:00Z',
+    capacity: 2, booked: 0, remaining: 2, service_types: ['maintenance', 'wash'],
+  }, overrides)
+}
+
+// An APPOINTMENT, booked for 10:00 Beijing on 2027-01-05.
+function appointment(overrides) {
+  return Object.assign({
+    id: 51, store_id: 7, slot_id: 31, starts_at: '2027-01-05T02:00:00Z', member_id: 1,
+    vehicle_id: 12, service_type: 'maintenance', coupon_id: null, state: 'booked',
+    redemption_id: null, reminded_at: null, created_at: '2026-12-06T04:30:00Z',
+    updated_at: '2026-12-06T04:30:00Z', checked_in_at: null, completed_at: null,
+    cancelled_at: null,
+  }, overrides)
+}
+
 module.exports = {STOCK_CASH, STOCK_WASH, stockListItem, coupon, card, vehicle, profile, store,
-  pkg, order, orderCreated, partner}
+  pkg, order, orderCreated, partner, slot, appointment}

@@ -97,6 +97,7 @@ class FakeWx {
         }, 0)
       },
       navigateTo(opts) { self.navigations.push(opts.url) },
+      redirectTo(opts) { self.navigations.push(opts.url) },
       switchTab(opts) { self.navigations.push(opts.url) },
       navigateBack() { self.navigations.push('back') },
       getLocation(opts) {
