@@ -14,6 +14,7 @@ bool IsRead(Action action) {
     case Action::kMerchantRead:
     case Action::kAppRead:
     case Action::kPartnerRead:
+    case Action::kWebhookRead:
     case Action::kStaffRead:
     case Action::kAuditRead:
     case Action::kMemberRead:
@@ -127,6 +128,10 @@ std::string_view ActionName(Action action) {
       return "settlement.read";
     case Action::kSettlementClose:
       return "settlement.close";
+    case Action::kWebhookRead:
+      return "webhook.read";
+    case Action::kWebhookWrite:
+      return "webhook.write";
   }
   return "?";
 }
@@ -181,7 +186,7 @@ bool Authorizer::RoleAllows(Role role, Action action) const {
              action == Action::kStockRead || action == Action::kCouponRedeem ||
              action == Action::kRedemptionRead;
     case Role::kAnalyst:
-      return IsRead(action) && action != Action::kAuditRead;
+      return IsRead(action) && action != Action::kAuditRead && action != Action::kWebhookRead;
   }
   return false;
 }

@@ -44,6 +44,10 @@ enum class Action {
   // Partner settlement (points/settlement.h): the brand's statements; closing a period.
   kSettlementRead,
   kSettlementClose,
+  // The brand's webhook endpoints and their deliveries (relay/): brand admins only, because an
+  // endpoint receives every event of the brand (members, payments, coupons).
+  kWebhookRead,
+  kWebhookWrite,
 };
 
 // "store.write" etc., for logs, route listings and the audit records of refused routes.
@@ -89,7 +93,8 @@ enum class Decision {
 // Which members a caller sees is decided by payments::MemberViews, which then asks for
 // kMemberRead at the caller's scope node. Coupons: every role reads stocks and redemptions in
 // its scope; region and dealer managers and brand admins write stocks, grant coupons and
-// reverse redemptions; they and store clerks redeem. Which stocks a caller sees beyond its
+// reverse redemptions; they and store clerks redeem. Webhooks: brand admins only (an analyst
+// does not read them either: an endpoint's deliveries carry every member event of the brand). Which stocks a caller sees beyond its
 // subtree (an ancestor's campaign its stores take) is coupons::StockAccess's rule.
 //
 // Actors: the system actor (the operator CLI, Actor::System) is always allowed; an Actor that

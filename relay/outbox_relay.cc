@@ -1,0 +1,165 @@
+#include "relay/outbox_relay.h"
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/log.h"
+#include "relay/webhook_store.h"
+
+namespace mileage::relay {
+namespace {
+
+// An endpoint as one pass uses it: its URL and opened secret (nullopt when it is gone, disabled
+// or its secret does not open).
+struct OpenEndpoint {
+  std::string url;
+  std::string secret;
+};
+
+bool IsSuccess(int status) { return status >= 200 && status <= 299; }
+
+std::string ErrorOf(const WebhookResponse& response) {
+  if (response.status != 0) return "http " + std::to_string(response.status);
+  return response.error.empty() ? "no answer" : response.error;
+}
+
+}  // namespace
+
+std::string WebhookSecretContext(int64_t endpoint_id) {
+  return "webhooks.secret:" + std::to_string(endpoint_id);
+}
+
+Result<RelayPass> OutboxRelay::RunOnce(const db::Fence& fence) {
+  RelayPass pass;
+  MILEAGE_RETURN_IF_ERROR(FanOut(fence, pass));
+  MILEAGE_RETURN_IF_ERROR(Deliver(fence, pass));
+  return pass;
+}
+
+Status OutboxRelay::FanOut(const db::Fence& fence, RelayPass& pass) {
+  std::vector<OutboxRecord> events;
+  std::vector<SealedEndpoint> endpoints;
+  {
+    MILEAGE_ASSIGN_OR_RETURN(db::PooledConnection conn, db_.Acquire());
+    WebhookStore store(*conn);
+    MILEAGE_ASSIGN_OR_RETURN(events, store.UnpublishedEvents(policy_.batch));
+    if (events.empty()) return Status::Ok();
+    MILEAGE_ASSIGN_OR_RETURN(endpoints, store.EnabledEndpoints());
+  }
+  std::vector<int64_t> ids;
+  ids.reserve(events.size());
+  for (const OutboxRecord& event : events) ids.push_back(event.id);
+  const int64_t now = Now();
+  const Status fanned = db::InTransaction(db_, [&](db::Connection& conn) -> Status {
+    MILEAGE_RETURN_IF_ERROR(db::CheckFence(fence, conn));
+    WebhookStore store(conn);
+    for (const OutboxRecord& event : events) {
+      std::optional<std::string> order_key;
+      for (const SealedEndpoint& sealed : endpoints) {
+        const WebhookEndpoint& endpoint = sealed.endpoint;
+        if (endpoint.brand_id != event.brand_id || !TopicMatches(endpoint.topics, event.topic)) {
+          continue;
+        }
+        if (!order_key.has_value()) order_key = OrderKey(event.aggregate_ref, event.payload);
+        MILEAGE_RETURN_IF_ERROR(store.AddDelivery(endpoint.id, event.id, *order_key, now).status());
+      }
+    }
+    return store.MarkPublished(ids, now);
+  });
+  MILEAGE_RETURN_IF_ERROR(fanned);
+  pass.events_fanned_out += static_cast<int64_t>(events.size());
+  return Status::Ok();
+}
+
+Status OutboxRelay::Deliver(const db::Fence& fence, RelayPass& pass) {
+  std::vector<DueDelivery> due;
+  std::map<int64_t, std::optional<OpenEndpoint>> endpoints;
+  std::map<int64_t, OutboxRecord> events;
+  {
+    MILEAGE_ASSIGN_OR_RETURN(db::PooledConnection conn, db_.Acquire());
+    WebhookStore store(*conn);
+    MILEAGE_ASSIGN_OR_RETURN(due, store.DueDeliveries(Now(), policy_.batch));
+    for (const DueDelivery& delivery : due) {
+      if (!endpoints.contains(delivery.endpoint_id)) {
+        MILEAGE_ASSIGN_OR_RETURN(std::optional<SealedEndpoint> found,
+                                 store.FindEndpoint(delivery.endpoint_id));
+        std::optional<OpenEndpoint>& slot = endpoints[delivery.endpoint_id];
+        if (found.has_value()) {
+          Result<std::string> secret =
+              cipher_.Open(found->sealed_secret, WebhookSecretContext(found->endpoint.id));
+          if (secret.ok()) {
+            slot = OpenEndpoint{found->endpoint.url, std::move(*secret)};
+          } else {
+            MILEAGE_LOG(kError) << "relay: the secret of webhook endpoint " << found->endpoint.id
+                                << " does not open with the configured data keys";
+          }
+        }
+      }
+      MILEAGE_ASSIGN_OR_RETURN(std::optional<OutboxRecord> event, store.Event(delivery.event_id));
+      if (event.has_value()) events[delivery.event_id] = std::move(*event);
+    }
+  }
+  const int64_t timeout_s =
+      std::chrono::duration_cast<std::chrono::seconds>(policy_.timeout).count() + 1;
+  for (const DueDelivery& delivery : due) {
+    const std::optional<OpenEndpoint>& endpoint = endpoints[delivery.endpoint_id];
+    const auto event = events.find(delivery.event_id);
+    if (!endpoint.has_value() || event == events.end()) continue;
+    const int64_t started = Now();
+    bool claimed = false;
+    const Status claim = db::InTransaction(db_, [&](db::Connection& conn) -> Status {
+      MILEAGE_RETURN_IF_ERROR(db::CheckFence(fence, conn));
+      MILEAGE_ASSIGN_OR_RETURN(
+          claimed, WebhookStore(conn).StartAttempt(delivery.id, delivery.attempts, started,
+                                                   started + timeout_s + policy_.retry.base_s));
+      return Status::Ok();
+    });
+    MILEAGE_RETURN_IF_ERROR(claim);
+    if (!claimed) continue;  // a replay or another relay changed it since it was read
+
+    WebhookRequest request;
+    request.url = endpoint->url;
+    request.body = EnvelopeJson(event->second);
+    request.timeout = policy_.timeout;
+    request.headers = {{kEventIdHeader, std::to_string(delivery.event_id)},
+                       {kTimestampHeader, std::to_string(started)},
+                       {kSignatureHeader, WebhookSignature(endpoint->secret, started, request.body)}};
+    const WebhookResponse response = sender_.Send(request);
+
+    const int64_t finished = Now();
+    const int64_t attempt = delivery.attempts + 1;
+    const int64_t first = delivery.first_attempt_at != 0 ? delivery.first_attempt_at : started;
+    std::string state = kDeliveryDelivered;
+    int64_t next = 0;
+    if (!IsSuccess(response.status)) {
+      if (finished - first >= policy_.retry.dead_after_s) {
+        state = kDeliveryDead;
+      } else {
+        state = kDeliveryPending;
+        next = finished + RetryDelay(policy_.retry, attempt, random_);
+      }
+    }
+    const Status recorded = db::InTransaction(db_, [&](db::Connection& conn) -> Status {
+      MILEAGE_RETURN_IF_ERROR(db::CheckFence(fence, conn));
+      return WebhookStore(conn).FinishAttempt(
+          delivery.id, attempt, state, response.status,
+          IsSuccess(response.status) ? "" : ErrorOf(response), next, finished);
+    });
+    MILEAGE_RETURN_IF_ERROR(recorded);
+    if (state == kDeliveryDelivered) {
+      ++pass.delivered;
+    } else if (state == kDeliveryDead) {
+      ++pass.dead_lettered;
+      MILEAGE_LOG(kWarn) << "relay: event " << delivery.event_id << " dead-lettered for webhook "
+                         << "endpoint " << delivery.endpoint_id << " after " << attempt
+                         << " attempts (" << ErrorOf(response) << ")";
+    } else {
+      ++pass.failed;
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace mileage::relay
