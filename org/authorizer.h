@@ -93,9 +93,10 @@ enum class Decision {
 // Which members a caller sees is decided by payments::MemberViews, which then asks for
 // kMemberRead at the caller's scope node. Coupons: every role reads stocks and redemptions in
 // its scope; region and dealer managers and brand admins write stocks, grant coupons and
-// reverse redemptions; they and store clerks redeem. Webhooks: brand admins only (an analyst
-// does not read them either: an endpoint's deliveries carry every member event of the brand). Which stocks a caller sees beyond its
-// subtree (an ancestor's campaign its stores take) is coupons::StockAccess's rule.
+// reverse redemptions; they and store clerks redeem. Which stocks a caller sees beyond its
+// subtree (an ancestor's campaign its stores take) is coupons::StockAccess's rule. Webhooks:
+// brand admins only (an analyst does not read them either: an endpoint receives every member
+// event of the brand).
 //
 // Actors: the system actor (the operator CLI, Actor::System) is always allowed; an Actor that
 // is neither staff nor the system is always refused (PermissionDenied). Stateless; safe for

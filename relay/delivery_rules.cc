@@ -37,9 +37,9 @@ std::optional<bool> IsPrivateLiteral(const std::string& host) {
     const bool unspecified_or_loopback =
         std::all_of(addr.begin(), addr.end() - 1, [](unsigned char x) { return x == 0; }) &&
         addr[15] <= 1;
-    const bool v4_mapped = std::all_of(addr.begin(), addr.begin() + 10,
-                                       [](unsigned char x) { return x == 0; }) &&
-                           addr[10] == 0xff && addr[11] == 0xff;
+    const bool v4_mapped =
+        std::all_of(addr.begin(), addr.begin() + 10, [](unsigned char x) { return x == 0; }) &&
+        addr[10] == 0xff && addr[11] == 0xff;
     if (v4_mapped) {
       char v4[INET_ADDRSTRLEN] = {};
       inet_ntop(AF_INET, addr.data() + 12, v4, sizeof(v4));

@@ -48,8 +48,8 @@ std::string OrderKey(std::string_view aggregate_ref, std::string_view payload);
 
 // When a failed delivery is tried again.
 struct RetryPolicy {
-  int64_t base_s = 10;     // the first retry waits up to this
-  int64_t max_s = 3600;    // the ceiling of the doubling
+  int64_t base_s = 10;           // the first retry waits up to this
+  int64_t max_s = 3600;          // the ceiling of the doubling
   int64_t dead_after_s = 86400;  // after this long since the first attempt, a failure is final
 };
 

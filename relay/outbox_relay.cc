@@ -123,9 +123,10 @@ Status OutboxRelay::Deliver(const db::Fence& fence, RelayPass& pass) {
     request.url = endpoint->url;
     request.body = EnvelopeJson(event->second);
     request.timeout = policy_.timeout;
-    request.headers = {{kEventIdHeader, std::to_string(delivery.event_id)},
-                       {kTimestampHeader, std::to_string(started)},
-                       {kSignatureHeader, WebhookSignature(endpoint->secret, started, request.body)}};
+    request.headers = {
+        {kEventIdHeader, std::to_string(delivery.event_id)},
+        {kTimestampHeader, std::to_string(started)},
+        {kSignatureHeader, WebhookSignature(endpoint->secret, started, request.body)}};
     const WebhookResponse response = sender_.Send(request);
 
     const int64_t finished = Now();
@@ -143,9 +144,9 @@ Status OutboxRelay::Deliver(const db::Fence& fence, RelayPass& pass) {
     }
     const Status recorded = db::InTransaction(db_, [&](db::Connection& conn) -> Status {
       MILEAGE_RETURN_IF_ERROR(db::CheckFence(fence, conn));
-      return WebhookStore(conn).FinishAttempt(
-          delivery.id, attempt, state, response.status,
-          IsSuccess(response.status) ? "" : ErrorOf(response), next, finished);
+      return WebhookStore(conn).FinishAttempt(delivery.id, attempt, state, response.status,
+                                              IsSuccess(response.status) ? "" : ErrorOf(response),
+                                              next, finished);
     });
     MILEAGE_RETURN_IF_ERROR(recorded);
     if (state == kDeliveryDelivered) {

@@ -53,35 +53,34 @@ Result<WebhookWithSecret> WebhookService::Create(const org::Actor& actor, int64_
   MILEAGE_RETURN_IF_ERROR(ValidateWebhookUrl(input.url, allow_private_urls_));
   MILEAGE_RETURN_IF_ERROR(ValidateTopics(input.topics));
   WebhookWithSecret created;
-  const Status written =
-      writer_.Run(actor, Base("webhook.create", std::nullopt),
-                  [&](db::Connection& conn, org::AuditRecord& record) -> Status {
-                    MILEAGE_RETURN_IF_ERROR(authorizer_.Check(actor, org::Action::kWebhookWrite,
-                                                              org::NodePath::Brand(brand_id),
-                                                              "brand " + std::to_string(brand_id)));
-                    WebhookStore store(conn);
-                    MILEAGE_ASSIGN_OR_RETURN(int64_t count, store.CountEndpoints(brand_id));
-                    if (count >= kMaxEndpointsPerBrand) {
-                      return FailedPreconditionError(
-                          "a brand has at most " + std::to_string(kMaxEndpointsPerBrand) +
-                              " webhook endpoints",
-                          "TOO_MANY_WEBHOOKS");
-                    }
-                    WebhookEndpoint& e = created.endpoint;
-                    e.brand_id = brand_id;
-                    e.url = input.url;
-                    e.topics = input.topics;
-                    e.enabled = true;
-                    e.created_at = e.updated_at = record.created_at;
-                    MILEAGE_ASSIGN_OR_RETURN(e.id, store.InsertEndpoint(e));
-                    MILEAGE_ASSIGN_OR_RETURN(auto secret, NewSecret(e.id));
-                    MILEAGE_RETURN_IF_ERROR(store.SetSecret(e.id, secret.second, e.created_at));
-                    created.secret = std::move(secret.first);
-                    record.brand_id = brand_id;
-                    record.object_id = e.id;
-                    record.detail = "url: " + e.url + "; topics: " + JoinTopics(e.topics);
-                    return Status::Ok();
-                  });
+  const Status written = writer_.Run(
+      actor, Base("webhook.create", std::nullopt),
+      [&](db::Connection& conn, org::AuditRecord& record) -> Status {
+        MILEAGE_RETURN_IF_ERROR(authorizer_.Check(actor, org::Action::kWebhookWrite,
+                                                  org::NodePath::Brand(brand_id),
+                                                  "brand " + std::to_string(brand_id)));
+        WebhookStore store(conn);
+        MILEAGE_ASSIGN_OR_RETURN(int64_t count, store.CountEndpoints(brand_id));
+        if (count >= kMaxEndpointsPerBrand) {
+          return FailedPreconditionError(
+              "a brand has at most " + std::to_string(kMaxEndpointsPerBrand) + " webhook endpoints",
+              "TOO_MANY_WEBHOOKS");
+        }
+        WebhookEndpoint& e = created.endpoint;
+        e.brand_id = brand_id;
+        e.url = input.url;
+        e.topics = input.topics;
+        e.enabled = true;
+        e.created_at = e.updated_at = record.created_at;
+        MILEAGE_ASSIGN_OR_RETURN(e.id, store.InsertEndpoint(e));
+        MILEAGE_ASSIGN_OR_RETURN(auto secret, NewSecret(e.id));
+        MILEAGE_RETURN_IF_ERROR(store.SetSecret(e.id, secret.second, e.created_at));
+        created.secret = std::move(secret.first);
+        record.brand_id = brand_id;
+        record.object_id = e.id;
+        record.detail = "url: " + e.url + "; topics: " + JoinTopics(e.topics);
+        return Status::Ok();
+      });
   if (!written.ok()) return written;
   return created;
 }
@@ -185,8 +184,8 @@ Result<PageOf<WebhookDelivery>> WebhookService::DeadLetters(const org::Actor& ac
                                             org::NodePath::Brand(brand_id),
                                             "brand " + std::to_string(brand_id)));
   MILEAGE_ASSIGN_OR_RETURN(db::PooledConnection conn, db_.Acquire());
-  return WebhookStore(*conn).ListDeliveries(
-      DeliveryFilter{brand_id, std::nullopt, kDeliveryDead}, page);
+  return WebhookStore(*conn).ListDeliveries(DeliveryFilter{brand_id, std::nullopt, kDeliveryDead},
+                                            page);
 }
 
 Result<int64_t> WebhookService::Replay(const org::Actor& actor, int64_t id, int64_t from_event_id,
@@ -194,9 +193,11 @@ Result<int64_t> WebhookService::Replay(const org::Actor& actor, int64_t id, int6
   MILEAGE_RETURN_IF_ERROR(org::ValidateId(id, "id"));
   if (from_event_id <= 0 || to_event_id < from_event_id ||
       to_event_id - from_event_id >= kMaxReplayEvents) {
-    return InvalidArgumentError("the event range must be 0 < from_event_id <= to_event_id and "
-                                "cover at most " + std::to_string(kMaxReplayEvents) + " ids",
-                                "INVALID_EVENT_RANGE");
+    return InvalidArgumentError(
+        "the event range must be 0 < from_event_id <= to_event_id and "
+        "cover at most " +
+            std::to_string(kMaxReplayEvents) + " ids",
+        "INVALID_EVENT_RANGE");
   }
   int64_t replayed = 0;
   const Status written = writer_.Run(
@@ -207,9 +208,9 @@ Result<int64_t> WebhookService::Replay(const org::Actor& actor, int64_t id, int6
                                  Authorized(conn, actor, org::Action::kWebhookWrite, id, true));
         record.brand_id = endpoint.brand_id;
         WebhookStore store(conn);
-        MILEAGE_ASSIGN_OR_RETURN(std::vector<OutboxRecord> events,
-                                 store.BrandEvents(endpoint.brand_id, from_event_id, to_event_id,
-                                                   kMaxReplayEvents));
+        MILEAGE_ASSIGN_OR_RETURN(
+            std::vector<OutboxRecord> events,
+            store.BrandEvents(endpoint.brand_id, from_event_id, to_event_id, kMaxReplayEvents));
         for (const OutboxRecord& event : events) {
           if (!TopicMatches(endpoint.topics, event.topic)) continue;
           MILEAGE_RETURN_IF_ERROR(store.ResetDelivery(

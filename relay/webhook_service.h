@@ -33,8 +33,8 @@ struct WebhookInput {
 // Holds no state; safe for concurrent use.
 //
 // Errors common to the methods: InvalidArgument for bad input (INVALID_WEBHOOK_URL,
-// INVALID_WEBHOOK_TOPICS, INVALID_FIELD, INVALID_PAGE); NotFound WEBHOOK_NOT_FOUND; PermissionDenied
-// when the role may not act; storage errors.
+// INVALID_WEBHOOK_TOPICS, INVALID_FIELD, INVALID_PAGE); NotFound WEBHOOK_NOT_FOUND;
+// PermissionDenied when the role may not act; storage errors.
 class WebhookService {
  public:
   // At most this many endpoints per brand (FailedPrecondition TOO_MANY_WEBHOOKS).

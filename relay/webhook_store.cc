@@ -70,7 +70,8 @@ Status WebhookStore::DeleteEndpoint(int64_t id) {
 }
 
 Result<std::optional<SealedEndpoint>> WebhookStore::FindEndpoint(int64_t id, bool lock) {
-  std::string sql = std::string("SELECT ") + kEndpointColumns + " FROM webhook_endpoints WHERE id = ?";
+  std::string sql =
+      std::string("SELECT ") + kEndpointColumns + " FROM webhook_endpoints WHERE id = ?";
   if (lock) sql += db::ForUpdate(conn_.dialect());
   MILEAGE_ASSIGN_OR_RETURN(std::vector<db::Row> rows, conn_.Query(sql, {db::Value(id)}));
   if (rows.empty()) return std::optional<SealedEndpoint>();
@@ -78,9 +79,9 @@ Result<std::optional<SealedEndpoint>> WebhookStore::FindEndpoint(int64_t id, boo
 }
 
 Result<int64_t> WebhookStore::CountEndpoints(int64_t brand_id) {
-  MILEAGE_ASSIGN_OR_RETURN(
-      std::vector<db::Row> rows,
-      conn_.Query("SELECT COUNT(*) FROM webhook_endpoints WHERE brand_id = ?", {db::Value(brand_id)}));
+  MILEAGE_ASSIGN_OR_RETURN(std::vector<db::Row> rows,
+                           conn_.Query("SELECT COUNT(*) FROM webhook_endpoints WHERE brand_id = ?",
+                                       {db::Value(brand_id)}));
   return db::FirstInt(rows);
 }
 
@@ -89,15 +90,15 @@ Result<PageOf<WebhookEndpoint>> WebhookStore::ListEndpoints(int64_t brand_id,
   const std::string select = std::string("SELECT ") + kEndpointColumns + " FROM webhook_endpoints";
   const db::PagedSql sql{select, "SELECT COUNT(*) FROM webhook_endpoints", " WHERE brand_id = ?",
                          "id"};
-  return db::QueryPage<WebhookEndpoint>(conn_, sql, {db::Value(brand_id)}, page,
-                                        [](const db::Row& row) { return EndpointFromRow(row).endpoint; });
+  return db::QueryPage<WebhookEndpoint>(
+      conn_, sql, {db::Value(brand_id)}, page,
+      [](const db::Row& row) { return EndpointFromRow(row).endpoint; });
 }
 
 Result<std::vector<SealedEndpoint>> WebhookStore::EnabledEndpoints() {
-  MILEAGE_ASSIGN_OR_RETURN(
-      std::vector<db::Row> rows,
-      conn_.Query(std::string("SELECT ") + kEndpointColumns +
-                  " FROM webhook_endpoints WHERE enabled = 1 ORDER BY id"));
+  MILEAGE_ASSIGN_OR_RETURN(std::vector<db::Row> rows,
+                           conn_.Query(std::string("SELECT ") + kEndpointColumns +
+                                       " FROM webhook_endpoints WHERE enabled = 1 ORDER BY id"));
   std::vector<SealedEndpoint> out;
   out.reserve(rows.size());
   for (const db::Row& row : rows) out.push_back(EndpointFromRow(row));
@@ -158,10 +159,11 @@ Status WebhookStore::ResetDelivery(int64_t endpoint_id, int64_t event_id,
   MILEAGE_ASSIGN_OR_RETURN(bool added, AddDelivery(endpoint_id, event_id, order_key, now));
   if (added) return Status::Ok();
   return conn_
-      .Exec("UPDATE webhook_deliveries SET state = 'pending', attempts = 0, first_attempt_at = 0, "
-            "last_attempt_at = 0, next_attempt_at = 0, last_status = 0, last_error = '', "
-            "finished_at = 0 WHERE endpoint_id = ? AND event_id = ?",
-            {db::Value(endpoint_id), db::Value(event_id)})
+      .Exec(
+          "UPDATE webhook_deliveries SET state = 'pending', attempts = 0, first_attempt_at = 0, "
+          "last_attempt_at = 0, next_attempt_at = 0, last_status = 0, last_error = '', "
+          "finished_at = 0 WHERE endpoint_id = ? AND event_id = ?",
+          {db::Value(endpoint_id), db::Value(event_id)})
       .status();
 }
 
@@ -197,16 +199,17 @@ Result<bool> WebhookStore::StartAttempt(int64_t id, int64_t seen_attempts, int64
 }
 
 Status WebhookStore::FinishAttempt(int64_t id, int64_t attempt, std::string_view state,
-                                   int64_t status, std::string_view error,
-                                   int64_t next_attempt_at, int64_t now) {
+                                   int64_t status, std::string_view error, int64_t next_attempt_at,
+                                   int64_t now) {
   const bool pending = state == kDeliveryPending;
   return conn_
-      .Exec("UPDATE webhook_deliveries SET state = ?, last_status = ?, last_error = ?, "
-            "next_attempt_at = ?, finished_at = ? WHERE id = ? AND state = 'pending' AND "
-            "attempts = ?",
-            {db::Value(std::string(state)), db::Value(status),
-             db::Value(std::string(error.substr(0, 255))), db::Value(next_attempt_at),
-             db::Value(pending ? int64_t{0} : now), db::Value(id), db::Value(attempt)})
+      .Exec(
+          "UPDATE webhook_deliveries SET state = ?, last_status = ?, last_error = ?, "
+          "next_attempt_at = ?, finished_at = ? WHERE id = ? AND state = 'pending' AND "
+          "attempts = ?",
+          {db::Value(std::string(state)), db::Value(status),
+           db::Value(std::string(error.substr(0, 255))), db::Value(next_attempt_at),
+           db::Value(pending ? int64_t{0} : now), db::Value(id), db::Value(attempt)})
       .status();
 }
 
@@ -226,23 +229,24 @@ Result<PageOf<WebhookDelivery>> WebhookStore::ListDeliveries(const DeliveryFilte
       " FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id "
       "JOIN outbox_events o ON o.id = d.event_id";
   const std::string select =
-      std::string("SELECT d.id, d.endpoint_id, d.event_id, o.topic, d.state, d.attempts, "
-                  "d.first_attempt_at, d.last_attempt_at, d.next_attempt_at, d.last_status, "
-                  "d.last_error, d.finished_at, d.created_at") +
+      std::string(
+          "SELECT d.id, d.endpoint_id, d.event_id, o.topic, d.state, d.attempts, "
+          "d.first_attempt_at, d.last_attempt_at, d.next_attempt_at, d.last_status, "
+          "d.last_error, d.finished_at, d.created_at") +
       kTables;
   const std::string count = std::string("SELECT COUNT(*)") + kTables;
   const db::PagedSql sql{select, count, where, "d.id DESC"};
   return db::QueryPage<WebhookDelivery>(conn_, sql, std::move(params), page, [](const db::Row& r) {
-    return WebhookDelivery{r.Int(0),  r.Int(1), r.Int(2), r.Text(3),  r.Text(4),
-                           r.Int(5),  r.Int(6), r.Int(7), r.Int(8),   r.Int(9),
-                           r.Text(10), r.Int(11), r.Int(12)};
+    return WebhookDelivery{r.Int(0), r.Int(1), r.Int(2), r.Text(3),  r.Text(4), r.Int(5), r.Int(6),
+                           r.Int(7), r.Int(8), r.Int(9), r.Text(10), r.Int(11), r.Int(12)};
   });
 }
 
 Result<std::optional<int64_t>> WebhookStore::OldestUndelivered() {
   MILEAGE_ASSIGN_OR_RETURN(
       std::vector<db::Row> unpublished,
-      conn_.Query("SELECT created_at FROM outbox_events WHERE published_at = 0 ORDER BY id LIMIT 1"));
+      conn_.Query(
+          "SELECT created_at FROM outbox_events WHERE published_at = 0 ORDER BY id LIMIT 1"));
   MILEAGE_ASSIGN_OR_RETURN(
       std::vector<db::Row> pending,
       conn_.Query("SELECT MIN(o.created_at) FROM webhook_deliveries d JOIN outbox_events o ON "

@@ -32,6 +32,7 @@
 #include "points/partner_points.h"
 #include "points/partner_reports.h"
 #include "points/settlement.h"
+#include "relay/webhook_service.h"
 #include "server/cache_sync.h"
 #include "server/console/console_router.h"
 #include "server/health.h"
@@ -44,7 +45,6 @@
 #include "server/partner/partner_router.h"
 #include "server/relay_runner.h"
 #include "server/webhook_http_sender.h"
-#include "relay/webhook_service.h"
 
 namespace mileage::server {
 

@@ -24,6 +24,9 @@ int RunRelayCommand(const Config& config) {
     std::cerr << "mileage: " << status.message() << '\n';
     return 1;
   };
+  if (config.relay_poll_ms <= 0) {
+    return fail(InvalidArgumentError("relay_poll_ms is 0 in the config: there is nothing to run"));
+  }
   Result<crypto::DataKey> data_key = ResolveDataKey(config, random);
   if (!data_key.ok()) return fail(data_key.status());
   Result<std::vector<crypto::DataKey>> previous = PreviousDataKeys(config);

@@ -12,8 +12,8 @@ relay::RelayPolicy RelayPolicyOf(const Config& config) {
   policy.retry.base_s = config.relay_retry_base_s;
   policy.retry.max_s = std::max(config.relay_retry_max_s, config.relay_retry_base_s);
   policy.retry.dead_after_s = config.relay_dead_after_s;
-  policy.timeout =
-      std::chrono::seconds(std::max(1, std::min(config.relay_timeout_s, config.job_lease_ttl_s / 2)));
+  policy.timeout = std::chrono::seconds(
+      std::max(1, std::min(config.relay_timeout_s, config.job_lease_ttl_s / 2)));
   return policy;
 }
 
@@ -86,18 +86,17 @@ void RelayRunner::Stop() {
 }
 
 void AddRelayMetrics(Metrics& metrics, db::Db& db, const Clock& clock, const RelayRunner* runner) {
-  metrics.AddGauge("mileage_relay_lag_seconds",
-                   "Age of the oldest outbox event not yet delivered or dead-lettered.",
-                   [&db, &clock]() -> double {
-                     Result<db::PooledConnection> conn = db.Acquire();
-                     if (!conn.ok()) return -1;
-                     Result<std::optional<int64_t>> oldest =
-                         relay::WebhookStore(**conn).OldestUndelivered();
-                     if (!oldest.ok()) return -1;
-                     if (!oldest->has_value()) return 0;
-                     return static_cast<double>(
-                         std::max<int64_t>(0, UnixSeconds(clock.Now()) - **oldest));
-                   });
+  metrics.AddGauge(
+      "mileage_relay_lag_seconds",
+      "Age of the oldest outbox event not yet delivered or dead-lettered.",
+      [&db, &clock]() -> double {
+        Result<db::PooledConnection> conn = db.Acquire();
+        if (!conn.ok()) return -1;
+        Result<std::optional<int64_t>> oldest = relay::WebhookStore(**conn).OldestUndelivered();
+        if (!oldest.ok()) return -1;
+        if (!oldest->has_value()) return 0;
+        return static_cast<double>(std::max<int64_t>(0, UnixSeconds(clock.Now()) - **oldest));
+      });
   metrics.AddGauge("mileage_relay_dead_letters", "Webhook deliveries dead-lettered.",
                    [&db]() -> double {
                      Result<db::PooledConnection> conn = db.Acquire();

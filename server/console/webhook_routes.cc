@@ -102,8 +102,7 @@ void RegisterEndpointRoutes(ConsoleRouter& router, relay::WebhookService& webhoo
                [&webhooks](const ConsoleRequest& req, httplib::Response& res) {
                  Result<PageRequest> page = PageParams(req.http);
                  if (!page.ok()) return WriteError(res, page.status());
-                 Respond(res,
-                         webhooks.List(req.actor, req.session.principal.scope.brand_id, *page),
+                 Respond(res, webhooks.List(req.actor, req.session.principal.scope.brand_id, *page),
                          200, [](JsonWriter& w, const PageOf<relay::WebhookEndpoint>& list) {
                            WritePage(w, list, WriteWebhook);
                          });
@@ -115,14 +114,14 @@ void RegisterEndpointRoutes(ConsoleRouter& router, relay::WebhookService& webhoo
                  Respond(res, webhooks.Get(req.actor, *id), 200, WriteWebhook);
                });
   for (const bool enable : {true, false}) {
-    router.Route("POST", enable ? "/api/console/webhooks/{id}/enable"
-                                : "/api/console/webhooks/{id}/disable",
-                 org::Action::kWebhookWrite,
-                 [&webhooks, enable](const ConsoleRequest& req, httplib::Response& res) {
-                   Result<int64_t> id = PathId(req.http, 1);
-                   if (!id.ok()) return WriteError(res, id.status());
-                   Respond(res, webhooks.SetEnabled(req.actor, *id, enable), 200, WriteWebhook);
-                 });
+    router.Route(
+        "POST", enable ? "/api/console/webhooks/{id}/enable" : "/api/console/webhooks/{id}/disable",
+        org::Action::kWebhookWrite,
+        [&webhooks, enable](const ConsoleRequest& req, httplib::Response& res) {
+          Result<int64_t> id = PathId(req.http, 1);
+          if (!id.ok()) return WriteError(res, id.status());
+          Respond(res, webhooks.SetEnabled(req.actor, *id, enable), 200, WriteWebhook);
+        });
   }
   router.Route("POST", "/api/console/webhooks/{id}/secret", org::Action::kWebhookWrite,
                [&webhooks](const ConsoleRequest& req, httplib::Response& res) {
@@ -144,26 +143,24 @@ void RegisterEndpointRoutes(ConsoleRouter& router, relay::WebhookService& webhoo
 
 void RegisterWebhookRoutes(ConsoleRouter& router, relay::WebhookService& webhooks) {
   RegisterEndpointRoutes(router, webhooks);
-  router.Route("GET", "/api/console/webhooks/{id}/deliveries", org::Action::kWebhookRead,
-               [&webhooks](const ConsoleRequest& req, httplib::Response& res) {
-                 Result<int64_t> id = PathId(req.http, 1);
-                 if (!id.ok()) return WriteError(res, id.status());
-                 Result<PageRequest> page = PageParams(req.http);
-                 if (!page.ok()) return WriteError(res, page.status());
-                 Respond(res,
-                         webhooks.Deliveries(req.actor, *id, req.http.get_param_value("state"),
-                                             *page),
-                         200, WriteDeliveries);
-               });
-  router.Route("GET", "/api/console/webhook-dead-letters", org::Action::kWebhookRead,
-               [&webhooks](const ConsoleRequest& req, httplib::Response& res) {
-                 Result<PageRequest> page = PageParams(req.http);
-                 if (!page.ok()) return WriteError(res, page.status());
-                 Respond(res,
-                         webhooks.DeadLetters(req.actor, req.session.principal.scope.brand_id,
-                                              *page),
-                         200, WriteDeliveries);
-               });
+  router.Route(
+      "GET", "/api/console/webhooks/{id}/deliveries", org::Action::kWebhookRead,
+      [&webhooks](const ConsoleRequest& req, httplib::Response& res) {
+        Result<int64_t> id = PathId(req.http, 1);
+        if (!id.ok()) return WriteError(res, id.status());
+        Result<PageRequest> page = PageParams(req.http);
+        if (!page.ok()) return WriteError(res, page.status());
+        Respond(res, webhooks.Deliveries(req.actor, *id, req.http.get_param_value("state"), *page),
+                200, WriteDeliveries);
+      });
+  router.Route(
+      "GET", "/api/console/webhook-dead-letters", org::Action::kWebhookRead,
+      [&webhooks](const ConsoleRequest& req, httplib::Response& res) {
+        Result<PageRequest> page = PageParams(req.http);
+        if (!page.ok()) return WriteError(res, page.status());
+        Respond(res, webhooks.DeadLetters(req.actor, req.session.principal.scope.brand_id, *page),
+                200, WriteDeliveries);
+      });
   router.Route(
       "POST", "/api/console/webhooks/{id}/replay", org::Action::kWebhookWrite,
       [&webhooks](const ConsoleRequest& req, httplib::Response& res) {

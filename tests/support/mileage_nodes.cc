@@ -105,9 +105,9 @@ std::string MileageNodes::Start(int i) {
     if (Reap(node, std::chrono::milliseconds(0)) >= 0) {
       return "node " + std::to_string(i + 1) + " exited while starting:\n" + LogTail(i);
     }
-    if (node.config.command == "serve" ? Healthy(node.port)
-                                       : LogTail(i, 1 << 20).find("mileage: relaying the outbox") !=
-                                             std::string::npos) {
+    if (node.config.command == "serve"
+            ? Healthy(node.port)
+            : LogTail(i, 1 << 20).find("mileage: relaying the outbox") != std::string::npos) {
       return "";
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));

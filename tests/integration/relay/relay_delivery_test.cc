@@ -2,11 +2,10 @@
 // MariaDB: signed envelopes, retries, dead letters, replay, order per member, timeouts.
 #include <rapidjson/document.h>
 
-#include "server/console/console_json.h"
-
 #include <algorithm>
 #include <set>
 
+#include "server/console/console_json.h"
 #include "tests/integration/relay/relay_test_support.h"
 #include "tests/support/stderr_capture.h"
 
@@ -72,8 +71,8 @@ TEST_P(RelayDeliveryTest, DeliversEachEventOnceSignedWithTheEndpointsSecret) {
   // Nothing is sent twice, and the console shows the deliveries.
   RunUntilIdle(relay);
   EXPECT_EQ(receiver_.received().size(), events.size());
-  Reply listed = Get("/api/console/webhooks/" + std::to_string(webhook) + "/deliveries",
-                     Token("admin"));
+  Reply listed =
+      Get("/api/console/webhooks/" + std::to_string(webhook) + "/deliveries", Token("admin"));
   ASSERT_EQ(listed.status, 200) << listed.body;
   EXPECT_EQ(listed.json["total"].GetInt64(), static_cast<int64_t>(events.size()));
   EXPECT_EQ(std::string(listed.json["items"][0]["state"].GetString()), "delivered");
@@ -83,9 +82,9 @@ TEST_P(RelayDeliveryTest, DeliversEachEventOnceSignedWithTheEndpointsSecret) {
 TEST_P(RelayDeliveryTest, OnlyMatchingTopicsAndEnabledEndpointsGetDeliveries) {
   const auto [payments_only, secret_a] = CreateWebhook(R"(["payment.*"])");
   const auto [disabled, secret_b] = CreateWebhook();
-  ASSERT_EQ(Post("/api/console/webhooks/" + std::to_string(disabled) + "/disable", Token("admin"))
-                .status,
-            200);
+  ASSERT_EQ(
+      Post("/api/console/webhooks/" + std::to_string(disabled) + "/disable", Token("admin")).status,
+      200);
   Pay(kMchid, "tx-topic-1", "openid-topic", 5000);
   relay::OutboxRelay relay = MakeRelay();
   RunUntilIdle(relay);
@@ -130,6 +129,12 @@ TEST_P(RelayDeliveryTest, FailuresRetryWithBackoffThenDeadLetterAfterADayAndRepl
     EXPECT_EQ(d.state, "pending");
     EXPECT_GT(d.attempts, 5);
   }
+  // The lag is the age of the oldest event still waiting.
+  httplib::Result lagging = server_->Client()->Get("/metrics");
+  ASSERT_TRUE(lagging);
+  EXPECT_NE(lagging->body.find("mileage_relay_lag_seconds " + std::to_string(Now() - first_at)),
+            std::string::npos)
+      << lagging->body;
   clock_.Advance(hours(1) + std::chrono::seconds(1));
   int64_t dead_lettered = 0;
   {
@@ -160,13 +165,14 @@ TEST_P(RelayDeliveryTest, FailuresRetryWithBackoffThenDeadLetterAfterADayAndRepl
   ASSERT_TRUE(scraped);
   const std::string metrics = scraped->body;
   EXPECT_NE(metrics.find("mileage_relay_dead_letters 2"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("mileage_relay_lag_seconds 0"), std::string::npos) << metrics;
 
   // Replay: the receiver is healthy again.
   receiver_.SetPolicy({});
-  Reply replayed = Post("/api/console/webhooks/" + std::to_string(webhook) + "/replay",
-                        Token("admin"),
-                        R"({"from_event_id":)" + std::to_string(from) + R"(,"to_event_id":)" +
-                            std::to_string(to) + "}");
+  Reply replayed =
+      Post("/api/console/webhooks/" + std::to_string(webhook) + "/replay", Token("admin"),
+           R"({"from_event_id":)" + std::to_string(from) + R"(,"to_event_id":)" +
+               std::to_string(to) + "}");
   ASSERT_EQ(replayed.status, 200) << replayed.body;
   EXPECT_EQ(replayed.json["replayed"].GetInt64(), 2);
   pass = RunUntilIdle(relay);
@@ -186,10 +192,9 @@ TEST_P(RelayDeliveryTest, AMembersLaterEventsWaitForItsFailingEarlierEvent) {
   std::vector<int64_t> a_events, b_events;
   const int64_t member_a = MemberIdOf("openid-a");
   for (const db::Row& row : Query("SELECT id, payload FROM outbox_events ORDER BY id")) {
-    const bool is_a = row.Text(1).find("\"member_id\":" + std::to_string(member_a) + ",") !=
-                          std::string::npos ||
-                      row.Text(1).find("\"member_id\":" + std::to_string(member_a) + "}") !=
-                          std::string::npos;
+    const bool is_a =
+        row.Text(1).find("\"member_id\":" + std::to_string(member_a) + ",") != std::string::npos ||
+        row.Text(1).find("\"member_id\":" + std::to_string(member_a) + "}") != std::string::npos;
     (is_a ? a_events : b_events).push_back(row.Int(0));
   }
   ASSERT_GE(a_events.size(), 3u);
@@ -211,7 +216,8 @@ TEST_P(RelayDeliveryTest, AMembersLaterEventsWaitForItsFailingEarlierEvent) {
   RunUntilIdle(relay);
   std::vector<int64_t> delivered_a;
   for (int64_t id : receiver_.Delivered()) {
-    if (std::find(a_events.begin(), a_events.end(), id) != a_events.end()) delivered_a.push_back(id);
+    if (std::find(a_events.begin(), a_events.end(), id) != a_events.end())
+      delivered_a.push_back(id);
   }
   EXPECT_EQ(delivered_a, a_events);
   for (const StoredDelivery& d : Deliveries(webhook)) EXPECT_EQ(d.state, "delivered");

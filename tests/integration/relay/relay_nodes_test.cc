@@ -37,7 +37,9 @@ class RelayNodesTest : public ::testing::Test {
   void SetUp() override {
     database_ = TestDatabase::Open(Backend::kMysql);
     if (database_ == nullptr) return;
-    receiver_.SetPolicy([](int64_t, int) { return ReceiverAnswer{200, std::chrono::milliseconds(5)}; });
+    receiver_.SetPolicy([](int64_t, int) {
+      return ReceiverAnswer{200, std::chrono::milliseconds(5)};
+    });
     AddEndpoint();
     for (int i = 0; i < 3; ++i) {
       NodeConfig config;

@@ -55,7 +55,8 @@ class RelayTest : public ConsoleTest {
       total.delivered += pass->delivered;
       total.failed += pass->failed;
       total.dead_lettered += pass->dead_lettered;
-      if (pass->events_fanned_out + pass->delivered + pass->failed + pass->dead_lettered == 0) break;
+      if (pass->events_fanned_out + pass->delivered + pass->failed + pass->dead_lettered == 0)
+        break;
     }
     return total;
   }
@@ -78,11 +79,11 @@ class RelayTest : public ConsoleTest {
   }
   std::vector<StoredDelivery> Deliveries(int64_t endpoint_id) {
     std::vector<StoredDelivery> out;
-    for (const db::Row& row : Query(
-             "SELECT event_id, state, attempts, first_attempt_at, next_attempt_at, finished_at, "
-             "last_status, last_error FROM webhook_deliveries WHERE endpoint_id = ? ORDER BY "
-             "event_id",
-             {db::Value(endpoint_id)})) {
+    for (const db::Row& row :
+         Query("SELECT event_id, state, attempts, first_attempt_at, next_attempt_at, finished_at, "
+               "last_status, last_error FROM webhook_deliveries WHERE endpoint_id = ? ORDER BY "
+               "event_id",
+               {db::Value(endpoint_id)})) {
       out.push_back({row.Int(0), row.Text(1), row.Int(2), row.Int(3), row.Int(4), row.Int(5),
                      row.Int(6), row.Text(7)});
     }

@@ -66,9 +66,8 @@ class WebhookReceiver {
  public:
   WebhookReceiver() {
     server_.new_task_queue = [] { return new httplib::ThreadPool(8); };
-    server_.Post("/hook", [this](const httplib::Request& req, httplib::Response& res) {
-      Handle(req, res);
-    });
+    server_.Post("/hook",
+                 [this](const httplib::Request& req, httplib::Response& res) { Handle(req, res); });
     port_ = server_.bind_to_any_port("127.0.0.1");
     thread_ = std::thread([this] { server_.listen_after_bind(); });
     while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));

@@ -16,7 +16,8 @@ class WebhookRoutesTest : public RelayTest {
     for (const char* table : {"webhook_endpoints", "webhook_deliveries", "outbox_events"}) {
       rows[table] = Query(std::string("SELECT COUNT(*) FROM ") + table)[0].Int(0);
     }
-    rows["secrets"] = Query("SELECT COUNT(DISTINCT secret_sealed) FROM webhook_endpoints")[0].Int(0);
+    rows["secrets"] =
+        Query("SELECT COUNT(DISTINCT secret_sealed) FROM webhook_endpoints")[0].Int(0);
     return rows;
   }
   std::string WebhookPath(int64_t id, const std::string& suffix = "") {
@@ -37,8 +38,9 @@ class WebhookRoutesTest : public RelayTest {
 TEST_P(WebhookRoutesTest, TheSecretIsShownOnceAndEveryWriteIsAudited) {
   const std::string& admin = Token("admin");
   const int64_t audit_before = AuditRows();
-  Reply created = Post("/api/console/webhooks", admin,
-                       R"({"url":"https://hooks.example.com/m","topics":["payment.*","member.enrolled"]})");
+  Reply created =
+      Post("/api/console/webhooks", admin,
+           R"({"url":"https://hooks.example.com/m","topics":["payment.*","member.enrolled"]})");
   ASSERT_EQ(created.status, 201) << created.body;
   const std::string secret = created.json["secret"].GetString();
   EXPECT_EQ(secret.size(), 64u);
@@ -68,7 +70,8 @@ TEST_P(WebhookRoutesTest, TheSecretIsShownOnceAndEveryWriteIsAudited) {
   Reply disabled = Post(WebhookPath(id, "/disable"), admin);
   ASSERT_EQ(disabled.status, 200) << disabled.body;
   EXPECT_FALSE(disabled.json["enabled"].GetBool());
-  EXPECT_EQ(Query("SELECT enabled FROM webhook_endpoints WHERE id = ?", {db::Value(id)})[0].Int(0), 0);
+  EXPECT_EQ(Query("SELECT enabled FROM webhook_endpoints WHERE id = ?", {db::Value(id)})[0].Int(0),
+            0);
   Reply enabled = Post(WebhookPath(id, "/enable"), admin);
   ASSERT_EQ(enabled.status, 200) << enabled.body;
   EXPECT_TRUE(enabled.json["enabled"].GetBool());
@@ -78,9 +81,9 @@ TEST_P(WebhookRoutesTest, TheSecretIsShownOnceAndEveryWriteIsAudited) {
   const std::string new_secret = rotated.json["secret"].GetString();
   EXPECT_EQ(new_secret.size(), 64u);
   EXPECT_NE(new_secret, secret);
-  EXPECT_NE(Query("SELECT secret_sealed FROM webhook_endpoints WHERE id = ?", {db::Value(id)})[0]
-                .Text(0),
-            row[0].Text(0));
+  EXPECT_NE(
+      Query("SELECT secret_sealed FROM webhook_endpoints WHERE id = ?", {db::Value(id)})[0].Text(0),
+      row[0].Text(0));
 
   Reply deleted = Send("DELETE", WebhookPath(id), admin);
   EXPECT_EQ(deleted.status, 204) << deleted.body;
@@ -104,7 +107,8 @@ TEST_P(WebhookRoutesTest, OnlyBrandAdminsOfTheBrandReachWebhooks) {
   const std::string& admin = Token("admin");
   const auto before = WebhookRows();
   // Another brand's endpoint is not found on every route that names one.
-  for (const auto& [method, suffix, body] : std::vector<std::tuple<std::string, std::string, std::string>>{
+  for (const auto& [method, suffix, body] :
+       std::vector<std::tuple<std::string, std::string, std::string>>{
            {"GET", "", ""},
            {"DELETE", "", ""},
            {"POST", "/enable", "{}"},
@@ -140,8 +144,8 @@ TEST_P(WebhookRoutesTest, BadInputGetsItsCodeAndWritesNothing) {
   const std::string& admin = Token("admin");
   const auto [id, secret] = CreateWebhook();
   ASSERT_GT(id, 0);
-  const std::string huge = R"({"url":"https://x.example.com/","topics":[")" +
-                           std::string(2 << 20, 'a') + R"("]})";
+  const std::string huge =
+      R"({"url":"https://x.example.com/","topics":[")" + std::string(2 << 20, 'a') + R"("]})";
   struct Case {
     std::string method, path, body;
     int status;
@@ -161,8 +165,7 @@ TEST_P(WebhookRoutesTest, BadInputGetsItsCodeAndWritesNothing) {
       {"POST", create, R"({"url":"https://x.example.com/","topics":[1]})", 400, "INVALID_FIELD"},
       {"POST", create, R"({"url":"https://x.example.com/","topics":["Payment Recorded"]})", 400,
        "INVALID_WEBHOOK_TOPICS"},
-      {"POST", create, R"({"url":"https://x.example.com/","secret":"mine"})", 400,
-       "UNKNOWN_FIELD"},
+      {"POST", create, R"({"url":"https://x.example.com/","secret":"mine"})", 400, "UNKNOWN_FIELD"},
       {"POST", create, R"({"url":)", 400, "MALFORMED_JSON"},
       {"POST", create, R"([1])", 400, "BODY_NOT_OBJECT"},
       {"POST", create, huge, 413, "PAYLOAD_TOO_LARGE"},
