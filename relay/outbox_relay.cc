@@ -2,6 +2,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -103,10 +104,14 @@ Status OutboxRelay::Deliver(const db::Fence& fence, RelayPass& pass) {
   }
   const int64_t timeout_s =
       std::chrono::duration_cast<std::chrono::seconds>(policy_.timeout).count() + 1;
+  // Endpoints that did not answer in this pass: their other deliveries wait for the next pass,
+  // so that one unreachable endpoint costs a pass one timeout, not one per delivery.
+  std::set<int64_t> unreachable;
   for (const DueDelivery& delivery : due) {
     const std::optional<OpenEndpoint>& endpoint = endpoints[delivery.endpoint_id];
     const auto event = events.find(delivery.event_id);
     if (!endpoint.has_value() || event == events.end()) continue;
+    if (unreachable.contains(delivery.endpoint_id)) continue;
     const int64_t started = Now();
     bool claimed = false;
     const Status claim = db::InTransaction(db_, [&](db::Connection& conn) -> Status {
@@ -128,6 +133,7 @@ Status OutboxRelay::Deliver(const db::Fence& fence, RelayPass& pass) {
         {kTimestampHeader, std::to_string(started)},
         {kSignatureHeader, WebhookSignature(endpoint->secret, started, request.body)}};
     const WebhookResponse response = sender_.Send(request);
+    if (response.status == 0) unreachable.insert(delivery.endpoint_id);
 
     const int64_t finished = Now();
     const int64_t attempt = delivery.attempts + 1;

@@ -39,7 +39,8 @@ struct RelayPass {
 //     is claimed (attempts + 1, next_attempt_at pushed past the timeout, so that a crash before
 //     the result leads to a redelivery), POSTed with the signed envelope, and its result recorded:
 //     2xx delivered; anything else, a timeout or a connection error a retry after RetryDelay, or
-//     dead once retry.dead_after_s passed since the first attempt.
+//     dead once retry.dead_after_s passed since the first attempt. An endpoint that gave no
+//     answer (timeout, connection error) is not tried again in the same pass.
 // Every transaction first runs the caller's `fence` (the relay's lease): a process that lost the
 // lease records nothing and sends nothing more in that pass. Secrets are opened with `cipher`.
 // Holds no state between passes; one pass at a time per object (the runner's thread), while any

@@ -7,6 +7,7 @@
 
 #include "server/console/console_json.h"
 #include "tests/integration/relay/relay_test_support.h"
+#include "tests/support/free_port.h"
 #include "tests/support/stderr_capture.h"
 
 namespace mileage::testing {
@@ -256,6 +257,30 @@ TEST_P(RelayDeliveryTest, ATimeoutIsRetriedAndASlowAnswerWithinTheTimeoutCounts)
   stored = Deliveries(webhook);
   EXPECT_EQ(stored[0].state, "delivered");
   EXPECT_EQ(stored[0].attempts, 2);
+}
+
+TEST_P(RelayDeliveryTest, AnEndpointThatDoesNotAnswerIsTriedOncePerPass) {
+  // Nothing listens on the port: every connection is refused.
+  const std::string url = "http://127.0.0.1:" + std::to_string(FreeLoopbackPort()) + "/hook";
+  Reply created = Post("/api/console/webhooks", Token("admin"),
+                       R"({"url":")" + url + R"(","topics":["payment.recorded"]})");
+  ASSERT_EQ(created.status, 201) << created.body;
+  const int64_t webhook = created.json["webhook"]["id"].GetInt64();
+  Pay(kMchid, "tx-down-1", "openid-down-1", 1000);
+  Pay(kMchid, "tx-down-2", "openid-down-2", 1000);
+  relay::OutboxRelay relay = MakeRelay();
+  Result<relay::RelayPass> pass = relay.RunOnce();
+  ASSERT_TRUE(pass.ok()) << pass.status().ToString();
+  EXPECT_EQ(pass->failed, 1);
+  const std::vector<StoredDelivery> stored = Deliveries(webhook);
+  ASSERT_EQ(stored.size(), 2u);
+  EXPECT_EQ(stored[0].attempts, 1);
+  EXPECT_EQ(stored[0].last_error, "connection failed");
+  EXPECT_EQ(stored[1].attempts, 0);  // waits for the next pass
+  pass = relay.RunOnce();
+  ASSERT_TRUE(pass.ok()) << pass.status().ToString();
+  EXPECT_EQ(pass->failed, 1);
+  EXPECT_EQ(Deliveries(webhook)[1].attempts, 1);
 }
 
 TEST_P(RelayDeliveryTest, AFencedRelayThatLostItsLeaseRecordsNothing) {
