@@ -2,6 +2,8 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
+#include <string>
 
 #include "common/clock.h"
 #include "common/random.h"
@@ -10,6 +12,7 @@
 #include "db/db.h"
 #include "relay/delivery_rules.h"
 #include "relay/webhook_sender.h"
+#include "relay/webhook_store.h"
 
 namespace mileage::relay {
 
@@ -63,6 +66,13 @@ class OutboxRelay {
  private:
   Status FanOut(const db::Fence& fence, RelayPass& pass);
   Status Deliver(const db::Fence& fence, RelayPass& pass);
+  // Claims, sends and records one delivery; the receiver's answer, or nullopt when the delivery
+  // changed since it was read (nothing sent). Errors: the fence's and the db's.
+  Result<std::optional<WebhookResponse>> DeliverOne(const db::Fence& fence,
+                                                    const DueDelivery& delivery,
+                                                    const std::string& url,
+                                                    const std::string& secret,
+                                                    const OutboxRecord& event, RelayPass& pass);
   int64_t Now() const { return UnixSeconds(clock_.Now()); }
 
   db::Db& db_;

@@ -159,7 +159,9 @@ std::string SameDatabaseOn(const std::string& server_url, const std::string& dat
 // True when `table` exists in the test's database (MySQL/MariaDB).
 bool TableExists(TestDatabase& database, const std::string& table);
 
-// The holder of every row of job_leases (the `node_id` of the node that holds each job).
+// The holder of the periodic jobs' lease in job_leases (the `node_id` of the node that runs the
+// jobs; empty before any node took it). The outbox relay's lease, which `serve` nodes also
+// take, is left out: these tests are about the jobs.
 std::vector<std::string> LeaseHolders(TestDatabase& database);
 
 }  // namespace mileage::testing

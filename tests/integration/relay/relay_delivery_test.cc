@@ -237,10 +237,10 @@ TEST_P(RelayDeliveryTest, ATimeoutIsRetriedAndASlowAnswerWithinTheTimeoutCounts)
   ASSERT_EQ(payments.size(), 2u);
   const int64_t timed_out = payments[0], slow = payments[1];
   receiver_.SetPolicy([timed_out, slow](int64_t id, int attempt) {
-    if (id == timed_out && attempt == 1) return ReceiverAnswer{200, milliseconds(2500)};
-    return ReceiverAnswer{200, milliseconds(id == slow ? 600 : 0)};
+    if (id == timed_out && attempt == 1) return ReceiverAnswer{200, milliseconds(3000)};
+    return ReceiverAnswer{200, milliseconds(id == slow ? 300 : 0)};
   });
-  relay::OutboxRelay relay = MakeRelay();  // 1 s timeout
+  relay::OutboxRelay relay = MakeRelay(std::chrono::seconds(2));
   relay::RelayPass pass = RunUntilIdle(relay);
   EXPECT_EQ(pass.failed, 1);
   EXPECT_EQ(pass.delivered, 1);

@@ -37,10 +37,10 @@ struct StoredDelivery {
 // the fixture's FakeClock (the App's own relay is off in tests: EmbeddedConfig).
 class RelayTest : public ConsoleTest {
  protected:
-  // A relay with a 1 s timeout and the default retries.
-  relay::OutboxRelay MakeRelay() {
+  // A relay with `timeout` and the default retries.
+  relay::OutboxRelay MakeRelay(std::chrono::seconds timeout = std::chrono::seconds(1)) {
     relay::RelayPolicy policy;
-    policy.timeout = std::chrono::seconds(1);
+    policy.timeout = timeout;
     return relay::OutboxRelay(server_->app().db(), org().cipher(), sender_, clock_, relay_random_,
                               policy);
   }
