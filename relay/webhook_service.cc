@@ -2,6 +2,7 @@
 
 #include <optional>
 
+#include "org/node_store.h"
 #include "org/validation.h"
 #include "relay/delivery_rules.h"
 #include "relay/outbox_relay.h"
@@ -56,9 +57,14 @@ Result<WebhookWithSecret> WebhookService::Create(const org::Actor& actor, int64_
   const Status written = writer_.Run(
       actor, Base("webhook.create", std::nullopt),
       [&](db::Connection& conn, org::AuditRecord& record) -> Status {
-        MILEAGE_RETURN_IF_ERROR(authorizer_.Check(actor, org::Action::kWebhookWrite,
-                                                  org::NodePath::Brand(brand_id),
-                                                  "brand " + std::to_string(brand_id)));
+        // The lock on the brand's row serializes the brand's creations: the count below stays
+        // true until commit, so racing creations cannot pass the limit together.
+        const std::string brand_label = "brand " + std::to_string(brand_id);
+        MILEAGE_ASSIGN_OR_RETURN(std::optional<org::Node> brand,
+                                 org::NodeStore(conn).Find(org::NodeType::kBrand, brand_id, true));
+        if (!brand.has_value()) return NotFoundError(brand_label + " not found");
+        MILEAGE_RETURN_IF_ERROR(
+            authorizer_.Check(actor, org::Action::kWebhookWrite, brand->path, brand_label));
         WebhookStore store(conn);
         MILEAGE_ASSIGN_OR_RETURN(int64_t count, store.CountEndpoints(brand_id));
         if (count >= kMaxEndpointsPerBrand) {
