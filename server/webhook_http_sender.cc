@@ -5,6 +5,11 @@
 #include <string>
 
 namespace mileage::server {
+namespace {
+
+constexpr uint64_t kMaxAnswerBytes = 64 * 1024;
+
+}  // namespace
 
 relay::WebhookResponse WebhookHttpSender::Send(const relay::WebhookRequest& request) {
   // The URL was checked at registration (relay::ValidateWebhookUrl): scheme://authority[path].
@@ -25,9 +30,20 @@ relay::WebhookResponse WebhookHttpSender::Send(const relay::WebhookRequest& requ
   client.set_follow_location(false);
   client.set_keep_alive(false);
   client.set_url_encode(false);
-  httplib::Headers headers;
-  for (const auto& [name, value] : request.headers) headers.emplace(name, value);
-  httplib::Result result = client.Post(path, headers, request.body, "application/json");
+  httplib::Request post;
+  post.method = "POST";
+  post.path = path;
+  for (const auto& [name, value] : request.headers) post.headers.emplace(name, value);
+  post.headers.emplace("Content-Type", "application/json");
+  post.body = request.body;
+  // The answer's body is read and dropped, and a longer one than kMaxAnswerBytes ends the
+  // attempt: an endpoint must not make the relay hold (or wait for) a large answer.
+  uint64_t answer_bytes = 0;
+  post.content_receiver = [&answer_bytes](const char*, size_t length, uint64_t, uint64_t) {
+    answer_bytes += length;
+    return answer_bytes <= kMaxAnswerBytes;
+  };
+  httplib::Result result = client.send(post);
   if (!result) {
     switch (result.error()) {
       case httplib::Error::Read:
@@ -35,6 +51,8 @@ relay::WebhookResponse WebhookHttpSender::Send(const relay::WebhookRequest& requ
         return {0, "timeout or connection lost"};
       case httplib::Error::ConnectionTimeout:
         return {0, "connect timeout"};
+      case httplib::Error::Canceled:
+        return {0, "answer too large"};
       case httplib::Error::SSLConnection:
       case httplib::Error::SSLServerVerification:
       case httplib::Error::SSLLoadingCerts:

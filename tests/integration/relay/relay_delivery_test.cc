@@ -283,6 +283,20 @@ TEST_P(RelayDeliveryTest, AnEndpointThatDoesNotAnswerIsTriedOncePerPass) {
   EXPECT_EQ(Deliveries(webhook)[1].attempts, 1);
 }
 
+TEST_P(RelayDeliveryTest, ALargeAnswerIsAFailure) {
+  const auto [webhook, secret] = CreateWebhook(R"(["payment.recorded"])");
+  receiver_.SetPolicy([](int64_t, int) { return ReceiverAnswer{200, milliseconds(0), 100000}; });
+  Pay(kMchid, "tx-large-1", "openid-large", 1000);
+  relay::OutboxRelay relay = MakeRelay();
+  Result<relay::RelayPass> pass = relay.RunOnce();
+  ASSERT_TRUE(pass.ok()) << pass.status().ToString();
+  EXPECT_EQ(pass->failed, 1);
+  const std::vector<StoredDelivery> stored = Deliveries(webhook);
+  ASSERT_EQ(stored.size(), 1u);
+  EXPECT_EQ(stored[0].state, "pending");
+  EXPECT_EQ(stored[0].last_error, "answer too large");
+}
+
 TEST_P(RelayDeliveryTest, AFencedRelayThatLostItsLeaseRecordsNothing) {
   const auto [webhook, secret] = CreateWebhook();
   Pay(kMchid, "tx-fence-1", "openid-fence", 1000);
