@@ -113,6 +113,25 @@ struct Config {
   // "job_lease_ttl_s": how long the periodic jobs' lease lasts without a renewal; after its
   // holder dies another node takes the jobs over within job_lease_ttl_s * 4 / 3.
   int job_lease_ttl_s = 30;
+  // "relay_poll_ms": how often the outbox relay looks for events and due deliveries when it has
+  // nothing to do (docs/OPERATIONS.md "Outbox relay"); 0 = `serve` runs no relay (run
+  // `mileage relay` instead, or none).
+  int relay_poll_ms = 1000;
+  // "relay_timeout_s": a webhook delivery without an answer within this fails (and is retried).
+  // The relay uses at most job_lease_ttl_s / 2 (at least 1), so that its lease outlives its
+  // slowest delivery.
+  int relay_timeout_s = 10;
+  // "relay_retry_base_s", "relay_retry_max_s": a failed delivery is retried after a random wait
+  // of up to base * 2^(failures-1) seconds, at most max (exponential backoff, full jitter).
+  int relay_retry_base_s = 10;
+  int relay_retry_max_s = 3600;
+  // "relay_dead_after_s": a delivery still failing this long after its first attempt is
+  // dead-lettered (the console lists and replays dead letters).
+  int relay_dead_after_s = 86400;
+  // "webhook_allow_private_urls": whether webhook endpoints may point at localhost or a
+  // loopback, private or link-local IP literal. Off in production (an endpoint must not reach
+  // the internal network); the development and test configs turn it on.
+  bool webhook_allow_private_urls = false;
   // "drain_s": after SIGTERM, how long `serve` keeps serving while GET /healthz answers 503
   // (so that a load balancer takes the node out) before it stops accepting.
   int drain_s = 10;

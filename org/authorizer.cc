@@ -14,6 +14,7 @@ bool IsRead(Action action) {
     case Action::kMerchantRead:
     case Action::kAppRead:
     case Action::kPartnerRead:
+    case Action::kWebhookRead:
     case Action::kStaffRead:
     case Action::kAuditRead:
     case Action::kMemberRead:
@@ -140,6 +141,10 @@ std::string_view ActionName(Action action) {
       return "schedule.write";
     case Action::kAppointmentWrite:
       return "appointment.write";
+    case Action::kWebhookRead:
+      return "webhook.read";
+    case Action::kWebhookWrite:
+      return "webhook.write";
   }
   return "?";
 }
@@ -195,7 +200,7 @@ bool Authorizer::RoleAllows(Role role, Action action) const {
              action == Action::kRedemptionRead || action == Action::kAppointmentRead ||
              action == Action::kAppointmentWrite;
     case Role::kAnalyst:
-      return IsRead(action) && action != Action::kAuditRead;
+      return IsRead(action) && action != Action::kAuditRead && action != Action::kWebhookRead;
   }
   return false;
 }

@@ -49,6 +49,10 @@ enum class Action {
   kAppointmentRead,
   kScheduleWrite,
   kAppointmentWrite,
+  // The brand's webhook endpoints and their deliveries (relay/): brand admins only, because an
+  // endpoint receives every event of the brand (members, payments, coupons).
+  kWebhookRead,
+  kWebhookWrite,
 };
 
 // "store.write" etc., for logs, route listings and the audit records of refused routes.
@@ -98,6 +102,8 @@ enum class Decision {
 // subtree (an ancestor's campaign its stores take) is coupons::StockAccess's rule.
 // Appointments: every role reads them in its scope; region and dealer managers and brand
 // admins write schedules and slots; they and store clerks check members in and complete.
+// Webhooks: brand admins only (an analyst does not read them either: an endpoint receives every
+// member event of the brand).
 //
 // Actors: the system actor (the operator CLI, Actor::System) is always allowed; an Actor that
 // is neither staff nor the system is always refused (PermissionDenied). Stateless; safe for

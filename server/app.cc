@@ -97,6 +97,11 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, AppOptions option
   app->owner_card_ = std::make_unique<OwnerCard>(
       *app->db_, app->member_api_->accounts(), *app->member_points_, app->coupons_->coupons(),
       *app->vehicles_, *app->member_codes_, policy.tiers);
+  app->webhooks_ = std::make_unique<relay::WebhookService>(
+      *app->db_, app->clock_, app->org_->authorizer(), app->org_->writer(), app->org_->cipher(),
+      app->random_, app->config_.webhook_allow_private_urls);
+  app->relay_ = std::make_unique<RelayRunner>(*app->db_, app->config_, app->org_->cipher(),
+                                              app->webhook_sender_, app->clock_, app->random_);
   app->StartCacheSync();
   app->health_ = std::make_unique<HealthChecker>(*app->db_, *app->kv_);
   app->http_ = std::make_unique<HttpServer>(app->config_, app->metrics_);
@@ -140,6 +145,7 @@ void App::RegisterRoutes() {
                     [db] { return static_cast<double>(db->Stats().waits); });
   metrics_.AddGauge("mileage_db_pool_replaced", "Broken database connections replaced.",
                     [db] { return static_cast<double>(db->Stats().replaced); });
+  AddRelayMetrics(metrics_, *db_, clock_, relay_.get());
   RegisterSystemRoutes(*http_, *health_, metrics_);
   console_ =
       std::make_unique<ConsoleRouter>(*http_, org_->sessions(), org_->authorizer(), org_->writer());
@@ -150,6 +156,7 @@ void App::RegisterRoutes() {
   RegisterPartnerRuleRoutes(*console_, *partner_rules_);
   RegisterReportRoutes(*console_, *reports_);
   RegisterSettlementRoutes(*console_, *settlements_);
+  RegisterWebhookRoutes(*console_, *webhooks_);
   RegisterCouponRoutes(*console_, *coupons_, clock_);
   RegisterAppointmentRoutes(*console_, *care_, clock_);
   RegisterExportRoutes(*console_, *member_views_, *payment_views_, coupons_->redemptions());
@@ -188,7 +195,9 @@ std::string App::NotifyUrl(std::string_view mchid) const {
 void App::Serve() {
   jobs_ = std::make_unique<JobScheduler>(*db_, config_, clock_);
   jobs_->Start();
+  relay_->Start();
   http_->Serve();
+  relay_->Stop();
   jobs_.reset();
   db_->Close();
 }

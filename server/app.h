@@ -33,6 +33,7 @@
 #include "points/partner_points.h"
 #include "points/partner_reports.h"
 #include "points/settlement.h"
+#include "relay/webhook_service.h"
 #include "server/cache_sync.h"
 #include "server/console/console_router.h"
 #include "server/health.h"
@@ -43,6 +44,8 @@
 #include "server/mp/owner_card.h"
 #include "server/partner/partner_authenticator.h"
 #include "server/partner/partner_router.h"
+#include "server/relay_runner.h"
+#include "server/webhook_http_sender.h"
 
 namespace mileage::server {
 
@@ -110,6 +113,8 @@ class App {
   members::VehicleService& vehicles() { return *vehicles_; }
   // Members as partners know them (pseudonymous ids, links): the partner routes' service.
   members::PartnerIdentities& partner_identities() { return *partner_identities_; }
+  // The brands' webhook endpoints (console routes).
+  relay::WebhookService& webhooks() { return *webhooks_; }
   // Earn, burn, reversal and cancellation at partners, and their earning rules.
   points::PartnerPoints& partner_points() { return *partner_points_; }
 
@@ -142,6 +147,9 @@ class App {
   std::unique_ptr<payments::PaymentRecorder> payment_recorder_;
   std::unique_ptr<payments::NotificationService> notifications_;
   std::unique_ptr<JobScheduler> jobs_;
+  std::unique_ptr<relay::WebhookService> webhooks_;
+  WebhookHttpSender webhook_sender_;
+  std::unique_ptr<RelayRunner> relay_;  // runs while Serve() does
   std::unique_ptr<members::PhoneVault> phones_;
   std::unique_ptr<members::VehicleVault> vehicle_vault_;
   std::unique_ptr<members::VehicleService> vehicles_;

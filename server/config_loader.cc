@@ -83,6 +83,15 @@ Setter IntSetting(const std::string& origin, const char* key, int64_t min, int64
   };
 }
 
+// A boolean setting (true or false) stored in `member`.
+Setter BoolSetting(const std::string& origin, const char* key, bool Config::*member) {
+  return [&origin, key, member](const rapidjson::Value& v, Config& c) {
+    if (!v.IsBool()) return KeyError(origin, key, "must be true or false");
+    c.*member = v.GetBool();
+    return Status::Ok();
+  };
+}
+
 // A string setting (or secret reference) stored in `member`, then checked by `check`, whose
 // error message says what is wrong (it must never repeat a secret).
 Setter CheckedString(const std::string& origin, const char* key, std::string Config::*member,
@@ -223,6 +232,17 @@ std::map<std::string, Setter> Setters(const std::string& origin) {
       {"node_id", CheckedString(origin, "node_id", &C::node_id, CheckNodeId)},
       {"job_lease_ttl_s", IntSetting(origin, "job_lease_ttl_s", 3, 3600, &C::job_lease_ttl_s)},
       {"drain_s", IntSetting(origin, "drain_s", 0, 600, &C::drain_s)},
+      // The outbox relay and webhooks.
+      {"relay_poll_ms", IntSetting(origin, "relay_poll_ms", 0, 600000, &C::relay_poll_ms)},
+      {"relay_timeout_s", IntSetting(origin, "relay_timeout_s", 1, 600, &C::relay_timeout_s)},
+      {"relay_retry_base_s",
+       IntSetting(origin, "relay_retry_base_s", 1, 86400, &C::relay_retry_base_s)},
+      {"relay_retry_max_s",
+       IntSetting(origin, "relay_retry_max_s", 1, 86400, &C::relay_retry_max_s)},
+      {"relay_dead_after_s",
+       IntSetting(origin, "relay_dead_after_s", 60, 30 * 86400, &C::relay_dead_after_s)},
+      {"webhook_allow_private_urls",
+       BoolSetting(origin, "webhook_allow_private_urls", &C::webhook_allow_private_urls)},
       // Secrets.
       {"data_key", CheckedString(origin, "data_key", &C::data_key, CheckDataKey)},
       {"previous_data_keys", PreviousDataKeysSetting(origin)},

@@ -16,6 +16,7 @@
 #include "server/config_loader.h"
 #include "server/jobs.h"
 #include "server/reconcile_command.h"
+#include "server/relay_command.h"
 #include "server/sandbox_command.h"
 #include "server/stop_signals.h"
 #include "server/storage.h"
@@ -65,6 +66,8 @@ Commands:
               sandbox export --mchid M [--state-dir DIR] [--out DIR]
               sandbox pay --amount FEN --openid-code CODE [--sandbox URL]
               sandbox refund --out-trade-no NO [--amount FEN] [--sandbox URL]
+  relay     Run only the outbox relay (webhook deliveries) until SIGTERM or SIGINT, under the
+            relay lease like the relay inside `serve` (docs/OPERATIONS.md "Outbox relay").
   jobs      Run the periodic jobs once (tier downgrades after the grace period, points
             expiry, coupon expiry) and print what they did; `serve` also runs them every
             jobs_interval_s.
@@ -234,6 +237,11 @@ int Main(int argc, char** argv) {
   if (args->command == "serve") return RunServe(*args);
   if (args->command == "migrate") return RunMigrate(*args);
   if (args->command == "jobs") return RunJobs(*args);
+  if (args->command == "relay") {
+    Result<Config> config = LoadConfig(*args);
+    if (!config.ok()) return Fail(config.status());
+    return RunRelayCommand(*config);
+  }
   return UsageError("unknown command " + args->command);
 }
 

@@ -65,13 +65,15 @@ write_sandbox_config() {
 JSON
 }
 
-# write_service_config FILE: the embedded default under var_dir, WeChat replaced by the sandbox;
+# write_service_config FILE: the embedded default under var_dir, WeChat replaced by the sandbox
+# (webhooks may point at a receiver on this machine);
 # one node with no balancer in front, so SIGTERM stops at once (no drain_s wait).
 write_service_config() {
   cat >"$1" <<JSON
 {
   "listen": "127.0.0.1:$serve_port",
   "drain_s": 0,
+  "webhook_allow_private_urls": true,
   "database": "sqlite:$var_dir/mileage.db",
   "wechat_api_base_url": "http://127.0.0.1:$sandbox_port",
   "wechat_pay_base_url": "http://127.0.0.1:$sandbox_port"$(serve_console_dir_entry)

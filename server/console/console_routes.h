@@ -10,6 +10,7 @@
 #include "payments/payment_views.h"
 #include "payments/report_service.h"
 #include "points/settlement.h"
+#include "relay/webhook_service.h"
 #include "server/console/console_router.h"
 
 namespace mileage::server {
@@ -45,6 +46,10 @@ void RegisterReportRoutes(ConsoleRouter& router, payments::ReportService& report
 // App: a period's statements, a party's lines and their CSV and JSON exports, the lot uses
 // behind a line, closing a period.
 void RegisterSettlementRoutes(ConsoleRouter& router, points::SettlementService& settlements);
+
+// The brand's webhook endpoints, their deliveries, dead letters and replays
+// (/api/console/webhooks..., docs/API.md "Webhooks"), registered by the App.
+void RegisterWebhookRoutes(ConsoleRouter& router, relay::WebhookService& webhooks);
 
 // Coupons (coupons/ services, docs/API.md "Coupons (console)"), registered by the App: stocks and
 // grants; the counter (lookup, redemption, reversal), a store's redemptions and a member's

@@ -37,7 +37,7 @@ bool Listening(int port) {
 TEST(CliTest, HelpListsTheCommands) {
   Subprocess p({kBinary, "--help"});
   EXPECT_EQ(testing::Run(p), 0);
-  for (const char* command : {"serve", "migrate", "--config"}) {
+  for (const char* command : {"serve", "migrate", "relay", "--config"}) {
     EXPECT_NE(p.stdout_text().find(command), std::string::npos) << command;
   }
 }
@@ -236,6 +236,21 @@ TEST(CliTest, SigintStopsToo) {
   ASSERT_TRUE(p.WaitForStdout("listening on", 30s)) << p.stderr_text();
   p.Signal(SIGINT);
   EXPECT_EQ(p.Wait(30s), 0) << p.stderr_text();
+}
+
+TEST(CliTest, RelayRunsUntilSigtermAndRefusesAConfigWithoutIt) {
+  TempDir dir;
+  const std::string database = "sqlite:" + (dir.path() / "m.db").string();
+  std::string config = WriteConfig(dir, R"({"database":")" + database + R"("})");
+  Subprocess p({kBinary, "relay", "--config", config});
+  ASSERT_TRUE(p.WaitForStdout("relaying the outbox", 30s)) << p.stderr_text();
+  p.Signal(SIGTERM);
+  EXPECT_EQ(p.Wait(30s), 0) << p.stderr_text();
+
+  config = WriteConfig(dir, R"({"database":")" + database + R"(","relay_poll_ms":0})");
+  Subprocess off({kBinary, "relay", "--config", config});
+  EXPECT_EQ(testing::Run(off), 1);
+  EXPECT_NE(off.stderr_text().find("relay_poll_ms is 0"), std::string::npos) << off.stderr_text();
 }
 
 }  // namespace

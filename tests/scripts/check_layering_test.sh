@@ -90,6 +90,13 @@ expect 0 "care may use org, members, coupons, crypto and the db and kv interface
 #include "db/outbox.h"
 #include "db/paged_query.h"
 #include "kv/kv.h"')"
+expect 1 "relay includes httplib" "$(violating_tree rl1 relay/r.cc '#include <httplib.h>')"
+expect 1 "relay includes RapidJSON" "$(violating_tree rl2 relay/r.h '#include <rapidjson/document.h>')"
+expect 1 "relay includes payments" "$(violating_tree rl3 relay/r.cc '#include "payments/payment_recorder.h"')"
+expect 1 "relay includes the server" "$(violating_tree rl4 relay/r.cc '#include "server/app.h"')"
+expect 0 "relay may use org, crypto and the db interface" "$(violating_tree rl5 relay/r.cc '#include "org/authorizer.h"
+#include "crypto/field_cipher.h"
+#include "db/outbox.h"')"
 expect 0 "the wechat client may use httplib" "$(violating_tree m wechat/client/c.cc '#include <httplib.h>')"
 expect 0 "a driver folder may include its driver" "$(violating_tree j db/sqlite/s.cc '#include <sqlite3.h>')"
 

@@ -79,7 +79,7 @@ void MileageNodes::WriteConfig(const Node& node) const {
   for (size_t i = 0; i < c.trusted_proxies.size(); ++i) {
     json << (i > 0 ? "," : "") << Quoted(c.trusted_proxies[i]);
   }
-  json << "]}";
+  json << "]" << c.extra_json << "}";
   std::ofstream(node.config_path) << json.str();
 }
 
@@ -92,7 +92,7 @@ std::string MileageNodes::Start(int i) {
                                    O_WRONLY | O_CREAT | O_APPEND, 0644);
   posix_spawn_file_actions_adddup2(&actions, 1, 2);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  std::vector<std::string> argv = {binary_, "serve", "--config", node.config_path};
+  std::vector<std::string> argv = {binary_, node.config.command, "--config", node.config_path};
   std::vector<char*> args;
   for (std::string& a : argv) args.push_back(a.data());
   args.push_back(nullptr);
@@ -106,7 +106,11 @@ std::string MileageNodes::Start(int i) {
     if (Reap(node, std::chrono::milliseconds(0)) >= 0) {
       return "node " + std::to_string(i + 1) + " exited while starting:\n" + LogTail(i);
     }
-    if (Healthy(node.port)) return "";
+    if (node.config.command == "serve"
+            ? Healthy(node.port)
+            : LogTail(i, 1 << 20).find("mileage: relaying the outbox") != std::string::npos) {
+      return "";
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   Kill(i);
@@ -329,7 +333,8 @@ std::vector<std::string> LeaseHolders(TestDatabase& database) {
   Result<db::PooledConnection> conn = database.db().Acquire();
   EXPECT_TRUE(conn.ok()) << conn.status().ToString();
   if (!conn.ok()) return holders;
-  Result<std::vector<db::Row>> rows = (*conn)->Query("SELECT holder FROM job_leases ORDER BY name");
+  Result<std::vector<db::Row>> rows =
+      (*conn)->Query("SELECT holder FROM job_leases WHERE name = 'periodic_jobs'");
   EXPECT_TRUE(rows.ok()) << rows.status().ToString();
   if (!rows.ok()) return holders;
   for (const db::Row& row : *rows) holders.push_back(row.Text(0));

@@ -29,6 +29,11 @@ struct NodeConfig {
   int jobs_interval_s = 0;
   // Addresses whose X-Forwarded-For names the client (a NodeBalancer in front).
   std::vector<std::string> trusted_proxies;
+  // The subcommand: "serve", or "relay" (`mileage relay`: no HTTP; the node counts as started
+  // once it prints that it relays).
+  std::string command = "serve";
+  // More config members, written as they are after the others (",\"relay_poll_ms\":50").
+  std::string extra_json;
 };
 
 // Real `mileage serve` processes of this build for multi-node tests: each with its own config
@@ -45,8 +50,8 @@ class MileageNodes {
 
   // Adds a node (not started) on a free port; returns its index.
   int Add(const NodeConfig& config);
-  // Starts node i and waits up to 90 s for GET /healthz to answer 200. Returns "" or what went
-  // wrong, with the tail of the node's log.
+  // Starts node i and waits up to 90 s for GET /healthz to answer 200 (a "relay" node: for its
+  // start line in the log). Returns "" or what went wrong, with the tail of the node's log.
   std::string Start(int i);
   // Starts every node that is not running; "" or the first failure.
   std::string StartAll();
@@ -160,7 +165,9 @@ std::string SameDatabaseOn(const std::string& server_url, const std::string& dat
 // True when `table` exists in the test's database (MySQL/MariaDB).
 bool TableExists(TestDatabase& database, const std::string& table);
 
-// The holder of every row of job_leases (the `node_id` of the node that holds each job).
+// The holder of the periodic jobs' lease in job_leases (the `node_id` of the node that runs the
+// jobs; empty before any node took it). The outbox relay's lease, which `serve` nodes also
+// take, is left out: these tests are about the jobs.
 std::vector<std::string> LeaseHolders(TestDatabase& database);
 
 }  // namespace mileage::testing

@@ -89,6 +89,10 @@ inline Config EmbeddedConfig(const TempDir& dir) {
   config.log_level = "warn";
   // Tests run the membership jobs themselves; a scheduler on a test's fake clock would race them.
   config.jobs_interval_s = 0;
+  // Likewise the outbox relay (tests run relay::OutboxRelay passes themselves), and webhook
+  // receivers in tests listen on loopback.
+  config.relay_poll_ms = 0;
+  config.webhook_allow_private_urls = true;
   return config;
 }
 

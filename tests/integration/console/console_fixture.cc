@@ -144,9 +144,11 @@ Reply ConsoleTest::Send(const std::string& method, const std::string& path,
     if (method == "GET") return client->Get(path.c_str(), headers);
     if (method == "PATCH") return client->Patch(path.c_str(), headers, body, "application/json");
     if (method == "PUT") return client->Put(path.c_str(), headers, body, "application/json");
+    if (method == "DELETE") return client->Delete(path.c_str(), headers, body, "application/json");
     return client->Post(path.c_str(), headers, body, "application/json");
   };
-  if (method != "GET" && method != "POST" && method != "PATCH" && method != "PUT") {
+  if (method != "GET" && method != "POST" && method != "PATCH" && method != "PUT" &&
+      method != "DELETE") {
     ADD_FAILURE() << "unsupported method " << method;
     return Reply();
   }

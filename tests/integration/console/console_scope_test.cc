@@ -171,6 +171,18 @@ class ConsoleScopeTest : public ConsoleTest {
         {{"POST", "/api/console/partners/{id}/secrets/{secret_id}/retire"}, {}},
         {{"GET", "/api/console/partners/{id}/rule"}, {}},
         {{"PUT", "/api/console/partners/{id}/rule"}, {}},
+        // Webhooks belong to the brand node, brand admins only (RelayRoutesTest checks the roles
+        // and other brands).
+        {{"POST", "/api/console/webhooks"}, {}},
+        {{"GET", "/api/console/webhooks"}, {}},
+        {{"GET", "/api/console/webhooks/{id}"}, {}},
+        {{"DELETE", "/api/console/webhooks/{id}"}, {}},
+        {{"POST", "/api/console/webhooks/{id}/enable"}, {}},
+        {{"POST", "/api/console/webhooks/{id}/disable"}, {}},
+        {{"POST", "/api/console/webhooks/{id}/secret"}, {}},
+        {{"POST", "/api/console/webhooks/{id}/replay"}, {}},
+        {{"GET", "/api/console/webhooks/{id}/deliveries"}, {}},
+        {{"GET", "/api/console/webhook-dead-letters"}, {}},
         // A partner's activity: partner.read on the brand node (PartnerActivityTest checks the
         // roles and other brands).
         {{"GET", "/api/console/partners/{id}/earnings"}, {}},

@@ -84,6 +84,27 @@ TEST(ConfigLoaderTest, SecretsFromEnvironmentAndFile) {
   EXPECT_EQ(from_file->kv, "redis://:pw@127.0.0.1:6379/1");
 }
 
+TEST(ConfigLoaderTest, ReadsTheRelaySettings) {
+  auto defaults = ParseConfig("{}", "test");
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->relay_poll_ms, 1000);
+  EXPECT_EQ(defaults->relay_timeout_s, 10);
+  EXPECT_EQ(defaults->relay_retry_base_s, 10);
+  EXPECT_EQ(defaults->relay_retry_max_s, 3600);
+  EXPECT_EQ(defaults->relay_dead_after_s, 86400);
+  EXPECT_FALSE(defaults->webhook_allow_private_urls);
+  auto config = ParseConfig(R"({"relay_poll_ms": 0, "relay_timeout_s": 5, "relay_retry_base_s": 2,
+    "relay_retry_max_s": 60, "relay_dead_after_s": 3600, "webhook_allow_private_urls": true})",
+                            "test");
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->relay_poll_ms, 0);
+  EXPECT_EQ(config->relay_timeout_s, 5);
+  EXPECT_EQ(config->relay_retry_base_s, 2);
+  EXPECT_EQ(config->relay_retry_max_s, 60);
+  EXPECT_EQ(config->relay_dead_after_s, 3600);
+  EXPECT_TRUE(config->webhook_allow_private_urls);
+}
+
 TEST(ConfigLoaderTest, EveryBadValueNamesItsKey) {
   struct Case {
     const char* json;
@@ -123,6 +144,12 @@ TEST(ConfigLoaderTest, EveryBadValueNamesItsKey) {
         Case{R"({"console_dir":"/nonexistent/console/dist"})", "\"console_dir\""},
         Case{R"({"console_dir":7})", "\"console_dir\""},
         Case{R"({"trusted_proxies":"10.0.0.1"})", "\"trusted_proxies\""},
+        Case{R"({"relay_poll_ms":-1})", "\"relay_poll_ms\""},
+        Case{R"({"relay_timeout_s":0})", "\"relay_timeout_s\""},
+        Case{R"({"relay_retry_base_s":0})", "\"relay_retry_base_s\""},
+        Case{R"({"relay_retry_max_s":"1h"})", "\"relay_retry_max_s\""},
+        Case{R"({"relay_dead_after_s":59})", "\"relay_dead_after_s\""},
+        Case{R"({"webhook_allow_private_urls":1})", "\"webhook_allow_private_urls\""},
         Case{R"({"trusted_proxies":[10]})", "\"trusted_proxies\""},
         Case{R"({"trusted_proxies":["10.0.0.1/8"]})", "\"trusted_proxies\""},
         Case{R"({"trusted_proxies":["10.0.0.0/8","proxy.internal"]})", "proxy.internal"}}) {
