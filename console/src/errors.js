@@ -107,6 +107,7 @@ const MESSAGES = {
   APPOINTMENT_CANCELLED: '该预约已取消',
   NOT_CHECKED_IN: '会员尚未到店，不能完成',
   COUPON_NOT_HELD: '该券已不再为此预约保留',
+  COUPON_RESERVED: '该券已用于会员的预约，将在预约完成时核销',
 }
 
 // INVALID_EARNING_RULE of a partner's rule (docs/API.md "Partners", Earning rule): its limits
