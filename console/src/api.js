@@ -123,6 +123,7 @@ export async function download(path, fallbackName) {
 export const get = (path) => api('GET', path)
 export const post = (path, body = {}) => api('POST', path, body)
 export const patch = (path, body) => api('PATCH', path, body)
+export const put = (path, body) => api('PUT', path, body)
 
 // A query string of the given values, skipping empty ones.
 export function query(params) {

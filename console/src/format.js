@@ -76,6 +76,11 @@ export const PARTNER_CATEGORIES = { fuel: '加油', parking: '停车', carwash: 
 export const TRANSACTION_STATES = { paid: '已支付', partially_refunded: '部分退款', refunded: '已退款' }
 export const REFUND_STATES = { success: '退款成功', abnormal: '退款异常', closed: '退款关闭' }
 
+export const APPOINTMENT_STATES = { booked: '已预约', checked_in: '已到店', completed: '已完成', cancelled: '已取消' }
+// Known service types in Chinese; a store may name others (shown as they are).
+export const SERVICE_TYPES = { maintenance: '保养', wash: '洗车', repair: '维修', inspection: '检测', tire: '轮胎' }
+export const serviceLabel = (t) => SERVICE_TYPES[t] || t
+export const WEEKDAYS = ['周一', '周二', '周三', '周四', '周五', '周六', '周日']
 export const TIERS = { silver: '银卡', gold: '金卡', platinum: '白金卡' }
 // The kinds of the journals behind a settlement line (docs/API.md "Settlement", trace).
 export const JOURNAL_KINDS = { earn: '获得', spend: '使用', reverse: '冲正', expire: '过期' }

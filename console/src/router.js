@@ -19,6 +19,8 @@ const routes = [
       { path: '', name: 'home', redirect: homeRedirect },
       { path: 'dashboard', name: 'dashboard', component: () => import('./views/DashboardView.vue'), meta: { title: '数据看板' } },
       { path: 'counter', name: 'counter', component: () => import('./views/CounterView.vue'), meta: { title: '柜台核销' } },
+      { path: 'appointments', name: 'appointments', component: () => import('./views/AppointmentsView.vue'), meta: { title: '预约' } },
+      { path: 'schedule', name: 'schedule', component: () => import('./views/ScheduleView.vue'), meta: { title: '预约时段' } },
       { path: 'campaigns', name: 'campaigns', component: () => import('./views/CampaignsView.vue'), meta: { title: '活动' } },
       { path: 'campaigns/:id', name: 'campaign', component: () => import('./views/CampaignView.vue'), meta: { title: '活动详情' } },
       { path: 'members', name: 'members', component: () => import('./views/MembersView.vue'), meta: { title: '会员' } },

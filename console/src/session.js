@@ -17,6 +17,8 @@ const EVERY_ROLE = new Set(['brand_admin', 'region_manager', 'dealer_manager', '
 const RULE_WRITERS = REVERSERS
 const SETTLEMENT_READERS = PARTNER_READERS
 const GRANTERS = REVERSERS
+const SCHEDULE_WRITERS = REVERSERS
+const APPOINTMENT_WRITERS = REDEEMERS
 
 // Mirrors docs/API.md's role table: the pages hide what the server would refuse.
 export const can = {
@@ -37,6 +39,9 @@ export const can = {
   writeStoreRules: () => RULE_WRITERS.has(session.staff?.role),
   writeBrandRule: () => RULE_WRITERS.has(session.staff?.role) && session.staff?.scope?.type === 'brand',
   grantCoupons: () => GRANTERS.has(session.staff?.role),
+  readAppointments: () => EVERY_ROLE.has(session.staff?.role),
+  writeSchedule: () => SCHEDULE_WRITERS.has(session.staff?.role),
+  writeAppointments: () => APPOINTMENT_WRITERS.has(session.staff?.role),
   // Settlement belongs to the brand node: only brand-scope staff read it (404 below).
   readSettlements: () => SETTLEMENT_READERS.has(session.staff?.role) && session.staff?.scope?.type === 'brand',
   closeSettlements: () => BRAND_ADMIN.has(session.staff?.role) && session.staff?.scope?.type === 'brand',
