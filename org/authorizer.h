@@ -49,6 +49,10 @@ enum class Action {
   kAppointmentRead,
   kScheduleWrite,
   kAppointmentWrite,
+  // Owner activities (care/): read a node's activities and sign-ups; create and cancel them and
+  // check members in at the event.
+  kActivityRead,
+  kActivityWrite,
 };
 
 // "store.write" etc., for logs, route listings and the audit records of refused routes.
@@ -98,6 +102,8 @@ enum class Decision {
 // subtree (an ancestor's campaign its stores take) is coupons::StockAccess's rule.
 // Appointments: every role reads them in its scope; region and dealer managers and brand
 // admins write schedules and slots; they and store clerks check members in and complete.
+// Activities: as appointments' reads and writes (every role reads them in its scope; managers,
+// brand admins and store clerks create, cancel and check in).
 //
 // Actors: the system actor (the operator CLI, Actor::System) is always allowed; an Actor that
 // is neither staff nor the system is always refused (PermissionDenied). Stateless; safe for
