@@ -136,7 +136,7 @@ Result<Activity> ActivityService::Create(const org::Actor& actor, const NewActiv
   if (r.min_tier.has_value()) {
     std::optional<size_t> found = members::TierRank(tiers_, *r.min_tier);
     if (!found.has_value()) {
-      return InvalidArgumentError("min_tier is not a tier of the brand", "INVALID_TIER");
+      return InvalidArgumentError("min_tier is not a tier of the brand", "UNKNOWN_TIER");
     }
     rank = static_cast<int64_t>(*found);
   }

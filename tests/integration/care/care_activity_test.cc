@@ -324,7 +324,7 @@ TEST_P(CareActivityTest, BadInputAndRolesWriteNothing) {
       {Body("store", 0, 2), "INVALID_ID"},
       {Body("store", store_, 0), "INVALID_FIELD"},
       {Body("store", store_, 100001), "INVALID_FIELD"},
-      {Body("store", store_, 2, R"(,"min_tier":"diamond")"), "INVALID_TIER"},
+      {Body("store", store_, 2, R"(,"min_tier":"diamond")"), "UNKNOWN_TIER"},
       {R"({"node":{"type":"store","id":)" + std::to_string(store_) +
            R"(},"title":"","place":"p","starts_at":")" + start + R"(","ends_at":")" + start +
            R"(","capacity":1,"signup_opens_at":")" + start + R"(","signup_closes_at":")" + start +
