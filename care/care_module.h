@@ -1,7 +1,9 @@
 #pragma once
 
+#include "care/activity_service.h"
 #include "care/appointment_service.h"
 #include "care/schedule_service.h"
+#include "common/random.h"
 #include "coupons/redemption_service.h"
 #include "db/db.h"
 #include "members/member_codes.h"
@@ -10,25 +12,30 @@
 
 namespace mileage::care {
 
-// The care module (service appointments) wired together on the composition root's database,
-// the org module's authorizer and audited writer, the member codes and the coupons'
-// redemption service (all of which must outlive it). Built once by the server's App; every
+// The care module (service appointments and owner activities) wired together on the
+// composition root's database, the org module's authorizer and audited writer, the member
+// codes, the coupons' redemption service and the random source (all of which must outlive it),
+// and the tier policy (copied). Built once by the server's App; every
 // part is safe for concurrent use.
 class CareModule {
  public:
   CareModule(db::Db& db, const org::Authorizer& authorizer, org::AuditedWriter& writer,
-             members::MemberCodes& codes, coupons::RedemptionService& redemptions)
+             members::MemberCodes& codes, coupons::RedemptionService& redemptions,
+             const members::TierPolicy& tiers, RandomSource& random)
       : schedules_(db, authorizer, writer),
-        appointments_(db, authorizer, writer, codes, redemptions) {}
+        appointments_(db, authorizer, writer, codes, redemptions),
+        activities_(db, authorizer, writer, codes, tiers, random) {}
   CareModule(const CareModule&) = delete;
   CareModule& operator=(const CareModule&) = delete;
 
   ScheduleService& schedules() { return schedules_; }
   AppointmentService& appointments() { return appointments_; }
+  ActivityService& activities() { return activities_; }
 
  private:
   ScheduleService schedules_;
   AppointmentService appointments_;
+  ActivityService activities_;
 };
 
 }  // namespace mileage::care

@@ -24,6 +24,7 @@ bool IsRead(Action action) {
     case Action::kRedemptionRead:
     case Action::kSettlementRead:
     case Action::kAppointmentRead:
+    case Action::kActivityRead:
       return true;
     default:
       return false;
@@ -43,10 +44,11 @@ bool IsCouponAction(Action action) {
          action == Action::kRedemptionRead || action == Action::kRedemptionReverse;
 }
 
-// What region and dealer managers may do with appointments: all of it.
+// What region and dealer managers may do with appointments and activities: all of it.
 bool IsAppointmentAction(Action action) {
   return action == Action::kAppointmentRead || action == Action::kScheduleWrite ||
-         action == Action::kAppointmentWrite;
+         action == Action::kAppointmentWrite || action == Action::kActivityRead ||
+         action == Action::kActivityWrite;
 }
 
 Status NotFound(std::string_view what) { return NotFoundError(std::string(what) + " not found"); }
@@ -145,6 +147,10 @@ std::string_view ActionName(Action action) {
       return "webhook.read";
     case Action::kWebhookWrite:
       return "webhook.write";
+    case Action::kActivityRead:
+      return "activity.read";
+    case Action::kActivityWrite:
+      return "activity.write";
   }
   return "?";
 }
@@ -198,7 +204,8 @@ bool Authorizer::RoleAllows(Role role, Action action) const {
              action == Action::kPaymentRead || action == Action::kEarningRuleRead ||
              action == Action::kStockRead || action == Action::kCouponRedeem ||
              action == Action::kRedemptionRead || action == Action::kAppointmentRead ||
-             action == Action::kAppointmentWrite;
+             action == Action::kAppointmentWrite || action == Action::kActivityRead ||
+             action == Action::kActivityWrite;
     case Role::kAnalyst:
       return IsRead(action) && action != Action::kAuditRead && action != Action::kWebhookRead;
   }

@@ -53,6 +53,10 @@ enum class Action {
   // endpoint receives every event of the brand (members, payments, coupons).
   kWebhookRead,
   kWebhookWrite,
+  // Owner activities (care/): read a node's activities and sign-ups; create and cancel them and
+  // check members in at the event.
+  kActivityRead,
+  kActivityWrite,
 };
 
 // "store.write" etc., for logs, route listings and the audit records of refused routes.
@@ -104,6 +108,8 @@ enum class Decision {
 // admins write schedules and slots; they and store clerks check members in and complete.
 // Webhooks: brand admins only (an analyst does not read them either: an endpoint receives every
 // member event of the brand).
+// Activities: as appointments' reads and writes (every role reads them in its scope; managers,
+// brand admins and store clerks create, cancel and check in).
 //
 // Actors: the system actor (the operator CLI, Actor::System) is always allowed; an Actor that
 // is neither staff nor the system is always refused (PermissionDenied). Stateless; safe for

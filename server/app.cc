@@ -5,6 +5,7 @@
 #include "server/config_loader.h"
 #include "server/console/console_routes.h"
 #include "server/data_key_source.h"
+#include "server/mp/activity_routes.h"
 #include "server/mp/appointment_routes.h"
 #include "server/mp/card_routes.h"
 #include "server/mp/coupon_routes.h"
@@ -63,9 +64,9 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, AppOptions option
   app->directory_ =
       std::make_unique<members::MemberDirectory>(*app->db_, *app->phones_, *app->vehicle_vault_);
   app->member_codes_ = std::make_unique<members::MemberCodes>(data_key, app->random_);
-  app->care_ =
-      std::make_unique<care::CareModule>(*app->db_, app->org_->authorizer(), app->org_->writer(),
-                                         *app->member_codes_, app->coupons_->redemptions());
+  app->care_ = std::make_unique<care::CareModule>(
+      *app->db_, app->org_->authorizer(), app->org_->writer(), *app->member_codes_,
+      app->coupons_->redemptions(), policy.tiers, app->random_);
   app->partner_identities_ = std::make_unique<members::PartnerIdentities>(
       *app->db_, data_key, *app->member_codes_, *app->vehicle_vault_, *app->kv_, app->clock_,
       app->random_);
@@ -159,11 +160,13 @@ void App::RegisterRoutes() {
   RegisterWebhookRoutes(*console_, *webhooks_);
   RegisterCouponRoutes(*console_, *coupons_, clock_);
   RegisterAppointmentRoutes(*console_, *care_, clock_);
+  RegisterActivityRoutes(*console_, care_->activities(), clock_);
   RegisterExportRoutes(*console_, *member_views_, *payment_views_, coupons_->redemptions());
   member_api_->RegisterRoutes(*http_);
   RegisterMemberCouponRoutes(member_api_->router(), coupons_->coupons(), clock_);
   RegisterMemberVehicleRoutes(member_api_->router(), *vehicles_, clock_);
   RegisterMemberAppointmentRoutes(member_api_->router(), *care_, clock_);
+  RegisterMemberActivityRoutes(member_api_->router(), care_->activities(), clock_);
   RegisterMemberStoreRoutes(member_api_->router(), org_->stores());
   RegisterMemberCardRoutes(member_api_->router(), *owner_card_, *member_points_, clock_);
   RegisterMemberPartnerRoutes(member_api_->router(), *partner_identities_, *partner_reports_);

@@ -66,4 +66,10 @@ void RegisterPackageRoutes(ConsoleRouter& router, coupons::PackageService& packa
 // schedule and slots, its day's appointments, check-in and completion.
 void RegisterAppointmentRoutes(ConsoleRouter& router, care::CareModule& care, const Clock& clock);
 
+// Owner activities (care::ActivityService, docs/API.md "Activities"), registered by the App:
+// create, list, get and cancel a node's activities, list an activity's sign-ups, check a member
+// in at the event.
+void RegisterActivityRoutes(ConsoleRouter& router, care::ActivityService& activities,
+                            const Clock& clock);
+
 }  // namespace mileage::server

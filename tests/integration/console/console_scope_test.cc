@@ -3,6 +3,7 @@
 // not write get 403 (DESIGN.md section 7; docs/API.md "Console: authorization").
 #include <set>
 
+#include "care/activity_types.h"
 #include "care/types.h"
 #include "common/civil_time.h"
 #include "crypto/data_key.h"
@@ -47,6 +48,28 @@ class ConsoleScopeTest : public ConsoleTest {
     member_code_b_ = code->token;
     MakeDealerBCoupons();
     MakeDealerBAppointment();
+    MakeDealerBActivity();
+  }
+
+  // An activity of store B1 starting in two days, member_b_ seated in it.
+  void MakeDealerBActivity() {
+    const int64_t now = UnixSeconds(clock_.Now());
+    care::NewActivity a;
+    a.node_type = org::NodeType::kStore;
+    a.node_id = tree_.store_b1;
+    a.title = a.place = "Test-drive day";
+    a.starts_at = now + 2 * 86400;
+    a.ends_at = a.starts_at + 3600;
+    a.capacity = 5;
+    a.signup_opens_at = now - 60;
+    a.signup_closes_at = a.starts_at;
+    Result<care::Activity> made =
+        server_->app().care().activities().Create(org::Actor::System("test"), a, now);
+    ASSERT_TRUE(made.ok()) << made.status().ToString();
+    activity_b_ = made->id;
+    Result<care::Signup> seated =
+        server_->app().care().activities().SignUp({member_b_, tree_.brand, ""}, activity_b_, now);
+    ASSERT_TRUE(seated.ok()) << seated.status().ToString();
   }
 
   // A slot at B1 tomorrow and member_b_'s appointment in it.
@@ -129,6 +152,7 @@ class ConsoleScopeTest : public ConsoleTest {
   int64_t redemption_b_ = 0;
   int64_t package_b_ = 0;
   int64_t appointment_b_ = 0;
+  int64_t activity_b_ = 0;
 
   // Valid input (registration parses the key before it asks the authorizer).
   std::string MerchantBody() const {
@@ -307,6 +331,27 @@ class ConsoleScopeTest : public ConsoleTest {
         {{"POST", "/api/console/appointments/{id}/complete"},
          {{"POST", Path("/api/console/appointments/{id}/complete", appointment_b_), "{}",
            "APPOINTMENT_NOT_FOUND"}}},
+        // B1's activity.
+        {{"POST", "/api/console/activities"},
+         {{"POST", "/api/console/activities",
+           R"({"node":{"type":"store","id":)" + b1 + R"(},"title":"t","place":"p","starts_at":")" +
+               civil::FormatRfc3339Utc(now + 3 * 86400) + R"(","ends_at":")" +
+               civil::FormatRfc3339Utc(now + 4 * 86400) + R"(","capacity":1,"signup_opens_at":")" +
+               civil::FormatRfc3339Utc(now) + R"(","signup_closes_at":")" +
+               civil::FormatRfc3339Utc(now + 86400) + R"("})"}}},
+        {{"GET", "/api/console/activities"},
+         {{"GET", "/api/console/activities?node_type=store&node_id=" + b1}}},
+        {{"GET", "/api/console/activities/{id}"},
+         {{"GET", Path("/api/console/activities/{id}", activity_b_), "{}", "ACTIVITY_NOT_FOUND"}}},
+        {{"POST", "/api/console/activities/{id}/cancel"},
+         {{"POST", Path("/api/console/activities/{id}/cancel", activity_b_), "{}",
+           "ACTIVITY_NOT_FOUND"}}},
+        {{"GET", "/api/console/activities/{id}/signups"},
+         {{"GET", Path("/api/console/activities/{id}/signups", activity_b_), "{}",
+           "ACTIVITY_NOT_FOUND"}}},
+        {{"POST", "/api/console/activities/{id}/check-in"},
+         {{"POST", Path("/api/console/activities/{id}/check-in", activity_b_),
+           R"({"member_code":")" + member_code_b_ + R"("})", "ACTIVITY_NOT_FOUND"}}},
         {{"GET", "/api/console/exports/redemptions.csv"},
          {{"GET", "/api/console/exports/redemptions.csv?store_id=" + b1}}},
         {{"GET", "/api/console/exports/transactions.csv"},

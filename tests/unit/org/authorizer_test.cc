@@ -58,7 +58,9 @@ const std::vector<Action> kAllActions = {Action::kSelf,
                                          Action::kSettlementClose,
                                          Action::kAppointmentRead,
                                          Action::kScheduleWrite,
-                                         Action::kAppointmentWrite};
+                                         Action::kAppointmentWrite,
+                                         Action::kActivityRead,
+                                         Action::kActivityWrite};
 
 Principal Make(Role role, const NodePath& scope) { return Principal{7, "p", role, scope}; }
 
@@ -104,7 +106,9 @@ const std::map<Role, std::set<Action>>& Matrix() {
         Action::kRedemptionReverse,
         Action::kAppointmentRead,
         Action::kScheduleWrite,
-        Action::kAppointmentWrite}},
+        Action::kAppointmentWrite,
+        Action::kActivityRead,
+        Action::kActivityWrite}},
       {Role::kDealerManager,
        {Action::kSelf,
         Action::kBrandRead,
@@ -126,17 +130,20 @@ const std::map<Role, std::set<Action>>& Matrix() {
         Action::kRedemptionReverse,
         Action::kAppointmentRead,
         Action::kScheduleWrite,
-        Action::kAppointmentWrite}},
+        Action::kAppointmentWrite,
+        Action::kActivityRead,
+        Action::kActivityWrite}},
       {Role::kStoreClerk,
        {Action::kSelf, Action::kBrandRead, Action::kStoreRead, Action::kMemberRead,
         Action::kPaymentRead, Action::kEarningRuleRead, Action::kStockRead, Action::kCouponRedeem,
-        Action::kRedemptionRead, Action::kAppointmentRead, Action::kAppointmentWrite}},
+        Action::kRedemptionRead, Action::kAppointmentRead, Action::kAppointmentWrite,
+        Action::kActivityRead, Action::kActivityWrite}},
       {Role::kAnalyst,
        {Action::kSelf, Action::kBrandRead, Action::kRegionRead, Action::kDealerRead,
         Action::kStoreRead, Action::kMerchantRead, Action::kAppRead, Action::kPartnerRead,
         Action::kStaffRead, Action::kMemberRead, Action::kPaymentRead, Action::kEarningRuleRead,
         Action::kStockRead, Action::kRedemptionRead, Action::kSettlementRead,
-        Action::kAppointmentRead}},
+        Action::kAppointmentRead, Action::kActivityRead}},
   };
   return *matrix;
 }
