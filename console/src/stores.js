@@ -1,7 +1,9 @@
-// The stores a page lets the caller pick (门店交易, 积分规则): every store the caller reads,
+// The stores a page lets the caller pick (门店交易, 积分规则, 预约, 预约时段): every store the caller reads,
 // deactivated ones too (their history stays readable), and the last one picked, remembered in
 // the browser. A clerk's store is fixed by their scope.
+import { computed, ref } from 'vue'
 import { get } from './api.js'
+import { errorMessage } from './errors.js'
 import { session } from './session.js'
 
 const STORE_KEY = 'mileage.console.pickedStore'
@@ -33,4 +35,38 @@ export async function loadStores() {
 export function pickStore(stores, wanted) {
   if (stores.some((s) => s.id === wanted)) return wanted
   return stores.length === 1 ? stores[0].id : null
+}
+
+// The store picker of a page (门店交易, 预约, 预约时段): the stores with their loading and error
+// state, the picked store (the remembered one; a clerk's own) and labels. loadStoreList() loads
+// the stores once the page shows; when the remembered store is not among them it picks another
+// (pickStore) and calls `reload`.
+export function useStorePicker(reload) {
+  const stores = ref([])
+  const storesLoading = ref(false)
+  const storesError = ref('')
+  const fixedStore = computed(() => fixedStoreId() !== null)
+  const storeId = ref(rememberedStoreId())
+  const storeLabel = (id) => stores.value.find((s) => s.id === id)?.label || `门店 #${id}`
+  const storeName = computed(() => storeLabel(storeId.value))
+
+  async function loadStoreList() {
+    storesLoading.value = true
+    try {
+      stores.value = await loadStores()
+      if (!fixedStore.value) {
+        const picked = pickStore(stores.value, storeId.value)
+        if (picked !== storeId.value) {
+          storeId.value = picked
+          reload()
+        }
+      }
+    } catch (err) {
+      storesError.value = `门店列表加载失败：${errorMessage(err)}`
+    } finally {
+      storesLoading.value = false
+    }
+  }
+
+  return { stores, storesLoading, storesError, fixedStore, storeId, storeName, storeLabel, loadStoreList }
 }
