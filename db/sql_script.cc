@@ -1,5 +1,6 @@
 #include "db/sql_script.h"
 
+#include <algorithm>
 #include <cctype>
 
 namespace mileage::db {
@@ -111,6 +112,41 @@ std::string SqlForMessage(std::string_view sql, size_t max_chars) {
     out.push_back(c);
   }
   return out;
+}
+
+namespace {
+
+// The first word of `sql` in capitals, after blanks and comments (a migration's statements
+// start with their comment).
+std::string FirstWord(std::string_view sql) {
+  for (;;) {
+    const size_t start = sql.find_first_not_of(" \t\r\n");
+    if (start == std::string_view::npos) return "";
+    sql.remove_prefix(start);
+    if (sql.starts_with("--") || sql.starts_with("#")) {
+      const size_t eol = sql.find('\n');
+      if (eol == std::string_view::npos) return "";
+      sql.remove_prefix(eol + 1);
+    } else if (sql.starts_with("/*")) {
+      const size_t close = sql.find("*/");
+      if (close == std::string_view::npos) return "";
+      sql.remove_prefix(close + 2);
+    } else {
+      break;
+    }
+  }
+  std::string word(sql.substr(0, sql.find_first_of(" \t\r\n(")));
+  std::transform(word.begin(), word.end(), word.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  return word;
+}
+
+}  // namespace
+
+bool CommitsImplicitly(std::string_view sql) {
+  const std::string word = FirstWord(sql);
+  return word == "CREATE" || word == "ALTER" || word == "DROP" || word == "RENAME" ||
+         word == "TRUNCATE";
 }
 
 }  // namespace mileage::db

@@ -17,4 +17,8 @@ std::vector<std::string> SplitSqlScript(std::string_view script);
 // never carries parameter values (they are bound), so this is safe to log.
 std::string SqlForMessage(std::string_view sql, size_t max_chars = 120);
 
+// True for a statement that commits the open transaction on MySQL/MariaDB: DDL (CREATE, ALTER,
+// DROP, RENAME, TRUNCATE as its first word, in any case, after blanks and comments).
+bool CommitsImplicitly(std::string_view sql);
+
 }  // namespace mileage::db

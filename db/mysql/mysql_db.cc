@@ -11,7 +11,6 @@
 #include <mysql_driver.h>
 
 #include <algorithm>
-#include <cctype>
 #include <charconv>
 #include <exception>
 #include <string_view>
@@ -444,38 +443,6 @@ Status MysqlConnection::Rollback() {
   Status status = Run("ROLLBACK");
   in_transaction_ = false;
   return status;
-}
-
-// The first word of `sql` in capitals, after blanks and comments (a migration's statements
-// start with their comment).
-std::string FirstWord(std::string_view sql) {
-  for (;;) {
-    const size_t start = sql.find_first_not_of(" \t\r\n");
-    if (start == std::string_view::npos) return "";
-    sql.remove_prefix(start);
-    if (sql.starts_with("--") || sql.starts_with("#")) {
-      const size_t eol = sql.find('\n');
-      if (eol == std::string_view::npos) return "";
-      sql.remove_prefix(eol + 1);
-    } else if (sql.starts_with("/*")) {
-      const size_t close = sql.find("*/");
-      if (close == std::string_view::npos) return "";
-      sql.remove_prefix(close + 2);
-    } else {
-      break;
-    }
-  }
-  std::string word(sql.substr(0, sql.find_first_of(" \t\r\n(")));
-  std::transform(word.begin(), word.end(), word.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  return word;
-}
-
-// True for the DDL statements that commit the open transaction (the migrations' statements).
-bool CommitsImplicitly(std::string_view sql) {
-  const std::string word = FirstWord(sql);
-  return word == "CREATE" || word == "ALTER" || word == "DROP" || word == "RENAME" ||
-         word == "TRUNCATE";
 }
 
 Status MysqlConnection::RenewGuardAfter(std::string_view sql) {

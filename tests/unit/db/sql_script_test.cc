@@ -36,5 +36,23 @@ TEST(SqlForMessageTest, CollapsesWhitespaceAndTruncates) {
   EXPECT_EQ(SqlForMessage("SELECT 123456789", 6), "SELECT...");
 }
 
+TEST(CommitsImplicitlyTest, DdlAfterBlanksAndCommentsInAnyCase) {
+  EXPECT_TRUE(CommitsImplicitly("CREATE TABLE a (x INT)"));
+  EXPECT_TRUE(CommitsImplicitly("\n  alter table a ADD COLUMN y INT"));
+  EXPECT_TRUE(CommitsImplicitly("-- why\n/* and how */ # more\nDROP INDEX i ON a"));
+  EXPECT_TRUE(CommitsImplicitly("Rename TABLE a TO b"));
+  EXPECT_TRUE(CommitsImplicitly("TRUNCATE(a)"));
+}
+
+TEST(CommitsImplicitlyTest, DataStatementsAndEmptyOrUnclosedTextDoNot) {
+  EXPECT_FALSE(CommitsImplicitly("INSERT INTO a VALUES (1)"));
+  EXPECT_FALSE(CommitsImplicitly("SELECT 'CREATE'"));
+  EXPECT_FALSE(CommitsImplicitly("CREATED_AT = 1"));
+  EXPECT_FALSE(CommitsImplicitly("-- CREATE TABLE a"));
+  EXPECT_FALSE(CommitsImplicitly("/* CREATE TABLE a"));
+  EXPECT_FALSE(CommitsImplicitly("   "));
+  EXPECT_FALSE(CommitsImplicitly(""));
+}
+
 }  // namespace
 }  // namespace mileage::db
