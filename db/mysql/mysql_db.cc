@@ -417,7 +417,7 @@ Status MysqlConnection::Begin() {
   in_transaction_ = true;
   Status begun = Run("START TRANSACTION");
   if (begun.ok() && galera_) begun = Run("SAVEPOINT " + std::string(kGuardSavepoint));
-  if (!begun.ok() && in_transaction_) Rollback().IgnoreError();
+  if (!begun.ok()) Rollback().IgnoreError();
   return begun;
 }
 
