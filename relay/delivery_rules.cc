@@ -23,34 +23,6 @@ bool IsTopicChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.';
 }
 
-// Whether an IPv4 or IPv6 literal (no brackets) is loopback, private, link-local or
-// unspecified; nullopt when `host` is not an IP literal.
-std::optional<bool> IsPrivateLiteral(const std::string& host) {
-  std::array<unsigned char, 16> addr{};
-  if (inet_pton(AF_INET, host.c_str(), addr.data()) == 1) {
-    const unsigned a = addr[0], b = addr[1];
-    return a == 0 || a == 10 || a == 127 || (a == 169 && b == 254) ||
-           (a == 172 && b >= 16 && b <= 31) || (a == 192 && b == 168) ||
-           (a == 100 && b >= 64 && b <= 127);
-  }
-  if (inet_pton(AF_INET6, host.c_str(), addr.data()) == 1) {
-    const bool unspecified_or_loopback =
-        std::all_of(addr.begin(), addr.end() - 1, [](unsigned char x) { return x == 0; }) &&
-        addr[15] <= 1;
-    const bool v4_mapped =
-        std::all_of(addr.begin(), addr.begin() + 10, [](unsigned char x) { return x == 0; }) &&
-        addr[10] == 0xff && addr[11] == 0xff;
-    if (v4_mapped) {
-      char v4[INET_ADDRSTRLEN] = {};
-      inet_ntop(AF_INET, addr.data() + 12, v4, sizeof(v4));
-      return IsPrivateLiteral(v4);
-    }
-    return unspecified_or_loopback || (addr[0] & 0xfe) == 0xfc ||
-           (addr[0] == 0xfe && (addr[1] & 0xc0) == 0x80);
-  }
-  return std::nullopt;
-}
-
 // The payload's top-level integer "member_id", if any. The payload is a flat JSON object as
 // db::PayloadJson writes it; strings are skipped with their escapes, so a string value that
 // contains the text "member_id" does not count.
@@ -113,6 +85,16 @@ std::string WebhookSignature(std::string_view secret, int64_t timestamp, std::st
   message += '.';
   message += body;
   return "v1=" + crypto::HexEncode(crypto::HmacSha256(secret, message));
+}
+
+std::string WebhookSignatures(const std::vector<std::string>& secrets, int64_t timestamp,
+                              std::string_view body) {
+  std::string header;
+  for (const std::string& secret : secrets) {
+    if (!header.empty()) header += ',';
+    header += WebhookSignature(secret, timestamp, body);
+  }
+  return header;
 }
 
 bool TopicMatches(const std::vector<std::string>& filter, std::string_view topic) {
@@ -189,6 +171,32 @@ int64_t RetryDelay(const RetryPolicy& policy, int64_t failures, RandomSource& ra
   return 1 + static_cast<int64_t>(draw % static_cast<uint64_t>(cap));
 }
 
+std::optional<bool> IsPrivateAddress(const std::string& host) {
+  std::array<unsigned char, 16> addr{};
+  if (inet_pton(AF_INET, host.c_str(), addr.data()) == 1) {
+    const unsigned a = addr[0], b = addr[1];
+    return a == 0 || a == 10 || a == 127 || (a == 169 && b == 254) ||
+           (a == 172 && b >= 16 && b <= 31) || (a == 192 && b == 168) ||
+           (a == 100 && b >= 64 && b <= 127);
+  }
+  if (inet_pton(AF_INET6, host.c_str(), addr.data()) == 1) {
+    const bool unspecified_or_loopback =
+        std::all_of(addr.begin(), addr.end() - 1, [](unsigned char x) { return x == 0; }) &&
+        addr[15] <= 1;
+    const bool v4_mapped =
+        std::all_of(addr.begin(), addr.begin() + 10, [](unsigned char x) { return x == 0; }) &&
+        addr[10] == 0xff && addr[11] == 0xff;
+    if (v4_mapped) {
+      char v4[INET_ADDRSTRLEN] = {};
+      inet_ntop(AF_INET, addr.data() + 12, v4, sizeof(v4));
+      return IsPrivateAddress(v4);
+    }
+    return unspecified_or_loopback || (addr[0] & 0xfe) == 0xfc ||
+           (addr[0] == 0xfe && (addr[1] & 0xc0) == 0x80);
+  }
+  return std::nullopt;
+}
+
 Status ValidateWebhookUrl(std::string_view url, bool allow_private) {
   if (url.size() > kMaxUrlLength) {
     return BadUrl("must be at most " + std::to_string(kMaxUrlLength) + " bytes");
@@ -243,7 +251,7 @@ Status ValidateWebhookUrl(std::string_view url, bool allow_private) {
   std::transform(lower.begin(), lower.end(), lower.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   if (lower == "localhost" || lower.ends_with(".localhost") ||
-      IsPrivateLiteral(host).value_or(false)) {
+      IsPrivateAddress(host).value_or(false)) {
     return BadUrl("must not point at a loopback or private address");
   }
   return Status::Ok();

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,6 +26,11 @@ std::string EnvelopeJson(const OutboxRecord& event);
 
 // "v1=" + lowercase hex of HMAC-SHA256(key = `secret`, message = `timestamp` + "." + `body`).
 std::string WebhookSignature(std::string_view secret, int64_t timestamp, std::string_view body);
+// The signature header under each of `secrets` (the current one first, then the one a rotation
+// replaced while it overlaps), joined by ",": "v1=<hex>" or "v1=<hex>,v1=<hex>". A receiver
+// accepts the delivery when one of them matches its secret.
+std::string WebhookSignatures(const std::vector<std::string>& secrets, int64_t timestamp,
+                              std::string_view body);
 
 // Whether `topic` matches one of `filter` ("payment.recorded" exactly, or "payment.*" for every
 // topic that starts with "payment."); an empty filter matches every topic.
@@ -57,10 +63,16 @@ struct RetryPolicy {
 // uniform in [1, min(max_s, base_s * 2^(failures-1))] seconds, drawn from `random`.
 int64_t RetryDelay(const RetryPolicy& policy, int64_t failures, RandomSource& random);
 
+// Whether an IPv4 or IPv6 literal (no brackets; IPv4-mapped IPv6 as its IPv4) is loopback,
+// private, carrier-grade NAT, link-local or unspecified; nullopt when `host` is not an IP
+// literal. Pure.
+std::optional<bool> IsPrivateAddress(const std::string& host);
+
 // Checks a webhook URL: http:// or https://, at most kMaxUrlLength bytes, a host, an optional
 // numeric port, no user or password, no whitespace or control characters. Unless
 // `allow_private`, a host that is "localhost" or a loopback, private, link-local or unspecified
-// IP literal is refused too (a host name that resolves to one is not: see docs/OPERATIONS.md).
+// IP literal is refused too (a host name that resolves to one is refused when the delivery
+// connects: server::WebhookHttpSender).
 // InvalidArgument INVALID_WEBHOOK_URL.
 inline constexpr size_t kMaxUrlLength = 2048;
 Status ValidateWebhookUrl(std::string_view url, bool allow_private);

@@ -15,7 +15,7 @@ namespace {
 // An endpoint as one pass uses it: its URL and opened secret.
 struct OpenEndpoint {
   std::string url;
-  std::string secret;
+  std::vector<std::string> secrets;  // the current one, then the previous one while it overlaps
 };
 
 bool IsSuccess(int status) { return status >= 200 && status <= 299; }
@@ -32,19 +32,26 @@ struct DueWork {
   std::map<int64_t, OutboxRecord> events;
 };
 
-// The endpoint's URL and opened secret; nullopt when it is gone or its secret does not open
-// (logged: the data key it was sealed with is not configured).
+// The endpoint's URL and opened secrets at `now`; nullopt when it is gone or a secret does not
+// open (logged: the data key it was sealed with is not configured).
 Result<std::optional<OpenEndpoint>> OpenedEndpoint(WebhookStore& store,
-                                                   const crypto::FieldCipher& cipher, int64_t id) {
+                                                   const crypto::FieldCipher& cipher, int64_t id,
+                                                   int64_t now) {
   MILEAGE_ASSIGN_OR_RETURN(std::optional<SealedEndpoint> found, store.FindEndpoint(id));
   if (!found.has_value()) return std::optional<OpenEndpoint>();
-  Result<std::string> secret = cipher.Open(found->sealed_secret, WebhookSecretContext(id));
-  if (!secret.ok()) {
-    MILEAGE_LOG(kError) << "relay: the secret of webhook endpoint " << id
-                        << " does not open with the configured data keys";
-    return std::optional<OpenEndpoint>();
+  std::vector<std::string_view> sealed = {found->sealed_secret};
+  if (found->endpoint.previous_secret_until > now) sealed.push_back(found->previous_sealed_secret);
+  OpenEndpoint open{found->endpoint.url, {}};
+  for (std::string_view one : sealed) {
+    Result<std::string> secret = cipher.Open(one, WebhookSecretContext(id));
+    if (!secret.ok()) {
+      MILEAGE_LOG(kError) << "relay: a secret of webhook endpoint " << id
+                          << " does not open with the configured data keys";
+      return std::optional<OpenEndpoint>();
+    }
+    open.secrets.push_back(std::move(*secret));
   }
-  return std::optional<OpenEndpoint>(OpenEndpoint{found->endpoint.url, std::move(*secret)});
+  return std::optional<OpenEndpoint>(std::move(open));
 }
 
 Result<DueWork> LoadDue(db::Db& db, const crypto::FieldCipher& cipher, int64_t now, int64_t batch) {
@@ -55,7 +62,7 @@ Result<DueWork> LoadDue(db::Db& db, const crypto::FieldCipher& cipher, int64_t n
   for (const DueDelivery& delivery : work.due) {
     if (!work.endpoints.contains(delivery.endpoint_id)) {
       MILEAGE_ASSIGN_OR_RETURN(work.endpoints[delivery.endpoint_id],
-                               OpenedEndpoint(store, cipher, delivery.endpoint_id));
+                               OpenedEndpoint(store, cipher, delivery.endpoint_id, now));
     }
     MILEAGE_ASSIGN_OR_RETURN(std::optional<OutboxRecord> event, store.Event(delivery.event_id));
     if (event.has_value()) work.events[delivery.event_id] = std::move(*event);
@@ -123,7 +130,7 @@ Status OutboxRelay::Deliver(const db::Fence& fence, RelayPass& pass) {
     if (unreachable.contains(delivery.endpoint_id)) continue;
     MILEAGE_ASSIGN_OR_RETURN(
         std::optional<WebhookResponse> response,
-        DeliverOne(fence, delivery, endpoint->url, endpoint->secret, event->second, pass));
+        DeliverOne(fence, delivery, endpoint->url, endpoint->secrets, event->second, pass));
     if (response.has_value() && response->status == 0) unreachable.insert(delivery.endpoint_id);
   }
   return Status::Ok();
@@ -131,7 +138,7 @@ Status OutboxRelay::Deliver(const db::Fence& fence, RelayPass& pass) {
 
 Result<std::optional<WebhookResponse>> OutboxRelay::DeliverOne(
     const db::Fence& fence, const DueDelivery& delivery, const std::string& url,
-    const std::string& secret, const OutboxRecord& event, RelayPass& pass) {
+    const std::vector<std::string>& secrets, const OutboxRecord& event, RelayPass& pass) {
   const int64_t started = Now();
   const int64_t timeout_s =
       std::chrono::duration_cast<std::chrono::seconds>(policy_.timeout).count() + 1;
@@ -152,7 +159,7 @@ Result<std::optional<WebhookResponse>> OutboxRelay::DeliverOne(
   request.timeout = policy_.timeout;
   request.headers = {{kEventIdHeader, std::to_string(delivery.event_id)},
                      {kTimestampHeader, std::to_string(started)},
-                     {kSignatureHeader, WebhookSignature(secret, started, request.body)}};
+                     {kSignatureHeader, WebhookSignatures(secrets, started, request.body)}};
   const WebhookResponse response = sender_.Send(request);
 
   const int64_t finished = Now();

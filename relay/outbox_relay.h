@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/clock.h"
 #include "common/random.h"
@@ -71,7 +72,7 @@ class OutboxRelay {
   Result<std::optional<WebhookResponse>> DeliverOne(const db::Fence& fence,
                                                     const DueDelivery& delivery,
                                                     const std::string& url,
-                                                    const std::string& secret,
+                                                    const std::vector<std::string>& secrets,
                                                     const OutboxRecord& event, RelayPass& pass);
   int64_t Now() const { return UnixSeconds(clock_.Now()); }
 

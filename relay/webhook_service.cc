@@ -141,8 +141,11 @@ Result<WebhookWithSecret> WebhookService::RotateSecret(const org::Actor& actor, 
         MILEAGE_ASSIGN_OR_RETURN(rotated.endpoint,
                                  Authorized(conn, actor, org::Action::kWebhookWrite, id, true));
         MILEAGE_ASSIGN_OR_RETURN(auto secret, NewSecret(id));
-        MILEAGE_RETURN_IF_ERROR(WebhookStore(conn).SetSecret(id, secret.second, record.created_at));
+        const int64_t previous_until = record.created_at + kSecretOverlapSeconds;
+        MILEAGE_RETURN_IF_ERROR(
+            WebhookStore(conn).RotateSecret(id, secret.second, record.created_at, previous_until));
         rotated.endpoint.updated_at = record.created_at;
+        rotated.endpoint.previous_secret_until = previous_until;
         rotated.secret = std::move(secret.first);
         record.brand_id = rotated.endpoint.brand_id;
         record.detail = "url: " + rotated.endpoint.url;

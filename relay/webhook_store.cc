@@ -9,7 +9,8 @@ namespace mileage::relay {
 namespace {
 
 constexpr const char* kEndpointColumns =
-    "id, brand_id, url, topics, enabled, created_at, updated_at, secret_sealed";
+    "id, brand_id, url, topics, enabled, created_at, updated_at, secret_sealed, "
+    "previous_secret_sealed, previous_secret_until";
 constexpr const char* kEventColumns = "id, topic, brand_id, aggregate_ref, payload, created_at";
 
 SealedEndpoint EndpointFromRow(const db::Row& row) {
@@ -23,6 +24,8 @@ SealedEndpoint EndpointFromRow(const db::Row& row) {
   e.created_at = row.Int(5);
   e.updated_at = row.Int(6);
   out.sealed_secret = row.Text(7);
+  out.previous_sealed_secret = row.Text(8);
+  e.previous_secret_until = out.previous_sealed_secret.empty() ? 0 : row.Int(9);
   return out;
 }
 
@@ -53,6 +56,19 @@ Status WebhookStore::SetSecret(int64_t id, std::string_view sealed, int64_t now)
   return conn_
       .Exec("UPDATE webhook_endpoints SET secret_sealed = ?, updated_at = ? WHERE id = ?",
             {db::Value(std::string(sealed)), db::Value(now), db::Value(id)})
+      .status();
+}
+
+Status WebhookStore::RotateSecret(int64_t id, std::string_view sealed, int64_t now,
+                                  int64_t previous_until) {
+  // MariaDB assigns left to right with the values already set, SQLite from the old row: with
+  // the previous secret first, both keep the secret being replaced.
+  return conn_
+      .Exec(
+          "UPDATE webhook_endpoints SET previous_secret_sealed = secret_sealed, "
+          "previous_secret_until = ?, secret_sealed = ?, updated_at = ? WHERE id = ?",
+          {db::Value(previous_until), db::Value(std::string(sealed)), db::Value(now),
+           db::Value(id)})
       .status();
 }
 

@@ -18,6 +18,7 @@ namespace mileage::relay {
 struct SealedEndpoint {
   WebhookEndpoint endpoint;
   std::string sealed_secret;
+  std::string previous_sealed_secret;  // '' when none; valid until endpoint.previous_secret_until
 };
 
 // A delivery that is due, as the relay reads it.
@@ -46,6 +47,9 @@ class WebhookStore {
   // Endpoints.
   Result<int64_t> InsertEndpoint(const WebhookEndpoint& endpoint);
   Status SetSecret(int64_t id, std::string_view sealed, int64_t now);
+  // Replaces the secret with `sealed`, keeping the current one as the previous secret until
+  // `previous_until` (a rotation within an earlier overlap drops the oldest secret).
+  Status RotateSecret(int64_t id, std::string_view sealed, int64_t now, int64_t previous_until);
   Status SetEnabled(int64_t id, bool enabled, int64_t now);
   // Deletes the endpoint and its deliveries.
   Status DeleteEndpoint(int64_t id);

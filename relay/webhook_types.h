@@ -15,7 +15,12 @@ struct WebhookEndpoint {
   bool enabled = true;
   int64_t created_at = 0;
   int64_t updated_at = 0;
+  // Until when deliveries are also signed with the secret before the last rotation; 0: none.
+  int64_t previous_secret_until = 0;
 };
+
+// How long a rotated secret keeps signing deliveries next to the new one.
+inline constexpr int64_t kSecretOverlapSeconds = 24 * 3600;
 
 // An endpoint and its secret, shown this once (create and rotate).
 struct WebhookWithSecret {

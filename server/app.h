@@ -122,7 +122,8 @@ class App {
   App(const Config& config, const AppOptions& options)
       : config_(config),
         clock_(options.clock != nullptr ? *options.clock : system_clock_),
-        random_(options.random != nullptr ? *options.random : os_random_) {}
+        random_(options.random != nullptr ? *options.random : os_random_),
+        webhook_sender_(config.webhook_allow_private_urls) {}
   void RegisterRoutes();
   // Relays changes of merchants and partners between nodes (CacheSync) and starts its thread.
   void StartCacheSync();

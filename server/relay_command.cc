@@ -36,7 +36,7 @@ int RunRelayCommand(const Config& config) {
   Status migrated = db::Migrate(**database, clock).status();
   if (!migrated.ok()) return fail(migrated);
   const crypto::FieldCipher cipher(*data_key, *previous, random);
-  WebhookHttpSender sender;
+  WebhookHttpSender sender(config.webhook_allow_private_urls);
 
   std::mutex mu;
   std::condition_variable stopped_cv;

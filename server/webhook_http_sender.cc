@@ -1,13 +1,61 @@
 #include "server/webhook_http_sender.h"
 
 #include <httplib.h>
+#include <netdb.h>
+#include <sys/socket.h>
 
+#include <map>
+#include <memory>
+#include <optional>
 #include <string>
+
+#include "relay/delivery_rules.h"
 
 namespace mileage::server {
 namespace {
 
 constexpr uint64_t kMaxAnswerBytes = 64 * 1024;
+
+// The host of `base` ("scheme://host[:port]", IPv6 in brackets), without brackets.
+std::string HostOf(const std::string& base) {
+  std::string authority = base.substr(base.find("://") + 3);
+  if (authority.starts_with("[")) return authority.substr(1, authority.find(']') - 1);
+  return authority.substr(0, authority.find(':'));
+}
+
+// The address to connect to for `host`: itself for an IP literal, else the first address it
+// resolves to; nullopt (with `error` set) when it does not resolve or when any of its
+// addresses is loopback, private or link-local.
+std::optional<std::string> PublicAddressOf(const std::string& host, std::string& error) {
+  if (std::optional<bool> is_private = relay::IsPrivateAddress(host); is_private) {
+    if (*is_private) error = "private address";
+    return *is_private ? std::nullopt : std::optional<std::string>(host);
+  }
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  if (getaddrinfo(host.c_str(), nullptr, &hints, &found) != 0 || found == nullptr) {
+    error = "host not found";
+    return std::nullopt;
+  }
+  std::unique_ptr<addrinfo, decltype(&freeaddrinfo)> owned(found, &freeaddrinfo);
+  std::optional<std::string> first;
+  for (const addrinfo* a = found; a != nullptr; a = a->ai_next) {
+    char text[NI_MAXHOST] = {};
+    if (getnameinfo(a->ai_addr, a->ai_addrlen, text, sizeof(text), nullptr, 0, NI_NUMERICHOST) !=
+        0) {
+      continue;
+    }
+    if (relay::IsPrivateAddress(text).value_or(true)) {
+      error = "private address";
+      return std::nullopt;
+    }
+    if (!first) first = text;
+  }
+  if (!first) error = "host not found";
+  return first;
+}
 
 }  // namespace
 
@@ -23,6 +71,13 @@ relay::WebhookResponse WebhookHttpSender::Send(const relay::WebhookRequest& requ
 
   httplib::Client client(base);
   if (!client.is_valid()) return {0, "bad url"};
+  if (!allow_private_) {
+    const std::string host = HostOf(base);
+    std::string error;
+    std::optional<std::string> address = PublicAddressOf(host, error);
+    if (!address) return {0, error};
+    client.set_hostname_addr_map({{host, *address}});
+  }
   const auto timeout = request.timeout;
   client.set_connection_timeout(std::chrono::duration_cast<std::chrono::microseconds>(timeout));
   client.set_read_timeout(std::chrono::duration_cast<std::chrono::microseconds>(timeout));

@@ -26,8 +26,8 @@ Result<std::vector<std::string>> Topics(const rapidjson::Value& body) {
   return topics;
 }
 
-// WEBHOOK: {"id","brand_id","url","topics":[...],"enabled","created_at","updated_at"}; never the
-// secret.
+// WEBHOOK: {"id","brand_id","url","topics":[...],"enabled","created_at","updated_at",
+// "overlap_until"}; never the secret.
 void WriteWebhook(JsonWriter& w, const relay::WebhookEndpoint& e) {
   w.StartObject();
   WriteInt(w, "id", e.id);
@@ -40,6 +40,7 @@ void WriteWebhook(JsonWriter& w, const relay::WebhookEndpoint& e) {
   WriteBool(w, "enabled", e.enabled);
   WriteTime(w, "created_at", e.created_at);
   WriteTime(w, "updated_at", e.updated_at);
+  WriteOptionalTime(w, "overlap_until", e.previous_secret_until);
   w.EndObject();
 }
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <set>
 
+#include "common/civil_time.h"
 #include "server/console/console_json.h"
 #include "tests/integration/relay/relay_test_support.h"
 #include "tests/support/free_port.h"
@@ -295,6 +296,69 @@ TEST_P(RelayDeliveryTest, ALargeAnswerIsAFailure) {
   ASSERT_EQ(stored.size(), 1u);
   EXPECT_EQ(stored[0].state, "pending");
   EXPECT_EQ(stored[0].last_error, "answer too large");
+}
+
+// Registration refuses private IP literals and "localhost"; a name that resolves to a private
+// address is refused when the delivery connects, unless webhook_allow_private_urls.
+TEST_P(RelayDeliveryTest, ASenderWithoutPrivateUrlsRefusesNamesThatResolveToLoopback) {
+  server::WebhookHttpSender strict(/*allow_private=*/false);
+  const std::string port = receiver_.url().substr(receiver_.url().rfind(':'));
+  for (const std::string& url :
+       {"http://localhost" + port, "http://127.0.0.1" + port, "http://[::ffff:127.0.0.1]" + port,
+        "http://ip6-localhost" + port}) {
+    relay::WebhookRequest request;
+    request.url = url;
+    const relay::WebhookResponse response = strict.Send(request);
+    EXPECT_EQ(response.status, 0) << url;
+    EXPECT_TRUE(response.error == "private address" || response.error == "host not found")
+        << url << ": " << response.error;
+  }
+  relay::WebhookRequest named;
+  named.url = "http://localhost" + port;
+  named.body = "{}";
+  EXPECT_EQ(strict.Send(named).error, "private address");
+  EXPECT_TRUE(receiver_.received().empty());
+  // The same URL goes through when private addresses are allowed (the receiver answers 200).
+  EXPECT_EQ(sender_.Send(named).status, 200);
+  EXPECT_EQ(receiver_.received().size(), 1u);
+}
+
+// After a rotation, deliveries are signed under both secrets for a day, so a receiver still on
+// the old secret keeps accepting them; then only the new secret signs.
+TEST_P(RelayDeliveryTest, ARotatedSecretKeepsSigningForADayNextToTheNewOne) {
+  const auto [webhook, old_secret] = CreateWebhook(R"(["payment.recorded"])");
+  Reply rotated =
+      Post("/api/console/webhooks/" + std::to_string(webhook) + "/secret", Token("admin"));
+  ASSERT_EQ(rotated.status, 201) << rotated.body;
+  const std::string new_secret = rotated.json["secret"].GetString();
+  const int64_t rotated_at = Now();
+  const std::optional<TimePoint> until =
+      civil::ParseRfc3339(rotated.json["webhook"]["overlap_until"].GetString());
+  ASSERT_TRUE(until.has_value());
+  EXPECT_EQ(UnixSeconds(*until), rotated_at + 86400);
+  relay::OutboxRelay relay = MakeRelay();
+
+  Pay(kMchid, "tx-rotate-1", "openid-rotate", 1000);
+  EXPECT_EQ(RunUntilIdle(relay).delivered, 1);
+  clock_.Advance(std::chrono::hours(24) - std::chrono::seconds(1));
+  Pay(kMchid, "tx-rotate-2", "openid-rotate", 1000);
+  EXPECT_EQ(RunUntilIdle(relay).delivered, 1);
+  clock_.Advance(std::chrono::seconds(1));
+  Pay(kMchid, "tx-rotate-3", "openid-rotate", 1000);
+  EXPECT_EQ(RunUntilIdle(relay).delivered, 1);
+
+  const std::vector<ReceivedDelivery> received = receiver_.received();
+  ASSERT_EQ(received.size(), 3u);
+  for (size_t i = 0; i < received.size(); ++i) {
+    const ReceivedDelivery& d = received[i];
+    EXPECT_TRUE(VerifySignature(new_secret, d.timestamp, d.body, d.signature)) << i;
+    const bool overlapping = i < 2;
+    EXPECT_EQ(VerifySignature(old_secret, d.timestamp, d.body, d.signature), overlapping) << i;
+    EXPECT_EQ(std::count(d.signature.begin(), d.signature.end(), ','), overlapping ? 1 : 0) << i;
+    // The current secret signs first.
+    EXPECT_EQ(d.signature.substr(0, 67),
+              "v1=" + OpenSslHmacHex(new_secret, d.timestamp + "." + d.body));
+  }
 }
 
 TEST_P(RelayDeliveryTest, AFencedRelayThatLostItsLeaseRecordsNothing) {

@@ -50,7 +50,8 @@ class RelayNodesTest : public ::testing::Test {
       config.job_lease_ttl_s = 3;
       config.drain_s = 0;
       config.command = i == 0 ? "serve" : "relay";
-      config.extra_json = R"(,"relay_poll_ms":50,"relay_retry_base_s":1,"relay_retry_max_s":2)";
+      config.extra_json = R"(,"relay_poll_ms":50,"relay_retry_base_s":1,"relay_retry_max_s":2,)"
+                          R"("webhook_allow_private_urls":true)";  // the receiver is on loopback
       nodes_.Add(config);
     }
   }

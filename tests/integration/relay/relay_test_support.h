@@ -100,7 +100,7 @@ class RelayTest : public ConsoleTest {
   int64_t Now() const { return UnixSeconds(clock_.Now()); }
 
   WebhookReceiver receiver_;
-  server::WebhookHttpSender sender_;
+  server::WebhookHttpSender sender_{/*allow_private=*/true};  // the receiver is on loopback
   FakeRandom relay_random_{23};
 };
 

@@ -33,12 +33,21 @@ inline std::string OpenSslHmacHex(const std::string& key, const std::string& mes
 }
 
 // What a receiver of Mileage webhooks does (docs/API.md "Verifying a delivery"): recompute
-// "v1=" + hex HMAC-SHA256(secret, timestamp + "." + body) and compare in constant time.
+// "v1=" + hex HMAC-SHA256(secret, timestamp + "." + body) and compare it in constant time with
+// each comma-separated signature of the header (two while a rotated secret overlaps).
 inline bool VerifySignature(const std::string& secret, const std::string& timestamp,
                             const std::string& body, const std::string& header) {
   const std::string expected = "v1=" + OpenSslHmacHex(secret, timestamp + "." + body);
-  return header.size() == expected.size() &&
-         CRYPTO_memcmp(header.data(), expected.data(), expected.size()) == 0;
+  bool matched = false;
+  size_t start = 0;
+  while (start <= header.size()) {
+    const size_t comma = std::min(header.find(',', start), header.size());
+    const std::string one = header.substr(start, comma - start);
+    matched |= one.size() == expected.size() &&
+               CRYPTO_memcmp(one.data(), expected.data(), expected.size()) == 0;
+    start = comma + 1;
+  }
+  return matched;
 }
 
 // One delivery as the receiver saw it.

@@ -81,6 +81,8 @@ TEST_P(WebhookRoutesTest, TheSecretIsShownOnceAndEveryWriteIsAudited) {
   const std::string new_secret = rotated.json["secret"].GetString();
   EXPECT_EQ(new_secret.size(), 64u);
   EXPECT_NE(new_secret, secret);
+  EXPECT_TRUE(created.json["webhook"]["overlap_until"].IsNull());
+  EXPECT_TRUE(rotated.json["webhook"]["overlap_until"].IsString());
   EXPECT_NE(
       Query("SELECT secret_sealed FROM webhook_endpoints WHERE id = ?", {db::Value(id)})[0].Text(0),
       row[0].Text(0));

@@ -5,6 +5,7 @@
 #include <openssl/hmac.h>
 
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,17 @@ TEST(WebhookSignatureTest, IsHmacSha256OfTimestampDotBody) {
   EXPECT_NE(WebhookSignature(secret, 1800000001, body), WebhookSignature(secret, 1800000000, body));
   EXPECT_NE(WebhookSignature(secret, 1800000000, body + " "),
             WebhookSignature(secret, 1800000000, body));
+}
+
+TEST(WebhookSignatureTest, SignsUnderEachSecretCurrentFirst) {
+  const std::string current(64, 'c');
+  const std::string previous(64, 'p');
+  const std::string body = R"({"id":8})";
+  EXPECT_EQ(WebhookSignatures({current}, 1800000000, body),
+            "v1=" + OpenSslHmacHex(current, "1800000000." + body));
+  EXPECT_EQ(WebhookSignatures({current, previous}, 1800000000, body),
+            "v1=" + OpenSslHmacHex(current, "1800000000." + body) +
+                ",v1=" + OpenSslHmacHex(previous, "1800000000." + body));
 }
 
 TEST(EnvelopeJsonTest, WrapsThePayloadWithTheEventFields) {
@@ -132,6 +144,21 @@ TEST(WebhookUrlTest, PrivateAddressesOnlyWhenAllowed) {
     EXPECT_TRUE(ValidateWebhookUrl(url, true).ok()) << url;
   }
   EXPECT_TRUE(ValidateWebhookUrl("http://172.32.0.1/", false).ok());
+}
+
+TEST(PrivateAddressTest, ClassifiesLiteralsAndIgnoresNames) {
+  for (const char* ip :
+       {"127.0.0.1", "10.0.0.1", "172.31.255.255", "192.168.0.1", "169.254.1.1", "100.64.0.1",
+        "0.0.0.0", "::", "::1", "fc00::1", "fdff::1", "fe80::1", "febf::1", "::ffff:10.0.0.1"}) {
+    EXPECT_EQ(IsPrivateAddress(ip), std::optional<bool>(true)) << ip;
+  }
+  for (const char* ip : {"8.8.8.8", "172.32.0.1", "192.169.0.1", "100.128.0.1", "2001:db8::1",
+                         "fec0::1", "::ffff:8.8.8.8"}) {
+    EXPECT_EQ(IsPrivateAddress(ip), std::optional<bool>(false)) << ip;
+  }
+  for (const char* name : {"example.com", "localhost", "", "1.2.3", "[::1]"}) {
+    EXPECT_EQ(IsPrivateAddress(name), std::nullopt) << name;
+  }
 }
 
 }  // namespace
