@@ -429,6 +429,10 @@ TEST_P(CareActivityTest, StaffCancelASignupAndTheWaitlistMovesUp) {
       Send("GET", "/api/mp/activity-signups/" + std::to_string(alice_signup), alice.token);
   EXPECT_EQ(mine.Text("state"), "cancelled");
 
+  // Logins and staff creation are audited: done before counting.
+  const std::string other = StaffLogin("other_manager");
+  AddStaff("analyst", "analyst", "brand", brand_);
+  const std::string analyst = StaffLogin("analyst");
   const auto before = Written();
   // Already cancelled: refused, nothing moves.
   MpReply again = Console("POST", cancel_path(activity, alice_signup));
@@ -446,7 +450,6 @@ TEST_P(CareActivityTest, StaffCancelASignupAndTheWaitlistMovesUp) {
       "INVALID_ID");
   EXPECT_EQ(Console("POST", cancel_path(activity, 0)).code(), "INVALID_ID");
   // Another dealer's manager: this dealer's activity is not found, its sign-ups untouched.
-  const std::string other = StaffLogin("other_manager");
   MpReply foreign = Send("POST", cancel_path(activity, bob_signup), other);
   EXPECT_EQ(foreign.status, 404);
   EXPECT_EQ(foreign.code(), "ACTIVITY_NOT_FOUND");
@@ -455,8 +458,7 @@ TEST_P(CareActivityTest, StaffCancelASignupAndTheWaitlistMovesUp) {
   EXPECT_EQ(crossed.status, 404);
   EXPECT_EQ(crossed.code(), "SIGNUP_NOT_FOUND");
   // An analyst reads but may not cancel.
-  AddStaff("analyst", "analyst", "brand", brand_);
-  EXPECT_EQ(Send("POST", cancel_path(activity, bob_signup), StaffLogin("analyst")).status, 403);
+  EXPECT_EQ(Send("POST", cancel_path(activity, bob_signup), analyst).status, 403);
   EXPECT_EQ(Written(), before);
   EXPECT_EQ(state_of(bob_signup), "seated");
   EXPECT_EQ(state_of(carol_signup), "waitlisted");
