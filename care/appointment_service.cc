@@ -170,8 +170,31 @@ Status SeatTaken(int64_t slot_id) {
   return FailedPreconditionError("slot " + std::to_string(slot_id) + " is full", "SLOT_FULL");
 }
 
+// The name of the campaign of each coupon the appointments hold, by coupon id.
+Result<std::map<int64_t, std::string>> CouponTitles(db::Connection& conn,
+                                                    const std::vector<Appointment>& items) {
+  std::map<int64_t, int64_t> stock_of;  // coupon id -> stock id
+  for (const Appointment& a : items) {
+    if (!a.coupon_id.has_value() || stock_of.contains(*a.coupon_id)) continue;
+    MILEAGE_ASSIGN_OR_RETURN(std::optional<coupons::Coupon> c,
+                             coupons::CouponStore(conn).Find(*a.coupon_id));
+    if (c.has_value()) stock_of[*a.coupon_id] = c->stock_id;
+  }
+  std::vector<int64_t> stock_ids;
+  for (const auto& [coupon, stock] : stock_of) stock_ids.push_back(stock);
+  MILEAGE_ASSIGN_OR_RETURN(std::vector<coupons::Stock> stocks,
+                           coupons::StockStore(conn).FindMany(stock_ids));
+  std::map<int64_t, std::string> names;
+  for (const coupons::Stock& stock : stocks) names[stock.id] = stock.name;
+  std::map<int64_t, std::string> titles;
+  for (const auto& [coupon, stock] : stock_of) {
+    if (auto it = names.find(stock); it != names.end()) titles[coupon] = it->second;
+  }
+  return titles;
+}
+
 // `page` with each appointment's member, vehicle and coupon described (a page holds at most
-// PageRequest::kMaxPageSize appointments: one query per distinct member, coupon and stock).
+// PageRequest::kMaxPageSize appointments: two queries per distinct member, one per coupon).
 Result<PageOf<AppointmentListing>> Describe(db::Connection& conn, PageOf<Appointment> page) {
   OsRandom no_draws;  // MemberStore wants a source; reads never draw
   members::MemberStore member_store(conn, no_draws);
@@ -189,16 +212,7 @@ Result<PageOf<AppointmentListing>> Describe(db::Connection& conn, PageOf<Appoint
                              members::VehicleStore(conn).OfMember(id));
     for (members::StoredVehicle& v : owned) vehicles[v.vehicle.id] = std::move(v.vehicle);
   }
-  std::map<int64_t, std::string> coupon_titles;
-  for (const Appointment& a : page.items) {
-    if (!a.coupon_id.has_value() || coupon_titles.contains(*a.coupon_id)) continue;
-    MILEAGE_ASSIGN_OR_RETURN(std::optional<coupons::Coupon> c,
-                             coupons::CouponStore(conn).Find(*a.coupon_id));
-    if (!c.has_value()) continue;
-    MILEAGE_ASSIGN_OR_RETURN(std::optional<coupons::Stock> stock,
-                             coupons::StockStore(conn).Find(c->stock_id));
-    if (stock.has_value()) coupon_titles[*a.coupon_id] = stock->name;
-  }
+  MILEAGE_ASSIGN_OR_RETURN(auto coupon_titles, CouponTitles(conn, page.items));
   PageOf<AppointmentListing> out;
   out.total = page.total;
   out.request = page.request;
