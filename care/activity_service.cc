@@ -119,6 +119,26 @@ Result<Signup> WriteCancellation(db::Connection& tx, const Signup& s, int64_t no
   return cancelled;
 }
 
+// Cancels the sign-up `peek` (read unlocked by the caller, who has checked whose it is) in the
+// caller's transaction: locks its activity's row, then the sign-up, and writes the cancellation
+// when it is still live and the activity has not started. The one path for a member's own
+// cancel and a staff member's. Errors: FailedPrecondition SIGNUP_CANCELLED, SIGNUP_CHECKED_IN,
+// ACTIVITY_STARTED; the db errors.
+Result<Signup> CancelLiveSignup(db::Connection& tx, const Signup& peek, int64_t now) {
+  ActivityStore store(tx);
+  MILEAGE_ASSIGN_OR_RETURN(std::optional<Activity> a, store.FindActivity(peek.activity_id, true));
+  if (!a.has_value()) return InternalError("the sign-up's activity vanished");
+  MILEAGE_ASSIGN_OR_RETURN(std::optional<Signup> s, store.FindSignup(peek.id, true));
+  if (!s.has_value()) return SignupNotFound(peek.id);
+  if (s->state != SignupState::kSeated && s->state != SignupState::kWaitlisted) {
+    return SignupStateError(*s);
+  }
+  if (now >= a->starts_at) {
+    return FailedPreconditionError("the activity has started", "ACTIVITY_STARTED");
+  }
+  return WriteCancellation(tx, *s, now);
+}
+
 }  // namespace
 
 Result<int64_t> ActivityService::MemberRank(db::Connection& conn, int64_t member_id) const {
@@ -361,25 +381,37 @@ Result<Signup> ActivityService::CancelSignup(const members::MemberPrincipal& mem
   MILEAGE_RETURN_IF_ERROR(org::ValidateId(signup_id, "id"));
   Signup cancelled;
   const Status written = db::InTransaction(db_, [&](db::Connection& tx) -> Status {
-    ActivityStore store(tx);
-    MILEAGE_ASSIGN_OR_RETURN(std::optional<Signup> peek, store.FindSignup(signup_id));
+    MILEAGE_ASSIGN_OR_RETURN(std::optional<Signup> peek, ActivityStore(tx).FindSignup(signup_id));
     if (!peek.has_value() || peek->member_id != member.member_id) {
       return SignupNotFound(signup_id);
     }
-    MILEAGE_ASSIGN_OR_RETURN(std::optional<Activity> a,
-                             store.FindActivity(peek->activity_id, true));
-    if (!a.has_value()) return InternalError("the sign-up's activity vanished");
-    MILEAGE_ASSIGN_OR_RETURN(std::optional<Signup> s, store.FindSignup(signup_id, true));
-    if (!s.has_value()) return SignupNotFound(signup_id);
-    if (s->state != SignupState::kSeated && s->state != SignupState::kWaitlisted) {
-      return SignupStateError(*s);
-    }
-    if (now >= a->starts_at) {
-      return FailedPreconditionError("the activity has started", "ACTIVITY_STARTED");
-    }
-    MILEAGE_ASSIGN_OR_RETURN(cancelled, WriteCancellation(tx, *s, now));
+    MILEAGE_ASSIGN_OR_RETURN(cancelled, CancelLiveSignup(tx, *peek, now));
     return Status::Ok();
   });
+  MILEAGE_RETURN_IF_ERROR(written);
+  return cancelled;
+}
+
+Result<Signup> ActivityService::CancelSignupForStaff(const org::Actor& actor, int64_t activity_id,
+                                                     int64_t signup_id, int64_t now) {
+  MILEAGE_RETURN_IF_ERROR(org::ValidateId(activity_id, "id"));
+  MILEAGE_RETURN_IF_ERROR(org::ValidateId(signup_id, "signup_id"));
+  MILEAGE_RETURN_IF_ERROR(authorizer_.CheckRole(actor, org::Action::kActivityWrite));
+  const org::AuditRecord base = Base("activity.cancel_signup", activity_id);
+  MILEAGE_ASSIGN_OR_RETURN(Activity a,
+                           StaffActivity(actor, &base, org::Action::kActivityWrite, activity_id));
+  Signup cancelled;
+  const Status written =
+      writer_.Run(actor, base, [&](db::Connection& tx, org::AuditRecord& record) -> Status {
+        MILEAGE_ASSIGN_OR_RETURN(std::optional<Signup> peek,
+                                 ActivityStore(tx).FindSignup(signup_id));
+        if (!peek.has_value() || peek->activity_id != a.id) return SignupNotFound(signup_id);
+        MILEAGE_ASSIGN_OR_RETURN(cancelled, CancelLiveSignup(tx, *peek, now));
+        record.brand_id = cancelled.brand_id;
+        record.detail = "member " + std::to_string(cancelled.member_id) + ", sign-up " +
+                        std::to_string(cancelled.id);
+        return Status::Ok();
+      });
   MILEAGE_RETURN_IF_ERROR(written);
   return cancelled;
 }

@@ -84,6 +84,12 @@ class ActivityService {
   // SIGNUP_CHECKED_IN, ACTIVITY_STARTED.
   Result<Signup> CancelSignup(const members::MemberPrincipal& member, int64_t signup_id,
                               int64_t now);
+  // Staff cancel one member's sign-up of activity `activity_id` exactly as the member's own
+  // cancel would (a freed seat goes to the first waitlisted sign-up); needs activity.write at
+  // the activity's node; audited as "activity.cancel_signup". Errors: as CancelSignup;
+  // NotFound SIGNUP_NOT_FOUND (a sign-up of another activity answers so too).
+  Result<Signup> CancelSignupForStaff(const org::Actor& actor, int64_t activity_id,
+                                      int64_t signup_id, int64_t now);
   Result<Signup> GetSignup(const members::MemberPrincipal& member, int64_t signup_id);
   // The member's sign-ups, newest first.
   Result<PageOf<Signup>> MySignups(const members::MemberPrincipal& member, const PageRequest& page);

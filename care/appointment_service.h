@@ -72,11 +72,13 @@ class AppointmentService {
   // The member's appointments, newest first. InvalidArgument INVALID_PAGE.
   Result<PageOf<Appointment>> List(const members::MemberPrincipal& member, const PageRequest& page);
 
-  // The store's appointments on the Beijing `day` (default today), by start. Errors:
+  // The store's appointments on the Beijing `day` (default today), by start, with their
+  // member's number and masked phone, vehicle's masked plate and model and coupon's title.
+  // Errors:
   // InvalidArgument INVALID_PAGE; NotFound NOT_FOUND "store N not found".
-  Result<PageOf<Appointment>> StoreDay(const org::Actor& actor, int64_t store_id,
-                                       const std::optional<civil::Date>& day,
-                                       const PageRequest& page, int64_t now);
+  Result<PageOf<AppointmentListing>> StoreDay(const org::Actor& actor, int64_t store_id,
+                                              const std::optional<civil::Date>& day,
+                                              const PageRequest& page, int64_t now);
   // booked -> checked_in on the slot's Beijing day, when `member_code` is the appointment's
   // member's. Errors: the MemberCodes::Verify errors (INVALID_MEMBER_CODE,
   // MEMBER_CODE_EXPIRED); FailedPrecondition WRONG_MEMBER, NOT_APPOINTMENT_DAY.

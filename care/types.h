@@ -95,6 +95,17 @@ struct Appointment {
   std::optional<int64_t> cancelled_at;
 };
 
+// An appointment as the store's staff list it: who booked it, for which vehicle, with which
+// coupon, the phone and plate masked (ids stay in `appointment`).
+struct AppointmentListing {
+  Appointment appointment;
+  std::string member_number;
+  std::optional<std::string> member_phone_masked;  // nullopt when the member has no phone
+  std::string vehicle_plate_masked;  // empty when the vehicle was deleted since the booking
+  std::string vehicle_model;
+  std::optional<std::string> coupon_title;  // the coupon's stock name; nullopt without a coupon
+};
+
 // A booking as the member asks for it.
 struct BookRequest {
   int64_t slot_id = 0;

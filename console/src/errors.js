@@ -108,6 +108,22 @@ const MESSAGES = {
   NOT_CHECKED_IN: '会员尚未到店，不能完成',
   COUPON_NOT_HELD: '该券已不再为此预约保留',
   COUPON_RESERVED: '该券已用于会员的预约，将在预约完成时核销',
+  WEBHOOK_NOT_FOUND: '未找到该推送地址，可能已被删除',
+  INVALID_WEBHOOK_URL: '推送地址无效：需为 http:// 或 https:// 开头的公网地址，最长 2048 字节，不能含用户名密码或空格',
+  INVALID_WEBHOOK_TOPICS: '事件主题无效：最多 20 个，每个为小写字母、数字、下划线和点组成的主题（如 payment.recorded）或前缀（如 payment.*）',
+  INVALID_EVENT_RANGE: '事件编号范围无效：起始编号需大于 0、不大于结束编号，且一次最多 1000 个',
+  TOO_MANY_WEBHOOKS: '推送地址已达上限（每个品牌 20 个）',
+  ACTIVITY_NOT_FOUND: '未找到该活动，或不在您的管理范围内',
+  ACTIVITY_CANCELLED: '该活动已取消',
+  ACTIVITY_STARTED: '活动已开始，不能再取消报名',
+  INVALID_TIME: '时间有误：开始需早于结束且结束晚于现在，报名开始需早于报名截止，报名需在活动开始前截止',
+  INVALID_NODE_TYPE: '组织类型无效',
+  NOT_ACTIVITY_TIME: '只能在活动当天（北京时间）至活动结束前签到',
+  NOT_SIGNED_UP: '该会员未报名此活动',
+  SIGNUP_WAITLISTED: '该会员仍在候补名单中，不能签到',
+  SIGNUP_CHECKED_IN: '该会员已签到',
+  SIGNUP_CANCELLED: '该报名已取消',
+  SIGNUP_NOT_FOUND: '未找到该报名，请刷新后重试',
 }
 
 // INVALID_EARNING_RULE of a partner's rule (docs/API.md "Partners", Earning rule): its limits

@@ -81,6 +81,19 @@ export const APPOINTMENT_STATES = { booked: '已预约', checked_in: '已到店'
 export const SERVICE_TYPES = { maintenance: '保养', wash: '洗车', repair: '维修', inspection: '检测', tire: '轮胎' }
 export const serviceLabel = (t) => SERVICE_TYPES[t] || t
 export const WEEKDAYS = ['周一', '周二', '周三', '周四', '周五', '周六', '周日']
+export const ACTIVITY_STATES = { open: '进行中', cancelled: '已取消' }
+export const SIGNUP_STATES = { seated: '已报名', waitlisted: '候补', checked_in: '已签到', cancelled: '已取消' }
+export const DELIVERY_STATES = { pending: '待投递', delivered: '已送达', dead: '投递失败' }
+// A delivery's last attempt (docs/API.md "Webhooks", DELIVERY: last_status and last_error).
+const DELIVERY_ERRORS = {
+  'timeout or connection lost': '超时或连接中断', 'connect timeout': '连接超时', 'connection failed': '连接失败',
+  'tls failed': 'TLS 握手失败', 'answer too large': '应答过大',
+}
+export function deliveryResult(d) {
+  if (!d.attempts) return '尚未尝试'
+  if (!d.last_error || d.last_error.startsWith('http ')) return `HTTP ${d.last_status}`
+  return DELIVERY_ERRORS[d.last_error] || d.last_error
+}
 export const TIERS = { silver: '银卡', gold: '金卡', platinum: '白金卡' }
 // The kinds of the journals behind a settlement line (docs/API.md "Settlement", trace).
 export const JOURNAL_KINDS = { earn: '获得', spend: '使用', reverse: '冲正', expire: '过期' }

@@ -19,6 +19,7 @@ const SETTLEMENT_READERS = PARTNER_READERS
 const GRANTERS = REVERSERS
 const SCHEDULE_WRITERS = REVERSERS
 const APPOINTMENT_WRITERS = REDEEMERS
+const ACTIVITY_WRITERS = REDEEMERS
 
 // Mirrors docs/API.md's role table: the pages hide what the server would refuse.
 export const can = {
@@ -42,6 +43,11 @@ export const can = {
   readAppointments: () => EVERY_ROLE.has(session.staff?.role),
   writeSchedule: () => SCHEDULE_WRITERS.has(session.staff?.role),
   writeAppointments: () => APPOINTMENT_WRITERS.has(session.staff?.role),
+  readActivities: () => EVERY_ROLE.has(session.staff?.role),
+  writeActivities: () => ACTIVITY_WRITERS.has(session.staff?.role),
+  // webhook.read and webhook.write: brand admins only.
+  readWebhooks: () => BRAND_ADMIN.has(session.staff?.role),
+  writeWebhooks: () => BRAND_ADMIN.has(session.staff?.role),
   // Settlement belongs to the brand node: only brand-scope staff read it (404 below).
   readSettlements: () => SETTLEMENT_READERS.has(session.staff?.role) && session.staff?.scope?.type === 'brand',
   closeSettlements: () => BRAND_ADMIN.has(session.staff?.role) && session.staff?.scope?.type === 'brand',

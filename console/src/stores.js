@@ -1,4 +1,4 @@
-// The stores a page lets the caller pick (门店交易, 积分规则, 预约, 预约时段): every store the caller reads,
+// The stores a page lets the caller pick (门店交易, 积分规则, 预约, 预约时段, 车主活动): every store the caller reads,
 // deactivated ones too (their history stays readable), and the last one picked, remembered in
 // the browser. A clerk's store is fixed by their scope.
 import { computed, ref } from 'vue'
@@ -37,7 +37,7 @@ export function pickStore(stores, wanted) {
   return stores.length === 1 ? stores[0].id : null
 }
 
-// The store picker of a page (门店交易, 预约, 预约时段): the stores with their loading and error
+// The store picker of a page (门店交易, 积分规则, 预约, 预约时段, 车主活动): the stores with their loading and error
 // state, the picked store (the remembered one; a clerk's own) and labels. loadStoreList() loads
 // the stores once the page shows; when the remembered store is not among them it picks another
 // (pickStore) and calls `reload`.

@@ -51,7 +51,7 @@ async function clerkAtCounter(username, password) {
 
 // The clerk's next request (opening 活动 loads the campaigns) finds the session ended.
 async function expectSentToLogin(page, reason, text) {
-  await page.click('a.nav-link:has-text("活动")')
+  await page.click('a.nav-link[href$="/campaigns"]')
   await page.waitForURL(new RegExp(`/console/login\\?redirect=(%2F|/)campaigns&reason=${reason}`))
   assert.match(await page.textContent('.el-alert'), text)
 }

@@ -54,7 +54,7 @@ async function member(wxCode, plate, claimStock) {
   const token = login.body.token
   const vehicle = await api('POST', '/api/mp/vehicles', { plate, model: '宝马 X5', mileage_km: 1000 }, token)
   assert.equal(vehicle.status, 201, JSON.stringify(vehicle.body))
-  const m = { token, id: login.body.member.id, vehicleId: vehicle.body.id }
+  const m = { token, id: login.body.member.id, number: login.body.member.number, vehicleId: vehicle.body.id }
   if (claimStock) {
     const claimed = await api('POST', `/api/mp/stocks/${claimStock}/claim`, undefined, token)
     assert.equal(claimed.status, 201, JSON.stringify(claimed.body))
@@ -190,8 +190,10 @@ test('a booking with a coupon shows on 预约; the clerk checks it in by member 
   await page.waitForSelector('#scan-error:has-text("该券已用于会员的预约，将在预约完成时核销")')
   await page.click('nav a[href$="/appointments"]')
   await page.waitForSelector(row(booked.id))
-  assert.match(await page.textContent(row(booked.id)), new RegExp(`#${alice.id}.*洗车.*#${alice.vehicleId}.*券 #${alice.coupon.id}.*已预约`, 's'))
-  assert.match(await page.textContent(row(bobs.id)), /保养.*无.*已预约/s)
+  // The member by card number, the vehicle by masked plate and model, the coupon by its campaign.
+  assert.match(await page.textContent(row(booked.id)), new RegExp(`会员号 ${alice.number}.*洗车.*京A·\\*\\*\\*41 宝马 X5.*预约洗车券.*已预约`, 's'))
+  assert.match(await page.textContent(row(bobs.id)), new RegExp(`会员号 ${bob.number}.*保养.*京A·\\*\\*\\*42 宝马 X5.*无.*已预约`, 's'))
+  assert.equal((await page.textContent('#appt-table')).includes('12341'), false, 'never the full plate')
   await shot(page, 'appointments')
 
   // By keyboard: 到店 opens the code box with the focus in it; Enter submits.

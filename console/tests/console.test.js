@@ -264,7 +264,7 @@ test('a clerk of another dealer sees none of it', { skip }, async () => {
   assert.match(await page.textContent('#scan-error'), /未找到该券/)
   assert.equal(await page.$('#coupon-panel'), null)
   await shot(page, 'counter-other-dealer')
-  await page.click('a.nav-link:has-text("活动")')
+  await page.click('a.nav-link[href$="/campaigns"]')
   await page.waitForSelector('#campaigns-empty')
   assert.equal(await page.$('#new-campaign'), null)
   assertNoErrors(page)

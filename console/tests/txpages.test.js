@@ -128,6 +128,8 @@ test('the brand admin sets the store\'s earning rule and the next payment earns 
   // The form refuses what the API refuses, before any request: nothing is written.
   await page.click('#edit-store-rule')
   await page.waitForSelector('#rule-form')
+  // The dialog focuses 每元积分 once it has opened: typing before that could land there.
+  await page.waitForFunction(() => document.activeElement?.id === 'rule-ppy')
   await page.fill('#rule-ppy', '10001')
   await page.press('#rule-ppy', 'Enter')
   await page.waitForSelector('#rule-form-error:has-text("每元积分需为 0 到 10000 的整数")')

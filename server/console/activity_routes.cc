@@ -54,6 +54,19 @@ void RegisterActivityRoutes(ConsoleRouter& router, care::ActivityService& activi
                          });
                });
 
+  router.Route(
+      "POST", "/api/console/activities/{id}/signups/{signup_id}/cancel",
+      org::Action::kActivityWrite,
+      [&activities, &clock](const ConsoleRequest& req, httplib::Response& res) {
+        Result<int64_t> id = PathId(req.http, 1);
+        if (!id.ok()) return WriteError(res, id.status());
+        Result<int64_t> signup = PathId(req.http, 2);
+        if (!signup.ok()) return WriteError(res, signup.status());
+        Respond(res,
+                activities.CancelSignupForStaff(req.actor, *id, *signup, UnixSeconds(clock.Now())),
+                200, WriteSignup);
+      });
+
   router.Route("POST", "/api/console/activities/{id}/check-in", org::Action::kActivityWrite,
                [&activities, &clock](const ConsoleRequest& req, httplib::Response& res) {
                  Result<int64_t> id = PathId(req.http, 1);

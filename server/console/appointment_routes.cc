@@ -81,8 +81,8 @@ void RegisterAppointmentRoutes(ConsoleRouter& router, care::CareModule& care, co
         if (!day.ok()) return WriteError(res, day.status());
         Respond(res,
                 appointments.StoreDay(req.actor, *store, *day, *page, UnixSeconds(clock.Now())),
-                200, [](JsonWriter& w, const PageOf<care::Appointment>& list) {
-                  WritePage(w, list, WriteAppointment);
+                200, [](JsonWriter& w, const PageOf<care::AppointmentListing>& list) {
+                  WritePage(w, list, WriteAppointmentListing);
                 });
       });
 

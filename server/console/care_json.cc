@@ -45,6 +45,26 @@ Result<std::optional<std::string>> QueryText(const httplib::Request& req, const 
   return std::optional<std::string>(req.get_param_value(name));
 }
 
+// The fields of an appointment, shared by the member's and the staff's JSON.
+void WriteAppointmentFields(JsonWriter& w, const care::Appointment& a) {
+  WriteInt(w, "id", a.id);
+  WriteInt(w, "store_id", a.store_id);
+  WriteInt(w, "slot_id", a.slot_id);
+  WriteTime(w, "starts_at", a.starts_at);
+  WriteInt(w, "member_id", a.member_id);
+  WriteInt(w, "vehicle_id", a.vehicle_id);
+  WriteText(w, "service_type", a.service_type);
+  WriteOptionalInt(w, "coupon_id", a.coupon_id);
+  WriteText(w, "state", care::AppointmentStateName(a.state));
+  WriteOptionalInt(w, "redemption_id", a.redemption_id);
+  WriteOptionalTime(w, "reminded_at", a.reminded_at.value_or(0));
+  WriteTime(w, "created_at", a.created_at);
+  WriteTime(w, "updated_at", a.updated_at);
+  WriteOptionalTime(w, "checked_in_at", a.checked_in_at.value_or(0));
+  WriteOptionalTime(w, "completed_at", a.completed_at.value_or(0));
+  WriteOptionalTime(w, "cancelled_at", a.cancelled_at.value_or(0));
+}
+
 }  // namespace
 
 void WriteSchedule(JsonWriter& w, const care::Schedule& s) {
@@ -83,22 +103,28 @@ void WriteSlots(JsonWriter& w, const std::vector<care::Slot>& slots) {
 
 void WriteAppointment(JsonWriter& w, const care::Appointment& a) {
   w.StartObject();
-  WriteInt(w, "id", a.id);
-  WriteInt(w, "store_id", a.store_id);
-  WriteInt(w, "slot_id", a.slot_id);
-  WriteTime(w, "starts_at", a.starts_at);
-  WriteInt(w, "member_id", a.member_id);
-  WriteInt(w, "vehicle_id", a.vehicle_id);
-  WriteText(w, "service_type", a.service_type);
-  WriteOptionalInt(w, "coupon_id", a.coupon_id);
-  WriteText(w, "state", care::AppointmentStateName(a.state));
-  WriteOptionalInt(w, "redemption_id", a.redemption_id);
-  WriteOptionalTime(w, "reminded_at", a.reminded_at.value_or(0));
-  WriteTime(w, "created_at", a.created_at);
-  WriteTime(w, "updated_at", a.updated_at);
-  WriteOptionalTime(w, "checked_in_at", a.checked_in_at.value_or(0));
-  WriteOptionalTime(w, "completed_at", a.completed_at.value_or(0));
-  WriteOptionalTime(w, "cancelled_at", a.cancelled_at.value_or(0));
+  WriteAppointmentFields(w, a);
+  w.EndObject();
+}
+
+void WriteAppointmentListing(JsonWriter& w, const care::AppointmentListing& l) {
+  w.StartObject();
+  WriteAppointmentFields(w, l.appointment);
+  w.Key("member");
+  w.StartObject();
+  WriteText(w, "number", l.member_number);
+  WriteOptionalText(w, "phone", l.member_phone_masked);
+  w.EndObject();
+  w.Key("vehicle");
+  if (l.vehicle_plate_masked.empty()) {
+    w.Null();
+  } else {
+    w.StartObject();
+    WriteText(w, "plate", l.vehicle_plate_masked);
+    WriteText(w, "model", l.vehicle_model);
+    w.EndObject();
+  }
+  WriteOptionalText(w, "coupon_title", l.coupon_title);
   w.EndObject();
 }
 

@@ -18,6 +18,10 @@ namespace mileage::server {
 void WriteSchedule(JsonWriter& w, const care::Schedule& schedule);
 void WriteSlot(JsonWriter& w, const care::Slot& slot);
 void WriteAppointment(JsonWriter& w, const care::Appointment& appointment);
+// An appointment of the console's day list: WriteAppointment's fields and "member":{"number",
+// "phone"}, "vehicle":{"plate","model"} (plate masked, null when the vehicle was deleted) and
+// "coupon_title".
+void WriteAppointmentListing(JsonWriter& w, const care::AppointmentListing& listing);
 // {"items":[SLOT...]}.
 void WriteSlots(JsonWriter& w, const std::vector<care::Slot>& slots);
 

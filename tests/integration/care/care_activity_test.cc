@@ -376,6 +376,102 @@ TEST_P(CareActivityTest, BadInputAndRolesWriteNothing) {
   EXPECT_NE(Create(Body("store", store_, 2), StaffLogin("clerk")), 0);
 }
 
+TEST_P(CareActivityTest, StaffCancelASignupAndTheWaitlistMovesUp) {
+  BuildOtherTenants();
+  const int64_t activity = Create(Body("store", store_, 1));
+  const int64_t other_dealers = Create(Body("store", other_store_, 1));
+  ASSERT_TRUE(activity != 0 && other_dealers != 0);
+  SignedIn alice = SignIn("alice");
+  SignedIn bob = SignIn("bob");
+  SignedIn carol = SignIn("carol");
+  MpReply a = SignUp(alice, activity);
+  MpReply b = SignUp(bob, activity);
+  MpReply c = SignUp(carol, activity);
+  MpReply theirs = SignUp(alice, other_dealers);
+  ASSERT_EQ(a.Text("state"), "seated");
+  ASSERT_EQ(b.json["position"].GetInt64(), 1);
+  ASSERT_EQ(c.json["position"].GetInt64(), 2);
+  ASSERT_EQ(theirs.status, 201) << theirs.body;
+  const int64_t alice_signup = a.json["id"].GetInt64();
+  const int64_t bob_signup = b.json["id"].GetInt64();
+  const int64_t carol_signup = c.json["id"].GetInt64();
+  const int64_t their_signup = theirs.json["id"].GetInt64();
+  auto cancel_path = [](int64_t act, int64_t signup) {
+    return "/api/console/activities/" + std::to_string(act) + "/signups/" + std::to_string(signup) +
+           "/cancel";
+  };
+  auto state_of = [&](int64_t signup) {
+    MpReply list =
+        Console("GET", "/api/console/activities/" + std::to_string(activity) + "/signups");
+    EXPECT_EQ(list.status, 200) << list.body;
+    for (const auto& item : list.json["items"].GetArray()) {
+      if (item["id"].GetInt64() == signup) return std::string(item["state"].GetString());
+    }
+    return std::string("absent");
+  };
+
+  // The brand admin cancels the seated member: the first of the waitlist takes the seat.
+  MpReply done = Console("POST", cancel_path(activity, alice_signup));
+  ASSERT_EQ(done.status, 200) << done.body;
+  EXPECT_EQ(done.Text("state"), "cancelled");
+  EXPECT_EQ(done.json["member_id"].GetInt64(), alice.id);
+  EXPECT_EQ(state_of(alice_signup), "cancelled");
+  EXPECT_EQ(state_of(bob_signup), "seated");
+  EXPECT_EQ(state_of(carol_signup), "waitlisted");
+  EXPECT_EQ(Scalar("SELECT seated FROM care_activities WHERE id = " + std::to_string(activity)), 1);
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM outbox_events WHERE topic = 'activity.promoted'"), 1);
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM outbox_events WHERE topic = 'activity.cancelled'"), 1);
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'activity.cancel_signup' AND "
+                   "outcome = 'ok'"),
+            1);
+  // The member sees it too.
+  MpReply mine =
+      Send("GET", "/api/mp/activity-signups/" + std::to_string(alice_signup), alice.token);
+  EXPECT_EQ(mine.Text("state"), "cancelled");
+
+  // Logins and staff creation are audited: done before counting.
+  const std::string other = StaffLogin("other_manager");
+  AddStaff("analyst", "analyst", "brand", brand_);
+  const std::string analyst = StaffLogin("analyst");
+  const auto before = Written();
+  // Already cancelled: refused, nothing moves.
+  MpReply again = Console("POST", cancel_path(activity, alice_signup));
+  EXPECT_EQ(again.status, 409);
+  EXPECT_EQ(again.code(), "SIGNUP_CANCELLED");
+  // A sign-up of another activity, an unknown one, bad ids.
+  MpReply wrong = Console("POST", cancel_path(activity, their_signup));
+  EXPECT_EQ(wrong.status, 404);
+  EXPECT_EQ(wrong.code(), "SIGNUP_NOT_FOUND");
+  EXPECT_EQ(Console("POST", cancel_path(activity, 999999)).code(), "SIGNUP_NOT_FOUND");
+  EXPECT_EQ(Console("POST", cancel_path(999999, bob_signup)).code(), "ACTIVITY_NOT_FOUND");
+  EXPECT_EQ(
+      Console("POST", "/api/console/activities/" + std::to_string(activity) + "/signups/x/cancel")
+          .code(),
+      "INVALID_ID");
+  EXPECT_EQ(Console("POST", cancel_path(activity, 0)).code(), "INVALID_ID");
+  // Another dealer's manager: this dealer's activity is not found, its sign-ups untouched.
+  MpReply foreign = Send("POST", cancel_path(activity, bob_signup), other);
+  EXPECT_EQ(foreign.status, 404);
+  EXPECT_EQ(foreign.code(), "ACTIVITY_NOT_FOUND");
+  // Their own activity's id with this dealer's sign-up: not found either.
+  MpReply crossed = Send("POST", cancel_path(other_dealers, bob_signup), other);
+  EXPECT_EQ(crossed.status, 404);
+  EXPECT_EQ(crossed.code(), "SIGNUP_NOT_FOUND");
+  // An analyst reads but may not cancel.
+  EXPECT_EQ(Send("POST", cancel_path(activity, bob_signup), analyst).status, 403);
+  EXPECT_EQ(Written(), before);
+  EXPECT_EQ(state_of(bob_signup), "seated");
+  EXPECT_EQ(state_of(carol_signup), "waitlisted");
+
+  // After the start staff can no longer cancel a sign-up, like the member.
+  SetNow(Bj(5, 11));
+  staff_ = StaffToken();
+  MpReply late = Console("POST", cancel_path(activity, carol_signup));
+  EXPECT_EQ(late.status, 409);
+  EXPECT_EQ(late.code(), "ACTIVITY_STARTED");
+  EXPECT_EQ(state_of(carol_signup), "waitlisted");
+}
+
 MILEAGE_MP_TEST_SUITE(CareActivityTest);
 
 }  // namespace

@@ -115,6 +115,50 @@ TEST_P(CareCouponTest, AHeldCouponIsRedeemedOnceByTheCompletion) {
   EXPECT_EQ(late.code(), "ALREADY_REDEEMED");
 }
 
+// The store's day list names the member (number, masked phone), the vehicle (masked plate,
+// model) and the coupon (its stock's name) beside the ids.
+TEST_P(CareCouponTest, TheDayListDescribesMemberVehicleAndCoupon) {
+  ASSERT_EQ(Send("POST", "/api/mp/phone", alice_.token, R"({"code":"phone-13800138000"})").status,
+            200);
+  const auto [coupon, code] = Claim(alice_, stock_);
+  ASSERT_NE(coupon, 0);
+  MpReply with_coupon = Book(alice_, slot_, alice_car_, "wash", coupon);
+  ASSERT_EQ(with_coupon.status, 201) << with_coupon.body;
+  MpReply without = Book(bob_, other_slot_, bob_car_, "wash");
+  ASSERT_EQ(without.status, 201) << without.body;
+  const auto number_of = [&](int64_t member) {
+    Result<db::PooledConnection> conn = app().db().Acquire();
+    EXPECT_TRUE(conn.ok());
+    Result<std::vector<db::Row>> rows =
+        (*conn)->Query("SELECT number FROM members WHERE id = ?", {db::Value(member)});
+    EXPECT_TRUE(rows.ok() && rows->size() == 1);
+    return rows.ok() && rows->size() == 1 ? (*rows)[0].Text(0) : std::string();
+  };
+
+  MpReply day =
+      Console("GET", "/api/console/stores/" + std::to_string(store_) +
+                         "/appointments?day=" + civil::FormatDate(civil::BeijingDate(Bj(1, 10))));
+  ASSERT_EQ(day.status, 200) << day.body;
+  ASSERT_EQ(day.json["total"].GetInt64(), 2);
+  const auto& first = day.json["items"][0];  // 10:00, alice's
+  EXPECT_EQ(first["member_id"].GetInt64(), alice_.id);
+  EXPECT_EQ(first["member"]["number"].GetString(), number_of(alice_.id));
+  EXPECT_EQ(first["member"]["phone"].GetString(), std::string("138****8000"));
+  EXPECT_EQ(first["vehicle_id"].GetInt64(), alice_car_);
+  EXPECT_EQ(first["vehicle"]["plate"].GetString(), std::string("京A·***45"));
+  EXPECT_EQ(first["vehicle"]["model"].GetString(), std::string("Golf"));
+  EXPECT_EQ(first["coupon_id"].GetInt64(), coupon);
+  EXPECT_EQ(first["coupon_title"].GetString(), std::string("Free wash"));
+  const auto& second = day.json["items"][1];  // 11:00, bob's: no phone, no coupon
+  EXPECT_EQ(second["member"]["number"].GetString(), number_of(bob_.id));
+  EXPECT_TRUE(second["member"]["phone"].IsNull());
+  EXPECT_EQ(second["vehicle"]["plate"].GetString(), std::string("京A·***21"));
+  EXPECT_TRUE(second["coupon_id"].IsNull());
+  EXPECT_TRUE(second["coupon_title"].IsNull());
+  EXPECT_EQ(day.body.find("13800138000"), std::string::npos) << "never the full phone";
+  EXPECT_EQ(day.body.find("12345"), std::string::npos) << "never the full plate";
+}
+
 TEST_P(CareCouponTest, CancellingFreesTheCouponForTheCounter) {
   const auto [coupon, code] = Claim(alice_, stock_);
   MpReply booked = Book(alice_, slot_, alice_car_, "wash", coupon);

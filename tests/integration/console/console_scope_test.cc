@@ -70,6 +70,7 @@ class ConsoleScopeTest : public ConsoleTest {
     Result<care::Signup> seated =
         server_->app().care().activities().SignUp({member_b_, tree_.brand, ""}, activity_b_, now);
     ASSERT_TRUE(seated.ok()) << seated.status().ToString();
+    signup_b_ = seated->id;
   }
 
   // A slot at B1 tomorrow and member_b_'s appointment in it.
@@ -153,6 +154,7 @@ class ConsoleScopeTest : public ConsoleTest {
   int64_t package_b_ = 0;
   int64_t appointment_b_ = 0;
   int64_t activity_b_ = 0;
+  int64_t signup_b_ = 0;
 
   // Valid input (registration parses the key before it asks the authorizer).
   std::string MerchantBody() const {
@@ -349,6 +351,11 @@ class ConsoleScopeTest : public ConsoleTest {
         {{"GET", "/api/console/activities/{id}/signups"},
          {{"GET", Path("/api/console/activities/{id}/signups", activity_b_), "{}",
            "ACTIVITY_NOT_FOUND"}}},
+        {{"POST", "/api/console/activities/{id}/signups/{signup_id}/cancel"},
+         {{"POST",
+           Path("/api/console/activities/{id}/signups/", activity_b_) + std::to_string(signup_b_) +
+               "/cancel",
+           "{}", "ACTIVITY_NOT_FOUND"}}},
         {{"POST", "/api/console/activities/{id}/check-in"},
          {{"POST", Path("/api/console/activities/{id}/check-in", activity_b_),
            R"({"member_code":")" + member_code_b_ + R"("})", "ACTIVITY_NOT_FOUND"}}},
