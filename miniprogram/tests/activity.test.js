@@ -35,7 +35,8 @@ test.afterEach(closePages)
 
 test('the activity with its seats, window and tier; signing up seats the member', async () => {
   let answer
-  const wx = member({min_tier: 'gold'}).route('GET', ACTIVITY, () => new Promise(r => { answer = r }))
+  const wx = member({min_tier: 'gold'})
+    .route('GET', ACTIVITY, () => new Promise(r => { answer = r }))
   const p = open()
   await waitFor(() => answer, 2000, 'the activity request')
   assert.equal(text(find(p, '#loading')), '加载中…')
