@@ -2,7 +2,14 @@
 
 #include <algorithm>
 
+#include "org/validation.h"
+
 namespace mileage::care {
+namespace {
+
+constexpr std::string_view kHolderPrefix = "appointment:";
+
+}  // namespace
 
 bool Slot::Offers(std::string_view service_type) const {
   return std::find(service_types.begin(), service_types.end(), service_type) != service_types.end();
@@ -31,7 +38,14 @@ std::optional<AppointmentState> ParseAppointmentState(std::string_view name) {
 }
 
 std::string CouponHolder(int64_t appointment_id) {
-  return "appointment:" + std::to_string(appointment_id);
+  return std::string(kHolderPrefix) + std::to_string(appointment_id);
+}
+
+std::optional<int64_t> HoldingAppointment(std::string_view holder) {
+  if (!holder.starts_with(kHolderPrefix)) return std::nullopt;
+  Result<int64_t> id = org::ParseId(holder.substr(kHolderPrefix.size()), "holder");
+  if (!id.ok()) return std::nullopt;
+  return *id;
 }
 
 }  // namespace mileage::care

@@ -117,5 +117,7 @@ struct BookRequest {
 // What holds an appointment's coupon (coupons::Coupon::reserved_for), also the request id of
 // its redemption: "appointment:<id>".
 std::string CouponHolder(int64_t appointment_id);
+// The appointment id of a CouponHolder text; nullopt for "" and for any other holder.
+std::optional<int64_t> HoldingAppointment(std::string_view holder);
 
 }  // namespace mileage::care

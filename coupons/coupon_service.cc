@@ -159,6 +159,7 @@ Result<QrToken> CouponService::MemberQrToken(const MemberRef& member, int64_t co
                                              int64_t now) {
   MILEAGE_ASSIGN_OR_RETURN(CouponDetail detail, MemberCoupon(member, coupon_id, now));
   MILEAGE_RETURN_IF_ERROR(CheckUsable(detail.coupon, now));
+  MILEAGE_RETURN_IF_ERROR(CheckHolder(detail.coupon, ""));
   return tokens_.Mint(coupon_id, now);
 }
 

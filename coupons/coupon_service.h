@@ -69,7 +69,8 @@ class CouponService {
   Result<CouponDetail> MemberCoupon(const MemberRef& member, int64_t coupon_id, int64_t now);
   // A QR token for the member's coupon, valid QrTokens::kLifetimeS. Errors: NotFound
   // COUPON_NOT_FOUND; FailedPrecondition ALREADY_REDEEMED, COUPON_EXPIRED, COUPON_VOIDED,
-  // COUPON_NOT_YET_VALID (rules.h CheckUsable).
+  // COUPON_NOT_YET_VALID (rules.h CheckUsable), COUPON_RESERVED (held for an appointment, which
+  // redeems it at the visit: the counter would refuse it).
   Result<QrToken> MemberQrToken(const MemberRef& member, int64_t coupon_id, int64_t now);
 
  private:

@@ -17,16 +17,6 @@ constexpr std::string_view kRequestRace = "REDEMPTION_REQUEST_RACE";
 Status CouponNotFound(const std::string& what) {
   return NotFoundError("coupon " + what + " not found", "COUPON_NOT_FOUND");
 }
-// A coupon an appointment holds is redeemed by that appointment only.
-Status CheckHolder(const Coupon& coupon, const std::string& reservation) {
-  if (coupon.reserved_for == reservation) return Status::Ok();
-  const std::string label = "coupon " + std::to_string(coupon.id);
-  if (reservation.empty()) {
-    return FailedPreconditionError(label + " is held for an appointment", "COUPON_RESERVED");
-  }
-  return FailedPreconditionError(label + " is not held for " + reservation, "COUPON_NOT_HELD");
-}
-
 Status RedemptionNotFound(int64_t id) {
   return NotFoundOf("redemption", id, "REDEMPTION_NOT_FOUND");
 }

@@ -256,6 +256,15 @@ Status CheckUsable(const Coupon& coupon, int64_t now) {
   return Status::Ok();
 }
 
+Status CheckHolder(const Coupon& coupon, const std::string& reservation) {
+  if (coupon.reserved_for == reservation) return Status::Ok();
+  const std::string label = "coupon " + std::to_string(coupon.id);
+  if (reservation.empty()) {
+    return FailedPreconditionError(label + " is held for an appointment", "COUPON_RESERVED");
+  }
+  return FailedPreconditionError(label + " is not held for " + reservation, "COUPON_NOT_HELD");
+}
+
 Status CheckTransition(StockState from, StockState to) {
   const bool allowed = (from == StockState::kDraft && to == StockState::kActive) ||
                        (from == StockState::kActive && to == StockState::kPaused) ||

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -70,6 +71,12 @@ Result<int64_t> DiscountFor(const Stock& stock, int64_t order_amount_fen);
 // ALREADY_REDEEMED, COUPON_EXPIRED (expired, or issued but past expires_at), COUPON_VOIDED or
 // COUPON_NOT_YET_VALID (before valid_from); OK otherwise.
 Status CheckUsable(const Coupon& coupon, int64_t now);
+
+// Whether `reservation` may use `coupon` (Coupon::reserved_for): OK when it is the coupon's
+// holder ("" for a coupon nothing holds). Otherwise FailedPrecondition COUPON_RESERVED for ""
+// (the counter, a QR token: the coupon is held for an appointment) and COUPON_NOT_HELD for a
+// holder other than the coupon's.
+Status CheckHolder(const Coupon& coupon, const std::string& reservation);
 
 // FailedPrecondition INVALID_STATE_TRANSITION unless `from` -> `to` is one of draft->active,
 // active->paused, paused->active, active->ended, paused->ended.

@@ -76,6 +76,16 @@ test('books a slot with a vehicle, a service and an exchange coupon; the result 
   assert.deepEqual(wx.navigations, ['/pages/appointments/index'])
 })
 
+test('an exchange coupon another appointment holds is not offered', async () => {
+  member().reply('GET', '/api/mp/coupons?state=issued&page=1&page_size=50', 200,
+    {items: [WASH_COUPON, fixtures.coupon({id: 44, stock_id: 9, stock: fixtures.STOCK_WASH,
+      reserved_for_appointment_id: 54})], page: 1, page_size: 50, total: 2})
+  const page = openBook()
+  await waitFor(() => find(page, '#slots'))
+  assert.deepEqual(page.data.coupons.map(c => c.id), [43])
+  assert.equal(find(page, '#coupon-44'), undefined)
+})
+
 test('SLOT_FULL: the message in Chinese, the slots shown again as they are now', async () => {
   const wx = member().reply('POST', '/api/mp/appointments', 409,
     {code: 'SLOT_FULL', message: 'no seat left'})

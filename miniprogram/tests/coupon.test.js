@@ -118,3 +118,44 @@ test('hiding the page stops the QR refresh and the polling', async () => {
   await waitFor(() => page.instance.pollTimer, 2000, 'polling again after onShow')
   assert.ok(wx.calls('POST', '/api/mp/coupons/42/qr').length >= 2)
 })
+
+test('a coupon held for an appointment shows 已预约占用 without a QR, and the way to it', async () => {
+  const wx = fakeWx().reply('GET', '/api/mp/coupons/42', 200,
+    fixtures.coupon({reserved_for_appointment_id: 54}))
+  const page = openPage('coupon', {id: '42'})
+  await waitFor(() => find(page, '#held'))
+  assert.equal(text(find(page, '#held')), '已预约占用该券已用于预约，到店服务时由门店核销，' +
+    '不能在柜台直接使用；取消预约后可再次使用有效期至 2027-01-04 23:59查看我的预约')
+  assert.equal(find(page, '#coupon-qr'), undefined)
+  assert.equal(find(page, '#code'), undefined)
+  assert.equal(wx.calls('POST', '/api/mp/coupons/42/qr').length, 0)
+  tap(page, '#go-appointments')
+  await waitFor(() => wx.navigations.length)
+  assert.deepEqual(wx.navigations, ['/pages/appointments/index'])
+})
+
+test('the appointment cancelled, the coupon is usable again with its QR', async () => {
+  const wx = fakeWx().reply('GET', '/api/mp/coupons/42', 200,
+    fixtures.coupon({reserved_for_appointment_id: 54}))
+  wx.route('POST', '/api/mp/coupons/42/qr', () => qrAnswer('cq1.42.1.aa.bb'))
+  const page = openPage('coupon', {id: '42'})
+  await waitFor(() => find(page, '#held'))
+  page.instance.onHide()
+  wx.reply('GET', '/api/mp/coupons/42', 200, fixtures.coupon())
+  page.instance.onShow()
+  await waitFor(() => drawn.length === 1, 2000, 'the QR')
+  assert.ok(find(page, '#usable'))
+  assert.equal(find(page, '#held'), undefined)
+})
+
+test('a QR refused as COUPON_RESERVED (booked meanwhile) reloads it as held', async () => {
+  const wx = fakeWx().reply('GET', '/api/mp/coupons/42', 200, fixtures.coupon())
+  wx.route('POST', '/api/mp/coupons/42/qr', () => {
+    wx.reply('GET', '/api/mp/coupons/42', 200, fixtures.coupon({reserved_for_appointment_id: 54}))
+    return {status: 409, body: {code: 'COUPON_RESERVED', message: 'held'}}
+  })
+  const page = openPage('coupon', {id: '42'})
+  await waitFor(() => find(page, '#held'), 2000, 'the held state')
+  assert.equal(find(page, '#qr-error'), undefined)
+  assert.equal(drawn.length, 0)
+})

@@ -67,3 +67,19 @@ test('scrolling to the bottom loads the next page', async () => {
   await waitFor(() => find(page, '#coupon-43'))
   assert.match(text(find(page, '#list')), /没有更多了/)
 })
+
+test('a coupon held for an appointment reads 已预约占用, not usable at the counter', async () => {
+  const wx = fakeWx().reply('GET', ISSUED, 200, list([
+    fixtures.coupon({id: 43, reserved_for_appointment_id: 54}), fixtures.coupon()]))
+  const page = openPage('coupons')
+  await waitFor(() => find(page, '#list'))
+  assert.equal(text(find(page, '#coupon-43')),
+    '¥50满300减50满300元可用有效期至 2027-01-04 23:59已用于预约，到店服务时由门店核销已预约占用')
+  assert.equal(text(find(page, '#coupon-state-42')), '可使用')
+  // Its value is greyed like a used one; the free one's is not.
+  assert.match(find(page, '#coupon-43 .coupon-value').dom.className, /used/)
+  assert.doesNotMatch(find(page, '#coupon-42 .coupon-value').dom.className, /used/)
+  tap(page, '#coupon-43')
+  await waitFor(() => wx.navigations.length)
+  assert.deepEqual(wx.navigations, ['/pages/coupon/index?id=43'])
+})

@@ -81,19 +81,21 @@ test('a card that cannot load shows the error in Chinese and a retry that works'
 })
 
 test('quick links go to the claim centre, coupons, points, vehicles, stores (also to book a ' +
-  'service), packages, orders and appointments', async () => {
+  'service), packages, orders, appointments and owner activities', async () => {
   const wx = fakeWx().reply('GET', '/api/mp/card', 200, fixtures.card({vehicles: [fixtures.vehicle()]}))
   const page = openPage('home')
   await waitFor(() => find(page, '#card'))
   assert.equal(text(find(page, '#vehicles')), '1')
   for (const link of ['#link-claim', '#usable-coupons', '#link-points', '#link-vehicles',
-    '#link-stores', '#link-book', '#link-packages', '#link-orders', '#link-appointments']) {
+    '#link-stores', '#link-book', '#link-packages', '#link-orders', '#link-appointments',
+    '#link-activities']) {
     tap(page, link)
   }
-  await waitFor(() => wx.navigations.length === 9)
+  await waitFor(() => wx.navigations.length === 10)
   assert.deepEqual(wx.navigations, ['/pages/claim/index', '/pages/coupons/index',
     '/pages/points/index', '/pages/vehicles/index', '/pages/stores/index', '/pages/stores/index',
-    '/pages/packages/index', '/pages/orders/index', '/pages/appointments/index'])
+    '/pages/packages/index', '/pages/orders/index', '/pages/appointments/index',
+    '/pages/activities/index'])
 })
 
 test('a card answer it cannot read shows the error state, not an endless loading', async () => {

@@ -39,4 +39,12 @@ module.exports = {
   reschedule: (id, slotId) =>
     request('POST', `/api/mp/appointments/${id}/reschedule`, {slot_id: slotId}),
   cancelAppointment: id => request('POST', `/api/mp/appointments/${id}/cancel`),
+  // Owner activities (docs/API.md, "Activities (member side)").
+  activities: (page, pageSize) =>
+    request('GET', `/api/mp/activities?page=${page || 1}&page_size=${pageSize || 50}`),
+  activity: id => request('GET', `/api/mp/activities/${id}`),
+  signUp: id => request('POST', `/api/mp/activities/${id}/signups`),
+  activitySignups: (page, pageSize) =>
+    request('GET', `/api/mp/activity-signups?page=${page || 1}&page_size=${pageSize || 200}`),
+  cancelSignup: id => request('POST', `/api/mp/activity-signups/${id}/cancel`),
 }

@@ -116,5 +116,22 @@ const APPOINTMENT_MESSAGES = {
   NOT_FOUND: '门店不存在或已停止营业',
 }
 
+// Activity routes: an id refused there is an activity's or a sign-up's, ABORTED a sign-up that
+// changed meanwhile.
+const ACTIVITY_MESSAGES = {
+  INVALID_ID: '活动信息有误，请刷新后重试',
+  ABORTED: '报名情况刚刚发生了变化，请刷新后重试',
+  ACTIVITY_NOT_FOUND: '活动不存在或已下线',
+  SIGNUP_NOT_FOUND: '报名记录不存在，请刷新后重试',
+  ACTIVITY_CANCELLED: '该活动已取消',
+  SIGNUP_NOT_OPEN: '报名尚未开始，请在报名时间内报名',
+  SIGNUP_CLOSED: '报名已截止',
+  TIER_TOO_LOW: '您的会员等级暂不能报名该活动',
+  ALREADY_SIGNED_UP: '您已报名该活动',
+  SIGNUP_CANCELLED: '该报名已取消',
+  SIGNUP_CHECKED_IN: '您已签到，不能取消报名',
+  ACTIVITY_STARTED: '活动已开始，不能取消报名',
+}
+
 module.exports = {messageOf, MESSAGES, PHONE_MESSAGES, PURCHASE_MESSAGES, PARTNER_MESSAGES,
-  APPOINTMENT_MESSAGES}
+  APPOINTMENT_MESSAGES, ACTIVITY_MESSAGES}

@@ -1,5 +1,6 @@
 #include "server/mp/member_coupon_json.h"
 
+#include "care/types.h"
 #include "coupons/codes.h"
 #include "server/console/console_json.h"
 #include "server/console/coupon_json.h"
@@ -27,6 +28,8 @@ void WriteMemberCouponFields(JsonWriter& w, const coupons::Coupon& coupon) {
   WriteTime(w, "valid_from", coupon.valid_from);
   WriteTime(w, "expires_at", coupon.expires_at);
   WriteOptionalTime(w, "redeemed_at", coupon.redeemed_at.value_or(0));
+  // A coupon held for an appointment stays `issued`; the hold says it is not the counter's.
+  WriteOptionalInt(w, "reserved_for_appointment_id", care::HoldingAppointment(coupon.reserved_for));
 }
 
 void WriteMemberCoupon(JsonWriter& w, const coupons::Coupon& coupon) {
@@ -80,9 +83,8 @@ void WriteMemberOrder(JsonWriter& w, const coupons::OrderDetail& detail) {
   WriteText(w, "out_trade_no", order.out_trade_no);
   WriteTime(w, "created_at", order.created_at);
   WriteOptionalTime(w, "paid_at", order.paid_at.value_or(0));
-  WriteArray(w, "coupons", detail.coupons, [&w](const coupons::CouponDetail& coupon) {
-    WriteMemberCouponDetail(w, coupon);
-  });
+  WriteArray(w, "coupons", detail.coupons,
+             [&w](const coupons::CouponDetail& coupon) { WriteMemberCouponDetail(w, coupon); });
   w.EndObject();
 }
 

@@ -13,7 +13,8 @@ namespace mileage::server {
 // redeemed; not the total, budget, channels, reward rule, state or who made it), written into
 // an open object.
 void WriteMemberStockFields(JsonWriter& w, const coupons::Stock& stock);
-// MEMBER_COUPON's fields, written into an open object.
+// MEMBER_COUPON's fields, written into an open object; "reserved_for_appointment_id" is the
+// appointment holding the coupon (care::HoldingAppointment), null when none does.
 void WriteMemberCouponFields(JsonWriter& w, const coupons::Coupon& coupon);
 // MEMBER_COUPON; the detail adds "stock":MEMBER_STOCK.
 void WriteMemberCoupon(JsonWriter& w, const coupons::Coupon& coupon);

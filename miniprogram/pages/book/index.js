@@ -1,7 +1,7 @@
 // 预约保养: book a seat at a store (query store_id, store_name), or move an appointment to
 // another slot of its store (query appointment, service). The member picks a day of the next
 // 14, a slot with seats left that offers the service, a vehicle and a service, and optionally
-// one of their usable exchange coupons; errors of the routes are shown in Chinese.
+// one of their usable exchange coupons (not one another appointment holds); errors of the routes are shown in Chinese.
 const api = require('../../utils/api')
 const {messageOf, APPOINTMENT_MESSAGES} = require('../../utils/errors')
 const view = require('../../utils/appointment_view')
@@ -64,7 +64,8 @@ Component({
         const items = vehicles.items.map(v => ({id: v.id, name: `${v.plate} ${v.model}`}))
         this.setData({status: 'ready', errorMessage: '', vehicles: items,
           vehicleId: items.length ? items[0].id : 0,
-          coupons: coupons.items.filter(c => c.stock && c.stock.type === 'exchange').map(couponView)})
+          coupons: coupons.items.filter(c => c.stock && c.stock.type === 'exchange' &&
+            c.reserved_for_appointment_id == null).map(couponView)})
         return this.loadSlots()
       }).catch(err => {
         this.setData({status: 'error', errorMessage: message(err)})

@@ -1,15 +1,17 @@
 // 优惠券详情 (?id=): the coupon, and while it is usable its redemption QR code
 // (POST /api/mp/coupons/{id}/qr, valid 60 s, replaced before it expires) with its typed code.
 // While the QR is shown the page polls the coupon, so it turns to 已核销 as soon as staff
-// redeem it at the counter. Timers stop when the page is hidden or closed.
+// redeem it at the counter. A coupon held for an appointment (已预约占用) has no QR: the store
+// redeems it at the visit. Timers stop when the page is hidden or closed.
 const api = require('../../utils/api')
 const {messageOf} = require('../../utils/errors')
-const {couponView} = require('../../utils/coupon_view')
+const {couponView, usableAtCounter} = require('../../utils/coupon_view')
 const qr = require('../../utils/qr')
 const timing = require('../../utils/timing')
 
-// QR refusals that mean the coupon changed state: reload it rather than show an error.
-const STATE_CODES = ['ALREADY_REDEEMED', 'COUPON_EXPIRED', 'COUPON_VOIDED']
+// QR refusals that mean the coupon changed state (or was attached to an appointment): reload it
+// rather than show an error.
+const STATE_CODES = ['ALREADY_REDEEMED', 'COUPON_EXPIRED', 'COUPON_VOIDED', 'COUPON_RESERVED']
 
 Component({
   data: {
@@ -52,14 +54,14 @@ Component({
       this.stopTimers()
       return api.coupon(this.couponId).then(coupon => {
         this.showCoupon(coupon)
-        if (coupon.state === 'issued') this.refreshQr()
+        if (usableAtCounter(coupon)) this.refreshQr()
       }).catch(err => {
         this.setData({status: 'error', errorMessage: messageOf(err)})
       })
     },
 
     showCoupon(coupon) {
-      const usable = coupon.state === 'issued'
+      const usable = usableAtCounter(coupon)
       this.setData({
         status: 'ready',
         coupon: couponView(coupon),
@@ -101,7 +103,7 @@ Component({
     // goes and the new state shows.
     poll() {
       return api.coupon(this.couponId).then(coupon => {
-        if (this.inactive() || coupon.state === 'issued') return
+        if (this.inactive() || usableAtCounter(coupon)) return
         this.stopTimers()
         this.showCoupon(coupon)
       }, () => {
@@ -126,6 +128,9 @@ Component({
     },
     goClaim() {
       wx.navigateTo({url: '/pages/claim/index'})
+    },
+    goAppointments() {
+      wx.navigateTo({url: '/pages/appointments/index'})
     },
   },
 })

@@ -122,5 +122,8 @@ Component({
     goAppointments() {
       wx.navigateTo({url: '/pages/appointments/index'})
     },
+    goActivities() {
+      wx.navigateTo({url: '/pages/activities/index'})
+    },
   },
 })

@@ -14,7 +14,8 @@ function coupon(overrides) {
   return Object.assign({
     id: 42, code: '7K3M-Q9XD-2HRT-B6WN-P', stock_id: 7, state: 'issued', channel: 'claim',
     issued_at: '2026-12-06T04:30:00Z', valid_from: '2026-12-06T04:30:00Z',
-    expires_at: '2027-01-04T15:59:59Z', redeemed_at: null, stock: STOCK_CASH,
+    expires_at: '2027-01-04T15:59:59Z', redeemed_at: null, reserved_for_appointment_id: null,
+    stock: STOCK_CASH,
   }, overrides)
 }
 
@@ -118,5 +119,27 @@ function appointment(overrides) {
   }, overrides)
 }
 
+// An ACTIVITY of docs/API.md, "Activities (console)": a test-drive day of the brand, 09:00-12:00
+// Beijing on 2027-01-09, 30 seats of which 28 taken, sign-up open 2026-12-01 08:00 until
+// 2027-01-08 20:00 Beijing. Tests move the times around now where the window matters.
+function activity(overrides) {
+  return Object.assign({
+    id: 61, brand_id: 1, node: {type: 'brand', id: 1}, title: '新春试驾日',
+    description: '体验新款车型，现场有技师讲解', place: '人民广场店',
+    starts_at: '2027-01-09T01:00:00Z', ends_at: '2027-01-09T04:00:00Z', capacity: 30,
+    seated: 28, remaining: 2, signup_opens_at: '2026-12-01T00:00:00Z',
+    signup_closes_at: '2027-01-08T12:00:00Z', min_tier: null, state: 'open',
+    created_at: '2026-11-30T02:00:00Z', cancelled_at: null,
+  }, overrides)
+}
+
+// A SIGNUP of the member (id 1) for activity 61, seated at once.
+function signup(overrides) {
+  return Object.assign({
+    id: 71, activity_id: 61, member_id: 1, state: 'seated', position: null,
+    created_at: '2026-12-06T04:30:00Z', promoted_at: null, checked_in_at: null, cancelled_at: null,
+  }, overrides)
+}
+
 module.exports = {STOCK_CASH, STOCK_WASH, stockListItem, coupon, card, vehicle, profile, store,
-  pkg, order, orderCreated, partner, slot, appointment}
+  pkg, order, orderCreated, partner, slot, appointment, activity, signup}

@@ -179,6 +179,57 @@ TEST_P(CareCouponTest, CancellingFreesTheCouponForTheCounter) {
   EXPECT_EQ(CouponState(coupon), "redeemed");
 }
 
+// The member's own coupon routes show the hold: still `issued`, with the holding appointment,
+// and no QR token for the counter; cancelling the appointment makes it usable there again.
+TEST_P(CareCouponTest, TheMembersCouponListShowsTheHoldUntilTheCancel) {
+  const auto [held, code] = Claim(alice_, stock_);
+  const int64_t free = Claim(alice_, stock_).first;
+  ASSERT_NE(held, 0);
+  ASSERT_NE(free, 0);
+  MpReply booked = Book(alice_, slot_, alice_car_, "wash", held);
+  ASSERT_EQ(booked.status, 201) << booked.body;
+  const int64_t id = booked.json["id"].GetInt64();
+
+  // Newest first: `free` then `held`, both issued (also under ?state=issued).
+  for (const std::string& path :
+       {std::string("/api/mp/coupons"), std::string("/api/mp/coupons?state=issued")}) {
+    MpReply list = Send("GET", path, alice_.token);
+    ASSERT_EQ(list.status, 200) << list.body;
+    ASSERT_EQ(list.json["total"].GetInt64(), 2) << path;
+    const auto& items = list.json["items"];
+    EXPECT_EQ(items[0]["id"].GetInt64(), free);
+    EXPECT_TRUE(items[0]["reserved_for_appointment_id"].IsNull());
+    EXPECT_EQ(items[1]["id"].GetInt64(), held);
+    EXPECT_EQ(std::string(items[1]["state"].GetString()), "issued");
+    EXPECT_EQ(items[1]["reserved_for_appointment_id"].GetInt64(), id);
+  }
+  MpReply one = Send("GET", "/api/mp/coupons/" + std::to_string(held), alice_.token);
+  ASSERT_EQ(one.status, 200) << one.body;
+  EXPECT_EQ(one.json["reserved_for_appointment_id"].GetInt64(), id);
+
+  // Not the counter's: no QR token for it (the free one has one).
+  MpReply qr = Send("POST", "/api/mp/coupons/" + std::to_string(held) + "/qr", alice_.token);
+  EXPECT_EQ(qr.status, 409) << qr.body;
+  EXPECT_EQ(qr.code(), "COUPON_RESERVED");
+  EXPECT_EQ(Send("POST", "/api/mp/coupons/" + std::to_string(free) + "/qr", alice_.token).status,
+            200);
+  // Bob sees neither the coupon nor its hold.
+  MpReply foreign = Send("GET", "/api/mp/coupons/" + std::to_string(held), bob_.token);
+  EXPECT_EQ(foreign.status, 404) << foreign.body;
+  EXPECT_EQ(foreign.code(), "COUPON_NOT_FOUND");
+
+  ASSERT_EQ(Cancel(alice_, id).status, 200);
+  MpReply after = Send("GET", "/api/mp/coupons/" + std::to_string(held), alice_.token);
+  ASSERT_EQ(after.status, 200) << after.body;
+  EXPECT_EQ(after.Text("state"), "issued");
+  EXPECT_TRUE(after.json["reserved_for_appointment_id"].IsNull());
+  MpReply usable = Send("POST", "/api/mp/coupons/" + std::to_string(held) + "/qr", alice_.token);
+  EXPECT_EQ(usable.status, 200) << usable.body;
+  MpReply counter = RedeemAtCounter(code, store_, "till-held");
+  EXPECT_EQ(counter.status, 200) << counter.body;
+  EXPECT_EQ(CouponState(held), "redeemed");
+}
+
 // A member who did not come: the clerk of the store cancels the checked-in or booked visit
 // after its start, which the member could no longer do, and the coupon is the counter's again.
 TEST_P(CareCouponTest, StaffCancelAMissedVisitAndFreeTheCoupon) {

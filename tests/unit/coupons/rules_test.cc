@@ -345,5 +345,16 @@ TEST(CouponRules, TiersAndUsability) {
   EXPECT_TRUE(ValidateRequestId("Req_1-x").ok());
 }
 
+TEST(CouponRulesTest, AHeldCouponIsItsHoldersOnly) {
+  Coupon c;
+  c.id = 9;
+  EXPECT_TRUE(CheckHolder(c, "").ok());
+  EXPECT_EQ(CheckHolder(c, "appointment:4").reason(), "COUPON_NOT_HELD");
+  c.reserved_for = "appointment:4";
+  EXPECT_EQ(CheckHolder(c, "").reason(), "COUPON_RESERVED");
+  EXPECT_EQ(CheckHolder(c, "appointment:5").reason(), "COUPON_NOT_HELD");
+  EXPECT_TRUE(CheckHolder(c, "appointment:4").ok());
+}
+
 }  // namespace
 }  // namespace mileage::coupons
