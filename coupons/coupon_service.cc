@@ -144,7 +144,7 @@ Result<int64_t> CouponService::UsableCount(const MemberRef& member, int64_t now)
 Result<int64_t> CouponService::UsableCount(db::Connection& conn, const MemberRef& member,
                                            int64_t now) {
   MILEAGE_RETURN_IF_ERROR(org::ValidateId(member.member_id, "member_id"));
-  return CouponStore(conn).CountOfMember(member.member_id, CouponState::kIssued, now);
+  return CouponStore(conn).CountUsableOfMember(member.member_id, now);
 }
 
 Result<CouponDetail> CouponService::MemberCoupon(const MemberRef& member, int64_t coupon_id,

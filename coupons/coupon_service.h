@@ -61,8 +61,8 @@ class CouponService {
   Result<PageOf<CouponDetail>> MemberCoupons(const MemberRef& member,
                                              const std::optional<CouponState>& state,
                                              const PageRequest& page, int64_t now);
-  // How many of the member's coupons are usable as of `now`: issued and not past expires_at
-  // (the filter of MemberCoupons' `issued`), in one query.
+  // How many of the member's coupons are usable at the counter as of `now`: issued, not past
+  // expires_at and not held for an appointment, in one query.
   Result<int64_t> UsableCount(const MemberRef& member, int64_t now);
   Result<int64_t> UsableCount(db::Connection& conn, const MemberRef& member, int64_t now);
   // The coupon as of `now`. Errors: NotFound COUPON_NOT_FOUND (unknown or another member's).

@@ -176,6 +176,17 @@ Result<int64_t> CouponStore::CountOfMember(int64_t member_id,
   return rows.empty() ? int64_t{0} : rows.front().Int(0);
 }
 
+Result<int64_t> CouponStore::CountUsableOfMember(int64_t member_id, int64_t now) {
+  std::string where;
+  std::vector<db::Value> params;
+  MemberStateFilter(member_id, CouponState::kIssued, now, where, params);
+  MILEAGE_ASSIGN_OR_RETURN(
+      std::vector<db::Row> rows,
+      conn_.Query("SELECT COUNT(*) FROM coupons c" + where + " AND c.reserved_for IS NULL",
+                  params));
+  return rows.empty() ? int64_t{0} : rows.front().Int(0);
+}
+
 Result<PageOf<Coupon>> CouponStore::OfMember(int64_t member_id,
                                              const std::optional<CouponState>& state,
                                              const PageRequest& page, int64_t now,

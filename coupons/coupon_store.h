@@ -51,6 +51,9 @@ class CouponStore {
   // in one query.
   Result<int64_t> CountOfMember(int64_t member_id, const std::optional<CouponState>& state,
                                 int64_t now);
+  // How many of the member's coupons the counter would take at `now`: issued, not expired and
+  // not held for an appointment, in one query.
+  Result<int64_t> CountUsableOfMember(int64_t member_id, int64_t now);
 
   // issued -> redeemed with `redemption_id`, when the coupon is usable at `now` (valid_from <=
   // now <= expires_at) and held by `reservation` ("": held by nothing); clears the hold.

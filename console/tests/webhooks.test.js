@@ -172,6 +172,24 @@ test('the brand admin adds an endpoint by keyboard, copies its secret once, sees
   await page.waitForSelector('#webhook-outcome:has-text("已安排重放 1 个事件")')
   await eventually(() => copies() === 3, 'the range replay')
 
+  // Rotate: the new secret is shown once with the end of the overlap; the next delivery is
+  // signed under the new secret first and the old one second, so the receiver can switch.
+  await page.click('#webhooks-table .el-table__body .rotate-btn')
+  await confirmBox(page, '轮换')
+  await page.waitForSelector('#partner-secret-dialog .overlap-note:has-text("前仍同时签名")')
+  const rotated = (await page.textContent('#partner-secret')).trim()
+  assert.match(rotated, /^[0-9a-f]{64}$/)
+  assert.notEqual(rotated, secret)
+  await page.keyboard.press('Escape')
+  await page.waitForSelector('#partner-secret-dialog', { state: 'detached' })
+  await page.fill('#replay-from', String(envelope.id))
+  await page.fill('#replay-to', String(envelope.id))
+  await page.press('#replay-to', 'Enter')
+  await eventually(() => copies() === 4, 'the replay after the rotation')
+  const afterRotation = received.filter((r) => r.headers['mileage-event-id'] === String(envelope.id))[3]
+  const sign = (key) => 'v1=' + crypto.createHmac('sha256', key).update(`${afterRotation.headers['mileage-timestamp']}.${afterRotation.body}`).digest('hex')
+  assert.equal(afterRotation.headers['mileage-signature'], `${sign(rotated)},${sign(secret)}`)
+
   // Disable, then delete: the endpoint and its deliveries are gone.
   await page.click('#webhooks-table .el-table__body .disable-btn')
   await confirmBox(page, '停用')

@@ -206,6 +206,10 @@ TEST_P(CareCouponTest, TheMembersCouponListShowsTheHoldUntilTheCancel) {
   MpReply one = Send("GET", "/api/mp/coupons/" + std::to_string(held), alice_.token);
   ASSERT_EQ(one.status, 200) << one.body;
   EXPECT_EQ(one.json["reserved_for_appointment_id"].GetInt64(), id);
+  // The owner card counts what the counter takes: the free coupon only.
+  MpReply card = Send("GET", "/api/mp/card", alice_.token);
+  ASSERT_EQ(card.status, 200) << card.body;
+  EXPECT_EQ(card.json["coupons"]["usable"].GetInt64(), 1);
 
   // Not the counter's: no QR token for it (the free one has one).
   MpReply qr = Send("POST", "/api/mp/coupons/" + std::to_string(held) + "/qr", alice_.token);
@@ -223,6 +227,7 @@ TEST_P(CareCouponTest, TheMembersCouponListShowsTheHoldUntilTheCancel) {
   ASSERT_EQ(after.status, 200) << after.body;
   EXPECT_EQ(after.Text("state"), "issued");
   EXPECT_TRUE(after.json["reserved_for_appointment_id"].IsNull());
+  EXPECT_EQ(Send("GET", "/api/mp/card", alice_.token).json["coupons"]["usable"].GetInt64(), 2);
   MpReply usable = Send("POST", "/api/mp/coupons/" + std::to_string(held) + "/qr", alice_.token);
   EXPECT_EQ(usable.status, 200) << usable.body;
   MpReply counter = RedeemAtCounter(code, store_, "till-held");
