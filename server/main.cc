@@ -69,8 +69,8 @@ Commands:
   relay     Run only the outbox relay (webhook deliveries) until SIGTERM or SIGINT, under the
             relay lease like the relay inside `serve` (docs/OPERATIONS.md "Outbox relay").
   jobs      Run the periodic jobs once (tier downgrades after the grace period, points
-            expiry, coupon expiry) and print what they did; `serve` also runs them every
-            jobs_interval_s.
+            expiry, coupon expiry, appointment reminders, birthday and anniversary care
+            greetings) and print what they did; `serve` also runs them every jobs_interval_s.
   help      Show this text (also --help, -h).
 
 Options:
