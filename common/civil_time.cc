@@ -22,8 +22,7 @@ int64_t Digits(std::string_view text, size_t pos, size_t width) {
 
 int64_t DaysInMonth(int64_t year, int64_t month) {
   static constexpr int64_t kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  return month == 2 && leap ? 29 : kDays[month - 1];
+  return month == 2 && IsLeapYear(year) ? 29 : kDays[month - 1];
 }
 
 bool IsRealDate(const Date& d) {
@@ -210,5 +209,14 @@ std::string FormatDate(const Date& date) {
                 static_cast<long long>(date.month), static_cast<long long>(date.day));
   return buf;
 }
+
+std::string FormatMonthDay(const Date& date) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%02lld-%02lld", static_cast<long long>(date.month),
+                static_cast<long long>(date.day));
+  return buf;
+}
+
+bool IsLeapYear(int64_t year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
 
 }  // namespace mileage::civil

@@ -66,5 +66,9 @@ std::string FormatRfc3339UtcMillis(TimePoint t);
 std::string FormatRfc3339Beijing(TimePoint t);
 // "2026-12-06".
 std::string FormatDate(const Date& date);
+// "12-06": the month and day of a date (birthdays and anniversaries by day of the year).
+std::string FormatMonthDay(const Date& date);
+// Whether `year` has a February 29 (Gregorian).
+bool IsLeapYear(int64_t year);
 
 }  // namespace mileage::civil

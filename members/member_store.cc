@@ -341,6 +341,15 @@ Result<std::optional<TierChange>> MemberStore::RecordPayment(int64_t member_id, 
   MILEAGE_ASSIGN_OR_RETURN(std::optional<TierState> state, LockTier(member_id));
   if (!state.has_value()) return MemberNotFound(member_id);
   MILEAGE_RETURN_IF_ERROR(RecordActivity(member_id, spend_fen, 1, at));
+  // The earliest payment is the one whose anniversary care greets (care/greeting_job.h); a
+  // notification of an earlier payment that arrives later moves it back.
+  MILEAGE_RETURN_IF_ERROR(
+      conn_
+          .Exec("UPDATE members SET first_paid_at = ?, first_paid_md = ? WHERE id = ? AND "
+                "(first_paid_at IS NULL OR first_paid_at > ?)",
+                {db::Value(at), db::Value(civil::FormatMonthDay(civil::BeijingDate(at))),
+                 db::Value(member_id), db::Value(at)})
+          .status());
   MILEAGE_ASSIGN_OR_RETURN(Activity activity, RollingActivity(member_id, now));
   state->spend_fen = activity.spend_fen;
   state->visits = activity.visits;

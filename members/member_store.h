@@ -93,7 +93,9 @@ class MemberStore {
   Result<std::optional<TierChange>> UpgradeIfQualified(int64_t member_id, const TierPolicy& policy,
                                                        int64_t now);
   // A payment's whole effect on the member, reading the member row once: LockMember, then
-  // RecordActivity(spend_fen, 1 visit, at), then UpgradeIfQualified. Errors: theirs.
+  // RecordActivity(spend_fen, 1 visit, at), the member's first payment (first_paid_at and its
+  // Beijing month-day first_paid_md, when `at` is earlier than the one recorded or none is),
+  // then UpgradeIfQualified. Errors: theirs.
   Result<std::optional<TierChange>> RecordPayment(int64_t member_id, int64_t spend_fen, int64_t at,
                                                   const TierPolicy& policy, int64_t now);
   Result<std::vector<TierChange>> TierHistory(int64_t member_id);

@@ -25,6 +25,8 @@ bool IsRead(Action action) {
     case Action::kSettlementRead:
     case Action::kAppointmentRead:
     case Action::kActivityRead:
+    case Action::kCareRuleRead:
+    case Action::kCareGreetingRead:
       return true;
     default:
       return false;
@@ -151,6 +153,12 @@ std::string_view ActionName(Action action) {
       return "activity.read";
     case Action::kActivityWrite:
       return "activity.write";
+    case Action::kCareRuleRead:
+      return "care_rule.read";
+    case Action::kCareRuleWrite:
+      return "care_rule.write";
+    case Action::kCareGreetingRead:
+      return "care_greeting.read";
   }
   return "?";
 }
@@ -193,12 +201,14 @@ bool Authorizer::RoleAllows(Role role, Action action) const {
              action == Action::kDealerWrite || action == Action::kStoreRead ||
              action == Action::kStoreWrite || action == Action::kMerchantRead ||
              action == Action::kStaffRead || action == Action::kStaffWrite ||
-             IsMembershipAction(action) || IsCouponAction(action) || IsAppointmentAction(action);
+             IsMembershipAction(action) || IsCouponAction(action) || IsAppointmentAction(action) ||
+             action == Action::kCareGreetingRead;
     case Role::kDealerManager:
       return action == Action::kDealerRead || action == Action::kStoreRead ||
              action == Action::kStoreWrite || action == Action::kMerchantRead ||
              action == Action::kStaffRead || action == Action::kStaffWrite ||
-             IsMembershipAction(action) || IsCouponAction(action) || IsAppointmentAction(action);
+             IsMembershipAction(action) || IsCouponAction(action) || IsAppointmentAction(action) ||
+             action == Action::kCareGreetingRead;
     case Role::kStoreClerk:
       return action == Action::kStoreRead || action == Action::kMemberRead ||
              action == Action::kPaymentRead || action == Action::kEarningRuleRead ||

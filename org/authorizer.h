@@ -57,6 +57,11 @@ enum class Action {
   // check members in at the event.
   kActivityRead,
   kActivityWrite,
+  // Birthday and anniversary care (care/): the brand's care rules (they belong to the brand
+  // node) read and written; the greetings the job wrote, read in the caller's scope.
+  kCareRuleRead,
+  kCareRuleWrite,
+  kCareGreetingRead,
 };
 
 // "store.write" etc., for logs, route listings and the audit records of refused routes.
@@ -110,6 +115,9 @@ enum class Decision {
 // member event of the brand).
 // Activities: as appointments' reads and writes (every role reads them in its scope; managers,
 // brand admins and store clerks create, cancel and check in).
+// Care rules: brand admins write them; brand-scope readers (an analyst at the brand) read them.
+// Care greetings: brand admins, region and dealer managers and analysts read them in their
+// scope; store clerks do not.
 //
 // Actors: the system actor (the operator CLI, Actor::System) is always allowed; an Actor that
 // is neither staff nor the system is always refused (PermissionDenied). Stateless; safe for

@@ -291,27 +291,28 @@ Result<bool> PaymentStore::HasPaidInSubtree(int64_t member_id, const org::NodePa
   return !rows.empty();
 }
 
-Result<PageOf<members::Member>> PaymentStore::MembersSeenIn(const org::NodePath& scope,
-                                                            const PageRequest& page) {
+bool PaymentStore::AppendMembersSeenIn(const org::NodePath& scope, std::string& where,
+                                       std::vector<db::Value>& params) {
   static constexpr org::PathColumns kStorePath{"brand_id", "region_id", "dealer_id", "id"};
   static constexpr org::PathColumns kPaidPath{"p.brand_id", "p.region_id", "p.dealer_id",
                                               "p.store_id"};
-  // members_brand (brand_id, id) walks the brand in id order; below the brand each member is
-  // checked by its enrolling store (the subtree's stores, a handful of ids) or one
-  // payment_transactions_member (member_id, paid_at) lookup.
+  if (scope.type == org::NodeType::kBrand) return true;
+  // Each member is checked by its enrolling store (the subtree's stores, a handful of ids) or
+  // one payment_transactions_member (member_id, paid_at) lookup.
+  where += " AND (m.enrolled_store_id IN (SELECT id FROM stores WHERE 1 = 1";
+  if (!org::AppendSubtreeFilter(kStorePath, scope, where, params)) return false;
+  where += ") OR EXISTS (SELECT 1 FROM payment_transactions p WHERE p.member_id = m.id";
+  if (!org::AppendSubtreeFilter(kPaidPath, scope, where, params)) return false;
+  where += "))";
+  return true;
+}
+
+Result<PageOf<members::Member>> PaymentStore::MembersSeenIn(const org::NodePath& scope,
+                                                            const PageRequest& page) {
+  // members_brand (brand_id, id) walks the brand in id order.
   std::string where = " WHERE m.brand_id = ?";
   std::vector<db::Value> params{db::Value(scope.brand_id)};
-  if (scope.type != org::NodeType::kBrand) {
-    where += " AND (m.enrolled_store_id IN (SELECT id FROM stores WHERE 1 = 1";
-    if (!org::AppendSubtreeFilter(kStorePath, scope, where, params)) {
-      return PageOf<members::Member>{{}, 0, page};
-    }
-    where += ") OR EXISTS (SELECT 1 FROM payment_transactions p WHERE p.member_id = m.id";
-    if (!org::AppendSubtreeFilter(kPaidPath, scope, where, params)) {
-      return PageOf<members::Member>{{}, 0, page};
-    }
-    where += "))";
-  }
+  if (!AppendMembersSeenIn(scope, where, params)) return PageOf<members::Member>{{}, 0, page};
   const std::string select = std::string("SELECT ") + members::kMemberColumns + " FROM members m";
   return db::QueryPage<members::Member>(conn_,
                                         {select, "SELECT COUNT(*) FROM members m", where, "m.id"},

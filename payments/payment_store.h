@@ -84,6 +84,12 @@ class PaymentStore {
   // members table directly, since the rule joins it with payments.
   Result<PageOf<members::Member>> MembersSeenIn(const org::NodePath& scope,
                                                 const PageRequest& page);
+  // The below-brand half of that rule as SQL for another list's query, whose members row is
+  // aliased m: appends " AND (<m enrolled at or paid at a store of scope's subtree>)" and its
+  // parameters to `where`; false (nothing appended) when the scope holds no store at all. A
+  // brand scope appends nothing (the caller filters by brand). Pure.
+  static bool AppendMembersSeenIn(const org::NodePath& scope, std::string& where,
+                                  std::vector<db::Value>& params);
   // Newest first, in the subtree of `scope`, optionally of one member and paid in `paid`.
   Result<PageOf<TransactionRecord>> ListTransactions(const org::NodePath& scope,
                                                      std::optional<int64_t> member_id,

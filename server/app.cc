@@ -2,6 +2,7 @@
 
 #include "common/log.h"
 #include "db/migrate.h"
+#include "payments/payment_store.h"
 #include "server/config_loader.h"
 #include "server/console/console_routes.h"
 #include "server/data_key_source.h"
@@ -66,7 +67,8 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, AppOptions option
   app->member_codes_ = std::make_unique<members::MemberCodes>(data_key, app->random_);
   app->care_ = std::make_unique<care::CareModule>(
       *app->db_, app->org_->authorizer(), app->org_->writer(), *app->member_codes_,
-      app->coupons_->redemptions(), policy.tiers, app->random_);
+      app->coupons_->redemptions(), policy.tiers, app->random_,
+      payments::PaymentStore::AppendMembersSeenIn);
   app->partner_identities_ = std::make_unique<members::PartnerIdentities>(
       *app->db_, data_key, *app->member_codes_, *app->vehicle_vault_, *app->kv_, app->clock_,
       app->random_);
@@ -161,6 +163,7 @@ void App::RegisterRoutes() {
   RegisterCouponRoutes(*console_, *coupons_, clock_);
   RegisterAppointmentRoutes(*console_, *care_, clock_);
   RegisterActivityRoutes(*console_, care_->activities(), clock_);
+  RegisterCareRuleRoutes(*console_, care_->care_rules(), clock_);
   RegisterExportRoutes(*console_, *member_views_, *payment_views_, coupons_->redemptions());
   member_api_->RegisterRoutes(*http_);
   RegisterMemberCouponRoutes(member_api_->router(), coupons_->coupons(), clock_);

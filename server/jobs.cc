@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <memory>
 
+#include "care/greeting_job.h"
 #include "care/reminder_job.h"
 #include "common/log.h"
 #include "coupons/expiry_job.h"
@@ -28,6 +30,10 @@ constexpr std::string_view kTierDowngrades = "tier_downgrades";
 constexpr std::string_view kPointsExpiry = "points_expiry";
 constexpr std::string_view kCouponExpiry = "coupon_expiry";
 constexpr std::string_view kAppointmentReminders = "appointment_reminders";
+constexpr std::string_view kCareGreetings = "care_greetings";
+// Members greeted per transaction: each may issue a coupon, which holds the stock's counters
+// until commit.
+constexpr int64_t kGreetingBatch = 100;
 
 JobTiming TimingOf(const Config& config) {
   JobTiming timing;
@@ -68,6 +74,12 @@ std::vector<Job> MembershipJobs(db::Db& db, const Config& config) {
       Job{std::string(kAppointmentReminders), "appointment reminders",
           [&db](int64_t now, const db::Fence& fence) {
             return care::RunAppointmentReminders(db, now, kBatch, fence);
+          }},
+      Job{std::string(kCareGreetings), "care greetings",
+          [&db, &config, random = std::make_shared<OsRandom>()](int64_t now,
+                                                                const db::Fence& fence) {
+            return care::RunCareGreetings(db, TierPolicyOf(config), *random, now, kGreetingBatch,
+                                          fence);
           }},
   };
 }
@@ -233,6 +245,7 @@ Result<JobsReport> RunMembershipJobs(db::Db& db, const Config& config, const Clo
     if (job.name == kPointsExpiry) report.lots_expired = *done;
     if (job.name == kCouponExpiry) report.coupons_expired = *done;
     if (job.name == kAppointmentReminders) report.appointment_reminders = *done;
+    if (job.name == kCareGreetings) report.care_greetings = *done;
   }
   MILEAGE_RETURN_IF_ERROR(first_error);
   return report;

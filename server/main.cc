@@ -69,8 +69,8 @@ Commands:
   relay     Run only the outbox relay (webhook deliveries) until SIGTERM or SIGINT, under the
             relay lease like the relay inside `serve` (docs/OPERATIONS.md "Outbox relay").
   jobs      Run the periodic jobs once (tier downgrades after the grace period, points
-            expiry, coupon expiry) and print what they did; `serve` also runs them every
-            jobs_interval_s.
+            expiry, coupon expiry, appointment reminders, birthday and anniversary care
+            greetings) and print what they did; `serve` also runs them every jobs_interval_s.
   help      Show this text (also --help, -h).
 
 Options:
@@ -136,7 +136,8 @@ int RunJobs(const Args& args) {
   if (!report.ok()) return Fail(report.status());
   std::cout << "mileage: " << report->members_downgraded << " members downgraded, "
             << report->lots_expired << " points lots expired, " << report->coupons_expired
-            << " coupons expired, " << report->appointment_reminders << " appointment reminders\n";
+            << " coupons expired, " << report->appointment_reminders << " appointment reminders, "
+            << report->care_greetings << " care greetings\n";
   return 0;
 }
 

@@ -72,4 +72,10 @@ void RegisterAppointmentRoutes(ConsoleRouter& router, care::CareModule& care, co
 void RegisterActivityRoutes(ConsoleRouter& router, care::ActivityService& activities,
                             const Clock& clock);
 
+// Birthday and anniversary care (care::CareRuleService, docs/API.md "Birthday and anniversary
+// care"), registered by the App: the caller's brand's care rules (list, create, get, change,
+// delete) and the greetings the job wrote.
+void RegisterCareRuleRoutes(ConsoleRouter& router, care::CareRuleService& rules,
+                            const Clock& clock);
+
 }  // namespace mileage::server

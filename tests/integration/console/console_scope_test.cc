@@ -209,6 +209,14 @@ class ConsoleScopeTest : public ConsoleTest {
         {{"POST", "/api/console/webhooks/{id}/replay"}, {}},
         {{"GET", "/api/console/webhooks/{id}/deliveries"}, {}},
         {{"GET", "/api/console/webhook-dead-letters"}, {}},
+        // Care rules belong to the brand node; the greetings list keeps to the members a scope
+        // sees (CareGreetingTest checks roles, other brands and each scope's greetings).
+        {{"POST", "/api/console/care-rules"}, {}},
+        {{"GET", "/api/console/care-rules"}, {}},
+        {{"GET", "/api/console/care-rules/{id}"}, {}},
+        {{"PATCH", "/api/console/care-rules/{id}"}, {}},
+        {{"DELETE", "/api/console/care-rules/{id}"}, {}},
+        {{"GET", "/api/console/care-greetings"}, {}},
         // A partner's activity: partner.read on the brand node (PartnerActivityTest checks the
         // roles and other brands).
         {{"GET", "/api/console/partners/{id}/earnings"}, {}},

@@ -54,10 +54,20 @@ TEST(BeijingCalendarTest, EndOfMonthIsTheLastBeijingSecond) {
   EXPECT_EQ(EndOfBeijingMonth(1735660799 + 1, 0) > 1735660799, true);
 }
 
+TEST(DateTextTest, MonthDaysAndLeapYears) {
+  EXPECT_EQ(FormatMonthDay({2026, 3, 1}), "03-01");
+  EXPECT_EQ(FormatMonthDay({2028, 2, 29}), "02-29");
+  EXPECT_EQ(FormatMonthDay({1999, 12, 31}), "12-31");
+  EXPECT_TRUE(IsLeapYear(2028));
+  EXPECT_TRUE(IsLeapYear(2000));
+  EXPECT_FALSE(IsLeapYear(2027));
+  EXPECT_FALSE(IsLeapYear(2100));
+}
+
 TEST(DateTextTest, ParsesOnlyRealDatesAndBeijingTimes) {
   EXPECT_EQ(ParseDate("2024-02-29"), (Date{2024, 2, 29}));
-  for (const char* bad : {"", "2023-02-29", "2024-13-01", "2024-1-01", "2024-01-01x",
-                          "2024/01/01", "abcd-ef-gh"}) {
+  for (const char* bad :
+       {"", "2023-02-29", "2024-13-01", "2024-1-01", "2024-01-01x", "2024/01/01", "abcd-ef-gh"}) {
     EXPECT_FALSE(ParseDate(bad).has_value()) << bad;
   }
   // 2026-12-06 09:30:00 in Beijing = 1796520600.

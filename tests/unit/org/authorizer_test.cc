@@ -60,7 +60,10 @@ const std::vector<Action> kAllActions = {Action::kSelf,
                                          Action::kScheduleWrite,
                                          Action::kAppointmentWrite,
                                          Action::kActivityRead,
-                                         Action::kActivityWrite};
+                                         Action::kActivityWrite,
+                                         Action::kCareRuleRead,
+                                         Action::kCareRuleWrite,
+                                         Action::kCareGreetingRead};
 
 Principal Make(Role role, const NodePath& scope) { return Principal{7, "p", role, scope}; }
 
@@ -108,7 +111,8 @@ const std::map<Role, std::set<Action>>& Matrix() {
         Action::kScheduleWrite,
         Action::kAppointmentWrite,
         Action::kActivityRead,
-        Action::kActivityWrite}},
+        Action::kActivityWrite,
+        Action::kCareGreetingRead}},
       {Role::kDealerManager,
        {Action::kSelf,
         Action::kBrandRead,
@@ -132,7 +136,8 @@ const std::map<Role, std::set<Action>>& Matrix() {
         Action::kScheduleWrite,
         Action::kAppointmentWrite,
         Action::kActivityRead,
-        Action::kActivityWrite}},
+        Action::kActivityWrite,
+        Action::kCareGreetingRead}},
       {Role::kStoreClerk,
        {Action::kSelf, Action::kBrandRead, Action::kStoreRead, Action::kMemberRead,
         Action::kPaymentRead, Action::kEarningRuleRead, Action::kStockRead, Action::kCouponRedeem,
@@ -143,7 +148,8 @@ const std::map<Role, std::set<Action>>& Matrix() {
         Action::kStoreRead, Action::kMerchantRead, Action::kAppRead, Action::kPartnerRead,
         Action::kStaffRead, Action::kMemberRead, Action::kPaymentRead, Action::kEarningRuleRead,
         Action::kStockRead, Action::kRedemptionRead, Action::kSettlementRead,
-        Action::kAppointmentRead, Action::kActivityRead}},
+        Action::kAppointmentRead, Action::kActivityRead, Action::kCareRuleRead,
+        Action::kCareGreetingRead}},
   };
   return *matrix;
 }

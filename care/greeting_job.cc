@@ -1,0 +1,212 @@
+#include "care/greeting_job.h"
+
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "care/greeting_rules.h"
+#include "care/greeting_store.h"
+#include "common/civil_time.h"
+#include "coupons/issuer.h"
+#include "coupons/rules.h"
+#include "coupons/stock_store.h"
+#include "db/outbox.h"
+#include "members/member_days.h"
+
+namespace mileage::care {
+namespace {
+
+// The occasion one rule greets on a run's day.
+struct Occasion {
+  civil::Date day;  // the birthday or anniversary date greeted
+  std::vector<std::string> month_days;
+};
+
+Occasion OccasionOf(const CareRule& rule, int64_t now) {
+  const civil::Date today = civil::BeijingDate(now);
+  Occasion o;
+  o.day = civil::CivilFromDays(civil::DaysFromCivil(today) + rule.days_before);
+  o.month_days = MonthDaysGreetedOn(o.day);
+  return o;
+}
+
+// What one greeting gave.
+struct Given {
+  std::string outcome;
+  std::string reason;
+  std::optional<int64_t> coupon_id;
+};
+
+// One greeting's work on the batch's transaction.
+class Greeter {
+ public:
+  Greeter(db::Connection& conn, const CareRule& rule, const Occasion& occasion,
+          const members::TierPolicy& tiers, RandomSource& random, int64_t now)
+      : conn_(conn), rule_(rule), occasion_(occasion), tiers_(tiers), issuer_(random), now_(now) {}
+
+  // Greets the member unless the rule greeted them for the year already: whether it did.
+  Result<bool> Greet(const members::MemberOfDay& member) {
+    Greeting g;
+    g.brand_id = rule_.brand_id;
+    g.rule_id = rule_.id;
+    g.kind = rule_.kind;
+    g.member_id = member.id;
+    g.occasion_year = occasion_.day.year;
+    g.occasion_on = civil::FormatDate(occasion_.day);
+    g.outcome = rule_.stock_id.has_value() ? kOutcomeNoCoupon : kOutcomeMessageOnly;
+    g.stock_id = rule_.stock_id;
+    g.created_at = now_;
+    GreetingStore store(conn_);
+    // The row comes first: it is the claim on (rule, member, year) that a concurrent run waits
+    // on, so the coupon below is issued by one run only.
+    MILEAGE_ASSIGN_OR_RETURN(std::optional<int64_t> id, store.InsertGreeting(g));
+    if (!id.has_value()) return false;
+    Given given{g.outcome, "", std::nullopt};
+    if (rule_.stock_id.has_value()) {
+      MILEAGE_ASSIGN_OR_RETURN(given, GiveCoupon(*rule_.stock_id, member));
+      MILEAGE_RETURN_IF_ERROR(store.SetOutcome(*id, given.outcome, given.reason, given.coupon_id));
+    }
+    const std::string year = std::to_string(g.occasion_year);
+    MILEAGE_RETURN_IF_ERROR(db::AddOutboxEvent(
+        conn_, rule_.kind == CareKind::kBirthday ? "care.birthday" : "care.anniversary",
+        rule_.brand_id, std::to_string(*id),
+        db::PayloadJson({{"greeting_id", *id},
+                         {"member_id", member.id},
+                         {"rule_id", rule_.id},
+                         {"brand_id", rule_.brand_id},
+                         {"kind", CareKindName(rule_.kind)},
+                         {"year", g.occasion_year},
+                         {"occasion_on", g.occasion_on},
+                         {"coupon_id", given.coupon_id.value_or(0)},
+                         {"outcome", given.outcome},
+                         {"reason", given.reason}}),
+        now_));
+    return true;
+  }
+
+ private:
+  static Given NoCoupon(std::string_view reason) {
+    return {std::string(kOutcomeNoCoupon), std::string(reason), std::nullopt};
+  }
+
+  // The rule's coupon for the member, or why there is none. A refusal after the issuer wrote
+  // (the day's quantity gone) rolls back to the savepoint; a lost race fails the transaction,
+  // which db::InTransaction retries.
+  Result<Given> GiveCoupon(int64_t stock_id, const members::MemberOfDay& member) {
+    MILEAGE_ASSIGN_OR_RETURN(std::optional<coupons::IssueContext> context,
+                             coupons::StockStore(conn_).LoadForIssue(stock_id, member.id));
+    if (!context.has_value() || context->stock.node.brand_id != rule_.brand_id) {
+      return NoCoupon("STOCK_NOT_FOUND");
+    }
+    if (Status issuing = coupons::CheckIssuing(context->stock, coupons::Channel::kGrant, now_);
+        !issuing.ok()) {
+      return NoCoupon(issuing.reason());
+    }
+    if (!coupons::MeetsTier(tiers_, context->stock.min_tier, member.tier)) {
+      return NoCoupon("NOT_ELIGIBLE");
+    }
+    if (Status room = coupons::Issuer::CheckRoom(*context); !room.ok()) {
+      return NoCoupon(room.reason());
+    }
+    MILEAGE_RETURN_IF_ERROR(conn_.Exec("SAVEPOINT care_greeting").status());
+    const std::string source_ref =
+        "care:" + std::to_string(rule_.id) + ":" + std::to_string(occasion_.day.year);
+    Result<coupons::Coupon> issued =
+        issuer_.Issue(conn_, *context, {member.id, coupons::Channel::kGrant, source_ref, now_});
+    if (issued.ok()) {
+      MILEAGE_RETURN_IF_ERROR(conn_.Exec("RELEASE SAVEPOINT care_greeting").status());
+      return Given{std::string(kOutcomeCoupon), "", issued->id};
+    }
+    if (issued.status().code() != StatusCode::kFailedPrecondition) return issued.status();
+    MILEAGE_RETURN_IF_ERROR(conn_.Exec("ROLLBACK TO SAVEPOINT care_greeting").status());
+    MILEAGE_RETURN_IF_ERROR(conn_.Exec("RELEASE SAVEPOINT care_greeting").status());
+    return NoCoupon(issued.status().reason());
+  }
+
+  db::Connection& conn_;
+  const CareRule& rule_;
+  const Occasion& occasion_;
+  const members::TierPolicy& tiers_;
+  const coupons::Issuer issuer_;
+  const int64_t now_;
+};
+
+// The members of `rule`'s day after `after_id`, at most `limit`.
+Result<std::vector<members::MemberOfDay>> MembersOfDay(db::Connection& conn, const CareRule& rule,
+                                                       const Occasion& occasion, int64_t after_id,
+                                                       int64_t limit) {
+  members::MemberDays days(conn);
+  const members::DayQuery query{rule.brand_id, occasion.month_days, after_id, limit};
+  if (rule.kind == CareKind::kBirthday) {
+    return days.Birthdays(query, civil::FormatDate(occasion.day));
+  }
+  return days.FirstPaymentDays(query,
+                               civil::BeijingStartOfDay(civil::Date{occasion.day.year, 1, 1}));
+}
+
+// Greets the members of one rule's day, batch by batch: how many were greeted.
+Result<int64_t> RunRule(db::Db& db, const CareRule& rule, const members::TierPolicy& tiers,
+                        RandomSource& random, int64_t now, int64_t batch_limit,
+                        const db::Fence& fence) {
+  const Occasion occasion = OccasionOf(rule, now);
+  int64_t total = 0;
+  int64_t after_id = 0;
+  for (;;) {
+    int64_t found = 0;
+    int64_t greeted = 0;
+    int64_t last_id = after_id;
+    const Status batch = db::InTransaction(
+        db,
+        [&](db::Connection& conn) -> Status {
+          MILEAGE_RETURN_IF_ERROR(db::CheckFence(fence, conn));
+          greeted = 0;
+          MILEAGE_ASSIGN_OR_RETURN(std::vector<members::MemberOfDay> due,
+                                   MembersOfDay(conn, rule, occasion, after_id, batch_limit));
+          found = static_cast<int64_t>(due.size());
+          if (due.empty()) return Status::Ok();
+          last_id = due.back().id;
+          std::vector<int64_t> ids;
+          ids.reserve(due.size());
+          for (const members::MemberOfDay& m : due) ids.push_back(m.id);
+          // Those greeted by an earlier run are skipped without a write (the job runs hourly).
+          MILEAGE_ASSIGN_OR_RETURN(std::vector<int64_t> done,
+                                   GreetingStore(conn).Greeted(rule.id, occasion.day.year, ids));
+          std::sort(done.begin(), done.end());
+          Greeter greeter(conn, rule, occasion, tiers, random, now);
+          for (const members::MemberOfDay& m : due) {
+            if (std::binary_search(done.begin(), done.end(), m.id)) continue;
+            MILEAGE_ASSIGN_OR_RETURN(bool wrote, greeter.Greet(m));
+            if (wrote) ++greeted;
+          }
+          return Status::Ok();
+        },
+        coupons::kIssueAttempts);
+    MILEAGE_RETURN_IF_ERROR(batch);
+    total += greeted;
+    if (found < batch_limit) break;
+    after_id = last_id;
+  }
+  return total;
+}
+
+}  // namespace
+
+Result<int64_t> RunCareGreetings(db::Db& db, const members::TierPolicy& tiers, RandomSource& random,
+                                 int64_t now, int64_t batch_limit, const db::Fence& fence) {
+  if (batch_limit <= 0) return InvalidArgumentError("batch_limit must be positive");
+  std::vector<CareRule> rules;
+  {
+    MILEAGE_ASSIGN_OR_RETURN(db::PooledConnection conn, db.Acquire());
+    MILEAGE_ASSIGN_OR_RETURN(rules, GreetingStore(*conn).EnabledRules());
+  }
+  int64_t total = 0;
+  for (const CareRule& rule : rules) {
+    MILEAGE_ASSIGN_OR_RETURN(int64_t greeted,
+                             RunRule(db, rule, tiers, random, now, batch_limit, fence));
+    total += greeted;
+  }
+  return total;
+}
+
+}  // namespace mileage::care
