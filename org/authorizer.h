@@ -57,6 +57,10 @@ enum class Action {
   // check members in at the event.
   kActivityRead,
   kActivityWrite,
+  // The brand's WeChat subscribe-message templates (care/): brand admins write them; analysts
+  // and brand admins read them.
+  kSubscriptionRead,
+  kSubscriptionWrite,
 };
 
 // "store.write" etc., for logs, route listings and the audit records of refused routes.
@@ -110,6 +114,8 @@ enum class Decision {
 // member event of the brand).
 // Activities: as appointments' reads and writes (every role reads them in its scope; managers,
 // brand admins and store clerks create, cancel and check in).
+// Subscribe-message templates: brand admins only write them (they decide what reaches every
+// member of the brand); analysts read them as every other read.
 //
 // Actors: the system actor (the operator CLI, Actor::System) is always allowed; an Actor that
 // is neither staff nor the system is always refused (PermissionDenied). Stateless; safe for

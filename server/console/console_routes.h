@@ -11,6 +11,7 @@
 #include "payments/report_service.h"
 #include "points/settlement.h"
 #include "relay/webhook_service.h"
+#include "care/subscribe_service.h"
 #include "server/console/console_router.h"
 
 namespace mileage::server {
@@ -50,6 +51,10 @@ void RegisterSettlementRoutes(ConsoleRouter& router, points::SettlementService& 
 // The brand's webhook endpoints, their deliveries, dead letters and replays
 // (/api/console/webhooks..., docs/API.md "Webhooks"), registered by the App.
 void RegisterWebhookRoutes(ConsoleRouter& router, relay::WebhookService& webhooks);
+
+// The brand's WeChat subscribe-message templates (/api/console/subscribe-templates...,
+// docs/API.md "Subscribe messages"), registered by the App.
+void RegisterSubscriptionRoutes(ConsoleRouter& router, care::SubscribeService& subscriptions);
 
 // Coupons (coupons/ services, docs/API.md "Coupons (console)"), registered by the App: stocks and
 // grants; the counter (lookup, redemption, reversal), a store's redemptions and a member's
