@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "care/subscribe_service.h"
 #include "common/log.h"
 #include "db/outbox.h"
 #include "members/member_profile.h"
@@ -97,9 +98,9 @@ Result<std::optional<SubscribeDelivery>> SubscribeRelay::ClaimOne(const db::Fenc
     SubscribeStore store(conn);
     const int64_t now = Now();
     const int64_t attempt = message.attempts + 1;
-    MILEAGE_ASSIGN_OR_RETURN(
-        bool claimed, store.Claim(message.id, message.attempts, now,
-                                  now + policy_.timeout_s + policy_.hold_extra_s));
+    MILEAGE_ASSIGN_OR_RETURN(bool claimed,
+                             store.Claim(message.id, message.attempts, now,
+                                         now + policy_.timeout_s + policy_.hold_extra_s));
     if (!claimed) return Status::Ok();  // another relay has it
     auto finish = [&](const char* state, const char* why) {
       skipped = state;
@@ -116,7 +117,15 @@ Result<std::optional<SubscribeDelivery>> SubscribeRelay::ClaimOne(const db::Fenc
       MILEAGE_ASSIGN_OR_RETURN(bool consent,
                                members::MemberProfiles::Granted(conn, message.member_id,
                                                                 members::ConsentKind::kMarketing));
-      if (!consent) return finish(kMessageSkipped, kReasonNoConsent);
+      if (!consent) {
+        // Consent withdrawn after the message took its grant (a retry): WeChat still holds it.
+        if (!message.grant_appid.empty()) {
+          MILEAGE_RETURN_IF_ERROR(store.AddGrants(message.template_ref, message.member_id,
+                                                  message.grant_appid, 1,
+                                                  SubscribeService::kMaxGrantsPerTemplate, now));
+        }
+        return finish(kMessageSkipped, kReasonNoConsent);
+      }
     }
     MILEAGE_ASSIGN_OR_RETURN(std::vector<members::Identity> identities,
                              members::MemberStore(conn, random_).Identities(message.member_id));
@@ -126,9 +135,8 @@ Result<std::optional<SubscribeDelivery>> SubscribeRelay::ClaimOne(const db::Fenc
                                store.GrantApps(message.template_ref, message.member_id));
       for (const std::string& app : apps) {
         if (OpenidIn(identities, app).empty()) continue;
-        MILEAGE_ASSIGN_OR_RETURN(bool taken,
-                                 store.ConsumeGrant(message.template_ref, message.member_id, app,
-                                                    now));
+        MILEAGE_ASSIGN_OR_RETURN(
+            bool taken, store.ConsumeGrant(message.template_ref, message.member_id, app, now));
         if (!taken) continue;
         MILEAGE_RETURN_IF_ERROR(store.HoldGrant(message.id, app));
         appid = app;
@@ -138,8 +146,8 @@ Result<std::optional<SubscribeDelivery>> SubscribeRelay::ClaimOne(const db::Fenc
     }
     std::string openid = OpenidIn(identities, appid);
     if (openid.empty()) return finish(kMessageFailed, kReasonNoOpenid);
-    out = SubscribeDelivery{appid,       std::move(openid), tmpl->template_id, tmpl->page,
-                            tmpl->fields, event->topic,     event->payload};
+    out = SubscribeDelivery{appid,        std::move(openid), tmpl->template_id, tmpl->page,
+                            tmpl->fields, event->topic,      event->payload};
     return Status::Ok();
   });
   MILEAGE_RETURN_IF_ERROR(claimed_tx);

@@ -29,11 +29,11 @@ struct SubscribePolicy {
 
 // What one pass did.
 struct SubscribePass {
-  int64_t events = 0;    // outbox events looked at
+  int64_t events = 0;  // outbox events looked at
   int64_t sent = 0;
-  int64_t skipped = 0;   // no_consent, no_subscription, template_deleted
-  int64_t failed = 0;    // final failures (refused, no_openid, gave_up, WeChat's rejections)
-  int64_t retried = 0;   // transient failures that will be retried
+  int64_t skipped = 0;  // no_consent, no_subscription, template_deleted
+  int64_t failed = 0;   // final failures (refused, no_openid, gave_up, WeChat's rejections)
+  int64_t retried = 0;  // transient failures that will be retried
   int64_t Total() const { return events + sent + skipped + failed + retried; }
 };
 

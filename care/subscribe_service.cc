@@ -14,8 +14,8 @@ namespace mileage::care {
 namespace {
 
 constexpr std::array<std::string_view, 12> kKeywordKinds = {
-    "thing", "number",       "letter",     "symbol", "character_string", "time",
-    "date",  "amount",       "phone_number", "car_number", "name",     "phrase"};
+    "thing",        "number",     "letter", "symbol", "character_string", "time", "date", "amount",
+    "phone_number", "car_number", "name",   "phrase"};
 
 std::string Label(int64_t id) { return "subscribe template " + std::to_string(id); }
 
@@ -53,8 +53,7 @@ bool IsPayloadField(std::string_view field) {
 
 Status ValidateFields(const std::vector<TemplateField>& fields) {
   if (fields.empty() || fields.size() > SubscribeService::kMaxFields) {
-    return BadFields("between 1 and " + std::to_string(SubscribeService::kMaxFields) +
-                     " keywords");
+    return BadFields("between 1 and " + std::to_string(SubscribeService::kMaxFields) + " keywords");
   }
   std::set<std::string_view> seen;
   for (const TemplateField& f : fields) {
@@ -80,7 +79,8 @@ org::AuditRecord Base(std::string action, std::optional<int64_t> id) {
 
 std::string Detail(const TemplateInput& input) {
   return "topic: " + input.topic + "; template_id: " + input.template_id +
-         "; marketing: " + (input.marketing ? "yes" : "no") + "; fields: " + JoinFields(input.fields);
+         "; marketing: " + (input.marketing ? "yes" : "no") +
+         "; fields: " + JoinFields(input.fields);
 }
 
 // AlreadyExists from the unique key (brand, template_id) as the stable code.
@@ -116,18 +116,15 @@ Status ValidateAnswers(const SubscribeAnswers& answers) {
 Status ValidateTemplate(const TemplateInput& input) {
   if (std::find(kSubscribableTopics.begin(), kSubscribableTopics.end(), input.topic) ==
       kSubscribableTopics.end()) {
-    return InvalidArgumentError("topic is not one that subscribe messages serve",
-                                "INVALID_TOPIC");
+    return InvalidArgumentError("topic is not one that subscribe messages serve", "INVALID_TOPIC");
   }
   if (input.template_id.empty() || input.template_id.size() > 64 ||
       !std::all_of(input.template_id.begin(), input.template_id.end(), IsTemplateIdChar)) {
-    return InvalidArgumentError("template_id must be 1-64 of [A-Za-z0-9_-]",
-                                "INVALID_TEMPLATE_ID");
+    return InvalidArgumentError("template_id must be 1-64 of [A-Za-z0-9_-]", "INVALID_TEMPLATE_ID");
   }
   MILEAGE_RETURN_IF_ERROR(org::ValidateText(input.title, "title", 1, 32));
-  if (input.page.size() > 255 ||
-      !std::all_of(input.page.begin(), input.page.end(),
-                   [](char c) { return c > 0x20 && c < 0x7f; })) {
+  if (input.page.size() > 255 || !std::all_of(input.page.begin(), input.page.end(),
+                                              [](char c) { return c > 0x20 && c < 0x7f; })) {
     return InvalidArgumentError("page must be at most 255 printable characters without spaces",
                                 "INVALID_FIELD");
   }
@@ -135,8 +132,8 @@ Status ValidateTemplate(const TemplateInput& input) {
 }
 
 Result<SubscribeTemplate> SubscribeService::Authorized(db::Connection& conn,
-                                                       const org::Actor& actor,
-                                                       org::Action action, int64_t id) {
+                                                       const org::Actor& actor, org::Action action,
+                                                       int64_t id) {
   MILEAGE_ASSIGN_OR_RETURN(std::optional<SubscribeTemplate> found,
                            SubscribeStore(conn).FindTemplate(id));
   if (!found.has_value()) return NotFound(id);

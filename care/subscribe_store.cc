@@ -110,19 +110,20 @@ Status SubscribeStore::DeleteTemplate(int64_t id) {
 }
 
 Result<std::optional<SubscribeTemplate>> SubscribeStore::FindTemplate(int64_t id) {
-  MILEAGE_ASSIGN_OR_RETURN(
-      std::vector<db::Row> rows,
-      conn_.Query(std::string("SELECT ") + kTemplateColumns + " FROM subscribe_templates WHERE id = ?",
-                  {db::Value(id)}));
+  MILEAGE_ASSIGN_OR_RETURN(std::vector<db::Row> rows,
+                           conn_.Query(std::string("SELECT ") + kTemplateColumns +
+                                           " FROM subscribe_templates WHERE id = ?",
+                                       {db::Value(id)}));
   if (rows.empty()) return std::optional<SubscribeTemplate>();
   return std::optional<SubscribeTemplate>(TemplateFromRow(rows[0]));
 }
 
 Result<std::vector<SubscribeTemplate>> SubscribeStore::Templates(int64_t brand_id) {
-  MILEAGE_ASSIGN_OR_RETURN(std::vector<db::Row> rows,
-                           conn_.Query(std::string("SELECT ") + kTemplateColumns +
-                                           " FROM subscribe_templates WHERE brand_id = ? ORDER BY id",
-                                       {db::Value(brand_id)}));
+  MILEAGE_ASSIGN_OR_RETURN(
+      std::vector<db::Row> rows,
+      conn_.Query(std::string("SELECT ") + kTemplateColumns +
+                      " FROM subscribe_templates WHERE brand_id = ? ORDER BY id",
+                  {db::Value(brand_id)}));
   std::vector<SubscribeTemplate> out;
   out.reserve(rows.size());
   for (const db::Row& row : rows) out.push_back(TemplateFromRow(row));
@@ -150,7 +151,8 @@ Status SubscribeStore::AddGrants(int64_t template_ref, int64_t member_id, std::s
   return conn_
       .Exec(
           "UPDATE subscribe_grants SET remaining = CASE WHEN remaining + ? > ? THEN ? ELSE "
-          "remaining + ? END, updated_at = ? WHERE template_ref = ? AND member_id = ? AND appid = ?",
+          "remaining + ? END, updated_at = ? WHERE template_ref = ? AND member_id = ? AND appid = "
+          "?",
           {db::Value(count), db::Value(cap), db::Value(cap), db::Value(count), db::Value(now),
            db::Value(template_ref), db::Value(member_id), db::Value(std::string(appid))})
       .status();
@@ -267,11 +269,12 @@ Status SubscribeStore::Finish(int64_t id, int64_t attempt, std::string_view stat
                               std::string_view reason, int64_t next, int64_t now) {
   const bool pending = state == kMessagePending;
   return conn_
-      .Exec("UPDATE subscribe_messages SET state = ?, reason = ?, next_attempt_at = ?, "
-            "finished_at = ? WHERE id = ? AND attempts = ? AND state = 'pending'",
-            {db::Value(std::string(state)), db::Value(std::string(reason.substr(0, 64))),
-             db::Value(pending ? next : int64_t{0}), db::Value(pending ? int64_t{0} : now),
-             db::Value(id), db::Value(attempt)})
+      .Exec(
+          "UPDATE subscribe_messages SET state = ?, reason = ?, next_attempt_at = ?, "
+          "finished_at = ? WHERE id = ? AND attempts = ? AND state = 'pending'",
+          {db::Value(std::string(state)), db::Value(std::string(reason.substr(0, 64))),
+           db::Value(pending ? next : int64_t{0}), db::Value(pending ? int64_t{0} : now),
+           db::Value(id), db::Value(attempt)})
       .status();
 }
 
@@ -285,10 +288,9 @@ Result<std::optional<SubscribeMessage>> SubscribeStore::FindMessage(int64_t id) 
 }
 
 Result<int64_t> SubscribeStore::CountMessages(std::string_view state) {
-  MILEAGE_ASSIGN_OR_RETURN(
-      std::vector<db::Row> rows,
-      conn_.Query("SELECT COUNT(*) FROM subscribe_messages WHERE state = ?",
-                  {db::Value(std::string(state))}));
+  MILEAGE_ASSIGN_OR_RETURN(std::vector<db::Row> rows,
+                           conn_.Query("SELECT COUNT(*) FROM subscribe_messages WHERE state = ?",
+                                       {db::Value(std::string(state))}));
   return rows.empty() ? 0 : rows[0].Int(0);
 }
 

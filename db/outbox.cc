@@ -104,5 +104,4 @@ std::optional<int64_t> PayloadMemberId(std::string_view json) {
   }
 }
 
-
 }  // namespace mileage::db

@@ -8,10 +8,10 @@
 #include <optional>
 #include <thread>
 
+#include "care/subscribe_relay.h"
 #include "common/clock.h"
 #include "common/config.h"
 #include "common/random.h"
-#include "care/subscribe_relay.h"
 #include "crypto/field_cipher.h"
 #include "db/db.h"
 #include "relay/outbox_relay.h"
@@ -32,11 +32,11 @@ relay::RelayPolicy RelayPolicyOf(const Config& config);
 care::SubscribePolicy SubscribePolicyOf(const Config& config, RandomSource& random);
 
 // Runs the OutboxRelay and, with a subscribe sender, the care::SubscribeRelay (WeChat subscribe
-// messages, independently of the webhooks) on its own thread while `serve` (or `mileage relay`) runs, only while
-// this node holds the JobLease kRelayLeaseName (config node_id, job_lease_ttl_s): of several
-// nodes one relays, and another takes over within job_lease_ttl_s * 4 / 3 after it dies. Every
-// transaction of a pass is fenced with the lease. After a pass that did something the next one
-// starts at once; otherwise the thread waits relay_poll_ms. Counts what this process delivered
+// messages, independently of the webhooks) on its own thread while `serve` (or `mileage relay`)
+// runs, only while this node holds the JobLease kRelayLeaseName (config node_id, job_lease_ttl_s):
+// of several nodes one relays, and another takes over within job_lease_ttl_s * 4 / 3 after it dies.
+// Every transaction of a pass is fenced with the lease. After a pass that did something the next
+// one starts at once; otherwise the thread waits relay_poll_ms. Counts what this process delivered
 // for /metrics. Owned by the App or the relay command; Start and Stop from one thread (Stop
 // releases the lease), the counters from any.
 class RelayRunner {

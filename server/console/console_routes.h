@@ -1,6 +1,7 @@
 #pragma once
 
 #include "care/care_module.h"
+#include "care/subscribe_service.h"
 #include "common/clock.h"
 #include "coupons/coupons_module.h"
 #include "org/org_module.h"
@@ -11,7 +12,6 @@
 #include "payments/report_service.h"
 #include "points/settlement.h"
 #include "relay/webhook_service.h"
-#include "care/subscribe_service.h"
 #include "server/console/console_router.h"
 
 namespace mileage::server {

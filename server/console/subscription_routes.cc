@@ -36,9 +36,8 @@ Result<care::TemplateInput> ParseTemplate(const httplib::Request& req) {
       return InvalidArgumentError("each of \"fields\" must name a payload field (a string)",
                                   "INVALID_FIELD");
     }
-    input.fields.push_back(
-        {std::string(member.name.GetString(), member.name.GetStringLength()),
-         std::string(member.value.GetString(), member.value.GetStringLength())});
+    input.fields.push_back({std::string(member.name.GetString(), member.name.GetStringLength()),
+                            std::string(member.value.GetString(), member.value.GetStringLength())});
   }
   return input;
 }
@@ -80,9 +79,8 @@ void WriteMemberSubscriptions(JsonWriter& w, const std::vector<care::MemberSubsc
 void RegisterSubscriptionRoutes(ConsoleRouter& router, care::SubscribeService& subscriptions) {
   router.Route("GET", "/api/console/subscribe-templates", org::Action::kSubscriptionRead,
                [&subscriptions](const ConsoleRequest& req, httplib::Response& res) {
-                 Respond(res,
-                         subscriptions.List(req.actor, req.session.principal.scope.brand_id), 200,
-                         [](JsonWriter& w, const std::vector<care::SubscribeTemplate>& list) {
+                 Respond(res, subscriptions.List(req.actor, req.session.principal.scope.brand_id),
+                         200, [](JsonWriter& w, const std::vector<care::SubscribeTemplate>& list) {
                            w.StartObject();
                            WriteArray(w, "items", list, [&w](const care::SubscribeTemplate& t) {
                              WriteSubscribeTemplate(w, t);
@@ -90,15 +88,14 @@ void RegisterSubscriptionRoutes(ConsoleRouter& router, care::SubscribeService& s
                            w.EndObject();
                          });
                });
-  router.Route("POST", "/api/console/subscribe-templates", org::Action::kSubscriptionWrite,
-               [&subscriptions](const ConsoleRequest& req, httplib::Response& res) {
-                 Result<care::TemplateInput> input = ParseTemplate(req.http);
-                 if (!input.ok()) return WriteError(res, input.status());
-                 Respond(res,
-                         subscriptions.Create(req.actor, req.session.principal.scope.brand_id,
-                                              *input),
-                         201, WriteSubscribeTemplate);
-               });
+  router.Route(
+      "POST", "/api/console/subscribe-templates", org::Action::kSubscriptionWrite,
+      [&subscriptions](const ConsoleRequest& req, httplib::Response& res) {
+        Result<care::TemplateInput> input = ParseTemplate(req.http);
+        if (!input.ok()) return WriteError(res, input.status());
+        Respond(res, subscriptions.Create(req.actor, req.session.principal.scope.brand_id, *input),
+                201, WriteSubscribeTemplate);
+      });
   router.Route("GET", "/api/console/subscribe-templates/{id}", org::Action::kSubscriptionRead,
                [&subscriptions](const ConsoleRequest& req, httplib::Response& res) {
                  Result<int64_t> id = PathId(req.http, 1);

@@ -31,8 +31,7 @@ Result<care::SubscribeAnswers> ParseAnswers(const httplib::Request& req) {
 void RegisterMemberSubscriptionRoutes(MpRouter& router, care::SubscribeService& subscriptions) {
   router.Route("GET", "/api/mp/subscriptions",
                [&subscriptions](const MpRequest& req, httplib::Response& res) {
-                 Respond(res, subscriptions.ForMember(req.member()), 200,
-                         WriteMemberSubscriptions);
+                 Respond(res, subscriptions.ForMember(req.member()), 200, WriteMemberSubscriptions);
                });
   router.Route("POST", "/api/mp/subscriptions",
                [&subscriptions](const MpRequest& req, httplib::Response& res) {

@@ -77,7 +77,8 @@ TEST_F(SandboxApiTest, PhoneNumberSubscribeAndWxacodeShareOneToken) {
   message.data = {{"thing1", "Oil change"}, {"date2", "2024-06-01"}};
   // As WeChat: a send needs a one-time grant (the user's "accept") and takes it.
   EXPECT_EQ(client->SendSubscribeMessage(message).reason(), wechat::reason::kSubscribeRefused);
-  ASSERT_TRUE(sandbox_.sandbox().GrantSubscription(kAppid, message.touser, message.template_id, 1).ok());
+  ASSERT_TRUE(
+      sandbox_.sandbox().GrantSubscription(kAppid, message.touser, message.template_id, 1).ok());
   ASSERT_TRUE(client->SendSubscribeMessage(message).ok());
   EXPECT_EQ(client->SendSubscribeMessage(message).reason(), wechat::reason::kSubscribeRefused);
   EXPECT_EQ(sandbox_.sandbox().SubscriptionsLeft(kAppid, message.touser, message.template_id), 0);
