@@ -221,6 +221,9 @@ TEST_P(SubscribeTest, ABusyWechatIsRetriedWithTheSameGrant) {
   EXPECT_TRUE(Arrived().empty());
   EXPECT_EQ(Grants(), 1);  // held by the message
   EXPECT_EQ(Count("pending"), 1);
+  MpReply metrics = Send("GET", "/metrics", "");
+  EXPECT_NE(metrics.body.find("\nmileage_subscribe_messages_pending 1\n"), std::string::npos)
+      << metrics.body;
   SetNow(Now() + 31);
   care::SubscribePass second = RunUntilIdle(relay);
   EXPECT_EQ(second.sent, 1);
