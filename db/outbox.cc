@@ -1,6 +1,9 @@
 #include "db/outbox.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
+#include <optional>
 #include <vector>
 
 namespace mileage::db {
@@ -61,6 +64,44 @@ Status AddOutboxEvents(Connection& conn, std::span<const OutboxEvent> events, in
                                  Value(event.aggregate_ref), Value(event.payload), Value(now)});
   }
   return conn.Exec(sql, params).status();
+}
+
+std::optional<int64_t> PayloadMemberId(std::string_view json) {
+  size_t i = 0;
+  auto skip_string = [&]() -> std::optional<std::string_view> {
+    if (i >= json.size() || json[i] != '"') return std::nullopt;
+    const size_t start = ++i;
+    while (i < json.size() && json[i] != '"') i += json[i] == '\\' ? 2 : 1;
+    if (i >= json.size()) return std::nullopt;
+    return json.substr(start, i++ - start);
+  };
+  auto skip_space = [&] {
+    while (i < json.size() && std::isspace(static_cast<unsigned char>(json[i]))) ++i;
+  };
+  skip_space();
+  if (i >= json.size() || json[i++] != '{') return std::nullopt;
+  while (true) {
+    skip_space();
+    std::optional<std::string_view> key = skip_string();
+    if (!key.has_value()) return std::nullopt;
+    skip_space();
+    if (i >= json.size() || json[i++] != ':') return std::nullopt;
+    skip_space();
+    if (i < json.size() && json[i] == '"') {
+      if (!skip_string().has_value()) return std::nullopt;
+    } else {
+      const size_t start = i;
+      while (i < json.size() && json[i] != ',' && json[i] != '}') ++i;
+      const std::string_view value = json.substr(start, i - start);
+      if (*key == "member_id" && !value.empty() && value.size() <= 18 &&
+          std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        return std::stoll(std::string(value));
+      }
+    }
+    skip_space();
+    if (i >= json.size() || json[i] != ',') return std::nullopt;
+    ++i;
+  }
 }
 
 }  // namespace mileage::db

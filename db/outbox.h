@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -19,6 +20,12 @@ using PayloadField = std::pair<std::string_view, std::variant<int64_t, std::stri
 // The JSON object text of the fields, in order, strings escaped (the domain modules do not
 // link a JSON library; outbox consumers parse it). Pure.
 std::string PayloadJson(std::initializer_list<PayloadField> fields);
+
+// The payload's top-level integer "member_id", if any (every event about a member carries one,
+// whatever its aggregate): what orders webhook deliveries and addresses subscribe messages. The
+// payload is a flat JSON object as PayloadJson writes it; strings are skipped with their escapes,
+// so a string value that contains the text "member_id" does not count. Pure.
+std::optional<int64_t> PayloadMemberId(std::string_view payload);
 
 // Appends a domain event to outbox_events inside the caller's transaction on `conn`, so that
 // the event commits (or rolls back) with the change it reports; a relay publishes it later.

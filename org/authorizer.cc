@@ -27,6 +27,7 @@ bool IsRead(Action action) {
     case Action::kActivityRead:
     case Action::kCareRuleRead:
     case Action::kCareGreetingRead:
+    case Action::kSubscriptionRead:
       return true;
     default:
       return false;
@@ -159,6 +160,10 @@ std::string_view ActionName(Action action) {
       return "care_rule.write";
     case Action::kCareGreetingRead:
       return "care_greeting.read";
+    case Action::kSubscriptionRead:
+      return "subscription.read";
+    case Action::kSubscriptionWrite:
+      return "subscription.write";
   }
   return "?";
 }

@@ -62,6 +62,10 @@ enum class Action {
   kCareRuleRead,
   kCareRuleWrite,
   kCareGreetingRead,
+  // The brand's WeChat subscribe-message templates (care/): brand admins write them; analysts
+  // and brand admins read them.
+  kSubscriptionRead,
+  kSubscriptionWrite,
 };
 
 // "store.write" etc., for logs, route listings and the audit records of refused routes.
@@ -118,6 +122,8 @@ enum class Decision {
 // Care rules: brand admins write them; brand-scope readers (an analyst at the brand) read them.
 // Care greetings: brand admins, region and dealer managers and analysts read them in their
 // scope; store clerks do not.
+// Subscribe-message templates: brand admins only write them (they decide what reaches every
+// member of the brand); analysts read them as every other read.
 //
 // Actors: the system actor (the operator CLI, Actor::System) is always allowed; an Actor that
 // is neither staff nor the system is always refused (PermissionDenied). Stateless; safe for

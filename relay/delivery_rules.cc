@@ -23,47 +23,6 @@ bool IsTopicChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.';
 }
 
-// The payload's top-level integer "member_id", if any. The payload is a flat JSON object as
-// db::PayloadJson writes it; strings are skipped with their escapes, so a string value that
-// contains the text "member_id" does not count.
-std::optional<int64_t> TopLevelMemberId(std::string_view json) {
-  size_t i = 0;
-  auto skip_string = [&]() -> std::optional<std::string_view> {
-    if (i >= json.size() || json[i] != '"') return std::nullopt;
-    const size_t start = ++i;
-    while (i < json.size() && json[i] != '"') i += json[i] == '\\' ? 2 : 1;
-    if (i >= json.size()) return std::nullopt;
-    return json.substr(start, i++ - start);
-  };
-  auto skip_space = [&] {
-    while (i < json.size() && std::isspace(static_cast<unsigned char>(json[i]))) ++i;
-  };
-  skip_space();
-  if (i >= json.size() || json[i++] != '{') return std::nullopt;
-  while (true) {
-    skip_space();
-    std::optional<std::string_view> key = skip_string();
-    if (!key.has_value()) return std::nullopt;
-    skip_space();
-    if (i >= json.size() || json[i++] != ':') return std::nullopt;
-    skip_space();
-    if (i < json.size() && json[i] == '"') {
-      if (!skip_string().has_value()) return std::nullopt;
-    } else {
-      const size_t start = i;
-      while (i < json.size() && json[i] != ',' && json[i] != '}') ++i;
-      const std::string_view value = json.substr(start, i - start);
-      if (*key == "member_id" && !value.empty() && value.size() <= 18 &&
-          std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-        return std::stoll(std::string(value));
-      }
-    }
-    skip_space();
-    if (i >= json.size() || json[i] != ',') return std::nullopt;
-    ++i;
-  }
-}
-
 }  // namespace
 
 std::string EnvelopeJson(const OutboxRecord& event) {
@@ -154,7 +113,7 @@ std::vector<std::string> SplitTopics(std::string_view column) {
 }
 
 std::string OrderKey(std::string_view aggregate_ref, std::string_view payload) {
-  if (std::optional<int64_t> member = TopLevelMemberId(payload); member.has_value()) {
+  if (std::optional<int64_t> member = db::PayloadMemberId(payload); member.has_value()) {
     return "m:" + std::to_string(*member);
   }
   return "a:" + std::string(aggregate_ref.substr(0, 64));

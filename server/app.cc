@@ -13,6 +13,7 @@
 #include "server/mp/package_routes.h"
 #include "server/mp/partner_routes.h"
 #include "server/mp/store_routes.h"
+#include "server/mp/subscription_routes.h"
 #include "server/mp/vehicle_routes.h"
 #include "server/routes/console_static_routes.h"
 #include "server/routes/system_routes.h"
@@ -103,8 +104,13 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, AppOptions option
   app->webhooks_ = std::make_unique<relay::WebhookService>(
       *app->db_, app->clock_, app->org_->authorizer(), app->org_->writer(), app->org_->cipher(),
       app->random_, app->config_.webhook_allow_private_urls);
+  app->subscriptions_ = std::make_unique<care::SubscribeService>(
+      *app->db_, app->clock_, app->org_->authorizer(), app->org_->writer());
+  app->subscribe_sender_ =
+      std::make_unique<WechatSubscribeSender>(app->member_api_->wechat(), app->org_->apps());
   app->relay_ = std::make_unique<RelayRunner>(*app->db_, app->config_, app->org_->cipher(),
-                                              app->webhook_sender_, app->clock_, app->random_);
+                                              app->webhook_sender_, app->clock_, app->random_,
+                                              app->subscribe_sender_.get());
   app->StartCacheSync();
   app->health_ = std::make_unique<HealthChecker>(*app->db_, *app->kv_);
   app->http_ = std::make_unique<HttpServer>(app->config_, app->metrics_);
@@ -160,6 +166,7 @@ void App::RegisterRoutes() {
   RegisterReportRoutes(*console_, *reports_);
   RegisterSettlementRoutes(*console_, *settlements_);
   RegisterWebhookRoutes(*console_, *webhooks_);
+  RegisterSubscriptionRoutes(*console_, *subscriptions_);
   RegisterCouponRoutes(*console_, *coupons_, clock_);
   RegisterAppointmentRoutes(*console_, *care_, clock_);
   RegisterActivityRoutes(*console_, care_->activities(), clock_);
@@ -170,6 +177,7 @@ void App::RegisterRoutes() {
   RegisterMemberVehicleRoutes(member_api_->router(), *vehicles_, clock_);
   RegisterMemberAppointmentRoutes(member_api_->router(), *care_, clock_);
   RegisterMemberActivityRoutes(member_api_->router(), care_->activities(), clock_);
+  RegisterMemberSubscriptionRoutes(member_api_->router(), *subscriptions_);
   RegisterMemberStoreRoutes(member_api_->router(), org_->stores());
   RegisterMemberCardRoutes(member_api_->router(), *owner_card_, *member_points_, clock_);
   RegisterMemberPartnerRoutes(member_api_->router(), *partner_identities_, *partner_reports_);

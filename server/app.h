@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "care/care_module.h"
+#include "care/subscribe_service.h"
 #include "common/clock.h"
 #include "common/config.h"
 #include "common/random.h"
@@ -46,6 +47,7 @@
 #include "server/partner/partner_router.h"
 #include "server/relay_runner.h"
 #include "server/webhook_http_sender.h"
+#include "server/wechat_subscribe_sender.h"
 
 namespace mileage::server {
 
@@ -115,6 +117,9 @@ class App {
   members::PartnerIdentities& partner_identities() { return *partner_identities_; }
   // The brands' webhook endpoints (console routes).
   relay::WebhookService& webhooks() { return *webhooks_; }
+  // The brand's subscribe templates and members' grants; the WeChat sender of their messages.
+  care::SubscribeService& subscriptions() { return *subscriptions_; }
+  WechatSubscribeSender& subscribe_sender() { return *subscribe_sender_; }
   // Earn, burn, reversal and cancellation at partners, and their earning rules.
   points::PartnerPoints& partner_points() { return *partner_points_; }
 
@@ -150,6 +155,8 @@ class App {
   std::unique_ptr<JobScheduler> jobs_;
   std::unique_ptr<relay::WebhookService> webhooks_;
   WebhookHttpSender webhook_sender_;
+  std::unique_ptr<care::SubscribeService> subscriptions_;
+  std::unique_ptr<WechatSubscribeSender> subscribe_sender_;
   std::unique_ptr<RelayRunner> relay_;  // runs while Serve() does
   std::unique_ptr<members::PhoneVault> phones_;
   std::unique_ptr<members::VehicleVault> vehicle_vault_;

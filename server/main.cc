@@ -66,8 +66,9 @@ Commands:
               sandbox export --mchid M [--state-dir DIR] [--out DIR]
               sandbox pay --amount FEN --openid-code CODE [--sandbox URL]
               sandbox refund --out-trade-no NO [--amount FEN] [--sandbox URL]
-  relay     Run only the outbox relay (webhook deliveries) until SIGTERM or SIGINT, under the
-            relay lease like the relay inside `serve` (docs/OPERATIONS.md "Outbox relay").
+  relay     Run only the outbox relay (webhook deliveries, WeChat subscribe messages) until
+            SIGTERM or SIGINT, under the relay lease like the relay inside `serve`
+            (docs/OPERATIONS.md "Outbox relay", "Subscribe messages").
   jobs      Run the periodic jobs once (tier downgrades after the grace period, points
             expiry, coupon expiry, appointment reminders, birthday and anniversary care
             greetings) and print what they did; `serve` also runs them every jobs_interval_s.

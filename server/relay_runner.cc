@@ -2,7 +2,9 @@
 
 #include <algorithm>
 
+#include "care/subscribe_store.h"
 #include "common/log.h"
+#include "relay/delivery_rules.h"
 #include "relay/webhook_store.h"
 
 namespace mileage::server {
@@ -17,13 +19,31 @@ relay::RelayPolicy RelayPolicyOf(const Config& config) {
   return policy;
 }
 
+care::SubscribePolicy SubscribePolicyOf(const Config& config, RandomSource& random) {
+  const relay::RelayPolicy relay = RelayPolicyOf(config);
+  care::SubscribePolicy policy;
+  policy.timeout_s = std::chrono::duration_cast<std::chrono::seconds>(relay.timeout).count() + 1;
+  policy.hold_extra_s = relay.retry.base_s;
+  policy.give_up_after_s = relay.retry.dead_after_s;
+  policy.batch = relay.batch;
+  policy.retry_delay = [retry = relay.retry, &random](int64_t failures) {
+    return relay::RetryDelay(retry, failures, random);
+  };
+  return policy;
+}
+
 RelayRunner::RelayRunner(db::Db& db, const Config& config, const crypto::FieldCipher& cipher,
-                         relay::WebhookSender& sender, const Clock& clock, RandomSource& random)
+                         relay::WebhookSender& sender, const Clock& clock, RandomSource& random,
+                         care::SubscribeSender* subscribe_sender)
     : poll_(config.relay_poll_ms),
       clock_(clock),
       lease_(db, std::string(kRelayLeaseName),
              config.node_id.empty() ? DefaultNodeId() : config.node_id, config.job_lease_ttl_s),
-      relay_(db, cipher, sender, clock, random, RelayPolicyOf(config)) {}
+      relay_(db, cipher, sender, clock, random, RelayPolicyOf(config)) {
+  if (subscribe_sender != nullptr) {
+    subscribe_.emplace(db, *subscribe_sender, clock, random, SubscribePolicyOf(config, random));
+  }
+}
 
 void RelayRunner::Start() {
   if (poll_.count() <= 0 || thread_.joinable()) return;
@@ -57,15 +77,30 @@ bool RelayRunner::Step() {
   const db::Fence fence = [this, token](db::Connection& conn) {
     return lease_.Fence(conn, token, UnixSeconds(clock_.Now()));
   };
+  bool busy = false;
   Result<relay::RelayPass> pass = relay_.RunOnce(fence);
-  if (!pass.ok()) {
+  if (pass.ok()) {
+    delivered_ += pass->delivered;
+    failed_ += pass->failed;
+    dead_lettered_ += pass->dead_lettered;
+    busy = pass->events_fanned_out + pass->delivered + pass->failed + pass->dead_lettered > 0;
+  } else {
     MILEAGE_LOG(kError) << "relay: a pass failed: " << pass.status().ToString();
-    return false;
   }
-  delivered_ += pass->delivered;
-  failed_ += pass->failed;
-  dead_lettered_ += pass->dead_lettered;
-  return pass->events_fanned_out + pass->delivered + pass->failed + pass->dead_lettered > 0;
+  // Subscribe messages do not wait for the webhooks: a failed webhook pass does not stop them.
+  if (subscribe_.has_value()) {
+    Result<care::SubscribePass> messages = subscribe_->RunOnce(fence);
+    if (messages.ok()) {
+      messages_sent_ += messages->sent;
+      messages_skipped_ += messages->skipped;
+      messages_failed_ += messages->failed;
+      busy = busy || messages->Total() > 0;
+    } else {
+      MILEAGE_LOG(kError) << "relay: a subscribe-message pass failed: "
+                          << messages.status().ToString();
+    }
+  }
+  return busy;
 }
 
 void RelayRunner::Stop() {
@@ -104,7 +139,25 @@ void AddRelayMetrics(Metrics& metrics, db::Db& db, const Clock& clock, const Rel
                      Result<int64_t> dead = relay::WebhookStore(**conn).DeadCount();
                      return dead.ok() ? static_cast<double>(*dead) : -1;
                    });
+  metrics.AddGauge("mileage_subscribe_messages_pending",
+                   "WeChat subscribe messages waiting to be sent or retried.", [&db]() -> double {
+                     Result<db::PooledConnection> conn = db.Acquire();
+                     if (!conn.ok()) return -1;
+                     Result<int64_t> pending =
+                         care::SubscribeStore(**conn).CountMessages(care::kMessagePending);
+                     return pending.ok() ? static_cast<double>(*pending) : -1;
+                   });
   if (runner == nullptr) return;
+  metrics.AddCounter("mileage_subscribe_messages_sent_total",
+                     "WeChat subscribe messages this process sent.",
+                     [runner] { return static_cast<double>(runner->messages_sent()); });
+  metrics.AddCounter(
+      "mileage_subscribe_messages_skipped_total",
+      "WeChat subscribe messages this process skipped (no subscription, no consent, no template).",
+      [runner] { return static_cast<double>(runner->messages_skipped()); });
+  metrics.AddCounter("mileage_subscribe_messages_failed_total",
+                     "WeChat subscribe messages this process gave up on (refused, rejected).",
+                     [runner] { return static_cast<double>(runner->messages_failed()); });
   metrics.AddCounter("mileage_relay_delivered_total", "Webhook deliveries this process delivered.",
                      [runner] { return static_cast<double>(runner->delivered()); });
   metrics.AddCounter("mileage_relay_failed_attempts_total",

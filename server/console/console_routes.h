@@ -1,6 +1,7 @@
 #pragma once
 
 #include "care/care_module.h"
+#include "care/subscribe_service.h"
 #include "common/clock.h"
 #include "coupons/coupons_module.h"
 #include "org/org_module.h"
@@ -50,6 +51,10 @@ void RegisterSettlementRoutes(ConsoleRouter& router, points::SettlementService& 
 // The brand's webhook endpoints, their deliveries, dead letters and replays
 // (/api/console/webhooks..., docs/API.md "Webhooks"), registered by the App.
 void RegisterWebhookRoutes(ConsoleRouter& router, relay::WebhookService& webhooks);
+
+// The brand's WeChat subscribe-message templates (/api/console/subscribe-templates...,
+// docs/API.md "Subscribe messages"), registered by the App.
+void RegisterSubscriptionRoutes(ConsoleRouter& router, care::SubscribeService& subscriptions);
 
 // Coupons (coupons/ services, docs/API.md "Coupons (console)"), registered by the App: stocks and
 // grants; the counter (lookup, redemption, reversal), a store's redemptions and a member's

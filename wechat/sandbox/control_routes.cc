@@ -345,6 +345,16 @@ SandboxResponse Sandbox::MiniProgramInfo(const SandboxRequest& request) {
   w.Int("code2session_calls", s.code2session_calls);
   w.Int("phone_number_calls", s.phone_number_calls);
   w.Int("wxacode_calls", s.wxacode_calls);
+  w.Int("refused_messages", s.refused_messages);
+  w.BeginArray("subscriptions");
+  for (const auto& [key, remaining] : it->second.grants) {
+    w.BeginObject();
+    w.String("openid", key.first);
+    w.String("template_id", key.second);
+    w.Int("remaining", remaining);
+    w.EndObject();
+  }
+  w.EndArray();
   w.BeginArray("messages");
   for (const std::string& message : s.messages) {
     w.BeginObject();
@@ -361,6 +371,73 @@ SandboxResponse Sandbox::InvalidateToken(const SandboxRequest& request) {
   auto it = mini_programs_.find(request.path_params.at(0));
   if (it == mini_programs_.end()) return Error(404, "NOT_FOUND", "no such mini-program");
   it->second.token.clear();
+  return SandboxResponse{204, "application/json", "", {}};
+}
+
+Result<int64_t> Sandbox::GrantSubscription(std::string_view appid, std::string_view openid,
+                                           std::string_view template_id, int64_t count) {
+  std::lock_guard lock(mutex_);
+  auto it = mini_programs_.find(appid);
+  if (it == mini_programs_.end()) return NotFoundError("no such mini-program", "NOT_FOUND");
+  int64_t& grants = it->second.grants[{std::string(openid), std::string(template_id)}];
+  grants += count;
+  return grants;
+}
+
+int64_t Sandbox::SubscriptionsLeft(std::string_view appid, std::string_view openid,
+                                   std::string_view template_id) const {
+  std::lock_guard lock(mutex_);
+  auto it = mini_programs_.find(appid);
+  if (it == mini_programs_.end()) return 0;
+  auto grant = it->second.grants.find({std::string(openid), std::string(template_id)});
+  return grant == it->second.grants.end() ? 0 : grant->second;
+}
+
+Status Sandbox::FailNextSends(std::string_view appid, int64_t count) {
+  std::lock_guard lock(mutex_);
+  auto it = mini_programs_.find(appid);
+  if (it == mini_programs_.end()) return NotFoundError("no such mini-program", "NOT_FOUND");
+  it->second.busy_sends = count;
+  return Status::Ok();
+}
+
+// POST /sandbox/mini-programs/{appid}/subscriptions {"openid","template_id","count"} (count
+// 1..100, default 1): the user tapped "accept"; answers {"remaining"}.
+SandboxResponse Sandbox::GrantRoute(const SandboxRequest& request) {
+  rapidjson::Document doc;
+  if (!internal::ParseJsonObject(request.body, doc)) {
+    return Error(400, "INVALID_BODY", "a JSON object is required");
+  }
+  internal::ObjectReader reader(doc);
+  const std::string openid = reader.OptionalString("openid");
+  const std::string template_id = reader.OptionalString("template_id");
+  const int64_t count = reader.OptionalNonNegative("count").value_or(1);
+  if (!reader.ok() || openid.empty() || template_id.empty() || count < 1 || count > 100) {
+    return Error(400, "INVALID_BODY", "openid, template_id and a count of 1..100 are required");
+  }
+  Result<int64_t> remaining =
+      GrantSubscription(request.path_params.at(0), openid, template_id, count);
+  if (!remaining.ok()) return ErrorFrom(remaining.status());
+  JsonWriter w;
+  w.BeginObject();
+  w.Int("remaining", *remaining);
+  w.EndObject();
+  return Json(200, w.Take());
+}
+
+// POST /sandbox/mini-programs/{appid}/subscribe-faults {"busy": n}: the next n sends answer -1.
+SandboxResponse Sandbox::FaultRoute(const SandboxRequest& request) {
+  rapidjson::Document doc;
+  if (!internal::ParseJsonObject(request.body, doc)) {
+    return Error(400, "INVALID_BODY", "a JSON object is required");
+  }
+  internal::ObjectReader reader(doc);
+  const std::optional<int64_t> busy = reader.OptionalNonNegative("busy");
+  if (!reader.ok() || !busy.has_value() || *busy > 1000) {
+    return Error(400, "INVALID_BODY", "busy (0..1000) is required");
+  }
+  Status set = FailNextSends(request.path_params.at(0), *busy);
+  if (!set.ok()) return ErrorFrom(set);
   return SandboxResponse{204, "application/json", "", {}};
 }
 

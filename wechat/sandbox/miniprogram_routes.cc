@@ -145,9 +145,20 @@ SandboxResponse Sandbox::SubscribeSend(const SandboxRequest& request) {
     return Errcode(47003, "argument invalid! touser, template_id and data are required");
   }
   if (template_id.starts_with("invalid")) return Errcode(40037, "invalid template_id");
-  if (touser.starts_with("refused")) return Errcode(43101, "user refuse to accept the msg");
   std::lock_guard lock(mutex_);
-  mini_programs_[appid].stats.messages.push_back(request.body);
+  MiniProgram& program = mini_programs_[appid];
+  if (program.busy_sends > 0) {
+    program.busy_sends -= 1;
+    return Errcode(-1, "system error");
+  }
+  // As WeChat: a send needs a one-time grant of the user for the template and takes it.
+  auto grant = program.grants.find({touser, template_id});
+  if (grant == program.grants.end() || grant->second <= 0) {
+    program.stats.refused_messages += 1;
+    return Errcode(43101, "user refuse to accept the msg");
+  }
+  grant->second -= 1;
+  program.stats.messages.push_back(request.body);
   return Errcode(0, "ok");
 }
 

@@ -105,6 +105,8 @@ std::vector<SandboxRoute> Sandbox::Routes() {
       {"POST", "/sandbox/deliveries/{id}/duplicate", bind(&Sandbox::Duplicate)},
       {"GET", "/sandbox/mini-programs/{appid}", bind(&Sandbox::MiniProgramInfo)},
       {"POST", "/sandbox/mini-programs/{appid}/invalidate-token", bind(&Sandbox::InvalidateToken)},
+      {"POST", "/sandbox/mini-programs/{appid}/subscriptions", bind(&Sandbox::GrantRoute)},
+      {"POST", "/sandbox/mini-programs/{appid}/subscribe-faults", bind(&Sandbox::FaultRoute)},
   };
 }
 

@@ -31,7 +31,8 @@ struct MiniProgramStats {
   int64_t code2session_calls = 0;
   int64_t phone_number_calls = 0;
   int64_t wxacode_calls = 0;
-  std::vector<std::string> messages;  // subscribeMessage.send bodies, as received
+  std::vector<std::string> messages;  // subscribeMessage.send bodies that were accepted
+  int64_t refused_messages = 0;       // sends answered 43101 (no grant)
 };
 
 // A WeChat stand-in for development, demos and tests (`mileage sandbox`). It serves the
@@ -60,6 +61,18 @@ class Sandbox {
   NotificationDispatcher& dispatcher() { return *dispatcher_; }
   // A copy of the mini-program's counters; zeros for an unknown appid.
   MiniProgramStats Stats(std::string_view appid) const;
+  // What the WeChat client does when the user taps "accept" in wx.requestSubscribeMessage:
+  // `count` more one-time grants of `template_id` for `openid`; the grants after it. A
+  // subscribeMessage.send without a grant answers 43101; each accepted send takes one.
+  // NotFound for an unknown appid.
+  Result<int64_t> GrantSubscription(std::string_view appid, std::string_view openid,
+                                    std::string_view template_id, int64_t count);
+  // The grants left of (openid, template_id); 0 when none or the appid is unknown.
+  int64_t SubscriptionsLeft(std::string_view appid, std::string_view openid,
+                            std::string_view template_id) const;
+  // The next `count` subscribeMessage.send calls of the app answer -1 (system busy) and take
+  // no grant. NotFound for an unknown appid.
+  Status FailNextSends(std::string_view appid, int64_t count);
   // The export JSON of a merchant (ExportJson); nullopt when unknown.
   std::optional<std::string> Export(std::string_view mchid) const;
 
@@ -77,6 +90,9 @@ class Sandbox {
     std::string token;
     TimePoint token_expires_at;
     MiniProgramStats stats;
+    // One-time subscribe grants by (openid, template_id).
+    std::map<std::pair<std::string, std::string>, int64_t> grants;
+    int64_t busy_sends = 0;  // the next sends answered -1
   };
 
   Sandbox(SandboxConfig config, const Clock& clock, RandomSource& random)
@@ -130,6 +146,8 @@ class Sandbox {
   SandboxResponse ExportMerchant(const SandboxRequest& request);
   SandboxResponse MiniProgramInfo(const SandboxRequest& request);
   SandboxResponse InvalidateToken(const SandboxRequest& request);
+  SandboxResponse GrantRoute(const SandboxRequest& request);
+  SandboxResponse FaultRoute(const SandboxRequest& request);
   // Pays `order` and answers with what happened (shared by PayOrder and QuickPayment).
   SandboxResponse PayAndDeliver(const Merchant& merchant, std::string_view out_trade_no,
                                 std::string_view payer_openid);

@@ -217,6 +217,13 @@ class ConsoleScopeTest : public ConsoleTest {
         {{"PATCH", "/api/console/care-rules/{id}"}, {}},
         {{"DELETE", "/api/console/care-rules/{id}"}, {}},
         {{"GET", "/api/console/care-greetings"}, {}},
+        // Subscribe templates belong to the brand node (SubscribeTest checks the roles and other
+        // brands).
+        {{"GET", "/api/console/subscribe-templates"}, {}},
+        {{"POST", "/api/console/subscribe-templates"}, {}},
+        {{"GET", "/api/console/subscribe-templates/{id}"}, {}},
+        {{"PUT", "/api/console/subscribe-templates/{id}"}, {}},
+        {{"DELETE", "/api/console/subscribe-templates/{id}"}, {}},
         // A partner's activity: partner.read on the brand node (PartnerActivityTest checks the
         // roles and other brands).
         {{"GET", "/api/console/partners/{id}/earnings"}, {}},

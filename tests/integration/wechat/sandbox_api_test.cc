@@ -75,9 +75,13 @@ TEST_F(SandboxApiTest, PhoneNumberSubscribeAndWxacodeShareOneToken) {
   message.touser = wechat::sandbox::OpenidFor(kAppid, "user-1");
   message.template_id = "service-reminder";
   message.data = {{"thing1", "Oil change"}, {"date2", "2024-06-01"}};
-  ASSERT_TRUE(client->SendSubscribeMessage(message).ok());
-  message.touser = "refused-user";
+  // As WeChat: a send needs a one-time grant (the user's "accept") and takes it.
   EXPECT_EQ(client->SendSubscribeMessage(message).reason(), wechat::reason::kSubscribeRefused);
+  ASSERT_TRUE(
+      sandbox_.sandbox().GrantSubscription(kAppid, message.touser, message.template_id, 1).ok());
+  ASSERT_TRUE(client->SendSubscribeMessage(message).ok());
+  EXPECT_EQ(client->SendSubscribeMessage(message).reason(), wechat::reason::kSubscribeRefused);
+  EXPECT_EQ(sandbox_.sandbox().SubscriptionsLeft(kAppid, message.touser, message.template_id), 0);
 
   wechat::client::WxaCodeRequest request;
   request.scene = "store=42";
@@ -89,6 +93,7 @@ TEST_F(SandboxApiTest, PhoneNumberSubscribeAndWxacodeShareOneToken) {
   EXPECT_EQ(stats.stable_token_calls, 1);
   ASSERT_EQ(stats.messages.size(), 1u);
   EXPECT_NE(stats.messages[0].find("Oil change"), std::string::npos);
+  EXPECT_EQ(stats.refused_messages, 2);
   EXPECT_EQ(stats.wxacode_calls, 1);
 }
 

@@ -63,7 +63,9 @@ const std::vector<Action> kAllActions = {Action::kSelf,
                                          Action::kActivityWrite,
                                          Action::kCareRuleRead,
                                          Action::kCareRuleWrite,
-                                         Action::kCareGreetingRead};
+                                         Action::kCareGreetingRead,
+                                         Action::kSubscriptionRead,
+                                         Action::kSubscriptionWrite};
 
 Principal Make(Role role, const NodePath& scope) { return Principal{7, "p", role, scope}; }
 
@@ -149,7 +151,7 @@ const std::map<Role, std::set<Action>>& Matrix() {
         Action::kStaffRead, Action::kMemberRead, Action::kPaymentRead, Action::kEarningRuleRead,
         Action::kStockRead, Action::kRedemptionRead, Action::kSettlementRead,
         Action::kAppointmentRead, Action::kActivityRead, Action::kCareRuleRead,
-        Action::kCareGreetingRead}},
+        Action::kCareGreetingRead, Action::kSubscriptionRead}},
   };
   return *matrix;
 }
