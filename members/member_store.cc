@@ -342,14 +342,16 @@ Result<std::optional<TierChange>> MemberStore::RecordPayment(int64_t member_id, 
   if (!state.has_value()) return MemberNotFound(member_id);
   MILEAGE_RETURN_IF_ERROR(RecordActivity(member_id, spend_fen, 1, at));
   // The earliest payment is the one whose anniversary care greets (care/greeting_job.h); a
-  // notification of an earlier payment that arrives later moves it back.
-  MILEAGE_RETURN_IF_ERROR(
-      conn_
-          .Exec("UPDATE members SET first_paid_at = ?, first_paid_md = ? WHERE id = ? AND "
-                "(first_paid_at IS NULL OR first_paid_at > ?)",
-                {db::Value(at), db::Value(civil::FormatMonthDay(civil::BeijingDate(at))),
-                 db::Value(member_id), db::Value(at)})
-          .status());
+  // notification of an earlier payment that arrives later moves it back. The locked row says
+  // whether to write, so a member's later payments cost no round trip for it.
+  if (!state->first_paid_at.has_value() || *state->first_paid_at > at) {
+    MILEAGE_RETURN_IF_ERROR(
+        conn_
+            .Exec("UPDATE members SET first_paid_at = ?, first_paid_md = ? WHERE id = ?",
+                  {db::Value(at), db::Value(civil::FormatMonthDay(civil::BeijingDate(at))),
+                   db::Value(member_id)})
+            .status());
+  }
   MILEAGE_ASSIGN_OR_RETURN(Activity activity, RollingActivity(member_id, now));
   state->spend_fen = activity.spend_fen;
   state->visits = activity.visits;
@@ -478,12 +480,13 @@ Result<std::optional<TierState>> MemberStore::LockTierState(int64_t member_id, i
 Result<std::optional<TierState>> MemberStore::LockTier(int64_t member_id) {
   MILEAGE_ASSIGN_OR_RETURN(
       std::vector<db::Row> rows,
-      conn_.Query("SELECT id, tier, tier_below_since FROM members WHERE id = ?" +
+      conn_.Query("SELECT id, tier, tier_below_since, first_paid_at FROM members WHERE id = ?" +
                       std::string(db::ForUpdate(conn_.dialect())),
                   {db::Value(member_id)}));
   if (rows.empty()) return std::optional<TierState>();
+  const db::Row& row = rows.front();
   return std::optional<TierState>(
-      TierState{rows.front().Int(0), rows.front().Text(1), rows.front().OptionalInt(2), 0, 0});
+      TierState{row.Int(0), row.Text(1), row.OptionalInt(2), 0, 0, row.OptionalInt(3)});
 }
 
 Status MemberStore::SetTierBelowSince(int64_t member_id, std::optional<int64_t> since,

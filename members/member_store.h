@@ -22,8 +22,9 @@ struct TierState {
   int64_t member_id = 0;
   std::string tier;
   std::optional<int64_t> tier_below_since;
-  int64_t spend_fen = 0;  // rolling 12 months
-  int64_t visits = 0;     // rolling 12 months
+  int64_t spend_fen = 0;                 // rolling 12 months
+  int64_t visits = 0;                    // rolling 12 months
+  std::optional<int64_t> first_paid_at;  // the earliest recorded payment; nullopt before any
 };
 
 // What a member session's truth check reads about a member (members/member_session_truth.h).
