@@ -2,6 +2,7 @@
 
 #include "care/activity_service.h"
 #include "care/appointment_service.h"
+#include "care/maintenance_service.h"
 #include "care/schedule_service.h"
 #include "common/random.h"
 #include "coupons/redemption_service.h"
@@ -12,7 +13,7 @@
 
 namespace mileage::care {
 
-// The care module (service appointments and owner activities) wired together on the
+// The care module (service appointments, owner activities and maintenance reminders) wired together on the
 // composition root's database, the org module's authorizer and audited writer, the member
 // codes, the coupons' redemption service and the random source (all of which must outlive it),
 // and the tier policy (copied). Built once by the server's App; every
@@ -24,18 +25,21 @@ class CareModule {
              const members::TierPolicy& tiers, RandomSource& random)
       : schedules_(db, authorizer, writer),
         appointments_(db, authorizer, writer, codes, redemptions),
-        activities_(db, authorizer, writer, codes, tiers, random) {}
+        activities_(db, authorizer, writer, codes, tiers, random),
+        maintenance_(db, authorizer, writer) {}
   CareModule(const CareModule&) = delete;
   CareModule& operator=(const CareModule&) = delete;
 
   ScheduleService& schedules() { return schedules_; }
   AppointmentService& appointments() { return appointments_; }
   ActivityService& activities() { return activities_; }
+  MaintenanceService& maintenance() { return maintenance_; }
 
  private:
   ScheduleService schedules_;
   AppointmentService appointments_;
   ActivityService activities_;
+  MaintenanceService maintenance_;
 };
 
 }  // namespace mileage::care

@@ -1,5 +1,6 @@
 #include "common/civil_time.h"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace mileage::civil {
@@ -99,6 +100,15 @@ Date CivilFromDays(int64_t days) {
   return date;
 }
 
+Date AddMonths(const Date& date, int64_t months) {
+  const int64_t index = date.year * 12 + (date.month - 1) + months;
+  Date out{FloorDiv(index, 12), index - FloorDiv(index, 12) * 12 + 1, 1};
+  const Date next_month{out.month == 12 ? out.year + 1 : out.year, out.month % 12 + 1, 1};
+  const int64_t month_days = DaysFromCivil(next_month) - DaysFromCivil(out);
+  out.day = std::min(date.day, month_days);
+  return out;
+}
+
 int64_t IsoWeekday(const Date& date) {
   // Day 0, 1970-01-01, was a Thursday (4): Monday is 0 after shifting by 3.
   const int64_t shifted = DaysFromCivil(date) + 3;
@@ -176,8 +186,7 @@ std::optional<TimePoint> ParseRfc3339(std::string_view text) {
     ++pos;
   } else if (pos < text.size() && (text[pos] == '+' || text[pos] == '-')) {
     const int64_t oh = Digits(text, pos + 1, 2), om = Digits(text, pos + 4, 2);
-    if (oh < 0 || om < 0 || pos + 3 >= text.size() || text[pos + 3] != ':' || oh > 23 ||
-        om > 59) {
+    if (oh < 0 || om < 0 || pos + 3 >= text.size() || text[pos + 3] != ':' || oh > 23 || om > 59) {
       return std::nullopt;
     }
     offset = (oh * 3600 + om * 60) * (text[pos] == '-' ? -1 : 1);

@@ -25,6 +25,7 @@ bool IsRead(Action action) {
     case Action::kSettlementRead:
     case Action::kAppointmentRead:
     case Action::kActivityRead:
+    case Action::kServiceIntervalRead:
       return true;
     default:
       return false;
@@ -151,6 +152,10 @@ std::string_view ActionName(Action action) {
       return "activity.read";
     case Action::kActivityWrite:
       return "activity.write";
+    case Action::kServiceIntervalRead:
+      return "service_interval.read";
+    case Action::kServiceIntervalWrite:
+      return "service_interval.write";
   }
   return "?";
 }

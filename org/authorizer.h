@@ -57,6 +57,10 @@ enum class Action {
   // check members in at the event.
   kActivityRead,
   kActivityWrite,
+  // Maintenance reminders (care/): the brand's service intervals; writing them and marking
+  // service stores is for brand admins.
+  kServiceIntervalRead,
+  kServiceIntervalWrite,
 };
 
 // "store.write" etc., for logs, route listings and the audit records of refused routes.
@@ -110,6 +114,8 @@ enum class Decision {
 // member event of the brand).
 // Activities: as appointments' reads and writes (every role reads them in its scope; managers,
 // brand admins and store clerks create, cancel and check in).
+// Service intervals and service stores: brand admins write them; they and analysts read the
+// intervals (which sit on the brand node, so only brand-scope staff reach them).
 //
 // Actors: the system actor (the operator CLI, Actor::System) is always allowed; an Actor that
 // is neither staff nor the system is always refused (PermissionDenied). Stateless; safe for

@@ -11,6 +11,7 @@
 #include "server/mp/coupon_routes.h"
 #include "server/mp/package_routes.h"
 #include "server/mp/partner_routes.h"
+#include "server/mp/reminder_routes.h"
 #include "server/mp/store_routes.h"
 #include "server/mp/vehicle_routes.h"
 #include "server/routes/console_static_routes.h"
@@ -161,12 +162,14 @@ void App::RegisterRoutes() {
   RegisterCouponRoutes(*console_, *coupons_, clock_);
   RegisterAppointmentRoutes(*console_, *care_, clock_);
   RegisterActivityRoutes(*console_, care_->activities(), clock_);
+  RegisterMaintenanceRoutes(*console_, care_->maintenance(), clock_);
   RegisterExportRoutes(*console_, *member_views_, *payment_views_, coupons_->redemptions());
   member_api_->RegisterRoutes(*http_);
   RegisterMemberCouponRoutes(member_api_->router(), coupons_->coupons(), clock_);
   RegisterMemberVehicleRoutes(member_api_->router(), *vehicles_, clock_);
   RegisterMemberAppointmentRoutes(member_api_->router(), *care_, clock_);
   RegisterMemberActivityRoutes(member_api_->router(), care_->activities(), clock_);
+  RegisterMemberReminderRoutes(member_api_->router(), care_->maintenance(), clock_);
   RegisterMemberStoreRoutes(member_api_->router(), org_->stores());
   RegisterMemberCardRoutes(member_api_->router(), *owner_card_, *member_points_, clock_);
   RegisterMemberPartnerRoutes(member_api_->router(), *partner_identities_, *partner_reports_);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "care/maintenance_job.h"
 #include "care/reminder_job.h"
 #include "common/log.h"
 #include "coupons/expiry_job.h"
@@ -28,6 +29,7 @@ constexpr std::string_view kTierDowngrades = "tier_downgrades";
 constexpr std::string_view kPointsExpiry = "points_expiry";
 constexpr std::string_view kCouponExpiry = "coupon_expiry";
 constexpr std::string_view kAppointmentReminders = "appointment_reminders";
+constexpr std::string_view kMaintenanceReminders = "maintenance_reminders";
 
 JobTiming TimingOf(const Config& config) {
   JobTiming timing;
@@ -68,6 +70,10 @@ std::vector<Job> MembershipJobs(db::Db& db, const Config& config) {
       Job{std::string(kAppointmentReminders), "appointment reminders",
           [&db](int64_t now, const db::Fence& fence) {
             return care::RunAppointmentReminders(db, now, kBatch, fence);
+          }},
+      Job{std::string(kMaintenanceReminders), "maintenance reminders",
+          [&db](int64_t now, const db::Fence& fence) {
+            return care::RunMaintenanceReminders(db, now, kBatch, fence);
           }},
   };
 }
@@ -233,6 +239,7 @@ Result<JobsReport> RunMembershipJobs(db::Db& db, const Config& config, const Clo
     if (job.name == kPointsExpiry) report.lots_expired = *done;
     if (job.name == kCouponExpiry) report.coupons_expired = *done;
     if (job.name == kAppointmentReminders) report.appointment_reminders = *done;
+    if (job.name == kMaintenanceReminders) report.maintenance_reminders = *done;
   }
   MILEAGE_RETURN_IF_ERROR(first_error);
   return report;

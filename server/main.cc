@@ -136,7 +136,8 @@ int RunJobs(const Args& args) {
   if (!report.ok()) return Fail(report.status());
   std::cout << "mileage: " << report->members_downgraded << " members downgraded, "
             << report->lots_expired << " points lots expired, " << report->coupons_expired
-            << " coupons expired, " << report->appointment_reminders << " appointment reminders\n";
+            << " coupons expired, " << report->appointment_reminders << " appointment reminders, "
+            << report->maintenance_reminders << " maintenance reminders\n";
   return 0;
 }
 

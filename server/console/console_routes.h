@@ -72,4 +72,10 @@ void RegisterAppointmentRoutes(ConsoleRouter& router, care::CareModule& care, co
 void RegisterActivityRoutes(ConsoleRouter& router, care::ActivityService& activities,
                             const Clock& clock);
 
+// Maintenance reminders (care::MaintenanceService, docs/API.md "Maintenance reminders"),
+// registered by the App: the brand's service intervals (list, put, delete) and a store's
+// service flag.
+void RegisterMaintenanceRoutes(ConsoleRouter& router, care::MaintenanceService& maintenance,
+                               const Clock& clock);
+
 }  // namespace mileage::server

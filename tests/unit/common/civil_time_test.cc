@@ -56,8 +56,8 @@ TEST(BeijingCalendarTest, EndOfMonthIsTheLastBeijingSecond) {
 
 TEST(DateTextTest, ParsesOnlyRealDatesAndBeijingTimes) {
   EXPECT_EQ(ParseDate("2024-02-29"), (Date{2024, 2, 29}));
-  for (const char* bad : {"", "2023-02-29", "2024-13-01", "2024-1-01", "2024-01-01x",
-                          "2024/01/01", "abcd-ef-gh"}) {
+  for (const char* bad :
+       {"", "2023-02-29", "2024-13-01", "2024-1-01", "2024-01-01x", "2024/01/01", "abcd-ef-gh"}) {
     EXPECT_FALSE(ParseDate(bad).has_value()) << bad;
   }
   // 2026-12-06 09:30:00 in Beijing = 1796520600.
@@ -98,6 +98,17 @@ TEST(Rfc3339Test, FormatsInChinaStandardTime) {
   EXPECT_EQ(FormatRfc3339Beijing(At(1528425296)), "2018-06-08T10:34:56+08:00");
   EXPECT_EQ(FormatRfc3339Beijing(At(0)), "1970-01-01T08:00:00+08:00");
   EXPECT_EQ(ParseRfc3339(FormatRfc3339Beijing(At(1700000000))), At(1700000000));
+}
+
+// Checked with Python: calendar.monthrange for the clamped days.
+TEST(AddMonthsTest, MovesByCalendarMonthsAndClampsToTheMonthEnd) {
+  EXPECT_EQ(AddMonths(Date{2026, 3, 15}, 6), (Date{2026, 9, 15}));
+  EXPECT_EQ(AddMonths(Date{2026, 11, 30}, 3), (Date{2027, 2, 28}));
+  EXPECT_EQ(AddMonths(Date{2027, 8, 31}, 6), (Date{2028, 2, 29}));  // leap year
+  EXPECT_EQ(AddMonths(Date{2026, 12, 31}, 1), (Date{2027, 1, 31}));
+  EXPECT_EQ(AddMonths(Date{2026, 1, 31}, -2), (Date{2025, 11, 30}));
+  EXPECT_EQ(AddMonths(Date{2026, 5, 5}, 0), (Date{2026, 5, 5}));
+  EXPECT_EQ(AddMonths(Date{2026, 5, 5}, 24), (Date{2028, 5, 5}));
 }
 
 }  // namespace

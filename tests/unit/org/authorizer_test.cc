@@ -60,7 +60,9 @@ const std::vector<Action> kAllActions = {Action::kSelf,
                                          Action::kScheduleWrite,
                                          Action::kAppointmentWrite,
                                          Action::kActivityRead,
-                                         Action::kActivityWrite};
+                                         Action::kActivityWrite,
+                                         Action::kServiceIntervalRead,
+                                         Action::kServiceIntervalWrite};
 
 Principal Make(Role role, const NodePath& scope) { return Principal{7, "p", role, scope}; }
 
@@ -143,7 +145,7 @@ const std::map<Role, std::set<Action>>& Matrix() {
         Action::kStoreRead, Action::kMerchantRead, Action::kAppRead, Action::kPartnerRead,
         Action::kStaffRead, Action::kMemberRead, Action::kPaymentRead, Action::kEarningRuleRead,
         Action::kStockRead, Action::kRedemptionRead, Action::kSettlementRead,
-        Action::kAppointmentRead, Action::kActivityRead}},
+        Action::kAppointmentRead, Action::kActivityRead, Action::kServiceIntervalRead}},
   };
   return *matrix;
 }
