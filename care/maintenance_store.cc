@@ -249,32 +249,31 @@ Result<DueInputs> MaintenanceStore::InputsOf(const VehicleFacts& vehicle) {
 
 Status MaintenanceStore::SaveDue(const VehicleFacts& f, const std::optional<Due>& due,
                                  int64_t now) {
+  const db::Dialect dialect = conn_.dialect();
   const db::Value date =
       due.has_value() ? db::Value(civil::FormatDate(due->date)) : db::Value(nullptr);
   const db::Value reason =
       db::Value(due.has_value() ? std::string(DueReasonName(due->reason)) : std::string());
-  // reminded is assigned first: MySQL evaluates SET left to right, so the CASE reads the old
-  // due_date.
-  MILEAGE_ASSIGN_OR_RETURN(
-      db::ExecResult updated,
-      conn_.Exec("UPDATE maintenance_due SET reminded = CASE WHEN due_date = ? THEN reminded "
-                 "ELSE 0 END, due_date = ?, reason = ?, brand_id = ?, member_id = ?, "
-                 "vehicle_updated_at = ?, visit_count = ?, interval_version = ?, computed_at = ? "
-                 "WHERE vehicle_id = ?",
-                 {date, date, reason, db::Value(f.brand_id), db::Value(f.member_id),
-                  db::Value(f.updated_at), db::Value(f.visit_count), db::Value(f.interval_version),
-                  db::Value(now), db::Value(f.vehicle_id)}));
-  if (updated.affected_rows > 0) return Status::Ok();
-  // A concurrent run may insert first: its row comes from the same or older facts, and the
-  // next run recomputes it when they differ.
+  // One upsert, not an UPDATE then an INSERT: on MySQL an UPDATE that matches nothing holds a
+  // gap lock that makes two racing runs' INSERTs deadlock. reminded comes first: MySQL
+  // evaluates SET left to right, so its CASE reads the old due_date (SQLite reads the old row
+  // throughout).
+  std::string sql =
+      "INSERT INTO maintenance_due (vehicle_id, brand_id, member_id, due_date, reason, reminded, "
+      "vehicle_updated_at, visit_count, interval_version, computed_at) "
+      "VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, ?)";
+  sql += dialect == db::Dialect::kSqlite ? " ON CONFLICT (vehicle_id) DO UPDATE SET "
+                                         : " ON DUPLICATE KEY UPDATE ";
+  sql += "reminded = CASE WHEN due_date = " + db::InsertedValue(dialect, "due_date") +
+         " THEN reminded ELSE 0 END";
+  for (const char* column : {"due_date", "reason", "brand_id", "member_id", "vehicle_updated_at",
+                             "visit_count", "interval_version", "computed_at"}) {
+    sql += std::string(", ") + column + " = " + db::InsertedValue(dialect, column);
+  }
   return conn_
-      .Exec(std::string(db::InsertIgnoreInto(conn_.dialect())) +
-                " maintenance_due (vehicle_id, brand_id, member_id, due_date, reason, reminded, "
-                "vehicle_updated_at, visit_count, interval_version, computed_at) "
-                "VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, ?)",
-            {db::Value(f.vehicle_id), db::Value(f.brand_id), db::Value(f.member_id), date, reason,
-             db::Value(f.updated_at), db::Value(f.visit_count), db::Value(f.interval_version),
-             db::Value(now)})
+      .Exec(sql, {db::Value(f.vehicle_id), db::Value(f.brand_id), db::Value(f.member_id), date,
+                  reason, db::Value(f.updated_at), db::Value(f.visit_count),
+                  db::Value(f.interval_version), db::Value(now)})
       .status();
 }
 

@@ -283,8 +283,8 @@ TEST_P(MaintenanceJobTest, TwoYearsOfDailyRunsRemindEachDueDateExactlyOnce) {
   const auto seconds =
       std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started)
           .count();
-  std::printf("[          ] %d daily runs over %d vehicles: %lld s\n", kDays, kVehicles,
-              static_cast<long long>(seconds));
+  std::printf("[          ] %d daily runs over %d vehicles: %lld s, %zu reminders expected\n",
+              kDays, kVehicles, static_cast<long long>(seconds), expected.size());
 
   const std::set<std::pair<int64_t, std::string>> got = Reminders();
   EXPECT_EQ(db_->Scalar("SELECT COUNT(*) FROM maintenance_reminders"),

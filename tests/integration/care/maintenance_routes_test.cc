@@ -31,7 +31,9 @@ class MaintenanceRoutesTest : public CareTest {
   }
 
   MpReply Reminders(const SignedIn& member) {
-    return Send("GET", "/api/mp/reminders", member.token);
+    MpReply reply = Send("GET", "/api/mp/reminders", member.token);
+    EXPECT_EQ(reply.status, 200) << reply.body;
+    return reply;
   }
 
   int64_t RunJob() {
@@ -121,6 +123,8 @@ TEST_P(MaintenanceRoutesTest, ADueDateIsRemindedOnceAndAServiceVisitMovesIt) {
 
   // On the 16th it is overdue.
   SetNow(Bj(9, 9));
+  alice_ = SignIn("alice");  // the old sessions expired while idle
+  staff_ = StaffToken();
   MpReply late = Reminders(alice_);
   ASSERT_EQ(late.json["reminders"].Size(), 1u);
   EXPECT_TRUE(late.json["reminders"][0]["overdue"].GetBool());
@@ -204,7 +208,11 @@ TEST_P(MaintenanceRoutesTest, BrandAdminsSetIntervalsThatMoveTheDueDates) {
 
   // Another brand's admin sees and changes only its own brand's intervals and stores.
   AddStaff("foreign_admin", "brand_admin", "brand", foreign_brand_);
-  const std::string foreign = StaffLogin("foreign_admin");
+  MpReply login = Send("POST", "/api/console/login", "",
+                       R"({"username":"foreign_admin","password":")" + std::string(kPassword) +
+                           R"(","brand_id":)" + std::to_string(foreign_brand_) + "}");
+  ASSERT_EQ(login.status, 200) << login.body;
+  const std::string foreign = login.Text("token");
   MpReply theirs = Send("GET", "/api/console/service-intervals", foreign);
   ASSERT_EQ(theirs.status, 200);
   EXPECT_EQ(theirs.json["items"].Size(), 0u);
