@@ -186,7 +186,8 @@ std::optional<TimePoint> ParseRfc3339(std::string_view text) {
     ++pos;
   } else if (pos < text.size() && (text[pos] == '+' || text[pos] == '-')) {
     const int64_t oh = Digits(text, pos + 1, 2), om = Digits(text, pos + 4, 2);
-    if (oh < 0 || om < 0 || pos + 3 >= text.size() || text[pos + 3] != ':' || oh > 23 || om > 59) {
+    if (oh < 0 || om < 0 || pos + 3 >= text.size() || text[pos + 3] != ':' || oh > 23 ||
+        om > 59) {
       return std::nullopt;
     }
     offset = (oh * 3600 + om * 60) * (text[pos] == '-' ? -1 : 1);

@@ -56,8 +56,8 @@ TEST(BeijingCalendarTest, EndOfMonthIsTheLastBeijingSecond) {
 
 TEST(DateTextTest, ParsesOnlyRealDatesAndBeijingTimes) {
   EXPECT_EQ(ParseDate("2024-02-29"), (Date{2024, 2, 29}));
-  for (const char* bad :
-       {"", "2023-02-29", "2024-13-01", "2024-1-01", "2024-01-01x", "2024/01/01", "abcd-ef-gh"}) {
+  for (const char* bad : {"", "2023-02-29", "2024-13-01", "2024-1-01", "2024-01-01x",
+                          "2024/01/01", "abcd-ef-gh"}) {
     EXPECT_FALSE(ParseDate(bad).has_value()) << bad;
   }
   // 2026-12-06 09:30:00 in Beijing = 1796520600.
