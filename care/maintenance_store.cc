@@ -278,11 +278,20 @@ Status MaintenanceStore::SaveDue(const VehicleFacts& f, const std::optional<Due>
 }
 
 Result<int64_t> MaintenanceStore::DeleteOrphanDue() {
+  // A plain read first, then deletes by key: one DELETE over the whole table would lock rows
+  // that racing runs are writing and deadlock with them on MySQL.
   MILEAGE_ASSIGN_OR_RETURN(
-      db::ExecResult deleted,
-      conn_.Exec("DELETE FROM maintenance_due WHERE NOT EXISTS "
-                 "(SELECT 1 FROM vehicles v WHERE v.id = maintenance_due.vehicle_id)"));
-  return deleted.affected_rows;
+      std::vector<db::Row> orphans,
+      conn_.Query("SELECT d.vehicle_id FROM maintenance_due d LEFT JOIN vehicles v ON v.id = "
+                  "d.vehicle_id WHERE v.id IS NULL ORDER BY d.vehicle_id"));
+  int64_t deleted = 0;
+  for (const db::Row& row : orphans) {
+    MILEAGE_ASSIGN_OR_RETURN(
+        db::ExecResult done,
+        conn_.Exec("DELETE FROM maintenance_due WHERE vehicle_id = ?", {db::Value(row.Int(0))}));
+    deleted += done.affected_rows;
+  }
+  return deleted;
 }
 
 Result<std::vector<PendingDue>> MaintenanceStore::PendingBefore(const std::string& horizon,
@@ -291,7 +300,7 @@ Result<std::vector<PendingDue>> MaintenanceStore::PendingBefore(const std::strin
       std::vector<db::Row> rows,
       conn_.Query("SELECT d.vehicle_id, d.brand_id, d.member_id, v.model, d.due_date, d.reason "
                   "FROM maintenance_due d JOIN vehicles v ON v.id = d.vehicle_id "
-                  "WHERE d.reminded = 0 AND d.due_date <= ? ORDER BY d.due_date, d.vehicle_id "
+                  "WHERE d.reminded = 0 AND d.due_date <= ? ORDER BY d.vehicle_id "
                   "LIMIT ?",
                   {db::Value(horizon), db::Value(limit)}));
   std::vector<PendingDue> out;

@@ -108,7 +108,8 @@ class MaintenanceStore {
   // Deletes the due rows of deleted vehicles; how many.
   Result<int64_t> DeleteOrphanDue();
 
-  // Due rows on or before `horizon` ('YYYY-MM-DD') without their reminder, by due date.
+  // Due rows on or before `horizon` ('YYYY-MM-DD') without their reminder, by vehicle id (the
+  // order in which the due dates' refresh locks them too).
   Result<std::vector<PendingDue>> PendingBefore(const std::string& horizon, int64_t limit);
   // Inserts the reminder of (vehicle, due date) unless it exists: its id, or nullopt.
   Result<std::optional<int64_t>> InsertReminder(const PendingDue& due, int64_t now);
