@@ -101,6 +101,11 @@ class MemberStoreTest : public MembersTest {
         QueryRows("SELECT tier FROM members WHERE id = ?", {db::Value(member_id)});
     return rows.empty() ? "" : rows.front().Text(0);
   }
+  std::optional<int64_t> FirstPaidAt(int64_t member_id) {
+    std::vector<db::Row> rows =
+        QueryRows("SELECT first_paid_at FROM members WHERE id = ?", {db::Value(member_id)});
+    return rows.empty() ? std::nullopt : rows.front().OptionalInt(0);
+  }
   std::optional<int64_t> BelowSinceOf(int64_t member_id) {
     std::vector<db::Row> rows =
         QueryRows("SELECT tier_below_since FROM members WHERE id = ?", {db::Value(member_id)});
@@ -407,12 +412,15 @@ TEST_P(MemberStoreTest, RecordPaymentAddsTheVisitAndUpgradesReadingTheMemberOnce
                        : Result<std::optional<TierChange>>(status);
   };
 
-  // Below gold (500,000 fen and 12 visits): the lock, the month's upsert, the rolling sum.
+  // Below gold (500,000 fen and 12 visits): the lock, the month's upsert, the first payment's
+  // time for anniversary care (Record wrote activity only: the member had none), the rolling
+  // sum.
   int statements = -1;
   Result<std::optional<TierChange>> none = pay(id, 999, kNow, &statements);
   MEMBERS_ASSERT_OK(none);
   EXPECT_FALSE(none->has_value());
-  EXPECT_EQ(statements, 3);
+  EXPECT_EQ(statements, 4);
+  EXPECT_EQ(FirstPaidAt(id), kNow);
   EXPECT_EQ(TierOf(id), "silver");
   EXPECT_EQ(Rolling(id, kNow).spend_fen, 499999);
   EXPECT_EQ(Rolling(id, kNow).visits, 11);
@@ -425,6 +433,16 @@ TEST_P(MemberStoreTest, RecordPaymentAddsTheVisitAndUpgradesReadingTheMemberOnce
   EXPECT_EQ((*up)->reason, "qualified: spend 523999 fen, 12 visits in 12 months");
   EXPECT_EQ(TierOf(id), "gold");
   EXPECT_EQ(HistoryOf(id).size(), 1u);
+
+  // A later payment keeps the first payment's time and costs no statement for it (the upgrade
+  // above wrote the tier change, so this one is the plain case: three statements).
+  MEMBERS_ASSERT_OK(pay(id, 100, kNow + 10, &statements));
+  EXPECT_EQ(statements, 3);
+  EXPECT_EQ(FirstPaidAt(id), kNow);
+  // An earlier payment notified late moves it back.
+  MEMBERS_ASSERT_OK(pay(id, 100, kNow - 86400, &statements));
+  EXPECT_EQ(statements, 4);
+  EXPECT_EQ(FirstPaidAt(id), kNow - 86400);
 
   // An unknown member: refused, and no activity written for it.
   EXPECT_EQ(pay(id + 1000, 500, kNow, &statements).status().reason(), "MEMBER_NOT_FOUND");
