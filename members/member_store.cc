@@ -454,7 +454,8 @@ Result<std::vector<TierState>> MemberStore::ScanTiers(std::string_view base_tier
   std::vector<TierState> out;
   out.reserve(rows.size());
   for (const db::Row& row : rows) {
-    out.push_back({row.Int(0), row.Text(1), row.OptionalInt(2), row.Int(3), row.Int(4)});
+    out.push_back(
+        {row.Int(0), row.Text(1), row.OptionalInt(2), row.Int(3), row.Int(4), std::nullopt});
   }
   return out;
 }
