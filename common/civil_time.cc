@@ -1,5 +1,6 @@
 #include "common/civil_time.h"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace mileage::civil {
@@ -96,6 +97,15 @@ Date CivilFromDays(int64_t days) {
   date.month = mp < 10 ? mp + 3 : mp - 9;
   date.year = yoe + era * 400 + (date.month <= 2 ? 1 : 0);
   return date;
+}
+
+Date AddMonths(const Date& date, int64_t months) {
+  const int64_t index = date.year * 12 + (date.month - 1) + months;
+  Date out{FloorDiv(index, 12), index - FloorDiv(index, 12) * 12 + 1, 1};
+  const Date next_month{out.month == 12 ? out.year + 1 : out.year, out.month % 12 + 1, 1};
+  const int64_t month_days = DaysFromCivil(next_month) - DaysFromCivil(out);
+  out.day = std::min(date.day, month_days);
+  return out;
 }
 
 int64_t IsoWeekday(const Date& date) {

@@ -31,6 +31,10 @@ int64_t FloorDiv(int64_t a, int64_t b);
 int64_t DaysFromCivil(const Date& date);
 Date CivilFromDays(int64_t days);
 
+// The date `months` calendar months after `date` (negative: before), its day clamped to the
+// last day of that month (2026-01-31 + 1 month = 2026-02-28).
+Date AddMonths(const Date& date, int64_t months);
+
 // The ISO weekday of a date: 1 = Monday .. 7 = Sunday.
 int64_t IsoWeekday(const Date& date);
 

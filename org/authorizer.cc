@@ -28,6 +28,7 @@ bool IsRead(Action action) {
     case Action::kCareRuleRead:
     case Action::kCareGreetingRead:
     case Action::kSubscriptionRead:
+    case Action::kServiceIntervalRead:
       return true;
     default:
       return false;
@@ -164,6 +165,10 @@ std::string_view ActionName(Action action) {
       return "subscription.read";
     case Action::kSubscriptionWrite:
       return "subscription.write";
+    case Action::kServiceIntervalRead:
+      return "service_interval.read";
+    case Action::kServiceIntervalWrite:
+      return "service_interval.write";
   }
   return "?";
 }

@@ -66,6 +66,10 @@ enum class Action {
   // and brand admins read them.
   kSubscriptionRead,
   kSubscriptionWrite,
+  // Maintenance reminders (care/): the brand's service intervals; writing them and marking
+  // service stores is for brand admins.
+  kServiceIntervalRead,
+  kServiceIntervalWrite,
 };
 
 // "store.write" etc., for logs, route listings and the audit records of refused routes.
@@ -124,6 +128,8 @@ enum class Decision {
 // scope; store clerks do not.
 // Subscribe-message templates: brand admins only write them (they decide what reaches every
 // member of the brand); analysts read them as every other read.
+// Service intervals and service stores: brand admins write them; they and analysts read the
+// intervals (which sit on the brand node, so only brand-scope staff reach them).
 //
 // Actors: the system actor (the operator CLI, Actor::System) is always allowed; an Actor that
 // is neither staff nor the system is always refused (PermissionDenied). Stateless; safe for

@@ -12,6 +12,7 @@
 #include "server/mp/coupon_routes.h"
 #include "server/mp/package_routes.h"
 #include "server/mp/partner_routes.h"
+#include "server/mp/reminder_routes.h"
 #include "server/mp/store_routes.h"
 #include "server/mp/subscription_routes.h"
 #include "server/mp/vehicle_routes.h"
@@ -171,6 +172,7 @@ void App::RegisterRoutes() {
   RegisterAppointmentRoutes(*console_, *care_, clock_);
   RegisterActivityRoutes(*console_, care_->activities(), clock_);
   RegisterCareRuleRoutes(*console_, care_->care_rules(), clock_);
+  RegisterMaintenanceRoutes(*console_, care_->maintenance(), clock_);
   RegisterExportRoutes(*console_, *member_views_, *payment_views_, coupons_->redemptions());
   member_api_->RegisterRoutes(*http_);
   RegisterMemberCouponRoutes(member_api_->router(), coupons_->coupons(), clock_);
@@ -178,6 +180,7 @@ void App::RegisterRoutes() {
   RegisterMemberAppointmentRoutes(member_api_->router(), *care_, clock_);
   RegisterMemberActivityRoutes(member_api_->router(), care_->activities(), clock_);
   RegisterMemberSubscriptionRoutes(member_api_->router(), *subscriptions_);
+  RegisterMemberReminderRoutes(member_api_->router(), care_->maintenance(), clock_);
   RegisterMemberStoreRoutes(member_api_->router(), org_->stores());
   RegisterMemberCardRoutes(member_api_->router(), *owner_card_, *member_points_, clock_);
   RegisterMemberPartnerRoutes(member_api_->router(), *partner_identities_, *partner_reports_);

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "care/greeting_job.h"
+#include "care/maintenance_job.h"
 #include "care/reminder_job.h"
 #include "common/log.h"
 #include "coupons/expiry_job.h"
@@ -34,6 +35,7 @@ constexpr std::string_view kCareGreetings = "care_greetings";
 // Members greeted per transaction: each may issue a coupon, which holds the stock's counters
 // until commit.
 constexpr int64_t kGreetingBatch = 100;
+constexpr std::string_view kMaintenanceReminders = "maintenance_reminders";
 
 JobTiming TimingOf(const Config& config) {
   JobTiming timing;
@@ -80,6 +82,10 @@ std::vector<Job> MembershipJobs(db::Db& db, const Config& config) {
                                                                 const db::Fence& fence) {
             return care::RunCareGreetings(db, TierPolicyOf(config), *random, now, kGreetingBatch,
                                           fence);
+          }},
+      Job{std::string(kMaintenanceReminders), "maintenance reminders",
+          [&db](int64_t now, const db::Fence& fence) {
+            return care::RunMaintenanceReminders(db, now, kBatch, fence);
           }},
   };
 }
@@ -246,6 +252,7 @@ Result<JobsReport> RunMembershipJobs(db::Db& db, const Config& config, const Clo
     if (job.name == kCouponExpiry) report.coupons_expired = *done;
     if (job.name == kAppointmentReminders) report.appointment_reminders = *done;
     if (job.name == kCareGreetings) report.care_greetings = *done;
+    if (job.name == kMaintenanceReminders) report.maintenance_reminders = *done;
   }
   MILEAGE_RETURN_IF_ERROR(first_error);
   return report;

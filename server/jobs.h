@@ -33,8 +33,9 @@ struct Job {
 // The periodic jobs with the tiers and points expiry of `config` (which must outlive
 // them): "tier_downgrades" (members::RunTierDowngrades), "points_expiry"
 // (points::RunPointsExpiry), "coupon_expiry" (coupons::RunCouponExpiry) and
-// "appointment_reminders" (care::RunAppointmentReminders) and "care_greetings"
-// (care::RunCareGreetings, with its own OsRandom for coupon codes), each committing in
+// "appointment_reminders" (care::RunAppointmentReminders), "care_greetings"
+// (care::RunCareGreetings, with its own OsRandom for coupon codes) and
+// "maintenance_reminders" (care::RunMaintenanceReminders), each committing in
 // short transactions so that payments, claims and redemptions are not held up and a failure
 // keeps the work before it.
 std::vector<Job> MembershipJobs(db::Db& db, const Config& config);
@@ -127,6 +128,7 @@ struct JobsReport {
   int64_t coupons_expired = 0;
   int64_t appointment_reminders = 0;
   int64_t care_greetings = 0;
+  int64_t maintenance_reminders = 0;
 };
 
 // The periodic jobs (MembershipJobs) once, now by `clock`, as `mileage jobs` runs them: every job

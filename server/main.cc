@@ -70,8 +70,9 @@ Commands:
             SIGTERM or SIGINT, under the relay lease like the relay inside `serve`
             (docs/OPERATIONS.md "Outbox relay", "Subscribe messages").
   jobs      Run the periodic jobs once (tier downgrades after the grace period, points
-            expiry, coupon expiry, appointment reminders, birthday and anniversary care
-            greetings) and print what they did; `serve` also runs them every jobs_interval_s.
+            expiry, coupon expiry, appointment and maintenance reminders, birthday and
+            anniversary care greetings) and print what they did; `serve` also runs them every
+            jobs_interval_s.
   help      Show this text (also --help, -h).
 
 Options:
@@ -138,7 +139,8 @@ int RunJobs(const Args& args) {
   std::cout << "mileage: " << report->members_downgraded << " members downgraded, "
             << report->lots_expired << " points lots expired, " << report->coupons_expired
             << " coupons expired, " << report->appointment_reminders << " appointment reminders, "
-            << report->care_greetings << " care greetings\n";
+            << report->care_greetings << " care greetings, "
+            << report->maintenance_reminders << " maintenance reminders\n";
   return 0;
 }
 

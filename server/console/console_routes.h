@@ -82,5 +82,10 @@ void RegisterActivityRoutes(ConsoleRouter& router, care::ActivityService& activi
 // delete) and the greetings the job wrote.
 void RegisterCareRuleRoutes(ConsoleRouter& router, care::CareRuleService& rules,
                             const Clock& clock);
+// Maintenance reminders (care::MaintenanceService, docs/API.md "Maintenance reminders"),
+// registered by the App: the brand's service intervals (list, put, delete) and a store's
+// service flag.
+void RegisterMaintenanceRoutes(ConsoleRouter& router, care::MaintenanceService& maintenance,
+                               const Clock& clock);
 
 }  // namespace mileage::server

@@ -322,6 +322,12 @@ class ConsoleScopeTest : public ConsoleTest {
         {{"GET", "/api/console/stores/{id}/redemptions"},
          {{"GET", "/api/console/stores/" + b1 + "/redemptions"}}},
         // B1's schedule, slots and appointments.
+        // The brand's service intervals sit on the brand node; a store's service flag.
+        {{"GET", "/api/console/service-intervals"}, {}},
+        {{"PUT", "/api/console/service-intervals"}, {}},
+        {{"DELETE", "/api/console/service-intervals"}, {}},
+        {{"PUT", "/api/console/stores/{id}/service"},
+         {{"PUT", "/api/console/stores/" + b1 + "/service", R"({"service":true})"}}},
         {{"GET", "/api/console/stores/{id}/schedule"},
          {{"GET", "/api/console/stores/" + b1 + "/schedule"}}},
         {{"PUT", "/api/console/stores/{id}/schedule"},

@@ -110,5 +110,16 @@ TEST(Rfc3339Test, FormatsInChinaStandardTime) {
   EXPECT_EQ(ParseRfc3339(FormatRfc3339Beijing(At(1700000000))), At(1700000000));
 }
 
+// Checked with Python: calendar.monthrange for the clamped days.
+TEST(AddMonthsTest, MovesByCalendarMonthsAndClampsToTheMonthEnd) {
+  EXPECT_EQ(AddMonths(Date{2026, 3, 15}, 6), (Date{2026, 9, 15}));
+  EXPECT_EQ(AddMonths(Date{2026, 11, 30}, 3), (Date{2027, 2, 28}));
+  EXPECT_EQ(AddMonths(Date{2027, 8, 31}, 6), (Date{2028, 2, 29}));  // leap year
+  EXPECT_EQ(AddMonths(Date{2026, 12, 31}, 1), (Date{2027, 1, 31}));
+  EXPECT_EQ(AddMonths(Date{2026, 1, 31}, -2), (Date{2025, 11, 30}));
+  EXPECT_EQ(AddMonths(Date{2026, 5, 5}, 0), (Date{2026, 5, 5}));
+  EXPECT_EQ(AddMonths(Date{2026, 5, 5}, 24), (Date{2028, 5, 5}));
+}
+
 }  // namespace
 }  // namespace mileage::civil

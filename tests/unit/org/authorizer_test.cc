@@ -65,7 +65,9 @@ const std::vector<Action> kAllActions = {Action::kSelf,
                                          Action::kCareRuleWrite,
                                          Action::kCareGreetingRead,
                                          Action::kSubscriptionRead,
-                                         Action::kSubscriptionWrite};
+                                         Action::kSubscriptionWrite,
+                                         Action::kServiceIntervalRead,
+                                         Action::kServiceIntervalWrite};
 
 Principal Make(Role role, const NodePath& scope) { return Principal{7, "p", role, scope}; }
 
@@ -151,7 +153,7 @@ const std::map<Role, std::set<Action>>& Matrix() {
         Action::kStaffRead, Action::kMemberRead, Action::kPaymentRead, Action::kEarningRuleRead,
         Action::kStockRead, Action::kRedemptionRead, Action::kSettlementRead,
         Action::kAppointmentRead, Action::kActivityRead, Action::kCareRuleRead,
-        Action::kCareGreetingRead, Action::kSubscriptionRead}},
+        Action::kCareGreetingRead, Action::kSubscriptionRead, Action::kServiceIntervalRead}},
   };
   return *matrix;
 }
