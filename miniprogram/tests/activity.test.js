@@ -218,3 +218,48 @@ test('an activity that cannot be loaded shows the error in Chinese and a retry',
   await waitFor(() => find(p, '#detail'))
   assert.equal(text(find(p, '#title')), '新春试驾日')
 })
+
+// The brand's templates, the sign-up seating the member.
+function subscribing(wx) {
+  return wx.reply('GET', '/api/mp/subscriptions', 200, {items: fixtures.subscriptionTemplates()})
+    .route('POST', '/api/mp/subscriptions', () => ({status: 200,
+      body: {items: fixtures.subscriptionTemplates()}}))
+    .route('POST', SIGN_UP, () => {
+      wx.reply('GET', SIGNUPS, 200, page([fixtures.signup()]))
+      return {status: 201, body: fixtures.signup()}
+    })
+}
+
+test('立即报名 asks for the activity messages from the tap and signs up without waiting', async () => {
+  const wx = subscribing(member())
+  wx.subscribeAnswer = () => new Promise(() => {})  // the dialog stays open
+  const p = open()
+  await waitFor(() => find(p, '#signup') && p.instance.subscriber.items)
+  const signedUp = p.instance.signUp()
+  // Only the activity's templates the brand has (no 活动取消 template here).
+  assert.deepEqual(wx.subscribeRequests, [['Tpl_promo-4']])
+  await signedUp
+  assert.equal(wx.calls('POST', SIGN_UP).length, 1)
+  assert.equal(text(find(p, '#mine-state')), '已报名')
+  assert.equal(wx.calls('POST', '/api/mp/subscriptions').length, 0)
+})
+
+test('the subscription cancelled, switched off or unsaved never stops the sign-up', async () => {
+  const outcomes = [
+    () => ({fail: {errMsg: 'requestSubscribeMessage:fail cancel'}}),
+    () => ({fail: {errCode: 20004, errMsg: 'requestSubscribeMessage:fail'}}),
+    null,  // accepted, but the answer cannot be posted
+  ]
+  for (const answer of outcomes) {
+    const wx = subscribing(member())
+    if (answer) wx.subscribeAnswer = answer
+    else wx.route('POST', '/api/mp/subscriptions', () => ({networkError: true}))
+    const p = open()
+    await waitFor(() => find(p, '#signup') && p.instance.subscriber.items)
+    await p.instance.signUp()
+    await p.instance.subscribing
+    assert.equal(text(find(p, '#mine-state')), '已报名')
+    assert.deepEqual(wx.toasts, [{title: '报名成功', icon: 'success'}])
+    closePages()
+  }
+})

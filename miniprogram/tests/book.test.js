@@ -196,3 +196,111 @@ test('rescheduling: only slots with the service; moves the appointment', async (
   assert.deepEqual(wx.toasts, [{title: '改约成功', icon: 'success'}])
   assert.match(text(find(page, '#result')), /^改约成功2027-01-05 14:00 保养/)
 })
+
+test('from 保养提醒: the vehicle and the maintenance service are preselected', async () => {
+  const wx = member().reply('GET', '/api/mp/vehicles', 200, {items: [fixtures.vehicle(),
+    fixtures.vehicle({id: 14, plate: '京B67890', model: 'Golf'})]})
+  wx.reply('POST', '/api/mp/appointments', 201, fixtures.appointment({vehicle_id: 14}))
+  const page = openBook({vehicle_id: '14', service: 'maintenance'})
+  await waitFor(() => find(page, '#slots'))
+  assert.equal(page.data.vehicleId, 14)
+  assert.match(find(page, '#vehicle-14').dom.className, /chip-on/)
+  assert.doesNotMatch(find(page, '#vehicle-12').dom.className, /chip-on/)
+  tap(page, '#slot-31')
+  await waitFor(() => page.data.slotId === 31)
+  await page.instance.submit()
+  assert.deepEqual(wx.calls('POST', '/api/mp/appointments').map(r => r.data),
+    [{slot_id: 31, vehicle_id: 14, service_type: 'maintenance'}])
+})
+
+test('a vehicle_id the member does not have falls back to the first vehicle', async () => {
+  member()
+  const page = openBook({vehicle_id: '99'})
+  await waitFor(() => find(page, '#slots'))
+  assert.equal(page.data.vehicleId, 12)
+})
+
+// The brand's appointment templates, and what the booking does with the subscribe dialog.
+function subscribing(wx) {
+  return wx.reply('GET', '/api/mp/subscriptions', 200, {items: fixtures.subscriptionTemplates()})
+    .route('POST', '/api/mp/subscriptions', () => ({status: 200,
+      body: {items: fixtures.subscriptionTemplates()}}))
+    .reply('POST', '/api/mp/appointments', 201, fixtures.appointment())
+}
+
+test('确认预约 asks for the appointment messages from the tap and books without waiting', async () => {
+  const wx = subscribing(member())
+  let close
+  wx.subscribeAnswer = ids => new Promise(r => {
+    close = () => r({answer: Object.assign({errMsg: 'requestSubscribeMessage:ok'},
+      ...ids.map(id => ({[id]: 'accept'})))})
+  })
+  const page = openBook()
+  await waitFor(() => find(page, '#slots') && page.instance.subscriber.items)
+  tap(page, '#slot-31')
+  await waitFor(() => page.data.slotId === 31)
+  const booked = page.instance.submit()
+  assert.deepEqual(wx.subscribeRequests, [['Tpl_reminder-1', 'Tpl_resched-2', 'Tpl_cancel-3']])
+  // The dialog is still open, and the booking is done.
+  await booked
+  assert.ok(find(page, '#result'))
+  assert.equal(wx.calls('POST', '/api/mp/appointments').length, 1)
+  assert.equal(wx.calls('POST', '/api/mp/subscriptions').length, 0)
+  close()
+  await page.instance.subscribing
+  assert.deepEqual(wx.calls('POST', '/api/mp/subscriptions').map(r => r.data), [{
+    errMsg: 'requestSubscribeMessage:ok', 'Tpl_reminder-1': 'accept', 'Tpl_resched-2': 'accept',
+    'Tpl_cancel-3': 'accept'}])
+  // The dialog is not what the member tapped for: only the booking's toast.
+  assert.deepEqual(wx.toasts, [{title: '预约成功', icon: 'success'}])
+})
+
+test('the subscription failing in every way never stops the booking', async () => {
+  const outcomes = {
+    cancelled: () => ({fail: {errMsg: 'requestSubscribeMessage:fail cancel'}}),
+    'main switch off': () => ({fail: {errCode: 20004, errMsg: 'requestSubscribeMessage:fail'}}),
+    rejected: ids => ({answer: {errMsg: 'requestSubscribeMessage:ok', [ids[0]]: 'reject'}}),
+  }
+  for (const [what, answer] of Object.entries(outcomes)) {
+    const wx = subscribing(member())
+    wx.subscribeAnswer = answer
+    const page = openBook()
+    await waitFor(() => find(page, '#slots') && page.instance.subscriber.items)
+    tap(page, '#slot-31')
+    await waitFor(() => page.data.slotId === 31)
+    await page.instance.submit()
+    await page.instance.subscribing
+    assert.ok(find(page, '#result'), what)
+    assert.equal(wx.subscribeRequests.length, 1, what)
+    assert.deepEqual(wx.toasts, [{title: '预约成功', icon: 'success'}], what)
+    closePages()
+  }
+
+  // The network fails for the answer and for the templates.
+  let wx = subscribing(member()).route('POST', '/api/mp/subscriptions', () => ({networkError: true}))
+  let page = openBook()
+  await waitFor(() => find(page, '#slots') && page.instance.subscriber.items)
+  tap(page, '#slot-31')
+  await waitFor(() => page.data.slotId === 31)
+  await page.instance.submit()
+  assert.equal((await page.instance.subscribing).state, 'unrecorded')
+  assert.ok(find(page, '#result'))
+  closePages()
+  wx = subscribing(member()).route('GET', '/api/mp/subscriptions', () => ({networkError: true}))
+  page = openBook()
+  await waitFor(() => find(page, '#slots') && page.instance.subscriber.items)
+  tap(page, '#slot-31')
+  await waitFor(() => page.data.slotId === 31)
+  await page.instance.submit()
+  assert.ok(find(page, '#result'))
+  assert.deepEqual(wx.subscribeRequests, [])
+})
+
+test('no subscribe dialog when the form is not complete', async () => {
+  const wx = subscribing(member())
+  const page = openBook()
+  await waitFor(() => find(page, '#slots') && page.instance.subscriber.items)
+  await page.instance.submit()
+  assert.equal(text(find(page, '#form-error')), '请选择预约时段')
+  assert.deepEqual(wx.subscribeRequests, [])
+})

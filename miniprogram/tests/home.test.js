@@ -104,3 +104,44 @@ test('a card answer it cannot read shows the error state, not an endless loading
   await waitFor(() => find(page, '#error'))
   assert.equal(text(find(page, '#error-message')), '请求失败，请稍后重试')
 })
+
+test('an open maintenance reminder shows one line that opens 保养提醒', async () => {
+  const format = require('../utils/format')
+  const day = offset => format.beijingToday(Date.now() + offset * 86400000)
+  const wx = fakeWx().reply('GET', '/api/mp/card', 200, fixtures.card())
+    .reply('GET', '/api/mp/reminders', 200, {reminders: [fixtures.reminder({due_date: day(5)})],
+      vehicles: [fixtures.reminderVehicle({next_due_date: day(5)})]})
+  const page = openPage('home')
+  await waitFor(() => find(page, '#reminder-notice'))
+  assert.equal(text(find(page, '#reminder-notice')), '保养提醒：Golf 京A·***45 还有 5 天到保养时间›')
+  tap(page, '#reminder-notice')
+  await waitFor(() => wx.navigations.length)
+  assert.deepEqual(wx.navigations, ['/pages/reminders/index'])
+
+  // Two vehicles, one overdue: the overdue one, and how many.
+  wx.reply('GET', '/api/mp/reminders', 200, {reminders: [fixtures.reminder({due_date: day(5)}),
+    fixtures.reminder({id: 13, vehicle_id: 6, model: 'Model 3', plate: '沪B·***21',
+      due_date: day(-2), overdue: true})], vehicles: []})
+  page.instance.onShow()
+  await waitFor(() => /逾期/.test(text(find(page, '#reminder-notice'))))
+  assert.equal(text(find(page, '#reminder-notice')), '保养提醒：Model 3 沪B·***21 等 2 辆车 保养已逾期 2 天›')
+})
+
+test('no reminder line without open reminders, or when they cannot be read; the card still shows', async () => {
+  fakeWx().reply('GET', '/api/mp/card', 200, fixtures.card())
+    .reply('GET', '/api/mp/reminders', 200, {reminders: [], vehicles: []})
+  let page = openPage('home')
+  await waitFor(() => find(page, '#card'))
+  // Read once more and waited for: nothing to show.
+  await page.instance.loadReminders()
+  assert.equal(find(page, '#reminder-notice'), undefined)
+  closePages()
+  const failing = fakeWx().reply('GET', '/api/mp/card', 200, fixtures.card())
+    .reply('GET', '/api/mp/reminders', 503, {code: 'UNAVAILABLE', message: ''})
+  page = openPage('home')
+  await waitFor(() => find(page, '#card'))
+  await page.instance.loadReminders()
+  assert.equal(find(page, '#reminder-notice'), undefined)
+  assert.equal(failing.calls('GET', '/api/mp/reminders').length, 2)
+  assert.equal(text(find(page, '#points')), '3260')
+})

@@ -75,8 +75,20 @@ test('预约 opens the booking page for that store', async () => {
   const wx = fakeWx().reply('GET', NEAR, 200, {items: [fixtures.store()]})
   const page = openPage('stores')
   await waitFor(() => find(page, '#book-7'))
+  assert.equal(find(page, '#for-vehicle'), undefined)
   tap(page, '#book-7')
   await waitFor(() => wx.navigations.length)
   assert.deepEqual(wx.navigations,
     [`/pages/book/index?store_id=7&store_name=${encodeURIComponent('人民广场店')}`])
+})
+
+test('from 保养提醒 (vehicle_id): the page says why, and 预约 hands the vehicle and maintenance on', async () => {
+  const wx = fakeWx().reply('GET', NEAR, 200, {items: [fixtures.store()]})
+  const page = openPage('stores', {vehicle_id: '5'})
+  await waitFor(() => find(page, '#book-7'))
+  assert.equal(text(find(page, '#for-vehicle')), '请选择预约保养的门店')
+  tap(page, '#book-7')
+  await waitFor(() => wx.navigations.length)
+  assert.deepEqual(wx.navigations, [`/pages/book/index?store_id=7&store_name=${
+    encodeURIComponent('人民广场店')}&vehicle_id=5&service=maintenance`])
 })

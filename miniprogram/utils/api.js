@@ -47,4 +47,11 @@ module.exports = {
   activitySignups: (page, pageSize) =>
     request('GET', `/api/mp/activity-signups?page=${page || 1}&page_size=${pageSize || 200}`),
   cancelSignup: id => request('POST', `/api/mp/activity-signups/${id}/cancel`),
+  // Subscribe messages (docs/API.md, "Subscribe messages (member side)"); answer is
+  // wx.requestSubscribeMessage's success object as WeChat gives it.
+  subscriptions: () => request('GET', '/api/mp/subscriptions'),
+  subscribe: answer => request('POST', '/api/mp/subscriptions', answer),
+  // Maintenance reminders (docs/API.md, "Maintenance reminders (member side)").
+  reminders: () => request('GET', '/api/mp/reminders'),
+  dismissReminder: id => request('POST', `/api/mp/reminders/${id}/dismiss`),
 }

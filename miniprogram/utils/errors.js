@@ -74,6 +74,9 @@ const MESSAGES = {
   APPOINTMENT_CHECKED_IN: '您已到店，预约不能再修改',
   APPOINTMENT_COMPLETED: '预约已完成，不能再修改',
   APPOINTMENT_CANCELLED: '预约已取消',
+  REMINDER_NOT_FOUND: '该提醒已处理',
+  SUBSCRIBE_TEMPLATE_NOT_FOUND: '该消息已停止订阅，请刷新后重试',
+  INVALID_SUBSCRIBE_ANSWER: '订阅未能保存，请稍后重试',
   MALFORMED_JSON: '请求有误，请更新小程序后重试',
   BODY_NOT_OBJECT: '请求有误，请更新小程序后重试',
   PAYLOAD_TOO_LARGE: '请求有误，请更新小程序后重试',
@@ -133,5 +136,10 @@ const ACTIVITY_MESSAGES = {
   ACTIVITY_STARTED: '活动已开始，不能取消报名',
 }
 
+// Reminder routes: an id refused there is a reminder's.
+const REMINDER_MESSAGES = {
+  INVALID_ID: '该提醒已处理',
+}
+
 module.exports = {messageOf, MESSAGES, PHONE_MESSAGES, PURCHASE_MESSAGES, PARTNER_MESSAGES,
-  APPOINTMENT_MESSAGES, ACTIVITY_MESSAGES}
+  APPOINTMENT_MESSAGES, ACTIVITY_MESSAGES, REMINDER_MESSAGES}

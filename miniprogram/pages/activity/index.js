@@ -3,10 +3,13 @@
 // GET /api/mp/activity-signups). 立即报名 (报名候补 when full) signs up
 // (POST /api/mp/activities/{id}/signups): seated, or waitlisted with its number; 取消报名 /
 // 取消候补 cancels after a confirmation (POST /api/mp/activity-signups/{id}/cancel). Every refusal
-// of the routes is shown in Chinese, and the activity is read again.
+// of the routes is shown in Chinese, and the activity is read again. The sign-up tap also asks
+// for the brand's activity subscribe messages (promoted from the waitlist, cancelled;
+// utils/subscribe.js), without waiting for the answer.
 const api = require('../../utils/api')
 const {messageOf, ACTIVITY_MESSAGES} = require('../../utils/errors')
 const view = require('../../utils/activity_view')
+const subscribe = require('../../utils/subscribe')
 
 function message(err) {
   return messageOf(err, ACTIVITY_MESSAGES)
@@ -38,6 +41,8 @@ Component({
   methods: {
     onLoad(query) {
       this.activityId = Number(query && query.id)
+      this.subscriber = subscribe.forPage()
+      this.subscriber.load()
       return this.load()
     },
     onPullDownRefresh() {
@@ -63,6 +68,8 @@ Component({
     signUp() {
       const a = this.data.activity
       if (this.data.busy || !a || !a.canSignUp) return Promise.resolve()
+      // Within the tap (WeChat's rule), and never waited for.
+      this.subscribing = this.subscriber.ask(subscribe.TOPICS.activity)
       this.setData({busy: true, notice: ''})
       return api.signUp(a.id).then(signup => {
         wx.showToast(signup.state === 'waitlisted' ? {title: '已加入候补', icon: 'none'}

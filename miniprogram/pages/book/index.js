@@ -1,11 +1,15 @@
-// 预约保养: book a seat at a store (query store_id, store_name), or move an appointment to
-// another slot of its store (query appointment, service). The member picks a day of the next
-// 14, a slot with seats left that offers the service, a vehicle and a service, and optionally
-// one of their usable exchange coupons (not one another appointment holds); errors of the routes are shown in Chinese.
+// 预约保养: book a seat at a store (query store_id, store_name; optional vehicle_id and service
+// to preselect them, as 保养提醒 does), or move an appointment to another slot of its store
+// (query appointment, service). The member picks a day of the next 14, a slot with seats left
+// that offers the service, a vehicle and a service, and optionally one of their usable exchange
+// coupons (not one another appointment holds); errors of the routes are shown in Chinese.
+// The 确认 tap also asks for the brand's appointment subscribe messages (utils/subscribe.js),
+// without waiting for the answer.
 const api = require('../../utils/api')
 const {messageOf, APPOINTMENT_MESSAGES} = require('../../utils/errors')
 const view = require('../../utils/appointment_view')
 const format = require('../../utils/format')
+const subscribe = require('../../utils/subscribe')
 
 const DAYS = 14
 
@@ -44,6 +48,9 @@ Component({
     onLoad(query) {
       this.storeId = Number(query.store_id)
       this.appointmentId = Number(query.appointment || 0)
+      this.wantedVehicleId = Number(query.vehicle_id || 0)
+      this.subscriber = subscribe.forPage()
+      this.subscriber.load()
       const dayList = view.days(DAYS)
       this.setData({storeName: query.store_name ? decodeURIComponent(query.store_name) : '',
         rescheduling: Boolean(this.appointmentId), serviceType: query.service || '',
@@ -63,7 +70,8 @@ Component({
       return own.then(([vehicles, coupons]) => {
         const items = vehicles.items.map(v => ({id: v.id, name: `${v.plate} ${v.model}`}))
         this.setData({status: 'ready', errorMessage: '', vehicles: items,
-          vehicleId: items.length ? items[0].id : 0,
+          vehicleId: items.some(v => v.id === this.wantedVehicleId) ? this.wantedVehicleId
+            : items.length ? items[0].id : 0,
           coupons: coupons.items.filter(c => c.stock && c.stock.type === 'exchange' &&
             c.reserved_for_appointment_id == null).map(couponView)})
         return this.loadSlots()
@@ -118,6 +126,8 @@ Component({
         this.setData({formError: missing})
         return Promise.resolve()
       }
+      // Within the tap (WeChat's rule), and never waited for.
+      this.subscribing = this.subscriber.ask(subscribe.TOPICS.booking)
       this.setData({submitting: true, formError: ''})
       const body = {slot_id: this.data.slotId, vehicle_id: this.data.vehicleId,
         service_type: this.data.serviceType}

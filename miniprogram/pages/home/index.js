@@ -1,12 +1,14 @@
 // 首页: the owner card (GET /api/mp/card): member number, tier and the way to the next one,
 // the member QR code (refreshed before it expires), points, usable coupons, quick links
-// (coupons, stores, packages, orders).
+// (coupons, stores, packages, orders), and one line about an open maintenance reminder
+// (GET /api/mp/reminders; tap: 保养提醒), left out when they cannot be read.
 // Built with Component (WeChat's "使用 Component 构造器构造页面"), so its lifecycle methods
 // are plain methods that tests can call.
 const api = require('../../utils/api')
 const {messageOf} = require('../../utils/errors')
 const format = require('../../utils/format')
 const qr = require('../../utils/qr')
+const reminderView = require('../../utils/reminder_view')
 const timing = require('../../utils/timing')
 
 // The card as the page shows it.
@@ -39,6 +41,7 @@ Component({
     errorMessage: '',
     card: null,
     codeShown: false,
+    reminderNotice: '',
   },
   lifetimes: {
     detached() {
@@ -47,12 +50,12 @@ Component({
   },
   methods: {
     onLoad() {
-      this.load()
+      this.refresh()
     },
     onShow() {
       this.hidden = false
       // Coming back (e.g. after claiming a coupon): fresh numbers and a fresh member code.
-      if (this.data.status !== 'loading') this.load()
+      if (this.data.status !== 'loading') this.refresh()
     },
     onHide() {
       this.hidden = true
@@ -62,11 +65,11 @@ Component({
       this.stopRefresh()
     },
     onPullDownRefresh() {
-      this.load().then(() => wx.stopPullDownRefresh())
+      this.refresh().then(() => wx.stopPullDownRefresh())
     },
     retry() {
       this.setData({status: 'loading'})
-      this.load()
+      this.refresh()
     },
 
     load() {
@@ -76,6 +79,21 @@ Component({
         this.showMemberCode(card.member_code)
       }).catch(err => {
         this.setData({status: 'error', errorMessage: messageOf(err)})
+      })
+    },
+
+    // The card and the reminder line (not on each member-code refresh, which reloads the card
+    // alone).
+    refresh() {
+      return Promise.all([this.load(), this.loadReminders()])
+    },
+
+    // The reminder line; a failure only leaves it out (the card is what the page is for).
+    loadReminders() {
+      return api.reminders().then(res => {
+        this.setData({reminderNotice: reminderView.homeNotice(res.reminders)})
+      }, () => {
+        this.setData({reminderNotice: ''})
       })
     },
 
@@ -121,6 +139,9 @@ Component({
     },
     goAppointments() {
       wx.navigateTo({url: '/pages/appointments/index'})
+    },
+    goReminders() {
+      wx.navigateTo({url: '/pages/reminders/index'})
     },
     goActivities() {
       wx.navigateTo({url: '/pages/activities/index'})

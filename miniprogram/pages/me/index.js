@@ -13,8 +13,10 @@ const ENTRIES = [
   {key: 'packages', title: '套餐'},
   {key: 'orders', title: '我的订单'},
   {key: 'appointments', title: '我的预约'},
+  {key: 'reminders', title: '保养提醒'},
   {key: 'stores', title: '门店列表'},
   {key: 'profile', title: '个人信息'},
+  {key: 'subscriptions', title: '消息订阅'},
 ]
 
 Component({

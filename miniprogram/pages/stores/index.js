@@ -1,7 +1,8 @@
 // 门店: the brand's active stores (GET /api/mp/stores). With the member's position
 // (wx.getLocation, GCJ-02) nearest first with the distance; refused or unavailable, by name and
 // without distances, saying why. Each store can be called (wx.makePhoneCall) and, when it has a
-// position, navigated to (wx.openLocation).
+// position, navigated to (wx.openLocation). 预约 opens 预约保养 for the store; opened from
+// 保养提醒 (query vehicle_id) it says so and hands that vehicle and the maintenance service on.
 const api = require('../../utils/api')
 const {messageOf} = require('../../utils/errors')
 const format = require('../../utils/format')
@@ -38,9 +39,12 @@ Component({
     errorMessage: '',
     located: false,
     items: [],
+    forVehicle: false,
   },
   methods: {
-    onLoad() {
+    onLoad(query) {
+      this.vehicleId = Number((query && query.vehicle_id) || 0)
+      this.setData({forVehicle: Boolean(this.vehicleId)})
       return this.load()
     },
     onPullDownRefresh() {
@@ -69,7 +73,9 @@ Component({
     },
     book(e) {
       const s = this.store(e)
-      if (s) wx.navigateTo({url: `/pages/book/index?store_id=${s.id}&store_name=${encodeURIComponent(s.name)}`})
+      if (!s) return
+      const forVehicle = this.vehicleId ? `&vehicle_id=${this.vehicleId}&service=maintenance` : ''
+      wx.navigateTo({url: `/pages/book/index?store_id=${s.id}&store_name=${encodeURIComponent(s.name)}${forVehicle}`})
     },
     navigate(e) {
       const s = this.store(e)

@@ -143,3 +143,40 @@ function signup(overrides) {
 
 module.exports = {STOCK_CASH, STOCK_WASH, stockListItem, coupon, card, vehicle, profile, store,
   pkg, order, orderCreated, partner, slot, appointment, activity, signup}
+
+// Templates of GET /api/mp/subscriptions (docs/API.md, "Subscribe messages (member side)"): the
+// brand's appointment, activity, maintenance and a marketing one, none granted yet.
+function subscriptionTemplate(overrides) {
+  return Object.assign({template_id: 'Tpl_reminder-1', title: '预约到店提醒',
+    topic: 'appointment.reminder', marketing: false, remaining: 0}, overrides)
+}
+
+function subscriptionTemplates() {
+  return [
+    subscriptionTemplate(),
+    subscriptionTemplate({template_id: 'Tpl_resched-2', title: '预约变更通知',
+      topic: 'appointment.rescheduled'}),
+    subscriptionTemplate({template_id: 'Tpl_cancel-3', title: '预约取消通知',
+      topic: 'appointment.cancelled'}),
+    subscriptionTemplate({template_id: 'Tpl_promo-4', title: '候补成功通知', topic: 'activity.promoted'}),
+    subscriptionTemplate({template_id: 'Tpl_due-5', title: '保养到期提醒', topic: 'maintenance.due'}),
+    subscriptionTemplate({template_id: 'Tpl_coupon-6', title: '优惠券到账提醒', topic: 'coupon.issued',
+      marketing: true}),
+  ]
+}
+
+// A reminder and a vehicle of GET /api/mp/reminders (docs/API.md, "Maintenance reminders
+// (member side)"); due_date and next_due_date are YYYY-MM-DD.
+function reminder(overrides) {
+  return Object.assign({id: 12, vehicle_id: 5, model: 'Golf', plate: '京A·***45',
+    due_date: '2030-01-15', overdue: false, reason: 'months', created_at: '2030-01-07T00:00:00Z'},
+  overrides)
+}
+
+function reminderVehicle(overrides) {
+  return Object.assign({vehicle_id: 5, model: 'Golf', plate: '京A·***45',
+    next_due_date: '2030-01-15', reason: 'months'}, overrides)
+}
+
+Object.assign(module.exports, {subscriptionTemplate, subscriptionTemplates, reminder,
+  reminderVehicle})

@@ -1,6 +1,6 @@
 // Test harness for the pages: a DOM (jsdom), miniprogram-simulate, and a fake of the wx.*
 // boundary only (wx.login, wx.request, storage, toasts, modals, navigation, location, phone
-// calls, maps and wx.requestPayment). Pages and utils run
+// calls, maps, wx.requestPayment and wx.requestSubscribeMessage). Pages and utils run
 // unchanged against it. Each test installs a new fake with fakeWx().
 require('global-jsdom')()
 // Node 20 has its own Event and CustomEvent globals, which global-jsdom leaves in place; jsdom's
@@ -33,6 +33,12 @@ class FakeWx {
     // {errMsg} of success, or of fail (e.g. 'requestPayment:fail cancel').
     this.payments = []
     this.paymentOutcome = {ok: true, errMsg: 'requestPayment:ok'}
+    // The tmplIds of each wx.requestSubscribeMessage, and how the member answers: a function
+    // of the ids giving {answer} (WeChat's success object: every id 'accept' by default) or
+    // {fail} (its fail object, e.g. {errCode: 20004}), or a Promise of one (a dialog left open).
+    this.subscribeRequests = []
+    this.subscribeAnswer = ids => ({answer: Object.assign({errMsg: 'requestSubscribeMessage:ok'},
+      ...ids.map(id => ({[id]: 'accept'})))})
     this.route('POST', '/api/mp/login', req => {
       const n = this.logins
       return {status: 200, body: {token: `mmt1.token-${n}`, expires_at: '2027-01-01T00:00:00Z',
@@ -115,6 +121,11 @@ class FakeWx {
         const outcome = self.paymentOutcome
         setTimeout(() => (outcome.ok ? opts.success({errMsg: outcome.errMsg})
           : opts.fail({errMsg: outcome.errMsg})), 0)
+      },
+      requestSubscribeMessage(opts) {
+        self.subscribeRequests.push(opts.tmplIds)
+        Promise.resolve(self.subscribeAnswer(opts.tmplIds)).then(res => setTimeout(() =>
+          (res.fail ? opts.fail(res.fail) : opts.success(res.answer)), 0))
       },
       setNavigationBarTitle() {},
       stopPullDownRefresh() {},

@@ -184,6 +184,11 @@ class Mileage {
     }
   }
 
+  // The raw answer {status, body} of a request to the sandbox (WeChat's stand-in).
+  sandboxCall(method, urlPath, body) {
+    return call(this.sandboxBase, method, urlPath, body)
+  }
+
   // The raw answer of a request to the service (no login), e.g. to see whether a route exists.
   get(urlPath) {
     return call(this.base, 'GET', urlPath)
