@@ -387,6 +387,29 @@ test('an analyst reads every tab without the write controls', { skip }, async ()
   await context.close()
 })
 
+test('a dealer manager has only 关怀记录, of the members they see', { skip }, async () => {
+  const store = await api('GET', `/api/console/stores/${mileage.storeId}`)
+  const made = await api('POST', '/api/console/staff', {
+    username: 'dm-care', password: 'dm-care-password-1', role: 'dealer_manager', scope: { type: 'dealer', id: store.body.dealer_id },
+  })
+  assert.equal(made.status, 201, JSON.stringify(made.body))
+  const login = await call(mileage.base, 'POST', '/api/console/login', { username: 'dm-care', password: 'dm-care-password-1' })
+  const manager = login.body.token
+  // The greeted member enrolled through the mini-program at no store: outside the dealer's view.
+  const seen = await api('GET', '/api/console/care-greetings', undefined, manager)
+  assert.deepEqual([seen.status, seen.body.total], [200, 0])
+  assert.equal((await api('GET', '/api/console/care-rules', undefined, manager)).status, 403)
+
+  const { context, page } = await signedIn('dm-care', 'dm-care-password-1')
+  await page.waitForSelector('#greetings-empty')
+  assert.ok(await page.$('nav a[href$="/care"]'))
+  assert.equal(await page.$('#tab-templates'), null)
+  assert.equal(await page.$('#tab-maintenance'), null)
+  assert.equal(await page.$('#rules-table, #rules-empty, #rules-error, #new-rule'), null)
+  assertNoErrors(page)
+  await context.close()
+})
+
 test('a store clerk has no 车主关怀 in the navigation, the page refuses and so does the API', { skip }, async () => {
   const { context, page } = await signedIn('clerk-care', CLERK_PASSWORD)
   await page.waitForSelector('#care-denied:has-text("您的角色无权执行此操作")')
