@@ -21,6 +21,7 @@ const SCHEDULE_WRITERS = REVERSERS
 const APPOINTMENT_WRITERS = REDEEMERS
 const ACTIVITY_WRITERS = REDEEMERS
 const GREETING_READERS = STAFF_READERS
+const CARE_SETTING_READERS = PARTNER_READERS
 
 // Mirrors docs/API.md's role table: the pages hide what the server would refuse.
 export const can = {
@@ -53,7 +54,7 @@ export const can = {
   readSettlements: () => SETTLEMENT_READERS.has(session.staff?.role) && session.staff?.scope?.type === 'brand',
   // Subscribe templates, care rules and service intervals belong to the brand node: brand admins
   // and brand-scope analysts read them (404 below the brand), brand admins write them.
-  readCareSettings: () => PARTNER_READERS.has(session.staff?.role) && session.staff?.scope?.type === 'brand',
+  readCareSettings: () => CARE_SETTING_READERS.has(session.staff?.role) && session.staff?.scope?.type === 'brand',
   writeCareSettings: () => BRAND_ADMIN.has(session.staff?.role) && session.staff?.scope?.type === 'brand',
   // care_greeting.read: every role but the clerk, each in its scope.
   readGreetings: () => GREETING_READERS.has(session.staff?.role),
