@@ -124,6 +124,17 @@ const MESSAGES = {
   SIGNUP_CHECKED_IN: '该会员已签到',
   SIGNUP_CANCELLED: '该报名已取消',
   SIGNUP_NOT_FOUND: '未找到该报名，请刷新后重试',
+  INVALID_TOPIC: '消息主题无效，请从列表中选择',
+  INVALID_TEMPLATE_ID: '模板 ID 无效：需为 1 到 64 位字母、数字、下划线或连字符（微信公众平台“订阅消息”中的模板 ID）',
+  INVALID_TEMPLATE_FIELDS: '字段对应无效：需 1 到 10 行；关键词为模板详情中的名称（类型加 1 到 3 位数字，如 thing1、time2、character_string3），事件字段为小写字母、数字或下划线（最长 64 位）',
+  SUBSCRIBE_TEMPLATE_NOT_FOUND: '未找到该订阅消息模板，可能已被删除',
+  SUBSCRIBE_TEMPLATE_EXISTS: '本品牌已登记该模板 ID，请编辑已有的模板',
+  TOO_MANY_SUBSCRIBE_TEMPLATES: '订阅消息模板已达上限（每个品牌 50 个）',
+  INVALID_KIND: '关怀类型无效：需为生日或首次消费周年',
+  INVALID_DAYS_BEFORE: '提前天数需为 0 到 7 天',
+  CARE_RULE_NOT_FOUND: '未找到该关怀规则，可能已被删除',
+  INVALID_MODEL: '车型无效：需为 1 到 64 个字（去掉首尾空格后），不能含控制字符',
+  INTERVAL_NOT_FOUND: '未找到该车型的保养周期，可能已被删除',
 }
 
 // INVALID_EARNING_RULE of a partner's rule (docs/API.md "Partners", Earning rule): its limits

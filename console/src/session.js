@@ -20,6 +20,8 @@ const GRANTERS = REVERSERS
 const SCHEDULE_WRITERS = REVERSERS
 const APPOINTMENT_WRITERS = REDEEMERS
 const ACTIVITY_WRITERS = REDEEMERS
+const GREETING_READERS = STAFF_READERS
+const CARE_SETTING_READERS = PARTNER_READERS
 
 // Mirrors docs/API.md's role table: the pages hide what the server would refuse.
 export const can = {
@@ -50,6 +52,13 @@ export const can = {
   writeWebhooks: () => BRAND_ADMIN.has(session.staff?.role),
   // Settlement belongs to the brand node: only brand-scope staff read it (404 below).
   readSettlements: () => SETTLEMENT_READERS.has(session.staff?.role) && session.staff?.scope?.type === 'brand',
+  // Subscribe templates, care rules and service intervals belong to the brand node: brand admins
+  // and brand-scope analysts read them (404 below the brand), brand admins write them.
+  readCareSettings: () => CARE_SETTING_READERS.has(session.staff?.role) && session.staff?.scope?.type === 'brand',
+  writeCareSettings: () => BRAND_ADMIN.has(session.staff?.role) && session.staff?.scope?.type === 'brand',
+  // care_greeting.read: every role but the clerk, each in its scope.
+  readGreetings: () => GREETING_READERS.has(session.staff?.role),
+  readCare: () => can.readCareSettings() || can.readGreetings(),
   closeSettlements: () => BRAND_ADMIN.has(session.staff?.role) && session.staff?.scope?.type === 'brand',
 }
 
