@@ -48,7 +48,8 @@ const NodeTable& TableOf(NodeType type) {
 }
 
 StoreDetails StoreDetailsFromRow(const db::Row& row, size_t first) {
-  StoreDetails details{row.Text(first), row.Text(first + 1), row.Text(first + 2), std::nullopt};
+  StoreDetails details{row.Text(first), row.Text(first + 1), row.Text(first + 2), std::nullopt,
+                       row.Int(first + 5) != 0};
   const std::optional<int64_t> latitude = row.OptionalInt(first + 3);
   const std::optional<int64_t> longitude = row.OptionalInt(first + 4);
   if (latitude.has_value() && longitude.has_value()) {
@@ -58,7 +59,8 @@ StoreDetails StoreDetailsFromRow(const db::Row& row, size_t first) {
 }
 
 // The columns of a store's details (migration 0013), after the common ones.
-constexpr char kStoreDetailColumns[] = ", address, phone, hours, latitude_e6, longitude_e6";
+constexpr char kStoreDetailColumns[] =
+    ", address, phone, hours, latitude_e6, longitude_e6, service";
 // The columns of a brand's settings (migration 0021), after the common ones.
 constexpr char kBrandSettingColumns[] = ", point_value_fen_per_100";
 

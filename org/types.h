@@ -71,6 +71,9 @@ struct StoreDetails {
   std::string phone;    // 0..32: a mobile or landline number as staff typed it
   std::string hours;    // 0..128 characters of text: "08:30-18:00"
   std::optional<GeoPoint> position;
+  // A service store (migration 0031; set by care's PUT /stores/{id}/service): payments and
+  // redemptions there count as maintenance visits. Read here, never written by org.
+  bool service = false;
   bool operator==(const StoreDetails&) const = default;
 };
 

@@ -351,12 +351,16 @@ test('the brand default and a model\'s service interval by keyboard, the server\
   await page.waitForSelector('#interval-outcome:has-text("车型「Golf」的保养周期已删除")')
   assert.deepEqual((await intervals()).map((i) => i.model), [''])
 
-  // The store list carries no service flag: 未知 until set here; each setting is audited.
+  // The store list carries each store's flag; a switch sets it, it stays after a reload, and
+  // each setting is audited.
   const row = '#service-stores-table tr:has(.store-name:text-is("Store 1"))'
-  await page.waitForSelector(`${row} .service-state:has-text("未知")`)
-  await page.click(`${row} .service-on-btn`)
+  await page.waitForSelector(`${row} .service-state:has-text("否")`)
+  await page.click(`${row} .service-switch`)
   await page.waitForSelector('#interval-outcome:has-text("Store 1 已设为服务门店")')
   await page.waitForSelector(`${row} .service-switch.is-checked`)
+  assert.equal((await api('GET', `/api/console/stores/${mileage.storeId}`)).body.service, true)
+  await page.reload()
+  await page.waitForSelector(`${row} .service-state:has-text("是")`)
   const audited = async () => (await api('GET', `/api/console/audit?action=store.service&object_type=store&object_id=${mileage.storeId}`)).body.items.map((r) => r.detail)
   assert.deepEqual(await audited(), ['service store'])
   await shot(page, 'care-maintenance')

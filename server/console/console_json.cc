@@ -99,6 +99,7 @@ void WriteStoreDetails(JsonWriter& w, const org::StoreDetails& details) {
   WriteText(w, "address", details.address);
   WriteText(w, "phone", details.phone);
   WriteText(w, "hours", details.hours);
+  WriteBool(w, "service", details.service);
   // Degrees with the stored six decimals; RapidJSON writes the shortest exact form (31.2304).
   const auto degrees = [&w](const char* key, std::optional<int64_t> e6) {
     w.Key(key);

@@ -85,6 +85,14 @@ TEST_P(ConsoleStoresTest, DetailsAreSetReadAndAudited) {
   EXPECT_TRUE(cleared.json["latitude"].IsNull());
   EXPECT_TRUE(cleared.json["longitude"].IsNull());
   EXPECT_EQ(StoreRow(tree_.store_a1), "A1 Service|上海市黄浦区人民大道 1 号|021-6355 1234||-|-");
+  // The service flag (maintenance reminders) shows in the store's JSON and survives a PATCH.
+  EXPECT_FALSE(cleared.json["service"].GetBool());
+  Reply service = Send("PUT", path + "/service", Token("admin"), R"({"service":true})");
+  ASSERT_EQ(service.status, 200) << service.body;
+  Reply renamed = Patch(path, Token("admin"), R"({"name":"A1 Workshop"})");
+  ASSERT_EQ(renamed.status, 200) << renamed.body;
+  EXPECT_TRUE(renamed.json["service"].GetBool());
+  EXPECT_TRUE(Get(path, Token("clerk_a1")).json["service"].GetBool());
   // Other stores are untouched.
   EXPECT_EQ(StoreRow(tree_.store_a2), "Store A2||||-|-");
   EXPECT_EQ(StoreRow(tree_.store_b1), "Store B1||||-|-");
