@@ -1,7 +1,6 @@
 // What the 车主关怀 page names: the subscribable topics (care/subscribe_types.h
 // kSubscribableTopics) with the payload fields their producers write, care kinds, greeting
 // outcomes, and the Chinese text of the care routes' validation refusals.
-import { ElMessageBox } from 'element-plus'
 import { errorMessage } from './errors.js'
 
 const APPOINTMENT_FIELDS = [
@@ -89,12 +88,3 @@ export function careError(err) {
   return errorMessage(err)
 }
 
-// A confirmation box; resolves whether the user confirmed.
-export async function confirmAction(message, title, button) {
-  try {
-    await ElMessageBox.confirm(message, title, { confirmButtonText: button, cancelButtonText: '返回', type: 'warning' })
-    return true
-  } catch {
-    return false
-  }
-}
