@@ -1,10 +1,12 @@
 #include "coupons/redemption_service.h"
 
+#include "common/random.h"
 #include "coupons/codes.h"
 #include "coupons/coupon_store.h"
 #include "coupons/rules.h"
 #include "coupons/stock_store.h"
 #include "db/outbox.h"
+#include "members/member_store.h"
 #include "org/hierarchy_service.h"
 #include "org/node_store.h"
 #include "org/validation.h"
@@ -76,6 +78,10 @@ Status WriteRedemption(db::Connection& tx, const Redemption& redemption,
     return AbortedError(label + " changed meanwhile");
   }
   result.coupon = std::move(*current);
+  // A redemption at the counter is a visit (churn and recency read the member's last one).
+  OsRandom no_draws;  // MemberStore wants a source; RecordVisit never draws
+  MILEAGE_RETURN_IF_ERROR(members::MemberStore(tx, no_draws)
+                              .RecordVisit(redemption.member_id, redemption.store.store_id, now));
   MILEAGE_RETURN_IF_ERROR(db::AddOutboxEvent(
       tx, "coupon.redeemed", redemption.brand_id, std::to_string(redemption.coupon_id),
       db::PayloadJson({{"coupon_id", redemption.coupon_id},

@@ -334,28 +334,49 @@ Result<std::optional<TierChange>> MemberStore::UpgradeIfQualified(int64_t member
 }
 
 Result<std::optional<TierChange>> MemberStore::RecordPayment(int64_t member_id, int64_t spend_fen,
-                                                             int64_t at, const TierPolicy& policy,
+                                                             int64_t at, int64_t store_id,
+                                                             const TierPolicy& policy,
                                                              int64_t now) {
   MILEAGE_RETURN_IF_ERROR(ValidateTierPolicy(policy));
   // The lock comes first, as LockMember's: every writer of a member goes in the same order.
   MILEAGE_ASSIGN_OR_RETURN(std::optional<TierState> state, LockTier(member_id));
   if (!state.has_value()) return MemberNotFound(member_id);
   MILEAGE_RETURN_IF_ERROR(RecordActivity(member_id, spend_fen, 1, at));
-  // The earliest payment is the one whose anniversary care greets (care/greeting_job.h); a
-  // notification of an earlier payment that arrives later moves it back. The locked row says
-  // whether to write, so a member's later payments cost no round trip for it.
-  if (!state->first_paid_at.has_value() || *state->first_paid_at > at) {
-    MILEAGE_RETURN_IF_ERROR(
-        conn_
-            .Exec("UPDATE members SET first_paid_at = ?, first_paid_md = ? WHERE id = ?",
-                  {db::Value(at), db::Value(civil::FormatMonthDay(civil::BeijingDate(at))),
-                   db::Value(member_id)})
-            .status());
-  }
+  MILEAGE_RETURN_IF_ERROR(RecordPaymentDates(*state, at, store_id));
   MILEAGE_ASSIGN_OR_RETURN(Activity activity, RollingActivity(member_id, now));
   state->spend_fen = activity.spend_fen;
   state->visits = activity.visits;
   return UpgradeFrom(*state, policy, now);
+}
+
+Status MemberStore::RecordPaymentDates(const TierState& state, int64_t at, int64_t store_id) {
+  // The earliest payment is the one whose anniversary care greets (care/greeting_job.h); a
+  // notification of an earlier payment that arrives later moves it back. The latest visit is
+  // what churn and recency read (growth/). The locked row says what to write, so both go in at
+  // most one statement.
+  std::string sets;
+  std::vector<db::Value> params;
+  if (!state.first_paid_at.has_value() || *state.first_paid_at > at) {
+    sets = "first_paid_at = ?, first_paid_md = ?";
+    params = {db::Value(at), db::Value(civil::FormatMonthDay(civil::BeijingDate(at)))};
+  }
+  if (!state.last_visit_at.has_value() || *state.last_visit_at < at) {
+    sets += std::string(sets.empty() ? "" : ", ") + "last_visit_at = ?, last_visit_store_id = ?";
+    params.push_back(db::Value(at));
+    params.push_back(db::Value(store_id));
+  }
+  if (sets.empty()) return Status::Ok();
+  params.push_back(db::Value(state.member_id));
+  return conn_.Exec("UPDATE members SET " + sets + " WHERE id = ?", params).status();
+}
+
+Status MemberStore::RecordVisit(int64_t member_id, int64_t store_id, int64_t at) {
+  return conn_
+      .Exec(
+          "UPDATE members SET last_visit_at = ?, last_visit_store_id = ? WHERE id = ? AND "
+          "(last_visit_at IS NULL OR last_visit_at < ?)",
+          {db::Value(at), db::Value(store_id), db::Value(member_id), db::Value(at)})
+      .status();
 }
 
 Result<std::optional<TierChange>> MemberStore::UpgradeFrom(const TierState& state,
@@ -454,7 +475,7 @@ Result<std::vector<TierState>> MemberStore::ScanTiers(std::string_view base_tier
   std::vector<TierState> out;
   out.reserve(rows.size());
   for (const db::Row& row : rows) {
-    out.push_back({row.Int(0), row.Text(1), row.OptionalInt(2), row.Int(3), row.Int(4), {}});
+    out.push_back({row.Int(0), row.Text(1), row.OptionalInt(2), row.Int(3), row.Int(4), {}, {}});
   }
   return out;
 }
@@ -480,13 +501,14 @@ Result<std::optional<TierState>> MemberStore::LockTierState(int64_t member_id, i
 Result<std::optional<TierState>> MemberStore::LockTier(int64_t member_id) {
   MILEAGE_ASSIGN_OR_RETURN(
       std::vector<db::Row> rows,
-      conn_.Query("SELECT id, tier, tier_below_since, first_paid_at FROM members WHERE id = ?" +
+      conn_.Query("SELECT id, tier, tier_below_since, first_paid_at, last_visit_at FROM members "
+                  "WHERE id = ?" +
                       std::string(db::ForUpdate(conn_.dialect())),
                   {db::Value(member_id)}));
   if (rows.empty()) return std::optional<TierState>();
   const db::Row& row = rows.front();
-  return std::optional<TierState>(
-      TierState{row.Int(0), row.Text(1), row.OptionalInt(2), 0, 0, row.OptionalInt(3)});
+  return std::optional<TierState>(TierState{row.Int(0), row.Text(1), row.OptionalInt(2), 0, 0,
+                                            row.OptionalInt(3), row.OptionalInt(4)});
 }
 
 Status MemberStore::SetTierBelowSince(int64_t member_id, std::optional<int64_t> since,

@@ -25,6 +25,7 @@ struct TierState {
   int64_t spend_fen = 0;                 // rolling 12 months
   int64_t visits = 0;                    // rolling 12 months
   std::optional<int64_t> first_paid_at;  // the earliest recorded payment; nullopt before any
+  std::optional<int64_t> last_visit_at;  // the latest payment or redemption; nullopt before any
 };
 
 // What a member session's truth check reads about a member (members/member_session_truth.h).
@@ -95,10 +96,16 @@ class MemberStore {
                                                        int64_t now);
   // A payment's whole effect on the member, reading the member row once: LockMember, then
   // RecordActivity(spend_fen, 1 visit, at), the member's first payment (first_paid_at and its
-  // Beijing month-day first_paid_md, when `at` is earlier than the one recorded or none is),
-  // then UpgradeIfQualified. Errors: theirs.
+  // Beijing month-day first_paid_md, when `at` is earlier than the one recorded or none is) and
+  // last visit (last_visit_at and last_visit_store_id = `store_id`, when `at` is later), then
+  // UpgradeIfQualified. Errors: theirs.
   Result<std::optional<TierChange>> RecordPayment(int64_t member_id, int64_t spend_fen, int64_t at,
-                                                  const TierPolicy& policy, int64_t now);
+                                                  int64_t store_id, const TierPolicy& policy,
+                                                  int64_t now);
+  // A visit other than a payment (a coupon redeemed at `store_id`): moves last_visit_at and
+  // last_visit_store_id forward to `at` when it is later than the recorded one (one conditional
+  // UPDATE; an older visit arriving late changes nothing). A missing member changes nothing.
+  Status RecordVisit(int64_t member_id, int64_t store_id, int64_t at);
   Result<std::vector<TierChange>> TierHistory(int64_t member_id);
 
   // Additions beyond the interface agreed with payments (console, downgrade job). One
@@ -135,6 +142,8 @@ class MemberStore {
                                 std::string reason, int64_t now);
 
  private:
+  // RecordPayment's first_paid_at/_md and last_visit_at/_store_id from the locked `state`.
+  Status RecordPaymentDates(const TierState& state, int64_t at, int64_t store_id);
   // Moves a locked member up as UpgradeIfQualified says, from `state` (tier and activity).
   Result<std::optional<TierChange>> UpgradeFrom(const TierState& state, const TierPolicy& policy,
                                                 int64_t now);

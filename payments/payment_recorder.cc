@@ -56,7 +56,8 @@ Result<PayerUpdate> PaymentRecorder::UpdatePayer(db::Connection& conn,
                            policy_.tiers.tiers.front().name, "wechat_pay", store.store_id, now));
   const int64_t member_id = update.enrollment.member.id;
   MILEAGE_ASSIGN_OR_RETURN(update.upgrade, members.RecordPayment(member_id, paid.amount_fen,
-                                                                 paid.paid_at, policy_.tiers, now));
+                                                                 paid.paid_at, store.store_id,
+                                                                 policy_.tiers, now));
   update.tier =
       update.upgrade.has_value() ? update.upgrade->to_tier : update.enrollment.member.tier;
   return update;

@@ -60,7 +60,7 @@ class GreetingTest : public coupons::CouponsTest {
   void Pay(int64_t member, int64_t at) {
     COUPONS_ASSERT_OK(db::InTransaction(db(), [&](db::Connection& conn) -> Status {
       return members::MemberStore(conn, random_)
-          .RecordPayment(member, 100, at, tiers_, at)
+          .RecordPayment(member, 100, at, 0, tiers_, at)
           .status();
     }));
   }

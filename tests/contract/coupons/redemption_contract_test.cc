@@ -88,6 +88,11 @@ TEST_P(RedemptionTest, DiscountsWrittenOutFromTheRule) {
                        "outcome = 'ok' AND object_id = ? AND staff_id = ?",
                        {db::Value(coupon.id), db::Value(clerk_a1_.staff->staff_id)}),
               1);
+    // The redemption is the member's last visit, at the counter's store.
+    EXPECT_EQ(QueryInt("SELECT COUNT(*) FROM members WHERE id = ? AND last_visit_at = ? AND "
+                       "last_visit_store_id = ?",
+                       {db::Value(member), db::Value(kNow), db::Value(tree_.store_a1.store_id)}),
+              1);
   }
 }
 

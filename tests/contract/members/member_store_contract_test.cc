@@ -106,6 +106,14 @@ class MemberStoreTest : public MembersTest {
         QueryRows("SELECT first_paid_at FROM members WHERE id = ?", {db::Value(member_id)});
     return rows.empty() ? std::nullopt : rows.front().OptionalInt(0);
   }
+  // (last_visit_at, last_visit_store_id); -1 for a NULL time.
+  std::pair<int64_t, int64_t> LastVisit(int64_t member_id) {
+    std::vector<db::Row> rows =
+        QueryRows("SELECT last_visit_at, last_visit_store_id FROM members WHERE id = ?",
+                  {db::Value(member_id)});
+    if (rows.empty()) return {-2, -2};
+    return {rows.front().OptionalInt(0).value_or(-1), rows.front().Int(1)};
+  }
   std::optional<int64_t> BelowSinceOf(int64_t member_id) {
     std::vector<db::Row> rows =
         QueryRows("SELECT tier_below_since FROM members WHERE id = ?", {db::Value(member_id)});
@@ -399,12 +407,14 @@ TEST_P(MemberStoreTest, RecordPaymentAddsTheVisitAndUpgradesReadingTheMemberOnce
   MEMBERS_ASSERT_OK(e);
   const int64_t id = e->member.id;
   MEMBERS_ASSERT_OK(Record(id, 499000, 10, kNow));
-  auto pay = [&](int64_t member_id, int64_t fen, int64_t now, int* statements) {
+  auto pay = [&](int64_t member_id, int64_t fen, int64_t now, int* statements,
+                 int64_t store_id = 0) {
     std::optional<TierChange> out;
     Status status = db::InTransaction(db(), [&](db::Connection& conn) {
       CountingConnection counting(conn);
       MemberStore store(counting, random_);
-      MILEAGE_ASSIGN_OR_RETURN(out, store.RecordPayment(member_id, fen, now, TierPolicy{}, now));
+      MILEAGE_ASSIGN_OR_RETURN(
+          out, store.RecordPayment(member_id, fen, now, store_id, TierPolicy{}, now));
       *statements = counting.statements();
       return Status::Ok();
     });
@@ -413,14 +423,15 @@ TEST_P(MemberStoreTest, RecordPaymentAddsTheVisitAndUpgradesReadingTheMemberOnce
   };
 
   // Below gold (500,000 fen and 12 visits): the lock, the month's upsert, the first payment's
-  // time for anniversary care (Record wrote activity only: the member had none), the rolling
-  // sum.
+  // time for anniversary care and the last visit in one update (Record wrote activity only: the
+  // member had none), the rolling sum.
   int statements = -1;
-  Result<std::optional<TierChange>> none = pay(id, 999, kNow, &statements);
+  Result<std::optional<TierChange>> none = pay(id, 999, kNow, &statements, 31);
   MEMBERS_ASSERT_OK(none);
   EXPECT_FALSE(none->has_value());
   EXPECT_EQ(statements, 4);
   EXPECT_EQ(FirstPaidAt(id), kNow);
+  EXPECT_EQ(LastVisit(id), std::make_pair(kNow, int64_t{31}));
   EXPECT_EQ(TierOf(id), "silver");
   EXPECT_EQ(Rolling(id, kNow).spend_fen, 499999);
   EXPECT_EQ(Rolling(id, kNow).visits, 11);
@@ -434,15 +445,32 @@ TEST_P(MemberStoreTest, RecordPaymentAddsTheVisitAndUpgradesReadingTheMemberOnce
   EXPECT_EQ(TierOf(id), "gold");
   EXPECT_EQ(HistoryOf(id).size(), 1u);
 
-  // A later payment keeps the first payment's time and costs no statement for it (the upgrade
-  // above wrote the tier change, so this one is the plain case: three statements).
-  MEMBERS_ASSERT_OK(pay(id, 100, kNow + 10, &statements));
-  EXPECT_EQ(statements, 3);
+  // A later payment keeps the first payment's time and moves the last visit to its store (the
+  // upgrade above wrote the tier change, so this one is the plain case: four statements).
+  MEMBERS_ASSERT_OK(pay(id, 100, kNow + 10, &statements, 32));
+  EXPECT_EQ(statements, 4);
   EXPECT_EQ(FirstPaidAt(id), kNow);
-  // An earlier payment notified late moves it back.
-  MEMBERS_ASSERT_OK(pay(id, 100, kNow - 86400, &statements));
+  EXPECT_EQ(LastVisit(id), std::make_pair(kNow + 10, int64_t{32}));
+  // One at the same second changes neither date: no statement for them.
+  MEMBERS_ASSERT_OK(pay(id, 100, kNow + 10, &statements, 33));
+  EXPECT_EQ(statements, 3);
+  EXPECT_EQ(LastVisit(id), std::make_pair(kNow + 10, int64_t{32}));
+  // An earlier payment notified late moves the first payment back and leaves the last visit.
+  MEMBERS_ASSERT_OK(pay(id, 100, kNow - 86400, &statements, 34));
   EXPECT_EQ(statements, 4);
   EXPECT_EQ(FirstPaidAt(id), kNow - 86400);
+  EXPECT_EQ(LastVisit(id), std::make_pair(kNow + 10, int64_t{32}));
+
+  // A redemption is a visit too: a later one moves it, an older one arriving late does not.
+  auto visit = [&](int64_t store_id, int64_t at) {
+    return db::InTransaction(db(), [&](db::Connection& conn) {
+      return MemberStore(conn, random_).RecordVisit(id, store_id, at);
+    });
+  };
+  MEMBERS_ASSERT_OK(visit(35, kNow + 20));
+  EXPECT_EQ(LastVisit(id), std::make_pair(kNow + 20, int64_t{35}));
+  MEMBERS_ASSERT_OK(visit(36, kNow + 15));
+  EXPECT_EQ(LastVisit(id), std::make_pair(kNow + 20, int64_t{35}));
 
   // An unknown member: refused, and no activity written for it.
   EXPECT_EQ(pay(id + 1000, 500, kNow, &statements).status().reason(), "MEMBER_NOT_FOUND");
