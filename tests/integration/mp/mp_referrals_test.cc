@@ -224,7 +224,9 @@ TEST_P(MpReferralsTest, BadInputAnswersItsCodeAndWritesNothing) {
   for (const Case& c : cases) {
     MpReply reply = Send(c.method, c.path, c.token, c.body);
     EXPECT_EQ(reply.status, c.status) << c.method << " " << c.path << " " << reply.body;
-    if (!c.code.empty()) EXPECT_EQ(reply.code(), c.code) << c.path << " " << reply.body;
+    if (!c.code.empty()) {
+      EXPECT_EQ(reply.code(), c.code) << c.path << " " << reply.body;
+    }
     EXPECT_EQ(reply.body.find("SQL"), std::string::npos);
   }
   EXPECT_EQ(ReferralWrites(), before);
