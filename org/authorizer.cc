@@ -29,6 +29,7 @@ bool IsRead(Action action) {
     case Action::kCareGreetingRead:
     case Action::kSubscriptionRead:
     case Action::kServiceIntervalRead:
+    case Action::kReferralRead:
       return true;
     default:
       return false;
@@ -169,6 +170,10 @@ std::string_view ActionName(Action action) {
       return "service_interval.read";
     case Action::kServiceIntervalWrite:
       return "service_interval.write";
+    case Action::kReferralRead:
+      return "referral.read";
+    case Action::kReferralWrite:
+      return "referral.write";
   }
   return "?";
 }

@@ -70,6 +70,10 @@ enum class Action {
   // service stores is for brand admins.
   kServiceIntervalRead,
   kServiceIntervalWrite,
+  // Referrals (growth/, 老带新): the brand's referral rule and its referrals (they belong to
+  // the brand node); brand admins write the rule, brand-scope readers read both.
+  kReferralRead,
+  kReferralWrite,
 };
 
 // "store.write" etc., for logs, route listings and the audit records of refused routes.
@@ -130,6 +134,9 @@ enum class Decision {
 // member of the brand); analysts read them as every other read.
 // Service intervals and service stores: brand admins write them; they and analysts read the
 // intervals (which sit on the brand node, so only brand-scope staff reach them).
+// Referrals: brand admins write the brand's referral rule; they and analysts read the rule and
+// the brand's referrals (brand node: only brand-scope staff reach them). Region and dealer
+// managers and store clerks do not: a referral links two members of anywhere in the brand.
 //
 // Actors: the system actor (the operator CLI, Actor::System) is always allowed; an Actor that
 // is neither staff nor the system is always refused (PermissionDenied). Stateless; safe for

@@ -111,6 +111,14 @@ Result<TransactionRecord> PaymentRecorder::RecordPayment(db::Connection& conn,
                            packages_.OnPaid(conn, OrderPaymentOf(record), now));
   MILEAGE_RETURN_IF_ERROR(WritePaymentEvents(
       conn, record, payer, rewards.size() + static_cast<size_t>(package_coupons), now));
+  if (!observers_.empty()) {
+    const PaidPayment observed{record.id,      paid.merchant.mchid, record.transaction_id,
+                               store,          record.member_id,    record.amount_fen,
+                               record.paid_at, !paid_before,        payer.enrollment.created};
+    for (PaymentObserver* observer : observers_) {
+      MILEAGE_RETURN_IF_ERROR(observer->OnPaid(conn, observed, now));
+    }
+  }
 
   MILEAGE_ASSIGN_OR_RETURN(
       std::vector<RefundRecord> pending,
@@ -217,6 +225,17 @@ Status PaymentRecorder::ApplyRefund(db::Connection& conn, TransactionRecord& pay
                                               payment.amount_fen - effect.refunded_after, now));
   MILEAGE_RETURN_IF_ERROR(packages_.OnRefunded(conn, OrderPaymentOf(payment),
                                                payment.amount_fen - effect.refunded_after, now));
+  const RefundedPayment observed{payment.id,
+                                 payment.merchant.mchid,
+                                 payment.transaction_id,
+                                 refund.refund_id,
+                                 store,
+                                 payment.member_id,
+                                 payment.amount_fen,
+                                 payment.amount_fen - effect.refunded_after};
+  for (PaymentObserver* observer : observers_) {
+    MILEAGE_RETURN_IF_ERROR(observer->OnRefunded(conn, observed, now));
+  }
   MILEAGE_RETURN_IF_ERROR(
       db::AddOutboxEvent(conn, "payment.refunded", store.brand_id, refund.refund_id,
                          db::PayloadJson({{"refund_id", refund.refund_id},

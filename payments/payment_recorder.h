@@ -1,12 +1,14 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "common/random.h"
 #include "common/result.h"
 #include "coupons/package_fulfilment.h"
 #include "coupons/payment_rewards.h"
 #include "db/db.h"
+#include "payments/payment_observer.h"
 #include "payments/types.h"
 
 namespace mileage::payments {
@@ -24,8 +26,8 @@ struct PayerUpdate;
 // (coupons::PaymentRewards), fulfils the package order the payment names
 // (coupons::PackageFulfilment), applies refunds that arrived first and writes outbox events; or
 // records a refund, reverses points in proportion, voids (or marks) the rewards the refunded
-// payment no longer earns and the coupons of a package order refunded in full. Owned by the composition root; stateless apart from its references,
-// so safe for concurrent use.
+// payment no longer earns and the coupons of a package order refunded in full. Owned by the
+// composition root; stateless apart from its references, so safe for concurrent use.
 //
 // Everything is keyed by the merchant the payment or refund came through (WeChat's ids are
 // unique per merchant): a refund only ever reverses a payment of its own merchant.
@@ -50,6 +52,11 @@ class PaymentRecorder {
 
   const PaymentPolicy& policy() const { return policy_; }
 
+  // Adds an observer called in every payment's and applied refund's transaction
+  // (payments/payment_observer.h), in the order added. Call at start-up, before the recorder
+  // is used; `observer` must outlive the recorder.
+  void AddObserver(PaymentObserver& observer) { observers_.push_back(&observer); }
+
  private:
   // Finds or enrolls the payer, records the payment's activity and upgrades the tier.
   Result<PayerUpdate> UpdatePayer(db::Connection& conn, const TransactionRecord& paid, int64_t now);
@@ -65,6 +72,7 @@ class PaymentRecorder {
   const PaymentPolicy policy_;
   coupons::PaymentRewards& rewards_;
   coupons::PackageFulfilment& packages_;
+  std::vector<PaymentObserver*> observers_;
 };
 
 }  // namespace mileage::payments

@@ -58,6 +58,10 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, AppOptions option
       app->random_, data_key, policy.tiers, payments::MemberViews::Visible);
   app->payment_recorder_ = std::make_unique<payments::PaymentRecorder>(
       app->random_, policy, app->coupons_->payment_rewards(), app->coupons_->package_fulfilment());
+  // Growth sees payments through the recorder's observer hook (payments/payment_observer.h).
+  app->growth_ = std::make_unique<growth::GrowthModule>(
+      *app->db_, app->org_->authorizer(), app->org_->writer(), app->random_, policy.expiry);
+  app->payment_recorder_->AddObserver(app->growth_->referral_rewards());
   app->notifications_ = std::make_unique<payments::NotificationService>(
       *app->transactions_, *app->merchant_keys_, *app->payment_recorder_, app->clock_);
   app->phones_ = std::make_unique<members::PhoneVault>(data_key, app->org_->cipher());
@@ -107,6 +111,8 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, AppOptions option
       app->random_, app->config_.webhook_allow_private_urls);
   app->subscriptions_ = std::make_unique<care::SubscribeService>(
       *app->db_, app->clock_, app->org_->authorizer(), app->org_->writer());
+  app->referral_images_ = std::make_unique<ReferralCodeImages>(app->member_api_->wechat(),
+                                                               app->org_->apps(), *app->kv_);
   app->subscribe_sender_ =
       std::make_unique<WechatSubscribeSender>(app->member_api_->wechat(), app->org_->apps());
   app->relay_ = std::make_unique<RelayRunner>(*app->db_, app->config_, app->org_->cipher(),
@@ -173,6 +179,7 @@ void App::RegisterRoutes() {
   RegisterActivityRoutes(*console_, care_->activities(), clock_);
   RegisterCareRuleRoutes(*console_, care_->care_rules(), clock_);
   RegisterMaintenanceRoutes(*console_, care_->maintenance(), clock_);
+  RegisterReferralRoutes(*console_, growth_->referrals(), clock_);
   RegisterExportRoutes(*console_, *member_views_, *payment_views_, coupons_->redemptions());
   member_api_->RegisterRoutes(*http_);
   RegisterMemberCouponRoutes(member_api_->router(), coupons_->coupons(), clock_);
@@ -181,6 +188,8 @@ void App::RegisterRoutes() {
   RegisterMemberActivityRoutes(member_api_->router(), care_->activities(), clock_);
   RegisterMemberSubscriptionRoutes(member_api_->router(), *subscriptions_);
   RegisterMemberReminderRoutes(member_api_->router(), care_->maintenance(), clock_);
+  RegisterMemberReferralRoutes(member_api_->router(), growth_->referrals(), *referral_images_,
+                               clock_);
   RegisterMemberStoreRoutes(member_api_->router(), org_->stores());
   RegisterMemberCardRoutes(member_api_->router(), *owner_card_, *member_points_, clock_);
   RegisterMemberPartnerRoutes(member_api_->router(), *partner_identities_, *partner_reports_);

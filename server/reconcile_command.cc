@@ -9,6 +9,7 @@
 #include "coupons/package_fulfilment.h"
 #include "coupons/payment_rewards.h"
 #include "crypto/rsa.h"
+#include "growth/referral_rewards.h"
 #include "org/org_module.h"
 #include "payments/merchant_keys.h"
 #include "payments/payment_recorder.h"
@@ -141,6 +142,9 @@ class ReconcileContext {
     context->packages_ = std::make_unique<coupons::PackageFulfilment>(base.random());
     context->recorder_ = std::make_unique<payments::PaymentRecorder>(
         base.random(), policy, *context->rewards_, *context->packages_);
+    // A payment the bill recovers rewards a referral as its notification would have.
+    context->referrals_ = std::make_unique<growth::ReferralRewards>(base.random(), policy.expiry);
+    context->recorder_->AddObserver(*context->referrals_);
     context->reconciler_ =
         std::make_unique<payments::Reconciler>(base.db(), *context->recorder_, base.clock());
     MILEAGE_ASSIGN_OR_RETURN(context->api_, base.OpenWechatApi());
@@ -164,6 +168,7 @@ class ReconcileContext {
   std::unique_ptr<payments::MerchantKeyCache> keys_;
   std::unique_ptr<coupons::PaymentRewards> rewards_;
   std::unique_ptr<coupons::PackageFulfilment> packages_;
+  std::unique_ptr<growth::ReferralRewards> referrals_;
   std::unique_ptr<payments::PaymentRecorder> recorder_;
   std::unique_ptr<payments::Reconciler> reconciler_;
   std::unique_ptr<wechat::client::ApiClient> api_;

@@ -59,6 +59,10 @@ export const can = {
   // care_greeting.read: every role but the clerk, each in its scope.
   readGreetings: () => GREETING_READERS.has(session.staff?.role),
   readCare: () => can.readCareSettings() || can.readGreetings(),
+  // The referral rule and the referrals belong to the brand node: brand admins and brand-scope
+  // analysts read them, brand admins write the rule.
+  readReferrals: () => PARTNER_READERS.has(session.staff?.role) && session.staff?.scope?.type === 'brand',
+  writeReferrals: () => BRAND_ADMIN.has(session.staff?.role) && session.staff?.scope?.type === 'brand',
   closeSettlements: () => BRAND_ADMIN.has(session.staff?.role) && session.staff?.scope?.type === 'brand',
 }
 

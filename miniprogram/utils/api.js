@@ -54,4 +54,9 @@ module.exports = {
   // Maintenance reminders (docs/API.md, "Maintenance reminders (member side)").
   reminders: () => request('GET', '/api/mp/reminders'),
   dismissReminder: id => request('POST', `/api/mp/reminders/${id}/dismiss`),
+  // Referrals (docs/API.md, "Referrals (member side)").
+  referralCode: () => request('GET', '/api/mp/referrals/code'),
+  referrals: (page, pageSize) =>
+    request('GET', `/api/mp/referrals?page=${page || 1}&page_size=${pageSize || 50}`),
+  attachReferral: code => request('POST', '/api/mp/referrals/attach', {code}),
 }

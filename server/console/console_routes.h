@@ -4,6 +4,7 @@
 #include "care/subscribe_service.h"
 #include "common/clock.h"
 #include "coupons/coupons_module.h"
+#include "growth/referral_service.h"
 #include "org/org_module.h"
 #include "payments/earning_rule_service.h"
 #include "payments/member_views.h"
@@ -87,5 +88,10 @@ void RegisterCareRuleRoutes(ConsoleRouter& router, care::CareRuleService& rules,
 // service flag.
 void RegisterMaintenanceRoutes(ConsoleRouter& router, care::MaintenanceService& maintenance,
                                const Clock& clock);
+
+// Referrals (growth::ReferralService, docs/API.md "Referrals (console)"), registered by the App:
+// the caller's brand's referral rule (get, put) and its referrals.
+void RegisterReferralRoutes(ConsoleRouter& router, growth::ReferralService& referrals,
+                            const Clock& clock);
 
 }  // namespace mileage::server

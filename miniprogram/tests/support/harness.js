@@ -39,6 +39,10 @@ class FakeWx {
     this.subscribeRequests = []
     this.subscribeAnswer = ids => ({answer: Object.assign({errMsg: 'requestSubscribeMessage:ok'},
       ...ids.map(id => ({[id]: 'accept'})))})
+    // Each wx.downloadFile's {url, token}, and how it ends: a function of that giving
+    // {statusCode, tempFilePath} (success) or {fail: {errMsg}}.
+    this.downloads = []
+    this.downloadAnswer = () => ({statusCode: 200, tempFilePath: 'wxfile://tmp/download.png'})
     this.route('POST', '/api/mp/login', req => {
       const n = this.logins
       return {status: 200, body: {token: `mmt1.token-${n}`, expires_at: '2027-01-01T00:00:00Z',
@@ -92,6 +96,13 @@ class FakeWx {
               else opts.success({statusCode: res.status, data: res.body, header: {}})
             })
         }, 0)
+      },
+      downloadFile(opts) {
+        const auth = (opts.header && opts.header.Authorization) || ''
+        const req = {url: opts.url, token: auth.replace(/^Bearer /, '')}
+        self.downloads.push(req)
+        const res = self.downloadAnswer(req)
+        setTimeout(() => (res.fail ? opts.fail(res.fail) : opts.success(res)), 0)
       },
       showToast(opts) { self.toasts.push(opts) },
       showModal(opts) {

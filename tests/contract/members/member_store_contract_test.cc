@@ -3,10 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <span>
 #include <string>
 #include <string_view>
-#include <variant>
 #include <vector>
 
 #include "members/member_directory.h"
@@ -14,6 +12,7 @@
 #include "members/tier_job.h"
 #include "members/validation.h"
 #include "tests/contract/members/members_fixture.h"
+#include "tests/support/counting_connection.h"
 
 namespace mileage::members {
 namespace {
@@ -29,38 +28,7 @@ std::vector<std::string> Describe(const std::vector<Identity>& identities) {
   return out;
 }
 
-// Forwards to a real connection and counts the statements, to hold the hot path to its budget.
-class CountingConnection final : public db::Connection {
- public:
-  explicit CountingConnection(db::Connection& inner) : inner_(inner) {}
-  int statements() const { return statements_; }
-
-  db::Dialect dialect() const override { return inner_.dialect(); }
-  Result<db::ExecResult> Exec(std::string_view sql, std::span<const db::Value> params) override {
-    ++statements_;
-    return inner_.Exec(sql, params);
-  }
-  Result<int64_t> Insert(std::string_view sql, std::span<const db::Value> params) override {
-    ++statements_;
-    return inner_.Insert(sql, params);
-  }
-  Result<std::vector<db::Row>> Query(std::string_view sql,
-                                     std::span<const db::Value> params) override {
-    ++statements_;
-    return inner_.Query(sql, params);
-  }
-  Status ExecScript(std::string_view sql) override { return inner_.ExecScript(sql); }
-  Status Begin() override { return inner_.Begin(); }
-  Status Commit() override { return inner_.Commit(); }
-  Status Rollback() override { return inner_.Rollback(); }
-  bool in_transaction() const override { return inner_.in_transaction(); }
-  Status Ping() override { return inner_.Ping(); }
-  bool broken() const override { return inner_.broken(); }
-
- private:
-  db::Connection& inner_;
-  int statements_ = 0;
-};
+using testing::CountingConnection;
 
 class MemberStoreTest : public MembersTest {
  protected:

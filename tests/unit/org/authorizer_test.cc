@@ -67,7 +67,9 @@ const std::vector<Action> kAllActions = {Action::kSelf,
                                          Action::kSubscriptionRead,
                                          Action::kSubscriptionWrite,
                                          Action::kServiceIntervalRead,
-                                         Action::kServiceIntervalWrite};
+                                         Action::kServiceIntervalWrite,
+                                         Action::kReferralRead,
+                                         Action::kReferralWrite};
 
 Principal Make(Role role, const NodePath& scope) { return Principal{7, "p", role, scope}; }
 
@@ -148,12 +150,28 @@ const std::map<Role, std::set<Action>>& Matrix() {
         Action::kRedemptionRead, Action::kAppointmentRead, Action::kAppointmentWrite,
         Action::kActivityRead, Action::kActivityWrite}},
       {Role::kAnalyst,
-       {Action::kSelf, Action::kBrandRead, Action::kRegionRead, Action::kDealerRead,
-        Action::kStoreRead, Action::kMerchantRead, Action::kAppRead, Action::kPartnerRead,
-        Action::kStaffRead, Action::kMemberRead, Action::kPaymentRead, Action::kEarningRuleRead,
-        Action::kStockRead, Action::kRedemptionRead, Action::kSettlementRead,
-        Action::kAppointmentRead, Action::kActivityRead, Action::kCareRuleRead,
-        Action::kCareGreetingRead, Action::kSubscriptionRead, Action::kServiceIntervalRead}},
+       {Action::kSelf,
+        Action::kBrandRead,
+        Action::kRegionRead,
+        Action::kDealerRead,
+        Action::kStoreRead,
+        Action::kMerchantRead,
+        Action::kAppRead,
+        Action::kPartnerRead,
+        Action::kStaffRead,
+        Action::kMemberRead,
+        Action::kPaymentRead,
+        Action::kEarningRuleRead,
+        Action::kStockRead,
+        Action::kRedemptionRead,
+        Action::kSettlementRead,
+        Action::kAppointmentRead,
+        Action::kActivityRead,
+        Action::kCareRuleRead,
+        Action::kCareGreetingRead,
+        Action::kSubscriptionRead,
+        Action::kServiceIntervalRead,
+        Action::kReferralRead}},
   };
   return *matrix;
 }
