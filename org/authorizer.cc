@@ -29,6 +29,7 @@ bool IsRead(Action action) {
     case Action::kCareGreetingRead:
     case Action::kSubscriptionRead:
     case Action::kServiceIntervalRead:
+    case Action::kFeedbackRead:
       return true;
     default:
       return false;
@@ -169,6 +170,10 @@ std::string_view ActionName(Action action) {
       return "service_interval.read";
     case Action::kServiceIntervalWrite:
       return "service_interval.write";
+    case Action::kFeedbackRead:
+      return "feedback.read";
+    case Action::kFeedbackFollowUp:
+      return "feedback.follow_up";
   }
   return "?";
 }
@@ -212,20 +217,22 @@ bool Authorizer::RoleAllows(Role role, Action action) const {
              action == Action::kStoreWrite || action == Action::kMerchantRead ||
              action == Action::kStaffRead || action == Action::kStaffWrite ||
              IsMembershipAction(action) || IsCouponAction(action) || IsAppointmentAction(action) ||
-             action == Action::kCareGreetingRead;
+             action == Action::kCareGreetingRead || action == Action::kFeedbackRead ||
+             action == Action::kFeedbackFollowUp;
     case Role::kDealerManager:
       return action == Action::kDealerRead || action == Action::kStoreRead ||
              action == Action::kStoreWrite || action == Action::kMerchantRead ||
              action == Action::kStaffRead || action == Action::kStaffWrite ||
              IsMembershipAction(action) || IsCouponAction(action) || IsAppointmentAction(action) ||
-             action == Action::kCareGreetingRead;
+             action == Action::kCareGreetingRead || action == Action::kFeedbackRead ||
+             action == Action::kFeedbackFollowUp;
     case Role::kStoreClerk:
       return action == Action::kStoreRead || action == Action::kMemberRead ||
              action == Action::kPaymentRead || action == Action::kEarningRuleRead ||
              action == Action::kStockRead || action == Action::kCouponRedeem ||
              action == Action::kRedemptionRead || action == Action::kAppointmentRead ||
              action == Action::kAppointmentWrite || action == Action::kActivityRead ||
-             action == Action::kActivityWrite;
+             action == Action::kActivityWrite || action == Action::kFeedbackRead;
     case Role::kAnalyst:
       return IsRead(action) && action != Action::kAuditRead && action != Action::kWebhookRead;
   }

@@ -70,6 +70,10 @@ enum class Action {
   // service stores is for brand admins.
   kServiceIntervalRead,
   kServiceIntervalWrite,
+  // Visit feedback (growth/feedback_*): NPS reports and detractor lists read in the caller's
+  // scope; following a detractor up (open -> contacted -> resolved) at a store of the scope.
+  kFeedbackRead,
+  kFeedbackFollowUp,
 };
 
 // "store.write" etc., for logs, route listings and the audit records of refused routes.
@@ -130,6 +134,9 @@ enum class Decision {
 // member of the brand); analysts read them as every other read.
 // Service intervals and service stores: brand admins write them; they and analysts read the
 // intervals (which sit on the brand node, so only brand-scope staff reach them).
+// Visit feedback: every role reads NPS and detractors in its scope (analysts too); brand
+// admins, region and dealer managers follow detractors up at their stores; store clerks and
+// analysts do not (a follow-up is a manager's call to an unhappy owner).
 //
 // Actors: the system actor (the operator CLI, Actor::System) is always allowed; an Actor that
 // is neither staff nor the system is always refused (PermissionDenied). Stateless; safe for

@@ -5,11 +5,13 @@
 #include "payments/payment_store.h"
 #include "server/config_loader.h"
 #include "server/console/console_routes.h"
+#include "server/console/feedback_routes.h"
 #include "server/data_key_source.h"
 #include "server/mp/activity_routes.h"
 #include "server/mp/appointment_routes.h"
 #include "server/mp/card_routes.h"
 #include "server/mp/coupon_routes.h"
+#include "server/mp/feedback_routes.h"
 #include "server/mp/package_routes.h"
 #include "server/mp/partner_routes.h"
 #include "server/mp/reminder_routes.h"
@@ -71,6 +73,8 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, AppOptions option
       *app->db_, app->org_->authorizer(), app->org_->writer(), *app->member_codes_,
       app->coupons_->redemptions(), policy.tiers, app->random_,
       payments::PaymentStore::AppendMembersSeenIn);
+  app->growth_ = std::make_unique<growth::GrowthModule>(*app->db_, app->org_->authorizer(),
+                                                        app->org_->writer());
   app->partner_identities_ = std::make_unique<members::PartnerIdentities>(
       *app->db_, data_key, *app->member_codes_, *app->vehicle_vault_, *app->kv_, app->clock_,
       app->random_);
@@ -173,6 +177,7 @@ void App::RegisterRoutes() {
   RegisterActivityRoutes(*console_, care_->activities(), clock_);
   RegisterCareRuleRoutes(*console_, care_->care_rules(), clock_);
   RegisterMaintenanceRoutes(*console_, care_->maintenance(), clock_);
+  RegisterFeedbackRoutes(*console_, growth_->feedback(), clock_);
   RegisterExportRoutes(*console_, *member_views_, *payment_views_, coupons_->redemptions());
   member_api_->RegisterRoutes(*http_);
   RegisterMemberCouponRoutes(member_api_->router(), coupons_->coupons(), clock_);
@@ -181,6 +186,7 @@ void App::RegisterRoutes() {
   RegisterMemberActivityRoutes(member_api_->router(), care_->activities(), clock_);
   RegisterMemberSubscriptionRoutes(member_api_->router(), *subscriptions_);
   RegisterMemberReminderRoutes(member_api_->router(), care_->maintenance(), clock_);
+  RegisterMemberFeedbackRoutes(member_api_->router(), growth_->feedback(), clock_);
   RegisterMemberStoreRoutes(member_api_->router(), org_->stores());
   RegisterMemberCardRoutes(member_api_->router(), *owner_card_, *member_points_, clock_);
   RegisterMemberPartnerRoutes(member_api_->router(), *partner_identities_, *partner_reports_);

@@ -67,7 +67,9 @@ const std::vector<Action> kAllActions = {Action::kSelf,
                                          Action::kSubscriptionRead,
                                          Action::kSubscriptionWrite,
                                          Action::kServiceIntervalRead,
-                                         Action::kServiceIntervalWrite};
+                                         Action::kServiceIntervalWrite,
+                                         Action::kFeedbackRead,
+                                         Action::kFeedbackFollowUp};
 
 Principal Make(Role role, const NodePath& scope) { return Principal{7, "p", role, scope}; }
 
@@ -116,7 +118,9 @@ const std::map<Role, std::set<Action>>& Matrix() {
         Action::kAppointmentWrite,
         Action::kActivityRead,
         Action::kActivityWrite,
-        Action::kCareGreetingRead}},
+        Action::kCareGreetingRead,
+        Action::kFeedbackRead,
+        Action::kFeedbackFollowUp}},
       {Role::kDealerManager,
        {Action::kSelf,
         Action::kBrandRead,
@@ -141,19 +145,22 @@ const std::map<Role, std::set<Action>>& Matrix() {
         Action::kAppointmentWrite,
         Action::kActivityRead,
         Action::kActivityWrite,
-        Action::kCareGreetingRead}},
+        Action::kCareGreetingRead,
+        Action::kFeedbackRead,
+        Action::kFeedbackFollowUp}},
       {Role::kStoreClerk,
        {Action::kSelf, Action::kBrandRead, Action::kStoreRead, Action::kMemberRead,
         Action::kPaymentRead, Action::kEarningRuleRead, Action::kStockRead, Action::kCouponRedeem,
         Action::kRedemptionRead, Action::kAppointmentRead, Action::kAppointmentWrite,
-        Action::kActivityRead, Action::kActivityWrite}},
+        Action::kActivityRead, Action::kActivityWrite, Action::kFeedbackRead}},
       {Role::kAnalyst,
        {Action::kSelf, Action::kBrandRead, Action::kRegionRead, Action::kDealerRead,
         Action::kStoreRead, Action::kMerchantRead, Action::kAppRead, Action::kPartnerRead,
         Action::kStaffRead, Action::kMemberRead, Action::kPaymentRead, Action::kEarningRuleRead,
         Action::kStockRead, Action::kRedemptionRead, Action::kSettlementRead,
         Action::kAppointmentRead, Action::kActivityRead, Action::kCareRuleRead,
-        Action::kCareGreetingRead, Action::kSubscriptionRead, Action::kServiceIntervalRead}},
+        Action::kCareGreetingRead, Action::kSubscriptionRead, Action::kServiceIntervalRead,
+        Action::kFeedbackRead}},
   };
   return *matrix;
 }
