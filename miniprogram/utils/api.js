@@ -54,4 +54,7 @@ module.exports = {
   // Maintenance reminders (docs/API.md, "Maintenance reminders (member side)").
   reminders: () => request('GET', '/api/mp/reminders'),
   dismissReminder: id => request('POST', `/api/mp/reminders/${id}/dismiss`),
+  // Visit feedback (docs/API.md, "Visit feedback (member side)").
+  feedbackVisits: () => request('GET', '/api/mp/feedback/visits'),
+  rateVisit: body => request('POST', '/api/mp/feedback/ratings', body),
 }
