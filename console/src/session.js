@@ -59,6 +59,10 @@ export const can = {
   // care_greeting.read: every role but the clerk, each in its scope.
   readGreetings: () => GREETING_READERS.has(session.staff?.role),
   readCare: () => can.readCareSettings() || can.readGreetings(),
+  // feedback.read: every role in its scope; feedback.follow_up: brand admins, region and dealer
+  // managers.
+  readFeedback: () => EVERY_ROLE.has(session.staff?.role),
+  followUpFeedback: () => REVERSERS.has(session.staff?.role),
   closeSettlements: () => BRAND_ADMIN.has(session.staff?.role) && session.staff?.scope?.type === 'brand',
 }
 
