@@ -342,6 +342,20 @@ Result<bool> RedemptionStore::MarkReversed(int64_t id, std::optional<int64_t> st
   return updated.affected_rows == 1;
 }
 
+Result<std::vector<Redemption>> RedemptionStore::OfMemberSince(int64_t member_id, int64_t since,
+                                                               int64_t limit) {
+  MILEAGE_ASSIGN_OR_RETURN(
+      std::vector<db::Row> rows,
+      conn_.Query(std::string("SELECT ") + kRedemptionColumns +
+                      " FROM coupon_redemptions WHERE member_id = ? AND created_at >= ?"
+                      " ORDER BY created_at DESC, id DESC LIMIT ?",
+                  {db::Value(member_id), db::Value(since), db::Value(limit)}));
+  std::vector<Redemption> out;
+  out.reserve(rows.size());
+  for (const db::Row& row : rows) out.push_back(RedemptionFromRow(row));
+  return out;
+}
+
 Result<PageOf<Redemption>> RedemptionStore::AtStore(
     int64_t store_id, const std::optional<std::pair<int64_t, int64_t>>& window,
     const PageRequest& page) {

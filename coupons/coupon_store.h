@@ -99,6 +99,9 @@ class RedemptionStore {
   // Records the reversal when the redemption was not reversed yet (false otherwise).
   Result<bool> MarkReversed(int64_t id, std::optional<int64_t> staff_id, std::string_view reason,
                             int64_t now);
+  // The member's redemptions made at or after `since` (reversed ones included), newest first,
+  // at most `limit`: the visits a member may rate (growth/feedback_visits.h).
+  Result<std::vector<Redemption>> OfMemberSince(int64_t member_id, int64_t since, int64_t limit);
   // A page of one store's redemptions, newest first; with `window`, only those made in
   // [first, second).
   Result<PageOf<Redemption>> AtStore(int64_t store_id,

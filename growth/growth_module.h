@@ -2,6 +2,7 @@
 
 #include "common/random.h"
 #include "db/db.h"
+#include "growth/feedback_service.h"
 #include "growth/referral_rewards.h"
 #include "growth/referral_service.h"
 #include "org/audited_writer.h"
@@ -12,24 +13,28 @@ namespace mileage::growth {
 
 // The growth module (issue 16) wired together on the composition root's database, the org
 // module's authorizer and audited writer and the random source (all of which must outlive it).
-// Built once by the server's App, which adds payment_observers' members to the PaymentRecorder;
-// every part is safe for concurrent use.
+// Built once by the server's App, which adds the payment observers among its members to the
+// PaymentRecorder; every part is safe for concurrent use.
 class GrowthModule {
  public:
   GrowthModule(db::Db& db, const org::Authorizer& authorizer, org::AuditedWriter& writer,
                RandomSource& random, const points::ExpiryPolicy& expiry)
-      : referrals_(db, authorizer, writer, random), referral_rewards_(random, expiry) {}
+      : referrals_(db, authorizer, writer, random),
+        referral_rewards_(random, expiry),
+        feedback_(db, authorizer, writer) {}
   GrowthModule(const GrowthModule&) = delete;
   GrowthModule& operator=(const GrowthModule&) = delete;
 
   // Referrals (老带新, part 2).
   ReferralService& referrals() { return referrals_; }
   ReferralRewards& referral_rewards() { return referral_rewards_; }
+  // Visit feedback and NPS (part 4).
+  FeedbackService& feedback() { return feedback_; }
 
  private:
-  // Referrals (老带新, part 2).
   ReferralService referrals_;
   ReferralRewards referral_rewards_;
+  FeedbackService feedback_;
 };
 
 }  // namespace mileage::growth

@@ -30,6 +30,7 @@ bool IsRead(Action action) {
     case Action::kSubscriptionRead:
     case Action::kServiceIntervalRead:
     case Action::kReferralRead:
+    case Action::kFeedbackRead:
       return true;
     default:
       return false;
@@ -174,6 +175,10 @@ std::string_view ActionName(Action action) {
       return "referral.read";
     case Action::kReferralWrite:
       return "referral.write";
+    case Action::kFeedbackRead:
+      return "feedback.read";
+    case Action::kFeedbackFollowUp:
+      return "feedback.follow_up";
   }
   return "?";
 }
@@ -217,20 +222,22 @@ bool Authorizer::RoleAllows(Role role, Action action) const {
              action == Action::kStoreWrite || action == Action::kMerchantRead ||
              action == Action::kStaffRead || action == Action::kStaffWrite ||
              IsMembershipAction(action) || IsCouponAction(action) || IsAppointmentAction(action) ||
-             action == Action::kCareGreetingRead;
+             action == Action::kCareGreetingRead || action == Action::kFeedbackRead ||
+             action == Action::kFeedbackFollowUp;
     case Role::kDealerManager:
       return action == Action::kDealerRead || action == Action::kStoreRead ||
              action == Action::kStoreWrite || action == Action::kMerchantRead ||
              action == Action::kStaffRead || action == Action::kStaffWrite ||
              IsMembershipAction(action) || IsCouponAction(action) || IsAppointmentAction(action) ||
-             action == Action::kCareGreetingRead;
+             action == Action::kCareGreetingRead || action == Action::kFeedbackRead ||
+             action == Action::kFeedbackFollowUp;
     case Role::kStoreClerk:
       return action == Action::kStoreRead || action == Action::kMemberRead ||
              action == Action::kPaymentRead || action == Action::kEarningRuleRead ||
              action == Action::kStockRead || action == Action::kCouponRedeem ||
              action == Action::kRedemptionRead || action == Action::kAppointmentRead ||
              action == Action::kAppointmentWrite || action == Action::kActivityRead ||
-             action == Action::kActivityWrite;
+             action == Action::kActivityWrite || action == Action::kFeedbackRead;
     case Role::kAnalyst:
       return IsRead(action) && action != Action::kAuditRead && action != Action::kWebhookRead;
   }

@@ -74,6 +74,10 @@ enum class Action {
   // the brand node); brand admins write the rule, brand-scope readers read both.
   kReferralRead,
   kReferralWrite,
+  // Visit feedback (growth/feedback_*): NPS reports and detractor lists read in the caller's
+  // scope; following a detractor up (open -> contacted -> resolved) at a store of the scope.
+  kFeedbackRead,
+  kFeedbackFollowUp,
 };
 
 // "store.write" etc., for logs, route listings and the audit records of refused routes.
@@ -137,6 +141,9 @@ enum class Decision {
 // Referrals: brand admins write the brand's referral rule; they and analysts read the rule and
 // the brand's referrals (brand node: only brand-scope staff reach them). Region and dealer
 // managers and store clerks do not: a referral links two members of anywhere in the brand.
+// Visit feedback: every role reads NPS and detractors in its scope (analysts too); brand
+// admins, region and dealer managers follow detractors up at their stores; store clerks and
+// analysts do not (a follow-up is a manager's call to an unhappy owner).
 //
 // Actors: the system actor (the operator CLI, Actor::System) is always allowed; an Actor that
 // is neither staff nor the system is always refused (PermissionDenied). Stateless; safe for

@@ -160,6 +160,30 @@ Result<std::optional<TransactionRecord>> PaymentStore::FindTransaction(
   return std::optional<TransactionRecord>(TransactionFromRow(rows.front()));
 }
 
+Result<std::optional<TransactionRecord>> PaymentStore::FindById(int64_t id) {
+  MILEAGE_ASSIGN_OR_RETURN(std::vector<db::Row> rows,
+                           conn_.Query(std::string("SELECT ") + kTransactionColumns +
+                                           " FROM payment_transactions WHERE id = ?",
+                                       {db::Value(id)}));
+  if (rows.empty()) return std::optional<TransactionRecord>();
+  return std::optional<TransactionRecord>(TransactionFromRow(rows.front()));
+}
+
+Result<std::vector<TransactionRecord>> PaymentStore::PaidByMemberSince(int64_t member_id,
+                                                                       int64_t since,
+                                                                       int64_t limit) {
+  MILEAGE_ASSIGN_OR_RETURN(
+      std::vector<db::Row> rows,
+      conn_.Query(std::string("SELECT ") + kTransactionColumns +
+                      " FROM payment_transactions WHERE member_id = ? AND paid_at >= ?"
+                      " ORDER BY paid_at DESC, id DESC LIMIT ?",
+                  {db::Value(member_id), db::Value(since), db::Value(limit)}));
+  std::vector<TransactionRecord> out;
+  out.reserve(rows.size());
+  for (const db::Row& row : rows) out.push_back(TransactionFromRow(row));
+  return out;
+}
+
 Result<std::vector<TransactionRecord>> PaymentStore::TransactionsWithId(
     std::string_view transaction_id) {
   MILEAGE_ASSIGN_OR_RETURN(

@@ -45,6 +45,12 @@ class PaymentStore {
   Result<std::optional<TransactionRecord>> FindTransaction(int64_t merchant_id,
                                                            std::string_view transaction_id,
                                                            bool for_update = false);
+  // The transaction of row id `id` (what a visit's rating names), any merchant.
+  Result<std::optional<TransactionRecord>> FindById(int64_t id);
+  // The member's transactions paid at or after `since`, newest first, at most `limit`: the
+  // visits a member may rate (growth/feedback_visits.h).
+  Result<std::vector<TransactionRecord>> PaidByMemberSince(int64_t member_id, int64_t since,
+                                                           int64_t limit);
   // Every merchant's transaction of that id (the console searches by id alone), id order.
   Result<std::vector<TransactionRecord>> TransactionsWithId(std::string_view transaction_id);
   // Every refund the merchant recorded for `transaction_id` (any status, applied or not),

@@ -5,11 +5,13 @@
 #include "payments/payment_store.h"
 #include "server/config_loader.h"
 #include "server/console/console_routes.h"
+#include "server/console/feedback_routes.h"
 #include "server/data_key_source.h"
 #include "server/mp/activity_routes.h"
 #include "server/mp/appointment_routes.h"
 #include "server/mp/card_routes.h"
 #include "server/mp/coupon_routes.h"
+#include "server/mp/feedback_routes.h"
 #include "server/mp/package_routes.h"
 #include "server/mp/partner_routes.h"
 #include "server/mp/reminder_routes.h"
@@ -180,6 +182,7 @@ void App::RegisterRoutes() {
   RegisterCareRuleRoutes(*console_, care_->care_rules(), clock_);
   RegisterMaintenanceRoutes(*console_, care_->maintenance(), clock_);
   RegisterReferralRoutes(*console_, growth_->referrals(), clock_);
+  RegisterFeedbackRoutes(*console_, growth_->feedback(), clock_);
   RegisterExportRoutes(*console_, *member_views_, *payment_views_, coupons_->redemptions());
   member_api_->RegisterRoutes(*http_);
   RegisterMemberCouponRoutes(member_api_->router(), coupons_->coupons(), clock_);
@@ -190,6 +193,7 @@ void App::RegisterRoutes() {
   RegisterMemberReminderRoutes(member_api_->router(), care_->maintenance(), clock_);
   RegisterMemberReferralRoutes(member_api_->router(), growth_->referrals(), *referral_images_,
                                clock_);
+  RegisterMemberFeedbackRoutes(member_api_->router(), growth_->feedback(), clock_);
   RegisterMemberStoreRoutes(member_api_->router(), org_->stores());
   RegisterMemberCardRoutes(member_api_->router(), *owner_card_, *member_points_, clock_);
   RegisterMemberPartnerRoutes(member_api_->router(), *partner_identities_, *partner_reports_);

@@ -40,6 +40,7 @@ const routes = [
         ],
       },
       { path: 'settlements', name: 'settlements', component: () => import('./views/SettlementsView.vue'), meta: { title: '结算' } },
+      { path: 'feedback', name: 'feedback', component: () => import('./views/FeedbackView.vue'), meta: { title: '满意度' } },
       { path: 'care', name: 'care', component: () => import('./views/CareView.vue'), meta: { title: '车主关怀' } },
       { path: 'referrals', name: 'referrals', component: () => import('./views/ReferralsView.vue'), meta: { title: '推荐有礼' } },
       { path: 'webhooks', name: 'webhooks', component: () => import('./views/WebhooksView.vue'), meta: { title: '推送' } },

@@ -63,6 +63,10 @@ export const can = {
   // analysts read them, brand admins write the rule.
   readReferrals: () => PARTNER_READERS.has(session.staff?.role) && session.staff?.scope?.type === 'brand',
   writeReferrals: () => BRAND_ADMIN.has(session.staff?.role) && session.staff?.scope?.type === 'brand',
+  // feedback.read: every role in its scope; feedback.follow_up: brand admins, region and dealer
+  // managers.
+  readFeedback: () => EVERY_ROLE.has(session.staff?.role),
+  followUpFeedback: () => REVERSERS.has(session.staff?.role),
   closeSettlements: () => BRAND_ADMIN.has(session.staff?.role) && session.staff?.scope?.type === 'brand',
 }
 

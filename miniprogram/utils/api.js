@@ -59,4 +59,7 @@ module.exports = {
   referrals: (page, pageSize) =>
     request('GET', `/api/mp/referrals?page=${page || 1}&page_size=${pageSize || 50}`),
   attachReferral: code => request('POST', '/api/mp/referrals/attach', {code}),
+  // Visit feedback (docs/API.md, "Visit feedback (member side)").
+  feedbackVisits: () => request('GET', '/api/mp/feedback/visits'),
+  rateVisit: body => request('POST', '/api/mp/feedback/ratings', body),
 }

@@ -141,5 +141,18 @@ const REMINDER_MESSAGES = {
   INVALID_ID: '该提醒已处理',
 }
 
+// Visit feedback (服务评价): an id refused there is a visit's.
+const FEEDBACK_MESSAGES = {
+  INVALID_ID: '到店记录有误，请刷新后重试',
+  INVALID_KIND: '到店记录有误，请刷新后重试',
+  VISIT_NOT_FOUND: '到店记录不存在，请刷新后重试',
+  INVALID_SCORE: '请选择 0 到 10 分',
+  INVALID_COMMENT: '评价最多 500 字，且不能换行或包含特殊字符',
+  VISIT_REFUNDED: '该笔消费已退款，无需评价',
+  VISIT_REVERSED: '该次核销已撤销，无需评价',
+  RATING_WINDOW_CLOSED: '已超过评价期限（到店后 7 天内可评价）',
+  ALREADY_RATED: '您已评价过这次到店',
+}
+
 module.exports = {messageOf, MESSAGES, PHONE_MESSAGES, PURCHASE_MESSAGES, PARTNER_MESSAGES,
-  APPOINTMENT_MESSAGES, ACTIVITY_MESSAGES, REMINDER_MESSAGES}
+  APPOINTMENT_MESSAGES, ACTIVITY_MESSAGES, REMINDER_MESSAGES, FEEDBACK_MESSAGES}

@@ -14,6 +14,7 @@ const ENTRIES = [
   {key: 'orders', title: '我的订单'},
   {key: 'appointments', title: '我的预约'},
   {key: 'reminders', title: '保养提醒'},
+  {key: 'feedback', title: '服务评价'},
   {key: 'stores', title: '门店列表'},
   {key: 'profile', title: '个人信息'},
   {key: 'subscriptions', title: '消息订阅'},

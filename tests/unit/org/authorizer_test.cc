@@ -69,7 +69,9 @@ const std::vector<Action> kAllActions = {Action::kSelf,
                                          Action::kServiceIntervalRead,
                                          Action::kServiceIntervalWrite,
                                          Action::kReferralRead,
-                                         Action::kReferralWrite};
+                                         Action::kReferralWrite,
+                                         Action::kFeedbackRead,
+                                         Action::kFeedbackFollowUp};
 
 Principal Make(Role role, const NodePath& scope) { return Principal{7, "p", role, scope}; }
 
@@ -118,7 +120,9 @@ const std::map<Role, std::set<Action>>& Matrix() {
         Action::kAppointmentWrite,
         Action::kActivityRead,
         Action::kActivityWrite,
-        Action::kCareGreetingRead}},
+        Action::kCareGreetingRead,
+        Action::kFeedbackRead,
+        Action::kFeedbackFollowUp}},
       {Role::kDealerManager,
        {Action::kSelf,
         Action::kBrandRead,
@@ -143,12 +147,14 @@ const std::map<Role, std::set<Action>>& Matrix() {
         Action::kAppointmentWrite,
         Action::kActivityRead,
         Action::kActivityWrite,
-        Action::kCareGreetingRead}},
+        Action::kCareGreetingRead,
+        Action::kFeedbackRead,
+        Action::kFeedbackFollowUp}},
       {Role::kStoreClerk,
        {Action::kSelf, Action::kBrandRead, Action::kStoreRead, Action::kMemberRead,
         Action::kPaymentRead, Action::kEarningRuleRead, Action::kStockRead, Action::kCouponRedeem,
         Action::kRedemptionRead, Action::kAppointmentRead, Action::kAppointmentWrite,
-        Action::kActivityRead, Action::kActivityWrite}},
+        Action::kActivityRead, Action::kActivityWrite, Action::kFeedbackRead}},
       {Role::kAnalyst,
        {Action::kSelf,
         Action::kBrandRead,
@@ -171,7 +177,8 @@ const std::map<Role, std::set<Action>>& Matrix() {
         Action::kCareGreetingRead,
         Action::kSubscriptionRead,
         Action::kServiceIntervalRead,
-        Action::kReferralRead}},
+        Action::kReferralRead,
+        Action::kFeedbackRead}},
   };
   return *matrix;
 }
