@@ -131,8 +131,13 @@ class MpPrivacyTest : public MpTest {
             if (text->find(hash) != std::string::npos) hits.push_back(where + "hash");
           }
           if (text->rfind("v1.", 0) != 0) continue;
+          // A context may be shared (a brand's phones): what counts is opening to a value.
           for (const std::string& context : t.contexts) {
-            if (cipher_->Open(*text, context).ok()) hits.push_back(where + "sealed " + context);
+            Result<std::string> opened = cipher_->Open(*text, context);
+            if (!opened.ok()) continue;
+            for (const std::string& clear : t.clear) {
+              if (*opened == clear) hits.push_back(where + "sealed " + context);
+            }
           }
         }
       }
