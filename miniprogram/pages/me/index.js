@@ -17,6 +17,7 @@ const ENTRIES = [
   {key: 'stores', title: '门店列表'},
   {key: 'profile', title: '个人信息'},
   {key: 'subscriptions', title: '消息订阅'},
+  {key: 'privacy', title: '隐私与数据'},
 ]
 
 Component({
