@@ -48,6 +48,8 @@ class ResealJob {
   ResealJob(db::Db& db, const Config& config) : db_(db), config_(config) {}
 
   Result<int64_t> Run(const db::Fence& fence) {
+    // No rotation configured: nothing to do, and no key to resolve.
+    if (config_.previous_data_keys.empty()) return 0;
     std::lock_guard lock(mu_);
     if (rotation_ == nullptr) {
       OsRandom random;
@@ -55,7 +57,6 @@ class ResealJob {
       MILEAGE_ASSIGN_OR_RETURN(std::vector<crypto::DataKey> previous, PreviousDataKeys(config_));
       rotation_ = std::make_unique<privacy::KeyRotation>(db_, primary, previous);
     }
-    if (!rotation_->rotating()) return 0;
     MILEAGE_ASSIGN_OR_RETURN(org::ResealProgress done, rotation_->Run(kBatch, fence));
     return done.resealed;
   }
