@@ -1,5 +1,6 @@
 #include "members/member_directory.h"
 
+#include <map>
 #include <optional>
 #include <string>
 
@@ -26,38 +27,50 @@ Result<std::vector<Member>> ByPlate(MemberStore& store, db::Connection& conn, in
 Result<std::vector<Member>> MemberDirectory::Search(int64_t brand_id, MemberSearchBy by,
                                                     std::string_view value) {
   MILEAGE_RETURN_IF_ERROR(ValidatePositiveId(brand_id, "brand_id"));
-  // Validate (and hash a phone or plate) before taking a connection.
-  std::string key;
+  // Validate (and hash a phone or plate) before taking a connection. A phone or plate has a
+  // hash per data key while a rotation runs: each is tried.
+  std::vector<std::string> keys;
   switch (by) {
     case MemberSearchBy::kNumber:
       MILEAGE_RETURN_IF_ERROR(ValidateMemberNumber(value));
-      key = std::string(value);
+      keys.emplace_back(value);
       break;
     case MemberSearchBy::kOpenid:
       MILEAGE_RETURN_IF_ERROR(ValidateWechatId(value, "openid"));
-      key = std::string(value);
+      keys.emplace_back(value);
       break;
     case MemberSearchBy::kPhone: {
-      MILEAGE_ASSIGN_OR_RETURN(key, phones_.Hash(value));
+      MILEAGE_ASSIGN_OR_RETURN(keys, phones_.Hashes(value));
       break;
     }
     case MemberSearchBy::kPlate: {
-      MILEAGE_ASSIGN_OR_RETURN(key, vehicles_.PlateHash(value));
+      MILEAGE_ASSIGN_OR_RETURN(keys, vehicles_.PlateHashes(value));
       break;
     }
   }
   MILEAGE_ASSIGN_OR_RETURN(db::PooledConnection conn, db_.Acquire());
   MemberStore store(*conn, no_draws_);
   if (by == MemberSearchBy::kNumber) {
-    MILEAGE_ASSIGN_OR_RETURN(std::optional<Member> found, store.FindByNumber(key));
+    MILEAGE_ASSIGN_OR_RETURN(std::optional<Member> found, store.FindByNumber(keys.front()));
     std::vector<Member> out;
     if (found.has_value() && found->brand_id == brand_id) out.push_back(std::move(*found));
     return out;
   }
-  if (by == MemberSearchBy::kPlate) return ByPlate(store, *conn, brand_id, key);
   const IdentityKind kind =
       by == MemberSearchBy::kOpenid ? IdentityKind::kOpenid : IdentityKind::kPhone;
-  return store.FindByIdentity(brand_id, kind, key, kMaxResults);
+  std::map<int64_t, Member> found;
+  for (const std::string& key : keys) {
+    MILEAGE_ASSIGN_OR_RETURN(std::vector<Member> members,
+                             by == MemberSearchBy::kPlate
+                                 ? ByPlate(store, *conn, brand_id, key)
+                                 : store.FindByIdentity(brand_id, kind, key, kMaxResults));
+    for (Member& member : members) found.emplace(member.id, std::move(member));
+  }
+  std::vector<Member> out;
+  for (auto& [id, member] : found) {
+    if (static_cast<int64_t>(out.size()) < kMaxResults) out.push_back(std::move(member));
+  }
+  return out;
 }
 
 Result<MemberProfile> MemberDirectory::Profile(int64_t brand_id, int64_t member_id, int64_t now) {

@@ -266,13 +266,17 @@ Result<bool> MemberStore::SetStatus(int64_t member_id, std::string_view status, 
   }
   MILEAGE_ASSIGN_OR_RETURN(
       db::ExecResult updated,
-      conn_.Exec("UPDATE members SET status = ?, updated_at = ? WHERE id = ? AND status <> ?",
+      conn_.Exec("UPDATE members SET status = ?, updated_at = ? WHERE id = ? AND status <> ? "
+                 "AND status <> 'deleted'",
                  {db::Value(std::string(status)), db::Value(now), db::Value(member_id),
                   db::Value(std::string(status))}));
   if (updated.affected_rows > 0) return true;
   MILEAGE_ASSIGN_OR_RETURN(std::optional<Member> member, Find(member_id));
   if (!member.has_value()) {
     return NotFoundError("member " + std::to_string(member_id) + " not found", "MEMBER_NOT_FOUND");
+  }
+  if (member->status == "deleted") {
+    return FailedPreconditionError("the member was deleted at their request", "MEMBER_DELETED");
   }
   return false;
 }
@@ -413,6 +417,19 @@ Status MemberStore::AttachPhone(int64_t member_id, int64_t brand_id, std::string
   MILEAGE_ASSIGN_OR_RETURN(std::optional<Member> member, Find(member_id));
   if (!member.has_value() || member->brand_id != brand_id) {
     return NotFoundError("member " + std::to_string(member_id) + " not found", "MEMBER_NOT_FOUND");
+  }
+  // While a data key rotation runs, a holder's row may still carry the previous key's hash,
+  // which the unique key below cannot see: look for those first.
+  MILEAGE_ASSIGN_OR_RETURN(std::vector<std::string> hashes, phones.Hashes(phone));
+  for (size_t i = 1; i < hashes.size(); ++i) {
+    MILEAGE_ASSIGN_OR_RETURN(
+        std::vector<db::Row> held,
+        conn_.Query("SELECT member_id FROM member_identities WHERE brand_id = ? AND "
+                    "kind = 'phone' AND value = ? AND appid = '' AND member_id <> ?",
+                    {db::Value(brand_id), db::Value(hashes[i]), db::Value(member_id)}));
+    if (!held.empty()) {
+      return AlreadyExistsError("another member of the brand holds this phone", "PHONE_TAKEN");
+    }
   }
   // Try the insert first: the unique key decides who holds a phone, not a prior read.
   Result<db::ExecResult> inserted = conn_.Exec(

@@ -72,7 +72,8 @@ class MemberStore {
                                                         std::string_view appid);
   // Sets the member's status ("active" or "suspended") with a conditional update; false when it
   // had it already. NotFound MEMBER_NOT_FOUND when no member has the id; InvalidArgument
-  // INVALID_FIELD for another status.
+  // INVALID_FIELD for another status; FailedPrecondition MEMBER_DELETED when the member was
+  // deleted (members/member_privacy.h: a deletion is final).
   Result<bool> SetStatus(int64_t member_id, std::string_view status, int64_t now);
 
   // Adds `spend_fen` (negative for a refund) and `visits` (+1 for a payment, 0 for a refund)

@@ -1,5 +1,7 @@
 #include "members/partner_identities.h"
 
+#include <algorithm>
+
 #include "crypto/hex.h"
 #include "db/sql_dialect.h"
 #include "members/member_profile.h"
@@ -96,8 +98,8 @@ Result<PartnerMember> PartnerIdentities::Identify(const org::Partner& partner,
         return PermissionDeniedError("only parking and toll partners may identify by plate",
                                      "PLATE_LOOKUP_NOT_ALLOWED");
       }
-      MILEAGE_ASSIGN_OR_RETURN(std::string hash, plates_.PlateHash(ref.value));
-      return Link(partner, 0, hash, now);
+      MILEAGE_ASSIGN_OR_RETURN(std::vector<std::string> hashes, plates_.PlateHashes(ref.value));
+      return Link(partner, 0, hashes, now);
     }
     case MemberLookup::kPartnerMemberId:
       if (!IsPartnerMemberId(ref.value)) {
@@ -110,10 +112,17 @@ Result<PartnerMember> PartnerIdentities::Identify(const org::Partner& partner,
 }
 
 Result<int64_t> PartnerIdentities::MemberOfPlate(db::Connection& conn, int64_t brand_id,
-                                                 const std::string& plate_hash) {
-  // Two holders would make the plate ambiguous: neither is identified.
-  MILEAGE_ASSIGN_OR_RETURN(std::vector<int64_t> holders,
-                           VehicleStore(conn).MembersByPlate(brand_id, plate_hash, 2));
+                                                 const std::vector<std::string>& plate_hashes) {
+  // Two holders would make the plate ambiguous: neither is identified. Each data key's hash is
+  // tried while a rotation runs.
+  std::vector<int64_t> holders;
+  for (const std::string& hash : plate_hashes) {
+    MILEAGE_ASSIGN_OR_RETURN(std::vector<int64_t> found,
+                             VehicleStore(conn).MembersByPlate(brand_id, hash, 2));
+    for (int64_t id : found) {
+      if (std::find(holders.begin(), holders.end(), id) == holders.end()) holders.push_back(id);
+    }
+  }
   if (holders.size() != 1) return MemberNotFound();
   MILEAGE_ASSIGN_OR_RETURN(
       bool granted, MemberProfiles::Granted(conn, holders.front(), ConsentKind::kPlateRecognition));
@@ -131,9 +140,9 @@ Result<std::string> PartnerIdentities::TierOfActiveMember(db::Connection& conn, 
   return member->tier;
 }
 
-Result<PartnerMember> PartnerIdentities::Link(const org::Partner& partner, int64_t member_id,
-                                              const std::optional<std::string>& plate_hash,
-                                              int64_t now) {
+Result<PartnerMember> PartnerIdentities::Link(
+    const org::Partner& partner, int64_t member_id,
+    const std::optional<std::vector<std::string>>& plate_hash, int64_t now) {
   PartnerMember out;
   const Status linked = db::InTransaction(
       db_,

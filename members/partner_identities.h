@@ -115,10 +115,12 @@ class PartnerIdentities {
   // The member of a plate hash in the brand whose plate_recognition consent is granted, on
   // `conn`; MEMBER_NOT_FOUND otherwise.
   Result<int64_t> MemberOfPlate(db::Connection& conn, int64_t brand_id,
-                                const std::string& plate_hash);
-  // Links (or refreshes the link of) the member of `member_id`, or of `plate_hash` when set.
+                                const std::vector<std::string>& plate_hashes);
+  // Links (or refreshes the link of) the member of `member_id`, or of the plate whose hashes
+  // (one per data key) `plate_hash` holds when set.
   Result<PartnerMember> Link(const org::Partner& partner, int64_t member_id,
-                             const std::optional<std::string>& plate_hash, int64_t now);
+                             const std::optional<std::vector<std::string>>& plate_hash,
+                             int64_t now);
   // In the caller's transaction, after the member's row lock: the active link, or a new one.
   Result<std::string> CurrentOrNewLink(db::Connection& conn, const org::Partner& partner,
                                        int64_t member_id, int64_t now);

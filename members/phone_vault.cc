@@ -9,8 +9,9 @@ constexpr std::string_view kHashKeyLabel = "mileage/member-phone-hash/v1";
 
 }  // namespace
 
-PhoneVault::PhoneVault(const crypto::DataKey& data_key, const crypto::FieldCipher& cipher)
-    : vault_(data_key, cipher, kHashKeyLabel) {}
+PhoneVault::PhoneVault(const crypto::DataKey& data_key, const crypto::FieldCipher& cipher,
+                       std::span<const crypto::DataKey> previous)
+    : vault_(data_key, cipher, kHashKeyLabel, previous) {}
 
 std::string PhoneVault::Context(int64_t brand_id) {
   return "member_identities.phone:" + std::to_string(brand_id);
@@ -19,6 +20,20 @@ std::string PhoneVault::Context(int64_t brand_id) {
 Result<std::string> PhoneVault::Hash(std::string_view phone) const {
   MILEAGE_ASSIGN_OR_RETURN(std::string normalized, NormalizePhone(phone));
   return vault_.Hash(normalized);
+}
+
+Result<std::vector<std::string>> PhoneVault::Hashes(std::string_view phone) const {
+  MILEAGE_ASSIGN_OR_RETURN(std::string normalized, NormalizePhone(phone));
+  return vault_.Hashes(normalized);
+}
+
+org::SealedColumn PhoneVault::SealedColumn() const {
+  return org::SealedColumn{"member_identities",
+                           "value_sealed",
+                           "brand_id",
+                           [](const db::Row& row) { return Context(row.Int(0)); },
+                           "value",
+                           [this](std::string_view opened) { return vault_.Hash(opened); }};
 }
 
 Result<ProtectedPhone> PhoneVault::Protect(int64_t brand_id, std::string_view phone) const {

@@ -1,24 +1,41 @@
 #include "members/pii_vault.h"
 
+#include <algorithm>
+
 #include "crypto/hex.h"
 
 namespace mileage::members {
 
 PiiVault::PiiVault(const crypto::DataKey& data_key, const crypto::FieldCipher& cipher,
-                   std::string_view hash_label)
+                   std::string_view hash_label, std::span<const crypto::DataKey> previous)
     : cipher_(cipher) {
-  Result<crypto::Key256> key = data_key.Derive(hash_label);
-  if (!key.ok()) {
-    setup_ = key.status();
-    return;
+  std::vector<const crypto::DataKey*> keys{&data_key};
+  for (const crypto::DataKey& key : previous) keys.push_back(&key);
+  for (const crypto::DataKey* key : keys) {
+    Result<crypto::Key256> derived = key->Derive(hash_label);
+    if (!derived.ok()) {
+      setup_ = derived.status();
+      return;
+    }
+    macs_.push_back(std::make_unique<crypto::HmacSha256Key>(*derived));
   }
-  mac_ = std::make_unique<crypto::HmacSha256Key>(*key);
 }
 
 Result<std::string> PiiVault::Hash(std::string_view normalized) const {
   MILEAGE_RETURN_IF_ERROR(setup_);
-  MILEAGE_ASSIGN_OR_RETURN(crypto::Digest256 mac, mac_->Sign(normalized));
+  MILEAGE_ASSIGN_OR_RETURN(crypto::Digest256 mac, macs_.front()->Sign(normalized));
   return crypto::HexEncode(mac);
+}
+
+Result<std::vector<std::string>> PiiVault::Hashes(std::string_view normalized) const {
+  MILEAGE_RETURN_IF_ERROR(setup_);
+  std::vector<std::string> out;
+  for (const auto& mac : macs_) {
+    MILEAGE_ASSIGN_OR_RETURN(crypto::Digest256 digest, mac->Sign(normalized));
+    std::string hex = crypto::HexEncode(digest);
+    if (std::find(out.begin(), out.end(), hex) == out.end()) out.push_back(std::move(hex));
+  }
+  return out;
 }
 
 Result<SealedPii> PiiVault::Protect(std::string_view normalized, std::string_view context) const {

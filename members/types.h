@@ -16,7 +16,7 @@ struct Member {
   // unique across the deployment.
   std::string number;
   std::string tier;                // a TierPolicy tier name, e.g. "silver"
-  std::string status = "active";   // "active" | "suspended"
+  std::string status = "active";   // "active" | "suspended" | "deleted" (final)
   std::string enrolled_via;        // "wechat_pay", "miniprogram", "console", "partner"
   int64_t enrolled_store_id = 0;   // the store of the enrolling payment; 0 when none
   int64_t created_at = 0;

@@ -16,8 +16,10 @@ Result<std::string> Opened(Result<std::string> opened, std::string_view what) {
 
 }  // namespace
 
-VehicleVault::VehicleVault(const crypto::DataKey& data_key, const crypto::FieldCipher& cipher)
-    : plates_(data_key, cipher, kPlateHashLabel), vins_(data_key, cipher, kVinHashLabel) {}
+VehicleVault::VehicleVault(const crypto::DataKey& data_key, const crypto::FieldCipher& cipher,
+                           std::span<const crypto::DataKey> previous)
+    : plates_(data_key, cipher, kPlateHashLabel, previous),
+      vins_(data_key, cipher, kVinHashLabel, previous) {}
 
 std::string VehicleVault::Context(std::string_view column, const VehicleOwner& owner) {
   return "vehicles." + std::string(column) + ":" + std::to_string(owner.brand_id) + ":" +
@@ -37,6 +39,26 @@ Result<SealedPii> VehicleVault::SealVin(const VehicleOwner& owner,
 Result<std::string> VehicleVault::PlateHash(std::string_view plate) const {
   MILEAGE_ASSIGN_OR_RETURN(std::string normalized, NormalizePlate(plate));
   return plates_.Hash(normalized);
+}
+
+Result<std::vector<std::string>> VehicleVault::PlateHashes(std::string_view plate) const {
+  MILEAGE_ASSIGN_OR_RETURN(std::string normalized, NormalizePlate(plate));
+  return plates_.Hashes(normalized);
+}
+
+std::vector<org::SealedColumn> VehicleVault::SealedColumns() const {
+  const auto owner_context = [](std::string_view column) {
+    return [column](const db::Row& row) {
+      return Context(column, VehicleOwner{row.Int(1), row.Int(0)});
+    };
+  };
+  return {
+      org::SealedColumn{"vehicles", "plate_sealed", "brand_id, member_id", owner_context("plate"),
+                        "plate_hash",
+                        [this](std::string_view opened) { return plates_.Hash(opened); }},
+      org::SealedColumn{"vehicles", "vin_sealed", "brand_id, member_id", owner_context("vin"),
+                        "vin_hash", [this](std::string_view opened) { return vins_.Hash(opened); }},
+  };
 }
 
 Result<std::string> VehicleVault::OpenPlate(const VehicleOwner& owner,

@@ -76,6 +76,12 @@ std::string WebhookSecretContext(int64_t endpoint_id) {
   return "webhooks.secret:" + std::to_string(endpoint_id);
 }
 
+std::vector<org::SealedColumn> WebhookSealedColumns() {
+  const auto context = [](const db::Row& row) { return WebhookSecretContext(row.Int(0)); };
+  return {{"webhook_endpoints", "secret_sealed", "id", context, "", nullptr},
+          {"webhook_endpoints", "previous_secret_sealed", "id", context, "", nullptr}};
+}
+
 Result<RelayPass> OutboxRelay::RunOnce(const db::Fence& fence) {
   RelayPass pass;
   MILEAGE_RETURN_IF_ERROR(FanOut(fence, pass));

@@ -11,6 +11,7 @@
 #include "common/result.h"
 #include "crypto/field_cipher.h"
 #include "db/db.h"
+#include "org/resealer.h"
 #include "relay/delivery_rules.h"
 #include "relay/webhook_sender.h"
 #include "relay/webhook_store.h"
@@ -86,5 +87,9 @@ class OutboxRelay {
 
 // The crypto::FieldCipher context of an endpoint's secret.
 std::string WebhookSecretContext(int64_t endpoint_id);
+
+// The endpoints' sealed secrets (the current one and the one kept through a secret rotation's
+// overlap), for the data key rotation's re-sealing (org::ResealColumn).
+std::vector<org::SealedColumn> WebhookSealedColumns();
 
 }  // namespace mileage::relay

@@ -14,6 +14,7 @@
 #include "server/mp/feedback_routes.h"
 #include "server/mp/package_routes.h"
 #include "server/mp/partner_routes.h"
+#include "server/mp/privacy_routes.h"
 #include "server/mp/reminder_routes.h"
 #include "server/mp/store_routes.h"
 #include "server/mp/subscription_routes.h"
@@ -35,7 +36,7 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, AppOptions option
   MILEAGE_ASSIGN_OR_RETURN(app->kv_, OpenKv(app->config_, app->clock_));
   org::OrgOptions org_options;
   org_options.sessions.ttl = std::chrono::seconds(app->config_.session_ttl_s);
-  org_options.previous_data_keys = std::move(previous_keys);
+  org_options.previous_data_keys = previous_keys;
   if (options.login_limits.has_value()) org_options.sessions.limits = *options.login_limits;
   if (options.session_truth_cache.has_value()) {
     org_options.sessions.truth_cache = *options.session_truth_cache;
@@ -66,8 +67,11 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, AppOptions option
   app->payment_recorder_->AddObserver(app->growth_->referral_rewards());
   app->notifications_ = std::make_unique<payments::NotificationService>(
       *app->transactions_, *app->merchant_keys_, *app->payment_recorder_, app->clock_);
-  app->phones_ = std::make_unique<members::PhoneVault>(data_key, app->org_->cipher());
-  app->vehicle_vault_ = std::make_unique<members::VehicleVault>(data_key, app->org_->cipher());
+  app->phones_ =
+      std::make_unique<members::PhoneVault>(data_key, app->org_->cipher(), previous_keys);
+  app->vehicle_vault_ =
+      std::make_unique<members::VehicleVault>(data_key, app->org_->cipher(), previous_keys);
+  app->key_rotation_ = std::make_unique<privacy::KeyRotation>(*app->db_, data_key, previous_keys);
   app->vehicles_ = std::make_unique<members::VehicleService>(*app->db_, *app->vehicle_vault_,
                                                              *app->kv_, app->clock_);
   app->directory_ =
@@ -108,6 +112,11 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, AppOptions option
   app->owner_card_ = std::make_unique<OwnerCard>(
       *app->db_, app->member_api_->accounts(), *app->member_points_, app->coupons_->coupons(),
       *app->vehicles_, *app->member_codes_, policy.tiers);
+  app->member_privacy_ =
+      std::make_unique<members::MemberPrivacy>(*app->phones_, *app->vehicle_vault_);
+  app->member_rights_ = std::make_unique<privacy::MemberRights>(
+      *app->db_, *app->kv_, app->clock_, *app->member_privacy_, app->member_api_->truth(),
+      options.privacy_limits.value_or(privacy::MemberRightsLimits{}));
   app->webhooks_ = std::make_unique<relay::WebhookService>(
       *app->db_, app->clock_, app->org_->authorizer(), app->org_->writer(), app->org_->cipher(),
       app->random_, app->config_.webhook_allow_private_urls);
@@ -164,6 +173,14 @@ void App::RegisterRoutes() {
   metrics_.AddGauge("mileage_db_pool_replaced", "Broken database connections replaced.",
                     [db] { return static_cast<double>(db->Stats().replaced); });
   AddRelayMetrics(metrics_, *db_, clock_, relay_.get());
+  privacy::KeyRotation* rotation = key_rotation_.get();
+  metrics_.AddGauge("mileage_data_key_stale_values",
+                    "Sealed values still under a previous data key (0 when no rotation runs; "
+                    "-1 when the count failed).",
+                    [rotation] {
+                      Result<int64_t> left = rotation->Remaining();
+                      return left.ok() ? static_cast<double>(*left) : -1.0;
+                    });
   RegisterSystemRoutes(*http_, *health_, metrics_);
   console_ =
       std::make_unique<ConsoleRouter>(*http_, org_->sessions(), org_->authorizer(), org_->writer());
@@ -197,6 +214,7 @@ void App::RegisterRoutes() {
   RegisterMemberStoreRoutes(member_api_->router(), org_->stores());
   RegisterMemberCardRoutes(member_api_->router(), *owner_card_, *member_points_, clock_);
   RegisterMemberPartnerRoutes(member_api_->router(), *partner_identities_, *partner_reports_);
+  RegisterMemberPrivacyRoutes(member_api_->router(), *member_rights_);
   RegisterMemberPackageRoutes(
       member_api_->router(), coupons_->package_sales(), member_api_->pay_clients(),
       [this](std::string_view mchid) { return NotifyUrl(mchid); }, clock_);

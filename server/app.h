@@ -35,6 +35,8 @@
 #include "points/partner_points.h"
 #include "points/partner_reports.h"
 #include "points/settlement.h"
+#include "privacy/key_rotation.h"
+#include "privacy/member_rights.h"
 #include "relay/webhook_service.h"
 #include "server/cache_sync.h"
 #include "server/console/console_router.h"
@@ -71,6 +73,8 @@ struct AppOptions {
   std::optional<members::MemberLoginLimits> member_login_limits;
   // Default: the tiers and expiry of the config.
   std::optional<payments::PaymentPolicy> payment_policy;
+  // Default: privacy::MemberRightsLimits{} (3 data exports per member per hour).
+  std::optional<privacy::MemberRightsLimits> privacy_limits;
 };
 
 // The composition root: owns the clock, randomness, database, Kv, metrics and HTTP server of
@@ -115,6 +119,9 @@ class App {
   // The notification path's merchant keys (what a node has cached).
   payments::MerchantKeyCache& merchant_keys() { return *merchant_keys_; }
   const members::PhoneVault& phones() const { return *phones_; }
+  const members::VehicleVault& vehicle_vault() const { return *vehicle_vault_; }
+  // Members' exports and deletions (privacy/).
+  privacy::MemberRights& member_rights() { return *member_rights_; }
   // Members' vehicles: the member routes' service, and the read the owner card composes.
   members::VehicleService& vehicles() { return *vehicles_; }
   // Members as partners know them (pseudonymous ids, links): the partner routes' service.
@@ -189,6 +196,10 @@ class App {
   std::unique_ptr<ReferralCodeImages> referral_images_;
   std::unique_ptr<members::PartnerIdentities> partner_identities_;
   std::unique_ptr<OwnerCard> owner_card_;
+  std::unique_ptr<members::MemberPrivacy> member_privacy_;
+  std::unique_ptr<privacy::MemberRights> member_rights_;
+  // The data key rotation's progress for /metrics (the job runs its own, server/jobs.h).
+  std::unique_ptr<privacy::KeyRotation> key_rotation_;
   std::unique_ptr<CacheSync> cache_sync_;  // last: its drops use the caches above
 };
 

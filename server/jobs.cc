@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <memory>
+#include <mutex>
 
 #include "care/greeting_job.h"
 #include "care/maintenance_job.h"
@@ -14,7 +15,9 @@
 #include "db/sql_dialect.h"
 #include "members/tier_job.h"
 #include "points/expiry_job.h"
+#include "privacy/key_rotation.h"
 #include "server/config_loader.h"
+#include "server/data_key_source.h"
 
 namespace mileage::server {
 namespace {
@@ -36,6 +39,34 @@ constexpr std::string_view kCareGreetings = "care_greetings";
 // until commit.
 constexpr int64_t kGreetingBatch = 100;
 constexpr std::string_view kMaintenanceReminders = "maintenance_reminders";
+constexpr std::string_view kDataKeyReseal = "data_key_reseal";
+
+// The data key rotation's re-sealing (privacy::KeyRotation) with the keys of `config`, built on
+// the job's first run (a bad key fails that run, not the scheduler) and kept for later ones.
+class ResealJob {
+ public:
+  ResealJob(db::Db& db, const Config& config) : db_(db), config_(config) {}
+
+  Result<int64_t> Run(const db::Fence& fence) {
+    // No rotation configured: nothing to do, and no key to resolve.
+    if (config_.previous_data_keys.empty()) return 0;
+    std::lock_guard lock(mu_);
+    if (rotation_ == nullptr) {
+      OsRandom random;
+      MILEAGE_ASSIGN_OR_RETURN(crypto::DataKey primary, ResolveDataKey(config_, random));
+      MILEAGE_ASSIGN_OR_RETURN(std::vector<crypto::DataKey> previous, PreviousDataKeys(config_));
+      rotation_ = std::make_unique<privacy::KeyRotation>(db_, primary, previous);
+    }
+    MILEAGE_ASSIGN_OR_RETURN(org::ResealProgress done, rotation_->Run(kBatch, fence));
+    return done.resealed;
+  }
+
+ private:
+  db::Db& db_;
+  const Config& config_;
+  std::mutex mu_;                                   // one pass at a time through this job object
+  std::unique_ptr<privacy::KeyRotation> rotation_;  // guarded by mu_
+};
 
 JobTiming TimingOf(const Config& config) {
   JobTiming timing;
@@ -86,6 +117,10 @@ std::vector<Job> MembershipJobs(db::Db& db, const Config& config) {
       Job{std::string(kMaintenanceReminders), "maintenance reminders",
           [&db](int64_t now, const db::Fence& fence) {
             return care::RunMaintenanceReminders(db, now, kBatch, fence);
+          }},
+      Job{std::string(kDataKeyReseal), "values re-sealed",
+          [job = std::make_shared<ResealJob>(db, config)](int64_t, const db::Fence& fence) {
+            return job->Run(fence);
           }},
   };
 }
@@ -253,6 +288,7 @@ Result<JobsReport> RunMembershipJobs(db::Db& db, const Config& config, const Clo
     if (job.name == kAppointmentReminders) report.appointment_reminders = *done;
     if (job.name == kCareGreetings) report.care_greetings = *done;
     if (job.name == kMaintenanceReminders) report.maintenance_reminders = *done;
+    if (job.name == kDataKeyReseal) report.values_resealed = *done;
   }
   MILEAGE_RETURN_IF_ERROR(first_error);
   return report;

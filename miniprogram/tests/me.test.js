@@ -18,16 +18,17 @@ test('shows the member and opens each of their pages', async () => {
   assert.equal(text(find(page, '#member-number')), '会员号 6001 2345 6786')
   assert.equal(text(find(page, '#tier')), '银卡会员')
   assert.equal(text(find(page, '.entries')),
-    '积分明细›我的车辆›我的合作伙伴›套餐›我的订单›我的预约›保养提醒›服务评价›门店列表›个人信息›消息订阅›推荐有礼›')
+    '积分明细›我的车辆›我的合作伙伴›套餐›我的订单›我的预约›保养提醒›服务评价›门店列表›个人信息›消息订阅›推荐有礼›隐私与数据›')
   for (const key of ['points', 'vehicles', 'partners', 'packages', 'orders', 'appointments',
-    'reminders', 'feedback', 'stores', 'profile', 'subscriptions', 'referrals']) {
+    'reminders', 'feedback', 'stores', 'profile', 'subscriptions', 'referrals', 'privacy']) {
     tap(page, `#entry-${key}`)
   }
   await waitFor(() => wx.navigations.length === 11)
   assert.deepEqual(wx.navigations, ['/pages/points/index', '/pages/vehicles/index',
     '/pages/partners/index', '/pages/packages/index', '/pages/orders/index', '/pages/appointments/index',
     '/pages/reminders/index', '/pages/feedback/index', '/pages/stores/index',
-    '/pages/profile/index', '/pages/subscriptions/index', '/pages/referrals/index'])
+    '/pages/profile/index', '/pages/subscriptions/index', '/pages/referrals/index',
+    '/pages/privacy/index'])
 })
 
 test('logout ends the session, forgets the token and logs in again on demand', async () => {

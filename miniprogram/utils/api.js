@@ -16,6 +16,9 @@ module.exports = {
   addVehicle: body => request('POST', '/api/mp/vehicles', body),
   updateVehicle: (id, body) => request('PATCH', `/api/mp/vehicles/${id}`, body),
   deleteVehicle: id => request('DELETE', `/api/mp/vehicles/${id}`),
+  // 隐私与数据 (docs/API.md, "Privacy and data").
+  exportMyData: () => request('POST', '/api/mp/privacy/export'),
+  deleteMyData: () => request('POST', '/api/mp/privacy/deletion', {confirm: true}),
   partners: () => request('GET', '/api/mp/partners'),
   unlinkPartner: id => request('DELETE', `/api/mp/partners/${id}`),
   // lat and lng (GCJ-02 degrees) are left out when the position is unknown.

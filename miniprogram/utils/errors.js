@@ -111,6 +111,12 @@ function messageOf(err, overrides) {
   return '请求失败，请稍后重试'
 }
 
+// 隐私与数据: a refused export is the hourly limit of exports.
+const PRIVACY_MESSAGES = {
+  RATE_LIMITED: '导出太频繁，请一小时后再试',
+  CONFIRMATION_REQUIRED: '请先确认删除',
+}
+
 // Appointment routes: an id refused there is a slot, vehicle or appointment, and ABORTED a
 // concurrent change of the appointment, not a crowded claim.
 const APPOINTMENT_MESSAGES = {
@@ -155,4 +161,5 @@ const FEEDBACK_MESSAGES = {
 }
 
 module.exports = {messageOf, MESSAGES, PHONE_MESSAGES, PURCHASE_MESSAGES, PARTNER_MESSAGES,
-  APPOINTMENT_MESSAGES, ACTIVITY_MESSAGES, REMINDER_MESSAGES, FEEDBACK_MESSAGES}
+  APPOINTMENT_MESSAGES, ACTIVITY_MESSAGES, REMINDER_MESSAGES, FEEDBACK_MESSAGES,
+  PRIVACY_MESSAGES}

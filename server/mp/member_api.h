@@ -58,6 +58,8 @@ class MemberApi {
   // The router (after RegisterRoutes): where the other member routes register.
   MpRouter& router() { return *router_; }
   members::MemberSessions& sessions() { return *sessions_; }
+  // Whether member sessions stand (a deletion or suspension revokes them through it).
+  members::MemberSessionTruth& truth() { return *truth_; }
   members::MemberAccounts& accounts() { return *accounts_; }
   members::MemberPhones& phones() { return *phones_; }
   members::MemberProfiles& profiles() { return *profiles_; }

@@ -19,6 +19,7 @@ const ENTRIES = [
   {key: 'profile', title: '个人信息'},
   {key: 'subscriptions', title: '消息订阅'},
   {key: 'referrals', title: '推荐有礼'},
+  {key: 'privacy', title: '隐私与数据'},
 ]
 
 Component({

@@ -1,7 +1,7 @@
 // Test harness for the pages: a DOM (jsdom), miniprogram-simulate, and a fake of the wx.*
 // boundary only (wx.login, wx.request, storage, toasts, modals, navigation, location, phone
-// calls, maps, wx.requestPayment and wx.requestSubscribeMessage). Pages and utils run
-// unchanged against it. Each test installs a new fake with fakeWx().
+// calls, maps, the clipboard, wx.requestPayment and wx.requestSubscribeMessage). Pages and
+// utils run unchanged against it. Each test installs a new fake with fakeWx().
 require('global-jsdom')()
 // Node 20 has its own Event and CustomEvent globals, which global-jsdom leaves in place; jsdom's
 // dispatchEvent (j-component's taps) accepts only jsdom's.
@@ -24,6 +24,8 @@ class FakeWx {
     this.logins = 0
     this.modals = []
     this.modalConfirms = true
+    // What wx.setClipboardData was last given (null: nothing copied).
+    this.clipboard = null
     // What wx.getLocation gives; null: the member refused the location permission.
     this.location = {latitude: 31.2, longitude: 121.5}
     this.locationRequests = []
@@ -137,6 +139,10 @@ class FakeWx {
         self.subscribeRequests.push(opts.tmplIds)
         Promise.resolve(self.subscribeAnswer(opts.tmplIds)).then(res => setTimeout(() =>
           (res.fail ? opts.fail(res.fail) : opts.success(res.answer)), 0))
+      },
+      setClipboardData(opts) {
+        self.clipboard = opts.data
+        setTimeout(() => opts.success && opts.success({errMsg: 'setClipboardData:ok'}), 0)
       },
       setNavigationBarTitle() {},
       stopPullDownRefresh() {},

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "members/member_store.h"
+#include "members/vehicle_service.h"
 #include "tests/integration/console/coupon_fixture.h"
 
 namespace mileage::testing {
@@ -350,6 +351,47 @@ TEST_P(ConsoleExportsTest, BadParametersGetTheDocumentedCodesAndWriteNothing) {
   Download clerk = Fetch(RedemptionsPath(tree_.store_a1), Token("analyst_a"));
   Reply list = Get("/api/console/stores/" + a1 + "/redemptions", Token("analyst_a"));
   EXPECT_EQ(clerk.status, list.status);
+}
+
+// Issue 16 part 5: no console export or report carries a seeded member's clear phone, plate,
+// VIN or openid (bytes of every answer searched), whatever the caller searched by.
+TEST_P(ConsoleExportsTest, NoExportOrReportCarriesAClearPhonePlateVinOrOpenid) {
+  const std::string plate = "京A12345", vin = "LVSHCAMB1CE054249";
+  std::chrono::seconds retry_after{0};
+  Result<members::OwnVehicle> added = server_->app().vehicles().Add(
+      members::VehicleOwner{alice_, tree_.brand},
+      members::NewVehicle{plate, vin, "Model Y", std::nullopt, 100}, Now(), &retry_after);
+  ASSERT_TRUE(added.ok()) << added.status().ToString();
+  const std::string today = kToday;
+  const std::string store = std::to_string(tree_.store_a1);
+  std::vector<std::string> paths = {
+      "/api/console/exports/members.csv",
+      std::string("/api/console/exports/members.csv?q=") + kPhone,
+      "/api/console/exports/members.csv?q=" + httplib::detail::encode_query_param(plate),
+      std::string("/api/console/exports/members.csv?q=") + kOpenidA,
+      TransactionsPath(tree_.store_a1, today, today),
+      RedemptionsPath(tree_.store_a1),
+      "/api/console/reports/summary",
+      "/api/console/reports/daily?days=7",
+      "/api/console/reports/funnel?days=7",
+      "/api/console/settlements?period=2027-01",
+  };
+  int answered = 0;
+  for (const std::string& path : paths) {
+    Download d = Fetch(path, Token("admin"));
+    EXPECT_EQ(d.status, 200) << path << ": " << d.body;
+    if (d.status == 200) ++answered;
+    for (const std::string& clear :
+         {std::string(kPhone), plate, vin, std::string(kOpenidA), std::string(kOpenidB)}) {
+      EXPECT_EQ(d.body.find(clear), std::string::npos) << path << " holds " << clear;
+    }
+  }
+  EXPECT_EQ(answered, static_cast<int>(paths.size()));
+  // The searches above did find alice (her masked phone is in the file).
+  Download by_plate =
+      Fetch("/api/console/exports/members.csv?q=" + httplib::detail::encode_query_param(plate),
+            Token("admin"));
+  EXPECT_NE(by_plate.body.find(kPhoneMasked), std::string::npos) << by_plate.body;
 }
 
 MILEAGE_CONSOLE_TEST_SUITE(ConsoleExportsTest);

@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "common/civil_time.h"
+#include "members/member_store.h"
+#include "members/vehicle_service.h"
 #include "tests/integration/console/partner_fixture.h"
 
 namespace mileage::testing {
@@ -154,6 +156,39 @@ TEST_P(PartnerReportsTest, APartnerSeesItsOwnDaysAndASmallDayIsSuppressed) {
     EXPECT_EQ(report.body.find(text), std::string::npos) << text;
   }
   EXPECT_EQ(report.body.find("member_id"), std::string::npos);
+}
+
+// Issue 16 part 5: a partner's reports and its own description never carry a member's clear
+// phone, plate, VIN or openid, even of a member who has all of them (bytes of every answer).
+TEST_P(PartnerReportsTest, PartnerAnswersCarryNoClearPhonePlateVinOrOpenid) {
+  const std::string phone = "13700137000", plate = "京A54321", vin = "LVSHCAMB1CE054249";
+  Status attached = db::InTransaction(server_->app().db(), [&](db::Connection& conn) {
+    OsRandom random;
+    return members::MemberStore(conn, random)
+        .AttachPhone(members_[0], tree_.brand, phone, server_->app().phones(),
+                     UnixSeconds(clock_.Now()));
+  });
+  ASSERT_TRUE(attached.ok()) << attached.ToString();
+  std::chrono::seconds retry_after{0};
+  ASSERT_TRUE(server_->app()
+                  .vehicles()
+                  .Add(members::VehicleOwner{members_[0], tree_.brand},
+                       members::NewVehicle{plate, vin, "Model Y", std::nullopt, 100},
+                       UnixSeconds(clock_.Now()), &retry_after)
+                  .ok());
+  MakeActivity();
+  const std::string range = std::string("?from=") + kDay1 + "&to=" + kDay2;
+  std::vector<Reply> replies;
+  replies.push_back(Report(fuel_, range));
+  replies.push_back(Report(parking_, range));
+  replies.push_back(Report(fuel_, ""));
+  replies.push_back(SendSigned(Call(fuel_, fuel_.secret, "GET", "/api/partner/v1/me")));
+  for (const Reply& reply : replies) {
+    EXPECT_EQ(reply.status, 200) << reply.body;
+    for (const std::string& clear : {phone, plate, vin, std::string("openid-report-1")}) {
+      EXPECT_EQ(reply.body.find(clear), std::string::npos) << reply.body;
+    }
+  }
 }
 
 TEST_P(PartnerReportsTest, TheDefaultIsTheLast30DaysEndingToday) {
