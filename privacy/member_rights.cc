@@ -5,6 +5,7 @@
 #include "care/member_privacy.h"
 #include "common/log.h"
 #include "coupons/member_privacy.h"
+#include "growth/member_privacy.h"
 #include "org/audit_store.h"
 #include "payments/member_privacy.h"
 #include "points/member_privacy.h"
@@ -80,6 +81,7 @@ Status MemberRights::ReadAll(db::Connection& conn, const Requester& who, MemberE
   MILEAGE_RETURN_IF_ERROR(
       Append(out.sections, payments::ExportMemberPayments(conn, who.member_id)));
   MILEAGE_RETURN_IF_ERROR(Append(out.sections, care::ExportMemberCare(conn, who.member_id)));
+  MILEAGE_RETURN_IF_ERROR(Append(out.sections, growth::ExportMemberGrowth(conn, who.member_id)));
   return Record(conn, who, "export", out.generated_at);
 }
 
@@ -106,6 +108,7 @@ Status MemberRights::EraseAll(db::Connection& conn, const Requester& who, int64_
   out.deleted_at = now;
   MILEAGE_RETURN_IF_ERROR(payments::EraseMemberPayer(conn, who.member_id));
   MILEAGE_RETURN_IF_ERROR(care::EraseMemberCare(conn, who.member_id));
+  MILEAGE_RETURN_IF_ERROR(growth::EraseMemberGrowth(conn, who.member_id));
   return Record(conn, who, "deletion", now);
 }
 

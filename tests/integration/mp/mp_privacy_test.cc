@@ -286,6 +286,41 @@ TEST_P(MpPrivacyTest, DeletionLeavesNoTraceInAnyTableAndKeepsTheLedger) {
   EXPECT_EQ(Me(bob.token).status, 200);
 }
 
+TEST_P(MpPrivacyTest, DeletionDropsTheReferralCodeAndBlanksTheRatingsText) {
+  const SignedIn alice = Furnished("alice", kPhone, kPlate, kVin);
+  const std::string id = std::to_string(alice.id);
+  MpReply code = Send("GET", "/api/mp/referrals/code", alice.token);
+  ASSERT_EQ(code.status, 200) << code.body;
+  const std::string shared = code.json["code"].GetString();
+  // A rating of alice's payment with a comment and a staff note that name her (written here:
+  // the rating routes have their own tests).
+  Result<db::PooledConnection> conn = app().db().Acquire();
+  ASSERT_TRUE(conn.ok());
+  ASSERT_TRUE((*conn)
+                  ->Exec("INSERT INTO feedback_ratings (brand_id, region_id, dealer_id, store_id, "
+                         "member_id, visit_kind, visit_id, visited_at, score, comment, rated_at, "
+                         "rated_day, follow_up_state, follow_up_note) SELECT brand_id, region_id, "
+                         "dealer_id, store_id, member_id, 'payment', id, paid_at, 3, ?, paid_at, 0, "
+                         "'contacted', ? FROM payment_transactions WHERE member_id = ?",
+                         {db::Value(std::string("艾丽斯说洗车太慢")),
+                          db::Value(std::string("已致电艾丽斯")), db::Value(alice.id)})
+                  .ok());
+  MpReply before = Export(alice.token);
+  ASSERT_EQ(before.status, 200) << before.body;
+  EXPECT_EQ(Column(before, "referral_code", "code"), std::vector<std::string>{shared});
+  EXPECT_EQ(Column(before, "feedback_ratings", "comment"),
+            std::vector<std::string>{"艾丽斯说洗车太慢"});
+
+  ASSERT_EQ(Delete(alice.token).status, 200);
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM referral_codes WHERE member_id = " + id), 0);
+  // The score stays in NPS as an anonymous figure; the text is gone.
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM feedback_ratings WHERE score = 3 AND comment = '' AND "
+                   "follow_up_note = '' AND member_id = " +
+                   id),
+            1);
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM feedback_ratings"), 1);
+}
+
 TEST_P(MpPrivacyTest, ARepeatedDeletionChangesNothing) {
   const SignedIn alice = Furnished("alice", kPhone, kPlate, kVin);
   privacy::Requester who{alice.id, brand_, kAppid, "127.0.0.1"};
