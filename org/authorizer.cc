@@ -29,6 +29,7 @@ bool IsRead(Action action) {
     case Action::kCareGreetingRead:
     case Action::kSubscriptionRead:
     case Action::kServiceIntervalRead:
+    case Action::kWinbackRead:
       return true;
     default:
       return false;
@@ -169,6 +170,10 @@ std::string_view ActionName(Action action) {
       return "service_interval.read";
     case Action::kServiceIntervalWrite:
       return "service_interval.write";
+    case Action::kWinbackRead:
+      return "winback.read";
+    case Action::kWinbackWrite:
+      return "winback.write";
   }
   return "?";
 }
@@ -212,13 +217,13 @@ bool Authorizer::RoleAllows(Role role, Action action) const {
              action == Action::kStoreWrite || action == Action::kMerchantRead ||
              action == Action::kStaffRead || action == Action::kStaffWrite ||
              IsMembershipAction(action) || IsCouponAction(action) || IsAppointmentAction(action) ||
-             action == Action::kCareGreetingRead;
+             action == Action::kCareGreetingRead || action == Action::kWinbackRead;
     case Role::kDealerManager:
       return action == Action::kDealerRead || action == Action::kStoreRead ||
              action == Action::kStoreWrite || action == Action::kMerchantRead ||
              action == Action::kStaffRead || action == Action::kStaffWrite ||
              IsMembershipAction(action) || IsCouponAction(action) || IsAppointmentAction(action) ||
-             action == Action::kCareGreetingRead;
+             action == Action::kCareGreetingRead || action == Action::kWinbackRead;
     case Role::kStoreClerk:
       return action == Action::kStoreRead || action == Action::kMemberRead ||
              action == Action::kPaymentRead || action == Action::kEarningRuleRead ||

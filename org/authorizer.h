@@ -70,6 +70,11 @@ enum class Action {
   // service stores is for brand admins.
   kServiceIntervalRead,
   kServiceIntervalWrite,
+  // Churn and win-back (growth/): the drifting owners of the caller's scope and the come-back
+  // report, read by brand admins, region and dealer managers (who follow them up) and analysts;
+  // the brand's win-back settings and rule (it spends a brand stock) written by brand admins.
+  kWinbackRead,
+  kWinbackWrite,
 };
 
 // "store.write" etc., for logs, route listings and the audit records of refused routes.

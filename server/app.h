@@ -14,6 +14,7 @@
 #include "coupons/coupons_module.h"
 #include "db/db.h"
 #include "db/transaction_runner.h"
+#include "growth/growth_module.h"
 #include "kv/kv.h"
 #include "members/member_codes.h"
 #include "members/member_directory.h"
@@ -104,6 +105,7 @@ class App {
   coupons::CouponsModule& coupons() { return *coupons_; }
   // The appointment services (schedules, slots, bookings, check-in, completion).
   care::CareModule& care() { return *care_; }
+  growth::GrowthModule& growth() { return *growth_; }
   const ConsoleRouter& console() const { return *console_; }
   const PartnerRouter& partner_api() const { return *partner_router_; }
   MemberApi& member_api() { return *member_api_; }
@@ -181,6 +183,7 @@ class App {
   std::unique_ptr<points::MemberPoints> member_points_;
   std::unique_ptr<members::MemberCodes> member_codes_;
   std::unique_ptr<care::CareModule> care_;
+  std::unique_ptr<growth::GrowthModule> growth_;
   std::unique_ptr<members::PartnerIdentities> partner_identities_;
   std::unique_ptr<OwnerCard> owner_card_;
   std::unique_ptr<CacheSync> cache_sync_;  // last: its drops use the caches above

@@ -12,6 +12,7 @@
 #include "common/log.h"
 #include "coupons/expiry_job.h"
 #include "db/sql_dialect.h"
+#include "growth/winback_job.h"
 #include "members/tier_job.h"
 #include "points/expiry_job.h"
 #include "server/config_loader.h"
@@ -36,6 +37,7 @@ constexpr std::string_view kCareGreetings = "care_greetings";
 // until commit.
 constexpr int64_t kGreetingBatch = 100;
 constexpr std::string_view kMaintenanceReminders = "maintenance_reminders";
+constexpr std::string_view kWinback = "winback";
 
 JobTiming TimingOf(const Config& config) {
   JobTiming timing;
@@ -86,6 +88,15 @@ std::vector<Job> MembershipJobs(db::Db& db, const Config& config) {
       Job{std::string(kMaintenanceReminders), "maintenance reminders",
           [&db](int64_t now, const db::Fence& fence) {
             return care::RunMaintenanceReminders(db, now, kBatch, fence);
+          }},
+      Job{std::string(kWinback), "win-backs written and returns recorded",
+          [&db, &config, random = std::make_shared<OsRandom>()](
+              int64_t now, const db::Fence& fence) -> Result<int64_t> {
+            // Members won back per transaction: each may issue a coupon, as greetings do.
+            MILEAGE_ASSIGN_OR_RETURN(
+                growth::WinbackRun run,
+                growth::RunWinback(db, TierPolicyOf(config), *random, now, kGreetingBatch, fence));
+            return run.granted + run.returned;
           }},
   };
 }
@@ -253,6 +264,7 @@ Result<JobsReport> RunMembershipJobs(db::Db& db, const Config& config, const Clo
     if (job.name == kAppointmentReminders) report.appointment_reminders = *done;
     if (job.name == kCareGreetings) report.care_greetings = *done;
     if (job.name == kMaintenanceReminders) report.maintenance_reminders = *done;
+    if (job.name == kWinback) report.winback = *done;
   }
   MILEAGE_RETURN_IF_ERROR(first_error);
   return report;

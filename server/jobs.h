@@ -35,7 +35,9 @@ struct Job {
 // (points::RunPointsExpiry), "coupon_expiry" (coupons::RunCouponExpiry) and
 // "appointment_reminders" (care::RunAppointmentReminders), "care_greetings"
 // (care::RunCareGreetings, with its own OsRandom for coupon codes) and
-// "maintenance_reminders" (care::RunMaintenanceReminders), each committing in
+// "maintenance_reminders" (care::RunMaintenanceReminders) and "winback"
+// (growth::RunWinback, with its own OsRandom; its count is win-backs plus returns), each
+// committing in
 // short transactions so that payments, claims and redemptions are not held up and a failure
 // keeps the work before it.
 std::vector<Job> MembershipJobs(db::Db& db, const Config& config);
@@ -129,6 +131,7 @@ struct JobsReport {
   int64_t appointment_reminders = 0;
   int64_t care_greetings = 0;
   int64_t maintenance_reminders = 0;
+  int64_t winback = 0;  // win-backs written and returns recorded
 };
 
 // The periodic jobs (MembershipJobs) once, now by `clock`, as `mileage jobs` runs them: every job

@@ -140,7 +140,8 @@ int RunJobs(const Args& args) {
             << report->lots_expired << " points lots expired, " << report->coupons_expired
             << " coupons expired, " << report->appointment_reminders << " appointment reminders, "
             << report->care_greetings << " care greetings, "
-            << report->maintenance_reminders << " maintenance reminders\n";
+            << report->maintenance_reminders << " maintenance reminders, " << report->winback
+            << " win-backs and returns\n";
   return 0;
 }
 

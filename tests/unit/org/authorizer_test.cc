@@ -67,7 +67,9 @@ const std::vector<Action> kAllActions = {Action::kSelf,
                                          Action::kSubscriptionRead,
                                          Action::kSubscriptionWrite,
                                          Action::kServiceIntervalRead,
-                                         Action::kServiceIntervalWrite};
+                                         Action::kServiceIntervalWrite,
+                                         Action::kWinbackRead,
+                                         Action::kWinbackWrite};
 
 Principal Make(Role role, const NodePath& scope) { return Principal{7, "p", role, scope}; }
 
@@ -116,7 +118,8 @@ const std::map<Role, std::set<Action>>& Matrix() {
         Action::kAppointmentWrite,
         Action::kActivityRead,
         Action::kActivityWrite,
-        Action::kCareGreetingRead}},
+        Action::kCareGreetingRead,
+        Action::kWinbackRead}},
       {Role::kDealerManager,
        {Action::kSelf,
         Action::kBrandRead,
@@ -141,7 +144,8 @@ const std::map<Role, std::set<Action>>& Matrix() {
         Action::kAppointmentWrite,
         Action::kActivityRead,
         Action::kActivityWrite,
-        Action::kCareGreetingRead}},
+        Action::kCareGreetingRead,
+        Action::kWinbackRead}},
       {Role::kStoreClerk,
        {Action::kSelf, Action::kBrandRead, Action::kStoreRead, Action::kMemberRead,
         Action::kPaymentRead, Action::kEarningRuleRead, Action::kStockRead, Action::kCouponRedeem,
@@ -153,7 +157,8 @@ const std::map<Role, std::set<Action>>& Matrix() {
         Action::kStaffRead, Action::kMemberRead, Action::kPaymentRead, Action::kEarningRuleRead,
         Action::kStockRead, Action::kRedemptionRead, Action::kSettlementRead,
         Action::kAppointmentRead, Action::kActivityRead, Action::kCareRuleRead,
-        Action::kCareGreetingRead, Action::kSubscriptionRead, Action::kServiceIntervalRead}},
+        Action::kCareGreetingRead, Action::kSubscriptionRead, Action::kServiceIntervalRead,
+        Action::kWinbackRead}},
   };
   return *matrix;
 }
