@@ -36,6 +36,10 @@ class WinbackRoutesTest : public ConsoleTest {
     ASSERT_GT(member_b_, 0);
     clock_.Advance(std::chrono::hours(24 * 61));
     tokens_.clear();  // the sessions expired meanwhile
+    LoginAdmin2();
+  }
+
+  void LoginAdmin2() {
     Reply login2 = LoginFrom("127.0.0.2", "admin2", kPassword, brand2_);
     ASSERT_EQ(login2.status, 200) << login2.body;
     admin2_token_ = login2.json["token"].GetString();
@@ -218,6 +222,7 @@ TEST_P(WinbackRoutesTest, TheJobFeedsTheComeBackReport) {
   // Owner A comes back 10 days later; the next run records it.
   clock_.Advance(std::chrono::hours(24 * 10));
   tokens_.clear();
+  LoginAdmin2();
   Pay(kMchid, "4200000000000000003", "o-dealer-a", 5000);
   report = server::RunMembershipJobs(server_->app().db(), config_, clock_);
   ASSERT_TRUE(report.ok());
