@@ -41,6 +41,7 @@ const routes = [
       },
       { path: 'settlements', name: 'settlements', component: () => import('./views/SettlementsView.vue'), meta: { title: '结算' } },
       { path: 'care', name: 'care', component: () => import('./views/CareView.vue'), meta: { title: '车主关怀' } },
+      { path: 'winback', name: 'winback', component: () => import('./views/WinbackView.vue'), meta: { title: '流失预警' } },
       { path: 'webhooks', name: 'webhooks', component: () => import('./views/WebhooksView.vue'), meta: { title: '推送' } },
       { path: ':rest(.*)*', name: 'missing', component: () => import('./views/MissingView.vue'), meta: { title: '页面不存在' } },
     ],
