@@ -11,6 +11,9 @@ namespace mileage::members {
 namespace {
 
 constexpr int64_t kMaxIds = 1000;
+// The stores of a scope below the brand (a region's may be many): well under both dialects'
+// limits on bound parameters.
+constexpr int64_t kMaxStores = 10000;
 
 // " FROM members m WHERE <drifting>" with its parameters. The newest vehicle's purchase date
 // decides the warranty; with none, '9999-12-31' keeps the member in warranty.
@@ -25,9 +28,10 @@ void AppendDrifting(const DriftCut& cut, std::string& sql, std::vector<db::Value
   params.emplace_back(cut.bought_by);
 }
 
-Status CheckIds(std::span<const int64_t> ids, const char* what) {
-  if (ids.empty() || static_cast<int64_t>(ids.size()) > kMaxIds) {
-    return InvalidArgumentError(std::string(what) + " must hold 1..1000 ids");
+Status CheckIds(std::span<const int64_t> ids, const char* what, int64_t max = kMaxIds) {
+  if (ids.empty() || static_cast<int64_t>(ids.size()) > max) {
+    return InvalidArgumentError(std::string(what) + " must hold 1.." + std::to_string(max) +
+                                " ids");
   }
   return Status::Ok();
 }
@@ -45,7 +49,7 @@ Result<std::vector<DriftingMember>> MemberDrift::Drifting(const DriftCut& cut,
   std::vector<db::Value> params;
   AppendDrifting(cut, sql, params);
   if (page.store_ids.has_value()) {
-    MILEAGE_RETURN_IF_ERROR(CheckIds(*page.store_ids, "store_ids"));
+    MILEAGE_RETURN_IF_ERROR(CheckIds(*page.store_ids, "store_ids", kMaxStores));
     sql += " AND m.last_visit_store_id IN ";
     db::AppendInList(sql, params, *page.store_ids);
   }
