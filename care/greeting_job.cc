@@ -9,8 +9,7 @@
 #include "care/greeting_store.h"
 #include "common/civil_time.h"
 #include "coupons/issuer.h"
-#include "coupons/rules.h"
-#include "coupons/stock_store.h"
+#include "coupons/rule_grant.h"
 #include "db/outbox.h"
 #include "members/member_days.h"
 
@@ -86,42 +85,20 @@ class Greeter {
   }
 
  private:
-  static Given NoCoupon(std::string_view reason) {
-    return {std::string(kOutcomeNoCoupon), std::string(reason), std::nullopt};
-  }
-
-  // The rule's coupon for the member, or why there is none. A refusal after the issuer wrote
-  // (the day's quantity gone) rolls back to the savepoint; a lost race fails the transaction,
-  // which db::InTransaction retries.
+  // The rule's coupon for the member, or why there is none (coupons::GrantForRule).
   Result<Given> GiveCoupon(int64_t stock_id, const members::MemberOfDay& member) {
-    MILEAGE_ASSIGN_OR_RETURN(std::optional<coupons::IssueContext> context,
-                             coupons::StockStore(conn_).LoadForIssue(stock_id, member.id));
-    if (!context.has_value() || context->stock.node.brand_id != rule_.brand_id) {
-      return NoCoupon("STOCK_NOT_FOUND");
-    }
-    if (Status issuing = coupons::CheckIssuing(context->stock, coupons::Channel::kGrant, now_);
-        !issuing.ok()) {
-      return NoCoupon(issuing.reason());
-    }
-    if (!coupons::MeetsTier(tiers_, context->stock.min_tier, member.tier)) {
-      return NoCoupon("NOT_ELIGIBLE");
-    }
-    if (Status room = coupons::Issuer::CheckRoom(*context); !room.ok()) {
-      return NoCoupon(room.reason());
-    }
-    MILEAGE_RETURN_IF_ERROR(conn_.Exec("SAVEPOINT care_greeting").status());
-    const std::string source_ref =
+    coupons::RuleGrantRequest request;
+    request.brand_id = rule_.brand_id;
+    request.stock_id = stock_id;
+    request.member_id = member.id;
+    request.member_tier = member.tier;
+    request.source_ref =
         "care:" + std::to_string(rule_.id) + ":" + std::to_string(occasion_.day.year);
-    Result<coupons::Coupon> issued =
-        issuer_.Issue(conn_, *context, {member.id, coupons::Channel::kGrant, source_ref, now_});
-    if (issued.ok()) {
-      MILEAGE_RETURN_IF_ERROR(conn_.Exec("RELEASE SAVEPOINT care_greeting").status());
-      return Given{std::string(kOutcomeCoupon), "", issued->id};
-    }
-    if (issued.status().code() != StatusCode::kFailedPrecondition) return issued.status();
-    MILEAGE_RETURN_IF_ERROR(conn_.Exec("ROLLBACK TO SAVEPOINT care_greeting").status());
-    MILEAGE_RETURN_IF_ERROR(conn_.Exec("RELEASE SAVEPOINT care_greeting").status());
-    return NoCoupon(issued.status().reason());
+    request.now = now_;
+    MILEAGE_ASSIGN_OR_RETURN(coupons::RuleGrant grant,
+                             coupons::GrantForRule(conn_, issuer_, tiers_, request));
+    if (grant.coupon_id.has_value()) return Given{std::string(kOutcomeCoupon), "", grant.coupon_id};
+    return Given{std::string(kOutcomeNoCoupon), grant.reason, std::nullopt};
   }
 
   db::Connection& conn_;

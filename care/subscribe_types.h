@@ -12,10 +12,10 @@ namespace mileage::care {
 // The outbox topics a subscribe template may be bound to: the one list (docs/API.md "Subscribe
 // messages"). Some have no event yet (their producers are being added); a template for them is
 // kept and used once they do.
-inline constexpr std::array<std::string_view, 11> kSubscribableTopics = {
+inline constexpr std::array<std::string_view, 12> kSubscribableTopics = {
     "appointment.reminder", "appointment.rescheduled", "appointment.cancelled", "activity.promoted",
     "activity.cancelled",   "coupon.issued",           "maintenance.due",       "care.birthday",
-    "care.anniversary",     "appointment.booked",      "activity.signed_up"};
+    "care.anniversary",     "appointment.booked",      "activity.signed_up",    "winback.drifted"};
 
 // A template's keyword (WeChat's "thing1", "time2", ...) and the event payload field whose value
 // fills it.

@@ -5,6 +5,7 @@
 #include "growth/feedback_service.h"
 #include "growth/referral_rewards.h"
 #include "growth/referral_service.h"
+#include "growth/winback_service.h"
 #include "org/audited_writer.h"
 #include "org/authorizer.h"
 #include "points/earning_rules.h"
@@ -21,7 +22,8 @@ class GrowthModule {
                RandomSource& random, const points::ExpiryPolicy& expiry)
       : referrals_(db, authorizer, writer, random),
         referral_rewards_(random, expiry),
-        feedback_(db, authorizer, writer) {}
+        feedback_(db, authorizer, writer),
+        winback_(db, authorizer, writer) {}
   GrowthModule(const GrowthModule&) = delete;
   GrowthModule& operator=(const GrowthModule&) = delete;
 
@@ -30,11 +32,14 @@ class GrowthModule {
   ReferralRewards& referral_rewards() { return referral_rewards_; }
   // Visit feedback and NPS (part 4).
   FeedbackService& feedback() { return feedback_; }
+  // Churn and win-back (part 3).
+  WinbackService& winback() { return winback_; }
 
  private:
   ReferralService referrals_;
   ReferralRewards referral_rewards_;
   FeedbackService feedback_;
+  WinbackService winback_;
 };
 
 }  // namespace mileage::growth

@@ -31,6 +31,7 @@ bool IsRead(Action action) {
     case Action::kServiceIntervalRead:
     case Action::kReferralRead:
     case Action::kFeedbackRead:
+    case Action::kWinbackRead:
       return true;
     default:
       return false;
@@ -179,6 +180,10 @@ std::string_view ActionName(Action action) {
       return "feedback.read";
     case Action::kFeedbackFollowUp:
       return "feedback.follow_up";
+    case Action::kWinbackRead:
+      return "winback.read";
+    case Action::kWinbackWrite:
+      return "winback.write";
   }
   return "?";
 }
@@ -223,14 +228,14 @@ bool Authorizer::RoleAllows(Role role, Action action) const {
              action == Action::kStaffRead || action == Action::kStaffWrite ||
              IsMembershipAction(action) || IsCouponAction(action) || IsAppointmentAction(action) ||
              action == Action::kCareGreetingRead || action == Action::kFeedbackRead ||
-             action == Action::kFeedbackFollowUp;
+             action == Action::kFeedbackFollowUp || action == Action::kWinbackRead;
     case Role::kDealerManager:
       return action == Action::kDealerRead || action == Action::kStoreRead ||
              action == Action::kStoreWrite || action == Action::kMerchantRead ||
              action == Action::kStaffRead || action == Action::kStaffWrite ||
              IsMembershipAction(action) || IsCouponAction(action) || IsAppointmentAction(action) ||
              action == Action::kCareGreetingRead || action == Action::kFeedbackRead ||
-             action == Action::kFeedbackFollowUp;
+             action == Action::kFeedbackFollowUp || action == Action::kWinbackRead;
     case Role::kStoreClerk:
       return action == Action::kStoreRead || action == Action::kMemberRead ||
              action == Action::kPaymentRead || action == Action::kEarningRuleRead ||

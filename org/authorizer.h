@@ -78,6 +78,11 @@ enum class Action {
   // scope; following a detractor up (open -> contacted -> resolved) at a store of the scope.
   kFeedbackRead,
   kFeedbackFollowUp,
+  // Churn and win-back (growth/): the drifting owners of the caller's scope and the come-back
+  // report, read by brand admins, region and dealer managers (who follow them up) and analysts;
+  // the brand's win-back settings and rule (it spends a brand stock) written by brand admins.
+  kWinbackRead,
+  kWinbackWrite,
 };
 
 // "store.write" etc., for logs, route listings and the audit records of refused routes.

@@ -81,6 +81,8 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, AppOptions option
       *app->db_, app->org_->authorizer(), app->org_->writer(), *app->member_codes_,
       app->coupons_->redemptions(), policy.tiers, app->random_,
       payments::PaymentStore::AppendMembersSeenIn);
+  app->growth_ = std::make_unique<growth::GrowthModule>(*app->db_, app->org_->authorizer(),
+                                                        app->org_->writer());
   app->partner_identities_ = std::make_unique<members::PartnerIdentities>(
       *app->db_, data_key, *app->member_codes_, *app->vehicle_vault_, *app->kv_, app->clock_,
       app->random_);
@@ -200,6 +202,7 @@ void App::RegisterRoutes() {
   RegisterMaintenanceRoutes(*console_, care_->maintenance(), clock_);
   RegisterReferralRoutes(*console_, growth_->referrals(), clock_);
   RegisterFeedbackRoutes(*console_, growth_->feedback(), clock_);
+  RegisterWinbackRoutes(*console_, growth_->winback(), clock_);
   RegisterExportRoutes(*console_, *member_views_, *payment_views_, coupons_->redemptions());
   member_api_->RegisterRoutes(*http_);
   RegisterMemberCouponRoutes(member_api_->router(), coupons_->coupons(), clock_);

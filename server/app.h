@@ -110,7 +110,7 @@ class App {
   coupons::CouponsModule& coupons() { return *coupons_; }
   // The appointment services (schedules, slots, bookings, check-in, completion).
   care::CareModule& care() { return *care_; }
-  // Growth (issue 16): referrals and visit feedback.
+  // Growth (issue 16): referrals, visit feedback, win-back.
   growth::GrowthModule& growth() { return *growth_; }
   const ConsoleRouter& console() const { return *console_; }
   const PartnerRouter& partner_api() const { return *partner_router_; }

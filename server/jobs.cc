@@ -13,6 +13,7 @@
 #include "common/log.h"
 #include "coupons/expiry_job.h"
 #include "db/sql_dialect.h"
+#include "growth/winback_job.h"
 #include "members/tier_job.h"
 #include "points/expiry_job.h"
 #include "privacy/key_rotation.h"
@@ -68,6 +69,8 @@ class ResealJob {
   std::unique_ptr<privacy::KeyRotation> rotation_;  // guarded by mu_
 };
 
+constexpr std::string_view kWinback = "winback";
+
 JobTiming TimingOf(const Config& config) {
   JobTiming timing;
   timing.interval_s = config.jobs_interval_s;
@@ -121,6 +124,15 @@ std::vector<Job> MembershipJobs(db::Db& db, const Config& config) {
       Job{std::string(kDataKeyReseal), "values re-sealed",
           [job = std::make_shared<ResealJob>(db, config)](int64_t, const db::Fence& fence) {
             return job->Run(fence);
+          }},
+      Job{std::string(kWinback), "win-backs written and returns recorded",
+          [&db, &config, random = std::make_shared<OsRandom>()](
+              int64_t now, const db::Fence& fence) -> Result<int64_t> {
+            // Members won back per transaction: each may issue a coupon, as greetings do.
+            MILEAGE_ASSIGN_OR_RETURN(
+                growth::WinbackRun run,
+                growth::RunWinback(db, TierPolicyOf(config), *random, now, kGreetingBatch, fence));
+            return run.granted + run.returned;
           }},
   };
 }
@@ -289,6 +301,7 @@ Result<JobsReport> RunMembershipJobs(db::Db& db, const Config& config, const Clo
     if (job.name == kCareGreetings) report.care_greetings = *done;
     if (job.name == kMaintenanceReminders) report.maintenance_reminders = *done;
     if (job.name == kDataKeyReseal) report.values_resealed = *done;
+    if (job.name == kWinback) report.winback = *done;
   }
   MILEAGE_RETURN_IF_ERROR(first_error);
   return report;

@@ -35,8 +35,9 @@ struct Job {
 // (points::RunPointsExpiry), "coupon_expiry" (coupons::RunCouponExpiry) and
 // "appointment_reminders" (care::RunAppointmentReminders), "care_greetings"
 // (care::RunCareGreetings, with its own OsRandom for coupon codes) and
-// "maintenance_reminders" (care::RunMaintenanceReminders) and "data_key_reseal" (the data key
-// rotation's re-sealing, privacy::KeyRotation; nothing without previous_data_keys), each
+// "maintenance_reminders" (care::RunMaintenanceReminders), "data_key_reseal" (the data key
+// rotation's re-sealing, privacy::KeyRotation; nothing without previous_data_keys) and "winback"
+// (growth::RunWinback, with its own OsRandom; its count is win-backs plus returns), each
 // committing in
 // short transactions so that payments, claims and redemptions are not held up and a failure
 // keeps the work before it.
@@ -132,6 +133,7 @@ struct JobsReport {
   int64_t care_greetings = 0;
   int64_t maintenance_reminders = 0;
   int64_t values_resealed = 0;
+  int64_t winback = 0;  // win-backs written and returns recorded
 };
 
 // The periodic jobs (MembershipJobs) once, now by `clock`, as `mileage jobs` runs them: every job

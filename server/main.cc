@@ -141,7 +141,8 @@ int RunJobs(const Args& args) {
             << " coupons expired, " << report->appointment_reminders << " appointment reminders, "
             << report->care_greetings << " care greetings, "
             << report->maintenance_reminders << " maintenance reminders, "
-            << report->values_resealed << " values re-sealed under the data key\n";
+            << report->values_resealed << " values re-sealed under the data key, " << report->winback
+            << " win-backs and returns\n";
   return 0;
 }
 

@@ -49,6 +49,11 @@ export const TOPICS = [
   { topic: 'care.anniversary', label: '入会周年关怀', fields: GREETING_FIELDS },
   { topic: 'appointment.booked', label: '预约成功', fields: [...APPOINTMENT_FIELDS, ...APPOINTMENT_STATE] },
   { topic: 'activity.signed_up', label: '活动报名成功', fields: SIGNUP_FIELDS },
+  { topic: 'winback.drifted', label: '流失挽回', fields: [
+    ['days_away', '未到店天数'], ['coupon_id', '赠送的券编号（未发券为 0）'], ['outcome', '结果（coupon / no_coupon / message_only）'],
+    ['reason', '未发券原因代码'], ['last_visit_at', '最近到店时间（Unix 秒）'], ['store_id', '最近到店门店编号'],
+    ['dealer_id', '经销商编号'], ['winback_id', '挽回记录编号'], ['member_id', '会员编号'],
+  ] },
 ]
 
 export const topicLabel = (topic) => TOPICS.find((t) => t.topic === topic)?.label || topic

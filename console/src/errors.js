@@ -143,6 +143,15 @@ const MESSAGES = {
   CARE_RULE_NOT_FOUND: '未找到该关怀规则，可能已被删除',
   INVALID_MODEL: '车型无效：需为 1 到 64 个字（去掉首尾空格后），不能含控制字符',
   INTERVAL_NOT_FOUND: '未找到该车型的保养周期，可能已被删除',
+  INVALID_DAYS: '天数有误：流失天数与保修期后流失天数需为 1 到 3650 天，冷却期为 0 到 3650 天',
+  INVALID_WARRANTY: '保修年限需为 0 到 30 年',
+  INVALID_THRESHOLD: '保修期后的流失天数不能少于流失天数',
+  INVALID_LIMIT: '每页条数需为 1 到 200',
+  INVALID_CURSOR: '翻页位置无效，请从第一页重新查看',
+  INVALID_MONTH: '月份有误，请选择起止月份',
+  INVALID_RANGE: '月份范围有误：结束月份不能早于开始月份，最多 12 个月',
+  DEALER_NOT_FOUND: '未找到该经销商，或不在您的管理范围内',
+  STORE_NOT_FOUND: '未找到该门店，或不在您的管理范围内',
 }
 
 // INVALID_EARNING_RULE of a partner's rule (docs/API.md "Partners", Earning rule): its limits

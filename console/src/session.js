@@ -22,6 +22,7 @@ const APPOINTMENT_WRITERS = REDEEMERS
 const ACTIVITY_WRITERS = REDEEMERS
 const GREETING_READERS = STAFF_READERS
 const CARE_SETTING_READERS = PARTNER_READERS
+const WINBACK_READERS = STAFF_READERS
 
 // Mirrors docs/API.md's role table: the pages hide what the server would refuse.
 export const can = {
@@ -67,6 +68,9 @@ export const can = {
   // managers.
   readFeedback: () => EVERY_ROLE.has(session.staff?.role),
   followUpFeedback: () => REVERSERS.has(session.staff?.role),
+  // winback.read: every role but the clerk, each in its scope; winback.write: brand admins.
+  readWinback: () => WINBACK_READERS.has(session.staff?.role),
+  writeWinback: () => BRAND_ADMIN.has(session.staff?.role),
   closeSettlements: () => BRAND_ADMIN.has(session.staff?.role) && session.staff?.scope?.type === 'brand',
 }
 

@@ -2,6 +2,7 @@
 
 #include "care/care_module.h"
 #include "care/subscribe_service.h"
+#include "growth/winback_service.h"
 #include "common/clock.h"
 #include "coupons/coupons_module.h"
 #include "growth/referral_service.h"
@@ -88,6 +89,11 @@ void RegisterCareRuleRoutes(ConsoleRouter& router, care::CareRuleService& rules,
 // service flag.
 void RegisterMaintenanceRoutes(ConsoleRouter& router, care::MaintenanceService& maintenance,
                                const Clock& clock);
+// Churn and win-back (growth::WinbackService, docs/API.md "Win-back"), registered by the App:
+// the brand's win-back settings (read, change), the drifting owners in the caller's scope and
+// their count per dealer, and the come-back report.
+void RegisterWinbackRoutes(ConsoleRouter& router, growth::WinbackService& winback,
+                           const Clock& clock);
 
 // Referrals (growth::ReferralService, docs/API.md "Referrals (console)"), registered by the App:
 // the caller's brand's referral rule (get, put) and its referrals.

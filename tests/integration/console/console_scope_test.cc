@@ -217,6 +217,15 @@ class ConsoleScopeTest : public ConsoleTest {
         {{"PATCH", "/api/console/care-rules/{id}"}, {}},
         {{"DELETE", "/api/console/care-rules/{id}"}, {}},
         {{"GET", "/api/console/care-greetings"}, {}},
+        // Win-back: the settings belong to the brand; the drifting list filtered by dealer B or
+        // store B1 (WinbackRoutesTest checks the lists' scope and other brands).
+        {{"GET", "/api/console/winback/settings"}, {}},
+        {{"PATCH", "/api/console/winback/settings"}, {}},
+        {{"GET", "/api/console/winback/drifting"},
+         {{"GET", "/api/console/winback/drifting?dealer_id=" + b, "{}", "DEALER_NOT_FOUND"},
+          {"GET", "/api/console/winback/drifting?store_id=" + b1, "{}", "STORE_NOT_FOUND"}}},
+        {{"GET", "/api/console/winback/dealers"}, {}},
+        {{"GET", "/api/console/winback/report"}, {}},
         // Subscribe templates belong to the brand node (SubscribeTest checks the roles and other
         // brands).
         {{"GET", "/api/console/subscribe-templates"}, {}},

@@ -71,7 +71,9 @@ const std::vector<Action> kAllActions = {Action::kSelf,
                                          Action::kReferralRead,
                                          Action::kReferralWrite,
                                          Action::kFeedbackRead,
-                                         Action::kFeedbackFollowUp};
+                                         Action::kFeedbackFollowUp,
+                                         Action::kWinbackRead,
+                                         Action::kWinbackWrite};
 
 Principal Make(Role role, const NodePath& scope) { return Principal{7, "p", role, scope}; }
 
@@ -122,7 +124,8 @@ const std::map<Role, std::set<Action>>& Matrix() {
         Action::kActivityWrite,
         Action::kCareGreetingRead,
         Action::kFeedbackRead,
-        Action::kFeedbackFollowUp}},
+        Action::kFeedbackFollowUp,
+        Action::kWinbackRead}},
       {Role::kDealerManager,
        {Action::kSelf,
         Action::kBrandRead,
@@ -149,7 +152,8 @@ const std::map<Role, std::set<Action>>& Matrix() {
         Action::kActivityWrite,
         Action::kCareGreetingRead,
         Action::kFeedbackRead,
-        Action::kFeedbackFollowUp}},
+        Action::kFeedbackFollowUp,
+        Action::kWinbackRead}},
       {Role::kStoreClerk,
        {Action::kSelf, Action::kBrandRead, Action::kStoreRead, Action::kMemberRead,
         Action::kPaymentRead, Action::kEarningRuleRead, Action::kStockRead, Action::kCouponRedeem,
@@ -178,7 +182,8 @@ const std::map<Role, std::set<Action>>& Matrix() {
         Action::kSubscriptionRead,
         Action::kServiceIntervalRead,
         Action::kReferralRead,
-        Action::kFeedbackRead}},
+        Action::kFeedbackRead,
+        Action::kWinbackRead}},
   };
   return *matrix;
 }
