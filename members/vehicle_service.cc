@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "common/log.h"
 #include "members/member_store.h"
@@ -91,12 +92,31 @@ void ApplyFields(const CheckedPatch& checked, const std::optional<SealedPii>& pl
   if (checked.purchase_date.has_value()) v.purchase_date = *checked.purchase_date;
 }
 
+// While a data key rotation runs, another member's vehicle may still carry the plate's hash
+// under a previous key (`plate_hashes` past the first), which the unique key cannot see:
+// AlreadyExists VEHICLE_EXISTS as the store answers for the primary hash.
+Status CheckPreviousPlateHashes(db::Connection& conn, const VehicleOwner& owner,
+                                const std::vector<std::string>& plate_hashes) {
+  for (size_t i = 1; i < plate_hashes.size(); ++i) {
+    MILEAGE_ASSIGN_OR_RETURN(std::vector<int64_t> holders,
+                             VehicleStore(conn).MembersByPlate(owner.brand_id, plate_hashes[i], 2));
+    for (int64_t holder : holders) {
+      if (holder != owner.member_id) {
+        return AlreadyExistsError("a vehicle of the brand has this plate", "VEHICLE_EXISTS");
+      }
+    }
+  }
+  return Status::Ok();
+}
+
 // Locks the owner's vehicle, applies the checked patch (sealed copies made by the caller) and
 // records a correction when the reading goes down, into `row`. Errors: VEHICLE_NOT_FOUND,
 // CORRECTION_REASON_REQUIRED, the store's (VEHICLE_EXISTS).
 Status ApplyPatch(db::Connection& conn, const VehicleOwner& owner, int64_t vehicle_id,
                   const CheckedPatch& checked, const std::optional<SealedPii>& plate,
-                  const std::optional<SealedPii>& vin, int64_t now, StoredVehicle& row) {
+                  const std::vector<std::string>& plate_hashes, const std::optional<SealedPii>& vin,
+                  int64_t now, StoredVehicle& row) {
+  MILEAGE_RETURN_IF_ERROR(CheckPreviousPlateHashes(conn, owner, plate_hashes));
   VehicleStore store(conn);
   MILEAGE_ASSIGN_OR_RETURN(std::optional<StoredVehicle> found,
                            store.LockOwned(owner.member_id, vehicle_id));
@@ -196,7 +216,9 @@ Result<OwnVehicle> VehicleService::Prepare(const VehicleOwner& owner, const NewV
   return out;
 }
 
-Status VehicleService::Insert(const VehicleOwner& owner, StoredVehicle& row, Vehicle& v) {
+Status VehicleService::Insert(const VehicleOwner& owner,
+                              const std::vector<std::string>& plate_hashes, StoredVehicle& row,
+                              Vehicle& v) {
   OsRandom no_draws;  // MemberStore wants a source; LockMember never draws
   return db::InTransaction(db_, [&](db::Connection& conn) -> Status {
     // The member's row lock makes the count and the insert one step for concurrent adds.
@@ -213,6 +235,7 @@ Status VehicleService::Insert(const VehicleOwner& owner, StoredVehicle& row, Veh
       return FailedPreconditionError(
           "a member holds at most " + std::to_string(kMaxPerMember) + " vehicles", "VEHICLE_LIMIT");
     }
+    MILEAGE_RETURN_IF_ERROR(CheckPreviousPlateHashes(conn, owner, plate_hashes));
     MILEAGE_ASSIGN_OR_RETURN(v.id, store.Insert(row));
     return Status::Ok();
   });
@@ -236,8 +259,9 @@ Result<OwnVehicle> VehicleService::Add(const VehicleOwner& owner, const NewVehic
   StoredVehicle row;
   Result<OwnVehicle> out = Prepare(owner, input, now, row);
   if (!out.ok()) return Refuse(owner.member_id, out.status());
+  MILEAGE_ASSIGN_OR_RETURN(std::vector<std::string> plate_hashes, vault_.PlateHashes(out->plate));
   MILEAGE_RETURN_IF_ERROR(plate_writes_.Take(member, retry_after));
-  const Status inserted = Insert(owner, row, out->vehicle);
+  const Status inserted = Insert(owner, plate_hashes, row, out->vehicle);
   if (!inserted.ok()) return Refuse(owner.member_id, inserted);
   return out;
 }
@@ -258,8 +282,10 @@ Result<OwnVehicle> VehicleService::Update(const VehicleOwner& owner, int64_t veh
   if (!checked.ok()) return refuse(checked.status());
   // Seal outside the transaction: randomness and OpenSSL need no lock.
   std::optional<SealedPii> plate;
+  std::vector<std::string> plate_hashes;
   if (checked->plate.has_value()) {
     MILEAGE_ASSIGN_OR_RETURN(plate, vault_.SealPlate(owner, *checked->plate));
+    MILEAGE_ASSIGN_OR_RETURN(plate_hashes, vault_.PlateHashes(*checked->plate));
   }
   std::optional<SealedPii> vin;
   if (checked->vin.has_value() && checked->vin->has_value()) {
@@ -268,7 +294,7 @@ Result<OwnVehicle> VehicleService::Update(const VehicleOwner& owner, int64_t veh
   if (limited) MILEAGE_RETURN_IF_ERROR(plate_writes_.Take(member, retry_after));
   StoredVehicle row;
   const Status done = db::InTransaction(db_, [&](db::Connection& conn) -> Status {
-    return ApplyPatch(conn, owner, vehicle_id, *checked, plate, vin, now, row);
+    return ApplyPatch(conn, owner, vehicle_id, *checked, plate, plate_hashes, vin, now, row);
   });
   if (!done.ok()) return refuse(done);
   return Opened(owner, row);

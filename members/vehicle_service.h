@@ -84,7 +84,9 @@ class VehicleService {
   Result<OwnVehicle> Prepare(const VehicleOwner& owner, const NewVehicle& input, int64_t now,
                              StoredVehicle& row) const;
   // Inserts the row under the member's lock and the per-member count; sets `v.id`.
-  Status Insert(const VehicleOwner& owner, StoredVehicle& row, Vehicle& v);
+  // `plate_hashes`: the plate's hash under every data key (VehicleVault::PlateHashes).
+  Status Insert(const VehicleOwner& owner, const std::vector<std::string>& plate_hashes,
+                StoredVehicle& row, Vehicle& v);
   // Counts `refusal` against the member when the member caused it (a field's value, a plate
   // held) and passes it on.
   Status Refuse(int64_t member_id, Status refusal);

@@ -137,10 +137,21 @@ TEST_P(MpKeyRotationTest, ReSealingUnderConcurrentWritesLosesNothing) {
   rotating(job_config);
   // Each member's phone, plate and VIN; the merchant's API v3 key and API key; the app secret.
   EXPECT_EQ(Gauge("mileage_data_key_stale_values"), 6 * 3 + 3.0);
-  // Before the job: members written under the old key are found by the old hashes.
+  // Before the job: members written under the old key are found by the old hashes, and their
+  // phones and plates are still taken for another member.
   for (const auto& [id, w] : expected) {
     EXPECT_EQ(Search(w.phone), std::vector<int64_t>{id}) << w.phone;
   }
+  const SignedIn intruder = SignIn("intruder");
+  const Given& first = expected.begin()->second;
+  MpReply plate_taken = Send("POST", "/api/mp/vehicles", intruder.token,
+                             R"({"plate":")" + first.plate + R"(","model":"Model 3"})");
+  EXPECT_EQ(plate_taken.status, 409) << plate_taken.body;
+  EXPECT_EQ(plate_taken.code(), "VEHICLE_EXISTS");
+  MpReply phone_taken =
+      Send("POST", "/api/mp/phone", intruder.token, R"({"code":"phone-)" + first.phone + R"("})");
+  EXPECT_EQ(phone_taken.status, 409) << phone_taken.body;
+  EXPECT_EQ(phone_taken.code(), "PHONE_TAKEN");
 
   std::mutex mu;
   std::atomic<int> writers_left{4};
