@@ -29,6 +29,7 @@ bool IsRead(Action action) {
     case Action::kCareGreetingRead:
     case Action::kSubscriptionRead:
     case Action::kServiceIntervalRead:
+    case Action::kSegmentRead:
       return true;
     default:
       return false;
@@ -169,6 +170,14 @@ std::string_view ActionName(Action action) {
       return "service_interval.read";
     case Action::kServiceIntervalWrite:
       return "service_interval.write";
+    case Action::kSegmentRead:
+      return "segment.read";
+    case Action::kSegmentWrite:
+      return "segment.write";
+    case Action::kSegmentGrant:
+      return "segment.grant";
+    case Action::kTagWrite:
+      return "tag.write";
   }
   return "?";
 }
@@ -212,13 +221,13 @@ bool Authorizer::RoleAllows(Role role, Action action) const {
              action == Action::kStoreWrite || action == Action::kMerchantRead ||
              action == Action::kStaffRead || action == Action::kStaffWrite ||
              IsMembershipAction(action) || IsCouponAction(action) || IsAppointmentAction(action) ||
-             action == Action::kCareGreetingRead;
+             action == Action::kCareGreetingRead || action == Action::kTagWrite;
     case Role::kDealerManager:
       return action == Action::kDealerRead || action == Action::kStoreRead ||
              action == Action::kStoreWrite || action == Action::kMerchantRead ||
              action == Action::kStaffRead || action == Action::kStaffWrite ||
              IsMembershipAction(action) || IsCouponAction(action) || IsAppointmentAction(action) ||
-             action == Action::kCareGreetingRead;
+             action == Action::kCareGreetingRead || action == Action::kTagWrite;
     case Role::kStoreClerk:
       return action == Action::kStoreRead || action == Action::kMemberRead ||
              action == Action::kPaymentRead || action == Action::kEarningRuleRead ||

@@ -5,6 +5,7 @@
 #include "payments/payment_store.h"
 #include "server/config_loader.h"
 #include "server/console/console_routes.h"
+#include "server/console/segment_json.h"
 #include "server/data_key_source.h"
 #include "server/mp/activity_routes.h"
 #include "server/mp/appointment_routes.h"
@@ -71,6 +72,8 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, AppOptions option
       *app->db_, app->org_->authorizer(), app->org_->writer(), *app->member_codes_,
       app->coupons_->redemptions(), policy.tiers, app->random_,
       payments::PaymentStore::AppendMembersSeenIn);
+  app->growth_ = std::make_unique<growth::GrowthModule>(*app->db_, app->org_->authorizer(),
+                                                        app->org_->writer(), ParseFilterText);
   app->partner_identities_ = std::make_unique<members::PartnerIdentities>(
       *app->db_, data_key, *app->member_codes_, *app->vehicle_vault_, *app->kv_, app->clock_,
       app->random_);
@@ -156,6 +159,7 @@ void App::RegisterRoutes() {
   metrics_.AddGauge("mileage_db_pool_replaced", "Broken database connections replaced.",
                     [db] { return static_cast<double>(db->Stats().replaced); });
   AddRelayMetrics(metrics_, *db_, clock_, relay_.get());
+  AddSegmentGrantMetrics(metrics_, *db_);
   RegisterSystemRoutes(*http_, *health_, metrics_);
   console_ =
       std::make_unique<ConsoleRouter>(*http_, org_->sessions(), org_->authorizer(), org_->writer());
@@ -173,6 +177,7 @@ void App::RegisterRoutes() {
   RegisterActivityRoutes(*console_, care_->activities(), clock_);
   RegisterCareRuleRoutes(*console_, care_->care_rules(), clock_);
   RegisterMaintenanceRoutes(*console_, care_->maintenance(), clock_);
+  RegisterSegmentRoutes(*console_, *growth_, clock_);
   RegisterExportRoutes(*console_, *member_views_, *payment_views_, coupons_->redemptions());
   member_api_->RegisterRoutes(*http_);
   RegisterMemberCouponRoutes(member_api_->router(), coupons_->coupons(), clock_);

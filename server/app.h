@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "care/care_module.h"
+#include "growth/growth_module.h"
 #include "care/subscribe_service.h"
 #include "common/clock.h"
 #include "common/config.h"
@@ -104,6 +105,8 @@ class App {
   coupons::CouponsModule& coupons() { return *coupons_; }
   // The appointment services (schedules, slots, bookings, check-in, completion).
   care::CareModule& care() { return *care_; }
+  // Tags, segments and segment grants (issue 16).
+  growth::GrowthModule& growth() { return *growth_; }
   const ConsoleRouter& console() const { return *console_; }
   const PartnerRouter& partner_api() const { return *partner_router_; }
   MemberApi& member_api() { return *member_api_; }
@@ -181,6 +184,7 @@ class App {
   std::unique_ptr<points::MemberPoints> member_points_;
   std::unique_ptr<members::MemberCodes> member_codes_;
   std::unique_ptr<care::CareModule> care_;
+  std::unique_ptr<growth::GrowthModule> growth_;
   std::unique_ptr<members::PartnerIdentities> partner_identities_;
   std::unique_ptr<OwnerCard> owner_card_;
   std::unique_ptr<CacheSync> cache_sync_;  // last: its drops use the caches above

@@ -35,10 +35,15 @@ struct Job {
 // (points::RunPointsExpiry), "coupon_expiry" (coupons::RunCouponExpiry) and
 // "appointment_reminders" (care::RunAppointmentReminders), "care_greetings"
 // (care::RunCareGreetings, with its own OsRandom for coupon codes) and
-// "maintenance_reminders" (care::RunMaintenanceReminders), each committing in
+// "maintenance_reminders" (care::RunMaintenanceReminders), "member_tags"
+// (growth::RunTagRefresh) and "segment_grants" (SegmentGrantsJob), each committing in
 // short transactions so that payments, claims and redemptions are not held up and a failure
 // keeps the work before it.
 std::vector<Job> MembershipJobs(db::Db& db, const Config& config);
+// "segment_grants" (growth::RunSegmentGrants with the tier policy of `config`, which must outlive
+// it, and its own OsRandom): one of MembershipJobs, and also run every
+// config.segment_grant_interval_s by a scheduler of its own so that a grant starts soon.
+Job SegmentGrantsJob(db::Db& db, const Config& config);
 
 // The job_runs table (migration 0008): each job's last start, finish and outcome. Holds no
 // state of its own; safe for concurrent use, the database decides races.
@@ -129,6 +134,8 @@ struct JobsReport {
   int64_t appointment_reminders = 0;
   int64_t care_greetings = 0;
   int64_t maintenance_reminders = 0;
+  int64_t members_tagged = 0;
+  int64_t segment_grant_coupons = 0;
 };
 
 // The periodic jobs (MembershipJobs) once, now by `clock`, as `mileage jobs` runs them: every job

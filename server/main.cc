@@ -140,7 +140,9 @@ int RunJobs(const Args& args) {
             << report->lots_expired << " points lots expired, " << report->coupons_expired
             << " coupons expired, " << report->appointment_reminders << " appointment reminders, "
             << report->care_greetings << " care greetings, "
-            << report->maintenance_reminders << " maintenance reminders\n";
+            << report->maintenance_reminders << " maintenance reminders, "
+            << report->members_tagged << " members tagged, " << report->segment_grant_coupons
+            << " segment grant coupons\n";
   return 0;
 }
 

@@ -4,6 +4,7 @@
 #include "care/subscribe_service.h"
 #include "common/clock.h"
 #include "coupons/coupons_module.h"
+#include "growth/growth_module.h"
 #include "org/org_module.h"
 #include "payments/earning_rule_service.h"
 #include "payments/member_views.h"
@@ -13,6 +14,7 @@
 #include "points/settlement.h"
 #include "relay/webhook_service.h"
 #include "server/console/console_router.h"
+#include "server/http/metrics.h"
 
 namespace mileage::server {
 
@@ -87,5 +89,15 @@ void RegisterCareRuleRoutes(ConsoleRouter& router, care::CareRuleService& rules,
 // service flag.
 void RegisterMaintenanceRoutes(ConsoleRouter& router, care::MaintenanceService& maintenance,
                                const Clock& clock);
+// Tags and segments (growth::GrowthModule, docs/API.md "Tags and segments"), registered by the
+// App: RFM thresholds, segments with live counts and daily sizes, segment grants, and a member's
+// tags.
+void RegisterSegmentRoutes(ConsoleRouter& router, growth::GrowthModule& growth,
+                           const Clock& clock);
+// The segment grants' gauges on /metrics (docs/OPERATIONS.md "Segment grants"):
+// mileage_segment_grants_running, mileage_segment_grant_members_pending and
+// mileage_segment_grant_coupons_granted, each read from segment_grants at the scrape (-1 when
+// the database does not answer).
+void AddSegmentGrantMetrics(Metrics& metrics, db::Db& db);
 
 }  // namespace mileage::server

@@ -67,7 +67,11 @@ const std::vector<Action> kAllActions = {Action::kSelf,
                                          Action::kSubscriptionRead,
                                          Action::kSubscriptionWrite,
                                          Action::kServiceIntervalRead,
-                                         Action::kServiceIntervalWrite};
+                                         Action::kServiceIntervalWrite,
+                                         Action::kSegmentRead,
+                                         Action::kSegmentWrite,
+                                         Action::kSegmentGrant,
+                                         Action::kTagWrite};
 
 Principal Make(Role role, const NodePath& scope) { return Principal{7, "p", role, scope}; }
 
@@ -116,7 +120,8 @@ const std::map<Role, std::set<Action>>& Matrix() {
         Action::kAppointmentWrite,
         Action::kActivityRead,
         Action::kActivityWrite,
-        Action::kCareGreetingRead}},
+        Action::kCareGreetingRead,
+        Action::kTagWrite}},
       {Role::kDealerManager,
        {Action::kSelf,
         Action::kBrandRead,
@@ -141,7 +146,8 @@ const std::map<Role, std::set<Action>>& Matrix() {
         Action::kAppointmentWrite,
         Action::kActivityRead,
         Action::kActivityWrite,
-        Action::kCareGreetingRead}},
+        Action::kCareGreetingRead,
+        Action::kTagWrite}},
       {Role::kStoreClerk,
        {Action::kSelf, Action::kBrandRead, Action::kStoreRead, Action::kMemberRead,
         Action::kPaymentRead, Action::kEarningRuleRead, Action::kStockRead, Action::kCouponRedeem,
@@ -153,7 +159,8 @@ const std::map<Role, std::set<Action>>& Matrix() {
         Action::kStaffRead, Action::kMemberRead, Action::kPaymentRead, Action::kEarningRuleRead,
         Action::kStockRead, Action::kRedemptionRead, Action::kSettlementRead,
         Action::kAppointmentRead, Action::kActivityRead, Action::kCareRuleRead,
-        Action::kCareGreetingRead, Action::kSubscriptionRead, Action::kServiceIntervalRead}},
+        Action::kCareGreetingRead, Action::kSubscriptionRead, Action::kServiceIntervalRead,
+        Action::kSegmentRead}},
   };
   return *matrix;
 }
