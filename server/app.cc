@@ -217,9 +217,15 @@ std::string App::NotifyUrl(std::string_view mchid) const {
 void App::Serve() {
   jobs_ = std::make_unique<JobScheduler>(*db_, config_, clock_);
   jobs_->Start();
+  JobTiming grant_timing;
+  grant_timing.interval_s = config_.segment_grant_interval_s;
+  grant_jobs_ = std::make_unique<JobScheduler>(
+      *db_, std::vector<Job>{SegmentGrantsJob(*db_, config_)}, grant_timing, clock_);
+  grant_jobs_->Start();
   relay_->Start();
   http_->Serve();
   relay_->Stop();
+  grant_jobs_.reset();
   jobs_.reset();
   db_->Close();
 }

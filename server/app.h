@@ -7,7 +7,6 @@
 #include <optional>
 
 #include "care/care_module.h"
-#include "growth/growth_module.h"
 #include "care/subscribe_service.h"
 #include "common/clock.h"
 #include "common/config.h"
@@ -15,6 +14,7 @@
 #include "coupons/coupons_module.h"
 #include "db/db.h"
 #include "db/transaction_runner.h"
+#include "growth/growth_module.h"
 #include "kv/kv.h"
 #include "members/member_codes.h"
 #include "members/member_directory.h"
@@ -156,6 +156,9 @@ class App {
   std::unique_ptr<payments::PaymentRecorder> payment_recorder_;
   std::unique_ptr<payments::NotificationService> notifications_;
   std::unique_ptr<JobScheduler> jobs_;
+  // The segment grants job on its own shorter schedule (segment_grant_interval_s), without the
+  // lease: concurrent runners take turns on each grant's cursor.
+  std::unique_ptr<JobScheduler> grant_jobs_;
   std::unique_ptr<relay::WebhookService> webhooks_;
   WebhookHttpSender webhook_sender_;
   std::unique_ptr<care::SubscribeService> subscriptions_;

@@ -69,12 +69,12 @@ LeaseSettings LeaseOf(const Config& config) {
 }  // namespace
 
 Job SegmentGrantsJob(db::Db& db, const Config& config) {
-  return Job{std::string(kSegmentGrants), "segment grant coupons",
-             [&db, &config, random = std::make_shared<OsRandom>()](int64_t now,
-                                                                   const db::Fence& fence) {
-               return growth::RunSegmentGrants(db, TierPolicyOf(config), *random, now,
-                                               kSegmentGrantBatch, fence);
-             }};
+  return Job{
+      std::string(kSegmentGrants), "segment grant coupons",
+      [&db, &config, random = std::make_shared<OsRandom>()](int64_t now, const db::Fence& fence) {
+        return growth::RunSegmentGrants(db, TierPolicyOf(config), *random, now, kSegmentGrantBatch,
+                                        fence);
+      }};
 }
 
 std::vector<Job> MembershipJobs(db::Db& db, const Config& config) {

@@ -16,9 +16,9 @@ class SegmentTest : public GrowthTest {
   // Row counts of every table the growth writes touch, with the audit log.
   std::string GrowthWritten() {
     std::string out;
-    for (const char* table : {"segments", "segment_sizes", "segment_grants",
-                              "segment_grant_members", "rfm_thresholds", "member_manual_tags",
-                              "audit_log", "coupons"}) {
+    for (const char* table :
+         {"segments", "segment_sizes", "segment_grants", "segment_grant_members", "rfm_thresholds",
+          "member_manual_tags", "audit_log", "coupons"}) {
       out += std::string(table) + "=" +
              std::to_string(QueryInt(std::string("SELECT COUNT(*) FROM ") + table)) + " ";
     }
@@ -82,8 +82,7 @@ TEST_P(SegmentTest, BadFiltersAnswerStableCodesAndWriteNothing) {
   many.pop_back();
   COUPONS_ASSERT_OK(ValidateFilter(All(many)));
   COUPONS_EXPECT_CODE(Create("", Tag("rfm_r", "eq", int64_t{1})), "INVALID_NAME");
-  COUPONS_EXPECT_CODE(Create(std::string(65, 'n'), Tag("rfm_r", "eq", int64_t{1})),
-                      "INVALID_NAME");
+  COUPONS_EXPECT_CODE(Create(std::string(65, 'n'), Tag("rfm_r", "eq", int64_t{1})), "INVALID_NAME");
   // Values never reach the SQL text.
   const FilterNode quote = Manual("x' OR '1'='1");
   std::vector<db::Value> params;
@@ -106,7 +105,8 @@ TEST_P(SegmentTest, ThresholdsAreValidatedAuditedAndScoreTheNextPass) {
   COUPONS_EXPECT_CODE(growth_->segments().SetThresholds(admin_, tree_.brand.brand_id, bad, kNow),
                       "INVALID_THRESHOLDS");
   EXPECT_EQ(GrowthWritten(), before);
-  EXPECT_EQ(growth_->segments().SetThresholds(BrandAnalyst(), tree_.brand.brand_id, t, kNow)
+  EXPECT_EQ(growth_->segments()
+                .SetThresholds(BrandAnalyst(), tree_.brand.brand_id, t, kNow)
                 .status()
                 .code(),
             StatusCode::kPermissionDenied);
@@ -124,8 +124,9 @@ TEST_P(SegmentTest, ThresholdsAreValidatedAuditedAndScoreTheNextPass) {
   // A member who visited 25 days ago scores 3 under the brand's bounds (5 by the defaults).
   const int64_t member = NewMember(tree_.store_a1);
   COUPONS_ASSERT_OK(db::InTransaction(db(), [&](db::Connection& conn) -> Status {
-    return conn.Exec("UPDATE members SET last_visit_at = ? WHERE id = ?",
-                     {db::Value(kNow - 25 * 86400), db::Value(member)})
+    return conn
+        .Exec("UPDATE members SET last_visit_at = ? WHERE id = ?",
+              {db::Value(kNow - 25 * 86400), db::Value(member)})
         .status();
   }));
   ASSERT_TRUE(RunTags().ok());
@@ -143,18 +144,16 @@ TEST_P(SegmentTest, ManualTagsAreScopedAuditedAndBounded) {
   EXPECT_EQ(added->manual[0].name, "VIP");
   // Adding it again changes nothing.
   ASSERT_TRUE(tags.Add(admin_, in_a1, "VIP", kNow).ok());
-  EXPECT_EQ(QueryInt("SELECT COUNT(*) FROM member_manual_tags WHERE member_id = ?",
-                     {db::Value(in_a1)}),
-            1);
+  EXPECT_EQ(
+      QueryInt("SELECT COUNT(*) FROM member_manual_tags WHERE member_id = ?", {db::Value(in_a1)}),
+      1);
   const std::string before = GrowthWritten();
   // Outside the dealer's scope, another brand, a clerk, bad names.
   COUPONS_EXPECT_CODE(tags.Add(dealer_a_manager_, in_c1, "VIP", kNow), "MEMBER_NOT_FOUND");
   COUPONS_EXPECT_CODE(tags.Add(admin_z_, in_a1, "VIP", kNow), "MEMBER_NOT_FOUND");
   COUPONS_EXPECT_CODE(tags.Of(admin_, in_z), "MEMBER_NOT_FOUND");
-  EXPECT_EQ(tags.Add(clerk_a1_, in_a1, "X", kNow).status().code(),
-            StatusCode::kPermissionDenied);
-  EXPECT_EQ(tags.Add(analyst_a_, in_a1, "X", kNow).status().code(),
-            StatusCode::kPermissionDenied);
+  EXPECT_EQ(tags.Add(clerk_a1_, in_a1, "X", kNow).status().code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(tags.Add(analyst_a_, in_a1, "X", kNow).status().code(), StatusCode::kPermissionDenied);
   COUPONS_EXPECT_CODE(tags.Add(admin_, in_a1, "", kNow), "INVALID_TAG_NAME");
   COUPONS_EXPECT_CODE(tags.Add(admin_, in_a1, " lead", kNow), "INVALID_TAG_NAME");
   COUPONS_EXPECT_CODE(tags.Add(admin_, in_a1, std::string(21, 'x'), kNow), "INVALID_TAG_NAME");
@@ -238,8 +237,8 @@ TEST_P(SegmentTest, AGrantIssuesOncePerMemberAndKeepsTheStockRight) {
   ASSERT_EQ(seg->count, 30);
   // A suspended member is skipped.
   COUPONS_ASSERT_OK(db::InTransaction(db(), [&](db::Connection& conn) -> Status {
-    return conn.Exec("UPDATE members SET status = 'suspended' WHERE id = ?",
-                     {db::Value(members[3])})
+    return conn
+        .Exec("UPDATE members SET status = 'suspended' WHERE id = ?", {db::Value(members[3])})
         .status();
   }));
   auto started = growth_->segments().StartGrant(admin_, seg->segment.id, stock.id, "g1", kNow);

@@ -85,15 +85,16 @@ TEST_P(TagsScaleTest, ScoresTagsAndCountsMatchAnIndependentComputation) {
         << "m " << score;
   }
   // The brief's example and a few others over every kind of clause.
-  EXPECT_EQ(Count(All({Tag("rfm_r", "gte", int64_t{4}),
-                       TagIn("tier", "in", {std::string("gold")}), Manual("VIP")})),
+  EXPECT_EQ(Count(All({Tag("rfm_r", "gte", int64_t{4}), TagIn("tier", "in", {std::string("gold")}),
+                       Manual("VIP")})),
             Expect(all, [](const Expected& e) { return e.r >= 4 && e.tier == "gold" && e.vip; }));
-  EXPECT_EQ(Count(Any({Tag("vehicle_age", "eq", std::string("8_plus")),
-                       Tag("coupon_redeemer", "eq", std::string("yes"))})),
-            Expect(all, [](const Expected& e) { return Has(e.vehicle_ages, "8_plus") || e.redeemer; }));
-  EXPECT_EQ(Count(Not(TagIn("partner_category", "in",
-                            {std::string("fuel"), std::string("carwash")}))),
-            Expect(all, [](const Expected& e) { return e.partner_categories.empty(); }));
+  EXPECT_EQ(
+      Count(Any({Tag("vehicle_age", "eq", std::string("8_plus")),
+                 Tag("coupon_redeemer", "eq", std::string("yes"))})),
+      Expect(all, [](const Expected& e) { return Has(e.vehicle_ages, "8_plus") || e.redeemer; }));
+  EXPECT_EQ(
+      Count(Not(TagIn("partner_category", "in", {std::string("fuel"), std::string("carwash")}))),
+      Expect(all, [](const Expected& e) { return e.partner_categories.empty(); }));
   EXPECT_EQ(Count(All({TagIn("rfm_m", "in", {int64_t{1}, int64_t{5}}),
                        Tag("visits_12m", "lt", int64_t{3}),
                        Tag("vehicle_age", "ne", std::string("unknown"))})),
@@ -112,7 +113,8 @@ TEST_P(TagsScaleTest, ScoresTagsAndCountsMatchAnIndependentComputation) {
 
   // A saved segment records its size for the day at the next pass; a second pass changes
   // nothing in the counts.
-  const FilterNode vip_gold = Remember(All({Manual("VIP"), TagIn("tier", "in", {std::string("gold")})}));
+  const FilterNode vip_gold =
+      Remember(All({Manual("VIP"), TagIn("tier", "in", {std::string("gold")})}));
   Result<SegmentView> made =
       growth_->segments().Create(admin_, tree_.brand.brand_id, {"VIP gold", vip_gold}, kNow);
   ASSERT_TRUE(made.ok()) << made.status().ToString();
