@@ -1,5 +1,6 @@
 #include "growth/segment_store.h"
 
+#include "db/in_list.h"
 #include "db/paged_query.h"
 #include "db/sql_dialect.h"
 
@@ -70,11 +71,21 @@ Result<PageOf<SegmentView>> SegmentStore::List(int64_t brand_id, const PageReque
           {db::Value(brand_id)}, page, [](const db::Row& row) {
             return SegmentView{SegmentFromRow(row), {}, {}, 0};
           }));
-  for (SegmentView& view : out.items) {
-    MILEAGE_ASSIGN_OR_RETURN(std::optional<SegmentSize> latest, LatestSize(view.segment.id));
-    if (latest.has_value()) {
-      view.latest_size = latest->size;
-      view.latest_day = latest->day;
+  if (out.items.empty()) return out;
+  // The page's latest sizes in one query.
+  std::vector<int64_t> ids;
+  for (const SegmentView& view : out.items) ids.push_back(view.segment.id);
+  std::string sql =
+      "SELECT s.segment_id, s.day, s.size FROM segment_sizes s WHERE s.day = (SELECT MAX(l.day) "
+      "FROM segment_sizes l WHERE l.segment_id = s.segment_id) AND s.segment_id IN ";
+  std::vector<db::Value> params;
+  db::AppendInList(sql, params, ids);
+  MILEAGE_ASSIGN_OR_RETURN(std::vector<db::Row> rows, conn_.Query(sql, params));
+  for (const db::Row& row : rows) {
+    for (SegmentView& view : out.items) {
+      if (view.segment.id != row.Int(0)) continue;
+      view.latest_day = row.Int(1);
+      view.latest_size = row.Int(2);
     }
   }
   return out;

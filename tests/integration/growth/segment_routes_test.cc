@@ -177,6 +177,11 @@ TEST_P(SegmentRoutesTest, ASegmentCountsTagsAndGrantsWithProgress) {
   ASSERT_EQ(sizes.status, 200) << sizes.body;
   ASSERT_EQ(sizes.json["items"].Size(), 1u);
   EXPECT_EQ(sizes.json["items"][0]["size"].GetInt64(), 1);
+  MpReply list = Console("GET", "/api/console/segments");
+  ASSERT_EQ(list.status, 200) << list.body;
+  ASSERT_EQ(list.json["items"].Size(), 1u);
+  EXPECT_EQ(list.json["items"][0]["latest_size"].GetInt64(), 1);
+  EXPECT_TRUE(list.json["items"][0]["count"].IsNull());
   MpReply removed =
       Console("DELETE", "/api/console/members/" + std::to_string(alice.id) + "/tags?name=VIP");
   ASSERT_EQ(removed.status, 200) << removed.body;
