@@ -106,6 +106,10 @@ struct Config {
   // "jobs_interval_s": how often `serve` runs the tier-downgrade and points-expiry jobs; 0 =
   // never (run `mileage jobs` from cron instead).
   int jobs_interval_s = 3600;
+  // "segment_grant_interval_s": how often `serve` also runs the segment grants job on its own
+  // schedule, so that a grant started in the console begins within this; 0 = only with the
+  // other jobs.
+  int segment_grant_interval_s = 60;
   // "node_id": this node's name among several on one database (docs/OPERATIONS.md, "Several
   // nodes"): the holder recorded in the periodic jobs' lease. Empty = <hostname>:<pid>. Must
   // differ between nodes.

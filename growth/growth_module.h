@@ -5,6 +5,9 @@
 #include "growth/feedback_service.h"
 #include "growth/referral_rewards.h"
 #include "growth/referral_service.h"
+#include "growth/segment_filter.h"
+#include "growth/segment_service.h"
+#include "growth/tag_service.h"
 #include "growth/winback_service.h"
 #include "org/audited_writer.h"
 #include "org/authorizer.h"
@@ -19,14 +22,19 @@ namespace mileage::growth {
 class GrowthModule {
  public:
   GrowthModule(db::Db& db, const org::Authorizer& authorizer, org::AuditedWriter& writer,
-               RandomSource& random, const points::ExpiryPolicy& expiry)
-      : referrals_(db, authorizer, writer, random),
+               RandomSource& random, const points::ExpiryPolicy& expiry, FilterParser parse)
+      : segments_(db, authorizer, writer, std::move(parse)),
+        tags_(db, authorizer, writer),
+        referrals_(db, authorizer, writer, random),
         referral_rewards_(random, expiry),
         feedback_(db, authorizer, writer),
         winback_(db, authorizer, writer) {}
   GrowthModule(const GrowthModule&) = delete;
   GrowthModule& operator=(const GrowthModule&) = delete;
 
+  // Tags and segments (part 1).
+  SegmentService& segments() { return segments_; }
+  TagService& tags() { return tags_; }
   // Referrals (老带新, part 2).
   ReferralService& referrals() { return referrals_; }
   ReferralRewards& referral_rewards() { return referral_rewards_; }
@@ -36,6 +44,8 @@ class GrowthModule {
   WinbackService& winback() { return winback_; }
 
  private:
+  SegmentService segments_;
+  TagService tags_;
   ReferralService referrals_;
   ReferralRewards referral_rewards_;
   FeedbackService feedback_;

@@ -32,6 +32,7 @@ bool IsRead(Action action) {
     case Action::kReferralRead:
     case Action::kFeedbackRead:
     case Action::kWinbackRead:
+    case Action::kSegmentRead:
       return true;
     default:
       return false;
@@ -184,6 +185,14 @@ std::string_view ActionName(Action action) {
       return "winback.read";
     case Action::kWinbackWrite:
       return "winback.write";
+    case Action::kSegmentRead:
+      return "segment.read";
+    case Action::kSegmentWrite:
+      return "segment.write";
+    case Action::kSegmentGrant:
+      return "segment.grant";
+    case Action::kTagWrite:
+      return "tag.write";
   }
   return "?";
 }
@@ -228,14 +237,16 @@ bool Authorizer::RoleAllows(Role role, Action action) const {
              action == Action::kStaffRead || action == Action::kStaffWrite ||
              IsMembershipAction(action) || IsCouponAction(action) || IsAppointmentAction(action) ||
              action == Action::kCareGreetingRead || action == Action::kFeedbackRead ||
-             action == Action::kFeedbackFollowUp || action == Action::kWinbackRead;
+             action == Action::kFeedbackFollowUp || action == Action::kWinbackRead ||
+             action == Action::kTagWrite;
     case Role::kDealerManager:
       return action == Action::kDealerRead || action == Action::kStoreRead ||
              action == Action::kStoreWrite || action == Action::kMerchantRead ||
              action == Action::kStaffRead || action == Action::kStaffWrite ||
              IsMembershipAction(action) || IsCouponAction(action) || IsAppointmentAction(action) ||
              action == Action::kCareGreetingRead || action == Action::kFeedbackRead ||
-             action == Action::kFeedbackFollowUp || action == Action::kWinbackRead;
+             action == Action::kFeedbackFollowUp || action == Action::kWinbackRead ||
+             action == Action::kTagWrite;
     case Role::kStoreClerk:
       return action == Action::kStoreRead || action == Action::kMemberRead ||
              action == Action::kPaymentRead || action == Action::kEarningRuleRead ||

@@ -83,6 +83,14 @@ enum class Action {
   // the brand's win-back settings and rule (it spends a brand stock) written by brand admins.
   kWinbackRead,
   kWinbackWrite,
+  // Tags and segments (growth/): segments, RFM thresholds and segment grants belong to the
+  // brand node, so only brand-scope staff reach them: analysts and brand admins read them,
+  // brand admins write them and grant a stock to a segment. Manual tags on a member are
+  // written by brand admins and region and dealer managers, on the members they see.
+  kSegmentRead,
+  kSegmentWrite,
+  kSegmentGrant,
+  kTagWrite,
 };
 
 // "store.write" etc., for logs, route listings and the audit records of refused routes.

@@ -6,6 +6,7 @@
 #include "server/config_loader.h"
 #include "server/console/console_routes.h"
 #include "server/console/feedback_routes.h"
+#include "server/console/segment_json.h"
 #include "server/data_key_source.h"
 #include "server/mp/activity_routes.h"
 #include "server/mp/appointment_routes.h"
@@ -62,8 +63,9 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, AppOptions option
   app->payment_recorder_ = std::make_unique<payments::PaymentRecorder>(
       app->random_, policy, app->coupons_->payment_rewards(), app->coupons_->package_fulfilment());
   // Growth sees payments through the recorder's observer hook (payments/payment_observer.h).
-  app->growth_ = std::make_unique<growth::GrowthModule>(
-      *app->db_, app->org_->authorizer(), app->org_->writer(), app->random_, policy.expiry);
+  app->growth_ = std::make_unique<growth::GrowthModule>(*app->db_, app->org_->authorizer(),
+                                                        app->org_->writer(), app->random_,
+                                                        policy.expiry, ParseFilterText);
   app->payment_recorder_->AddObserver(app->growth_->referral_rewards());
   app->notifications_ = std::make_unique<payments::NotificationService>(
       *app->transactions_, *app->merchant_keys_, *app->payment_recorder_, app->clock_);
@@ -81,8 +83,6 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, AppOptions option
       *app->db_, app->org_->authorizer(), app->org_->writer(), *app->member_codes_,
       app->coupons_->redemptions(), policy.tiers, app->random_,
       payments::PaymentStore::AppendMembersSeenIn);
-  app->growth_ = std::make_unique<growth::GrowthModule>(*app->db_, app->org_->authorizer(),
-                                                        app->org_->writer());
   app->partner_identities_ = std::make_unique<members::PartnerIdentities>(
       *app->db_, data_key, *app->member_codes_, *app->vehicle_vault_, *app->kv_, app->clock_,
       app->random_);
@@ -183,6 +183,7 @@ void App::RegisterRoutes() {
                       Result<int64_t> left = rotation->Remaining();
                       return left.ok() ? static_cast<double>(*left) : -1.0;
                     });
+  AddSegmentGrantMetrics(metrics_, *db_);
   RegisterSystemRoutes(*http_, *health_, metrics_);
   console_ =
       std::make_unique<ConsoleRouter>(*http_, org_->sessions(), org_->authorizer(), org_->writer());
@@ -203,6 +204,7 @@ void App::RegisterRoutes() {
   RegisterReferralRoutes(*console_, growth_->referrals(), clock_);
   RegisterFeedbackRoutes(*console_, growth_->feedback(), clock_);
   RegisterWinbackRoutes(*console_, growth_->winback(), clock_);
+  RegisterSegmentRoutes(*console_, *growth_, clock_);
   RegisterExportRoutes(*console_, *member_views_, *payment_views_, coupons_->redemptions());
   member_api_->RegisterRoutes(*http_);
   RegisterMemberCouponRoutes(member_api_->router(), coupons_->coupons(), clock_);
@@ -246,9 +248,15 @@ std::string App::NotifyUrl(std::string_view mchid) const {
 void App::Serve() {
   jobs_ = std::make_unique<JobScheduler>(*db_, config_, clock_);
   jobs_->Start();
+  JobTiming grant_timing;
+  grant_timing.interval_s = config_.segment_grant_interval_s;
+  grant_jobs_ = std::make_unique<JobScheduler>(
+      *db_, std::vector<Job>{SegmentGrantsJob(*db_, config_)}, grant_timing, clock_);
+  grant_jobs_->Start();
   relay_->Start();
   http_->Serve();
   relay_->Stop();
+  grant_jobs_.reset();
   jobs_.reset();
   db_->Close();
 }

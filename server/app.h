@@ -110,7 +110,7 @@ class App {
   coupons::CouponsModule& coupons() { return *coupons_; }
   // The appointment services (schedules, slots, bookings, check-in, completion).
   care::CareModule& care() { return *care_; }
-  // Growth (issue 16): referrals, visit feedback, win-back.
+  // Growth (issue 16): tags and segments, referrals, visit feedback, win-back.
   growth::GrowthModule& growth() { return *growth_; }
   const ConsoleRouter& console() const { return *console_; }
   const PartnerRouter& partner_api() const { return *partner_router_; }
@@ -164,6 +164,9 @@ class App {
   std::unique_ptr<payments::PaymentRecorder> payment_recorder_;
   std::unique_ptr<payments::NotificationService> notifications_;
   std::unique_ptr<JobScheduler> jobs_;
+  // The segment grants job on its own shorter schedule (segment_grant_interval_s), without the
+  // lease: concurrent runners take turns on each grant's cursor.
+  std::unique_ptr<JobScheduler> grant_jobs_;
   std::unique_ptr<relay::WebhookService> webhooks_;
   WebhookHttpSender webhook_sender_;
   std::unique_ptr<care::SubscribeService> subscriptions_;

@@ -229,6 +229,8 @@ std::map<std::string, Setter> Setters(const std::string& origin) {
       {"kv_timeout_ms", IntSetting(origin, "kv_timeout_ms", 1, 600000, &C::kv_timeout_ms)},
       {"log_level", CheckedString(origin, "log_level", &C::log_level, CheckLogLevel)},
       {"jobs_interval_s", IntSetting(origin, "jobs_interval_s", 0, 7 * 86400, &C::jobs_interval_s)},
+      {"segment_grant_interval_s",
+       IntSetting(origin, "segment_grant_interval_s", 0, 86400, &C::segment_grant_interval_s)},
       {"node_id", CheckedString(origin, "node_id", &C::node_id, CheckNodeId)},
       {"job_lease_ttl_s", IntSetting(origin, "job_lease_ttl_s", 3, 3600, &C::job_lease_ttl_s)},
       {"drain_s", IntSetting(origin, "drain_s", 0, 600, &C::drain_s)},

@@ -14,11 +14,14 @@
 #include "coupons/expiry_job.h"
 #include "db/sql_dialect.h"
 #include "growth/winback_job.h"
+#include "growth/grant_job.h"
+#include "growth/tag_job.h"
 #include "members/tier_job.h"
 #include "points/expiry_job.h"
 #include "privacy/key_rotation.h"
 #include "server/config_loader.h"
 #include "server/data_key_source.h"
+#include "server/console/segment_json.h"
 
 namespace mileage::server {
 namespace {
@@ -70,6 +73,12 @@ class ResealJob {
 };
 
 constexpr std::string_view kWinback = "winback";
+constexpr std::string_view kMemberTags = "member_tags";
+constexpr std::string_view kSegmentGrants = "segment_grants";
+// Members tagged per transaction: a page costs a fixed number of statements.
+constexpr int64_t kTagBatch = 1000;
+// Members granted per transaction: each coupon holds the stock's counters until commit.
+constexpr int64_t kSegmentGrantBatch = 500;
 
 JobTiming TimingOf(const Config& config) {
   JobTiming timing;
@@ -92,6 +101,15 @@ LeaseSettings LeaseOf(const Config& config) {
 }
 
 }  // namespace
+
+Job SegmentGrantsJob(db::Db& db, const Config& config) {
+  return Job{
+      std::string(kSegmentGrants), "segment grant coupons",
+      [&db, &config, random = std::make_shared<OsRandom>()](int64_t now, const db::Fence& fence) {
+        return growth::RunSegmentGrants(db, TierPolicyOf(config), *random, now, kSegmentGrantBatch,
+                                        fence);
+      }};
+}
 
 std::vector<Job> MembershipJobs(db::Db& db, const Config& config) {
   return {
@@ -134,6 +152,11 @@ std::vector<Job> MembershipJobs(db::Db& db, const Config& config) {
                 growth::RunWinback(db, TierPolicyOf(config), *random, now, kGreetingBatch, fence));
             return run.granted + run.returned;
           }},
+      Job{std::string(kMemberTags), "members tagged",
+          [&db](int64_t now, const db::Fence& fence) {
+            return growth::RunTagRefresh(db, ParseFilterText, now, kTagBatch, fence);
+          }},
+      SegmentGrantsJob(db, config),
   };
 }
 
@@ -302,6 +325,8 @@ Result<JobsReport> RunMembershipJobs(db::Db& db, const Config& config, const Clo
     if (job.name == kMaintenanceReminders) report.maintenance_reminders = *done;
     if (job.name == kDataKeyReseal) report.values_resealed = *done;
     if (job.name == kWinback) report.winback = *done;
+    if (job.name == kMemberTags) report.members_tagged = *done;
+    if (job.name == kSegmentGrants) report.segment_grant_coupons = *done;
   }
   MILEAGE_RETURN_IF_ERROR(first_error);
   return report;

@@ -36,12 +36,17 @@ struct Job {
 // "appointment_reminders" (care::RunAppointmentReminders), "care_greetings"
 // (care::RunCareGreetings, with its own OsRandom for coupon codes) and
 // "maintenance_reminders" (care::RunMaintenanceReminders), "data_key_reseal" (the data key
-// rotation's re-sealing, privacy::KeyRotation; nothing without previous_data_keys) and "winback"
-// (growth::RunWinback, with its own OsRandom; its count is win-backs plus returns), each
+// rotation's re-sealing, privacy::KeyRotation; nothing without previous_data_keys), "winback"
+// (growth::RunWinback, with its own OsRandom; its count is win-backs plus returns),
+// "member_tags" (growth::RunTagRefresh) and "segment_grants" (SegmentGrantsJob), each
 // committing in
 // short transactions so that payments, claims and redemptions are not held up and a failure
 // keeps the work before it.
 std::vector<Job> MembershipJobs(db::Db& db, const Config& config);
+// "segment_grants" (growth::RunSegmentGrants with the tier policy of `config`, which must outlive
+// it, and its own OsRandom): one of MembershipJobs, and also run every
+// config.segment_grant_interval_s by a scheduler of its own so that a grant starts soon.
+Job SegmentGrantsJob(db::Db& db, const Config& config);
 
 // The job_runs table (migration 0008): each job's last start, finish and outcome. Holds no
 // state of its own; safe for concurrent use, the database decides races.
@@ -134,6 +139,8 @@ struct JobsReport {
   int64_t maintenance_reminders = 0;
   int64_t values_resealed = 0;
   int64_t winback = 0;  // win-backs written and returns recorded
+  int64_t members_tagged = 0;
+  int64_t segment_grant_coupons = 0;
 };
 
 // The periodic jobs (MembershipJobs) once, now by `clock`, as `mileage jobs` runs them: every job

@@ -71,8 +71,9 @@ Commands:
             (docs/OPERATIONS.md "Outbox relay", "Subscribe messages").
   jobs      Run the periodic jobs once (tier downgrades after the grace period, points
             expiry, coupon expiry, appointment and maintenance reminders, birthday and
-            anniversary care greetings) and print what they did; `serve` also runs them every
-            jobs_interval_s.
+            anniversary care greetings, member tags, segment grants) and print what they did;
+            `serve` also runs them every jobs_interval_s. With --job NAME only that one (e.g.
+            --job segment_grants, --job member_tags).
   help      Show this text (also --help, -h).
 
 Options:
@@ -89,6 +90,7 @@ constexpr int kInternalErrorExit = 70;
 struct Args {
   std::string command;
   std::string config_path;
+  std::string job;  // `jobs --job NAME`: that job only
 };
 
 int UsageError(const std::string& message) {
@@ -125,6 +127,24 @@ int RunMigrate(const Args& args) {
   return 0;
 }
 
+// `mileage jobs --job NAME`: the one periodic job NAME, now, recorded in job_runs.
+int RunOneJob(db::Db& db, const Config& config, const Clock& clock, const std::string& name) {
+  for (const Job& job : MembershipJobs(db, config)) {
+    if (job.name != name) continue;
+    const int64_t now = UnixSeconds(clock.Now());
+    JobRuns runs(db);
+    Status started = runs.Start(job.name, now);
+    if (!started.ok()) return Fail(started);
+    Result<int64_t> done = RunAndRecord(runs, job, now, clock);
+    db.Close();
+    if (!done.ok()) return Fail(done.status());
+    std::cout << "mileage: " << *done << " " << job.unit << '\n';
+    return 0;
+  }
+  db.Close();
+  return UsageError("unknown job " + name);
+}
+
 int RunJobs(const Args& args) {
   Result<Config> config = LoadConfig(args);
   if (!config.ok()) return Fail(config.status());
@@ -133,16 +153,18 @@ int RunJobs(const Args& args) {
   SystemClock clock;
   Status migrated = db::Migrate(**database, clock).status();
   if (!migrated.ok()) return Fail(migrated);
+  if (!args.job.empty()) return RunOneJob(**database, *config, clock, args.job);
   Result<JobsReport> report = RunMembershipJobs(**database, *config, clock);
   (*database)->Close();
   if (!report.ok()) return Fail(report.status());
   std::cout << "mileage: " << report->members_downgraded << " members downgraded, "
             << report->lots_expired << " points lots expired, " << report->coupons_expired
             << " coupons expired, " << report->appointment_reminders << " appointment reminders, "
-            << report->care_greetings << " care greetings, "
-            << report->maintenance_reminders << " maintenance reminders, "
-            << report->values_resealed << " values re-sealed under the data key, " << report->winback
-            << " win-backs and returns\n";
+            << report->care_greetings << " care greetings, " << report->maintenance_reminders
+            << " maintenance reminders, " << report->values_resealed
+            << " values re-sealed under the data key, " << report->winback
+            << " win-backs and returns, " << report->members_tagged << " members tagged, "
+            << report->segment_grant_coupons << " segment grant coupons\n";
   return 0;
 }
 
@@ -208,6 +230,9 @@ Result<Args> ParseArgs(int argc, char** argv) {
       args.config_path = rest[++i];
     } else if (arg.rfind("--config=", 0) == 0) {
       args.config_path = arg.substr(9);
+    } else if (arg == "--job") {
+      if (i + 1 >= rest.size()) return InvalidArgumentError("--job needs a job name");
+      args.job = rest[++i];
     } else if (!arg.empty() && arg[0] == '-') {
       return InvalidArgumentError("unknown option " + arg);
     } else if (args.command.empty()) {

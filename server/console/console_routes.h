@@ -6,6 +6,7 @@
 #include "common/clock.h"
 #include "coupons/coupons_module.h"
 #include "growth/referral_service.h"
+#include "growth/growth_module.h"
 #include "org/org_module.h"
 #include "payments/earning_rule_service.h"
 #include "payments/member_views.h"
@@ -15,6 +16,7 @@
 #include "points/settlement.h"
 #include "relay/webhook_service.h"
 #include "server/console/console_router.h"
+#include "server/http/metrics.h"
 
 namespace mileage::server {
 
@@ -99,5 +101,15 @@ void RegisterWinbackRoutes(ConsoleRouter& router, growth::WinbackService& winbac
 // the caller's brand's referral rule (get, put) and its referrals.
 void RegisterReferralRoutes(ConsoleRouter& router, growth::ReferralService& referrals,
                             const Clock& clock);
+// Tags and segments (growth::GrowthModule, docs/API.md "Tags and segments"), registered by the
+// App: RFM thresholds, segments with live counts and daily sizes, segment grants, and a member's
+// tags.
+void RegisterSegmentRoutes(ConsoleRouter& router, growth::GrowthModule& growth,
+                           const Clock& clock);
+// The segment grants' gauges on /metrics (docs/OPERATIONS.md "Segment grants"):
+// mileage_segment_grants_running, mileage_segment_grant_members_pending and
+// mileage_segment_grant_coupons_granted, each read from segment_grants at the scrape (-1 when
+// the database does not answer).
+void AddSegmentGrantMetrics(Metrics& metrics, db::Db& db);
 
 }  // namespace mileage::server

@@ -73,7 +73,11 @@ const std::vector<Action> kAllActions = {Action::kSelf,
                                          Action::kFeedbackRead,
                                          Action::kFeedbackFollowUp,
                                          Action::kWinbackRead,
-                                         Action::kWinbackWrite};
+                                         Action::kWinbackWrite,
+                                         Action::kSegmentRead,
+                                         Action::kSegmentWrite,
+                                         Action::kSegmentGrant,
+                                         Action::kTagWrite};
 
 Principal Make(Role role, const NodePath& scope) { return Principal{7, "p", role, scope}; }
 
@@ -125,7 +129,8 @@ const std::map<Role, std::set<Action>>& Matrix() {
         Action::kCareGreetingRead,
         Action::kFeedbackRead,
         Action::kFeedbackFollowUp,
-        Action::kWinbackRead}},
+        Action::kWinbackRead,
+        Action::kTagWrite}},
       {Role::kDealerManager,
        {Action::kSelf,
         Action::kBrandRead,
@@ -153,7 +158,8 @@ const std::map<Role, std::set<Action>>& Matrix() {
         Action::kCareGreetingRead,
         Action::kFeedbackRead,
         Action::kFeedbackFollowUp,
-        Action::kWinbackRead}},
+        Action::kWinbackRead,
+        Action::kTagWrite}},
       {Role::kStoreClerk,
        {Action::kSelf, Action::kBrandRead, Action::kStoreRead, Action::kMemberRead,
         Action::kPaymentRead, Action::kEarningRuleRead, Action::kStockRead, Action::kCouponRedeem,
@@ -183,7 +189,8 @@ const std::map<Role, std::set<Action>>& Matrix() {
         Action::kServiceIntervalRead,
         Action::kReferralRead,
         Action::kFeedbackRead,
-        Action::kWinbackRead}},
+        Action::kWinbackRead,
+        Action::kSegmentRead}},
   };
   return *matrix;
 }
