@@ -8,47 +8,15 @@
 #include <string>
 #include <vector>
 
-#include "common/testing/fake_clock.h"
 #include "db/migrate.h"
-#include "server/storage.h"
-#include "tests/support/external.h"
-#include "tests/support/test_database.h"
-#include "tests/support/test_server.h"
+#include "tests/support/migration_fixture.h"
 
 namespace mileage::testing {
 namespace {
 
-class Migration0032Test : public ::testing::TestWithParam<Backend> {
+class Migration0032Test : public MigrationFixture {
  protected:
-  void SetUp() override {
-    config_ = EmbeddedConfig(dir_);
-    if (GetParam() == Backend::kMysql) {
-      bool skip = false;
-      const std::string url = ExternalServerUrl("MILEAGE_TEST_MYSQL_URL", &skip);
-      if (url.empty()) {
-        if (skip) GTEST_SKIP() << "MILEAGE_TEST_MYSQL_URL is not set";
-        FAIL() << "MILEAGE_TEST_MYSQL_URL is not set";
-      }
-      Result<std::unique_ptr<PrivateMysqlDatabase>> database = PrivateMysqlDatabase::Create(url);
-      ASSERT_TRUE(database.ok()) << database.status().ToString();
-      mysql_ = std::move(database).value();
-      config_.database = mysql_->url();
-    }
-    Result<std::unique_ptr<db::Db>> opened = server::OpenDatabase(config_);
-    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
-    db_ = std::move(opened).value();
-    std::vector<db::Migration> before;
-    for (const db::Migration& m : db::EmbeddedMigrations(db_->dialect())) {
-      if (m.version < 32) before.push_back(m);
-    }
-    ASSERT_TRUE(db::Migrate(*db_, clock_, before).ok());
-  }
-
-  void TearDown() override {
-    if (db_ != nullptr) db_->Close();
-    db_.reset();
-    mysql_.reset();
-  }
+  void SetUp() override { ASSERT_NO_FATAL_FAILURE(OpenBefore(32)); }
 
   // The rows a deployment had, written without the org rows they refer to (foreign keys off
   // on this connection: the migration reads only members, payments and profiles).
@@ -89,22 +57,6 @@ class Migration0032Test : public ::testing::TestWithParam<Backend> {
         "(1, 'a', '2000-02-29', 1), (2, 'b', NULL, 1)");
     exec(sqlite ? "PRAGMA foreign_keys = ON" : "SET FOREIGN_KEY_CHECKS = 1");
   }
-
-  std::string Text(const std::string& sql) {
-    Result<db::PooledConnection> conn = db_->Acquire();
-    EXPECT_TRUE(conn.ok());
-    if (!conn.ok()) return "?";
-    Result<std::vector<db::Row>> rows = (*conn)->Query(sql);
-    EXPECT_TRUE(rows.ok()) << sql << ": " << rows.status().ToString();
-    if (!rows.ok() || rows->empty()) return "<none>";
-    return (*rows)[0].IsNull(0) ? "NULL" : (*rows)[0].Text(0);
-  }
-
-  TempDir dir_;
-  FakeClock clock_{TimePoint(std::chrono::seconds(1'795'000'000))};
-  Config config_;
-  std::unique_ptr<PrivateMysqlDatabase> mysql_;
-  std::unique_ptr<db::Db> db_;
 };
 
 TEST_P(Migration0032Test, PaymentsAndBirthdaysBeforeItGetTheirMonthDays) {

@@ -13,6 +13,7 @@
 #include "crypto/field_cipher.h"
 #include "crypto/hex.h"
 #include "db/migrate.h"
+#include "tests/support/migration_fixture.h"
 #include "org/partner_service.h"
 #include "server/storage.h"
 #include "tests/support/external.h"
@@ -27,39 +28,17 @@ constexpr const char* kDataKeyHex =
 constexpr const char* kKeyId = "pk_0123456789abcdef";
 constexpr const char* kSecret = "5f2b8c0d4e6a1b3c7d9e0f1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e";
 
-class Migration0020Test : public ::testing::TestWithParam<Backend> {
+class Migration0020Test : public MigrationFixture {
  protected:
   void SetUp() override {
-    config_ = EmbeddedConfig(dir_);
     config_.data_key = kDataKeyHex;
-    if (GetParam() == Backend::kMysql) {
-      bool skip = false;
-      const std::string url = ExternalServerUrl("MILEAGE_TEST_MYSQL_URL", &skip);
-      if (url.empty()) {
-        if (skip) GTEST_SKIP() << "MILEAGE_TEST_MYSQL_URL is not set";
-        FAIL() << "MILEAGE_TEST_MYSQL_URL is not set";
-      }
-      Result<std::unique_ptr<PrivateMysqlDatabase>> database = PrivateMysqlDatabase::Create(url);
-      ASSERT_TRUE(database.ok()) << database.status().ToString();
-      mysql_ = std::move(database).value();
-      config_.database = mysql_->url();
-    }
-    Result<std::unique_ptr<db::Db>> opened = server::OpenDatabase(config_);
-    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
-    db_ = std::move(opened).value();
-    std::vector<db::Migration> before;
-    for (const db::Migration& m : db::EmbeddedMigrations(db_->dialect())) {
-      if (m.version < 20) before.push_back(m);
-    }
-    ASSERT_TRUE(db::Migrate(*db_, clock_, before).ok());
+    ASSERT_NO_FATAL_FAILURE(OpenBefore(20));
     ASSERT_NO_FATAL_FAILURE(FillTheOldSchema());
   }
 
   void TearDown() override {
     server_.reset();
-    if (db_ != nullptr) db_->Close();
-    db_.reset();
-    mysql_.reset();
+    MigrationFixture::TearDown();
   }
 
   void Exec(const std::string& sql, std::vector<db::Value> params = {}) {
@@ -93,12 +72,7 @@ class Migration0020Test : public ::testing::TestWithParam<Backend> {
     return rows.ok() && !rows->empty() ? (*rows)[0].Int(0) : 0;
   }
 
-  TempDir dir_;
-  FakeClock clock_{TimePoint(std::chrono::seconds(1'795'000'000))};
   FakeRandom random_;
-  Config config_;
-  std::unique_ptr<PrivateMysqlDatabase> mysql_;
-  std::unique_ptr<db::Db> db_;
   std::unique_ptr<TestServer> server_;
 };
 

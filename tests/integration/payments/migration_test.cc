@@ -11,6 +11,7 @@
 #include "crypto/data_key.h"
 #include "crypto/field_cipher.h"
 #include "db/migrate.h"
+#include "tests/support/migration_fixture.h"
 #include "org/merchant_service.h"
 #include "server/storage.h"
 #include "tests/integration/payments/payments_checks.h"
@@ -29,39 +30,17 @@ constexpr const char* kSameBrandMchid = "1900000003";
 constexpr const char* kBrand2OwnMchid = "1900000004";
 constexpr const char* kBrand2Appid = "wx2222222222222222";
 
-class Migration0010Test : public ::testing::TestWithParam<Backend> {
+class Migration0010Test : public MigrationFixture {
  protected:
   void SetUp() override {
-    config_ = EmbeddedConfig(dir_);
     config_.data_key = kDataKeyHex;
-    if (GetParam() == Backend::kMysql) {
-      bool skip = false;
-      const std::string url = ExternalServerUrl("MILEAGE_TEST_MYSQL_URL", &skip);
-      if (url.empty()) {
-        if (skip) GTEST_SKIP() << "MILEAGE_TEST_MYSQL_URL is not set";
-        FAIL() << "MILEAGE_TEST_MYSQL_URL is not set";
-      }
-      Result<std::unique_ptr<PrivateMysqlDatabase>> database = PrivateMysqlDatabase::Create(url);
-      ASSERT_TRUE(database.ok()) << database.status().ToString();
-      mysql_ = std::move(database).value();
-      config_.database = mysql_->url();
-    }
-    Result<std::unique_ptr<db::Db>> opened = server::OpenDatabase(config_);
-    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
-    db_ = std::move(opened).value();
-    std::vector<db::Migration> before;
-    for (const db::Migration& m : db::EmbeddedMigrations(db_->dialect())) {
-      if (m.version <= 7) before.push_back(m);
-    }
-    ASSERT_TRUE(db::Migrate(*db_, clock_, before).ok());
+    ASSERT_NO_FATAL_FAILURE(OpenBefore(8));
     ASSERT_NO_FATAL_FAILURE(FillTheOldSchema());
   }
 
   void TearDown() override {
     server_.reset();
-    if (db_ != nullptr) db_->Close();
-    db_.reset();
-    mysql_.reset();
+    MigrationFixture::TearDown();
   }
 
   void Exec(db::Connection& conn, const std::string& sql, std::vector<db::Value> params = {}) {
@@ -168,12 +147,7 @@ class Migration0010Test : public ::testing::TestWithParam<Backend> {
     return res->status;
   }
 
-  TempDir dir_;
-  FakeClock clock_{TimePoint(std::chrono::seconds(1'795'000'000))};
   FakeRandom random_;
-  Config config_;
-  std::unique_ptr<PrivateMysqlDatabase> mysql_;
-  std::unique_ptr<db::Db> db_;
   std::unique_ptr<TestServer> server_;
   std::unique_ptr<WechatPayNotifier> notifier_;
 };
