@@ -7,6 +7,7 @@
 #include "care/types.h"
 #include "common/civil_time.h"
 #include "crypto/data_key.h"
+#include "growth/feedback_service.h"
 #include "members/member_codes.h"
 #include "tests/integration/console/console_fixture.h"
 #include "tests/integration/console/merchant_bodies.h"
@@ -49,6 +50,25 @@ class ConsoleScopeTest : public ConsoleTest {
     MakeDealerBCoupons();
     MakeDealerBAppointment();
     MakeDealerBActivity();
+    MakeDealerBRating();
+  }
+
+  // member_b_ rates their payment at B1 2 (a detractor to follow up).
+  void MakeDealerBRating() {
+    const int64_t now = UnixSeconds(clock_.Now());
+    const members::MemberPrincipal member{member_b_, tree_.brand, ""};
+    growth::FeedbackService& feedback = server_->app().growth().feedback();
+    Result<std::vector<growth::RateableVisit>> visits = feedback.Visits(member, now);
+    ASSERT_TRUE(visits.ok()) << visits.status().ToString();
+    const growth::RateableVisit* paid = nullptr;
+    for (const growth::RateableVisit& v : *visits) {
+      if (v.visit.kind == growth::VisitKind::kPayment) paid = &v;
+    }
+    ASSERT_NE(paid, nullptr) << "member_b_'s payment at B1";
+    Result<growth::Rating> rated = feedback.Rate(
+        member, growth::NewRating{growth::VisitKind::kPayment, paid->visit.id, 2, ""}, now);
+    ASSERT_TRUE(rated.ok()) << rated.status().ToString();
+    rating_b_ = rated->id;
   }
 
   // An activity of store B1 starting in two days, member_b_ seated in it.
@@ -155,6 +175,7 @@ class ConsoleScopeTest : public ConsoleTest {
   int64_t appointment_b_ = 0;
   int64_t activity_b_ = 0;
   int64_t signup_b_ = 0;
+  int64_t rating_b_ = 0;
 
   // Valid input (registration parses the key before it asks the authorizer).
   std::string MerchantBody() const {
@@ -281,6 +302,15 @@ class ConsoleScopeTest : public ConsoleTest {
         {{"GET", "/api/console/reports/summary"},
          {{"GET", "/api/console/reports/summary?dealer_id=" + b},
           {"GET", "/api/console/reports/summary?store_id=" + b1}}},
+        // Visit feedback of dealer B's store.
+        {{"GET", "/api/console/feedback/nps"},
+         {{"GET", "/api/console/feedback/nps?dealer_id=" + b},
+          {"GET", "/api/console/feedback/nps?store_id=" + b1}}},
+        {{"GET", "/api/console/feedback/detractors"},
+         {{"GET", "/api/console/feedback/detractors?store_id=" + b1}}},
+        {{"POST", "/api/console/feedback/ratings/{id}/follow-up"},
+         {{"POST", Path("/api/console/feedback/ratings/{id}/follow-up", rating_b_),
+           R"({"state":"contacted"})", "RATING_NOT_FOUND"}}},
         {{"GET", "/api/console/reports/daily"},
          {{"GET", "/api/console/reports/daily?region_id=" + r2}}},
         {{"GET", "/api/console/reports/funnel"},
