@@ -365,6 +365,10 @@ class ConsoleScopeTest : public ConsoleTest {
         {{"GET", "/api/console/service-intervals"}, {}},
         {{"PUT", "/api/console/service-intervals"}, {}},
         {{"DELETE", "/api/console/service-intervals"}, {}},
+        // Referrals (the brand node: the caller's own brand, nothing below it to address).
+        {{"GET", "/api/console/referral-rule"}, {}},
+        {{"PUT", "/api/console/referral-rule"}, {}},
+        {{"GET", "/api/console/referrals"}, {}},
         {{"PUT", "/api/console/stores/{id}/service"},
          {{"PUT", "/api/console/stores/" + b1 + "/service", R"({"service":true})"}}},
         {{"GET", "/api/console/stores/{id}/schedule"},
