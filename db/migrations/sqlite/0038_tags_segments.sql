@@ -117,6 +117,6 @@ CREATE TABLE segment_grant_members (
   PRIMARY KEY (grant_id, member_id)
 );
 
--- The tags job reads partner use and coupon redemptions by member id range.
+-- The tags job reads partner use and coupon redemptions by member id range (redemptions through
+-- 0036's coupon_redemptions_member (member_id, created_at)).
 CREATE INDEX partner_earnings_member ON partner_earnings (member_id, partner_id);
-CREATE INDEX coupon_redemptions_member ON coupon_redemptions (member_id, reversed_at);

@@ -132,8 +132,9 @@ FilterNode Not(FilterNode child) {
 void GrowthTest::SetUp() {
   CouponsTest::SetUp();
   if (database_ == nullptr) return;
-  growth_ = std::make_unique<GrowthModule>(db(), authorizer_, *writer_,
-                                           [this](std::string_view json) { return Parse(json); });
+  growth_ = std::make_unique<GrowthModule>(
+      db(), authorizer_, *writer_, random_, expiry_,
+      [this](std::string_view json) { return Parse(json); });
 }
 
 void GrowthTest::TearDown() {

@@ -61,6 +61,7 @@ class GrowthTest : public coupons::CouponsTest {
 
   static constexpr int64_t kFirstId = 1'000'001;
 
+  points::ExpiryPolicy expiry_;  // the referral rewards' (unused by these tests)
   std::unique_ptr<GrowthModule> growth_;
   std::map<std::string, FilterNode> known_;
 };

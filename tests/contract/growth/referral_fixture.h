@@ -29,7 +29,9 @@ class ReferralTest : public coupons::CouponsTest {
   void SetUp() override {
     Open(PoolSize());
     if (database_ == nullptr) return;
-    growth_ = std::make_unique<GrowthModule>(db(), authorizer_, *writer_, random_, expiry_);
+    // The referral tests parse no segment filter.
+    growth_ = std::make_unique<GrowthModule>(db(), authorizer_, *writer_, random_, expiry_,
+                                             FilterParser());
     recorder_ = std::make_unique<payments::PaymentRecorder>(
         random_, payments::PaymentPolicy{tiers_, expiry_}, coupons().payment_rewards(),
         coupons().package_fulfilment());
