@@ -185,7 +185,7 @@ test('the brand admin grants a stock to the segment and sees it finish with the 
   await page.waitForSelector('#segments-table')
   await page.focus('.segment-grant')
   await page.keyboard.press('Enter')
-  await page.waitForSelector('#grant-stock option:not([disabled])')
+  await page.waitForSelector('#grant-stock option:not([disabled])', { state: 'attached' })
   await page.waitForSelector('#grant-count:has-text("2")')
   await page.selectOption('#grant-stock', String(stockId))
   await page.focus('#grant-submit')
