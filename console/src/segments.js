@@ -9,7 +9,7 @@ export const TAGS = {
   rfm_m: { label: 'M 消费金额评分（1–5）', numeric: true },
   recency_days: { label: '距最近到店天数', numeric: true },
   visits_12m: { label: '近 12 个月到店次数', numeric: true },
-  spend_12m_fen: { label: '近 12 个月消费（分）', numeric: true },
+  spend_12m_fen: { label: '近 12 个月消费（元）', numeric: true, fen: true },
   tier: { label: '会员等级', numeric: false, hint: 'silver, gold, platinum' },
   vehicle_age: { label: '车龄', numeric: false, hint: '0_1, 1_3, 3_5, 5_8, 8_plus, unknown' },
   partner_category: { label: '合作伙伴消费类别', numeric: false, hint: 'fuel, parking, carwash, toll, other' },
@@ -31,19 +31,27 @@ export function opsOf(tag) {
 
 export const newRow = () => ({ tag: 'rfm_r', op: 'gte', value: '' })
 
-// "12" -> 12, anything else as typed (trimmed): the server refuses a text where a number belongs.
-function typed(text) {
+// "12" -> 12 (yuan "100.5" -> 10050 fen for a tag in fen), anything else as typed (trimmed): the
+// server refuses a text where a number belongs.
+function typed(text, fen) {
   const t = String(text).trim()
+  if (fen) return /^\d{1,12}(\.\d{1,2})?$/.test(t) ? Math.round(Number(t) * 100) : t
   return /^\d{1,15}$/.test(t) ? Number(t) : t
+}
+
+// A value as the editor shows it: fen as yuan for a tag in fen.
+function shown(tag, v) {
+  return TAGS[tag]?.fen && typeof v === 'number' ? String(v / 100) : String(v)
 }
 
 function clause(row) {
   if (row.tag === MANUAL) return { manual: String(row.value).trim() }
+  const fen = TAGS[row.tag]?.fen
   if (row.op === 'in' || row.op === 'not_in') {
-    const values = String(row.value).split(/[,，、]/).map((v) => v.trim()).filter((v) => v !== '').map(typed)
+    const values = String(row.value).split(/[,，、]/).map((v) => v.trim()).filter((v) => v !== '').map((v) => typed(v, fen))
     return { tag: row.tag, op: row.op, values }
   }
-  return { tag: row.tag, op: row.op, value: typed(row.value) }
+  return { tag: row.tag, op: row.op, value: typed(row.value, fen) }
 }
 
 // The FILTER of the editor's rows joined by `mode` ('all' or 'any').
@@ -54,7 +62,7 @@ export function buildFilter(mode, rows) {
 function rowOf(leaf) {
   if (typeof leaf.manual === 'string') return { tag: MANUAL, op: '', value: leaf.manual }
   if (typeof leaf.tag !== 'string') return null
-  const value = Array.isArray(leaf.values) ? leaf.values.join(', ') : String(leaf.value ?? '')
+  const value = Array.isArray(leaf.values) ? leaf.values.map((v) => shown(leaf.tag, v)).join(', ') : shown(leaf.tag, leaf.value ?? '')
   return { tag: leaf.tag, op: leaf.op, value }
 }
 
@@ -69,8 +77,8 @@ export function parseFilter(filter) {
   return { mode: mode || 'all', rows }
 }
 
-function valueText(v) {
-  return typeof v === 'string' ? `“${v}”` : String(v)
+function valueText(tag, v) {
+  return typeof v === 'string' ? `“${v}”` : shown(tag, v)
 }
 
 // The filter in words: 「R 最近到店评分（1–5） 大于等于 4」且「手动标签“VIP”」.
@@ -81,7 +89,7 @@ export function describeFilter(filter) {
   if (filter.not) return `非（${describeFilter(filter.not)}）`
   if (typeof filter.manual === 'string') return `手动标签“${filter.manual}”`
   const tag = TAGS[filter.tag]?.label || filter.tag
-  const value = Array.isArray(filter.values) ? filter.values.map(valueText).join('、') : valueText(filter.value)
+  const value = Array.isArray(filter.values) ? filter.values.map((v) => valueText(filter.tag, v)).join('、') : valueText(filter.tag, filter.value)
   return `${tag} ${OPS[filter.op] || filter.op} ${value}`
 }
 

@@ -3,7 +3,7 @@
 // ¥120) and `mileage jobs --job member_tags` tags them. The brand admin edits the RFM thresholds
 // by keyboard (a bad list refused in Chinese), creates a segment by keyboard (a bad filter
 // refused by the server in Chinese, nothing written; then recent visitors who spent at least
-// ¥100: the two of them), sees its live count equal the API's for the same filter and its
+// ¥100, typed in yuan and sent in fen: the two of them), sees its live count equal the API's for the same filter and its
 // daily size after the next tags pass, and grants a brand stock to it: `mileage jobs --job
 // segment_grants` issues the coupons and the page, refreshing while the grant runs, shows it done
 // with the API's counts; a brand analyst reads without the write controls; the admin deletes a
@@ -133,7 +133,7 @@ test('the brand admin creates a segment by keyboard; its count is the API\'s and
   await page.selectOption('#clause-tag-1', 'spend_12m_fen')
   assert.equal(await page.$eval('#clause-op-1', (el) => el.value), 'gte')
   await page.focus('#clause-value-1')
-  await page.keyboard.type('10000')
+  await page.keyboard.type('100')
   await page.keyboard.press('Enter')
   await page.waitForSelector('#segment-form-error:has-text("筛选条件的取值无效")')
   assert.equal((await api('GET', '/api/console/segments')).body.total, 0)
@@ -150,6 +150,7 @@ test('the brand admin creates a segment by keyboard; its count is the API\'s and
   await page.focus('#clause-value-1')
   await page.keyboard.press('Enter')
   await page.waitForSelector('#segments-table')
+  await page.waitForSelector('#segment-form', { state: 'hidden' })
   await page.waitForSelector('.segment-count:has-text("2")')
 
   const listed = await api('GET', '/api/console/segments')
@@ -160,10 +161,20 @@ test('the brand admin creates a segment by keyboard; its count is the API\'s and
   assert.deepEqual(one.body.filter, FILTER)
   assert.equal(one.body.count, 2)
   assert.equal(await page.textContent(`.segment-count[data-id="${segmentId}"]`), String(one.body.count))
-  assert.match(await page.textContent('.segment-filter'), /R 最近到店评分（1–5） 大于等于 4 且 近 12 个月消费（分） 大于等于 10000/)
+  assert.match(await page.textContent('.segment-filter'), /R 最近到店评分（1–5） 大于等于 4 且 近 12 个月消费（元） 大于等于 100/)
+
+  // 编辑 reads the saved filter back into the rows (the spend in yuan); Esc discards.
+  await page.focus('#segments-table tbody .segment-edit')
+  await page.keyboard.press('Enter')
+  await page.waitForSelector('.el-dialog:has-text("编辑分群")')
+  await waitForFocus(page, 'segment-name')
+  assert.deepEqual(await page.$$eval('[id^="clause-value-"]', (els) => els.map((el) => el.value)), ['4', '100'])
+  assert.equal(await page.$eval('#clause-tag-1', (el) => el.value), 'spend_12m_fen')
+  await page.keyboard.press('Escape')
+  await page.waitForSelector('#segment-form', { state: 'hidden' })
 
   // The next tags pass records today's size; the chart and its table show it.
-  await page.focus('.segment-sizes')
+  await page.focus('#segments-table tbody .segment-sizes')
   await page.keyboard.press('Enter')
   await page.waitForSelector('#sizes-empty')
   job('member_tags')
@@ -171,7 +182,7 @@ test('the brand admin creates a segment by keyboard; its count is the API\'s and
   assert.equal(sizes.status, 200, JSON.stringify(sizes.body))
   const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10)
   assert.deepEqual(sizes.body.items, [{ day: Number(today.replaceAll('-', '')), size: 2 }])
-  await page.click('.segment-sizes')
+  await page.click('#segments-table tbody .segment-sizes')
   await page.waitForSelector('#sizes-chart canvas')
   const rows = await page.$$eval('#sizes-table tbody tr', (trs) => trs.map((tr) => tr.textContent.trim()))
   assert.deepEqual(rows, [`${today}2`])
@@ -183,7 +194,7 @@ test('the brand admin creates a segment by keyboard; its count is the API\'s and
 test('the brand admin grants a stock to the segment and sees it finish with the API\'s counts', { skip }, async () => {
   const { context, page } = await signedIn('ops', mileage.staffPassword)
   await page.waitForSelector('#segments-table')
-  await page.focus('.segment-grant')
+  await page.focus('#segments-table tbody .segment-grant')
   await page.keyboard.press('Enter')
   await page.waitForSelector('#grant-stock option:not([disabled])', { state: 'attached' })
   await page.waitForSelector('#grant-count:has-text("2")')
