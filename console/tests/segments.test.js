@@ -57,6 +57,10 @@ async function signedIn(username, password) {
 before(async () => {
   if (skip) return
   mileage = await startServingConsole(new Mileage(), (m) => {
+    // Grants run only when the test runs the job, so the page is seen following a running one.
+    const config = JSON.parse(fs.readFileSync(m.config, 'utf8'))
+    config.segment_grant_interval_s = 0
+    fs.writeFileSync(m.config, JSON.stringify(config))
     for (const [username, role, scopeType, scopeId, password] of [
       ['clerk-seg', 'store_clerk', 'store', m.storeId, CLERK_PASSWORD],
       ['analyst-seg', 'analyst', 'brand', m.brandId, ANALYST_PASSWORD],
@@ -207,11 +211,16 @@ test('the brand admin grants a stock to the segment and sees it finish with the 
   const grant = started.body.items[0]
   assert.deepEqual([grant.segment_id, grant.stock_id, grant.total], [segmentId, stockId, 2])
 
+  await page.waitForSelector('#grants-table tbody .grant-state:has-text("发放中")')
+  await page.waitForSelector('#grants-polling')
+  assert.match(await page.textContent('#grants-table tbody .grant-progress'), /已发 0 \/ 共 2/)
+
+  // The job issues the coupons; the page follows on its own, with no reload.
   job('segment_grants')
-  await page.waitForSelector('.grant-state:has-text("已完成")', { timeout: 15000 })
+  await page.waitForSelector('#grants-table tbody .grant-state:has-text("已完成")', { timeout: 15000 })
   const done = await api('GET', `/api/console/segment-grants/${grant.id}`)
   assert.deepEqual([done.body.state, done.body.total, done.body.granted, done.body.skipped], ['done', 2, 2, 0])
-  assert.equal(await page.textContent('.grant-progress'), `已发 ${done.body.granted} / 共 ${done.body.total}，跳过 ${done.body.skipped}`)
+  assert.equal(await page.textContent('#grants-table tbody .grant-progress'), `已发 ${done.body.granted} / 共 ${done.body.total}，跳过 ${done.body.skipped}`)
   assert.equal(sql(`SELECT COUNT(*) FROM coupons WHERE stock_id = ${stockId} AND channel = 'grant'`), '2')
   assert.equal(await page.$('#grants-polling'), null)
   await shot(page, 'segments-grant')
