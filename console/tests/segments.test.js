@@ -7,7 +7,8 @@
 // daily size after the next tags pass, and grants a brand stock to it: `mileage jobs --job
 // segment_grants` issues the coupons and the page, refreshing while the grant runs, shows it done
 // with the API's counts; a brand analyst reads without the write controls; the admin deletes a
-// segment after confirming; a store clerk has no 会员分群 and the API refuses (403).
+// segment after confirming; a list that fails to load says so with 重试; a store clerk has no
+// 会员分群 and the API refuses (403).
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
@@ -262,6 +263,19 @@ test('the brand admin deletes a segment after confirming', { skip }, async () =>
   await page.waitForSelector('#segment-outcome:has-text("已删除分群「临时分群」")')
   assert.equal((await api('GET', `/api/console/segments/${made.body.id}`)).body.code, 'SEGMENT_NOT_FOUND')
   assert.equal((await page.$$('#segments-table tbody tr')).length, 1)
+  assertNoErrors(page)
+  await context.close()
+})
+
+test('a list that fails to load says so in Chinese and 重试 loads it', { skip }, async () => {
+  const { context, page } = await signedIn('ops', mileage.staffPassword)
+  await page.waitForSelector('#grants-table')
+  await page.route('**/api/console/segment-grants?*', (route) => route.abort())
+  await page.click('#grants-refresh')
+  await page.waitForSelector('#grants-error:has-text("网络连接失败")')
+  await page.unroute('**/api/console/segment-grants?*')
+  await page.click('#grants-error button:has-text("重试")')
+  await page.waitForSelector('#grants-table tbody .grant-state:has-text("已完成")')
   assertNoErrors(page)
   await context.close()
 })
