@@ -151,6 +151,23 @@ const MESSAGES = {
   INVALID_MONTH: '月份有误，请选择起止月份',
   INVALID_RANGE: '月份范围有误：结束月份不能早于开始月份，最多 12 个月',
   DEALER_NOT_FOUND: '未找到该经销商，或不在您的管理范围内',
+  // Tags and segments (docs/API.md "Tags and segments (console)").
+  JSON_TOO_DEEP: '请求内容嵌套层数过多',
+  BODY_TOO_LARGE: '请求内容过大（最多 16 KiB）',
+  INVALID_FILTER: '筛选条件格式无效：每条条件需为标签、手动标签或条件组，条件组不能为空',
+  UNKNOWN_TAG: '筛选条件使用了未知的标签',
+  INVALID_OP: '该标签不支持所选的比较方式',
+  INVALID_VALUE: '筛选条件的取值无效：RFM 评分为 1–5，天数、次数和金额为不小于 0 的整数，文字最多 64 字节',
+  FILTER_TOO_DEEP: '筛选条件嵌套超过 4 层',
+  FILTER_TOO_LARGE: '筛选条件过多：最多 20 条条件，每条最多 20 个取值',
+  INVALID_TAG_NAME: '手动标签名需为 1–20 个字符，首尾不能有空格，不能包含控制字符',
+  INVALID_NAME: '分群名称需为 1–64 字节，且不能包含换行等控制字符',
+  INVALID_THRESHOLDS: 'RFM 阈值需为 4 个严格递增的整数（最近到店天数从 0 起，到店次数和消费金额从 1 起）',
+  SEGMENT_NOT_FOUND: '未找到该分群，可能已被删除',
+  GRANT_NOT_FOUND: '未找到该发放记录',
+  TAG_NOT_FOUND: '该会员没有这个手动标签',
+  SEGMENT_NAME_TAKEN: '品牌已有同名分群，请换一个名称',
+  TOO_MANY_TAGS: '该会员的手动标签已达 20 个上限',
   STORE_NOT_FOUND: '未找到该门店，或不在您的管理范围内',
 }
 

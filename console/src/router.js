@@ -44,6 +44,7 @@ const routes = [
       { path: 'care', name: 'care', component: () => import('./views/CareView.vue'), meta: { title: '车主关怀' } },
       { path: 'referrals', name: 'referrals', component: () => import('./views/ReferralsView.vue'), meta: { title: '推荐有礼' } },
       { path: 'winback', name: 'winback', component: () => import('./views/WinbackView.vue'), meta: { title: '流失预警' } },
+      { path: 'segments', name: 'segments', component: () => import('./views/SegmentsView.vue'), meta: { title: '会员分群' } },
       { path: 'webhooks', name: 'webhooks', component: () => import('./views/WebhooksView.vue'), meta: { title: '推送' } },
       { path: ':rest(.*)*', name: 'missing', component: () => import('./views/MissingView.vue'), meta: { title: '页面不存在' } },
     ],

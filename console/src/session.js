@@ -71,6 +71,11 @@ export const can = {
   // winback.read: every role but the clerk, each in its scope; winback.write: brand admins.
   readWinback: () => WINBACK_READERS.has(session.staff?.role),
   writeWinback: () => BRAND_ADMIN.has(session.staff?.role),
+  // Segments, RFM thresholds and segment grants belong to the brand node: brand admins and
+  // brand-scope analysts read them (segment.read), brand admins write and grant.
+  readSegments: () => PARTNER_READERS.has(session.staff?.role) && session.staff?.scope?.type === 'brand',
+  writeSegments: () => BRAND_ADMIN.has(session.staff?.role) && session.staff?.scope?.type === 'brand',
+  grantSegments: () => BRAND_ADMIN.has(session.staff?.role) && session.staff?.scope?.type === 'brand',
   closeSettlements: () => BRAND_ADMIN.has(session.staff?.role) && session.staff?.scope?.type === 'brand',
 }
 
