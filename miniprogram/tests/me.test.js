@@ -23,7 +23,7 @@ test('shows the member and opens each of their pages', async () => {
     'reminders', 'feedback', 'stores', 'profile', 'subscriptions', 'referrals', 'privacy']) {
     tap(page, `#entry-${key}`)
   }
-  await waitFor(() => wx.navigations.length === 11)
+  await waitFor(() => wx.navigations.length === 13)
   assert.deepEqual(wx.navigations, ['/pages/points/index', '/pages/vehicles/index',
     '/pages/partners/index', '/pages/packages/index', '/pages/orders/index', '/pages/appointments/index',
     '/pages/reminders/index', '/pages/feedback/index', '/pages/stores/index',
