@@ -10,7 +10,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { createRequire } from 'node:module'
 import { chromium } from 'playwright-core'
-import { assertNoErrors, call, chromiumPath, dist, loginThroughForm, openPage, shot, startServingConsole } from './support/browser.js'
+import { assertNoErrors, brandAdminToken, call, chromiumPath, dist, loginThroughForm, openPage, shot, startServingConsole } from './support/browser.js'
 
 const require = createRequire(import.meta.url)
 const { Mileage, binaryPath, APPID } = require('../../miniprogram/tests/support/mileage.js')
@@ -75,9 +75,7 @@ before(async () => {
     m.admin('create-user', '--username', 'clerk-act', '--role', 'store_clerk',
       '--scope-type', 'store', '--scope-id', String(m.storeId), '--password-file', clerkFile)
   })
-  const login = await call(mileage.base, 'POST', '/api/console/login', { username: 'ops', password: mileage.staffPassword })
-  assert.equal(login.status, 200, JSON.stringify(login.body))
-  adminToken = login.body.token
+  adminToken = await brandAdminToken(mileage)
   browser = await chromium.launch({ executablePath: chromiumPath, headless: true })
 })
 

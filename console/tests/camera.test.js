@@ -9,7 +9,7 @@ import path from 'node:path'
 import { createRequire } from 'node:module'
 import { chromium } from 'playwright-core'
 import qrcode from 'qrcode-generator'
-import { assertNoErrors, call, chromiumPath, dist, loginThroughForm, openPage, shot, startServingConsole } from './support/browser.js'
+import { assertNoErrors, brandAdminToken, call, chromiumPath, dist, loginThroughForm, openPage, shot, startServingConsole } from './support/browser.js'
 
 const require = createRequire(import.meta.url)
 const { Mileage, binaryPath, APPID } = require('../../miniprogram/tests/support/mileage.js')
@@ -81,9 +81,7 @@ before(async () => {
     m.admin('create-user', '--username', 'camera-clerk', '--role', 'store_clerk',
       '--scope-type', 'store', '--scope-id', String(m.storeId), '--password-file', file)
   })
-  const login = await call(mileage.base, 'POST', '/api/console/login', { username: 'ops', password: mileage.staffPassword })
-  assert.equal(login.status, 200, JSON.stringify(login.body))
-  adminToken = login.body.token
+  adminToken = await brandAdminToken(mileage)
   const created = await api('POST', '/api/console/stocks', {
     node: { type: 'store', id: mileage.storeId }, name: '扫码满300减50', type: 'cash', value_fen: 5000,
     threshold_fen: 30000, valid_days: 30, total_quantity: 10, per_member_limit: 2, channels: ['claim'],

@@ -12,7 +12,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { createRequire } from 'node:module'
 import { chromium } from 'playwright-core'
-import { assertNoErrors, call, chromiumPath, dist, loginThroughForm, openPage, shot, startServingConsole } from './support/browser.js'
+import { assertNoErrors, brandAdminToken, call, chromiumPath, createStaff, dist, loginThroughForm, openPage, shot, startServingConsole } from './support/browser.js'
 
 const require = createRequire(import.meta.url)
 const { Mileage, binaryPath, APPID } = require('../../miniprogram/tests/support/mileage.js')
@@ -71,19 +71,12 @@ async function intervals() {
 before(async () => {
   if (skip) return
   mileage = await startServingConsole(new Mileage(), (m) => {
-    for (const [username, role, scopeType, scopeId, password] of [
+    createStaff(m, [
       ['clerk-care', 'store_clerk', 'store', m.storeId, CLERK_PASSWORD],
       ['analyst-care', 'analyst', 'brand', m.brandId, ANALYST_PASSWORD],
-    ]) {
-      const file = path.join(m.dir, `${username}-password`)
-      fs.writeFileSync(file, `${password}\n`, { mode: 0o600 })
-      m.admin('create-user', '--username', username, '--role', role, '--scope-type', scopeType,
-        '--scope-id', String(scopeId), '--password-file', file)
-    }
+    ])
   })
-  const login = await call(mileage.base, 'POST', '/api/console/login', { username: 'ops', password: mileage.staffPassword })
-  assert.equal(login.status, 200, JSON.stringify(login.body))
-  adminToken = login.body.token
+  adminToken = await brandAdminToken(mileage)
   browser = await chromium.launch({ executablePath: chromiumPath, headless: true })
 })
 

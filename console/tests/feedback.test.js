@@ -11,7 +11,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { createRequire } from 'node:module'
 import { chromium } from 'playwright-core'
-import { assertNoErrors, call, chromiumPath, dist, loginThroughForm, openPage, shot, startServingConsole } from './support/browser.js'
+import { assertNoErrors, brandAdminToken, call, chromiumPath, dist, loginThroughForm, openPage, shot, startServingConsole } from './support/browser.js'
 
 const require = createRequire(import.meta.url)
 const { Mileage, binaryPath, APPID } = require('../../miniprogram/tests/support/mileage.js')
@@ -67,9 +67,7 @@ before(async () => {
     m.admin('create-user', '--username', 'clerk-feedback', '--role', 'store_clerk', '--scope-type', 'store',
       '--scope-id', String(m.storeId), '--password-file', file)
   })
-  const login = await call(mileage.base, 'POST', '/api/console/login', { username: 'ops', password: mileage.staffPassword })
-  assert.equal(login.status, 200, JSON.stringify(login.body))
-  adminToken = login.body.token
+  adminToken = await brandAdminToken(mileage)
   browser = await chromium.launch({ executablePath: chromiumPath, headless: true })
   await rated('fb-alice', 2, '排队等了一个小时')
   await rated('fb-bob', 10)

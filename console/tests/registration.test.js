@@ -11,7 +11,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { createRequire } from 'node:module'
 import { chromium } from 'playwright-core'
-import { assertNoErrors, call, chromiumPath, dist, loginThroughForm, openPage, shot, startServingConsole } from './support/browser.js'
+import { assertNoErrors, brandAdminToken, call, chromiumPath, dist, loginThroughForm, openPage, shot, startServingConsole } from './support/browser.js'
 
 const require = createRequire(import.meta.url)
 const { Mileage, binaryPath } = require('../../miniprogram/tests/support/mileage.js')
@@ -73,9 +73,7 @@ async function merchants() {
 before(async () => {
   if (skip) return
   mileage = await startServingConsole(new Mileage())
-  const login = await call(mileage.base, 'POST', '/api/console/login', { username: 'ops', password: mileage.staffPassword })
-  assert.equal(login.status, 200, JSON.stringify(login.body))
-  adminToken = login.body.token
+  adminToken = await brandAdminToken(mileage)
   keys.publicKey = publicKeyPem(2048)
   keys.shortKey = publicKeyPem(1024)
   keys.certificate = certificatePem()

@@ -16,7 +16,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { createRequire } from 'node:module'
 import { chromium } from 'playwright-core'
-import { assertNoErrors, call, chromiumPath, dist, loginThroughForm, openPage, shot, startServingConsole } from './support/browser.js'
+import { assertNoErrors, brandAdminToken, call, chromiumPath, createStaff, dist, loginThroughForm, openPage, shot, startServingConsole } from './support/browser.js'
 
 const require = createRequire(import.meta.url)
 const { Mileage, binaryPath } = require('../../miniprogram/tests/support/mileage.js')
@@ -62,19 +62,12 @@ before(async () => {
     const config = JSON.parse(fs.readFileSync(m.config, 'utf8'))
     config.segment_grant_interval_s = 0
     fs.writeFileSync(m.config, JSON.stringify(config))
-    for (const [username, role, scopeType, scopeId, password] of [
+    createStaff(m, [
       ['clerk-seg', 'store_clerk', 'store', m.storeId, CLERK_PASSWORD],
       ['analyst-seg', 'analyst', 'brand', m.brandId, ANALYST_PASSWORD],
-    ]) {
-      const file = path.join(m.dir, `${username}-password`)
-      fs.writeFileSync(file, `${password}\n`, { mode: 0o600 })
-      m.admin('create-user', '--username', username, '--role', role, '--scope-type', scopeType,
-        '--scope-id', String(scopeId), '--password-file', file)
-    }
+    ])
   })
-  const login = await call(mileage.base, 'POST', '/api/console/login', { username: 'ops', password: mileage.staffPassword })
-  assert.equal(login.status, 200, JSON.stringify(login.body))
-  adminToken = login.body.token
+  adminToken = await brandAdminToken(mileage)
   await mileage.pay(350000, 'seg-alice')
   await mileage.pay(4500, 'seg-bob')
   await mileage.pay(12000, 'seg-carol')

@@ -11,7 +11,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { createRequire } from 'node:module'
 import { chromium } from 'playwright-core'
-import { assertNoErrors, call, chromiumPath, dist, loginThroughForm, openPage, shot, startServingConsole } from './support/browser.js'
+import { assertNoErrors, brandAdminToken, call, chromiumPath, createStaff, dist, loginThroughForm, openPage, shot, startServingConsole } from './support/browser.js'
 
 const require = createRequire(import.meta.url)
 const { Mileage, binaryPath } = require('../../miniprogram/tests/support/mileage.js')
@@ -48,19 +48,12 @@ before(async () => {
   mileage = await startServingConsole(new Mileage(), (m) => {
     const store = JSON.parse(execFileSync('/usr/bin/sqlite3', ['-json', path.join(m.dir, 'mileage.db'),
       `SELECT dealer_id FROM stores WHERE id = ${m.storeId}`], { encoding: 'utf8' }))[0]
-    for (const [username, role, scopeType, scopeId, password] of [
+    createStaff(m, [
       ['clerk-winback', 'store_clerk', 'store', m.storeId, CLERK_PASSWORD],
       ['manager-winback', 'dealer_manager', 'dealer', store.dealer_id, MANAGER_PASSWORD],
-    ]) {
-      const file = path.join(m.dir, `${username}-password`)
-      fs.writeFileSync(file, `${password}\n`, { mode: 0o600 })
-      m.admin('create-user', '--username', username, '--role', role, '--scope-type', scopeType,
-        '--scope-id', String(scopeId), '--password-file', file)
-    }
+    ])
   })
-  const login = await call(mileage.base, 'POST', '/api/console/login', { username: 'ops', password: mileage.staffPassword })
-  assert.equal(login.status, 200, JSON.stringify(login.body))
-  adminToken = login.body.token
+  adminToken = await brandAdminToken(mileage)
   // Two owners pay at the store, then their last visits move 70 and 65 days back.
   await mileage.pay(12300, 'winback-alice')
   await mileage.pay(4500, 'winback-bob')

@@ -69,6 +69,24 @@ export async function startServingConsole(mileage, setup = () => {}) {
   })
 }
 
+// Creates console staff in `m` before it serves, each [username, role, scopeType, scopeId,
+// password], through `mileage admin create-user` with a password file.
+export function createStaff(m, users) {
+  for (const [username, role, scopeType, scopeId, password] of users) {
+    const file = path.join(m.dir, `${username}-password`)
+    fs.writeFileSync(file, `${password}\n`, { mode: 0o600 })
+    m.admin('create-user', '--username', username, '--role', role, '--scope-type', scopeType,
+      '--scope-id', String(scopeId), '--password-file', file)
+  }
+}
+
+// The console token of the demo brand admin (ops) of a started Mileage.
+export async function brandAdminToken(mileage) {
+  const login = await call(mileage.base, 'POST', '/api/console/login', { username: 'ops', password: mileage.staffPassword })
+  assert.equal(login.status, 200, JSON.stringify(login.body))
+  return login.body.token
+}
+
 export async function loginThroughForm(page, username, password) {
   await page.waitForSelector('#username')
   await page.fill('#username', username)
