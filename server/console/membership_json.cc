@@ -1,6 +1,7 @@
 #include "server/console/membership_json.h"
 
 #include "common/civil_time.h"
+#include "members/validation.h"
 #include "server/console/console_json.h"
 
 namespace mileage::server {
@@ -26,7 +27,8 @@ void WriteTransactionFields(JsonWriter& w, const payments::TransactionRecord& t)
   WriteText(w, "appid", t.appid);
   WritePathIds(w, t.merchant.store);
   WriteInt(w, "member_id", t.member_id);
-  WriteText(w, "payer_openid", t.payer_openid);
+  // Staff see who paid by member id; the openid is masked like in the CSV export.
+  WriteText(w, "payer_openid", members::MaskWechatId(t.payer_openid));
   WriteInt(w, "amount_fen", t.amount_fen);
   WriteInt(w, "payer_total_fen", t.payer_total_fen);
   WriteTime(w, "paid_at", t.paid_at);
@@ -78,7 +80,11 @@ void WriteMemberView(JsonWriter& w, const payments::MemberView& view) {
     } else {
       WriteString(w, identity.appid);
     }
-    WriteText(w, "value", identity.value);  // a phone's value is its masked form
+    // A phone's value is its masked form; openids and unionids are masked here (staff find a
+    // member by the full id, they need not read it back).
+    WriteText(w, "value", identity.kind == members::IdentityKind::kPhone
+                              ? identity.value
+                              : members::MaskWechatId(identity.value));
     WriteTime(w, "created_at", identity.created_at);
     w.EndObject();
   }

@@ -225,6 +225,8 @@ TEST_P(ConsoleMembersTest, ProfileAndPointsShowTheBalanceAndReasonsAfterARefund)
   for (const auto& identity : p["identities"].GetArray())
     kinds.insert(identity["kind"].GetString());
   EXPECT_EQ(kinds, (Strings{"openid", "phone"}));
+  // No clear openid in the view: neither the identity nor the payment's payer.
+  EXPECT_EQ(profile.body.find("openid-alice"), std::string::npos) << profile.body;
   ASSERT_EQ(p["recent_payments"].Size(), 1u);
   const auto& payment = p["recent_payments"][0];
   EXPECT_STREQ(payment["transaction_id"].GetString(), kTxAlice);
@@ -330,6 +332,9 @@ TEST_P(ConsoleMembersTest, StoreListsNeverLeakAnotherStoresRows) {
   EXPECT_EQ(missing.status, 404);
   EXPECT_EQ(missing.code(), "TRANSACTION_NOT_FOUND");
   Reply alice = Get(std::string("/api/console/transactions/") + kTxAlice, Token("clerk_a1"));
+  // The payer's openid reaches staff masked: "openid-alice" has 12 characters, all hidden.
+  EXPECT_STREQ(alice.json["payer_openid"].GetString(), "****");
+  EXPECT_EQ(alice.body.find("openid-alice"), std::string::npos);
   ASSERT_EQ(alice.json["refunds"].Size(), 1u);
   EXPECT_EQ(alice.json["refunds"][0]["amount_fen"].GetInt64(), 5000);
   EXPECT_STREQ(alice.json["refunds"][0]["status"].GetString(), "success");
