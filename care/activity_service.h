@@ -110,4 +110,10 @@ class ActivityService {
   RandomSource& random_;  // only for members::MemberStore, which reads here
 };
 
+// For a member's deletion: cancels each of their seated or waitlisted sign-ups of an activity
+// that has not started, in the caller's transaction, as their own cancel would (a freed seat
+// goes to the first waitlisted sign-up); how many. Sign-ups of started activities stay as the
+// activity's record. Errors: the db errors.
+Result<int64_t> CancelSignupsOfMember(db::Connection& tx, int64_t member_id, int64_t now);
+
 }  // namespace mileage::care

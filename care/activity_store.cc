@@ -226,6 +226,17 @@ Result<std::vector<Signup>> ActivityStore::LiveOf(int64_t activity_id) {
   return out;
 }
 
+Result<std::vector<Signup>> ActivityStore::LiveOfMember(int64_t member_id) {
+  MILEAGE_ASSIGN_OR_RETURN(
+      std::vector<db::Row> rows,
+      conn_.Query(SelectSignups() +
+                      " WHERE member_id = ? AND state IN ('seated', 'waitlisted') ORDER BY id",
+                  {db::Value(member_id)}));
+  std::vector<Signup> out;
+  for (const db::Row& row : rows) out.push_back(SignupFromRow(row));
+  return out;
+}
+
 Result<PageOf<Signup>> ActivityStore::OfMember(int64_t member_id, const PageRequest& page) {
   return db::QueryPage<Signup>(conn_,
                                {SelectSignups(), "SELECT COUNT(*) FROM care_activity_signups",

@@ -346,6 +346,15 @@ Result<Appointment> AppointmentService::Cancel(const members::MemberPrincipal& m
   return cancelled;
 }
 
+Result<int64_t> CancelAppointmentsOfMember(db::Connection& tx, int64_t member_id, int64_t now) {
+  MILEAGE_ASSIGN_OR_RETURN(std::vector<Appointment> live, CareStore(tx).LiveOfMember(member_id));
+  for (const Appointment& a : live) {
+    Appointment cancelled;
+    MILEAGE_RETURN_IF_ERROR(WriteCancellation(tx, a, true, now, cancelled));
+  }
+  return static_cast<int64_t>(live.size());
+}
+
 Result<Appointment> AppointmentService::Get(const members::MemberPrincipal& member, int64_t id) {
   MILEAGE_RETURN_IF_ERROR(org::ValidateId(id, "id"));
   MILEAGE_ASSIGN_OR_RETURN(db::PooledConnection conn, db_.Acquire());

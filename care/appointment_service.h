@@ -107,4 +107,9 @@ class AppointmentService {
   coupons::RedemptionService& redemptions_;
 };
 
+// For a member's deletion: cancels each of their booked or checked-in appointments in the
+// caller's transaction as a staff cancel would (the seat freed, the coupon's hold released,
+// "appointment.cancelled" written); how many. Errors: the db errors.
+Result<int64_t> CancelAppointmentsOfMember(db::Connection& tx, int64_t member_id, int64_t now);
+
 }  // namespace mileage::care

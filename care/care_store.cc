@@ -243,6 +243,18 @@ Result<PageOf<Appointment>> CareStore::OfMember(int64_t member_id, const PageReq
       {db::Value(member_id)}, page, AppointmentFromRow);
 }
 
+Result<std::vector<Appointment>> CareStore::LiveOfMember(int64_t member_id) {
+  MILEAGE_ASSIGN_OR_RETURN(
+      std::vector<db::Row> rows,
+      conn_.Query(std::string("SELECT ") + kAppointmentColumns +
+                      " FROM care_appointments WHERE member_id = ? AND state IN ('booked', "
+                      "'checked_in') ORDER BY id",
+                  {db::Value(member_id)}));
+  std::vector<Appointment> out;
+  for (const db::Row& row : rows) out.push_back(AppointmentFromRow(row));
+  return out;
+}
+
 Result<PageOf<Appointment>> CareStore::AtStore(int64_t store_id, int64_t from, int64_t to,
                                                const PageRequest& page) {
   const std::string select =

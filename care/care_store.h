@@ -55,6 +55,8 @@ class CareStore {
 
   // The member's appointments, newest first.
   Result<PageOf<Appointment>> OfMember(int64_t member_id, const PageRequest& page);
+  // The member's booked and checked-in appointments, id order.
+  Result<std::vector<Appointment>> LiveOfMember(int64_t member_id);
   // The store's appointments starting in [from, to), by start.
   Result<PageOf<Appointment>> AtStore(int64_t store_id, int64_t from, int64_t to,
                                       const PageRequest& page);

@@ -1,5 +1,8 @@
 #include "care/member_privacy.h"
 
+#include "care/activity_service.h"
+#include "care/appointment_service.h"
+
 namespace mileage::care {
 
 Result<std::vector<db::ExportSection>> ExportMemberCare(db::Connection& conn, int64_t member_id) {
@@ -48,7 +51,9 @@ Result<std::vector<db::ExportSection>> ExportMemberCare(db::Connection& conn, in
   return out;
 }
 
-Status EraseMemberCare(db::Connection& conn, int64_t member_id) {
+Status EraseMemberCare(db::Connection& conn, int64_t member_id, int64_t now) {
+  MILEAGE_RETURN_IF_ERROR(CancelAppointmentsOfMember(conn, member_id, now).status());
+  MILEAGE_RETURN_IF_ERROR(CancelSignupsOfMember(conn, member_id, now).status());
   return conn.Exec("DELETE FROM subscribe_grants WHERE member_id = ?", {db::Value(member_id)})
       .status();
 }

@@ -17,9 +17,11 @@ namespace mileage::care {
 // Errors: the Connection's.
 Result<std::vector<db::ExportSection>> ExportMemberCare(db::Connection& conn, int64_t member_id);
 
-// On deletion: deletes the member's subscribe grants (no message can be sent to them again).
-// Appointments, sign-ups, visits, reminders and greetings hold no personal data beyond the
-// member id and stay as the stores' records. Errors: the Connection's.
-Status EraseMemberCare(db::Connection& conn, int64_t member_id);
+// On deletion: cancels the member's booked and checked-in appointments (seats and coupon holds
+// freed) and their sign-ups of activities not started (a waitlisted owner takes the seat), and
+// deletes their subscribe grants (no message can be sent to them again). Appointments,
+// sign-ups, visits, reminders and greetings hold no personal data beyond the member id and stay
+// as the stores' records. Errors: the Connection's.
+Status EraseMemberCare(db::Connection& conn, int64_t member_id, int64_t now);
 
 }  // namespace mileage::care

@@ -107,7 +107,8 @@ Status MemberRights::EraseAll(db::Connection& conn, const Requester& who, int64_
   }
   out.deleted_at = now;
   MILEAGE_RETURN_IF_ERROR(payments::EraseMemberPayer(conn, who.member_id));
-  MILEAGE_RETURN_IF_ERROR(care::EraseMemberCare(conn, who.member_id));
+  MILEAGE_RETURN_IF_ERROR(care::EraseMemberCare(conn, who.member_id, now));
+  MILEAGE_RETURN_IF_ERROR(coupons::EraseMemberCoupons(conn, who.member_id, now));
   MILEAGE_RETURN_IF_ERROR(growth::EraseMemberGrowth(conn, who.member_id));
   return Record(conn, who, "deletion", now);
 }
@@ -123,7 +124,7 @@ Result<Deletion> MemberRights::Delete(const Requester& who) {
     MILEAGE_LOG(kInfo) << "member " << who.member_id << " was deleted at their request";
   }
   // Also after a repeated request: the first one's revocation may have failed on the Kv.
-  Status revoked = truth_.Revoke(who.member_id);
+  Status revoked = truth_.End(who.member_id);
   if (!revoked.ok()) {
     MILEAGE_LOG(kWarn) << "member " << who.member_id << ": marking the sessions revoked failed "
                        << "(the database ends them within the cache bound): " << revoked.ToString();

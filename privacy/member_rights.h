@@ -49,10 +49,10 @@ struct MemberRightsLimits {
 // A member's rights over their data (PIPL; issue 16 part 5): the export of everything held
 // about them and their deletion, both recorded in privacy_requests and the brand's audit log
 // (who and when, never the content). The modules' parts: members::MemberPrivacy,
-// points::ExportMemberPoints, coupons::ExportMemberCoupons, payments::ExportMemberPayments /
-// EraseMemberPayer, care::ExportMemberCare / EraseMemberCare and growth::ExportMemberGrowth /
-// EraseMemberGrowth; a module that adds personal
-// data adds its part here. Owned by the composition root (the parts, database, Kv, clock and
+// points::ExportMemberPoints, coupons::ExportMemberCoupons / EraseMemberCoupons,
+// payments::ExportMemberPayments / EraseMemberPayer, care::ExportMemberCare / EraseMemberCare
+// and growth::ExportMemberGrowth / EraseMemberGrowth; a module that adds personal data adds
+// its part here. Owned by the composition root (the parts, database, Kv, clock and
 // session truth must outlive it); safe for concurrent use.
 class MemberRights {
  public:
