@@ -67,9 +67,12 @@ Result<MemberTags> TagService::Add(const org::Actor& actor, int64_t member_id,
   const Status written = writer_.Run(
       actor, Base("member_tag.add", member_id),
       [&](db::Connection& conn, org::AuditRecord& record) -> Status {
+        TagStore store(conn);
+        // The lock comes before any read: MySQL's snapshot starts at a transaction's first
+        // read, and the count below must see the tags of the adds this one queued behind.
+        MILEAGE_RETURN_IF_ERROR(store.LockMember(member_id));
         MILEAGE_ASSIGN_OR_RETURN(members::Member member,
                                  Visible(conn, actor, org::Action::kTagWrite, member_id));
-        TagStore store(conn);
         MILEAGE_ASSIGN_OR_RETURN(std::vector<ManualTag> has,
                                  store.ManualTags(member.brand_id, member_id));
         bool present = false;

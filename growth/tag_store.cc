@@ -168,6 +168,12 @@ Result<std::vector<SystemTag>> TagStore::SystemTags(int64_t brand_id, int64_t me
   return out;
 }
 
+Status TagStore::LockMember(int64_t member_id) {
+  std::string sql = "SELECT id FROM members WHERE id = ?";
+  sql += db::ForUpdate(conn_.dialect());
+  return conn_.Query(sql, {db::Value(member_id)}).status();
+}
+
 Result<std::vector<ManualTag>> TagStore::ManualTags(int64_t brand_id, int64_t member_id) {
   MILEAGE_ASSIGN_OR_RETURN(
       std::vector<db::Row> rows,

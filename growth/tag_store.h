@@ -71,6 +71,9 @@ class TagStore {
   Result<std::optional<MemberRfm>> Rfm(int64_t member_id);
   // The member's system tags, key then value order.
   Result<std::vector<SystemTag>> SystemTags(int64_t brand_id, int64_t member_id);
+  // Locks the member's row until commit (MySQL FOR UPDATE; SQLite's write transaction is the
+  // lock there), so concurrent tag writes of one member queue and the per-member cap holds.
+  Status LockMember(int64_t member_id);
   // The member's manual tags, name order.
   Result<std::vector<ManualTag>> ManualTags(int64_t brand_id, int64_t member_id);
   // Adds the tag: false when the member has it already.

@@ -2,7 +2,10 @@
 // server: the filter grammar's bad bodies with their stable codes and nothing written, a
 // segment's life with its live count, sizes and a grant with its progress in the console and
 // /metrics, manual tags, and isolation between brands, scopes and roles.
+#include <atomic>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "growth/grant_job.h"
 #include "growth/tag_job.h"
@@ -243,6 +246,40 @@ TEST_P(SegmentRoutesTest, OtherBrandsScopesAndRolesReachNothing) {
                 .status,
             403);
   EXPECT_EQ(Counts(), before);
+}
+
+TEST_P(SegmentRoutesTest, TheManualTagCapHoldsUnderConcurrentAdds) {
+  const SignedIn alice = SignIn("alice");
+  const std::string path = "/api/console/members/" + std::to_string(alice.id) + "/tags";
+  for (int i = 0; i < 15; ++i) {
+    ASSERT_EQ(Console("POST", path, R"({"name":"old-)" + std::to_string(i) + R"("})").status, 200);
+  }
+  // 12 desks add 12 different tags at once: only 5 fit under the cap of 20.
+  constexpr int kDesks = 12;
+  std::vector<MpReply> replies(kDesks);
+  std::atomic<int> ready{0};
+  std::vector<std::thread> desks;
+  for (int i = 0; i < kDesks; ++i) {
+    desks.emplace_back([&, i] {
+      ++ready;
+      while (ready.load() < kDesks) std::this_thread::yield();
+      replies[i] = Console("POST", path, R"({"name":"new-)" + std::to_string(i) + R"("})");
+    });
+  }
+  for (std::thread& t : desks) t.join();
+  int added = 0, refused = 0;
+  for (const MpReply& r : replies) {
+    if (r.status == 200) ++added;
+    if (r.status == 409 && r.code() == "TOO_MANY_TAGS") ++refused;
+  }
+  EXPECT_EQ(added, 5);
+  EXPECT_EQ(refused, kDesks - 5);
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM member_manual_tags WHERE member_id = " +
+                   std::to_string(alice.id)),
+            20);
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'member_tag.add' AND "
+                   "outcome = 'ok'"),
+            20);
 }
 
 MILEAGE_MP_TEST_SUITE(SegmentRoutesTest);
