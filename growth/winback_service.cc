@@ -311,9 +311,7 @@ Result<std::vector<ComeBackRow>> WinbackService::Report(const org::Actor& actor,
       if (!back && now < g.created_at + kComeBackWindowS) ++row.waiting;
       if (!g.coupon_id.has_value()) continue;
       ++row.coupons;
-      MILEAGE_ASSIGN_OR_RETURN(std::optional<coupons::Coupon> coupon,
-                               coupons::CouponStore(*conn).Find(*g.coupon_id));
-      if (coupon.has_value() && coupon->state == coupons::CouponState::kRedeemed) ++row.redeemed;
+      if (g.coupon_redeemed) ++row.redeemed;
     }
     if (static_cast<int64_t>(grants.size()) < kReportBatch) break;
     after_id = grants.back().id;

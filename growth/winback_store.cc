@@ -155,9 +155,11 @@ Status WinbackStore::MarkReturned(int64_t id, int64_t at) {
 Result<std::vector<WinbackGrant>> WinbackStore::GrantsBetween(
     int64_t brand_id, int64_t from, int64_t to,
     const std::optional<std::vector<int64_t>>& store_ids, int64_t after_id, int64_t limit) {
+  // The coupon's redemption comes in the same statement: the report reads no coupon alone.
   std::string sql = std::string("SELECT ") + kGrantColumns +
-                    " FROM winback_grants WHERE brand_id = ? AND created_at >= ? AND "
-                    "created_at < ? AND id > ?";
+                    ", EXISTS (SELECT 1 FROM coupons c WHERE c.id = winback_grants.coupon_id AND "
+                    "c.state = 'redeemed') FROM winback_grants WHERE brand_id = ? AND "
+                    "created_at >= ? AND created_at < ? AND id > ?";
   std::vector<db::Value> params{db::Value(brand_id), db::Value(from), db::Value(to),
                                 db::Value(after_id)};
   if (store_ids.has_value()) {
@@ -168,7 +170,9 @@ Result<std::vector<WinbackGrant>> WinbackStore::GrantsBetween(
   sql += " ORDER BY id LIMIT ?";
   params.emplace_back(limit);
   MILEAGE_ASSIGN_OR_RETURN(std::vector<db::Row> rows, conn_.Query(sql, params));
-  return Grants(rows);
+  std::vector<WinbackGrant> out = Grants(rows);
+  for (size_t i = 0; i < rows.size(); ++i) out[i].coupon_redeemed = rows[i].Int(13) != 0;
+  return out;
 }
 
 }  // namespace mileage::growth

@@ -45,7 +45,7 @@ class WinbackStore {
   Status MarkReturned(int64_t id, int64_t at);
 
   // The brand's win-backs made in [from, to), id order after `after_id`, at most `limit`;
-  // those of `store_ids` only when given (not empty).
+  // those of `store_ids` only when given (not empty); each with coupon_redeemed set.
   Result<std::vector<WinbackGrant>> GrantsBetween(
       int64_t brand_id, int64_t from, int64_t to,
       const std::optional<std::vector<int64_t>>& store_ids, int64_t after_id, int64_t limit);

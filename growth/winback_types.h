@@ -103,6 +103,7 @@ struct WinbackGrant {
   bool messaged = false;
   std::optional<int64_t> returned_at;
   int64_t created_at = 0;
+  bool coupon_redeemed = false;  // its coupon is redeemed (read by GrantsBetween only)
 };
 
 // A return counts when the member's first visit after the grant is within this.
