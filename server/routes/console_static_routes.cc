@@ -54,6 +54,7 @@ std::string_view ContentType(const fs::path& file) {
 void SetConsoleHeaders(httplib::Response& res) {
   res.headers.erase("Content-Security-Policy");
   res.headers.erase("Referrer-Policy");
+  res.headers.erase("X-Content-Type-Options");
   res.set_header("Content-Security-Policy", kConsoleContentSecurityPolicy);
   res.set_header("Referrer-Policy", "same-origin");
   res.set_header("X-Content-Type-Options", "nosniff");
@@ -87,7 +88,10 @@ std::optional<std::string> ReadFile(const fs::path& file) {
 
 // A sized content provider rather than a body: httplib compresses bodies itself, which would
 // compress a .gz a second time; it leaves sized providers alone (and answers HEAD and ranges).
+// An empty file is a plain empty body: httplib sends a provider of 0 bytes with neither a length
+// nor chunks, and a kept-alive client would wait for the end forever.
 void SendBytes(httplib::Response& res, std::string bytes, std::string_view content_type) {
+  if (bytes.empty()) return res.set_content(std::string(), std::string(content_type));
   auto shared = std::make_shared<const std::string>(std::move(bytes));
   res.set_content_provider(shared->size(), std::string(content_type),
                            [shared](size_t offset, size_t length, httplib::DataSink& sink) {

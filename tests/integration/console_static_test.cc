@@ -39,6 +39,7 @@ class ConsoleStaticTest : public ::testing::Test {
     Write(dist_ / "assets" / "index-1a2b3c.js", kScript);
     Write(dist_ / "assets" / "index-1a2b3c.js.gz", kScriptGz);
     Write(dist_ / "assets" / "index-9f8e.css", "body{margin:0}");
+    Write(dist_ / "assets" / "el-tooltip-0e0e.css", "");  // vite writes empty chunks
     Write(dist_ / "favicon.svg", "<svg/>");
     Write(dist_ / ".env", "SECRET=1");
     Write(work_.path() / "secret.txt", "outside the console");
@@ -71,6 +72,7 @@ class ConsoleStaticTest : public ::testing::Test {
               "base-uri 'self'; form-action 'self'");
     EXPECT_EQ(res->get_header_value_count("Content-Security-Policy"), 1u);
     EXPECT_EQ(res->get_header_value("X-Content-Type-Options"), "nosniff");
+    EXPECT_EQ(res->get_header_value_count("X-Content-Type-Options"), 1u);
     EXPECT_EQ(res->get_header_value("Referrer-Policy"), "same-origin");
     EXPECT_EQ(res->get_header_value_count("Referrer-Policy"), 1u);
   }
@@ -103,6 +105,25 @@ TEST_F(ConsoleStaticTest, HashedAssetsAreImmutableWithTheirContentType) {
   ASSERT_TRUE(svg);
   EXPECT_EQ(svg->get_header_value("Content-Type"), "image/svg+xml");
   EXPECT_EQ(svg->get_header_value("Cache-Control"), "no-cache");  // not a hashed name
+}
+
+TEST_F(ConsoleStaticTest, AnEmptyFileEndsOnAKeptAliveConnection) {
+  // A browser keeps its connection: an answer without a length would leave it waiting for a
+  // close that never comes (the page's stylesheet never finishes loading).
+  client_->set_keep_alive(true);
+  client_->set_read_timeout(std::chrono::seconds(3));
+  for (const char* accepts : {"", "gzip, deflate, br"}) {
+    auto res = Get("/console/assets/el-tooltip-0e0e.css", accepts);
+    ASSERT_TRUE(res) << accepts << ": " << httplib::to_string(res.error());
+    EXPECT_EQ(res->status, 200);
+    EXPECT_EQ(res->body, "");
+    EXPECT_EQ(res->get_header_value("Content-Length"), "0");
+    EXPECT_EQ(res->get_header_value("Content-Type"), "text/css; charset=utf-8");
+  }
+  // The same connection goes on serving.
+  auto next = Get("/console/assets/index-9f8e.css");
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->body, "body{margin:0}");
 }
 
 TEST_F(ConsoleStaticTest, PrecompressedFileWhenTheClientAcceptsGzip) {
