@@ -3,6 +3,8 @@
 // The server is the judge of a filter: the editor sends what was typed (a number where it reads
 // as one, else the text) and shows the server's refusal.
 
+import { PARTNER_CATEGORIES, TIERS } from './format.js'
+
 export const TAGS = {
   rfm_r: { label: 'R 最近到店评分（1–5）', numeric: true },
   rfm_f: { label: 'F 到店频次评分（1–5）', numeric: true },
@@ -100,3 +102,16 @@ export function dayText(day) {
 }
 
 export const GRANT_STATES = { running: '发放中', done: '已完成', failed: '已失败' }
+
+// A member's system tag (MEMBER_TAGS "system") as a chip's text: 等级：金卡, 车龄：1–3 年 ...
+const SYSTEM_TAGS = {
+  tier: { label: '等级', values: TIERS },
+  vehicle_age: { label: '车龄', values: { '0_1': '1 年内', '1_3': '1–3 年', '3_5': '3–5 年', '5_8': '5–8 年', '8_plus': '8 年以上', unknown: '未知' } },
+  partner_category: { label: '合作消费', values: PARTNER_CATEGORIES },
+  coupon_redeemer: { label: '核销过券', values: { yes: '是', no: '否' } },
+}
+export function systemTagText({ key, value }) {
+  const known = SYSTEM_TAGS[key]
+  if (!known) return `${key}：${value}`
+  return `${known.label}：${known.values[value] ?? value}`
+}

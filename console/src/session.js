@@ -73,6 +73,8 @@ export const can = {
   writeWinback: () => BRAND_ADMIN.has(session.staff?.role),
   // Segments, RFM thresholds and segment grants belong to the brand node: brand admins and
   // brand-scope analysts read them (segment.read), brand admins write and grant.
+  // tag.write: brand admins, region and dealer managers, on the members they see.
+  writeTags: () => REVERSERS.has(session.staff?.role),
   readSegments: () => PARTNER_READERS.has(session.staff?.role) && session.staff?.scope?.type === 'brand',
   writeSegments: () => BRAND_ADMIN.has(session.staff?.role) && session.staff?.scope?.type === 'brand',
   grantSegments: () => BRAND_ADMIN.has(session.staff?.role) && session.staff?.scope?.type === 'brand',
