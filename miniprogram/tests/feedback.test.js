@@ -103,6 +103,7 @@ test('a visit rated meanwhile or too late: the refusal in Chinese and the list r
   assert.equal(page.data.formError, '已超过评价期限（到店后 7 天内可评价）')
   await waitFor(() => !find(page, '#visit-payment-812'))
   assert.equal(wx.calls('GET', '/api/mp/feedback/visits').length, 2)
+  assert.deepEqual(wx.toasts, [{title: '已超过评价期限（到店后 7 天内可评价）', icon: 'none'}])
 })
 
 test('a refused comment keeps the form and says why', async () => {

@@ -145,3 +145,102 @@ test('no reminder line without open reminders, or when they cannot be read; the 
   assert.equal(failing.calls('GET', '/api/mp/reminders').length, 2)
   assert.equal(text(find(page, '#points')), '3260')
 })
+
+// The visits of GET /api/mp/feedback/visits (docs/API.md, "Visit feedback (member side)"),
+// newest first, dated from now: `hoursAgo` before now, rateable for 7 days after.
+function feedbackVisit(overrides, hoursAgo) {
+  const visited = Date.now() - (hoursAgo || 1) * 3600000
+  return Object.assign({kind: 'payment', id: 812, store: {id: 3, name: '朝阳店'},
+    visited_at: new Date(visited).toISOString(), amount_fen: 8800,
+    rateable_until: new Date(visited + 7 * 86400000).toISOString(), rating: null}, overrides)
+}
+const RATED = {id: 9, kind: 'payment', visit_id: 811, score: 9, comment: '很快',
+  rated_at: '2026-11-30T08:00:00Z'}
+
+test('a visit that can still be rated shows a card naming its store; tapping it opens 服务评价',
+  async () => {
+    const wx = fakeWx().reply('GET', '/api/mp/card', 200, fixtures.card())
+      .reply('GET', '/api/mp/feedback/visits', 200, {items: [
+        // The newest is rated already: the card asks about the next one.
+        feedbackVisit({id: 813, store: {id: 4, name: '望京店'}, rating: RATED}, 1),
+        feedbackVisit({kind: 'redemption', id: 57, store: {id: 3, name: '朝阳店'}}, 30),
+      ]})
+    const page = openPage('home')
+    await waitFor(() => find(page, '#feedback-notice'))
+    assert.equal(text(find(page, '#feedback-notice')), '您对最近一次在朝阳店的服务满意吗？去评价 ›')
+    // The rest of the page as before.
+    assert.equal(text(find(page, '#member-number')), '6001 2345 6786')
+    assert.equal(wx.calls('GET', '/api/mp/feedback/visits').length, 1)
+    tap(page, '#feedback-notice')
+    await waitFor(() => wx.navigations.length)
+    assert.deepEqual(wx.navigations, ['/pages/feedback/index'])
+  })
+
+test('without the store\'s name the card asks about the latest visit', async () => {
+  fakeWx().reply('GET', '/api/mp/card', 200, fixtures.card())
+    .reply('GET', '/api/mp/feedback/visits', 200, {items: [feedbackVisit({store: {id: 3}})]})
+  const page = openPage('home')
+  await waitFor(() => find(page, '#feedback-notice'))
+  assert.equal(text(find(page, '#feedback-notice')), '您对最近一次到店服务满意吗？去评价 ›')
+})
+
+test('no feedback card when nothing can be rated (none, all rated, or past rateable_until)',
+  async () => {
+    for (const items of [
+      [],
+      [feedbackVisit({rating: RATED})],
+      // Listed by the server a moment ago, but its window has closed since.
+      [feedbackVisit({rateable_until: new Date(Date.now() - 1000).toISOString()}, 170)],
+    ]) {
+      const wx = fakeWx().reply('GET', '/api/mp/card', 200, fixtures.card())
+        .reply('GET', '/api/mp/feedback/visits', 200, {items})
+      const page = openPage('home')
+      await waitFor(() => find(page, '#card'))
+      await page.instance.loadFeedback()
+      assert.equal(find(page, '#feedback-notice'), undefined, JSON.stringify(items))
+      assert.equal(page.data.feedbackNotice, '')
+      assert.equal(wx.calls('GET', '/api/mp/feedback/visits').length, 2)
+      closePages()
+    }
+  })
+
+test('no feedback card when the visits cannot be read; the card and a later success still work',
+  async () => {
+    const wx = fakeWx().reply('GET', '/api/mp/card', 200, fixtures.card())
+      .reply('GET', '/api/mp/feedback/visits', 503, {code: 'UNAVAILABLE', message: ''})
+    const page = openPage('home')
+    await waitFor(() => find(page, '#card'))
+    await page.instance.loadFeedback()
+    assert.equal(find(page, '#feedback-notice'), undefined)
+    assert.equal(find(page, '#error'), undefined)
+    assert.equal(text(find(page, '#points')), '3260')
+    // No answer at all (the network) and an answer it cannot read: the same.
+    wx.route('GET', '/api/mp/feedback/visits', () => ({networkError: true}))
+    await page.instance.loadFeedback()
+    wx.reply('GET', '/api/mp/feedback/visits', 200, {})
+    await page.instance.loadFeedback()
+    assert.equal(find(page, '#feedback-notice'), undefined)
+    assert.equal(find(page, '#error'), undefined)
+    // Coming back to the page once a visit is rateable shows it.
+    wx.reply('GET', '/api/mp/feedback/visits', 200, {items: [feedbackVisit()]})
+    page.instance.onShow()
+    await waitFor(() => find(page, '#feedback-notice'))
+    assert.equal(text(find(page, '#feedback-notice')), '您对最近一次在朝阳店的服务满意吗？去评价 ›')
+  })
+
+test('the card\'s loading and error states are unchanged by the feedback request', async () => {
+  const wx = fakeWx().route('GET', '/api/mp/card', () => new Promise(() => {}))
+    .reply('GET', '/api/mp/feedback/visits', 200, {items: [feedbackVisit()]})
+  let page = openPage('home')
+  await waitFor(() => wx.calls('GET', '/api/mp/feedback/visits').length === 1)
+  await page.instance.loadFeedback()
+  assert.equal(text(find(page, '#loading')), '加载中…')
+  assert.equal(find(page, '#feedback-notice'), undefined)
+  closePages()
+  fakeWx().reply('GET', '/api/mp/card', 404, {code: 'NOT_FOUND', message: 'no route'})
+    .reply('GET', '/api/mp/feedback/visits', 200, {items: [feedbackVisit()]})
+  page = openPage('home')
+  await waitFor(() => find(page, '#error'))
+  assert.match(text(find(page, '#error')), /会员卡加载失败/)
+  assert.equal(find(page, '#feedback-notice'), undefined)
+})

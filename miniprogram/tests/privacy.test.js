@@ -129,3 +129,16 @@ test('a refused deletion keeps the member signed in and says why', async () => {
   assert.equal(wx.storage.get(TOKEN_KEY), 'mmt1.token-0')
   assert.ok(find(page, '#delete'), 'the member may try again')
 })
+
+test('the referral and feedback parts of an export have Chinese names', async () => {
+  fakeWx().reply('POST', EXPORT, 200, {member_id: 42, generated_at: '2026-12-06T04:30:00Z',
+    sections: {referral_code: [{code: 'Ab3dE6gH9k'}], referrals_made: [], referred_by: [{id: 1}],
+      feedback_ratings: [{id: 9, score: 9, comment: '很快'}]}})
+  const page = openPage('privacy')
+  tap(page, '#export')
+  await waitFor(() => find(page, '#exported'))
+  assert.equal(text(find(page, '#section-referral_code')), '推荐码1 条')
+  assert.equal(text(find(page, '#section-referrals_made')), '我推荐的好友0 条')
+  assert.equal(text(find(page, '#section-referred_by')), '推荐我的好友1 条')
+  assert.equal(text(find(page, '#section-feedback_ratings')), '服务评价1 条')
+})

@@ -112,8 +112,12 @@ Component({
         this.setData({submitting: false, open: '', visits})
         wx.showToast({title: '感谢您的评价', icon: 'success'})
       }, err => {
-        this.setData({submitting: false, formError: message(err)})
-        if (err && STALE.includes(err.code)) return this.load()
+        const text = message(err)
+        this.setData({submitting: false, formError: text})
+        // The list read again closes the form: the refusal stays in sight as a toast.
+        if (err && STALE.includes(err.code)) {
+          return this.load().then(() => wx.showToast({title: text, icon: 'none'}))
+        }
       })
     },
   },

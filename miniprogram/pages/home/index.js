@@ -1,7 +1,9 @@
 // 首页: the owner card (GET /api/mp/card): member number, tier and the way to the next one,
 // the member QR code (refreshed before it expires), points, usable coupons, quick links
-// (coupons, stores, packages, orders), and one line about an open maintenance reminder
-// (GET /api/mp/reminders; tap: 保养提醒), left out when they cannot be read.
+// (coupons, stores, packages, orders), one line about an open maintenance reminder
+// (GET /api/mp/reminders; tap: 保养提醒) and a card asking to rate the newest visit that can
+// still be rated (GET /api/mp/feedback/visits; tap: 服务评价), each left out when it cannot be
+// read.
 // Built with Component (WeChat's "使用 Component 构造器构造页面"), so its lifecycle methods
 // are plain methods that tests can call.
 const api = require('../../utils/api')
@@ -10,6 +12,16 @@ const format = require('../../utils/format')
 const qr = require('../../utils/qr')
 const reminderView = require('../../utils/reminder_view')
 const timing = require('../../utils/timing')
+
+// The feedback card's question about the newest visit (the answer is newest first) that has no
+// rating and whose rateable_until has not passed on this phone's clock; '' when there is none.
+function feedbackNotice(items, nowMs) {
+  const now = nowMs == null ? Date.now() : nowMs
+  const visit = (items || []).find(v => v && !v.rating && Date.parse(v.rateable_until) > now)
+  if (!visit) return ''
+  const store = visit.store && visit.store.name
+  return store ? `您对最近一次在${store}的服务满意吗？` : '您对最近一次到店服务满意吗？'
+}
 
 // The card as the page shows it.
 function view(card) {
@@ -42,6 +54,7 @@ Component({
     card: null,
     codeShown: false,
     reminderNotice: '',
+    feedbackNotice: '',
   },
   lifetimes: {
     detached() {
@@ -82,10 +95,10 @@ Component({
       })
     },
 
-    // The card and the reminder line (not on each member-code refresh, which reloads the card
-    // alone).
+    // The card, the reminder line and the feedback card (not on each member-code refresh,
+    // which reloads the card alone).
     refresh() {
-      return Promise.all([this.load(), this.loadReminders()])
+      return Promise.all([this.load(), this.loadReminders(), this.loadFeedback()])
     },
 
     // The reminder line; a failure only leaves it out (the card is what the page is for).
@@ -94,6 +107,15 @@ Component({
         this.setData({reminderNotice: reminderView.homeNotice(res.reminders)})
       }, () => {
         this.setData({reminderNotice: ''})
+      })
+    },
+
+    // The feedback card; a failure only leaves it out, as for the reminder line.
+    loadFeedback() {
+      return api.feedbackVisits().then(res => {
+        this.setData({feedbackNotice: feedbackNotice(res && res.items)})
+      }, () => {
+        this.setData({feedbackNotice: ''})
       })
     },
 
@@ -142,6 +164,9 @@ Component({
     },
     goReminders() {
       wx.navigateTo({url: '/pages/reminders/index'})
+    },
+    goFeedback() {
+      wx.navigateTo({url: '/pages/feedback/index'})
     },
     goActivities() {
       wx.navigateTo({url: '/pages/activities/index'})

@@ -35,6 +35,10 @@ const SECTION_NAMES = {
   maintenance_reminders: '保养提醒',
   service_visits: '到店服务',
   care_greetings: '关怀记录',
+  referral_code: '推荐码',
+  referrals_made: '我推荐的好友',
+  referred_by: '推荐我的好友',
+  feedback_ratings: '服务评价',
 }
 
 function summaryOf(doc) {
