@@ -15,9 +15,9 @@
 const test = require('node:test')
 const assert = require('node:assert/strict')
 const fs = require('fs')
-const {openPage, closePages, waitFor, text, find, tap, fire, type} =
+const {openPage, waitFor, text, find, tap, fire, type} =
   require('./support/harness')
-const {Mileage, realWx, binaryPath} = require('./support/mileage')
+const {withMileage, realWx, binaryPath} = require('./support/mileage')
 const {rgbaContext, scan} = require('./support/canvas')
 const api = require('../utils/api')
 const qr = require('../utils/qr')
@@ -39,9 +39,7 @@ qr.drawOnCanvas = (page, selector, token) => {
 
 test('a member claims a coupon, shows its QR, staff redeem it, the page says 已核销',
   {skip, timeout: 180000}, async () => {
-    const mileage = new Mileage()
-    try {
-      await mileage.start()
+    await withMileage(async mileage => {
       // The sandbox names a WeChat user by the code: the same user logs in each time.
       const wx = realWx(mileage, 'e2e-alice')
       timing.couponPollMs = 100
@@ -101,20 +99,12 @@ test('a member claims a coupon, shows its QR, staff redeem it, the page says 已
       assert.equal(find(detail, '#coupon-qr'), undefined)
       const used = await api.coupons('redeemed')
       assert.deepEqual(used.items.map(c => c.id), [couponId])
-    } catch (err) {
-      if (mileage.children) console.error(mileage.logs())
-      throw err
-    } finally {
-      closePages()
-      await mileage.stop()
-    }
+    })
   })
 
 test('a member sees the card, adds a vehicle, sees a payment\'s points, the stores and the profile',
   {skip, timeout: 180000}, async () => {
-    const mileage = new Mileage()
-    try {
-      await mileage.start()
+    await withMileage(async mileage => {
       const wx = realWx(mileage, 'e2e-bob')
 
       // 首页: the card of a new member (silver, no vehicle), number in groups of four.
@@ -209,20 +199,12 @@ test('a member sees the card, adds a vehicle, sees a payment\'s points, the stor
       assert.equal(partner.status, 201, JSON.stringify(partner.body))
       await assert.rejects(api.unlinkPartner(partner.body.partner.id),
         {status: 404, code: 'PARTNER_NOT_FOUND'})
-    } catch (err) {
-      if (mileage.children) console.error(mileage.logs())
-      throw err
-    } finally {
-      closePages()
-      await mileage.stop()
-    }
+    })
   })
 
 test('a member books a published slot, a second is refused SLOT_FULL, the first cancels it',
   {skip, timeout: 180000}, async () => {
-    const mileage = new Mileage()
-    try {
-      await mileage.start()
+    await withMileage(async mileage => {
       const store = mileage.storeId
 
       // Staff publish tomorrow's slots (Beijing): one seat each hour, 09:00 to 18:00.
@@ -283,11 +265,5 @@ test('a member books a published slot, a second is refused SLOT_FULL, the first 
       assert.deepEqual(wx.toasts, [{title: '已取消', icon: 'success'}])
       assert.equal((await api.appointment(appointment.id)).state, 'cancelled')
       assert.equal((await api.slots(store, tomorrow)).items[0].remaining, 1)
-    } catch (err) {
-      if (mileage.children) console.error(mileage.logs())
-      throw err
-    } finally {
-      closePages()
-      await mileage.stop()
-    }
+    })
   })

@@ -9,7 +9,7 @@ const test = require('node:test')
 const assert = require('node:assert/strict')
 const fs = require('fs')
 const {openPage, closePages, waitFor, text, find, tap} = require('./support/harness')
-const {Mileage, realWx, binaryPath} = require('./support/mileage')
+const {withMileage, realWx, binaryPath} = require('./support/mileage')
 const api = require('../utils/api')
 
 const required = process.env.MILEAGE_E2E_REQUIRED === '1'
@@ -22,9 +22,7 @@ const rfc3339 = ms => new Date(Math.floor(ms / 60000) * 60000).toISOString().rep
 
 test('members sign up for an activity, the waitlist moves up when one cancels',
   {skip, timeout: 180000}, async () => {
-    const mileage = new Mileage()
-    try {
-      await mileage.start()
+    await withMileage(async mileage => {
       await mileage.consoleLogin()
       const now = Date.now()
       const times = {starts_at: rfc3339(now + 72 * HOUR), ends_at: rfc3339(now + 75 * HOUR),
@@ -99,11 +97,5 @@ test('members sign up for an activity, the waitlist moves up when one cancels',
         [['cancelled', null], ['seated', 1]])
       const activity = await mileage.console('GET', `/api/console/activities/${id}`)
       assert.deepEqual([activity.body.seated, activity.body.remaining], [1, 0])
-    } catch (err) {
-      if (mileage.children) console.error(mileage.logs())
-      throw err
-    } finally {
-      closePages()
-      await mileage.stop()
-    }
+    })
   })

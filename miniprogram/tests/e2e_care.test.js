@@ -15,7 +15,7 @@ const assert = require('node:assert/strict')
 const fs = require('fs')
 const {execFileSync} = require('child_process')
 const {openPage, closePages, waitFor, text, find, tap} = require('./support/harness')
-const {Mileage, realWx, binaryPath, APPID} = require('./support/mileage')
+const {withMileage, poll, realWx, binaryPath, APPID} = require('./support/mileage')
 const api = require('../utils/api')
 
 const required = process.env.MILEAGE_E2E_REQUIRED === '1'
@@ -36,17 +36,6 @@ function addMonths({y, m, d}, n) {
   return {y: Math.floor(months / 12), m: (months % 12) + 1, d}
 }
 
-// Resolves what the async cond() resolves once truthy (asked every 100 ms), failing after ms.
-async function poll(cond, ms, what) {
-  const end = Date.now() + ms
-  for (;;) {
-    const v = await cond()
-    if (v) return v
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise(r => setTimeout(r, 100))
-  }
-}
-
 function template(body) {
   return Object.assign({marketing: false, page: 'pages/reminders/index'}, body)
 }
@@ -60,9 +49,7 @@ async function openReady(name, selector, what) {
 
 test('subscribe messages and maintenance reminders against the real server',
   {skip, timeout: 240000}, async t => {
-    const mileage = new Mileage()
-    try {
-      await mileage.start()
+    await withMileage(async mileage => {
       await mileage.consoleLogin()
       const made = []
       for (const body of [
@@ -186,11 +173,5 @@ test('subscribe messages and maintenance reminders against the real server',
           err => err.code === 'REMINDER_NOT_FOUND')
         assert.deepEqual(await api.reminders(), {reminders: [], vehicles: []})
       })
-    } catch (err) {
-      if (mileage.children) console.error(mileage.logs())
-      throw err
-    } finally {
-      closePages()
-      await mileage.stop()
-    }
+    })
   })

@@ -24,7 +24,7 @@ const http = require('http')
 const path = require('path')
 const {execFileSync} = require('child_process')
 const {openPage, closePages, waitFor, text, find, tap, type} = require('./support/harness')
-const {Mileage, realWx, binaryPath, APPID} = require('./support/mileage')
+const {withMileage, poll, realWx, binaryPath, APPID} = require('./support/mileage')
 const api = require('../utils/api')
 const referral = require('../utils/referral')
 const {TOKEN_KEY} = require('../utils/request')
@@ -53,17 +53,6 @@ function beijing(rfc3339, withTime) {
   return withTime ? `${day} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}` : day
 }
 const seconds = rfc3339 => Date.parse(rfc3339) / 1000
-
-// Resolves what the async cond() resolves once truthy (asked every 100 ms), failing after ms.
-async function poll(cond, ms, what) {
-  const end = Date.now() + ms
-  for (;;) {
-    const v = await cond()
-    if (v) return v
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise(r => setTimeout(r, 100))
-  }
-}
 
 // One request to the service with a given member token: {status, body}.
 function withToken(mileage, method, urlPath, token, body) {
@@ -131,9 +120,7 @@ async function wxacodeCalls(mileage) {
 
 test('referrals, visit feedback and member rights against the real server',
   {skip, timeout: 300000}, async t => {
-    const mileage = new Mileage()
-    try {
-      await mileage.start()
+    await withMileage(async mileage => {
       await mileage.consoleLogin()
 
       await t.test('推荐有礼: the rule, the code image, attach, the first payment rewards both',
@@ -446,11 +433,5 @@ test('referrals, visit feedback and member rights against the real server',
           assert.equal(sql(mileage, `SELECT COUNT(*) FROM member_identities WHERE member_id = ${again.id}` +
             ` AND kind = 'openid' AND value = '${openid}'`), '1')
         })
-    } catch (err) {
-      if (mileage.children) console.error(mileage.logs())
-      throw err
-    } finally {
-      closePages()
-      await mileage.stop()
-    }
+    })
   })

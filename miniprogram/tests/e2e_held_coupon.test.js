@@ -9,7 +9,7 @@ const test = require('node:test')
 const assert = require('node:assert/strict')
 const fs = require('fs')
 const {openPage, closePages, waitFor, text, find, tap} = require('./support/harness')
-const {Mileage, realWx, binaryPath} = require('./support/mileage')
+const {withMileage, realWx, binaryPath} = require('./support/mileage')
 const api = require('../utils/api')
 const qr = require('../utils/qr')
 const format = require('../utils/format')
@@ -23,9 +23,7 @@ qr.drawOnCanvas = (page, selector, token) => drawn.push(token)
 
 test('a coupon attached to an appointment is held until the appointment is cancelled',
   {skip, timeout: 180000}, async () => {
-    const mileage = new Mileage()
-    try {
-      await mileage.start()
+    await withMileage(async mileage => {
       const store = mileage.storeId
       await mileage.consoleLogin()
       const schedule = await mileage.console('PUT', `/api/console/stores/${store}/schedule`, {
@@ -98,11 +96,5 @@ test('a coupon attached to an appointment is held until the appointment is cance
       assert.ok(find(detail, '#usable'))
       assert.equal((await api.coupon(coupon.id)).reserved_for_appointment_id, null)
       assert.ok(wx.toasts.length >= 2)
-    } catch (err) {
-      if (mileage.children) console.error(mileage.logs())
-      throw err
-    } finally {
-      closePages()
-      await mileage.stop()
-    }
+    })
   })

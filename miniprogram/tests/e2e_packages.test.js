@@ -10,8 +10,8 @@ const test = require('node:test')
 const assert = require('node:assert/strict')
 const crypto = require('crypto')
 const fs = require('fs')
-const {openPage, closePages, waitFor, text, find, tap} = require('./support/harness')
-const {Mileage, realWx, binaryPath, APPID} = require('./support/mileage')
+const {openPage, waitFor, text, find, tap} = require('./support/harness')
+const {withMileage, realWx, binaryPath, APPID} = require('./support/mileage')
 const api = require('../utils/api')
 const timing = require('../utils/timing')
 
@@ -21,11 +21,9 @@ const skip = !required && !fs.existsSync(binaryPath()) &&
 
 test('a member buys a package: ordered, paid through the sandbox, its coupons on the order page',
   {skip, timeout: 180000}, async () => {
-    const mileage = new Mileage()
-    try {
+    await withMileage(async mileage => {
       // The merchant's API key before the service starts (a running service sees merchant
       // changes made by `mileage admin` within 60 s).
-      await mileage.start({beforeServe: m => m.addMerchantKey()})
       const wx = realWx(mileage, 'e2e-carol')
       timing.orderPollMs = 200
       timing.orderPollForMs = 20000
@@ -125,11 +123,5 @@ test('a member buys a package: ordered, paid through the sandbox, its coupons on
       await waitFor(() => find(orders, `#order-${orderId}`), 10000, 'the order in the list')
       assert.match(text(find(orders, `#order-${orderId}`)),
         /^洗车套餐\d{4}-\d\d-\d\d \d\d:\d\d¥99\.00已支付$/)
-    } catch (err) {
-      if (mileage.children) console.error(mileage.logs())
-      throw err
-    } finally {
-      closePages()
-      await mileage.stop()
-    }
+    }, {beforeServe: m => m.addMerchantKey()})
   })

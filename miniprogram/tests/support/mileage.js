@@ -291,4 +291,32 @@ function realWx(mileage, code) {
   return wx
 }
 
-module.exports = {Mileage, wxRequestOverHttp, realWx, binaryPath, APPID, MCHID}
+// Runs `work(mileage)` against a started Mileage (`options` as for start), printing the
+// service's logs when it fails; closes the pages and stops the service either way.
+async function withMileage(work, options) {
+  const {closePages} = require('./harness')
+  const mileage = new Mileage()
+  try {
+    await mileage.start(options)
+    return await work(mileage)
+  } catch (err) {
+    if (mileage.children) console.error(mileage.logs())
+    throw err
+  } finally {
+    closePages()
+    await mileage.stop()
+  }
+}
+
+// Resolves what the async cond() resolves once truthy (asked every 100 ms), failing after ms.
+async function poll(cond, ms, what) {
+  const end = Date.now() + ms
+  for (;;) {
+    const v = await cond()
+    if (v) return v
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+    await new Promise(r => setTimeout(r, 100))
+  }
+}
+
+module.exports = {Mileage, withMileage, poll, wxRequestOverHttp, realWx, binaryPath, APPID, MCHID}
