@@ -12,6 +12,7 @@ using std::chrono::milliseconds;
 
 constexpr std::string_view kMarkPrefix = "mp:member-revoked:";
 constexpr std::string_view kSuspended = "MEMBER_SUSPENDED";
+constexpr std::string_view kSessionEnded = "SESSION_ENDED";
 // Members per cache shard: more than any deployment serves within a few seconds; past it the
 // shard starts over rather than grow without bound.
 constexpr size_t kMaxCachedPerShard = 10000;
@@ -28,17 +29,27 @@ Status Suspended() {
   return UnauthenticatedError("the member is suspended", std::string(kSuspended));
 }
 
-// The moment of a mark "<Unix ms> <code>"; nullopt for anything else (ignored: the database
-// decides).
-std::optional<int64_t> MarkedAt(std::string_view value) {
+Status SessionEnded() {
+  return UnauthenticatedError("the member or its WeChat identity is gone; log in again",
+                              std::string(kSessionEnded));
+}
+
+// A mark "<Unix ms> <code>": when, and which refusal it stands for.
+struct Mark {
+  int64_t at = 0;
+  bool ended = false;  // SESSION_ENDED (a deletion), else MEMBER_SUSPENDED
+};
+
+// The mark of a Kv value; nullopt for anything else (ignored: the database decides).
+std::optional<Mark> ParseMark(std::string_view value) {
   const size_t space = value.find(' ');
-  if (space == std::string_view::npos || value.substr(space + 1) != kSuspended) {
-    return std::nullopt;
-  }
+  if (space == std::string_view::npos) return std::nullopt;
+  const std::string_view code = value.substr(space + 1);
+  if (code != kSuspended && code != kSessionEnded) return std::nullopt;
   int64_t ms = 0;
   auto [end, error] = std::from_chars(value.data(), value.data() + space, ms);
   if (error != std::errc() || end != value.data() + space) return std::nullopt;
-  return ms;
+  return Mark{ms, code == kSessionEnded};
 }
 
 }  // namespace
@@ -46,14 +57,13 @@ std::optional<int64_t> MarkedAt(std::string_view value) {
 Status MemberSessionTruth::Check(int64_t member_id, std::string_view appid, TimePoint opened_at) {
   MILEAGE_ASSIGN_OR_RETURN(std::optional<std::string> mark, kv_.Get(MarkKey(member_id)));
   if (mark.has_value()) {
-    std::optional<int64_t> marked_at = MarkedAt(*mark);
-    if (marked_at.has_value() && UnixMillis(opened_at) <= *marked_at) return Suspended();
+    std::optional<Mark> marked = ParseMark(*mark);
+    if (marked.has_value() && UnixMillis(opened_at) <= marked->at) {
+      return marked->ended ? SessionEnded() : Suspended();
+    }
   }
   MILEAGE_ASSIGN_OR_RETURN(State state, StateOf(member_id, appid));
-  if (!state.member_found || !state.holds_openid) {
-    return UnauthenticatedError("the member or its WeChat identity is gone; log in again",
-                                "SESSION_ENDED");
-  }
+  if (!state.member_found || !state.holds_openid) return SessionEnded();
   if (!state.active) return Suspended();
   if (!state.app_usable) {
     return UnauthenticatedError("the mini-program was deactivated", "APP_INACTIVE");
@@ -68,11 +78,14 @@ void MemberSessionTruth::Forget(int64_t member_id) {
   ++shard.generation;
 }
 
-Status MemberSessionTruth::Revoke(int64_t member_id) {
+Status MemberSessionTruth::Revoke(int64_t member_id) { return WriteMark(member_id, kSuspended); }
+
+Status MemberSessionTruth::End(int64_t member_id) { return WriteMark(member_id, kSessionEnded); }
+
+Status MemberSessionTruth::WriteMark(int64_t member_id, std::string_view code) {
   Forget(member_id);
   return kv_.Set(MarkKey(member_id),
-                 std::to_string(UnixMillis(clock_.Now())) + " " + std::string(kSuspended),
-                 mark_ttl_);
+                 std::to_string(UnixMillis(clock_.Now())) + " " + std::string(code), mark_ttl_);
 }
 
 Result<MemberSessionTruth::State> MemberSessionTruth::Read(int64_t member_id,

@@ -38,8 +38,9 @@ class MemberSessionTruth {
       : db_(db), kv_(kv), clock_(clock), cache_bound_(cache_bound), mark_ttl_(mark_ttl) {}
 
   // OK when the session of `member_id` through `appid` opened at `opened_at` still stands.
-  // Errors, Unauthenticated: MEMBER_SUSPENDED (suspended now, or the Kv's mark is younger than
-  // the session), SESSION_ENDED (the member or its openid of the app is gone), APP_INACTIVE
+  // Errors, Unauthenticated: MEMBER_SUSPENDED (suspended now, or the Kv's suspension mark is
+  // younger than the session), SESSION_ENDED (the member or its openid of the app is gone, or
+  // the Kv's deletion mark is younger than the session), APP_INACTIVE
   // (the app was deactivated or is no longer a mini-program). Unavailable when the Kv or the
   // database fails.
   Status Check(int64_t member_id, std::string_view appid, TimePoint opened_at);
@@ -48,12 +49,16 @@ class MemberSessionTruth {
   // member. Unavailable when the Kv fails (the database still ends the sessions within the
   // cache bound).
   Status Revoke(int64_t member_id);
+  // After a committed deletion of `member_id`: as Revoke, the sessions refused SESSION_ENDED.
+  Status End(int64_t member_id);
   // Forgets what this instance cached about the member (after a reactivation).
   void Forget(int64_t member_id);
 
   std::chrono::milliseconds cache_bound() const { return cache_bound_; }
 
  private:
+  // Forgets the member and marks the Kv "<now ms> <code>".
+  Status WriteMark(int64_t member_id, std::string_view code);
   // What the database says about one member and app.
   struct State {
     bool member_found = false;

@@ -278,7 +278,9 @@ TEST_P(MpPrivacyTest, DeletionLeavesNoTraceInAnyTableAndKeepsTheLedger) {
                    id),
             1);
   // The session is over, and a replayed request is refused with nothing written.
-  EXPECT_EQ(Me(alice.token).status, 401);
+  MpReply ended = Me(alice.token);
+  EXPECT_EQ(ended.status, 401);
+  EXPECT_EQ(ended.code(), "SESSION_ENDED") << "a deleted member is not a suspended one";
   MpReply replayed = Delete(alice.token);
   EXPECT_EQ(replayed.status, 401) << replayed.body;
   EXPECT_EQ(Export(alice.token).status, 401);
