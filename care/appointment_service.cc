@@ -1,9 +1,8 @@
 #include "care/appointment_service.h"
 
-#include <algorithm>
-#include <map>
 #include <vector>
 
+#include "care/appointment_listing.h"
 #include "care/care_store.h"
 #include "care/rules.h"
 #include "coupons/access.h"
@@ -11,7 +10,6 @@
 #include "coupons/rules.h"
 #include "coupons/stock_store.h"
 #include "db/outbox.h"
-#include "members/member_store.h"
 #include "members/vehicle_store.h"
 #include "org/hierarchy_service.h"
 #include "org/node_store.h"
@@ -170,72 +168,6 @@ Status SeatTaken(int64_t slot_id) {
   return FailedPreconditionError("slot " + std::to_string(slot_id) + " is full", "SLOT_FULL");
 }
 
-// The name of the campaign of each coupon the appointments hold, by coupon id.
-Result<std::map<int64_t, std::string>> CouponTitles(db::Connection& conn,
-                                                    const std::vector<Appointment>& items) {
-  std::map<int64_t, int64_t> stock_of;  // coupon id -> stock id
-  for (const Appointment& a : items) {
-    if (!a.coupon_id.has_value() || stock_of.contains(*a.coupon_id)) continue;
-    MILEAGE_ASSIGN_OR_RETURN(std::optional<coupons::Coupon> c,
-                             coupons::CouponStore(conn).Find(*a.coupon_id));
-    if (c.has_value()) stock_of[*a.coupon_id] = c->stock_id;
-  }
-  std::vector<int64_t> stock_ids;
-  for (const auto& [coupon, stock] : stock_of) stock_ids.push_back(stock);
-  MILEAGE_ASSIGN_OR_RETURN(std::vector<coupons::Stock> stocks,
-                           coupons::StockStore(conn).FindMany(stock_ids));
-  std::map<int64_t, std::string> names;
-  for (const coupons::Stock& stock : stocks) names[stock.id] = stock.name;
-  std::map<int64_t, std::string> titles;
-  for (const auto& [coupon, stock] : stock_of) {
-    if (auto it = names.find(stock); it != names.end()) titles[coupon] = it->second;
-  }
-  return titles;
-}
-
-// `page` with each appointment's member, vehicle and coupon described (a page holds at most
-// PageRequest::kMaxPageSize appointments: two queries per distinct member, one per coupon).
-Result<PageOf<AppointmentListing>> Describe(db::Connection& conn, PageOf<Appointment> page) {
-  OsRandom no_draws;  // MemberStore wants a source; reads never draw
-  members::MemberStore member_store(conn, no_draws);
-  std::vector<int64_t> member_ids;
-  for (const Appointment& a : page.items) member_ids.push_back(a.member_id);
-  std::sort(member_ids.begin(), member_ids.end());
-  member_ids.erase(std::unique(member_ids.begin(), member_ids.end()), member_ids.end());
-  MILEAGE_ASSIGN_OR_RETURN(auto phones, member_store.MaskedPhones(member_ids));
-  std::map<int64_t, std::string> numbers;
-  std::map<int64_t, members::Vehicle> vehicles;
-  for (int64_t id : member_ids) {
-    MILEAGE_ASSIGN_OR_RETURN(std::optional<members::Member> m, member_store.Find(id));
-    if (m.has_value()) numbers[id] = m->number;
-    MILEAGE_ASSIGN_OR_RETURN(std::vector<members::StoredVehicle> owned,
-                             members::VehicleStore(conn).OfMember(id));
-    for (members::StoredVehicle& v : owned) vehicles[v.vehicle.id] = std::move(v.vehicle);
-  }
-  MILEAGE_ASSIGN_OR_RETURN(auto coupon_titles, CouponTitles(conn, page.items));
-  PageOf<AppointmentListing> out;
-  out.total = page.total;
-  out.request = page.request;
-  for (Appointment& a : page.items) {
-    AppointmentListing row;
-    if (auto it = numbers.find(a.member_id); it != numbers.end()) row.member_number = it->second;
-    if (auto it = phones.find(a.member_id); it != phones.end())
-      row.member_phone_masked = it->second;
-    if (auto it = vehicles.find(a.vehicle_id); it != vehicles.end()) {
-      row.vehicle_plate_masked = it->second.plate_masked;
-      row.vehicle_model = it->second.model;
-    }
-    if (a.coupon_id.has_value()) {
-      if (auto it = coupon_titles.find(*a.coupon_id); it != coupon_titles.end()) {
-        row.coupon_title = it->second;
-      }
-    }
-    row.appointment = std::move(a);
-    out.items.push_back(std::move(row));
-  }
-  return out;
-}
-
 }  // namespace
 
 Result<Appointment> AppointmentService::Reread(db::Connection& conn, int64_t id) {
@@ -386,7 +318,7 @@ Result<PageOf<AppointmentListing>> AppointmentService::StoreDay(
   MILEAGE_ASSIGN_OR_RETURN(
       PageOf<Appointment> day_page,
       CareStore(*conn).AtStore(store_id, start, start + civil::kSecondsPerDay, page));
-  return Describe(*conn, std::move(day_page));
+  return DescribeAppointments(*conn, std::move(day_page));
 }
 
 Result<Appointment> AppointmentService::StaffAppointment(const org::Actor& actor,

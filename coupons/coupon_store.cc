@@ -1,6 +1,7 @@
 #include "coupons/coupon_store.h"
 
 #include "coupons/visibility_sql.h"
+#include "db/in_list.h"
 #include "db/paged_query.h"
 #include "db/sql_dialect.h"
 
@@ -93,6 +94,17 @@ Result<std::optional<Coupon>> CouponStore::Find(int64_t id, bool lock) {
   std::string sql = std::string("SELECT ") + kCouponColumns + " FROM coupons c WHERE c.id = ?";
   if (lock) sql += db::ForUpdate(conn_.dialect());
   return FirstOf<Coupon>(conn_.Query(sql, {db::Value(id)}), CouponFromRow);
+}
+
+Result<std::map<int64_t, int64_t>> CouponStore::StocksOf(const std::vector<int64_t>& coupon_ids) {
+  std::map<int64_t, int64_t> out;
+  if (coupon_ids.empty()) return out;
+  std::string sql = "SELECT id, stock_id FROM coupons WHERE id IN ";
+  std::vector<db::Value> params;
+  db::AppendInList(sql, params, coupon_ids);
+  MILEAGE_ASSIGN_OR_RETURN(std::vector<db::Row> rows, conn_.Query(sql, params));
+  for (const db::Row& row : rows) out[row.Int(0)] = row.Int(1);
+  return out;
 }
 
 Result<std::optional<Coupon>> CouponStore::FindByCode(std::string_view code) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,6 +31,8 @@ class CouponStore {
   // `lock` reads the latest version and locks the row until commit (MySQL FOR UPDATE; SQLite's
   // write transaction holds the lock already).
   Result<std::optional<Coupon>> Find(int64_t id, bool lock = false);
+  // The stock of each coupon of `coupon_ids` that exists, by coupon id; one statement.
+  Result<std::map<int64_t, int64_t>> StocksOf(const std::vector<int64_t>& coupon_ids);
   Result<std::optional<Coupon>> FindByCode(std::string_view code);
   Result<std::optional<Coupon>> FindBySource(int64_t stock_id, int64_t member_id,
                                              std::string_view source_ref);

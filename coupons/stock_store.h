@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -54,6 +55,8 @@ class StockStore {
   // UPDATE; SQLite's write transaction holds the lock already).
   Result<std::optional<Stock>> Find(int64_t id, bool lock = false);
   // The stocks of `ids` that exist, id order, in two queries (stocks, then their stores).
+  // The names of the stocks of `ids` that exist, by id; one statement.
+  Result<std::map<int64_t, std::string>> Names(const std::vector<int64_t>& ids);
   Result<std::vector<Stock>> FindMany(const std::vector<int64_t>& ids);
   // Writes the stock's name, description, total, daily quantity, valid_until, state and
   // updated_at.

@@ -247,6 +247,18 @@ Result<std::map<int64_t, std::string>> MemberStore::MaskedPhones(
   return out;
 }
 
+Result<std::map<int64_t, std::string>> MemberStore::Numbers(
+    const std::vector<int64_t>& member_ids) {
+  std::map<int64_t, std::string> out;
+  if (member_ids.empty()) return out;
+  std::string sql = "SELECT id, number FROM members WHERE id IN ";
+  std::vector<db::Value> params;
+  db::AppendInList(sql, params, member_ids);
+  MILEAGE_ASSIGN_OR_RETURN(std::vector<db::Row> rows, conn_.Query(sql, params));
+  for (const db::Row& row : rows) out[row.Int(0)] = row.Text(1);
+  return out;
+}
+
 Result<std::optional<MemberStanding>> MemberStore::Standing(db::Connection& conn, int64_t member_id,
                                                             std::string_view appid) {
   MILEAGE_ASSIGN_OR_RETURN(

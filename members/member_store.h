@@ -66,6 +66,8 @@ class MemberStore {
   // The masked phone ("138****8000", as Identities shows it) of each of `member_ids` that has
   // one, in one query (an export's page: at most PageRequest::kMaxPageSize ids).
   Result<std::map<int64_t, std::string>> MaskedPhones(const std::vector<int64_t>& member_ids);
+  // The card numbers of the members of `member_ids` that exist, by member id; one statement.
+  Result<std::map<int64_t, std::string>> Numbers(const std::vector<int64_t>& member_ids);
   // The member's brand and status and whether it holds an openid of `appid`, in one query;
   // nullopt when no member has the id. Static: it draws no member numbers.
   static Result<std::optional<MemberStanding>> Standing(db::Connection& conn, int64_t member_id,

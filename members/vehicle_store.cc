@@ -1,5 +1,6 @@
 #include "members/vehicle_store.h"
 
+#include "db/in_list.h"
 #include "db/sql_dialect.h"
 
 namespace mileage::members {
@@ -52,6 +53,19 @@ Result<std::vector<StoredVehicle>> VehicleStore::OfMember(int64_t member_id) {
                                            " FROM vehicles WHERE member_id = ? ORDER BY id",
                                        {db::Value(member_id)}));
   std::vector<StoredVehicle> out;
+  out.reserve(rows.size());
+  for (const db::Row& row : rows) out.push_back(FromRow(row));
+  return out;
+}
+
+Result<std::vector<StoredVehicle>> VehicleStore::FindMany(const std::vector<int64_t>& vehicle_ids) {
+  std::vector<StoredVehicle> out;
+  if (vehicle_ids.empty()) return out;
+  std::string sql = std::string("SELECT ") + kColumns + " FROM vehicles WHERE id IN ";
+  std::vector<db::Value> params;
+  db::AppendInList(sql, params, vehicle_ids);
+  sql += " ORDER BY id";
+  MILEAGE_ASSIGN_OR_RETURN(std::vector<db::Row> rows, conn_.Query(sql, params));
   out.reserve(rows.size());
   for (const db::Row& row : rows) out.push_back(FromRow(row));
   return out;

@@ -30,6 +30,8 @@ class VehicleStore {
 
   // The member's vehicles, id order.
   Result<std::vector<StoredVehicle>> OfMember(int64_t member_id);
+  // The vehicles of `vehicle_ids` that exist, id order; one statement.
+  Result<std::vector<StoredVehicle>> FindMany(const std::vector<int64_t>& vehicle_ids);
   // The member's vehicle `vehicle_id`, locked until commit (FOR UPDATE on MySQL; SQLite's write
   // transaction holds the lock); nullopt when no vehicle of that member has the id.
   Result<std::optional<StoredVehicle>> LockOwned(int64_t member_id, int64_t vehicle_id);
