@@ -22,10 +22,15 @@ struct Occasion {
   std::vector<std::string> month_days;
 };
 
-Occasion OccasionOf(const CareRule& rule, int64_t now) {
-  const civil::Date today = civil::BeijingDate(now);
+// A run greets the occasions of its Beijing day and of the kCatchUpDays before it (a job that
+// did not run over a midnight: a node down, a failed run), never of a day before the rule was
+// last changed. Greetings already written are skipped, so a daily job writes nothing twice.
+constexpr int64_t kCatchUpDays = 2;
+
+// The occasion one rule greets on the run day `run_day` (days since the civil epoch).
+Occasion OccasionOn(const CareRule& rule, int64_t run_day) {
   Occasion o;
-  o.day = civil::CivilFromDays(civil::DaysFromCivil(today) + rule.days_before);
+  o.day = civil::CivilFromDays(run_day + rule.days_before);
   o.month_days = MonthDaysGreetedOn(o.day);
   return o;
 }
@@ -123,10 +128,9 @@ Result<std::vector<members::MemberOfDay>> MembersOfDay(db::Connection& conn, con
 }
 
 // Greets the members of one rule's day, batch by batch: how many were greeted.
-Result<int64_t> RunRule(db::Db& db, const CareRule& rule, const members::TierPolicy& tiers,
-                        RandomSource& random, int64_t now, int64_t batch_limit,
-                        const db::Fence& fence) {
-  const Occasion occasion = OccasionOf(rule, now);
+Result<int64_t> RunRule(db::Db& db, const CareRule& rule, const Occasion& occasion,
+                        const members::TierPolicy& tiers, RandomSource& random, int64_t now,
+                        int64_t batch_limit, const db::Fence& fence) {
   int64_t total = 0;
   int64_t after_id = 0;
   for (;;) {
@@ -178,10 +182,14 @@ Result<int64_t> RunCareGreetings(db::Db& db, const members::TierPolicy& tiers, R
     MILEAGE_ASSIGN_OR_RETURN(rules, GreetingStore(*conn).EnabledRules());
   }
   int64_t total = 0;
+  const int64_t today = civil::DaysFromCivil(civil::BeijingDate(now));
   for (const CareRule& rule : rules) {
-    MILEAGE_ASSIGN_OR_RETURN(int64_t greeted,
-                             RunRule(db, rule, tiers, random, now, batch_limit, fence));
-    total += greeted;
+    const int64_t since = civil::DaysFromCivil(civil::BeijingDate(rule.updated_at));
+    for (int64_t day = std::max(today - kCatchUpDays, since); day <= today; ++day) {
+      MILEAGE_ASSIGN_OR_RETURN(int64_t greeted, RunRule(db, rule, OccasionOn(rule, day), tiers,
+                                                        random, now, batch_limit, fence));
+      total += greeted;
+    }
   }
   return total;
 }

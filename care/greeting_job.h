@@ -12,7 +12,9 @@ namespace mileage::care {
 // The birthday and anniversary care job (docs/OPERATIONS.md "Birthday and anniversary care"):
 // for every enabled care rule, the active members of its brand whose day falls on the Beijing
 // date `now` + the rule's days_before (care/greeting_rules.h: a February 29 is greeted on
-// February 28 in other years) each get one greeting for that occasion's year: the birthday of
+// February 28 in other years) each get one greeting for that occasion's year; so do those of the
+// two days before, not greeted yet (a run missed over a midnight is caught up late, not lost),
+// back to the day the rule was last changed at most: the birthday of
 // a member born before that date, the anniversary of a first payment made in an earlier year.
 // A greeting is one care_greetings row, unique per (rule, member, occasion year), committed
 // with the rule's coupon (coupons::Issuer through the grant channel, source_ref

@@ -3,8 +3,10 @@
 // greetings computed here per year with std::chrono (Feb 29 on Feb 28 in other years, the day
 // before Jan 1 in UTC, anniversaries from the first one on, days_before), on the right Beijing
 // day, each with its coupon, event and counter; suspended members and another brand's members
-// get nothing. Then the stock's own rules: sold out and per-member limit give no_coupon and
-// still greet.
+// get nothing; the first run catches up the day the rules were made. Then the stock's own
+// rules: sold out and per-member limit give no_coupon and still greet. Then missed runs: caught
+// up two days back, never before the rule last changed.
+#include <algorithm>
 #include <map>
 #include <set>
 #include <tuple>
@@ -22,6 +24,7 @@ using std::chrono::sys_days;
 using std::chrono::year;
 using std::chrono::year_month_day;
 
+constexpr sys_days kRulesMade = sys_days(year{2026} / 11 / 17);  // kNow's Beijing day
 constexpr sys_days kFirst = sys_days(year{2026} / 11 / 18);
 constexpr sys_days kLast = sys_days(year{2028} / 12 / 31);
 
@@ -37,7 +40,8 @@ using Expected = std::tuple<int64_t, int64_t, std::string>;
 class GreetingJobTest : public GreetingTest {
  protected:
   // Adds the greetings of one rule for a member whose day is `since` (birth, or first payment
-  // day): every occasion after `since` whose firing day (occasion - days_before) is simulated.
+  // day): every occasion after `since` whose firing day (occasion - days_before) is simulated,
+  // or is the day the rules were made, which the first run catches up.
   void Expect(int64_t rule, int64_t member, year_month_day since, int64_t days_before) {
     for (int y = static_cast<int>(since.year()) + (rule_kind_[rule] == CareKind::kBirthday ? 0 : 1);
          y <= 2029; ++y) {
@@ -45,10 +49,11 @@ class GreetingJobTest : public GreetingTest {
           OccasionIn(y, static_cast<unsigned>(since.month()), static_cast<unsigned>(since.day()));
       if (sys_days(occasion) <= sys_days(since)) continue;
       const sys_days fires = sys_days(occasion) - days{days_before};
-      if (fires < kFirst || fires > kLast) continue;
+      if (fires < kRulesMade || fires > kLast) continue;
+      const sys_days greeted_on = std::max(fires, kFirst);
       expected_.insert({rule, member, Text(occasion)});
-      per_day_[fires] += 1;
-      fires_on_[{rule, member, Text(occasion)}] = fires;
+      per_day_[greeted_on] += 1;
+      fires_on_[{rule, member, Text(occasion)}] = greeted_on;
     }
   }
 
@@ -266,6 +271,45 @@ TEST_P(GreetingJobTest, AStockWithoutRoomStillGreetsWithNoCoupon) {
   for (int64_t m : NewMembers(tree_.store_a1, 2)) SetBirthday(m, "1991-12-03");
   EXPECT_EQ(*Run(BeijingTime(sys_days(year{2027} / 12 / 3), 9)), 0);
   EXPECT_EQ(QueryInt("SELECT COUNT(*) FROM care_greetings"), 12);
+}
+
+TEST_P(GreetingJobTest, MissedRunsAreCaughtUpTwoDaysBackNotBeforeTheRuleChanged) {
+  if (database_ == nullptr) return;
+  const int64_t rule = Rule(CareKind::kBirthday, std::nullopt, 0, tree_.brand);
+  const std::vector<int64_t> members = NewMembers(tree_.store_a1, 7);
+  const std::vector<std::string> born = {"1990-12-01", "1990-12-02", "1990-12-03", "1990-12-04",
+                                         "1990-12-05", "1990-12-09", "1990-12-10"};
+  for (size_t i = 0; i < members.size(); ++i) SetBirthday(members[i], born[i]);
+  ASSERT_FALSE(HasFailure());
+  auto on = [](unsigned d) { return sys_days(year{2026} / 12 / d); };
+  auto greeted = [&] {
+    std::set<std::string> occasions;
+    Result<db::PooledConnection> conn = db().Acquire();
+    if (!conn.ok()) return occasions;
+    Result<std::vector<db::Row>> rows =
+        (*conn)->Query("SELECT occasion_on FROM care_greetings WHERE rule_id = ?",
+                       {db::Value(rule)});
+    if (rows.ok()) {
+      for (const db::Row& row : *rows) occasions.insert(row.Text(0));
+    }
+    return occasions;
+  };
+
+  // No run from Dec 1 to Dec 4: the Dec 5 run greets Dec 3, 4 and 5; Dec 1 and 2 are lost.
+  ASSERT_EQ(*Run(BeijingTime(on(5), 9)), 3);
+  EXPECT_EQ(greeted(), (std::set<std::string>{"2026-12-03", "2026-12-04", "2026-12-05"}));
+  EXPECT_EQ(*Run(BeijingTime(on(5), 21)), 0);
+  EXPECT_EQ(*Run(BeijingTime(on(6), 9)), 0) << "a catch-up greets nobody twice";
+
+  // A rule changed on Dec 10 greets nobody for a day before it: the Dec 11 run (after no run
+  // on Dec 10) greets Dec 10, not Dec 9.
+  CareRulePatch patch;
+  patch.days_before = 0;
+  COUPONS_ASSERT_OK(rules_->Update(admin_, rule, patch, BeijingTime(on(10), 8)));
+  ASSERT_EQ(*Run(BeijingTime(on(11), 9)), 1);
+  EXPECT_EQ(greeted().count("2026-12-10"), 1u);
+  EXPECT_EQ(greeted().count("2026-12-09"), 0u);
+  EXPECT_EQ(QueryInt("SELECT COUNT(*) FROM outbox_events WHERE topic = 'care.birthday'"), 4);
 }
 
 MILEAGE_COUPONS_TEST_SUITE(GreetingJobTest);
