@@ -2,11 +2,10 @@
 // the counter's redemption refuses it (COUPON_RESERVED) and another booking cannot take it;
 // completing the appointment redeems it exactly once, also under repeated and concurrent
 // completions, recorded like any redemption at the store; cancelling frees it for the counter.
-#include <atomic>
-#include <thread>
 #include <vector>
 
 #include "tests/integration/care/care_fixture.h"
+#include "tests/support/together.h"
 
 namespace mileage::testing {
 namespace {
@@ -69,16 +68,7 @@ TEST_P(CareCouponTest, AHeldCouponIsRedeemedOnceByTheCompletion) {
   EXPECT_EQ(checked_in.Text("state"), "checked_in");
   constexpr int kDesks = 6;
   std::vector<MpReply> replies(kDesks);
-  std::atomic<int> ready{0};
-  std::vector<std::thread> desks;
-  for (int i = 0; i < kDesks; ++i) {
-    desks.emplace_back([&, i] {
-      ++ready;
-      while (ready.load() < kDesks) std::this_thread::yield();
-      replies[i] = Complete(id);
-    });
-  }
-  for (std::thread& t : desks) t.join();
+  RunTogether(kDesks, [&](int i) { replies[i] = Complete(id); });
   int completed = 0;
   for (const MpReply& r : replies) {
     if (r.status == 200) {

@@ -2,15 +2,14 @@
 // server: the filter grammar's bad bodies with their stable codes and nothing written, a
 // segment's life with its live count, sizes and a grant with its progress in the console and
 // /metrics, manual tags, and isolation between brands, scopes and roles.
-#include <atomic>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "growth/grant_job.h"
 #include "growth/tag_job.h"
 #include "server/console/segment_json.h"
 #include "tests/integration/care/care_fixture.h"
+#include "tests/support/together.h"
 
 namespace mileage::testing {
 namespace {
@@ -257,16 +256,9 @@ TEST_P(SegmentRoutesTest, TheManualTagCapHoldsUnderConcurrentAdds) {
   // 12 desks add 12 different tags at once: only 5 fit under the cap of 20.
   constexpr int kDesks = 12;
   std::vector<MpReply> replies(kDesks);
-  std::atomic<int> ready{0};
-  std::vector<std::thread> desks;
-  for (int i = 0; i < kDesks; ++i) {
-    desks.emplace_back([&, i] {
-      ++ready;
-      while (ready.load() < kDesks) std::this_thread::yield();
-      replies[i] = Console("POST", path, R"({"name":"new-)" + std::to_string(i) + R"("})");
-    });
-  }
-  for (std::thread& t : desks) t.join();
+  RunTogether(kDesks, [&](int i) {
+    replies[i] = Console("POST", path, R"({"name":"new-)" + std::to_string(i) + R"("})");
+  });
   int added = 0, refused = 0;
   for (const MpReply& r : replies) {
     if (r.status == 200) ++added;
