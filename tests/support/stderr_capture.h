@@ -4,9 +4,11 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
 
 namespace mileage::testing {
 
@@ -39,6 +41,18 @@ class StderrCapture {
     std::ostringstream text;
     text << in.rdbuf();
     return text.str();
+  }
+
+  // Everything written so far once it holds `needle`, or after 10 s without it. For lines
+  // written after the response reached the client, such as httplib's access log.
+  std::string TextHolding(const std::string& needle) const {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    std::string text = Text();
+    while (text.find(needle) == std::string::npos && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      text = Text();
+    }
+    return text;
   }
 
  private:
