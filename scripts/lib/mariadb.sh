@@ -1,10 +1,13 @@
 # shellcheck shell=bash
 # A private MariaDB server for the test suites, run as the current user on 127.0.0.1 with all
 # of its files under one directory. Source this file, then:
-#   mariadb_start DIR   install a fresh data directory under DIR, start the server on a free
+#   mariadb_start DIR [OPTION...]
+#                       install a fresh data directory under DIR, start the server on a free
 #                       port, create the account mileage/mileage@127.0.0.1 (ALL PRIVILEGES:
 #                       tests create and drop their own databases) and the database
 #                       mileage_test; exports MILEAGE_TEST_MYSQL_URL and MILEAGE_TEST_MYSQL_PID.
+#                       OPTIONs are added to the server's command line (they win over its
+#                       defaults here, which are as durable as production's).
 #   mariadb_stop        stop it (clean shutdown, then TERM, then KILL); safe to call twice or
 #                       when nothing was started.
 # Both return non-zero with the server's log on stderr when something fails.
@@ -46,6 +49,7 @@ _mariadb_alive() {
 
 mariadb_start() {
   local dir="${1:-}"
+  local extra=("${@:2}")
   if [ -z "$dir" ]; then
     echo "usage: mariadb_start DIR" >&2
     return 2
@@ -82,7 +86,7 @@ mariadb_start() {
       --port="$port" --bind-address=127.0.0.1 --skip-name-resolve \
       --innodb-flush-log-at-trx-commit=1 --innodb-buffer-pool-size=128M \
       --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
-      --max-connections=300 >/dev/null 2>&1 &
+      --max-connections=300 "${extra[@]}" >/dev/null 2>&1 &
     pid=$!
     waited=0
     while ! "$admin" --no-defaults --socket="$socket" --user=root --connect-timeout=2 \

@@ -211,7 +211,7 @@ TEST_P(CareGreetingTest, RulesGreetAndEachScopeSeesItsMembersGreetings) {
   // The Beijing date of bob's first payment, and the same day thirty years before.
   const auto paid_day = std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(
       std::chrono::sys_seconds(std::chrono::seconds(paid_at + 8 * 3600)))};
-  char born[16];
+  char born[40];  // room for any int and unsigned, as the compiler checks it
   std::snprintf(born, sizeof born, "%04d-%02u-%02u", static_cast<int>(paid_day.year()) - 30,
                 static_cast<unsigned>(paid_day.month()), static_cast<unsigned>(paid_day.day()));
   for (const SignedIn* m : {&alice, &bob}) {
