@@ -142,17 +142,10 @@ Result<Signup> CancelLiveSignup(db::Connection& tx, const Signup& peek, int64_t 
 }  // namespace
 
 Result<int64_t> CancelSignupsOfMember(db::Connection& tx, int64_t member_id, int64_t now) {
-  MILEAGE_ASSIGN_OR_RETURN(std::vector<Signup> live, ActivityStore(tx).LiveOfMember(member_id));
-  int64_t cancelled = 0;
-  for (const Signup& s : live) {
-    Result<Signup> done = CancelLiveSignup(tx, s, now);
-    if (done.ok()) {
-      ++cancelled;
-    } else if (done.status().reason() != "ACTIVITY_STARTED") {
-      return done.status();
-    }
-  }
-  return cancelled;
+  MILEAGE_ASSIGN_OR_RETURN(std::vector<Signup> live,
+                           ActivityStore(tx).LiveOfMemberBefore(member_id, now));
+  for (const Signup& s : live) MILEAGE_RETURN_IF_ERROR(CancelLiveSignup(tx, s, now).status());
+  return static_cast<int64_t>(live.size());
 }
 
 Result<int64_t> ActivityService::MemberRank(db::Connection& conn, int64_t member_id) const {

@@ -226,12 +226,14 @@ Result<std::vector<Signup>> ActivityStore::LiveOf(int64_t activity_id) {
   return out;
 }
 
-Result<std::vector<Signup>> ActivityStore::LiveOfMember(int64_t member_id) {
+Result<std::vector<Signup>> ActivityStore::LiveOfMemberBefore(int64_t member_id, int64_t now) {
   MILEAGE_ASSIGN_OR_RETURN(
       std::vector<db::Row> rows,
       conn_.Query(SelectSignups() +
-                      " WHERE member_id = ? AND state IN ('seated', 'waitlisted') ORDER BY id",
-                  {db::Value(member_id)}));
+                      " WHERE member_id = ? AND state IN ('seated', 'waitlisted') AND "
+                      "activity_id IN (SELECT id FROM care_activities WHERE starts_at > ?) "
+                      "ORDER BY id",
+                  {db::Value(member_id), db::Value(now)}));
   std::vector<Signup> out;
   for (const db::Row& row : rows) out.push_back(SignupFromRow(row));
   return out;

@@ -58,8 +58,8 @@ class ActivityStore {
   Result<std::vector<Signup>> LiveOf(int64_t activity_id);
   // The member's sign-ups, newest first.
   Result<PageOf<Signup>> OfMember(int64_t member_id, const PageRequest& page);
-  // The member's seated and waitlisted sign-ups, id order.
-  Result<std::vector<Signup>> LiveOfMember(int64_t member_id);
+  // The member's seated and waitlisted sign-ups of activities starting after `now`, id order.
+  Result<std::vector<Signup>> LiveOfMemberBefore(int64_t member_id, int64_t now);
 
  private:
   db::Connection& conn_;

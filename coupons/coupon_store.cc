@@ -97,14 +97,7 @@ Result<std::optional<Coupon>> CouponStore::Find(int64_t id, bool lock) {
 }
 
 Result<std::map<int64_t, int64_t>> CouponStore::StocksOf(const std::vector<int64_t>& coupon_ids) {
-  std::map<int64_t, int64_t> out;
-  if (coupon_ids.empty()) return out;
-  std::string sql = "SELECT id, stock_id FROM coupons WHERE id IN ";
-  std::vector<db::Value> params;
-  db::AppendInList(sql, params, coupon_ids);
-  MILEAGE_ASSIGN_OR_RETURN(std::vector<db::Row> rows, conn_.Query(sql, params));
-  for (const db::Row& row : rows) out[row.Int(0)] = row.Int(1);
-  return out;
+  return db::IntsById(conn_, "SELECT id, stock_id FROM coupons WHERE id IN", coupon_ids);
 }
 
 Result<std::optional<Coupon>> CouponStore::FindByCode(std::string_view code) {
@@ -122,6 +115,17 @@ Result<std::optional<Coupon>> CouponStore::FindBySource(int64_t stock_id, int64_
               " FROM coupons c WHERE c.stock_id = ? AND c.member_id = ? AND c.source_ref = ?",
           {db::Value(stock_id), db::Value(member_id), db::Value(std::string(source_ref))}),
       CouponFromRow);
+}
+
+Result<std::vector<Coupon>> CouponStore::IssuedOfMember(int64_t member_id) {
+  MILEAGE_ASSIGN_OR_RETURN(
+      std::vector<db::Row> rows,
+      conn_.Query(std::string("SELECT ") + kCouponColumns +
+                      " FROM coupons c WHERE c.member_id = ? AND c.state = 'issued' ORDER BY c.id",
+                  {db::Value(member_id)}));
+  std::vector<Coupon> out;
+  for (const db::Row& row : rows) out.push_back(CouponFromRow(row));
+  return out;
 }
 
 Result<std::vector<Coupon>> CouponStore::OfMemberBySource(int64_t member_id,

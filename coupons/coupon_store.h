@@ -36,6 +36,8 @@ class CouponStore {
   Result<std::optional<Coupon>> FindByCode(std::string_view code);
   Result<std::optional<Coupon>> FindBySource(int64_t stock_id, int64_t member_id,
                                              std::string_view source_ref);
+  // The member's coupons in the issued state (expired or not, held or not), id order.
+  Result<std::vector<Coupon>> IssuedOfMember(int64_t member_id);
   // The member's coupons of any stock with `source_ref` (a payment's rewards), id order.
   Result<std::vector<Coupon>> OfMemberBySource(int64_t member_id, std::string_view source_ref);
   // The member's coupons whose source_ref starts with one of `prefixes` (an order's coupons:

@@ -41,19 +41,15 @@ Result<std::vector<db::ExportSection>> ExportMemberCoupons(db::Connection& conn,
 }
 
 Status EraseMemberCoupons(db::Connection& conn, int64_t member_id, int64_t now) {
-  MILEAGE_ASSIGN_OR_RETURN(
-      std::vector<db::Row> issued,
-      conn.Query("SELECT id, brand_id, stock_id FROM coupons WHERE member_id = ? AND "
-                 "state = 'issued' ORDER BY id",
-                 {db::Value(member_id)}));
   CouponStore coupons(conn);
-  for (const db::Row& row : issued) {
-    const int64_t id = row.Int(0);
-    MILEAGE_ASSIGN_OR_RETURN(bool voided, coupons.Void(id, "member deleted", now));
+  MILEAGE_ASSIGN_OR_RETURN(std::vector<Coupon> issued, coupons.IssuedOfMember(member_id));
+  for (const Coupon& coupon : issued) {
+    MILEAGE_ASSIGN_OR_RETURN(bool voided, coupons.Void(coupon.id, "member deleted", now));
     if (!voided) continue;
     MILEAGE_RETURN_IF_ERROR(db::AddOutboxEvent(
-        conn, "coupon.voided", row.Int(1), std::to_string(id),
-        db::PayloadJson({{"coupon_id", id}, {"stock_id", row.Int(2)}, {"member_id", member_id}}),
+        conn, "coupon.voided", coupon.brand_id, std::to_string(coupon.id),
+        db::PayloadJson(
+            {{"coupon_id", coupon.id}, {"stock_id", coupon.stock_id}, {"member_id", member_id}}),
         now));
   }
   return Status::Ok();

@@ -139,14 +139,7 @@ Result<std::vector<Stock>> StockStore::FindMany(const std::vector<int64_t>& ids)
 }
 
 Result<std::map<int64_t, std::string>> StockStore::Names(const std::vector<int64_t>& ids) {
-  std::map<int64_t, std::string> names;
-  if (ids.empty()) return names;
-  std::string sql = "SELECT id, name FROM coupon_stocks WHERE id IN ";
-  std::vector<db::Value> params;
-  db::AppendInList(sql, params, ids);
-  MILEAGE_ASSIGN_OR_RETURN(std::vector<db::Row> rows, conn_.Query(sql, params));
-  for (const db::Row& row : rows) names[row.Int(0)] = row.Text(1);
-  return names;
+  return db::TextsById(conn_, "SELECT id, name FROM coupon_stocks WHERE id IN", ids);
 }
 
 Status StockStore::LoadStores(std::vector<Stock>& stocks) {

@@ -110,14 +110,9 @@ Result<std::map<int64_t, int64_t>> MemberDrift::CountByStore(const DriftCut& cut
 
 Result<std::map<int64_t, int64_t>> MemberDrift::LastVisits(const std::vector<int64_t>& member_ids) {
   MILEAGE_RETURN_IF_ERROR(CheckIds(member_ids, "member_ids"));
-  std::string sql =
-      "SELECT id, last_visit_at FROM members WHERE last_visit_at IS NOT NULL AND id IN ";
-  std::vector<db::Value> params;
-  db::AppendInList(sql, params, member_ids);
-  MILEAGE_ASSIGN_OR_RETURN(std::vector<db::Row> rows, conn_.Query(sql, params));
-  std::map<int64_t, int64_t> out;
-  for (const db::Row& row : rows) out[row.Int(0)] = row.Int(1);
-  return out;
+  return db::IntsById(
+      conn_, "SELECT id, last_visit_at FROM members WHERE last_visit_at IS NOT NULL AND id IN",
+      member_ids);
 }
 
 }  // namespace mileage::members

@@ -235,28 +235,16 @@ Result<std::vector<Identity>> MemberStore::Identities(int64_t member_id) {
 
 Result<std::map<int64_t, std::string>> MemberStore::MaskedPhones(
     const std::vector<int64_t>& member_ids) {
-  std::map<int64_t, std::string> out;
-  if (member_ids.empty()) return out;
   // member_identities_member (member_id, kind) serves it; `display` is the masked copy.
-  std::string sql =
-      "SELECT member_id, display FROM member_identities WHERE kind = 'phone' AND member_id IN ";
-  std::vector<db::Value> params;
-  db::AppendInList(sql, params, member_ids);
-  MILEAGE_ASSIGN_OR_RETURN(std::vector<db::Row> rows, conn_.Query(sql, params));
-  for (const db::Row& row : rows) out[row.Int(0)] = row.Text(1);
-  return out;
+  return db::TextsById(
+      conn_,
+      "SELECT member_id, display FROM member_identities WHERE kind = 'phone' AND member_id IN",
+      member_ids);
 }
 
 Result<std::map<int64_t, std::string>> MemberStore::Numbers(
     const std::vector<int64_t>& member_ids) {
-  std::map<int64_t, std::string> out;
-  if (member_ids.empty()) return out;
-  std::string sql = "SELECT id, number FROM members WHERE id IN ";
-  std::vector<db::Value> params;
-  db::AppendInList(sql, params, member_ids);
-  MILEAGE_ASSIGN_OR_RETURN(std::vector<db::Row> rows, conn_.Query(sql, params));
-  for (const db::Row& row : rows) out[row.Int(0)] = row.Text(1);
-  return out;
+  return db::TextsById(conn_, "SELECT id, number FROM members WHERE id IN", member_ids);
 }
 
 Result<std::optional<MemberStanding>> MemberStore::Standing(db::Connection& conn, int64_t member_id,

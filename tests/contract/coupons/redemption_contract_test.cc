@@ -4,6 +4,7 @@
 #include <set>
 
 #include "coupons/codes.h"
+#include "coupons/coupon_store.h"
 #include "tests/contract/coupons/coupons_fixture.h"
 
 namespace mileage::coupons {
@@ -24,6 +25,15 @@ class RedemptionTest : public CouponsTest {
                                   int64_t now = kNow) {
     return coupons().redemptions().Redeem(actor, r, now);
   }
+  // Cash's stock as an exchange for a tyre check.
+  static NewStock Exchange(const org::NodePath& node) {
+    NewStock e = Cash(node);
+    e.type = StockType::kExchange;
+    e.value_fen = 0;
+    e.threshold_fen = 0;
+    e.item = "tyre check";
+    return e;
+  }
   Coupon ClaimOne(const Stock& stock, int64_t member = 0) {
     if (member == 0) member = NewMember(tree_.store_a1);
     Result<Coupon> c = Claim(member, stock.id);
@@ -41,12 +51,7 @@ TEST_P(RedemptionTest, DiscountsWrittenOutFromTheRule) {
   d.percent_off = 10;  // 9折
   d.max_discount_fen = 1000;
   const Stock discount = CreateActive(d);
-  NewStock e = Cash(tree_.brand);
-  e.type = StockType::kExchange;
-  e.value_fen = 0;
-  e.threshold_fen = 0;
-  e.item = "tyre check";
-  const Stock exchange = CreateActive(e);
+  const Stock exchange = CreateActive(Exchange(tree_.brand));
   const int64_t member = NewMember(tree_.store_a1);
 
   struct Case {
@@ -319,6 +324,43 @@ TEST_P(RedemptionTest, TheSameRequestIdAnswersTheSameRedemption) {
   RedeemRequest other_amount = r;
   other_amount.order_amount_fen = 70000;
   COUPONS_EXPECT_CODE(Redeem(clerk_a1_, other_amount), "REQUEST_ID_REUSED");
+}
+
+// What deletion voids: the member's coupons in the issued state, of every stock, and nothing
+// redeemed, voided or another member's.
+TEST_P(RedemptionTest, IssuedOfMemberListsTheMembersIssuedCouponsOnly) {
+  const Stock stock = CreateActive(Cash(tree_.brand));
+  const Stock exchange = CreateActive(Exchange(tree_.brand));
+  const int64_t member = NewMember(tree_.store_a1);
+  const Coupon redeemed = ClaimOne(stock, member);
+  const Coupon kept = ClaimOne(stock, member);
+  const Coupon voided = ClaimOne(exchange, member);
+  const Coupon others = ClaimOne(stock);
+  COUPONS_ASSERT_OK(Redeem(clerk_a1_, At(tree_.store_a1, redeemed, 60000, "r1")));
+  {
+    Result<db::PooledConnection> conn = db().Acquire();
+    COUPONS_ASSERT_OK(conn);
+    Result<bool> done = CouponStore(**conn).Void(voided.id, "test", kNow);
+    COUPONS_ASSERT_OK(done);
+    ASSERT_TRUE(*done);
+  }
+  const Coupon later = ClaimOne(exchange, member);
+  Result<db::PooledConnection> conn = db().Acquire();
+  COUPONS_ASSERT_OK(conn);
+  Result<std::vector<Coupon>> issued = CouponStore(**conn).IssuedOfMember(member);
+  COUPONS_ASSERT_OK(issued);
+  std::vector<int64_t> ids;
+  for (const Coupon& c : *issued) {
+    ids.push_back(c.id);
+    EXPECT_EQ(c.member_id, member);
+    EXPECT_EQ(c.brand_id, tree_.brand.brand_id);
+  }
+  EXPECT_EQ(ids, (std::vector<int64_t>{kept.id, later.id}));
+  EXPECT_EQ((*issued)[1].stock_id, exchange.id);
+  EXPECT_NE(others.member_id, member);
+  Result<std::vector<Coupon>> none = CouponStore(**conn).IssuedOfMember(member + 1000);
+  COUPONS_ASSERT_OK(none);
+  EXPECT_TRUE(none->empty());
 }
 
 TEST_P(RedemptionTest, AStoresRedemptionsByBeijingDay) {

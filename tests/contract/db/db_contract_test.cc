@@ -22,12 +22,14 @@
 #include "common/random.h"
 #include "common/testing/fake_clock.h"
 #include "db/db.h"
+#include "db/in_list.h"
 #include "db/migrate.h"
 #include "db/mysql/mysql_db.h"
 #include "db/outbox.h"
 #include "db/sql_dialect.h"
 #include "db/sqlite/sqlite_db.h"
 #include "db/url.h"
+#include "tests/support/counting_connection.h"
 #include "tests/support/external.h"
 
 namespace mileage::db {
@@ -310,6 +312,34 @@ TEST_P(DbContractTest, CommittedRowsBecomeVisibleToAnotherConnection) {
   ASSERT_OK(rows);
   ASSERT_EQ(rows->size(), 1u);
   EXPECT_EQ((*rows)[0].Text(0), "hello");
+}
+
+// IntsById and TextsById (db/in_list.h): the rows of the ids asked for that exist, keyed by id,
+// in one statement; no statement at all for no ids.
+TEST_P(DbContractTest, ReadsByIdMapTheRowsOfTheIdsThatExist) {
+  CreateTable("CREATE TABLE notes (id BIGINT NOT NULL PRIMARY KEY, body TEXT NOT NULL, n BIGINT)");
+  Result<PooledConnection> conn = db_->Acquire();
+  ASSERT_OK(conn);
+  for (int64_t id : {3, 5, 8}) {
+    ASSERT_OK((*conn)->Exec("INSERT INTO notes (id, body, n) VALUES (?, ?, ?)",
+                            {Value(id), Value("note " + std::to_string(id)), Value(id * 10)}));
+  }
+  testing::CountingConnection counted(**conn);
+  const std::vector<int64_t> ids{8, 4, 3};
+  Result<std::map<int64_t, std::string>> bodies =
+      TextsById(counted, "SELECT id, body FROM notes WHERE id IN", ids);
+  ASSERT_OK(bodies);
+  EXPECT_EQ(*bodies, (std::map<int64_t, std::string>{{3, "note 3"}, {8, "note 8"}}));
+  Result<std::map<int64_t, int64_t>> ns =
+      IntsById(counted, "SELECT id, n FROM notes WHERE n > 40 AND id IN", ids);
+  ASSERT_OK(ns);
+  EXPECT_EQ(*ns, (std::map<int64_t, int64_t>{{8, 80}}));
+  EXPECT_EQ(counted.statements(), 2);
+  Result<std::map<int64_t, int64_t>> none =
+      IntsById(counted, "SELECT id, n FROM notes WHERE id IN", std::vector<int64_t>{});
+  ASSERT_OK(none);
+  EXPECT_TRUE(none->empty());
+  EXPECT_EQ(counted.statements(), 2);
 }
 
 TEST_P(DbContractTest, RolledBackRowsAreNeverVisible) {

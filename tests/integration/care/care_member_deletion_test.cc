@@ -11,15 +11,16 @@ namespace {
 
 class CareMemberDeletionTest : public CareTest {
  protected:
-  // An activity at store_ on Saturday 10:00-16:00 with one seat, sign-up open now; its id.
-  int64_t OneSeatActivity() {
+  // An activity at store_ with one seat, sign-up open now until `closes`; by default on
+  // Saturday 10:00-16:00 with sign-up until Friday 20:00. Its id.
+  int64_t OneSeatActivity(int64_t starts = Bj(5, 10), int64_t ends = Bj(5, 16),
+                          int64_t closes = Bj(4, 20)) {
     const std::string body =
         R"({"node":{"type":"store","id":)" + std::to_string(store_) +
         R"(},"title":"试驾日","description":"新车型","place":"门店","starts_at":")" +
-        civil::FormatRfc3339Utc(Bj(5, 10)) + R"(","ends_at":")" +
-        civil::FormatRfc3339Utc(Bj(5, 16)) + R"(","capacity":1,"signup_opens_at":")" +
-        civil::FormatRfc3339Utc(Bj(0, 8)) + R"(","signup_closes_at":")" +
-        civil::FormatRfc3339Utc(Bj(4, 20)) + R"("})";
+        civil::FormatRfc3339Utc(starts) + R"(","ends_at":")" + civil::FormatRfc3339Utc(ends) +
+        R"(","capacity":1,"signup_opens_at":")" + civil::FormatRfc3339Utc(Bj(0, 8)) +
+        R"(","signup_closes_at":")" + civil::FormatRfc3339Utc(closes) + R"("})";
     MpReply reply = Console("POST", "/api/console/activities", body);
     EXPECT_EQ(reply.status, 201) << reply.body;
     return reply.status == 201 ? reply.json["id"].GetInt64() : 0;
@@ -75,8 +76,7 @@ TEST_P(CareMemberDeletionTest, FreesTheSeatsAndVoidsTheUnusedCouponsOfTheDeleted
   const int64_t bob_signup = waiting.json["id"].GetInt64();
   const int64_t voided_before = Events("coupon.voided");
 
-  MpReply deleted =
-      Send("POST", "/api/mp/privacy/deletion", alice.token, R"({"confirm":true})");
+  MpReply deleted = Send("POST", "/api/mp/privacy/deletion", alice.token, R"({"confirm":true})");
   ASSERT_EQ(deleted.status, 200) << deleted.body;
 
   // The appointment is cancelled and its seat is free again: bob books it.
@@ -87,8 +87,7 @@ TEST_P(CareMemberDeletionTest, FreesTheSeatsAndVoidsTheUnusedCouponsOfTheDeleted
   // Bob, first on the waitlist, has alice's seat.
   EXPECT_EQ(StateOf("care_activity_signups", bob_signup), "seated");
   EXPECT_EQ(Events("activity.promoted"), 1);
-  EXPECT_EQ(Scalar("SELECT seated FROM care_activities WHERE id = " + std::to_string(activity)),
-            1);
+  EXPECT_EQ(Scalar("SELECT seated FROM care_activities WHERE id = " + std::to_string(activity)), 1);
   // The held and the unused coupon are voided; the redeemed one stays the store's record.
   EXPECT_EQ(StateOf("coupons", held), "voided");
   EXPECT_EQ(StateOf("coupons", unused), "voided");
@@ -101,6 +100,23 @@ TEST_P(CareMemberDeletionTest, FreesTheSeatsAndVoidsTheUnusedCouponsOfTheDeleted
   MpReply counter = RedeemAtCounter(unused_code, store_, "till-2");
   EXPECT_EQ(counter.status, 409) << counter.body;
   EXPECT_EQ(counter.code(), "COUPON_VOIDED");
+}
+
+// An activity under way keeps its sign-ups as its record: the deletion leaves alice's seat
+// (nobody could take it now) and still succeeds.
+TEST_P(CareMemberDeletionTest, ASignUpOfAnActivityUnderWayStaysItsRecord) {
+  const SignedIn alice = SignIn("alice");
+  const int64_t activity = OneSeatActivity(Bj(0, 10), Bj(0, 16), Bj(0, 9));
+  MpReply seated = SignUp(alice, activity);
+  ASSERT_EQ(seated.status, 201) << seated.body;
+  const int64_t signup = seated.json["id"].GetInt64();
+  SetNow(Bj(0, 11));
+
+  MpReply deleted = Send("POST", "/api/mp/privacy/deletion", alice.token, R"({"confirm":true})");
+  ASSERT_EQ(deleted.status, 200) << deleted.body;
+  EXPECT_EQ(StateOf("care_activity_signups", signup), "seated");
+  EXPECT_EQ(Scalar("SELECT seated FROM care_activities WHERE id = " + std::to_string(activity)), 1);
+  EXPECT_EQ(Events("activity.cancelled"), 0);
 }
 
 MILEAGE_MP_TEST_SUITE(CareMemberDeletionTest);
