@@ -1,11 +1,10 @@
 #include <gtest/gtest.h>
 
-#include <atomic>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "tests/contract/growth/referral_fixture.h"
+#include "tests/support/together.h"
 
 namespace mileage::growth {
 namespace {
@@ -13,21 +12,6 @@ namespace {
 class ReferralRaceTest : public ReferralTest {
  protected:
   int PoolSize() override { return 16; }
-
-  // Runs `work(i)` for i in [0, n) on n threads released together.
-  template <typename Work>
-  void Race(int n, Work&& work) {
-    std::atomic<int> ready{0};
-    std::vector<std::thread> threads;
-    for (int i = 0; i < n; ++i) {
-      threads.emplace_back([&, i] {
-        ready.fetch_add(1);
-        while (ready.load() < n) std::this_thread::yield();
-        work(i);
-      });
-    }
-    for (std::thread& t : threads) t.join();
-  }
 };
 
 // Many referees of one referrer make their first payments at once: exactly `cap` of them reward
@@ -43,7 +27,7 @@ TEST_P(ReferralRaceTest, TheMonthlyCapHoldsUnderConcurrentFirstPayments) {
     COUPONS_ASSERT_OK(Attach(referees.back(), a));
   }
   std::vector<Status> results(kReferees);
-  Race(kReferees, [&](int i) {
+  testing::RunTogether(kReferees, [&](int i) {
     results[i] = Pay(referees[i].openid, tree_.store_a1, 10000 + i, kNow + 60 * i,
                      "tx-race-" + std::to_string(i));
   });
@@ -74,8 +58,9 @@ TEST_P(ReferralRaceTest, OneReferrerPerRefereeUnderConcurrentAttaches) {
   }
   const Owner b = NewOwner(tree_.store_a1);
   std::vector<Status> results(kReferrers);
-  Race(kReferrers,
-       [&](int i) { results[i] = StatusOf(referrals().Attach(b.principal(), codes[i], kNow)); });
+  testing::RunTogether(kReferrers, [&](int i) {
+    results[i] = StatusOf(referrals().Attach(b.principal(), codes[i], kNow));
+  });
   int ok = 0;
   for (const Status& s : results) {
     if (s.ok()) {
@@ -100,7 +85,7 @@ TEST_P(ReferralRaceTest, NoLoopUnderConcurrentMutualAttaches) {
     CodeOf(right.back());
   }
   std::vector<Status> results(2 * kPairs);
-  Race(2 * kPairs, [&](int i) {
+  testing::RunTogether(2 * kPairs, [&](int i) {
     const int pair = i / 2;
     results[i] = i % 2 == 0 ? StatusOf(Attach(left[pair], right[pair]))
                             : StatusOf(Attach(right[pair], left[pair]));

@@ -7,11 +7,11 @@
 #include <map>
 #include <set>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "common/random.h"
 #include "tests/contract/members/members_fixture.h"
+#include "tests/support/together.h"
 
 namespace mileage::members {
 namespace {
@@ -26,29 +26,22 @@ class EnrollmentRaceTest : public MembersTest {
   std::vector<std::vector<int64_t>> Race(const std::vector<std::string>& payers, int threads) {
     std::vector<std::vector<int64_t>> ids(threads, std::vector<int64_t>(payers.size(), 0));
     std::vector<std::string> errors(threads);
-    std::atomic<int> ready{0};
     std::atomic<int> created{0};
     OsRandom random;  // shared: safe for concurrent use
-    std::vector<std::thread> pool;
-    for (int t = 0; t < threads; ++t) {
-      pool.emplace_back([&, t] {
-        ready.fetch_add(1);
-        while (ready.load() < threads) std::this_thread::yield();
-        for (size_t k = 0; k < payers.size(); ++k) {
-          const size_t p = (k + static_cast<size_t>(t) * 7) % payers.size();
-          Status status = db::InTransaction(db(), [&](db::Connection& conn) {
-            MemberStore store(conn, random);
-            MILEAGE_ASSIGN_OR_RETURN(Enrollment e, store.FindOrEnroll(Payer(payers[p]), "silver",
-                                                                      "wechat_pay", 7, kNow));
-            ids[t][p] = e.member.id;
-            if (e.created) created.fetch_add(1);
-            return Status::Ok();
-          });
-          if (!status.ok() && errors[t].empty()) errors[t] = payers[p] + ": " + status.ToString();
-        }
-      });
-    }
-    for (std::thread& th : pool) th.join();
+    testing::RunTogether(threads, [&](int t) {
+      for (size_t k = 0; k < payers.size(); ++k) {
+        const size_t p = (k + static_cast<size_t>(t) * 7) % payers.size();
+        Status status = db::InTransaction(db(), [&](db::Connection& conn) {
+          MemberStore store(conn, random);
+          MILEAGE_ASSIGN_OR_RETURN(
+              Enrollment e, store.FindOrEnroll(Payer(payers[p]), "silver", "wechat_pay", 7, kNow));
+          ids[t][p] = e.member.id;
+          if (e.created) created.fetch_add(1);
+          return Status::Ok();
+        });
+        if (!status.ok() && errors[t].empty()) errors[t] = payers[p] + ": " + status.ToString();
+      }
+    });
     for (int t = 0; t < threads; ++t) EXPECT_EQ(errors[t], "") << "thread " << t;
     // Every committed enrollment is one member; a rolled-back attempt may have said created.
     EXPECT_GE(created.load(), static_cast<int>(payers.size()));

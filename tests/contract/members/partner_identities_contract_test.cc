@@ -6,10 +6,8 @@
 
 #include <gtest/gtest.h>
 
-#include <atomic>
 #include <set>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "common/testing/fake_clock.h"
@@ -21,6 +19,7 @@
 #include "members/vehicle_service.h"
 #include "org/partner_store.h"
 #include "tests/contract/members/members_fixture.h"
+#include "tests/support/together.h"
 
 namespace mileage::members {
 namespace {
@@ -388,27 +387,21 @@ std::vector<std::string> RaceIdentify(PartnerIdentities& identities, MemberCodes
                                       const org::Partner& partner, const members::Member& member) {
   constexpr int kThreads = 8;
   std::vector<std::string> ids(kThreads), errors(kThreads);
-  std::atomic<int> ready{0};
-  std::vector<std::thread> pool;
-  for (int t = 0; t < kThreads; ++t) {
-    pool.emplace_back([&, t] {
-      Result<MemberCode> code = codes.Mint(member.brand_id, member.id, kNow);
-      ready.fetch_add(1);
-      while (ready.load() < kThreads) std::this_thread::yield();
-      if (!code.ok()) {
-        errors[t] = code.status().ToString();
-        return;
-      }
-      Result<PartnerMember> found =
-          identities.Identify(partner, {MemberLookup::kCode, code->token});
-      if (found.ok()) {
-        ids[t] = found->partner_member_id;
-      } else {
-        errors[t] = found.status().ToString();
-      }
-    });
-  }
-  for (std::thread& th : pool) th.join();
+  std::vector<Result<MemberCode>> minted;
+  for (int t = 0; t < kThreads; ++t) minted.push_back(codes.Mint(member.brand_id, member.id, kNow));
+  testing::RunTogether(kThreads, [&](int t) {
+    if (!minted[t].ok()) {
+      errors[t] = minted[t].status().ToString();
+      return;
+    }
+    Result<PartnerMember> found =
+        identities.Identify(partner, {MemberLookup::kCode, minted[t]->token});
+    if (found.ok()) {
+      ids[t] = found->partner_member_id;
+    } else {
+      errors[t] = found.status().ToString();
+    }
+  });
   for (int t = 0; t < kThreads; ++t) EXPECT_EQ(errors[t], "") << "thread " << t;
   return ids;
 }
@@ -439,27 +432,21 @@ TEST_P(PartnerIdentitiesTest, FirstIdentificationsOfManyMembersAtOnceAllSucceed)
   std::vector<members::Member> people;
   for (int i = 0; i < kMembers; ++i) people.push_back(NewMember("o-crowd-" + std::to_string(i)));
   std::vector<std::string> ids(kMembers), errors(kMembers);
-  std::atomic<int> ready{0};
-  std::vector<std::thread> pool;
-  for (int i = 0; i < kMembers; ++i) {
-    pool.emplace_back([&, i] {
-      Result<MemberCode> code = codes_->Mint(people[i].brand_id, people[i].id, kNow);
-      ready.fetch_add(1);
-      while (ready.load() < kMembers) std::this_thread::yield();
-      if (!code.ok()) {
-        errors[i] = code.status().ToString();
-        return;
-      }
-      Result<PartnerMember> found =
-          identities_->Identify(fuel_, {MemberLookup::kCode, code->token});
-      if (found.ok()) {
-        ids[i] = found->partner_member_id;
-      } else {
-        errors[i] = found.status().ToString();
-      }
-    });
-  }
-  for (std::thread& th : pool) th.join();
+  std::vector<Result<MemberCode>> minted;
+  for (const members::Member& m : people) minted.push_back(codes_->Mint(m.brand_id, m.id, kNow));
+  testing::RunTogether(kMembers, [&](int i) {
+    if (!minted[i].ok()) {
+      errors[i] = minted[i].status().ToString();
+      return;
+    }
+    Result<PartnerMember> found =
+        identities_->Identify(fuel_, {MemberLookup::kCode, minted[i]->token});
+    if (found.ok()) {
+      ids[i] = found->partner_member_id;
+    } else {
+      errors[i] = found.status().ToString();
+    }
+  });
   for (int i = 0; i < kMembers; ++i) {
     EXPECT_EQ(errors[i], "") << "member " << i;
     EXPECT_EQ(ids[i], Expected(brand_, fuel_.id, people[i].id, 1)) << "member " << i;

@@ -7,10 +7,10 @@
 #include <atomic>
 #include <map>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "tests/integration/care/care_fixture.h"
+#include "tests/support/together.h"
 
 namespace mileage::testing {
 namespace {
@@ -66,17 +66,10 @@ class CareActivityTest : public CareTest {
   // Runs `work(i)` for i in [0, n) on 16 threads started together.
   template <typename Work>
   static void RunConcurrently(int n, Work&& work) {
-    std::atomic<int> ready{0}, next{0};
-    std::vector<std::thread> threads;
-    constexpr int kThreads = 16;
-    for (int t = 0; t < kThreads; ++t) {
-      threads.emplace_back([&] {
-        ++ready;
-        while (ready.load() < kThreads) std::this_thread::yield();
-        for (int i = next++; i < n; i = next++) work(i);
-      });
-    }
-    for (std::thread& t : threads) t.join();
+    std::atomic<int> next{0};
+    RunTogether(16, [&](int) {
+      for (int i = next++; i < n; i = next++) work(i);
+    });
   }
 };
 

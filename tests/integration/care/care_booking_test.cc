@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "tests/integration/care/care_fixture.h"
+#include "tests/support/together.h"
 
 namespace mileage::testing {
 namespace {
@@ -115,20 +116,12 @@ TEST_P(CareBookingTest, TwoHundredMembersBookFiftySlotsOfTwoAtOnce) {
 
   // Member i asks for slot i % 50: four members per slot, all at once.
   std::vector<MpReply> replies(kMembers);
-  std::atomic<int> ready{0};
   std::atomic<int> next{0};
-  std::vector<std::thread> threads;
-  constexpr int kThreads = 32;
-  for (int t = 0; t < kThreads; ++t) {
-    threads.emplace_back([&] {
-      ++ready;
-      while (ready.load() < kThreads) std::this_thread::yield();
-      for (int i = next++; i < kMembers; i = next++) {
-        replies[i] = Book(members[i], slots[i % kSlots], vehicles[i]);
-      }
-    });
-  }
-  for (std::thread& t : threads) t.join();
+  RunTogether(32, [&](int) {
+    for (int i = next++; i < kMembers; i = next++) {
+      replies[i] = Book(members[i], slots[i % kSlots], vehicles[i]);
+    }
+  });
 
   int booked = 0;
   int full = 0;

@@ -2,13 +2,12 @@
 // cutoff, each refusal's code and the seats after it; and the reminder job: one
 // appointment.reminder per appointment of the next Beijing day, however often and however
 // concurrently it runs.
-#include <atomic>
-#include <thread>
 #include <vector>
 
 #include "care/reminder_job.h"
 #include "server/jobs.h"
 #include "tests/integration/care/care_fixture.h"
+#include "tests/support/together.h"
 
 namespace mileage::testing {
 namespace {
@@ -184,18 +183,11 @@ TEST_P(CareRulesTest, EachAppointmentIsRemindedOnce) {
   SetNow(Bj(0, 20));
   // Two runs at once (as two `mileage jobs` processes would), then one more, in batches of 2.
   std::vector<int64_t> done(2, -1);
-  std::atomic<int> ready{0};
-  std::vector<std::thread> runs;
-  for (int i = 0; i < 2; ++i) {
-    runs.emplace_back([&, i] {
-      ++ready;
-      while (ready.load() < 2) std::this_thread::yield();
-      Result<int64_t> n = care::RunAppointmentReminders(app().db(), Now(), 2);
-      EXPECT_TRUE(n.ok()) << n.status().ToString();
-      done[i] = n.ok() ? *n : -1;
-    });
-  }
-  for (std::thread& t : runs) t.join();
+  RunTogether(2, [&](int i) {
+    Result<int64_t> n = care::RunAppointmentReminders(app().db(), Now(), 2);
+    EXPECT_TRUE(n.ok()) << n.status().ToString();
+    done[i] = n.ok() ? *n : -1;
+  });
   EXPECT_EQ(done[0] + done[1], 3);
   Result<server::JobsReport> scheduled = server::RunMembershipJobs(app().db(), config_, clock_);
   ASSERT_TRUE(scheduled.ok()) << scheduled.status().ToString();

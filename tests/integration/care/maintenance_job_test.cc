@@ -7,18 +7,17 @@
 
 #include <gtest/gtest.h>
 
-#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <map>
 #include <optional>
 #include <set>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
 #include "tests/support/test_database.h"
+#include "tests/support/together.h"
 
 namespace mileage::testing {
 namespace {
@@ -327,19 +326,12 @@ TEST_P(MaintenanceJobTest, TwoJobsRacingWriteEachReminderOnce) {
     AddVehicle(car, MorningOf(kDay0));
   }
   const int64_t now = EveningOf(kDay0);
-  std::atomic<int> ready{0};
   int64_t done[3] = {0, 0, 0};
-  std::vector<std::thread> runs;
-  for (int t = 0; t < 3; ++t) {
-    runs.emplace_back([&, t] {
-      ++ready;
-      while (ready.load() < 3) std::this_thread::yield();
-      Result<int64_t> n = care::RunMaintenanceReminders(db_->db(), now, 50);
-      EXPECT_TRUE(n.ok()) << n.status().ToString();
-      done[t] = n.ok() ? *n : -1;
-    });
-  }
-  for (std::thread& t : runs) t.join();
+  RunTogether(3, [&](int t) {
+    Result<int64_t> n = care::RunMaintenanceReminders(db_->db(), now, 50);
+    EXPECT_TRUE(n.ok()) << n.status().ToString();
+    done[t] = n.ok() ? *n : -1;
+  });
   EXPECT_EQ(done[0] + done[1] + done[2], kCars);
   EXPECT_EQ(db_->Scalar("SELECT COUNT(*) FROM maintenance_reminders"), kCars);
   EXPECT_EQ(db_->Scalar("SELECT COUNT(DISTINCT vehicle_id) FROM maintenance_reminders"), kCars);

@@ -3,10 +3,8 @@
 // at the end of the month N months after earning and downgrade after the grace period. The
 // scheduler counts from the last run recorded in the database, so restarts do not starve the
 // jobs, and two processes on one database run a job once per slot.
-#include <atomic>
 #include <mutex>
 #include <set>
-#include <thread>
 #include <vector>
 
 #include "coupons/types.h"
@@ -15,6 +13,7 @@
 #include "tests/integration/payments/payments_checks.h"
 #include "tests/integration/payments/payments_fixture.h"
 #include "tests/support/running_sandbox.h"
+#include "tests/support/together.h"
 
 namespace mileage::testing {
 namespace {
@@ -435,17 +434,8 @@ TEST_P(MembershipJobsTest, OfNodesRacingForTheLeaseExactlyOneHoldsIt) {
   for (int round = 0; round < kRounds; ++round) {
     // After the winner's renewal below (to now + 2 * kTtl - 1): every round finds it expired.
     const int64_t now = start + round * 2 * kTtl;
-    std::atomic<int> ready{0};
     std::vector<Result<std::optional<int64_t>>> got(kNodes, std::optional<int64_t>());
-    std::vector<std::thread> threads;
-    for (int k = 0; k < kNodes; ++k) {
-      threads.emplace_back([&, k] {
-        ready.fetch_add(1);
-        while (ready.load() < kNodes) std::this_thread::yield();
-        got[k] = leases[k].Acquire(now);
-      });
-    }
-    for (std::thread& thread : threads) thread.join();
+    RunTogether(kNodes, [&](int k) { got[k] = leases[k].Acquire(now); });
     int holders = 0;
     int winner = -1;
     for (int k = 0; k < kNodes; ++k) {
