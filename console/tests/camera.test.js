@@ -107,12 +107,21 @@ after(async () => {
 test('扫码 reads a coupon\'s QR through the camera, closes it, and the counter redeems it', { skip }, async () => {
   const context = await browser.newContext({ locale: 'zh-CN' })
   await context.grantPermissions(['camera'], { origin: mileage.base })
-  // Keeps each stream the page opens, to see its tracks stopped when the panel closes.
+  // Keeps each stream the page opens, to see its tracks stopped when the panel closes. With
+  // window.blankCamera set the camera films a blank card instead of the QR, so that the panel
+  // stays open until the keyboard or the button closes it (the QR would close it first).
   await context.addInitScript(() => {
     const open = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices)
+    const blank = () => {
+      const canvas = document.createElement('canvas')
+      canvas.width = 320
+      canvas.height = 240
+      canvas.getContext('2d').fillRect(0, 0, 320, 240)
+      return canvas.captureStream(5)
+    }
     window.cameraStreams = []
     navigator.mediaDevices.getUserMedia = async (c) => {
-      const s = await open(c)
+      const s = window.blankCamera ? blank() : await open(c)
       window.cameraStreams.push(s)
       return s
     }
@@ -151,6 +160,7 @@ test('扫码 reads a coupon\'s QR through the camera, closes it, and the counter
   assert.match(await page.textContent('#scan-error'), /已核销/)
 
   // Esc and the close button close the panel and give the input back.
+  await page.evaluate(() => { window.blankCamera = true })
   await page.click('#camera-open')
   await page.waitForSelector('#camera-panel')
   await page.keyboard.press('Escape')
