@@ -143,7 +143,7 @@ Result<Signup> CancelLiveSignup(db::Connection& tx, const Signup& peek, int64_t 
 
 Result<int64_t> CancelSignupsOfMember(db::Connection& tx, int64_t member_id, int64_t now) {
   MILEAGE_ASSIGN_OR_RETURN(std::vector<Signup> live,
-                           ActivityStore(tx).LiveOfMemberBefore(member_id, now));
+                           ActivityStore(tx).LiveOfMemberUpcoming(member_id, now));
   for (const Signup& s : live) MILEAGE_RETURN_IF_ERROR(CancelLiveSignup(tx, s, now).status());
   return static_cast<int64_t>(live.size());
 }

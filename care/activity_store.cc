@@ -226,7 +226,7 @@ Result<std::vector<Signup>> ActivityStore::LiveOf(int64_t activity_id) {
   return out;
 }
 
-Result<std::vector<Signup>> ActivityStore::LiveOfMemberBefore(int64_t member_id, int64_t now) {
+Result<std::vector<Signup>> ActivityStore::LiveOfMemberUpcoming(int64_t member_id, int64_t now) {
   MILEAGE_ASSIGN_OR_RETURN(
       std::vector<db::Row> rows,
       conn_.Query(SelectSignups() +

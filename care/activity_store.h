@@ -59,7 +59,7 @@ class ActivityStore {
   // The member's sign-ups, newest first.
   Result<PageOf<Signup>> OfMember(int64_t member_id, const PageRequest& page);
   // The member's seated and waitlisted sign-ups of activities starting after `now`, id order.
-  Result<std::vector<Signup>> LiveOfMemberBefore(int64_t member_id, int64_t now);
+  Result<std::vector<Signup>> LiveOfMemberUpcoming(int64_t member_id, int64_t now);
 
  private:
   db::Connection& conn_;

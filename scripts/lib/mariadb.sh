@@ -51,7 +51,7 @@ mariadb_start() {
   local dir="${1:-}"
   local extra=("${@:2}")
   if [ -z "$dir" ]; then
-    echo "usage: mariadb_start DIR" >&2
+    echo "usage: mariadb_start DIR [OPTION...]" >&2
     return 2
   fi
   if [ -n "${MILEAGE_TEST_MYSQL_PID:-}" ] && _mariadb_alive "$MILEAGE_TEST_MYSQL_PID"; then

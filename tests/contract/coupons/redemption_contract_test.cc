@@ -335,7 +335,7 @@ TEST_P(RedemptionTest, IssuedOfMemberListsTheMembersIssuedCouponsOnly) {
   const Coupon redeemed = ClaimOne(stock, member);
   const Coupon kept = ClaimOne(stock, member);
   const Coupon voided = ClaimOne(exchange, member);
-  const Coupon others = ClaimOne(stock);
+  ClaimOne(stock);  // another member's
   COUPONS_ASSERT_OK(Redeem(clerk_a1_, At(tree_.store_a1, redeemed, 60000, "r1")));
   {
     Result<db::PooledConnection> conn = db().Acquire();
@@ -357,7 +357,6 @@ TEST_P(RedemptionTest, IssuedOfMemberListsTheMembersIssuedCouponsOnly) {
   }
   EXPECT_EQ(ids, (std::vector<int64_t>{kept.id, later.id}));
   EXPECT_EQ((*issued)[1].stock_id, exchange.id);
-  EXPECT_NE(others.member_id, member);
   Result<std::vector<Coupon>> none = CouponStore(**conn).IssuedOfMember(member + 1000);
   COUPONS_ASSERT_OK(none);
   EXPECT_TRUE(none->empty());
